@@ -1,0 +1,414 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * abigen: reads abi/bulkhead.abi and writes the user-visible constants (abi.h), the
+ * user-level invocation stubs (invocations.h), the kernel's argument unpackers
+ * (abi_gen.h) and the API reference (markdown). One description, four outputs, so the
+ * kernel and user level cannot disagree.
+ *
+ * usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h reference.md
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ITEMS 256
+#define MAX_FIELDS 16
+#define NAME_LEN 48
+#define DOC_LEN 256
+
+enum field_kind { F_IN, F_INARRAY, F_CAP, F_OUT, F_ERROR };
+
+struct field {
+    enum field_kind kind;
+    char name[NAME_LEN];
+    char object[NAME_LEN]; /* F_CAP: the object type; F_INARRAY: the max count */
+    char doc[DOC_LEN];
+};
+
+struct constant {
+    char name[NAME_LEN];
+    long value;
+    char extra[NAME_LEN]; /* objects: size bits */
+    char doc[DOC_LEN];
+};
+
+struct invocation {
+    char object[NAME_LEN];
+    char name[NAME_LEN];
+    char doc[DOC_LEN];
+    struct field fields[MAX_FIELDS];
+    int nfields;
+};
+
+static struct constant syscalls[MAX_ITEMS], errors[MAX_ITEMS], rights[MAX_ITEMS], objects[MAX_ITEMS];
+static int nsyscalls, nerrors, nrights, nobjects;
+static struct invocation invs[MAX_ITEMS];
+static int ninvs;
+static int abi_version = -1;
+static const char *src_path;
+static int lineno;
+
+static void die(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fprintf(stderr, "%s:%d: error: ", src_path, lineno);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+    exit(1);
+}
+
+/* Reads the next token (a word or a "quoted string") from *p into out. */
+static int token(char **p, char *out, size_t cap)
+{
+    char *s = *p;
+    size_t n = 0;
+    while (*s == ' ' || *s == '\t') s++;
+    if (*s == '\0' || *s == '\n' || *s == '#') return 0;
+    if (*s == '"') {
+        s++;
+        while (*s && *s != '"') {
+            if (n + 1 >= cap) die("string too long");
+            out[n++] = *s++;
+        }
+        if (*s != '"') die("unterminated string");
+        s++;
+    } else {
+        while (*s && !isspace((unsigned char)*s)) {
+            if (n + 1 >= cap) die("word too long");
+            out[n++] = *s++;
+        }
+    }
+    out[n] = '\0';
+    *p = s;
+    return 1;
+}
+
+static void need(char **p, char *out, size_t cap, const char *what)
+{
+    if (!token(p, out, cap)) die("expected %s", what);
+}
+
+static long number(const char *s)
+{
+    char *end;
+    long v = strtol(s, &end, 0);
+    if (*s == '\0' || *end != '\0') die("expected a number, found '%s'", s);
+    return v;
+}
+
+static int find_object(const char *name)
+{
+    for (int i = 0; i < nobjects; i++)
+        if (strcmp(objects[i].name, name) == 0) return i;
+    return -1;
+}
+
+static int find_error(const char *name)
+{
+    for (int i = 0; i < nerrors; i++)
+        if (strcmp(errors[i].name, name) == 0) return i;
+    return -1;
+}
+
+static void add_constant(struct constant *tab, int *n, char **p, int has_extra)
+{
+    char num[NAME_LEN];
+    if (*n >= MAX_ITEMS) die("too many items");
+    struct constant *c = &tab[(*n)++];
+    need(p, c->name, sizeof c->name, "a name");
+    need(p, num, sizeof num, "a number");
+    c->value = number(num);
+    if (has_extra) need(p, c->extra, sizeof c->extra, "a size");
+    need(p, c->doc, sizeof c->doc, "a doc string");
+}
+
+static void add_field(struct invocation *inv, enum field_kind kind, char **p)
+{
+    if (inv->nfields >= MAX_FIELDS) die("too many fields");
+    if (inv->nfields > 0 && inv->fields[inv->nfields - 1].kind == F_INARRAY && kind != F_ERROR && kind != F_OUT)
+        die("inarray must be the last input");
+    struct field *f = &inv->fields[inv->nfields++];
+    f->kind = kind;
+    need(p, f->name, sizeof f->name, "a name");
+    if (kind == F_CAP) {
+        need(p, f->object, sizeof f->object, "an object type");
+        if (find_object(f->object) < 0) die("unknown object '%s'", f->object);
+    }
+    if (kind == F_INARRAY) need(p, f->object, sizeof f->object, "a maximum count");
+    if (kind == F_ERROR && find_error(f->name) < 0) die("unknown error '%s'", f->name);
+    need(p, f->doc, sizeof f->doc, "a doc string");
+}
+
+static void parse(FILE *in)
+{
+    char line[1024], word[NAME_LEN];
+    struct invocation *cur = NULL;
+    while (fgets(line, sizeof line, in)) {
+        char *p = line;
+        lineno++;
+        if (!token(&p, word, sizeof word)) continue;
+        if (cur) {
+            if (strcmp(word, "end") == 0) cur = NULL;
+            else if (strcmp(word, "in") == 0) add_field(cur, F_IN, &p);
+            else if (strcmp(word, "inarray") == 0) add_field(cur, F_INARRAY, &p);
+            else if (strcmp(word, "cap") == 0) add_field(cur, F_CAP, &p);
+            else if (strcmp(word, "out") == 0) add_field(cur, F_OUT, &p);
+            else if (strcmp(word, "error") == 0) add_field(cur, F_ERROR, &p);
+            else die("unknown field kind '%s'", word);
+        } else if (strcmp(word, "abi") == 0) {
+            need(&p, word, sizeof word, "a version");
+            abi_version = (int)number(word);
+        } else if (strcmp(word, "syscall") == 0) {
+            add_constant(syscalls, &nsyscalls, &p, 0);
+        } else if (strcmp(word, "error") == 0) {
+            add_constant(errors, &nerrors, &p, 0);
+        } else if (strcmp(word, "right") == 0) {
+            add_constant(rights, &nrights, &p, 0);
+        } else if (strcmp(word, "object") == 0) {
+            add_constant(objects, &nobjects, &p, 1);
+        } else if (strcmp(word, "invocation") == 0) {
+            if (ninvs >= MAX_ITEMS) die("too many invocations");
+            cur = &invs[ninvs++];
+            need(&p, cur->object, sizeof cur->object, "an object");
+            if (find_object(cur->object) < 0) die("unknown object '%s'", cur->object);
+            need(&p, cur->name, sizeof cur->name, "a name");
+            need(&p, cur->doc, sizeof cur->doc, "a doc string");
+        } else {
+            die("unknown line kind '%s'", word);
+        }
+    }
+    if (cur) die("invocation %s %s has no end", cur->object, cur->name);
+    if (abi_version < 0) die("no abi version line");
+}
+
+static void lower(char *dst, const char *src)
+{
+    while (*src) *dst++ = (char)tolower((unsigned char)*src++);
+    *dst = '\0';
+}
+
+static int count(const struct invocation *inv, enum field_kind k)
+{
+    int n = 0;
+    for (int i = 0; i < inv->nfields; i++) n += inv->fields[i].kind == k;
+    return n;
+}
+
+static void stamp(FILE *f, const char *open, const char *close)
+{
+    fprintf(f, "%s SPDX-License-Identifier: BSD-2-Clause %s\n", open, close);
+    fprintf(f, "%s Copyright (c) 2026 The Bulkhead authors %s\n", open, close);
+    fprintf(f, "%s Generated by tools/abigen.c from %s (ABI %d). Do not edit. %s\n", open, src_path,
+            abi_version, close);
+}
+
+static void write_abi_h(FILE *f)
+{
+    stamp(f, "/*", "*/");
+    fprintf(f, "#ifndef BULKHEAD_ABI_H\n#define BULKHEAD_ABI_H\n\n");
+    fprintf(f, "#define BH_ABI_VERSION %d\n\n/* System calls (rax on x86_64). */\n", abi_version);
+    for (int i = 0; i < nsyscalls; i++)
+        fprintf(f, "#define BH_SYS_%s (%ld) /* %s */\n", syscalls[i].name, syscalls[i].value, syscalls[i].doc);
+    fprintf(f, "\n/* Errors: the label of a failed invocation's reply. */\n");
+    for (int i = 0; i < nerrors; i++)
+        fprintf(f, "#define BH_ERR_%s %ld /* %s */\n", errors[i].name, errors[i].value, errors[i].doc);
+    fprintf(f, "#define BH_ERR_COUNT %d\n", nerrors);
+    fprintf(f, "\n/* Capability rights. */\n");
+    for (int i = 0; i < nrights; i++)
+        fprintf(f, "#define BH_RIGHT_%s %ldu /* %s */\n", rights[i].name, rights[i].value, rights[i].doc);
+    fprintf(f, "#define BH_RIGHTS_ALL 7u\n\n/* Object (and capability) types; size in bytes is 1 << size bits. */\n");
+    for (int i = 0; i < nobjects; i++) {
+        fprintf(f, "#define BH_OBJ_%s %ld /* %s */\n", objects[i].name, objects[i].value, objects[i].doc);
+        if (isdigit((unsigned char)objects[i].extra[0]))
+            fprintf(f, "#define BH_OBJ_%s_SIZE_BITS %s\n", objects[i].name, objects[i].extra);
+    }
+    fprintf(f, "#define BH_OBJ_COUNT %d\n\n/* Invocation labels. */\n", nobjects);
+    for (int i = 0; i < ninvs; i++)
+        fprintf(f, "#define BH_INV_%s_%s %d /* %s */\n", invs[i].object, invs[i].name, i + 1, invs[i].doc);
+    fprintf(f, "#define BH_INV_COUNT %d\n\n#endif\n", ninvs);
+}
+
+/* A user stub: marshal inputs into MRs and caps, Call, unmarshal outputs. */
+static void write_stub(FILE *f, const struct invocation *inv)
+{
+    char obj[NAME_LEN], op[NAME_LEN];
+    lower(obj, inv->object);
+    lower(op, inv->name);
+    fprintf(f, "/* %s */\nstatic inline int bh_%s_%s(bh_cptr_t service", inv->doc, obj, op);
+    for (int i = 0; i < inv->nfields; i++) {
+        const struct field *fl = &inv->fields[i];
+        if (fl->kind == F_IN) fprintf(f, ", bh_word_t %s", fl->name);
+        if (fl->kind == F_CAP) fprintf(f, ", bh_cptr_t %s", fl->name);
+        if (fl->kind == F_INARRAY) fprintf(f, ", const bh_word_t *%s, unsigned %s_count", fl->name, fl->name);
+        if (fl->kind == F_OUT) fprintf(f, ", bh_word_t *%s", fl->name);
+    }
+    fprintf(f, ")\n{\n    unsigned len = 0, ncaps = 0;\n");
+    for (int i = 0; i < inv->nfields; i++) {
+        const struct field *fl = &inv->fields[i];
+        if (fl->kind == F_IN) fprintf(f, "    bh_set_mr(len++, %s);\n", fl->name);
+        if (fl->kind == F_CAP) fprintf(f, "    bh_set_cap(ncaps++, %s);\n", fl->name);
+        if (fl->kind == F_INARRAY)
+            fprintf(f, "    for (unsigned i = 0; i < %s_count && len < BH_MSG_MAX_LENGTH; i++)\n"
+                       "        bh_set_mr(len++, %s[i]);\n", fl->name, fl->name);
+    }
+    fprintf(f, "    bh_msginfo_t r = bh_call(service, bh_msginfo(BH_INV_%s_%s, 0, ncaps, len));\n",
+            inv->object, inv->name);
+    int outs = 0;
+    for (int i = 0; i < inv->nfields; i++) {
+        const struct field *fl = &inv->fields[i];
+        if (fl->kind == F_OUT)
+            fprintf(f, "    if (%s && bh_msginfo_label(r) == 0) *%s = bh_get_mr(%d);\n", fl->name, fl->name, outs++);
+    }
+    fprintf(f, "    (void)ncaps;\n    return (int)bh_msginfo_label(r);\n}\n\n");
+}
+
+static void write_invocations_h(FILE *f)
+{
+    stamp(f, "/*", "*/");
+    fprintf(f, "#ifndef BULKHEAD_INVOCATIONS_H\n#define BULKHEAD_INVOCATIONS_H\n\n");
+    fprintf(f, "#include <bulkhead/syscalls.h>\n\n");
+    fprintf(f, "/* Each stub returns BH_ERR_OK or the error; error details are in MR0 and MR1. */\n\n");
+    for (int i = 0; i < ninvs; i++) write_stub(f, &invs[i]);
+    fprintf(f, "#endif\n");
+}
+
+/* Kernel side: a struct per invocation and an unpacker that checks lengths only. */
+static void write_unpacker(FILE *f, const struct invocation *inv)
+{
+    char obj[NAME_LEN], op[NAME_LEN];
+    lower(obj, inv->object);
+    lower(op, inv->name);
+    int nin = count(inv, F_IN), ncap = count(inv, F_CAP), narr = count(inv, F_INARRAY);
+    fprintf(f, "struct args_%s_%s {\n", obj, op);
+    for (int i = 0; i < inv->nfields; i++) {
+        const struct field *fl = &inv->fields[i];
+        if (fl->kind == F_IN) fprintf(f, "    word_t %s;\n", fl->name);
+        if (fl->kind == F_INARRAY) fprintf(f, "    const word_t *%s;\n    word_t %s_count;\n", fl->name, fl->name);
+    }
+    if (nin + narr == 0) fprintf(f, "    word_t unused;\n");
+    fprintf(f, "};\n\n");
+    fprintf(f, "#define ABI_%s_%s_CAPS %d\n", inv->object, inv->name, ncap);
+    fprintf(f, "/* Fills a from the message words; false when the message is too short. */\n");
+    fprintf(f, "static inline bool unpack_%s_%s(const word_t *mr, word_t length, word_t extra_caps,\n"
+               "                                struct args_%s_%s *a)\n{\n", obj, op, obj, op);
+    fprintf(f, "    if (length < %d || extra_caps < %d) return false;\n", nin, ncap);
+    int k = 0;
+    for (int i = 0; i < inv->nfields; i++) {
+        const struct field *fl = &inv->fields[i];
+        if (fl->kind == F_IN) fprintf(f, "    a->%s = mr[%d];\n", fl->name, k++);
+        if (fl->kind == F_INARRAY) {
+            fprintf(f, "    a->%s = &mr[%d];\n    a->%s_count = length - %d;\n", fl->name, k, fl->name, k);
+            fprintf(f, "    if (a->%s_count > %s) return false;\n", fl->name, fl->object);
+        }
+    }
+    if (nin + narr == 0) fprintf(f, "    (void)mr;\n    a->unused = 0;\n");
+    fprintf(f, "    return true;\n}\n\n");
+}
+
+static void write_kernel_h(FILE *f)
+{
+    stamp(f, "/*", "*/");
+    fprintf(f, "#ifndef KERNEL_ABI_GEN_H\n#define KERNEL_ABI_GEN_H\n\n");
+    fprintf(f, "/* Needs word_t and bool from kernel/types.h. */\n\n");
+    fprintf(f, "#define ABI_VERSION %d\n\n", abi_version);
+    fprintf(f, "enum syscall_number {\n");
+    for (int i = 0; i < nsyscalls; i++) fprintf(f, "    SYS_%s = %ld,\n", syscalls[i].name, syscalls[i].value);
+    fprintf(f, "};\n\nenum error_code {\n");
+    for (int i = 0; i < nerrors; i++) fprintf(f, "    ERR_%s = %ld,\n", errors[i].name, errors[i].value);
+    fprintf(f, "};\n\nenum rights_bits {\n");
+    for (int i = 0; i < nrights; i++) fprintf(f, "    RIGHT_%s = %ld,\n", rights[i].name, rights[i].value);
+    fprintf(f, "    RIGHTS_ALL = 7,\n};\n\nenum object_type {\n");
+    for (int i = 0; i < nobjects; i++) fprintf(f, "    OBJ_%s = %ld,\n", objects[i].name, objects[i].value);
+    fprintf(f, "    OBJ_COUNT = %d,\n};\n\n", nobjects);
+    for (int i = 0; i < nobjects; i++)
+        if (isdigit((unsigned char)objects[i].extra[0]))
+            fprintf(f, "#define OBJ_%s_SIZE_BITS %s\n", objects[i].name, objects[i].extra);
+    fprintf(f, "\nenum invocation_label {\n");
+    for (int i = 0; i < ninvs; i++) fprintf(f, "    INV_%s_%s = %d,\n", invs[i].object, invs[i].name, i + 1);
+    fprintf(f, "    INV_COUNT = %d,\n};\n\n", ninvs + 1);
+    for (int i = 0; i < ninvs; i++) write_unpacker(f, &invs[i]);
+    fprintf(f, "#endif\n");
+}
+
+static void write_reference(FILE *f)
+{
+    fprintf(f, "<!-- Generated by tools/abigen.c from %s (ABI %d). Do not edit: edit the .abi file. -->\n",
+            src_path, abi_version);
+    fprintf(f, "# Kernel API reference (ABI %d)\n\n", abi_version);
+    fprintf(f, "The narrative is in [kernel-api.md](kernel-api.md); this page lists every system call,\n"
+               "error, right, object type and invocation with its arguments.\n\n");
+    fprintf(f, "## System calls\n\n| number | name | what it does |\n| --- | --- | --- |\n");
+    for (int i = 0; i < nsyscalls; i++)
+        fprintf(f, "| %ld | `%s` | %s |\n", syscalls[i].value, syscalls[i].name, syscalls[i].doc);
+    fprintf(f, "\n## Errors\n\n| code | name | meaning |\n| --- | --- | --- |\n");
+    for (int i = 0; i < nerrors; i++)
+        fprintf(f, "| %ld | `%s` | %s |\n", errors[i].value, errors[i].name, errors[i].doc);
+    fprintf(f, "\n## Rights\n\n| bit | name | meaning |\n| --- | --- | --- |\n");
+    for (int i = 0; i < nrights; i++)
+        fprintf(f, "| %ld | `%s` | %s |\n", rights[i].value, rights[i].name, rights[i].doc);
+    fprintf(f, "\n## Object types\n\n| number | name | size bits | what it is |\n| --- | --- | --- | --- |\n");
+    for (int i = 0; i < nobjects; i++)
+        fprintf(f, "| %ld | `%s` | %s | %s |\n", objects[i].value, objects[i].name, objects[i].extra, objects[i].doc);
+    fprintf(f, "\n## Invocations\n\nEach is a `Call` on a capability to the object, with the label below; MRs hold the\n"
+               "`in` arguments in order, the IPC buffer's cap slots the `cap` arguments. The reply's label is\n"
+               "0 or the error; `out` values come back in MR0 on.\n");
+    for (int i = 0; i < ninvs; i++) {
+        const struct invocation *inv = &invs[i];
+        char obj[NAME_LEN], op[NAME_LEN];
+        lower(obj, inv->object);
+        lower(op, inv->name);
+        fprintf(f, "\n### %s.%s (label %d, `bh_%s_%s`)\n\n%s\n\n", inv->object, inv->name, i + 1, obj, op, inv->doc);
+        int mr = 0, cap = 0;
+        for (int j = 0; j < inv->nfields; j++) {
+            const struct field *fl = &inv->fields[j];
+            switch (fl->kind) {
+            case F_IN: fprintf(f, "- in MR%d `%s`: %s\n", mr++, fl->name, fl->doc); break;
+            case F_INARRAY: fprintf(f, "- in MR%d.. `%s[]` (up to %s): %s\n", mr, fl->name, fl->object, fl->doc); break;
+            case F_CAP: fprintf(f, "- cap %d `%s` (%s): %s\n", cap++, fl->name, fl->object, fl->doc); break;
+            case F_OUT: fprintf(f, "- out `%s`: %s\n", fl->name, fl->doc); break;
+            case F_ERROR: fprintf(f, "- error `%s`: %s\n", fl->name, fl->doc); break;
+            }
+        }
+    }
+}
+
+static FILE *open_out(const char *path)
+{
+    FILE *f = fopen(path, "w");
+    if (!f) {
+        perror(path);
+        exit(1);
+    }
+    return f;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc != 6) {
+        fprintf(stderr, "usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h reference.md\n");
+        return 2;
+    }
+    src_path = argv[1];
+    FILE *in = fopen(src_path, "r");
+    if (!in) {
+        perror(src_path);
+        return 1;
+    }
+    parse(in);
+    fclose(in);
+    void (*writers[])(FILE *) = {write_abi_h, write_invocations_h, write_kernel_h, write_reference};
+    for (int i = 0; i < 4; i++) {
+        FILE *f = open_out(argv[i + 2]);
+        writers[i](f);
+        if (fclose(f) != 0) {
+            perror(argv[i + 2]);
+            return 1;
+        }
+    }
+    return 0;
+}

@@ -1,0 +1,81 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * x86_64 system-call stubs (included by <bulkhead/syscalls.h>).
+ * Entry with the `syscall` instruction:
+ *   in:  rax = syscall number (negative; a Linux number arrives as an UnknownSyscall fault)
+ *        rdi = capability pointer, rsi = message info, r10 r8 r9 r15 = MR0..MR3
+ *   out: rdi = badge, rsi = message info, r10 r8 r9 r15 = MR0..MR3
+ *   rax, rcx and r11 are clobbered; all other registers are preserved.
+ */
+#ifndef BULKHEAD_ARCH_SYSCALL_STUBS_H
+#define BULKHEAD_ARCH_SYSCALL_STUBS_H
+
+static inline void bh_x86_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
+{
+    bh_ipc_buffer_t *b = bh_ipc_buffer_ptr;
+    register bh_word_t mr0 __asm__("r10") = b->mr[0];
+    register bh_word_t mr1 __asm__("r8") = b->mr[1];
+    register bh_word_t mr2 __asm__("r9") = b->mr[2];
+    register bh_word_t mr3 __asm__("r15") = b->mr[3];
+    __asm__ volatile("syscall"
+                     : "+D"(*dest), "+S"(*info), "+r"(mr0), "+r"(mr1), "+r"(mr2), "+r"(mr3), "+a"(nr)
+                     :
+                     : "rcx", "r11", "memory");
+    b->mr[0] = mr0;
+    b->mr[1] = mr1;
+    b->mr[2] = mr2;
+    b->mr[3] = mr3;
+}
+
+static inline bh_msginfo_t bh_call(bh_cptr_t dest, bh_msginfo_t info)
+{
+    bh_word_t d = dest;
+    bh_x86_sys((bh_word_t)BH_SYS_CALL, &d, &info);
+    return info;
+}
+static inline void bh_send(bh_cptr_t dest, bh_msginfo_t info)
+{
+    bh_word_t d = dest;
+    bh_x86_sys((bh_word_t)BH_SYS_SEND, &d, &info);
+}
+static inline void bh_nbsend(bh_cptr_t dest, bh_msginfo_t info)
+{
+    bh_word_t d = dest;
+    bh_x86_sys((bh_word_t)BH_SYS_NBSEND, &d, &info);
+}
+static inline bh_msginfo_t bh_recv(bh_cptr_t src, bh_word_t *badge)
+{
+    bh_word_t d = src;
+    bh_msginfo_t info = 0;
+    bh_x86_sys((bh_word_t)BH_SYS_RECV, &d, &info);
+    if (badge) *badge = d;
+    return info;
+}
+static inline bh_msginfo_t bh_nbrecv(bh_cptr_t src, bh_word_t *badge)
+{
+    bh_word_t d = src;
+    bh_msginfo_t info = 0;
+    bh_x86_sys((bh_word_t)BH_SYS_NBRECV, &d, &info);
+    if (badge) *badge = d;
+    return info;
+}
+static inline void bh_reply(bh_msginfo_t info)
+{
+    bh_word_t d = 0;
+    bh_x86_sys((bh_word_t)BH_SYS_REPLY, &d, &info);
+}
+static inline bh_msginfo_t bh_reply_recv(bh_cptr_t src, bh_msginfo_t info, bh_word_t *badge)
+{
+    bh_word_t d = src;
+    bh_x86_sys((bh_word_t)BH_SYS_REPLY_RECV, &d, &info);
+    if (badge) *badge = d;
+    return info;
+}
+static inline void bh_yield(void)
+{
+    bh_word_t d = 0, i = 0;
+    bh_x86_sys((bh_word_t)BH_SYS_YIELD, &d, &i);
+}
+
+#endif
