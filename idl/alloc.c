@@ -1,0 +1,439 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Pass 6: allocate.
+ * Input: the checked AST (no errors so far). Output: struct alloc (every kernel object,
+ * every capability in every CSpace, every mapping in every address space, every thread,
+ * every guest) and each instance's inst_alloc (where its ports, threads and hardware
+ * ended up, for the glue). Postcondition: object indices in caps, mappings and threads
+ * are valid; each instance's caps and mappings are contiguous; slot 0 is empty and slots
+ * 1..4 hold the instance's own TCB, CNode, VSpace and IPC buffer frame; no two caps share
+ * a slot; every slot is below 2^radix of the instance's CNode; the CNode keeps at least
+ * FREE_SLOTS_MIN free slots at its end. Badges: a client of an RPC port gets badge k
+ * (1, 2, ... in connection order); an emitter gets bit k of its consumer's notification.
+ * Page-table objects follow the x86_64 four-level layout (docs/idl.md).
+ * This pass reports nothing: every rule it relies on was checked before.
+ */
+#include "bhidl.h"
+
+#include <string.h>
+
+#define PAGE 4096ull
+#define LARGE (2ull << 20)
+
+struct allocator {
+    struct ctx *c;
+    struct alloc *a;
+    uint32_t next_slot;
+    struct instance *in;
+    uint32_t *port_obj;     /* per global port id: endpoint / notification / first frame */
+    uint32_t *port_nframes;
+    size_t *port_base;      /* per instance: first global port id */
+    size_t *dp_parent;      /* union-find over global port ids (dataports) */
+};
+
+static uint32_t new_obj(struct allocator *al, unsigned type, unsigned size_bits, uint32_t owner, uint64_t arg,
+                        const char *name)
+{
+    struct sobj *o = DA_PUSH(&al->c->arena, &al->a->objs);
+    o->type = (uint8_t)type;
+    o->size_bits = (uint8_t)size_bits;
+    o->owner = owner;
+    o->arg = arg;
+    o->name = name;
+    o->link = NONE32;
+    return (uint32_t)(al->a->objs.n - 1);
+}
+
+static uint32_t new_cap(struct allocator *al, uint32_t obj, unsigned rights, uint64_t badge)
+{
+    struct scap *k = DA_PUSH(&al->c->arena, &al->a->caps);
+    k->inst = (uint32_t)al->in->index;
+    k->slot = al->next_slot++;
+    k->obj = obj;
+    k->rights = (uint8_t)rights;
+    k->badge = badge;
+    return k->slot;
+}
+
+static void new_map(struct allocator *al, uint32_t space, uint32_t obj, uint64_t vaddr, unsigned rights,
+                    unsigned flags)
+{
+    struct smap *m = DA_PUSH(&al->c->arena, &al->a->maps);
+    m->space = space;
+    m->obj = obj;
+    m->vaddr = vaddr;
+    m->rights = (uint8_t)rights;
+    m->flags = (uint8_t)flags;
+}
+
+static const char *nm(struct allocator *al, const char *fmt, const char *a, const char *b)
+{
+    return arena_printf(&al->c->arena, fmt, a, b);
+}
+
+/* Frames for a region: large frames when the size is a whole number of 2 MiB. */
+static uint32_t new_frames(struct allocator *al, uint64_t size, uint32_t owner, const char *name, uint32_t *count)
+{
+    int large = size % LARGE == 0;
+    uint64_t step = large ? LARGE : PAGE;
+    uint32_t n = (uint32_t)((size + step - 1) / step), first = (uint32_t)al->a->objs.n;
+    for (uint32_t i = 0; i < n; i++)
+        new_obj(al, large ? SOBJ_LARGE_FRAME : SOBJ_FRAME, large ? 21 : 12, owner, 0, name);
+    *count = n;
+    return first;
+}
+
+static void map_frames(struct allocator *al, uint32_t space, uint32_t first, uint32_t count, uint64_t vaddr,
+                       unsigned rights, unsigned flags)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        uint64_t step = al->a->objs.v[first + i].type == SOBJ_LARGE_FRAME ? LARGE : PAGE;
+        new_map(al, space, first + i, vaddr + i * step, rights, flags);
+    }
+}
+
+static size_t uf_find(size_t *p, size_t x)
+{
+    while (p[x] != x) {
+        p[x] = p[p[x]];
+        x = p[x];
+    }
+    return x;
+}
+
+static size_t gport(const struct allocator *al, const struct instance *in, size_t port)
+{
+    return al->port_base[in->index] + port;
+}
+
+/* Objects owned by ports rather than by one connection: a provider's endpoint, a
+ * consumer's notification, a dataport group's frames. Created in instance order. */
+static void create_port_objects(struct allocator *al)
+{
+    struct program *pr = &al->c->prog;
+    for (size_t i = 0; i < pr->conns.n; i++) {
+        struct connection *cn = pr->conns.v[i];
+        if (cn->kind != CONN_DATAPORT) continue;
+        size_t a = uf_find(al->dp_parent, gport(al, cn->from.inst, cn->from.port_index));
+        size_t b = uf_find(al->dp_parent, gport(al, cn->to.inst, cn->to.port_index));
+        if (a != b) al->dp_parent[a > b ? a : b] = a < b ? a : b;
+    }
+    for (size_t i = 0; i < pr->insts.n; i++) {
+        struct instance *in = pr->insts.v[i];
+        for (size_t k = 0; k < in->comp->ports.n; k++) {
+            const struct port *po = &in->comp->ports.v[k];
+            size_t g = gport(al, in, k);
+            uint32_t owner = (uint32_t)in->index;
+            if (po->kind == PORT_PROVIDES) {
+                al->port_obj[g] = new_obj(al, SOBJ_ENDPOINT, 0, owner, 0, nm(al, "%s.%s.endpoint", in->name, po->name));
+                for (size_t j = 0; j < in->alloc->ports[k].peers.n; j++)
+                    in->alloc->ports[k].peers.v[j].conn->badge = j + 1;
+            } else if (po->kind == PORT_CONSUMES) {
+                al->port_obj[g] = new_obj(al, SOBJ_NOTIFICATION, 0, owner, 0,
+                                          nm(al, "%s.%s.notification", in->name, po->name));
+                for (size_t j = 0; j < in->alloc->ports[k].peers.n; j++)
+                    in->alloc->ports[k].peers.v[j].conn->badge = 1ull << j;
+            } else if (po->kind == PORT_DATAPORT) {
+                size_t root = uf_find(al->dp_parent, g);
+                if (root == g)
+                    al->port_obj[g] = new_frames(al, po->size, owner, nm(al, "%s.%s.frame", in->name, po->name),
+                                                 &al->port_nframes[g]);
+            }
+        }
+    }
+    /* dataport group members share the root's frames (roots are created first: lowest id) */
+    for (size_t i = 0; i < pr->insts.n; i++) {
+        struct instance *in = pr->insts.v[i];
+        for (size_t k = 0; k < in->comp->ports.n; k++) {
+            size_t g = gport(al, in, k), root;
+            if (in->comp->ports.v[k].kind != PORT_DATAPORT || (root = uf_find(al->dp_parent, g)) == g) continue;
+            al->port_obj[g] = al->port_obj[root];
+            al->port_nframes[g] = al->port_nframes[root];
+        }
+    }
+    for (size_t i = 0; i < pr->conns.n; i++) {
+        struct connection *cn = pr->conns.v[i];
+        if (cn->kind == CONN_CHANNEL) {
+            const char *n = arena_printf(&al->c->arena, "%s.%s<->%s.%s", cn->from.inst_name, cn->from.port_name,
+                                         cn->to.inst_name, cn->to.port_name);
+            cn->obj = new_obj(al, SOBJ_ENDPOINT, 0, NONE32, 0, nm(al, "%s.endpoint", n, ""));
+            new_obj(al, SOBJ_NOTIFICATION, 0, (uint32_t)cn->from.inst->index, 0, nm(al, "%s.notification.first", n, ""));
+            new_obj(al, SOBJ_NOTIFICATION, 0, (uint32_t)cn->to.inst->index, 0, nm(al, "%s.notification.second", n, ""));
+            new_obj(al, SOBJ_FRAME, 12, NONE32, 0, nm(al, "%s.ring", n, ""));
+        } else if (cn->kind == CONN_RPC) {
+            cn->obj = al->port_obj[gport(al, cn->to.inst, cn->to.port_index)];
+        } else if (cn->kind == CONN_EVENT) {
+            cn->obj = al->port_obj[gport(al, cn->to.inst, cn->to.port_index)];
+        } else {
+            cn->obj = al->port_obj[gport(al, cn->from.inst, cn->from.port_index)];
+        }
+    }
+}
+
+static void alloc_threads(struct allocator *al, struct instance *in, struct inst_alloc *ia)
+{
+    const struct component *co = in->comp;
+    size_t nthreads = co->is_guest ? co->vcpus : (co->threads.n ? co->threads.n : 1);
+    uint64_t stack = (co->stack + PAGE - 1) / PAGE * PAGE;
+    uint32_t owner = (uint32_t)in->index;
+    for (size_t t = 0; t < nthreads; t++) {
+        const char *tname = co->is_guest ? arena_printf(&al->c->arena, "vcpu%zu", t)
+                            : co->threads.n ? co->threads.v[t].name : "main";
+        struct sthread *th = DA_PUSH(&al->c->arena, &al->a->threads);
+        th->inst = owner;
+        th->name = tname;
+        th->tcb = new_obj(al, SOBJ_TCB, 0, owner, t, nm(al, "%s.%s.tcb", in->name, tname));
+        th->ipc_frame = new_obj(al, SOBJ_FRAME, 12, owner, 0, nm(al, "%s.%s.ipc", in->name, tname));
+        th->ipc_vaddr = VA_IPC + t * 2 * PAGE;
+        th->prio = (uint8_t)(co->is_guest ? 100 : co->threads.n ? co->threads.v[t].prio : 100);
+        th->partition = (uint32_t)in->partition;
+        th->vcpu = co->is_guest ? new_obj(al, SOBJ_VCPU, 0, owner, t, nm(al, "%s.%s", in->name, tname)) : NONE32;
+        uint32_t n;
+        uint32_t first = new_frames(al, stack ? stack : PAGE, owner, nm(al, "%s.%s.stack", in->name, tname), &n);
+        uint64_t base = VA_STACK + t * (stack + PAGE) + PAGE; /* one unmapped guard page below */
+        th->stack_top = base + stack;
+        *DA_PUSH(&al->c->arena, &ia->thread_ipc_vaddr) = th->ipc_vaddr;
+        *DA_PUSH(&al->c->arena, &ia->thread_stack_top) = th->stack_top;
+        map_frames(al, ia->vspace, th->ipc_frame, 1, th->ipc_vaddr, RIGHT_READ | RIGHT_WRITE, 0);
+        map_frames(al, ia->vspace, first, n, base, RIGHT_READ | RIGHT_WRITE, 0);
+    }
+}
+
+/* Slots 1..4 first, then further threads' TCBs and IPC frames. */
+static void alloc_thread_caps(struct allocator *al, struct inst_alloc *ia, size_t first_thread, size_t nthreads)
+{
+    for (size_t t = 0; t < nthreads; t++) {
+        const struct sthread *th = &al->a->threads.v[first_thread + t];
+        uint32_t tcb_slot, ipc_slot;
+        if (t == 0) {
+            al->next_slot = 1;
+            tcb_slot = new_cap(al, th->tcb, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+            new_cap(al, ia->cnode, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+            new_cap(al, ia->vspace, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+            ipc_slot = new_cap(al, th->ipc_frame, RIGHT_READ | RIGHT_WRITE, 0);
+        } else {
+            tcb_slot = new_cap(al, th->tcb, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+            ipc_slot = new_cap(al, th->ipc_frame, RIGHT_READ | RIGHT_WRITE, 0);
+        }
+        *DA_PUSH(&al->c->arena, &ia->thread_tcb_slot) = tcb_slot;
+        *DA_PUSH(&al->c->arena, &ia->thread_ipc_slot) = ipc_slot;
+    }
+}
+
+static void alloc_ports(struct allocator *al, struct instance *in, struct inst_alloc *ia)
+{
+    const struct component *co = in->comp;
+    uint64_t dp_va = VA_DATAPORT;
+    int need_recv = 0;
+    for (size_t k = 0; k < co->ports.n; k++) {
+        const struct port *po = &co->ports.v[k];
+        struct port_alloc *pa = &ia->ports[k];
+        size_t g = gport(al, in, k);
+        switch (po->kind) {
+        case PORT_USES: {
+            struct connection *cn = pa->peers.v[0].conn;
+            pa->slot = new_cap(al, cn->obj, RIGHT_WRITE | RIGHT_GRANT, cn->badge);
+            need_recv |= po->iface->has_caps;
+            break;
+        }
+        case PORT_PROVIDES:
+            pa->slot = new_cap(al, al->port_obj[g], RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+            need_recv |= po->iface->has_caps;
+            break;
+        case PORT_EMITS:
+            for (size_t j = 0; j < pa->peers.n; j++) {
+                struct connection *cn = pa->peers.v[j].conn;
+                pa->peers.v[j].slot = new_cap(al, cn->obj, RIGHT_WRITE, cn->badge);
+            }
+            break;
+        case PORT_CONSUMES:
+            pa->slot = new_cap(al, al->port_obj[g], RIGHT_READ, 0);
+            break;
+        case PORT_DATAPORT: {
+            uint32_t first = al->port_obj[g], n = al->port_nframes[g];
+            int large = al->a->objs.v[first].type == SOBJ_LARGE_FRAME;
+            uint64_t align = large ? LARGE : PAGE, span = (uint64_t)n * align;
+            dp_va = (dp_va + align - 1) / align * align;
+            pa->vaddr = dp_va;
+            map_frames(al, ia->vspace, first, n, dp_va, po->rights, 0);
+            dp_va += span + PAGE; /* guard page between dataports */
+            break;
+        }
+        case PORT_CHANNEL:
+            if (!pa->peers.n) break;
+            {
+                struct connection *cn = pa->peers.v[0].conn;
+                int first_end = cn->from.inst == in && cn->from.port_index == k;
+                uint32_t own = cn->obj + (first_end ? 1u : 2u), peer = cn->obj + (first_end ? 2u : 1u);
+                pa->slot = new_cap(al, cn->obj, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, first_end ? 1 : 2);
+                pa->slot2 = new_cap(al, own, RIGHT_READ, 0);
+                pa->slot3 = new_cap(al, peer, RIGHT_WRITE, first_end ? 1 : 2);
+                pa->vaddr = dp_va;
+                map_frames(al, ia->vspace, cn->obj + 3u, 1, dp_va, RIGHT_READ | RIGHT_WRITE, 0);
+                dp_va += 2 * PAGE;
+            }
+            break;
+        }
+    }
+    ia->recv_slot = need_recv ? al->next_slot++ : 0;
+}
+
+static void alloc_hardware(struct allocator *al, struct instance *in, struct inst_alloc *ia, uint32_t map_space,
+                           int identity)
+{
+    const struct component *co = in->comp;
+    uint32_t owner = (uint32_t)in->index, irq_ntfn = NONE32;
+    unsigned bit = 0;
+    uint64_t va = VA_DEVICE;
+    for (size_t k = 0; k < co->hw.n; k++)
+        if (co->hw.v[k].kind == HW_IRQ && irq_ntfn == NONE32) {
+            irq_ntfn = new_obj(al, SOBJ_NOTIFICATION, 0, owner, 0, nm(al, "%s.irq.notification", in->name, ""));
+            ia->irq_ntfn_slot = new_cap(al, irq_ntfn, RIGHT_READ, 0);
+        }
+    for (size_t k = 0; k < co->hw.n; k++) {
+        const struct hw *h = &co->hw.v[k];
+        uint32_t slot = 0, o;
+        uint64_t vaddr = 0;
+        unsigned hbit = 0;
+        const char *name = nm(al, "%s.%s", in->name, h->name);
+        switch (h->kind) {
+        case HW_MEM: {
+            uint32_t n = (uint32_t)(h->size / PAGE), first = (uint32_t)al->a->objs.n;
+            for (uint32_t i = 0; i < n; i++) new_obj(al, SOBJ_DEVICE_FRAME, 12, owner, h->base + i * PAGE, name);
+            vaddr = identity ? h->base : va;
+            slot = al->next_slot;
+            for (uint32_t i = 0; i < n; i++) new_cap(al, first + i, RIGHT_READ | RIGHT_WRITE, 0);
+            map_frames(al, map_space, first, n, vaddr, RIGHT_READ | RIGHT_WRITE, MAP_UNCACHED);
+            if (!identity) va += h->size + PAGE;
+            break;
+        }
+        case HW_IRQ:
+            o = new_obj(al, SOBJ_IRQ_HANDLER, 0, owner, h->irq, name);
+            al->a->objs.v[o].link = irq_ntfn;
+            al->a->objs.v[o].aux = (uint16_t)bit;
+            hbit = bit++;
+            slot = new_cap(al, o, RIGHT_READ | RIGHT_WRITE, 0);
+            break;
+        case HW_IOPORT:
+            o = new_obj(al, SOBJ_IO_PORT, 0, owner, h->base | h->size << 16, name);
+            slot = new_cap(al, o, RIGHT_READ | RIGHT_WRITE, 0);
+            break;
+        case HW_PCI:
+            o = new_obj(al, SOBJ_IO_SPACE, 0, owner, h->bdf, name);
+            slot = new_cap(al, o, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+            break;
+        }
+        *DA_PUSH(&al->c->arena, &ia->hw_slot) = slot;
+        *DA_PUSH(&al->c->arena, &ia->hw_vaddr) = vaddr;
+        *DA_PUSH(&al->c->arena, &ia->hw_bit) = hbit;
+    }
+}
+
+static void alloc_guest(struct allocator *al, struct instance *in, struct inst_alloc *ia)
+{
+    const struct component *co = in->comp;
+    uint32_t owner = (uint32_t)in->index;
+    struct sguest *g = DA_PUSH(&al->c->arena, &al->a->guests);
+    g->inst = owner;
+    g->arch = (uint8_t)co->arch;
+    g->vcpus = (uint8_t)co->vcpus;
+    g->memory = co->memory;
+    g->guest_space = new_obj(al, SOBJ_GUEST_SPACE, 0, owner, 0, nm(al, "%s.guest_space", in->name, ""));
+    new_cap(al, g->guest_space, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+    for (size_t t = 0; t < co->vcpus; t++) {
+        const struct sthread *th = &al->a->threads.v[al->a->threads.n - co->vcpus + t];
+        new_cap(al, th->vcpu, RIGHT_READ | RIGHT_WRITE, 0);
+    }
+    uint32_t n = (uint32_t)(co->memory / LARGE), first = (uint32_t)al->a->objs.n;
+    for (uint32_t i = 0; i < n; i++) new_obj(al, SOBJ_LARGE_FRAME, 21, owner, 0, nm(al, "%s.ram", in->name, ""));
+    g->ram_first_obj = first;
+    g->ram_count = n;
+    for (uint32_t i = 0; i < n; i++) new_cap(al, first + i, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+    map_frames(al, g->guest_space, first, n, 0, RIGHT_READ | RIGHT_WRITE, 0);
+    map_frames(al, ia->vspace, first, n, VA_GUEST_RAM, RIGHT_READ | RIGHT_WRITE, 0);
+}
+
+/* Page tables each address space needs for its mappings: x86_64 levels 3 (PDPT, 512 GiB),
+ * 2 (PD, 1 GiB) and 1 (PT, 2 MiB; not needed under a large frame). Listed from the top
+ * level down, so the root server can create and map them in order. */
+static void alloc_page_tables(struct allocator *al, uint32_t space, size_t first_map, size_t nmaps, uint32_t owner)
+{
+    static const unsigned shift[4] = {0, 21, 30, 39};
+    for (unsigned level = 3; level >= 1; level--) {
+        struct symtab seen = {0};
+        for (size_t i = first_map; i < nmaps; i++) {
+            const struct smap *m = &al->a->maps.v[i];
+            if (m->space != space) continue;
+            if (level == 1 && al->a->objs.v[m->obj].type == SOBJ_LARGE_FRAME) continue;
+            uint64_t base = m->vaddr >> shift[level] << shift[level];
+            const char *key = arena_printf(&al->c->arena, "%llx", (unsigned long long)base);
+            if (symtab_put(&al->c->arena, &seen, key, (void *)1)) continue;
+            uint32_t o = new_obj(al, SOBJ_PAGE_TABLE, 12, owner, base, "page_table");
+            al->a->objs.v[o].aux = (uint16_t)level;
+            al->a->objs.v[o].link = space;
+        }
+    }
+}
+
+static unsigned radix_for(uint32_t slots)
+{
+    unsigned r = 5;
+    while ((1ull << r) < (uint64_t)slots + FREE_SLOTS_MIN) r++;
+    return r;
+}
+
+static void alloc_instance(struct allocator *al, struct instance *in)
+{
+    struct inst_alloc *ia = in->alloc;
+    const struct component *co = in->comp;
+    uint32_t owner = (uint32_t)in->index;
+    al->in = in;
+    ia->cnode = new_obj(al, SOBJ_CNODE, 5, owner, 0, nm(al, "%s.cnode", in->name, ""));
+    ia->vspace = new_obj(al, SOBJ_VSPACE, 12, owner, 0, nm(al, "%s.vspace", in->name, ""));
+    ia->first_cap = (uint32_t)al->a->caps.n;
+    ia->first_map = (uint32_t)al->a->maps.n;
+    size_t first_thread = al->a->threads.n;
+    alloc_threads(al, in, ia);
+    size_t nthreads = al->a->threads.n - first_thread;
+    alloc_thread_caps(al, ia, first_thread, nthreads);
+    if (!co->is_guest && co->heap) {
+        uint32_t n, first = new_frames(al, (co->heap + PAGE - 1) / PAGE * PAGE, owner,
+                                       nm(al, "%s.heap", in->name, ""), &n);
+        map_frames(al, ia->vspace, first, n, VA_HEAP, RIGHT_READ | RIGHT_WRITE, 0);
+    }
+    alloc_ports(al, in, ia);
+    uint32_t gspace = NONE32;
+    if (co->is_guest) {
+        alloc_guest(al, in, ia);
+        gspace = al->a->guests.v[al->a->guests.n - 1].guest_space;
+    }
+    /* a guest's devices appear at their physical addresses in its guest-physical space */
+    alloc_hardware(al, in, ia, co->is_guest ? gspace : ia->vspace, co->is_guest);
+    ia->cap_count = (uint32_t)al->a->caps.n - ia->first_cap;
+    ia->map_count = (uint32_t)al->a->maps.n - ia->first_map;
+    ia->radix = radix_for(al->next_slot);
+    al->a->objs.v[ia->cnode].size_bits = (uint8_t)ia->radix;
+    ia->free_first = al->next_slot;
+    ia->free_last = (uint32_t)((1ull << ia->radix) - 1);
+    alloc_page_tables(al, ia->vspace, ia->first_map, al->a->maps.n, owner);
+    if (gspace != NONE32) alloc_page_tables(al, gspace, ia->first_map, al->a->maps.n, owner);
+}
+
+void allocate(struct ctx *c)
+{
+    struct program *pr = &c->prog;
+    struct allocator al = {c, &c->alloc, 0, NULL, NULL, NULL, NULL, NULL};
+    size_t nports = 0;
+    al.port_base = arena_alloc(&c->arena, (pr->insts.n + 1) * sizeof *al.port_base);
+    for (size_t i = 0; i < pr->insts.n; i++) {
+        al.port_base[i] = nports;
+        nports += pr->insts.v[i]->comp->ports.n;
+    }
+    al.port_obj = arena_alloc(&c->arena, (nports + 1) * sizeof *al.port_obj);
+    al.port_nframes = arena_alloc(&c->arena, (nports + 1) * sizeof *al.port_nframes);
+    al.dp_parent = arena_alloc(&c->arena, (nports + 1) * sizeof *al.dp_parent);
+    for (size_t i = 0; i < nports; i++) al.dp_parent[i] = i;
+    create_port_objects(&al);
+    for (size_t i = 0; i < pr->insts.n; i++) alloc_instance(&al, pr->insts.v[i]);
+}

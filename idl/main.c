@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * bhidl command line. Usage in docs/idl.md; `bhidl --help` prints it.
+ */
+#define _POSIX_C_SOURCE 200809L
+#include "bhidl.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+void ctx_init(struct ctx *c, const char *file);
+int run_passes(struct ctx *c, const char *src, size_t len);
+
+static void usage(FILE *f)
+{
+    fputs("usage: bhidl [options] SYSTEM.bh\n"
+          "       bhidl --dump-spec FILE\n"
+          "  -o DIR        output directory (default .): DIR/<instance>/glue.{h,c}, DIR/system.spec,\n"
+          "                DIR/report.txt\n"
+          "  --check       check only, write nothing\n"
+          "  --spec FILE   write the system specification to FILE instead of DIR/system.spec\n"
+          "  --graph       also write DIR/system.dot and DIR/system.svg (runs Graphviz dot)\n"
+          "  --report      also print the separation report on standard output\n"
+          "  --no-glue     do not write the C glue\n"
+          "  --dump-spec F print the specification in F as text and exit\n",
+          f);
+}
+
+static char *read_file(struct arena *a, const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    DA(char) buf = {0};
+    char chunk[65536];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        for (size_t i = 0; i < n; i++) *DA_PUSH(a, &buf) = chunk[i];
+    fclose(f);
+    *len = buf.n;
+    return buf.n ? buf.v : arena_alloc(a, 1);
+}
+
+static int make_dir(const char *path)
+{
+    if (mkdir(path, 0777) == 0 || errno == EEXIST) return 0;
+    perror(path);
+    return -1;
+}
+
+static int run_dot(const char *dot, const char *svg)
+{
+    pid_t pid = fork();
+    if (pid < 0) return -1;
+    if (pid == 0) {
+        execlp("dot", "dot", "-Tsvg", "-o", svg, dot, (char *)NULL);
+        _exit(127);
+    }
+    int st;
+    if (waitpid(pid, &st, 0) < 0 || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+        fprintf(stderr, "bhidl: dot failed to write %s (is graphviz installed?)\n", svg);
+        return -1;
+    }
+    return 0;
+}
+
+int main(int argc, char **argv)
+{
+    const char *outdir = ".", *spec = NULL, *input = NULL;
+    int check_only = 0, graph = 0, report = 0, glue = 1;
+    for (int i = 1; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "-o") && i + 1 < argc) outdir = argv[++i];
+        else if (!strcmp(a, "--spec") && i + 1 < argc) spec = argv[++i];
+        else if (!strcmp(a, "--check")) check_only = 1;
+        else if (!strcmp(a, "--graph")) graph = 1;
+        else if (!strcmp(a, "--report")) report = 1;
+        else if (!strcmp(a, "--no-glue")) glue = 0;
+        else if (!strcmp(a, "--dump-spec") && i + 1 < argc) return dump_spec(argv[i + 1], stdout);
+        else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            usage(stdout);
+            return 0;
+        } else if (a[0] == '-' || input) {
+            usage(stderr);
+            return 2;
+        } else input = a;
+    }
+    if (!input) {
+        usage(stderr);
+        return 2;
+    }
+    struct ctx c;
+    ctx_init(&c, input);
+    size_t len = 0;
+    char *src = read_file(&c.arena, input, &len);
+    if (!src) {
+        fprintf(stderr, "bhidl: cannot read %s: %s\n", input, strerror(errno));
+        arena_free(&c.arena);
+        return 1;
+    }
+    int rc = 0;
+    if (run_passes(&c, src, len) != 0) {
+        diag_print(&c.diags, stderr);
+        fprintf(stderr, "bhidl: %zu error%s\n", c.diags.errors, c.diags.errors == 1 ? "" : "s");
+        rc = 1;
+    } else if (!check_only) {
+        if (make_dir(outdir) != 0) rc = 1;
+        if (!rc && glue && gen_glue(&c, outdir) != 0) rc = 1;
+        if (!rc && gen_spec(&c, spec ? spec : arena_printf(&c.arena, "%s/system.spec", outdir)) != 0) rc = 1;
+        if (!rc) {
+            const char *rp = arena_printf(&c.arena, "%s/report.txt", outdir);
+            FILE *f = fopen(rp, "w");
+            if (!f) {
+                perror(rp);
+                rc = 1;
+            } else {
+                gen_report(&c, f);
+                if (fclose(f) != 0) rc = 1;
+            }
+        }
+        if (!rc && report) gen_report(&c, stdout);
+        if (!rc && graph) {
+            const char *dot = arena_printf(&c.arena, "%s/system.dot", outdir);
+            if (gen_graph(&c, dot) != 0 || run_dot(dot, arena_printf(&c.arena, "%s/system.svg", outdir)) != 0) rc = 1;
+        }
+    }
+    arena_free(&c.arena);
+    return rc;
+}

@@ -1,0 +1,295 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Pass 5: check resources.
+ * Input: the typed AST. Output: each instance's partition index (0 when there is no
+ * schedule). Postcondition: the assembly exists; each physical resource (device memory
+ * range, IRQ, I/O port range, PCI function) belongs to one instance, or to several that all
+ * declare it 'shared' with the same extent; each 'uses' and 'channel' port is connected at
+ * most once and each 'uses' port exactly once; guests say what they run; priorities,
+ * vCPU counts and partition ticks are in range; with a schedule, every instance runs in
+ * exactly one partition; the memory the system needs fits the platform's memory.
+ * Checks: missing_assembly, overlapping_device_memory, device_memory_alignment,
+ * duplicate_irq, overlapping_ioport, ioport_range, duplicate_pci, unconnected_uses,
+ * port_connected_twice, too_many_emitters, too_many_irqs, guest_incomplete, vcpu_count,
+ * priority_range, dataport_size, partition_ticks, unscheduled_instance,
+ * instance_in_two_partitions, memory_budget.
+ */
+#include "bhidl.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE 4096ull
+
+struct hw_use {
+    const struct hw *hw;
+    const struct instance *inst;
+};
+
+static int cmp_base(const void *a, const void *b)
+{
+    const struct hw_use *x = a, *y = b;
+    if (x->hw->base != y->hw->base) return x->hw->base < y->hw->base ? -1 : 1;
+    /* ties keep source order, so the first declaration is the one named as 'already' */
+    return x->inst->index != y->inst->index ? (x->inst->index < y->inst->index ? -1 : 1)
+                                            : (x->hw < y->hw ? -1 : x->hw > y->hw);
+}
+
+static const char *owner(struct ctx *c, const struct hw_use *u)
+{
+    return arena_printf(&c->arena, "'%s.%s' (line %d)", u->inst->name, u->hw->name, u->hw->loc.line);
+}
+
+static int same_shared(const struct hw_use *a, const struct hw_use *b)
+{
+    return a->hw->shared && b->hw->shared && a->hw->base == b->hw->base && a->hw->size == b->hw->size &&
+           a->hw->irq == b->hw->irq && a->hw->bdf == b->hw->bdf;
+}
+
+/* Sort by start, then each range can only overlap the ranges that start before its end;
+ * comparing against the furthest-reaching earlier range finds every overlap in O(n log n). */
+static void check_ranges(struct ctx *c, struct hw_use *u, size_t n, const char *check, const char *what)
+{
+    if (n < 2) return;
+    qsort(u, n, sizeof *u, cmp_base);
+    size_t reach = 0;
+    for (size_t i = 1; i < n; i++) {
+        const struct hw_use *prev = &u[reach];
+        uint64_t prev_end = prev->hw->base + prev->hw->size; /* exclusive; ioport uses last + 1 */
+        if (u[i].hw->base < prev_end && !same_shared(prev, &u[i]))
+            diag_error(&c->diags, u[i].hw->loc, check, "%s [0x%llx, 0x%llx) of '%s.%s' overlaps %s", what,
+                       (unsigned long long)u[i].hw->base, (unsigned long long)(u[i].hw->base + u[i].hw->size),
+                       u[i].inst->name, u[i].hw->name, owner(c, prev));
+        if (u[i].hw->base + u[i].hw->size > prev_end) reach = i;
+    }
+}
+
+static int cmp_key(const void *a, const void *b)
+{
+    const struct hw_use *x = a, *y = b;
+    uint64_t kx = x->hw->kind == HW_IRQ ? x->hw->irq : x->hw->bdf, ky = y->hw->kind == HW_IRQ ? y->hw->irq : y->hw->bdf;
+    if (kx != ky) return kx < ky ? -1 : 1;
+    return x->inst->index != y->inst->index ? (x->inst->index < y->inst->index ? -1 : 1)
+                                            : (x->hw < y->hw ? -1 : x->hw > y->hw);
+}
+
+static uint64_t unique_key(const struct hw_use *u) { return u->hw->kind == HW_IRQ ? u->hw->irq : u->hw->bdf; }
+
+static void check_unique(struct ctx *c, struct hw_use *u, size_t n, const char *check, const char *what)
+{
+    if (n < 2) return;
+    qsort(u, n, sizeof *u, cmp_key);
+    size_t first = 0; /* the first holder of the current key */
+    for (size_t i = 1; i < n; i++) {
+        if (unique_key(&u[i]) != unique_key(&u[first])) {
+            first = i;
+            continue;
+        }
+        if (!same_shared(&u[first], &u[i]))
+            diag_error(&c->diags, u[i].hw->loc, check, "%s of '%s.%s' is already given to %s", what,
+                       u[i].inst->name, u[i].hw->name, owner(c, &u[first]));
+    }
+}
+
+static void check_hardware(struct ctx *c)
+{
+    DA(struct hw_use) mem = {0}, irq = {0}, io = {0}, pci = {0};
+    for (size_t i = 0; i < c->prog.insts.n; i++) {
+        const struct instance *in = c->prog.insts.v[i];
+        if (!in->comp) continue;
+        unsigned irqs = 0;
+        for (size_t k = 0; k < in->comp->hw.n; k++) {
+            const struct hw *h = &in->comp->hw.v[k];
+            struct hw_use u = {h, in};
+            switch (h->kind) {
+            case HW_MEM:
+                if (!h->size || h->base % PAGE || h->size % PAGE || h->base + h->size < h->base)
+                    diag_error(&c->diags, h->loc, "device_memory_alignment",
+                               "device memory '%s' must be a non-empty range of whole 4 KiB pages", h->name);
+                else
+                    *DA_PUSH(&c->arena, &mem) = u;
+                break;
+            case HW_IRQ:
+                irqs++;
+                if (h->irq > 1023)
+                    diag_error(&c->diags, h->loc, "irq_range", "IRQ %llu of '%s' is above 1023",
+                               (unsigned long long)h->irq, h->name);
+                else
+                    *DA_PUSH(&c->arena, &irq) = u;
+                break;
+            case HW_IOPORT:
+                if (h->base > h->size || h->size > 0xffff)
+                    diag_error(&c->diags, h->loc, "ioport_range",
+                               "I/O port range '%s' must be first..last with first <= last <= 0xffff", h->name);
+                else
+                    *DA_PUSH(&c->arena, &io) = u;
+                break;
+            case HW_PCI:
+                *DA_PUSH(&c->arena, &pci) = u;
+                break;
+            }
+        }
+        if (irqs > 64)
+            diag_error(&c->diags, in->loc, "too_many_irqs",
+                       "instance '%s' has %u IRQs; one notification carries at most 64 (one badge bit each)",
+                       in->name, irqs);
+    }
+    check_ranges(c, mem.v, mem.n, "overlapping_device_memory", "device memory");
+    /* I/O port ranges are inclusive: check them as [first, last + 1) */
+    for (size_t i = 0; i < io.n; i++) {
+        struct hw *h = arena_alloc(&c->arena, sizeof *h);
+        *h = *io.v[i].hw;
+        h->size = h->size - h->base + 1;
+        io.v[i].hw = h;
+    }
+    check_ranges(c, io.v, io.n, "overlapping_ioport", "I/O port range");
+    check_unique(c, irq.v, irq.n, "duplicate_irq", "the IRQ");
+    check_unique(c, pci.v, pci.n, "duplicate_pci", "the PCI device");
+}
+
+static void check_ports(struct ctx *c)
+{
+    /* how often each (instance, port) is an end of a connection */
+    size_t total = 0;
+    for (size_t i = 0; i < c->prog.insts.n; i++) {
+        struct instance *in = c->prog.insts.v[i];
+        if (!in->comp) continue;
+        in->alloc = arena_alloc(&c->arena, sizeof *in->alloc);
+        in->alloc->ports = arena_alloc(&c->arena, (in->comp->ports.n + 1) * sizeof *in->alloc->ports);
+        total += in->comp->ports.n;
+    }
+    for (size_t i = 0; i < c->prog.conns.n; i++) {
+        struct connection *cn = c->prog.conns.v[i];
+        if (!cn->from.port || !cn->to.port) continue;
+        const struct endref *ends[2] = {&cn->from, &cn->to};
+        for (int e = 0; e < 2; e++) {
+            struct port_alloc *pa = &ends[e]->inst->alloc->ports[ends[e]->port_index];
+            struct peer *pe = DA_PUSH(&c->arena, &pa->peers);
+            pe->conn = cn;
+            pe->inst = ends[1 - e]->inst;
+            enum port_kind k = ends[e]->port->kind;
+            if ((k == PORT_USES || k == PORT_CHANNEL) && pa->peers.n == 2)
+                diag_error(&c->diags, ends[e]->loc, "port_connected_twice",
+                           "%s port '%s.%s' is already connected at line %d", port_kind_name(k), ends[e]->inst_name,
+                           ends[e]->port_name, pa->peers.v[0].conn->loc.line);
+            if (k == PORT_CONSUMES && pa->peers.n == 65)
+                diag_error(&c->diags, ends[e]->loc, "too_many_emitters",
+                           "'%s.%s' consumes events from more than 64 emitters (one badge bit each)",
+                           ends[e]->inst_name, ends[e]->port_name);
+        }
+    }
+    for (size_t i = 0; i < c->prog.insts.n; i++) {
+        struct instance *in = c->prog.insts.v[i];
+        if (!in->comp) continue;
+        for (size_t k = 0; k < in->comp->ports.n; k++)
+            if (in->comp->ports.v[k].kind == PORT_USES && in->alloc->ports[k].peers.n == 0)
+                diag_error(&c->diags, in->loc, "unconnected_uses",
+                           "instance '%s' leaves its 'uses %s %s' port (line %d) unconnected", in->name,
+                           in->comp->ports.v[k].iface_name, in->comp->ports.v[k].name, in->comp->ports.v[k].loc.line);
+    }
+    (void)total;
+}
+
+static void check_units(struct ctx *c)
+{
+    for (size_t i = 0; i < c->prog.comps.n; i++) {
+        struct component *co = c->prog.comps.v[i];
+        for (size_t k = 0; k < co->threads.n; k++)
+            if (co->threads.v[k].prio > 255)
+                diag_error(&c->diags, co->threads.v[k].loc, "priority_range",
+                           "thread '%s' has priority %llu; priorities are 0..255", co->threads.v[k].name,
+                           (unsigned long long)co->threads.v[k].prio);
+        for (size_t k = 0; k < co->ports.n; k++)
+            if (co->ports.v[k].kind == PORT_DATAPORT && (co->ports.v[k].size == 0 || co->ports.v[k].size > (1ull << 40)))
+                diag_error(&c->diags, co->ports.v[k].loc, "dataport_size",
+                           "dataport '%s' must have between 1 byte and 1 TiB", co->ports.v[k].name);
+        if (co->stack > (1ull << 32) || co->heap > (1ull << 40))
+            diag_error(&c->diags, co->loc, "memory_budget", "component '%s' asks for a stack above 4 GiB or a heap "
+                       "above 1 TiB", co->name);
+        if (!co->is_guest) continue;
+        const char *missing = !co->has_arch ? "platform" : !co->kernel ? "kernel" : !co->memory ? "memory" : NULL;
+        if (missing)
+            diag_error(&c->diags, co->loc, "guest_incomplete", "guest '%s' does not say its %s", co->name, missing);
+        if (co->memory % (2ull << 20) || co->memory > (1ull << 40))
+            diag_error(&c->diags, co->loc, "guest_memory", "guest '%s' memory must be a multiple of 2 MiB, at most 1 TiB",
+                       co->name);
+        if (co->vcpus < 1 || co->vcpus > 255)
+            diag_error(&c->diags, co->loc, "vcpu_count", "guest '%s' has %llu vCPUs; expected 1..255", co->name,
+                       (unsigned long long)co->vcpus);
+    }
+}
+
+static void check_schedule(struct ctx *c)
+{
+    struct program *pr = &c->prog;
+    for (size_t i = 0; i < pr->parts.n; i++) {
+        struct partition *pt = pr->parts.v[i];
+        if (pt->ticks == 0 || pt->ticks > UINT32_MAX)
+            diag_error(&c->diags, pt->loc, "partition_ticks", "partition '%s' must last 1..4294967295 ticks", pt->name);
+        for (size_t k = 0; k < pt->members.n; k++) {
+            struct instance *in = pt->members.v[k].inst;
+            if (!in) continue;
+            if (in->partition >= 0)
+                diag_error(&c->diags, pt->members.v[k].loc, "instance_in_two_partitions",
+                           "instance '%s' is already in partition '%s'", in->name, pr->parts.v[in->partition]->name);
+            else
+                in->partition = (long)i;
+        }
+    }
+    for (size_t i = 0; i < pr->insts.n; i++) {
+        struct instance *in = pr->insts.v[i];
+        if (in->partition >= 0) continue;
+        if (pr->parts.n)
+            diag_error(&c->diags, in->loc, "unscheduled_instance",
+                       "instance '%s' is in no partition of the schedule, so it would never run", in->name);
+        in->partition = 0;
+    }
+}
+
+static uint64_t round_page(uint64_t n) { return (n + PAGE - 1) / PAGE * PAGE; }
+
+/* What an instance costs in RAM: its stacks and IPC buffers, heap, dataports (counted at
+ * every end: an upper bound), channel rings and guest RAM. ELF images are not known here. */
+static uint64_t instance_memory(const struct instance *in)
+{
+    const struct component *co = in->comp;
+    uint64_t threads = co->is_guest ? co->vcpus + 1 : (co->threads.n ? co->threads.n : 1);
+    uint64_t m = threads * (round_page(co->stack) + PAGE) + round_page(co->heap);
+    for (size_t k = 0; k < co->ports.n; k++)
+        if (co->ports.v[k].kind == PORT_DATAPORT) m += round_page(co->ports.v[k].size);
+        else if (co->ports.v[k].kind == PORT_CHANNEL) m += PAGE;
+    if (co->is_guest) m += co->memory;
+    return m;
+}
+
+static void check_budget(struct ctx *c)
+{
+    const struct platform *pl = c->prog.platform;
+    uint64_t total = 0;
+    for (size_t i = 0; i < c->prog.insts.n; i++) {
+        struct instance *in = c->prog.insts.v[i];
+        if (!in->comp) continue;
+        in->alloc->mem_bytes = instance_memory(in);
+        total += in->alloc->mem_bytes;
+    }
+    if (pl && pl->has_memory && total > pl->memory)
+        diag_error(&c->diags, pl->loc, "memory_budget",
+                   "the system needs %llu KiB (stacks, IPC buffers, heaps, dataports, guest RAM) but platform '%s' "
+                   "has %llu KiB",
+                   (unsigned long long)(total >> 10), pl->name, (unsigned long long)(pl->memory >> 10));
+}
+
+void check_resources(struct ctx *c)
+{
+    if (!c->prog.has_assembly) {
+        diag_error(&c->diags, (struct loc){c->prog.file, 1, 1}, "missing_assembly",
+                   "expected an 'assembly' block: without one the system contains nothing");
+        return;
+    }
+    check_units(c);
+    check_hardware(c);
+    check_ports(c);
+    check_schedule(c);
+    check_budget(c);
+}
