@@ -24,10 +24,14 @@
  *  - segments are sorted by p_vaddr (gABI: "Loadable segment entries in the
  *    program header table appear in ascending order, sorted on the p_vaddr
  *    member") and their byte ranges do not overlap; sharing a page is fine.
- * PT_LOAD segments with p_memsz == 0 occupy nothing and are ignored. PT_NOTE
- * and PT_TLS must lie in the file; at most one PT_TLS. Other segment types
- * are not checked. e_entry is not checked (vmlinux gives a physical entry
- * next to virtual segment addresses).
+ * A PT_LOAD with p_memsz == 0 occupies nothing: it must have p_filesz == 0
+ * and sane fields, and is then skipped everywhere (not loaded, not in the
+ * bounds, not in the order check). PT_NOTE and PT_TLS must lie in the file
+ * (PT_TLS also obeys the first three rules); at most one PT_TLS. Other
+ * segment types are not checked. e_entry is not checked: vmlinux gives a
+ * physical entry next to virtual segment addresses, and on big-endian
+ * ELFv1 POWER it points to a function descriptor, which is the caller's
+ * business.
  *
  * Freestanding: no libc, no allocation, no recursion. The image needs no
  * particular alignment and must stay alive while a struct bh_elf refers to
