@@ -296,7 +296,14 @@ static void write_unpacker(FILE *f, const struct invocation *inv)
     fprintf(f, "/* Fills a from the message words; false when the message is too short. */\n");
     fprintf(f, "static inline bool unpack_%s_%s(const word_t *mr, word_t length, word_t extra_caps,\n"
                "                                struct args_%s_%s *a)\n{\n", obj, op, obj, op);
-    fprintf(f, "    if (length < %d || extra_caps < %d) return false;\n", nin, ncap);
+    if (nin > 0 && ncap > 0)
+        fprintf(f, "    if (length < %d || extra_caps < %d) return false;\n", nin, ncap);
+    else if (nin > 0)
+        fprintf(f, "    if (length < %d) return false;\n", nin);
+    else if (ncap > 0)
+        fprintf(f, "    if (extra_caps < %d) return false;\n", ncap);
+    if (ncap == 0) fprintf(f, "    (void)extra_caps;\n");
+    if (nin + narr == 0) fprintf(f, "    (void)length;\n");
     int k = 0;
     for (int i = 0; i < inv->nfields; i++) {
         const struct field *fl = &inv->fields[i];

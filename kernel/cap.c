@@ -1,0 +1,193 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The capability derivation tree (seL4's MDB): a list in which each capability follows its
+ * parent, with parenthood decided from content:
+ *   - an Untyped is the parent of every capability to an object inside its region;
+ *   - an original (revocable) capability is the parent of the other capabilities to the
+ *     same object, except that a badged endpoint or notification capability is the parent
+ *     only of capabilities with the same badge that were derived from it;
+ *   - IRQControl and IOPortControl are parents of the handlers and port ranges they issued.
+ * Invariant: the capabilities to one object form one contiguous run of the list.
+ */
+#include "kernel.h"
+
+static word_t object_bytes_bits(const struct cap *c)
+{
+    switch (c->type) {
+    case OBJ_UNTYPED: return c->size_bits;
+    case OBJ_CNODE: return c->size_bits + CTE_SIZE_BITS;
+    case OBJ_TCB: return OBJ_TCB_SIZE_BITS;
+    case OBJ_ENDPOINT: return OBJ_ENDPOINT_SIZE_BITS;
+    case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_SIZE_BITS;
+    case OBJ_FRAME: return OBJ_FRAME_SIZE_BITS;
+    case OBJ_LARGE_FRAME: return OBJ_LARGE_FRAME_SIZE_BITS;
+    case OBJ_PAGE_TABLE: return OBJ_PAGE_TABLE_SIZE_BITS;
+    case OBJ_VSPACE: return OBJ_VSPACE_SIZE_BITS;
+    default: return 0;
+    }
+}
+
+/* True for capabilities that refer to memory retyped from an Untyped. */
+static bool has_memory(const struct cap *c)
+{
+    return object_bytes_bits(c) != 0 || c->type == CAP_ZOMBIE;
+}
+
+bool cap_same_object(const struct cap *a, const struct cap *b)
+{
+    if (a->type != b->type) return false;
+    switch (a->type) {
+    case OBJ_NULL:
+    case CAP_ZOMBIE: return false;
+    case OBJ_UNTYPED: return a->ptr == b->ptr && a->size_bits == b->size_bits;
+    case OBJ_IRQ_HANDLER: return a->aux == b->aux;
+    default: return a->ptr == b->ptr;
+    }
+}
+
+/* Is b's object (or region) inside a's? */
+static bool same_region(const struct cap *a, const struct cap *b)
+{
+    if (a->type == OBJ_UNTYPED && has_memory(b)) {
+        word_t start = a->ptr, end = a->ptr + BIT(a->size_bits) - 1;
+        word_t bstart = b->ptr;
+        word_t bend = b->type == CAP_ZOMBIE ? b->ptr : b->ptr + BIT(object_bytes_bits(b)) - 1;
+        return bstart >= start && bend <= end;
+    }
+    if (a->type == OBJ_IRQ_CONTROL) return b->type == OBJ_IRQ_HANDLER || b->type == OBJ_IRQ_CONTROL;
+    if (a->type == OBJ_IO_PORT_CONTROL) return b->type == OBJ_IO_PORT || b->type == OBJ_IO_PORT_CONTROL;
+    return cap_same_object(a, b);
+}
+
+/* Is b (which follows a in the list) a descendant of a? */
+static bool cte_parent_of(const struct cte *a, const struct cte *b)
+{
+    if (!(a->flags & CTE_REVOCABLE)) return false;
+    if (!same_region(&a->cap, &b->cap)) return false;
+    if (a->cap.type == OBJ_ENDPOINT || a->cap.type == OBJ_NOTIFICATION) {
+        if (a->cap.data == 0) return true;
+        return a->cap.data == b->cap.data && !(b->flags & CTE_FIRST_BADGED);
+    }
+    return true;
+}
+
+bool cte_has_children(const struct cte *slot)
+{
+    return slot->next && cte_parent_of(slot, slot->next);
+}
+
+/* Final: no other capability refers to the same object (they would be neighbours). */
+bool cte_is_final(const struct cte *slot)
+{
+    if (slot->prev && cap_same_object(&slot->prev->cap, &slot->cap)) return false;
+    if (slot->next && cap_same_object(&slot->next->cap, &slot->cap)) return false;
+    return true;
+}
+
+static void link_after(struct cte *pos, struct cte *slot)
+{
+    slot->prev = pos;
+    slot->next = pos ? pos->next : NULL;
+    if (pos) {
+        if (pos->next) pos->next->prev = slot;
+        pos->next = slot;
+    }
+}
+
+/* A derived capability: a child of parent placed right after it. Revocable when it starts a
+ * new badge (a first mint) or refers to a new object (retype). */
+void cte_insert_child(struct cte *parent, struct cte *child, struct cap c)
+{
+    ASSERT(child->cap.type == OBJ_NULL);
+    child->cap = c;
+    child->flags = 0;
+    bool new_badge = (c.type == OBJ_ENDPOINT || c.type == OBJ_NOTIFICATION) && c.data != parent->cap.data;
+    bool new_object = parent->cap.type == OBJ_UNTYPED && !(c.type == OBJ_UNTYPED && c.ptr == parent->cap.ptr &&
+                                                            c.size_bits == parent->cap.size_bits);
+    bool new_authority = parent->cap.type == OBJ_IRQ_CONTROL || parent->cap.type == OBJ_IO_PORT_CONTROL;
+    if (new_badge) child->flags = CTE_REVOCABLE | CTE_FIRST_BADGED;
+    if (new_object || new_authority) child->flags = CTE_REVOCABLE;
+    link_after(parent, child);
+}
+
+/* A capability with no parent (created at boot). */
+void cte_insert_root(struct cte *after, struct cte *slot, struct cap c)
+{
+    slot->cap = c;
+    slot->flags = CTE_REVOCABLE;
+    link_after(after, slot);
+}
+
+/* dest takes src's place in the list, with capability c. */
+void cte_move(struct cte *dest, struct cte *src, struct cap c)
+{
+    ASSERT(dest->cap.type == OBJ_NULL);
+    dest->cap = c;
+    dest->flags = src->flags;
+    dest->prev = src->prev;
+    dest->next = src->next;
+    if (dest->prev) dest->prev->next = dest;
+    if (dest->next) dest->next->prev = dest;
+    src->cap = (struct cap){0};
+    src->prev = src->next = NULL;
+    src->flags = 0;
+}
+
+void cte_unlink(struct cte *slot)
+{
+    if (slot->prev) slot->prev->next = slot->next;
+    if (slot->next) slot->next->prev = slot->prev;
+    slot->prev = slot->next = NULL;
+    slot->cap = (struct cap){0};
+    slot->flags = 0;
+}
+
+/*
+ * The capability that a Copy or Mint of src makes: rights reduced; a badge set only on
+ * unbadged endpoint and notification capabilities; a guard only on CNodes.
+ */
+struct cap cap_derive(const struct cap *src, word_t rights, bool set_badge, word_t badge, exception_t *err)
+{
+    struct cap c = *src;
+    *err = ERR_OK;
+    c.rights = (uint8_t)(src->rights & rights);
+    switch (src->type) {
+    case OBJ_NULL:
+    case CAP_ZOMBIE:
+        *err = fail(ERR_FAILED_LOOKUP, 1, LF_MISSING, "source slot is empty");
+        return c;
+    case OBJ_UNTYPED:
+        *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "untyped capabilities are moved, not copied");
+        return c;
+    case OBJ_IRQ_HANDLER:
+    case OBJ_DOMAIN_CONTROL:
+    case OBJ_IRQ_CONTROL:
+        *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "this capability is moved, not copied");
+        return c;
+    case OBJ_FRAME:
+    case OBJ_LARGE_FRAME:
+    case OBJ_PAGE_TABLE:
+        /* A copy starts unmapped: each capability holds at most one mapping. */
+        c.data = 0;
+        c.aux = 0;
+        break;
+    default: break;
+    }
+    if (!set_badge) return c;
+    if (src->type == OBJ_ENDPOINT || src->type == OBJ_NOTIFICATION) {
+        if (src->data != 0) *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "the source is badged already");
+        c.data = badge;
+    } else if (src->type == OBJ_CNODE) {
+        word_t guard_bits = badge & 63u;
+        if (guard_bits + src->size_bits > WORD_BITS) {
+            *err = fail(ERR_INVALID_ARGUMENT, 5, 0, "guard and radix exceed 64 bits");
+            return c;
+        }
+        c.guard_bits = (uint8_t)guard_bits;
+        c.data = (badge >> 6) & MASK(guard_bits);
+    } else if (badge != 0) {
+        *err = fail(ERR_INVALID_ARGUMENT, 5, 0, "only endpoints, notifications and CNodes take a badge or guard");
+    }
+    return c;
+}

@@ -1,0 +1,169 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Deleting capabilities and destroying objects, without recursion and with preemption points.
+ *
+ * Deleting a capability that is not the last one to a container (CNode, TCB) is O(1).
+ * Destroying a container means emptying its slots first, and a slot may hold the last
+ * capability to another container. Instead of recursing we turn the container's capability
+ * into a Zombie in place (type CAP_ZOMBIE; ptr = the container's slot array; aux = slots not
+ * yet emptied; data = the slot of the zombie whose container holds this one, 0 at the top)
+ * and walk the chain of zombies with a cursor. A preempted destruction leaves the zombies
+ * in place; deleting the top zombie again resumes where it stopped.
+ */
+#include "kernel.h"
+
+#define ZOMBIE_KIND_CNODE 1u
+#define ZOMBIE_KIND_TCB 2u
+
+static bool is_container(const struct cap *c)
+{
+    return c->type == OBJ_CNODE || c->type == OBJ_TCB;
+}
+
+/* Work done for every deleted capability, final or not: its own mapping goes away. */
+static void cap_cleanup(struct cap *c)
+{
+    if ((c->type == OBJ_FRAME || c->type == OBJ_LARGE_FRAME) && c->data) frame_unmap_cap(c);
+    if (c->type == OBJ_PAGE_TABLE && c->data) page_table_unmap_cap(c);
+}
+
+/* Work done when the last capability to a non-container object goes. O(1) except for
+ * waking the threads queued on an endpoint or notification. */
+static void finalise_simple(struct cap *c)
+{
+    switch (c->type) {
+    case OBJ_ENDPOINT: ipc_cancel_all(cap_endpoint(c)); break;
+    case OBJ_NOTIFICATION: notification_cancel_all(cap_notification(c)); break;
+    case OBJ_VSPACE: asid_free(c->aux); break;
+    case OBJ_IRQ_HANDLER: irq_handler_deleted(c->aux); break;
+    case OBJ_IO_PORT: io_port_deleted(c->ptr); break;
+    default: break;
+    }
+}
+
+/* Tell the owner of a slot that it is now empty (TCB slots matter to their thread). */
+static void slot_emptied(struct cte *slot)
+{
+    if (slot->owner >= SLOT_IN_TCB) {
+        enum tcb_slot which = (enum tcb_slot)(slot->owner - SLOT_IN_TCB);
+        tcb_slot_emptied(tcb_of_slot(slot, which), which);
+    }
+}
+
+/* Deletes a capability whose deletion cannot destroy a container. */
+void cte_delete_nonfinal_or_simple(struct cte *slot)
+{
+    struct cap c = slot->cap;
+    bool final = cte_is_final(slot);
+    cap_cleanup(&c);
+    cte_unlink(slot);
+    if (final) finalise_simple(&c);
+    slot_emptied(slot);
+}
+
+static void make_zombie(struct cte *slot, struct cte *parent)
+{
+    struct cap *c = &slot->cap;
+    word_t object = c->ptr;
+    if (c->type == OBJ_TCB) {
+        struct tcb *t = cap_tcb(c);
+        tcb_finalise(t);
+        c->rights = ZOMBIE_KIND_TCB;
+        c->ptr = (word_t)&t->slots[0];
+        c->aux = TCB_SLOTS;
+    } else {
+        c->rights = ZOMBIE_KIND_CNODE;
+        c->aux = (uint32_t)BIT(c->size_bits);
+    }
+    (void)object;
+    c->type = CAP_ZOMBIE;
+    c->data = (word_t)parent;
+}
+
+static bool zombie_in_chain(const struct cte *cur, const struct cte *z)
+{
+    for (const struct cte *p = cur; p; p = (const struct cte *)p->cap.data)
+        if (p == z) return true;
+    return false;
+}
+
+/* From the top zombie, the zombie whose container is being emptied now. */
+static struct cte *zombie_cursor(struct cte *top)
+{
+    struct cte *cur = top;
+    for (;;) {
+        struct cap *z = &cur->cap;
+        if (z->aux == 0) return cur;
+        struct cte *s = &((struct cte *)z->ptr)[z->aux - 1];
+        if (s->cap.type != CAP_ZOMBIE || s->cap.data != (word_t)cur) return cur;
+        cur = s;
+    }
+}
+
+/* One step of emptying the container of zombie cur. Returns the new cursor, NULL when the
+ * top zombie is gone. */
+static struct cte *zombie_step(struct cte *top, struct cte *cur)
+{
+    struct cap *z = &cur->cap;
+    if (z->aux == 0) {
+        struct cte *parent = (struct cte *)z->data;
+        cte_unlink(cur);
+        slot_emptied(cur);
+        if (cur == top) return NULL;
+        ASSERT(parent != NULL);
+        parent->cap.aux--;
+        return parent;
+    }
+    struct cte *s = &((struct cte *)z->ptr)[z->aux - 1];
+    if (s->cap.type == OBJ_NULL || s == cur || (s->cap.type == CAP_ZOMBIE && zombie_in_chain(cur, s))) {
+        z->aux--;
+        return cur;
+    }
+    if (s->cap.type == CAP_ZOMBIE) {
+        /* A destruction left unfinished by an earlier preemption: adopt it. */
+        s->cap.data = (word_t)cur;
+        return s;
+    }
+    if (is_container(&s->cap) && cte_is_final(s)) {
+        make_zombie(s, cur);
+        return s;
+    }
+    cte_delete_nonfinal_or_simple(s);
+    z->aux--;
+    return cur;
+}
+
+static exception_t zombie_reduce(struct cte *top)
+{
+    struct cte *cur = zombie_cursor(top);
+    while (cur) {
+        cur = zombie_step(top, cur);
+        if (cur && preemption_point()) return EXC_PREEMPTED;
+    }
+    return ERR_OK;
+}
+
+exception_t cte_delete(struct cte *slot)
+{
+    struct cap *c = &slot->cap;
+    if (c->type == OBJ_NULL) return ERR_OK;
+    if (c->type == CAP_ZOMBIE) return zombie_reduce(slot);
+    if (is_container(c) && cte_is_final(slot)) {
+        make_zombie(slot, NULL);
+        return zombie_reduce(slot);
+    }
+    cte_delete_nonfinal_or_simple(slot);
+    return ERR_OK;
+}
+
+/* Deletes every descendant of slot, nearest first; preemptible between deletions. */
+exception_t cte_revoke(struct cte *slot)
+{
+    while (cte_has_children(slot)) {
+        exception_t e = cte_delete(slot->next);
+        if (e != ERR_OK) return e;
+        if (cte_has_children(slot) && preemption_point()) return EXC_PREEMPTED;
+    }
+    return ERR_OK;
+}

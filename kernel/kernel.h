@@ -1,0 +1,167 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/* Functions shared between the core's files. One section per file. */
+#ifndef KERNEL_KERNEL_H
+#define KERNEL_KERNEL_H
+
+#include "object.h"
+
+/* Result of a kernel operation: ERR_OK, an ABI error code, or EXC_PREEMPTED. */
+typedef word_t exception_t;
+#define EXC_PREEMPTED 0x1000u
+
+/* The error of the current invocation: the code, two detail words, a reason for debugging. */
+struct current_error {
+    word_t code;
+    word_t detail[2];
+    const char *reason;
+};
+extern struct current_error current_error;
+exception_t fail(word_t code, word_t d0, word_t d1, const char *reason);
+
+/* console.c */
+void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+NORETURN void panic(const char *why);
+extern bool debug_errors;
+#define ASSERT(c) do { if (unlikely(!(c))) panic("assertion failed: " #c); } while (0)
+
+/* string.c */
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+void *memmove(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+
+/* cap.c: the capability derivation tree */
+void cte_insert_child(struct cte *parent, struct cte *child, struct cap c);
+void cte_insert_root(struct cte *after, struct cte *slot, struct cap c);
+void cte_move(struct cte *dest, struct cte *src, struct cap c);
+void cte_unlink(struct cte *slot);
+bool cte_has_children(const struct cte *slot);
+bool cap_same_object(const struct cap *a, const struct cap *b);
+bool cte_is_final(const struct cte *slot);
+struct cap cap_derive(const struct cap *src, word_t rights, bool set_badge, word_t badge,
+                      exception_t *err);
+
+/* cspace.c */
+enum lookup_failure { LF_NONE, LF_INVALID_ROOT, LF_MISSING, LF_DEPTH, LF_GUARD };
+struct lookup {
+    struct cte *slot;
+    enum lookup_failure failure;
+};
+struct lookup cspace_lookup_slot(const struct cap *root, word_t cptr, word_t depth);
+struct cte *cspace_lookup_cap(struct tcb *t, word_t cptr);
+exception_t lookup_dest_slot(const struct cap *root, word_t index, word_t depth, struct cte **out);
+exception_t lookup_src_slot(const struct cap *root, word_t index, word_t depth, struct cte **out);
+
+/* delete.c */
+exception_t cte_delete(struct cte *slot);
+exception_t cte_revoke(struct cte *slot);
+void cte_delete_nonfinal_or_simple(struct cte *slot);
+
+/* untyped.c */
+exception_t decode_untyped(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
+word_t object_size_bits(word_t type, word_t user_bits);
+
+/* cnode.c */
+exception_t decode_cnode(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
+
+/* tcb.c */
+exception_t decode_tcb(struct cte *slot, word_t label, word_t *mr, word_t len, struct cte **caps, word_t ncaps, word_t *rlen);
+void tcb_finalise(struct tcb *t);
+void tcb_slot_emptied(struct tcb *t, enum tcb_slot which);
+void tcb_init(struct tcb *t);
+void tcb_set_state(struct tcb *t, enum thread_state s);
+bool tcb_runnable(const struct tcb *t);
+void tcb_suspend(struct tcb *t);
+void tcb_resume(struct tcb *t);
+
+/* sched.c */
+extern struct tcb *current;
+extern struct tcb *chosen;   /* set when the scheduler must pick again */
+void sched_enqueue(struct tcb *t);
+void sched_dequeue(struct tcb *t);
+void sched_switch_to(struct tcb *t);
+void sched_reschedule(void);
+void schedule(void);
+void sched_timer_tick(void);
+void sched_set_priority(struct tcb *t, word_t prio);
+void sched_set_partition(struct tcb *t, word_t partition);
+exception_t sched_set_schedule(const word_t *entries, word_t count);
+bool sched_in_queue(const struct tcb *t);
+extern bool sched_action_needed;
+
+/* ipc.c */
+void ipc_send(struct tcb *sender, struct endpoint *ep, word_t badge, bool blocking, bool is_call, bool can_grant);
+void ipc_recv(struct tcb *receiver, struct cte *slot, bool blocking);
+void ipc_reply(struct tcb *t);
+void ipc_cancel(struct tcb *t);
+void ipc_cancel_all(struct endpoint *ep);
+void ipc_cancel_badged(struct endpoint *ep, word_t badge);
+void ipc_do_transfer(struct tcb *sender, struct tcb *receiver, word_t badge, bool can_grant);
+word_t ipc_get_mr(struct tcb *t, word_t i);
+void ipc_set_mr(struct tcb *t, word_t i, word_t v);
+void ipc_reply_error(struct tcb *t);
+
+/* notification.c */
+void notification_signal(struct notification *n, word_t badge);
+void notification_wait(struct tcb *t, struct notification *n, bool blocking);
+void notification_cancel(struct tcb *t);
+void notification_cancel_all(struct notification *n);
+void notification_unbind_tcb(struct tcb *t);
+void notification_bind(struct notification *n, struct tcb *t);
+
+/* fault.c */
+enum fault_kind { FAULT_NONE, FAULT_CAP, FAULT_UNKNOWN_SYSCALL, FAULT_USER_EXCEPTION, FAULT_VM };
+void fault_raise(struct tcb *t, word_t kind, word_t d0, word_t d1, word_t d2);
+void fault_reply(struct tcb *t, struct tcb *handler_reply_from);
+
+/* vspace.c */
+exception_t decode_frame(struct cte *slot, word_t label, word_t *mr, word_t len, struct cte **caps, word_t ncaps, word_t *rlen);
+exception_t decode_page_table(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
+void frame_unmap_cap(struct cap *c);
+void page_table_unmap_cap(struct cap *c);
+word_t asid_alloc(void *vspace);
+void asid_free(word_t asid);
+void *asid_lookup(word_t asid);
+
+/* irq.c */
+exception_t decode_irq_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
+exception_t decode_irq_handler(struct cte *slot, word_t label, struct cte **caps, word_t ncaps);
+void irq_handler_deleted(word_t irq);
+void handle_interrupt(word_t irq);
+
+/* ioport.c, domain.c */
+exception_t decode_io_port_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
+exception_t decode_io_port(struct cte *slot, word_t label, word_t *mr, word_t len, word_t *rlen);
+void io_port_deleted(word_t range);
+exception_t decode_domain(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
+
+/* syscall.c: entries from the platform */
+NORETURN void handle_syscall(word_t number);
+NORETURN void handle_user_exception(word_t kind, word_t d0, word_t d1, word_t d2);
+NORETURN void handle_irq_entry(word_t irq);
+NORETURN void handle_timer_entry(void);
+NORETURN void kernel_exit(void);
+bool preemption_point(void);
+
+/* boot.c */
+struct boot_region { paddr_t start, end; };
+struct boot_config {
+    struct boot_region ram[64];
+    word_t nram;
+    struct boot_region device[64];
+    word_t ndevice;
+    struct boot_region reserved[16];   /* kernel image, boot module, firmware tables */
+    word_t nreserved;
+    paddr_t module_start, module_end;  /* the boot archive */
+};
+NORETURN void kernel_boot(const struct boot_config *bc);
+
+/* invariants.c */
+word_t check_invariants(void);
+void invariants_register_root(struct cte *slot);
+word_t sched_active_partition(void);
+bool sched_queue_consistent(void);
+
+#endif

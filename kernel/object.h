@@ -1,0 +1,129 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Kernel objects and capabilities. Every object lives in memory retyped from an Untyped;
+ * the kernel has no other allocator. Layouts are fixed by static assertions so that the
+ * sizes in abi/bulkhead.abi hold.
+ */
+#ifndef KERNEL_OBJECT_H
+#define KERNEL_OBJECT_H
+
+#include "platform.h"
+#include <bulkhead/types.h>
+
+/* Capability types beyond the ABI's object types (never visible to user level). */
+#define CAP_ZOMBIE 0xffu
+
+/*
+ * A capability. ptr is the kernel address of the object (for I/O ports: first | last << 16).
+ *   UNTYPED:  size_bits; data = watermark (bytes used); aux = 1 for device memory
+ *   CNODE:    size_bits = radix; guard_bits; data = guard value
+ *   ENDPOINT, NOTIFICATION: data = badge
+ *   FRAME, LARGE_FRAME: data = mapped user address (0: unmapped); aux = ASID when mapped;
+ *             size_bits = 1 for device frames (never zeroed)
+ *   PAGE_TABLE: data = mapped address | level; aux = ASID
+ *   VSPACE:   aux = ASID
+ *   IRQ_HANDLER: aux = line
+ *   ZOMBIE:   an object being destroyed; see cnode.c
+ */
+struct cap {
+    uint8_t type;
+    uint8_t rights;
+    uint8_t size_bits;
+    uint8_t guard_bits;
+    uint32_t aux;
+    word_t ptr;
+    word_t data;
+};
+
+/*
+ * A capability slot. The capability derivation tree is kept seL4-style: a doubly linked list
+ * in which every capability follows its parent, and parenthood is decided from the two
+ * capabilities themselves (cap.c: cte_parent_of). Deleting a capability is then an unlink,
+ * and its children stay children of its own parent.
+ */
+struct cte {
+    struct cap cap;
+    struct cte *prev;
+    struct cte *next;
+    word_t flags;   /* CTE_REVOCABLE, CTE_FIRST_BADGED */
+    word_t owner;   /* SLOT_IN_CNODE, or which TCB slot (SLOT_IN_TCB + index), or SLOT_IN_IRQ */
+    word_t reserved;
+};
+#define CTE_REVOCABLE 1u
+#define CTE_FIRST_BADGED 2u
+#define SLOT_IN_CNODE 0u
+#define SLOT_IN_IRQ 1u
+#define SLOT_IN_TCB 2u
+#define CTE_SIZE_BITS 6u
+_Static_assert(sizeof(struct cte) == (1u << CTE_SIZE_BITS), "cte layout");
+
+enum thread_state {
+    TS_INACTIVE,
+    TS_RUNNING,
+    TS_RESTART,          /* runnable; re-executes its syscall when it next runs */
+    TS_BLOCKED_SEND,
+    TS_BLOCKED_RECV,
+    TS_BLOCKED_REPLY,
+    TS_BLOCKED_NOTIFICATION,
+};
+
+/* Slots kept inside each TCB. */
+enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_IPC_BUFFER, TCB_FAULT_HANDLER, TCB_SLOTS };
+
+struct endpoint;
+struct notification;
+
+struct tcb {
+    struct user_context ctx;
+    struct fpu_state fpu;
+    struct cte slots[TCB_SLOTS];
+    uint8_t state;
+    uint8_t priority;
+    uint8_t mcp;
+    uint8_t partition;
+    uint8_t blocked_is_call;     /* TS_BLOCKED_SEND: a Call, wants a reply */
+    uint8_t blocked_can_grant;   /* TS_BLOCKED_SEND: may transfer capabilities */
+    uint8_t fault_pending;       /* the message being sent is a fault message */
+    uint8_t timeslice;
+    word_t blocked_badge;        /* TS_BLOCKED_SEND: badge of the endpoint capability */
+    void *blocked_on;            /* endpoint, notification, or (reply) the callee */
+    struct tcb *queue_next, *queue_prev;  /* ready queue */
+    struct tcb *ep_next, *ep_prev;        /* endpoint or notification wait queue */
+    struct tcb *reply_to;        /* the caller this thread must reply to */
+    struct notification *bound;
+    bh_ipc_buffer_t *ipc_buffer;          /* kernel view of the IPC buffer, or NULL */
+    word_t ipc_buffer_addr;
+    word_t fault[4];             /* label and details of a pending fault message */
+    word_t restart_work;         /* progress of a preempted operation */
+};
+
+struct endpoint {
+    struct tcb *head, *tail;
+};
+_Static_assert(sizeof(struct endpoint) <= (1u << OBJ_ENDPOINT_SIZE_BITS), "endpoint size");
+
+struct notification {
+    word_t word;
+    struct tcb *head, *tail;
+    struct tcb *bound;
+};
+_Static_assert(sizeof(struct notification) <= (1u << OBJ_NOTIFICATION_SIZE_BITS), "notification size");
+
+/* Static limits of kernel tables (not of user configurations). */
+#define PARTITIONS 16u
+#define PRIORITIES 256u
+#define ASIDS 4096u
+#define SCHEDULE_ENTRIES 64u
+#define ZOMBIE_TOP ((word_t)1)
+
+static inline struct cte *cnode_slots(const struct cap *c) { return (struct cte *)c->ptr; }
+static inline struct tcb *cap_tcb(const struct cap *c) { return (struct tcb *)c->ptr; }
+static inline struct endpoint *cap_endpoint(const struct cap *c) { return (struct endpoint *)c->ptr; }
+static inline struct notification *cap_notification(const struct cap *c) { return (struct notification *)c->ptr; }
+static inline struct tcb *tcb_of_slot(const struct cte *s, enum tcb_slot which)
+{
+    return (struct tcb *)((uintptr_t)(s - which) - offsetof(struct tcb, slots));
+}
+
+#endif

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The platform interface: the only way the portable core reaches the hardware. Each
+ * platform implements these functions (platforms/<name>/) and provides <plat/machine.h>
+ * with its constants, the saved user context and inline register accessors:
+ *
+ *   PAGE_BITS, LARGE_PAGE_BITS, USER_TOP          page sizes and the end of user space
+ *   struct user_context, struct fpu_state        saved registers of a thread
+ *   ctx_syscall_number/cptr/info(), ctx_mr(), ctx_set_*()   message and syscall registers
+ *   ctx_restart_syscall()                         re-execute the syscall on next entry
+ *   REG_COUNT, ctx_reg()                          registers in ReadRegisters order
+ *   ptr_to_paddr(), paddr_to_ptr()                the kernel's physical-memory window
+ */
+#ifndef KERNEL_PLATFORM_H
+#define KERNEL_PLATFORM_H
+
+#include "types.h"
+#include <plat/machine.h>
+
+struct tcb;
+
+/* Console (debug output; never fails). */
+void plat_console_putc(char c);
+
+/* Context: prepare a new thread's registers; switch the CPU to a thread (address space,
+ * FPU, TLS base, kernel entry stack); return to user mode in the current thread. */
+void plat_context_init(struct user_context *ctx, struct fpu_state *fpu);
+/* After WriteRegisters: force segment selectors and flags to safe user values. */
+void plat_context_sanitise(struct user_context *ctx);
+void plat_set_tls_base(word_t base);
+void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root);
+NORETURN void plat_return_to_user(struct tcb *t);
+NORETURN void plat_idle(void);
+bool plat_user_address_ok(word_t addr);
+
+/* MMU. vspace/table pointers are kernel pointers to 4 KiB table pages.
+ * plat_map_frame returns 0 or the level (1..) at which a table is missing, or -1 when vaddr
+ * is mapped already. plat_map_table returns the level it installed at, or -1 when none is
+ * missing. The unmap functions remove a mapping only if it still refers to paddr. */
+void plat_vspace_init(void *vspace_root);
+int plat_map_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits,
+                   word_t rights, word_t attributes);
+void plat_unmap_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits);
+int plat_map_table(void *vspace_root, vaddr_t vaddr, paddr_t table);
+void plat_unmap_table(void *vspace_root, vaddr_t vaddr, unsigned level, paddr_t table);
+void *plat_kernel_vspace(void);
+void plat_tlb_flush(void *vspace_root);
+
+/* Interrupts. Lines are numbered by the platform (GSIs on x86). */
+word_t plat_irq_count(void);
+word_t plat_tick_us(void);
+bool plat_irq_reserved(word_t irq);
+void plat_irq_mask(word_t irq, bool masked);
+void plat_irq_ack(word_t irq);
+bool plat_irq_pending(void);
+
+/* I/O ports (x86; other platforms return false from plat_io_ports_exist). */
+bool plat_io_ports_exist(void);
+bool plat_io_port_reserved(word_t port);
+word_t plat_io_in(word_t port, unsigned bytes);
+void plat_io_out(word_t port, unsigned bytes, word_t value);
+
+/* Halt the machine after a kernel bug. */
+NORETURN void plat_halt(void);
+
+#endif

@@ -1,0 +1,213 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Scheduling: a static cyclic schedule of time partitions (temporal isolation between
+ * partitions, as Muen's major frames and seL4's domains), and inside the active partition
+ * fixed-priority round-robin. Every runnable thread is in the ready queue of its partition
+ * and priority, the running one included; the choice is the head of the highest non-empty
+ * queue of the active partition, found through a two-level bitmap. When the active
+ * partition has nothing to run, the CPU idles: other partitions' threads never borrow its time.
+ */
+#include "kernel.h"
+
+#define TIMESLICE_TICKS 5u
+#define BITMAP_WORDS (PRIORITIES / WORD_BITS)
+
+struct ready_queue {
+    struct tcb *head, *tail;
+};
+
+static struct ready_queue ready[PARTITIONS][PRIORITIES];
+static word_t ready_bitmap[PARTITIONS][BITMAP_WORDS];
+static word_t ready_summary[PARTITIONS];
+
+struct schedule_entry {
+    word_t partition;
+    word_t ticks;
+};
+/* Until the schedule is set: partition 0 alone. */
+static struct schedule_entry schedule_table[SCHEDULE_ENTRIES] = {{0, 1}};
+static word_t schedule_length = 1;
+static word_t schedule_index;
+static word_t partition_ticks_left = 1;
+static word_t active_partition;
+
+struct tcb *current;
+bool sched_action_needed;
+
+bool sched_in_queue(const struct tcb *t)
+{
+    const struct ready_queue *q = &ready[t->partition][t->priority];
+    return t->queue_prev != NULL || q->head == t;
+}
+
+static void bitmap_set(word_t part, word_t prio)
+{
+    ready_bitmap[part][prio / WORD_BITS] |= BIT(prio % WORD_BITS);
+    ready_summary[part] |= BIT(prio / WORD_BITS);
+}
+
+static void bitmap_clear(word_t part, word_t prio)
+{
+    ready_bitmap[part][prio / WORD_BITS] &= ~BIT(prio % WORD_BITS);
+    if (ready_bitmap[part][prio / WORD_BITS] == 0) ready_summary[part] &= ~BIT(prio / WORD_BITS);
+}
+
+static void enqueue_at(struct tcb *t, bool at_head)
+{
+    struct ready_queue *q = &ready[t->partition][t->priority];
+    if (sched_in_queue(t)) return;
+    if (at_head) {
+        t->queue_prev = NULL;
+        t->queue_next = q->head;
+        if (q->head) q->head->queue_prev = t;
+        else q->tail = t;
+        q->head = t;
+    } else {
+        t->queue_next = NULL;
+        t->queue_prev = q->tail;
+        if (q->tail) q->tail->queue_next = t;
+        else q->head = t;
+        q->tail = t;
+    }
+    bitmap_set(t->partition, t->priority);
+}
+
+void sched_enqueue(struct tcb *t)
+{
+    enqueue_at(t, false);
+    if (t->partition == active_partition && (current == NULL || t->priority > current->priority))
+        sched_action_needed = true;
+}
+
+void sched_dequeue(struct tcb *t)
+{
+    struct ready_queue *q = &ready[t->partition][t->priority];
+    if (!sched_in_queue(t)) return;
+    if (t->queue_prev) t->queue_prev->queue_next = t->queue_next;
+    else q->head = t->queue_next;
+    if (t->queue_next) t->queue_next->queue_prev = t->queue_prev;
+    else q->tail = t->queue_prev;
+    t->queue_next = t->queue_prev = NULL;
+    if (!q->head) bitmap_clear(t->partition, t->priority);
+    if (t == current) sched_action_needed = true;
+}
+
+static struct tcb *highest_ready(word_t part)
+{
+    if (ready_summary[part] == 0) return NULL;
+    word_t w = (word_t)(WORD_BITS - 1 - (word_t)__builtin_clzl(ready_summary[part]));
+    word_t b = (word_t)(WORD_BITS - 1 - (word_t)__builtin_clzl(ready_bitmap[part][w]));
+    return ready[part][w * WORD_BITS + b].head;
+}
+
+/* Run t next if nothing of higher priority is ready in its partition (IPC hand-off). */
+void sched_switch_to(struct tcb *t)
+{
+    enqueue_at(t, true);
+    if (t->partition != active_partition) return;
+    struct tcb *best = highest_ready(active_partition);
+    if (best == t) sched_action_needed = true;
+}
+
+void sched_reschedule(void)
+{
+    sched_action_needed = true;
+}
+
+void schedule(void)
+{
+    if (!sched_action_needed) return;
+    sched_action_needed = false;
+    struct tcb *next = highest_ready(active_partition);
+    if (next != current) {
+        void *root = NULL;
+        if (next && next->slots[TCB_VSPACE].cap.type == OBJ_VSPACE) root = (void *)next->slots[TCB_VSPACE].cap.ptr;
+        plat_switch_to(current, next, root ? root : plat_kernel_vspace());
+        current = next;
+    }
+    if (current && current->timeslice == 0) current->timeslice = TIMESLICE_TICKS;
+}
+
+static void next_partition(void)
+{
+    schedule_index = (schedule_index + 1) % schedule_length;
+    active_partition = schedule_table[schedule_index].partition;
+    partition_ticks_left = schedule_table[schedule_index].ticks;
+    sched_action_needed = true;
+}
+
+void sched_timer_tick(void)
+{
+    if (--partition_ticks_left == 0) {
+        if (schedule_length > 1 || schedule_table[0].partition != active_partition) next_partition();
+        else partition_ticks_left = schedule_table[0].ticks;
+    }
+    if (current && current->timeslice > 0 && --current->timeslice == 0) {
+        /* Round-robin among equals: to the tail of its queue. */
+        struct tcb *t = current;
+        sched_dequeue(t);
+        enqueue_at(t, false);
+        t->timeslice = TIMESLICE_TICKS;
+        sched_action_needed = true;
+    }
+}
+
+void sched_set_priority(struct tcb *t, word_t prio)
+{
+    bool queued = sched_in_queue(t);
+    if (queued) sched_dequeue(t);
+    t->priority = (uint8_t)prio;
+    if (queued) sched_enqueue(t);
+    sched_action_needed = true;
+}
+
+void sched_set_partition(struct tcb *t, word_t partition)
+{
+    bool queued = sched_in_queue(t);
+    if (queued) sched_dequeue(t);
+    t->partition = (uint8_t)partition;
+    if (queued) sched_enqueue(t);
+    sched_action_needed = true;
+}
+
+exception_t sched_set_schedule(const word_t *entries, word_t count)
+{
+    if (count == 0) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "the schedule needs at least one entry");
+    for (word_t i = 0; i < count; i++) {
+        if ((entries[i] >> 32) >= PARTITIONS) return fail(ERR_INVALID_ARGUMENT, i, 0, "partition out of range");
+        if ((entries[i] & MASK(32)) == 0) return fail(ERR_INVALID_ARGUMENT, i, 0, "an entry has 0 ticks");
+    }
+    for (word_t i = 0; i < count; i++) {
+        schedule_table[i].partition = entries[i] >> 32;
+        schedule_table[i].ticks = entries[i] & MASK(32);
+    }
+    schedule_length = count;
+    schedule_index = count - 1;
+    next_partition();
+    return ERR_OK;
+}
+
+word_t sched_active_partition(void);
+word_t sched_active_partition(void)
+{
+    return active_partition;
+}
+
+/* Invariant check: queue links, bitmap bits and thread fields agree. */
+bool sched_queue_consistent(void)
+{
+    for (word_t p = 0; p < PARTITIONS; p++) {
+        for (word_t prio = 0; prio < PRIORITIES; prio++) {
+            const struct ready_queue *q = &ready[p][prio];
+            bool bit = (ready_bitmap[p][prio / WORD_BITS] & BIT(prio % WORD_BITS)) != 0;
+            if (bit != (q->head != NULL)) return false;
+            const struct tcb *prev = NULL;
+            for (const struct tcb *t = q->head; t; prev = t, t = t->queue_next) {
+                if (t->queue_prev != prev || t->partition != p || t->priority != prio || !tcb_runnable(t)) return false;
+            }
+            if (q->tail != prev) return false;
+        }
+    }
+    return true;
+}

@@ -1,0 +1,140 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Untyped memory and Retype: the only way kernel objects come into existence.
+ * Invariant: the memory of a (non-device) Untyped above its watermark is zero, so new objects
+ * need no clearing. When an Untyped has no children left, the next Retype first resets it:
+ * it zeroes the used part from the top down in bounded chunks (preemptible) and lowers the
+ * watermark as it goes, so a preempted reset resumes where it stopped.
+ */
+#include "kernel.h"
+
+#define RESET_CHUNK_BITS 12u /* zeroed per preemption point */
+#define MAX_RETYPE_OBJECTS 256u
+#define MAX_CNODE_RADIX 24u
+#define MIN_UNTYPED_BITS 4u
+
+word_t object_size_bits(word_t type, word_t user_bits)
+{
+    switch (type) {
+    case OBJ_UNTYPED: return user_bits;
+    case OBJ_CNODE: return user_bits + CTE_SIZE_BITS;
+    case OBJ_TCB: return OBJ_TCB_SIZE_BITS;
+    case OBJ_ENDPOINT: return OBJ_ENDPOINT_SIZE_BITS;
+    case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_SIZE_BITS;
+    case OBJ_FRAME: return OBJ_FRAME_SIZE_BITS;
+    case OBJ_LARGE_FRAME: return OBJ_LARGE_FRAME_SIZE_BITS;
+    case OBJ_PAGE_TABLE: return OBJ_PAGE_TABLE_SIZE_BITS;
+    case OBJ_VSPACE: return OBJ_VSPACE_SIZE_BITS;
+    default: return 0;
+    }
+}
+
+static exception_t check_type_and_size(const struct cap *ut, word_t type, word_t bits)
+{
+    if (object_size_bits(type, 1) == 0) return fail(ERR_INVALID_ARGUMENT, 0, 0, "type is not retypable");
+    if (ut->aux && type != OBJ_FRAME && type != OBJ_LARGE_FRAME && type != OBJ_UNTYPED)
+        return fail(ERR_INVALID_ARGUMENT, 0, 0, "device memory can hold only frames and untyped");
+    if (type == OBJ_UNTYPED && (bits < MIN_UNTYPED_BITS || bits > ut->size_bits))
+        return fail(ERR_INVALID_ARGUMENT, 1, 0, "untyped size_bits out of range");
+    if (type == OBJ_CNODE && (bits < 1 || bits > MAX_CNODE_RADIX))
+        return fail(ERR_INVALID_ARGUMENT, 1, 0, "CNode radix out of range (1..24)");
+    return ERR_OK;
+}
+
+/* The CNode that receives the new capabilities, and checks on its slots. */
+static exception_t find_dest_node(const struct cap *root, const struct args_untyped_retype *a, struct cap **node)
+{
+    if (root->type != OBJ_CNODE) return fail(ERR_FAILED_LOOKUP, 0, LF_INVALID_ROOT, "root is not a CNode");
+    if (a->node_depth == 0) {
+        *node = (struct cap *)root;
+    } else {
+        struct lookup l = cspace_lookup_slot(root, a->node_index, a->node_depth);
+        if (l.failure != LF_NONE) return fail(ERR_FAILED_LOOKUP, 0, l.failure, "destination CNode does not resolve");
+        if (l.slot->cap.type != OBJ_CNODE) return fail(ERR_FAILED_LOOKUP, 0, LF_INVALID_ROOT, "destination is not a CNode");
+        *node = &l.slot->cap;
+    }
+    word_t slots = BIT((*node)->size_bits);
+    if (a->num_objects < 1 || a->num_objects > MAX_RETYPE_OBJECTS)
+        return fail(ERR_RANGE, 1, MAX_RETYPE_OBJECTS, "num_objects out of range");
+    if (a->node_offset >= slots || a->num_objects > slots - a->node_offset)
+        return fail(ERR_RANGE, 0, slots - 1, "destination slots run past the CNode");
+    for (word_t i = 0; i < a->num_objects; i++)
+        if (cnode_slots(*node)[a->node_offset + i].cap.type != OBJ_NULL)
+            return fail(ERR_DELETE_FIRST, 0, 0, "a destination slot is occupied");
+    return ERR_OK;
+}
+
+static word_t free_asids(void)
+{
+    word_t n = 0;
+    for (word_t i = 1; i < ASIDS; i++) n += asid_lookup(i) == NULL;
+    return n;
+}
+
+/* Zero the used part from the top down; preemptible. */
+static exception_t reset_untyped(struct cap *ut)
+{
+    while (ut->data > 0) {
+        word_t chunk = ut->data & MASK(RESET_CHUNK_BITS);
+        if (chunk == 0) chunk = BIT(RESET_CHUNK_BITS);
+        if (!ut->aux) memset((void *)(ut->ptr + ut->data - chunk), 0, chunk);
+        ut->data -= chunk;
+        if (ut->data > 0 && preemption_point()) return EXC_PREEMPTED;
+    }
+    return ERR_OK;
+}
+
+static void init_object(word_t type, word_t ptr, struct cap *c)
+{
+    switch (type) {
+    case OBJ_TCB: tcb_init((struct tcb *)ptr); break;
+    case OBJ_VSPACE:
+        plat_vspace_init((void *)ptr);
+        c->aux = (uint32_t)asid_alloc((void *)ptr);
+        break;
+    default: break;
+    }
+}
+
+exception_t decode_untyped(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+{
+    struct args_untyped_retype a;
+    struct cap *ut = &slot->cap;
+    struct cap *node = NULL;
+    if (label != INV_UNTYPED_RETYPE) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an untyped operation");
+    if (!unpack_untyped_retype(mr, len, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "retype needs 5 words and 1 cap");
+    exception_t e = check_type_and_size(ut, a.type, a.size_bits);
+    if (e == ERR_OK) e = find_dest_node(&caps[0]->cap, &a, &node);
+    if (e != ERR_OK) return e;
+    word_t obj_bits = object_size_bits(a.type, a.size_bits);
+    bool reset = !cte_has_children(slot);
+    word_t base = reset ? 0 : ut->data;
+    word_t start = (base + MASK(obj_bits)) & ~MASK(obj_bits);
+    word_t size = BIT(ut->size_bits);
+    if (obj_bits > ut->size_bits || start > size || a.num_objects > ((size - start) >> obj_bits))
+        return fail(ERR_NOT_ENOUGH_MEMORY, start < size ? size - start : 0, 0, "untyped has too little free memory");
+    if (a.type == OBJ_VSPACE && free_asids() < a.num_objects)
+        return fail(ERR_NOT_ENOUGH_MEMORY, 0, 0, "no free address-space identifiers");
+
+    /* Invoke: nothing below fails except by preemption during the reset. */
+    if (reset && ut->data > base) {
+        e = reset_untyped(ut);
+        if (e != ERR_OK) return e;
+    }
+    if (reset) ut->data = 0;
+    for (word_t i = 0; i < a.num_objects; i++) {
+        word_t ptr = ut->ptr + start + (i << obj_bits);
+        struct cap c = {0};
+        c.type = (uint8_t)a.type;
+        c.rights = RIGHTS_ALL;
+        c.ptr = ptr;
+        if (a.type == OBJ_UNTYPED || a.type == OBJ_CNODE) c.size_bits = (uint8_t)a.size_bits;
+        if (a.type == OBJ_UNTYPED) c.aux = ut->aux;
+        if ((a.type == OBJ_FRAME || a.type == OBJ_LARGE_FRAME) && ut->aux) c.size_bits = 1;
+        init_object(a.type, ptr, &c);
+        cte_insert_child(slot, &cnode_slots(node)[a.node_offset + i], c);
+    }
+    ut->data = start + (a.num_objects << obj_bits);
+    return ERR_OK;
+}

@@ -1,0 +1,183 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * x86 boot after entry.S: check the PVH start info (Xen's public arch-x86/hvm/start_info.h,
+ * version 1 with the memory map), validate every memory-map entry, set up the CPU (FPU,
+ * SMEP/SMAP, global pages), paging, traps and interrupts, and describe memory to the core.
+ */
+#include "x86.h"
+
+#define HVM_START_MAGIC 0x336ec578u
+#define MEMMAP_RAM 1u
+#define MEMMAP_MAX_ENTRIES 128u
+#define PHYS_ADDR_LIMIT (1ull << 52)
+#define LOW_DEVICE_END (4ull << 30)
+
+struct hvm_start_info {
+    uint32_t magic;
+    uint32_t version;
+    uint32_t flags;
+    uint32_t nr_modules;
+    uint64_t modlist_paddr;
+    uint64_t cmdline_paddr;
+    uint64_t rsdp_paddr;
+    uint64_t memmap_paddr;
+    uint32_t memmap_entries;
+    uint32_t reserved;
+};
+_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info v1 layout");
+
+struct hvm_modlist_entry {
+    uint64_t paddr;
+    uint64_t size;
+    uint64_t cmdline_paddr;
+    uint64_t reserved;
+};
+_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry layout");
+
+struct hvm_memmap_entry {
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;
+    uint32_t reserved;
+};
+_Static_assert(sizeof(struct hvm_memmap_entry) == 24, "hvm_memmap_table_entry layout");
+
+extern char kernel_image_start_phys[], kernel_image_end_phys[];
+NORETURN void x86_boot(uint32_t start_info);
+
+static struct boot_config bc;
+/* Every region the firmware described, whatever its type (for the device gaps). */
+static struct boot_region described[MEMMAP_MAX_ENTRIES + 4];
+static word_t ndescribed;
+
+static void describe(paddr_t s, paddr_t e)
+{
+    if (ndescribed < ARRAY_SIZE(described)) described[ndescribed++] = (struct boot_region){s, e};
+}
+
+static bool overlaps_ram(paddr_t s, paddr_t e)
+{
+    for (word_t i = 0; i < bc.nram; i++)
+        if (s < bc.ram[i].end && bc.ram[i].start < e) return true;
+    return false;
+}
+
+/* Returns false (with a message) for an entry that must be ignored. */
+static bool entry_valid(word_t i, const struct hvm_memmap_entry *m)
+{
+    const char *why = NULL;
+    if (m->size == 0) why = "zero size";
+    else if (m->addr + m->size < m->addr) why = "wraps around";
+    else if (m->addr + m->size > PHYS_ADDR_LIMIT) why = "beyond the 52-bit physical limit";
+    else if (m->type == 0 || m->type > 5) why = "unknown type";
+    else if (m->type == MEMMAP_RAM && overlaps_ram(m->addr, m->addr + m->size)) why = "overlaps other RAM";
+    if (!why) return true;
+    kprintf("[kernel] memory map entry %lu (%lx+%lx type %u) ignored: %s\n", i, m->addr, m->size, m->type, why);
+    return false;
+}
+
+static paddr_t read_memory_map(const struct hvm_start_info *si)
+{
+    if (si->memmap_entries == 0 || si->memmap_entries > MEMMAP_MAX_ENTRIES || si->memmap_paddr == 0)
+        panic("PVH start info: memory map missing or too long");
+    const struct hvm_memmap_entry *map = paddr_to_ptr(si->memmap_paddr);
+    paddr_t max = 0;
+    for (word_t i = 0; i < si->memmap_entries; i++) {
+        if (!entry_valid(i, &map[i])) continue;
+        paddr_t s = map[i].addr, e = map[i].addr + map[i].size;
+        describe(s, e);
+        if (map[i].type != MEMMAP_RAM) continue;
+        if (bc.nram == ARRAY_SIZE(bc.ram)) {
+            kprintf("[kernel] memory map entry %lu ignored: too many RAM regions\n", i);
+            continue;
+        }
+        bc.ram[bc.nram++] = (struct boot_region){s, e};
+        if (e > max) max = e;
+    }
+    if (bc.nram == 0) panic("PVH start info: no RAM in the memory map");
+    return max;
+}
+
+static void reserve(paddr_t s, paddr_t e)
+{
+    if (bc.nreserved < ARRAY_SIZE(bc.reserved)) bc.reserved[bc.nreserved++] = (struct boot_region){s, e};
+}
+
+static void read_module(const struct hvm_start_info *si)
+{
+    if (si->nr_modules < 1 || si->modlist_paddr == 0) panic("no boot module: pass the boot archive with -initrd");
+    const struct hvm_modlist_entry *m = paddr_to_ptr(si->modlist_paddr);
+    if (m->size == 0 || m->paddr + m->size < m->paddr || !overlaps_ram(m->paddr, m->paddr + m->size))
+        panic("boot module is empty or outside RAM");
+    bc.module_start = m->paddr;
+    bc.module_end = m->paddr + m->size;
+    reserve(bc.module_start, bc.module_end);
+}
+
+static bool has_word(const char *s, const char *w)
+{
+    size_t n = strlen(w);
+    for (; *s; s++)
+        if ((s[n] == '\0' || s[n] == ' ') && memcmp(s, w, n) == 0) return true;
+    return false;
+}
+
+/* Device untyped: the low 4 GiB that no firmware entry describes, less the APICs. */
+static void find_device_regions(void)
+{
+    paddr_t pos = 0x100000;
+    while (pos < LOW_DEVICE_END && bc.ndevice < ARRAY_SIZE(bc.device)) {
+        paddr_t next = LOW_DEVICE_END;
+        bool covered = false;
+        for (word_t i = 0; i < ndescribed; i++) {
+            if (described[i].start <= pos && pos < described[i].end) {
+                pos = described[i].end;
+                covered = true;
+                break;
+            }
+            if (described[i].start > pos && described[i].start < next) next = described[i].start;
+        }
+        if (covered) continue;
+        paddr_t s = (pos + MASK(PAGE_BITS)) & ~MASK(PAGE_BITS), e = next & ~MASK(PAGE_BITS);
+        if (s < e) bc.device[bc.ndevice++] = (struct boot_region){s, e};
+        pos = next;
+    }
+}
+
+static void init_cpu_features(void)
+{
+    uint32_t r[4];
+    uint64_t cr0, cr4;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 = (cr0 & ~(1ull << 2)) | (1ull << 1) | (1ull << 5) | (1ull << 16); /* !EM, MP, NE, WP */
+    __asm__ volatile("mov %0, %%cr0" ::"r"(cr0));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    cr4 |= (1ull << 9) | (1ull << 10) | (1ull << 7); /* OSFXSR, OSXMMEXCPT, PGE */
+    cpuid(7, 0, r);
+    if (r[1] & (1u << 7)) cr4 |= 1ull << 20;  /* SMEP */
+    if (r[1] & (1u << 20)) cr4 |= 1ull << 21; /* SMAP */
+    __asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
+    __asm__ volatile("fninit");
+}
+
+void x86_boot(uint32_t start_info)
+{
+    x86_serial_init();
+    kprintf("\n[kernel] Bulkhead kernel (x86_64, PVH), ABI %u\n", ABI_VERSION);
+    const struct hvm_start_info *si = paddr_to_ptr(start_info);
+    if (si->magic != HVM_START_MAGIC) panic("PVH start info: bad magic");
+    if (si->version < 1) panic("PVH start info: version 0 has no memory map");
+    if (si->cmdline_paddr) debug_errors = has_word(paddr_to_ptr(si->cmdline_paddr), "debug_errors");
+    paddr_t max_ram = read_memory_map(si);
+    read_module(si);
+    reserve(0, 0x100000);
+    reserve((paddr_t)kernel_image_start_phys, (paddr_t)kernel_image_end_phys);
+    find_device_regions();
+    init_cpu_features();
+    x86_init_kernel_paging(max_ram);
+    x86_init_cpu_tables();
+    x86_init_interrupts();
+    x86_set_kernel_entry_stack((uint64_t)&x86_idle_frame_bottom.fs_base);
+    kernel_boot(&bc);
+}

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/* Thread context on x86_64: switching, FPU state (eager fxsave/fxrstor), TLS base. */
+#include "x86.h"
+
+/* Interrupts taken while idle save their frame here (traps.S checks this address). */
+struct user_context x86_idle_frame_bottom __attribute__((aligned(16)));
+
+void plat_context_init(struct user_context *ctx, struct fpu_state *fpu)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->cs = USER_CS;
+    ctx->ss = USER_SS;
+    ctx->rflags = RFLAGS_IF | 0x2u;
+    memset(fpu, 0, sizeof *fpu);
+    fpu->fxsave[0] = 0x7f; /* FCW = 0x037f: all x87 exceptions masked */
+    fpu->fxsave[1] = 0x03;
+    fpu->fxsave[24] = 0x80; /* MXCSR = 0x1f80: all SSE exceptions masked */
+    fpu->fxsave[25] = 0x1f;
+}
+
+void plat_context_sanitise(struct user_context *ctx)
+{
+    ctx->cs = USER_CS;
+    ctx->ss = USER_SS;
+    ctx->rflags = (ctx->rflags & RFLAGS_USER_MASK) | RFLAGS_IF | 0x2u;
+    ctx->vector = 0; /* return with iretq: every register is restored */
+}
+
+void plat_set_tls_base(word_t base)
+{
+    wrmsr(MSR_FS_BASE, base);
+}
+
+void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
+{
+    if (from) __asm__ volatile("fxsave64 %0" : "=m"(from->fpu));
+    paddr_t root = vspace_root == plat_kernel_vspace() ? (uint64_t)vspace_root - KERNEL_VIRT : ptr_to_paddr(vspace_root);
+    paddr_t cur;
+    __asm__ volatile("mov %%cr3, %0" : "=r"(cur));
+    if (cur != root) x86_load_cr3(root);
+    if (!to) return;
+    __asm__ volatile("fxrstor64 %0" ::"m"(to->fpu));
+    wrmsr(MSR_FS_BASE, to->ctx.fs_base);
+    x86_set_kernel_entry_stack((uint64_t)&to->ctx.fs_base);
+}
+
+void plat_return_to_user(struct tcb *t)
+{
+    x86_exit_to_user(&t->ctx);
+}
+
+void plat_idle(void)
+{
+    x86_idle_loop((struct user_context *)&x86_idle_frame_bottom.fs_base);
+}
+
+/* Ends QEMU through isa-debug-exit when present (status 0xff), else stops the CPU. */
+void plat_halt(void)
+{
+    outb(0xf4, 0x7f);
+    for (;;) __asm__ volatile("cli; hlt");
+}
+
+bool plat_io_ports_exist(void)
+{
+    return true;
+}
+
+/* The kernel's own ports: COM1 (its console) and the 8259 PICs (kept masked). */
+bool plat_io_port_reserved(word_t port)
+{
+    return (port >= 0x3f8 && port <= 0x3ff) || port == 0x20 || port == 0x21 || port == 0xa0 || port == 0xa1;
+}
+
+word_t plat_io_in(word_t port, unsigned bytes)
+{
+    if (bytes == 1) return inb((uint16_t)port);
+    if (bytes == 2) return inw((uint16_t)port);
+    return inl((uint16_t)port);
+}
+
+void plat_io_out(word_t port, unsigned bytes, word_t value)
+{
+    if (bytes == 1) outb((uint16_t)port, (uint8_t)value);
+    else if (bytes == 2) outw((uint16_t)port, (uint16_t)value);
+    else outl((uint16_t)port, (uint32_t)value);
+}
+
+void x86_handle_trap(struct user_context *frame);
+void x86_kernel_trap(struct user_context *frame);
+
+void x86_handle_trap(struct user_context *frame)
+{
+    word_t v = frame->vector;
+    if (v == VECTOR_TIMER) {
+        x86_lapic_eoi();
+        handle_timer_entry();
+    }
+    if (v >= VECTOR_IRQ_BASE && v < VECTOR_IRQ_BASE + plat_irq_count()) {
+        x86_lapic_eoi();
+        handle_irq_entry(v - VECTOR_IRQ_BASE);
+    }
+    if (v >= VECTOR_IRQ_BASE) kernel_exit();
+    if (v == 14) handle_user_exception(FAULT_VM, read_cr2(), frame->error, (frame->error >> 4) & 1u);
+    handle_user_exception(FAULT_USER_EXCEPTION, v, frame->error, 0);
+}
+
+void x86_kernel_trap(struct user_context *frame)
+{
+    kprintf("\n[kernel] trap %lu in the kernel: rip %lx error %lx cr2 %lx rsp %lx\n", frame->vector, frame->rip,
+            frame->error, read_cr2(), frame->rsp);
+    panic("kernel trap");
+}

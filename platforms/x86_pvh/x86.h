@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/* Private declarations of the x86_64 platform. */
+#ifndef X86_PVH_X86_H
+#define X86_PVH_X86_H
+
+#include "../../kernel/kernel.h"
+
+#define SEL_KCODE 0x08u
+#define SEL_KDATA 0x10u
+#define SEL_TSS 0x28u
+
+#define VECTOR_IRQ_BASE 32u
+#define VECTOR_TIMER 0xefu
+#define VECTOR_SPURIOUS 0xffu
+#define IOAPIC_PINS 24u
+
+#define MSR_EFER 0xc0000080u
+#define MSR_STAR 0xc0000081u
+#define MSR_LSTAR 0xc0000082u
+#define MSR_SFMASK 0xc0000084u
+#define MSR_FS_BASE 0xc0000100u
+
+#define LAPIC_PADDR 0xfee00000ul
+#define IOAPIC_PADDR 0xfec00000ul
+
+static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
+static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port)); }
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline void wrmsr(uint32_t msr, uint64_t v)
+{
+    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+}
+static inline uint64_t rdmsr(uint32_t msr)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(msr));
+    return ((uint64_t)hi << 32) | lo;
+}
+static inline uint64_t read_cr2(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
+{
+    __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
+}
+
+/* gdt.c */
+void x86_init_cpu_tables(void);
+void x86_set_kernel_entry_stack(uint64_t top);
+
+/* mmu.c */
+void x86_init_kernel_paging(paddr_t max_ram);
+void x86_load_cr3(paddr_t root);
+
+/* apic.c */
+void x86_init_interrupts(void);
+void x86_lapic_eoi(void);
+
+/* serial.c */
+void x86_serial_init(void);
+
+/* traps.S */
+extern char x86_idt_stubs[];
+void x86_syscall_entry(void);
+NORETURN void x86_exit_to_user(struct user_context *ctx);
+NORETURN void x86_idle_loop(struct user_context *frame_area_end);
+/* Where the next kernel entry saves user registers (the end of the current context). */
+extern uint64_t x86_entry_ctx_top;
+extern struct user_context x86_idle_frame_bottom;
+
+#endif

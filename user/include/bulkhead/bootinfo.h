@@ -1,0 +1,57 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * What the kernel tells the root server at start (its first argument register points to
+ * this, in a frame mapped read-write). The root server's CNode holds these capabilities at
+ * fixed slots; untyped memory follows in [untyped_first, untyped_last).
+ */
+#ifndef BULKHEAD_BOOTINFO_H
+#define BULKHEAD_BOOTINFO_H
+
+#include <stdint.h>
+
+#define BH_BOOTINFO_MAGIC 0x31304f4f42484248ull /* "BHBOOT01" */
+
+enum bh_root_slot {
+    BH_ROOT_NULL = 0,
+    BH_ROOT_TCB = 1,
+    BH_ROOT_CNODE = 2,
+    BH_ROOT_VSPACE = 3,
+    BH_ROOT_IRQ_CONTROL = 4,
+    BH_ROOT_IO_PORT_CONTROL = 5,
+    BH_ROOT_DOMAIN_CONTROL = 6,
+    BH_ROOT_BOOTINFO_FRAME = 7,
+    BH_ROOT_IPC_BUFFER_FRAME = 8,
+    BH_ROOT_FIRST_FREE_FIXED = 9,
+};
+
+struct bh_untyped_desc {
+    uint64_t paddr;
+    uint8_t size_bits;
+    uint8_t is_device;
+    uint8_t reserved[6];
+};
+
+#define BH_BOOTINFO_MAX_UNTYPED 200u
+
+struct bh_bootinfo {
+    uint64_t magic;
+    uint64_t abi_version;
+    uint64_t cnode_radix;       /* the root CNode has 2^radix slots; its guard fills 64 bits */
+    uint64_t empty_first;       /* free slots: [empty_first, empty_last) */
+    uint64_t empty_last;
+    uint64_t untyped_first;     /* untyped capabilities: [untyped_first, untyped_last) */
+    uint64_t untyped_last;
+    uint64_t ipc_buffer_addr;
+    uint64_t module_addr;       /* the boot archive, mapped read-only */
+    uint64_t module_size;
+    uint64_t partitions;        /* time partitions the kernel supports */
+    uint64_t irq_lines;
+    uint64_t tick_us;           /* scheduler tick */
+    uint64_t reserved[3];
+    struct bh_untyped_desc untyped[BH_BOOTINFO_MAX_UNTYPED];
+};
+
+_Static_assert(sizeof(struct bh_bootinfo) <= 4096, "boot info fits one page");
+
+#endif

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The user-level runtime: thread-local storage compatible with musl (so that libc.a's
+ * errno and stack-protector canary work), the IPC buffer pointer, console output.
+ *
+ * Program conventions: slot 1 of every CSpace is the thread's own TCB. The root server
+ * starts with rdi = its boot info; other programs with rdi = their IPC buffer address and
+ * rsi = one argument word from their creator.
+ */
+#ifndef BULKHEAD_RUNTIME_H
+#define BULKHEAD_RUNTIME_H
+
+#include <stddef.h>
+#include <bulkhead/syscalls.h>
+
+#define BH_SLOT_SELF_TCB 1u
+
+/* Prepares TLS for the calling (initial) thread and its IPC buffer. */
+void bh_runtime_init(bh_ipc_buffer_t *ipc_buffer);
+
+/* Prepares a TLS area for another thread in `area` (bh_tls_area_size() bytes, 64-aligned);
+ * returns the TLS base to give that thread. */
+size_t bh_tls_area_size(void);
+bh_word_t bh_tls_prepare(void *area, bh_ipc_buffer_t *ipc_buffer_for_thread);
+
+/* Console output through the kernel's debug console. */
+void bh_putc(char c);
+void bh_puts(const char *s);
+int bh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Program entry points (defined by the program): the root server's and everyone else's. */
+struct bh_bootinfo;
+int root_main(const struct bh_bootinfo *bi);
+int program_main(bh_word_t arg);
+
+/* Stop the calling thread for good. */
+_Noreturn void bh_exit(int status);
+
+#endif
