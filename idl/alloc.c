@@ -340,7 +340,8 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
     g->vcpus = (uint8_t)co->vcpus;
     g->memory = co->memory;
     g->guest_space = new_obj(al, SOBJ_GUEST_SPACE, 0, owner, 0, nm(al, "%s.guest_space", in->name, ""));
-    new_cap(al, g->guest_space, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+    ia->guest_space_slot = new_cap(al, g->guest_space, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+    ia->vcpu_first_slot = al->next_slot;
     for (size_t t = 0; t < co->vcpus; t++) {
         const struct sthread *th = &al->a->threads.v[al->a->threads.n - co->vcpus + t];
         new_cap(al, th->vcpu, RIGHT_READ | RIGHT_WRITE, 0);
@@ -349,6 +350,8 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
     for (uint32_t i = 0; i < n; i++) new_obj(al, SOBJ_LARGE_FRAME, 21, owner, 0, nm(al, "%s.ram", in->name, ""));
     g->ram_first_obj = first;
     g->ram_count = n;
+    ia->ram_first_slot = al->next_slot;
+    ia->ram_count = n;
     for (uint32_t i = 0; i < n; i++) new_cap(al, first + i, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
     map_frames(al, g->guest_space, first, n, 0, RIGHT_READ | RIGHT_WRITE, 0);
     map_frames(al, ia->vspace, first, n, VA_GUEST_RAM, RIGHT_READ | RIGHT_WRITE, 0);

@@ -304,6 +304,7 @@ struct port_alloc {
     uint32_t slot2, slot3; /* channel: own notification, peer's notification */
     uint64_t vaddr;     /* dataport, channel ring */
     DA(struct peer) peers;
+    unsigned refs; /* connections naming this port, resolved or not (resources.c) */
 };
 struct inst_alloc {
     uint32_t cnode, vspace, first_cap, cap_count, first_map, map_count;
@@ -318,6 +319,7 @@ struct inst_alloc {
     DA(uint64_t) hw_vaddr;  /* HW_MEM mapping address */
     DA(unsigned) hw_bit;    /* HW_IRQ badge bit on the IRQ notification */
     uint64_t mem_bytes;
+    uint32_t guest_space_slot, vcpu_first_slot, ram_first_slot, ram_count; /* VMMs */
 };
 struct alloc {
     DA(struct sobj) objs;

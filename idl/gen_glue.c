@@ -304,9 +304,16 @@ static void gen_header_top(struct gen *g)
     if (!in->comp->is_guest && in->comp->heap)
         fprintf(h, "#define BH_HEAP_VADDR 0x%llxull\n#define BH_HEAP_SIZE %lluu\n", (unsigned long long)VA_HEAP,
                 (unsigned long long)in->comp->heap);
-    if (in->comp->is_guest)
+    if (in->comp->is_guest) {
+        fprintf(h, "\n/* The guest this VMM runs: its guest-physical space, vCPUs (one per thread above) and RAM,\n"
+                   " * large frames mapped from guest-physical 0 and, in this VMM, from BH_GUEST_RAM_VADDR. */\n");
+        fprintf(h, "#define BH_GUEST_SPACE_CPTR %uu\n#define BH_GUEST_VCPU_FIRST_CPTR %uu\n#define BH_GUEST_VCPUS %lluu\n",
+                ia->guest_space_slot, ia->vcpu_first_slot, (unsigned long long)in->comp->vcpus);
+        fprintf(h, "#define BH_GUEST_RAM_FIRST_CPTR %uu\n#define BH_GUEST_RAM_FRAMES %uu\n", ia->ram_first_slot,
+                ia->ram_count);
         fprintf(h, "#define BH_GUEST_RAM_VADDR 0x%llxull\n#define BH_GUEST_RAM_SIZE 0x%llxull\n",
                 (unsigned long long)VA_GUEST_RAM, (unsigned long long)in->comp->memory);
+    }
 }
 
 static void gen_hardware(struct gen *g)

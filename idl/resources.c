@@ -161,6 +161,9 @@ static void check_ports(struct ctx *c)
     }
     for (size_t i = 0; i < c->prog.conns.n; i++) {
         struct connection *cn = c->prog.conns.v[i];
+        /* a connection with one broken end still counts as connecting the other (no cascade) */
+        if (cn->from.port) cn->from.inst->alloc->ports[cn->from.port_index].refs++;
+        if (cn->to.port) cn->to.inst->alloc->ports[cn->to.port_index].refs++;
         if (!cn->from.port || !cn->to.port) continue;
         const struct endref *ends[2] = {&cn->from, &cn->to};
         for (int e = 0; e < 2; e++) {
@@ -183,7 +186,7 @@ static void check_ports(struct ctx *c)
         struct instance *in = c->prog.insts.v[i];
         if (!in->comp) continue;
         for (size_t k = 0; k < in->comp->ports.n; k++)
-            if (in->comp->ports.v[k].kind == PORT_USES && in->alloc->ports[k].peers.n == 0)
+            if (in->comp->ports.v[k].kind == PORT_USES && in->alloc->ports[k].refs == 0)
                 diag_error(&c->diags, in->loc, "unconnected_uses",
                            "instance '%s' leaves its 'uses %s %s' port (line %d) unconnected", in->name,
                            in->comp->ports.v[k].iface_name, in->comp->ports.v[k].name, in->comp->ports.v[k].loc.line);

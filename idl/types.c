@@ -213,9 +213,9 @@ static int port_is(struct ctx *c, const struct endref *e, enum port_kind want, c
 {
     if (e->port->kind == want) return 1;
     diag_error(&c->diags, e->loc, "connection_direction",
-               "the %s end of a%s %s connection must be a '%s' port; '%s.%s' is a '%s' port", side,
-               conn[0] == 'e' ? "n" : "", conn, port_kind_name(want), e->inst_name, e->port_name,
-               port_kind_name(e->port->kind));
+               "a%s %s connection needs a '%s' port on the %s, but '%s.%s' is a '%s' port",
+               conn[0] == 'r' || conn[0] == 'e' ? "n" : "", conn, port_kind_name(want), side, e->inst_name,
+               e->port_name, port_kind_name(e->port->kind));
     return 0;
 }
 
@@ -230,17 +230,17 @@ static void check_connection(struct ctx *c, struct connection *cn)
     const char *k = conn_kind_name(cn->kind);
     switch (cn->kind) {
     case CONN_RPC:
-        if (port_is(c, f, PORT_USES, k, "from") && port_is(c, t, PORT_PROVIDES, k, "to") && f->port->iface &&
+        if (port_is(c, f, PORT_USES, k, "left") && port_is(c, t, PORT_PROVIDES, k, "right") && f->port->iface &&
             t->port->iface && f->port->iface != t->port->iface)
             diag_error(&c->diags, cn->loc, "interface_mismatch",
                        "'%s.%s' uses interface '%s' but '%s.%s' provides interface '%s'", f->inst_name,
                        f->port_name, f->port->iface->name, t->inst_name, t->port_name, t->port->iface->name);
         break;
     case CONN_EVENT:
-        (void)(port_is(c, f, PORT_EMITS, k, "from") && port_is(c, t, PORT_CONSUMES, k, "to"));
+        (void)(port_is(c, f, PORT_EMITS, k, "left") && port_is(c, t, PORT_CONSUMES, k, "right"));
         break;
     case CONN_DATAPORT:
-        if (port_is(c, f, PORT_DATAPORT, k, "first") && port_is(c, t, PORT_DATAPORT, k, "second") &&
+        if (port_is(c, f, PORT_DATAPORT, k, "left") && port_is(c, t, PORT_DATAPORT, k, "right") &&
             f->port->size != t->port->size)
             diag_error(&c->diags, cn->loc, "dataport_size_mismatch",
                        "dataport '%s.%s' has %llu bytes but '%s.%s' has %llu", f->inst_name, f->port_name,
@@ -248,7 +248,7 @@ static void check_connection(struct ctx *c, struct connection *cn)
                        (unsigned long long)t->port->size);
         break;
     case CONN_CHANNEL:
-        if (port_is(c, f, PORT_CHANNEL, k, "first") && port_is(c, t, PORT_CHANNEL, k, "second") &&
+        if (port_is(c, f, PORT_CHANNEL, k, "left") && port_is(c, t, PORT_CHANNEL, k, "right") &&
             f->port->chan != t->port->chan)
             diag_error(&c->diags, cn->loc, "channel_kind_mismatch",
                        "channel '%s.%s' is a %s channel but '%s.%s' is a %s channel", f->inst_name, f->port_name,

@@ -1,0 +1,170 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The Bulkhead authors
+#
+# The IDL suite: goldens of generated glue, reports, graphs and spec dumps for the examples;
+# the generated glue compiled with strict warnings; one fixture per error kind (exact message
+# and location); the marshalling round trip; spec-reader corruption tests; the freestanding
+# spec reader; a fuzz smoke run of each IDL fuzzer. Builds nothing: run after the build.
+# One line per test: "PASS idl.<test>" or "FAIL idl.<test>: <why>".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+. tests/idl/golden.sh
+b=build/idl
+bhidl=$b/bhidl
+out=$b/test-out
+fuzz_seconds=${IDL_FUZZ_SECONDS:-20}
+rm -rf "$out" && mkdir -p "$out"
+
+pass() { echo "PASS idl.$1"; }
+fail() { echo "FAIL idl.$1: $2"; }
+
+if [ ! -x "$bhidl" ]; then
+  fail build "$bhidl not built"
+  exit 1
+fi
+
+# ---- fuzzers start first and run in the background while the rest goes on ----
+fuzz_start() {
+  local t=$1 dir=$b/fuzz-smoke/$1
+  rm -rf "$dir" && mkdir -p "$dir/corpus"
+  cp tests/idl/corpus/"$t"/* "$dir/corpus/"
+  (cd "$dir" && exec "../../../fuzz/$t" -max_total_time="$fuzz_seconds" -timeout=10 \
+     -rss_limit_mb=2048 -print_final_stats=1 corpus >log 2>&1) &
+  eval "fuzz_pid_$t=$!"
+}
+fuzz_done() {
+  local t=$1 pid rc=0
+  eval "pid=\$fuzz_pid_$t"
+  wait "$pid" || rc=$?
+  echo "--- fuzz $t ($b/fuzz-smoke/$t/log)"
+  grep -E '^(stat::|#[0-9]+ +DONE)' "$b/fuzz-smoke/$t/log" || true
+  if [ "$rc" -eq 0 ]; then
+    pass "fuzz_$t"
+  else
+    fail "fuzz_$t" "exited with status $rc; crash input in $b/fuzz-smoke/$t/"
+    grep -E 'ERROR|SUMMARY|Test unit written' "$b/fuzz-smoke/$t/log" | head -5 | sed 's/^/    /'
+  fi
+}
+for t in idl spec; do
+  if [ -x build/fuzz/$t ]; then fuzz_start $t; fi
+done
+
+# ---- goldens: glue, report, DOT graph and spec dump of each example ----
+strict="-std=c11 -Wall -Wextra -Werror -Wconversion -Wshadow -Wsign-conversion -Wstrict-prototypes -Wmissing-prototypes"
+for ex in "${idl_examples[@]}"; do
+  if ! idl_golden_output "$ex" "$out/$ex" 2>"$out/$ex.stderr"; then
+    fail "golden_$ex" "bhidl failed: $(head -3 "$out/$ex.stderr")"
+    continue
+  fi
+  if d=$(diff -r "tests/idl/golden/$ex" "$out/$ex"); then
+    pass "golden_$ex"
+  else
+    fail "golden_$ex" "output differs from tests/idl/golden/$ex (tests/idl/update-goldens.sh regenerates on purpose)"
+    printf '%s\n' "$d" | head -40
+  fi
+  bad=""
+  for g in "$out/$ex"/*/glue.c; do
+    dir=$(dirname "$g")
+    gcc $strict -Iuser/include -Iuser/arch/x86_64/include -Itests/idl/abi -I"$dir" -c "$g" -o "$dir/glue.o" \
+      2>>"$out/$ex.cc.log" || bad="$bad $(basename "$dir")"
+  done
+  if [ -z "$bad" ]; then pass "glue_compiles_$ex"; else fail "glue_compiles_$ex" "gcc failed for:$bad (see $out/$ex.cc.log)"; cat "$out/$ex.cc.log"; fi
+done
+
+# ---- the SVG graph, through Graphviz ----
+if "$bhidl" -o "$out/graph" --graph --no-glue idl/examples/vm_pair.bh && grep -q '<svg' "$out/graph/system.svg" &&
+   grep -q 'cluster_' "$out/graph/system.dot" && grep -q 'style=bold, color=purple' "$out/graph/system.dot"; then
+  pass graph_svg
+else
+  fail graph_svg "no SVG with partition clusters and channel edges in $out/graph"
+fi
+
+# ---- one fixture per error kind: exact messages, locations and exit status ----
+for f in tests/idl/errors/*.bh; do
+  n=$(basename "$f" .bh)
+  rc=0
+  "$bhidl" --check "$f" >"$out/err-$n.stdout" 2>"$out/err-$n.stderr" || rc=$?
+  if [ "$rc" -ne 1 ]; then
+    fail "error_$n" "exit status $rc, expected 1"
+  elif ! d=$(diff "${f%.bh}.expected" "$out/err-$n.stderr"); then
+    fail "error_$n" "messages differ: $(printf '%s' "$d" | head -4 | tr '\n' ' ')"
+  elif [ "$n" != multiple_errors ] && ! grep -q "\[$n\]" "$out/err-$n.stderr"; then
+    fail "error_$n" "no diagnostic is named [$n]"
+  else
+    pass "error_$n"
+  fi
+done
+# recovery: one run reports several errors
+if [ "$(grep -c ': error: ' tests/idl/errors/multiple_errors.expected)" -ge 3 ]; then pass error_recovery
+else fail error_recovery "multiple_errors.bh should report at least 3 errors in one run"; fi
+
+# ---- command line ----
+rc=0; "$bhidl" >/dev/null 2>&1 || rc=$?
+if [ "$rc" -eq 2 ]; then pass cli_usage; else fail cli_usage "no arguments should exit 2, got $rc"; fi
+rc=0; "$bhidl" --check /nonexistent.bh 2>/dev/null || rc=$?
+if [ "$rc" -eq 1 ]; then pass cli_missing_file; else fail cli_missing_file "a missing file should exit 1, got $rc"; fi
+
+# ---- determinism: the same input gives byte-identical specs ----
+"$bhidl" -o "$out/det1" idl/examples/large.bh && "$bhidl" -o "$out/det2" idl/examples/large.bh
+if cmp -s "$out/det1/system.spec" "$out/det2/system.spec" && diff -rq "$out/det1" "$out/det2" >/dev/null; then
+  pass deterministic
+else
+  fail deterministic "two runs on large.bh differ"
+fi
+
+# ---- no fixed limits: far more than Microkit's 63 protection domains ----
+{
+  echo 'interface ping { u64 ping(in u64 v); }'
+  echo 'component srv { provides ping p; }'
+  echo 'component cli { uses ping p; emits e; consumes e2; }'
+  echo 'assembly {'
+  for i in $(seq 0 299); do echo "  instance srv s$i; instance cli c$i;"; done
+  for i in $(seq 0 299); do echo "  connect rpc c$i.p -> s$((i % 50)).p;"; done
+  for i in $(seq 0 299); do echo "  connect event c$i.e -> c$(((i + 1) % 300)).e2;"; done
+  echo '}'
+} >"$out/many.bh"
+if "$bhidl" -o "$out/many" --no-glue "$out/many.bh" && "$bhidl" --dump-spec "$out/many/system.spec" >"$out/many/spec.txt" &&
+   grep -q '^instances 600$' "$out/many/spec.txt"; then
+  pass no_small_limits
+else
+  fail no_small_limits "600 instances did not compile"
+fi
+
+# ---- the marshalling round trip (prints its own lines) ----
+if [ -x $b/rt_harness ]; then
+  rc=0; o=$($b/rt_harness 2>"$out/rt.stderr") || rc=$?
+  printf '%s\n' "$o"
+  if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$o"; then fail marshal "harness exited $rc: $(head -3 "$out/rt.stderr")"; fi
+else
+  fail marshal "$b/rt_harness not built"
+fi
+
+# ---- the spec reader: every truncation, flipped bytes, targeted corruptions ----
+"$bhidl" -o "$out/spec" --no-glue idl/examples/default.bh
+if [ -x $b/spec_test ]; then
+  rc=0; o=$($b/spec_test "$out/spec/system.spec" 2>"$out/spec_test.stderr") || rc=$?
+  printf '%s\n' "$o"
+  if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$o"; then fail spec_test "exited $rc: $(head -3 "$out/spec_test.stderr")"; fi
+else
+  fail spec_test "$b/spec_test not built"
+fi
+head -c 100 "$out/spec/system.spec" >"$out/spec/truncated.spec"
+rc=0; "$bhidl" --dump-spec "$out/spec/truncated.spec" >/dev/null 2>"$out/dump.stderr" || rc=$?
+if [ "$rc" -eq 1 ] && grep -q 'invalid specification: truncated.*(at offset 100)' "$out/dump.stderr"; then
+  pass dump_spec_refuses_truncated
+else
+  fail dump_spec_refuses_truncated "expected exit 1 and a 'truncated ... at offset 100' message, got $rc: $(cat "$out/dump.stderr")"
+fi
+
+# ---- lib/spec is freestanding: no undefined symbol at all ----
+if [ -e $b/fs/spec.o ]; then
+  u=$(nm -u $b/fs/spec.o)
+  if [ -z "$u" ]; then pass spec_freestanding; else fail spec_freestanding "undefined symbols: $(echo $u)"; fi
+else
+  fail spec_freestanding "$b/fs/spec.o not built"
+fi
+
+for t in idl spec; do
+  if [ -x build/fuzz/$t ]; then fuzz_done $t; else fail "fuzz_$t" "build/fuzz/$t not built"; fi
+done
