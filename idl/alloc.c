@@ -16,6 +16,7 @@
  */
 #include "bhidl.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #define PAGE 4096ull
@@ -360,19 +361,28 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
 /* Page tables each address space needs for its mappings: x86_64 levels 3 (PDPT, 512 GiB),
  * 2 (PD, 1 GiB) and 1 (PT, 2 MiB; not needed under a large frame). Listed from the top
  * level down, so the root server can create and map them in order. */
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
 static void alloc_page_tables(struct allocator *al, uint32_t space, size_t first_map, size_t nmaps, uint32_t owner)
 {
     static const unsigned shift[4] = {0, 21, 30, 39};
+    DA(uint64_t) bases = {0};
     for (unsigned level = 3; level >= 1; level--) {
-        struct symtab seen = {0};
+        bases.n = 0;
         for (size_t i = first_map; i < nmaps; i++) {
             const struct smap *m = &al->a->maps.v[i];
             if (m->space != space) continue;
             if (level == 1 && al->a->objs.v[m->obj].type == SOBJ_LARGE_FRAME) continue;
-            uint64_t base = m->vaddr >> shift[level] << shift[level];
-            const char *key = arena_printf(&al->c->arena, "%llx", (unsigned long long)base);
-            if (symtab_put(&al->c->arena, &seen, key, (void *)1)) continue;
-            uint32_t o = new_obj(al, SOBJ_PAGE_TABLE, 12, owner, base, "page_table");
+            *DA_PUSH(&al->c->arena, &bases) = m->vaddr >> shift[level] << shift[level];
+        }
+        if (bases.n > 1) qsort(bases.v, bases.n, sizeof *bases.v, cmp_u64);
+        for (size_t i = 0; i < bases.n; i++) {
+            if (i && bases.v[i] == bases.v[i - 1]) continue;
+            uint32_t o = new_obj(al, SOBJ_PAGE_TABLE, 12, owner, bases.v[i], "page_table");
             al->a->objs.v[o].aux = (uint16_t)level;
             al->a->objs.v[o].link = space;
         }
@@ -399,6 +409,8 @@ static void alloc_instance(struct allocator *al, struct instance *in)
     size_t first_thread = al->a->threads.n;
     alloc_threads(al, in, ia);
     size_t nthreads = al->a->threads.n - first_thread;
+    ia->first_thread = (uint32_t)first_thread;
+    ia->thread_count = (uint32_t)nthreads;
     alloc_thread_caps(al, ia, first_thread, nthreads);
     if (!co->is_guest && co->heap) {
         uint32_t n, first = new_frames(al, (co->heap + PAGE - 1) / PAGE * PAGE, owner,

@@ -307,7 +307,7 @@ struct port_alloc {
     unsigned refs; /* connections naming this port, resolved or not (resources.c) */
 };
 struct inst_alloc {
-    uint32_t cnode, vspace, first_cap, cap_count, first_map, map_count;
+    uint32_t cnode, vspace, first_cap, cap_count, first_map, map_count, first_thread, thread_count;
     unsigned radix;
     uint32_t recv_slot, free_first, free_last, irq_ntfn_slot;
     DA(uint32_t) thread_tcb_slot;

@@ -59,12 +59,6 @@ int gen_spec(struct ctx *c, const char *path)
         const struct instance *in = c->prog.insts.v[i];
         const struct inst_alloc *ia = in->alloc;
         struct out *r = &rec[BH_SPEC_SEC_INSTANCES];
-        uint32_t first_thread = NONE32, nthreads = 0;
-        for (size_t t = 0; t < al->threads.n; t++)
-            if (al->threads.v[t].inst == i) {
-                if (first_thread == NONE32) first_thread = (uint32_t)t;
-                nthreads++;
-            }
         const char *image = in->comp->is_guest ? "vmm.elf"
                             : in->comp->image ? in->comp->image
                                               : arena_printf(a, "%s.elf", in->comp->name);
@@ -73,7 +67,7 @@ int gen_spec(struct ctx *c, const char *path)
         put32(r, ia->cnode), put32(r, ia->vspace);
         put32(r, ia->first_cap), put32(r, ia->cap_count);
         put32(r, ia->first_map), put32(r, ia->map_count);
-        put32(r, first_thread), put32(r, nthreads);
+        put32(r, ia->first_thread), put32(r, ia->thread_count);
         put32(r, (uint64_t)in->partition);
         put32(r, str(a, &st, image));
         count[BH_SPEC_SEC_INSTANCES]++;

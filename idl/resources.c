@@ -12,8 +12,8 @@
  * Checks: missing_assembly, overlapping_device_memory, device_memory_alignment,
  * duplicate_irq, overlapping_ioport, ioport_range, duplicate_pci, unconnected_uses,
  * port_connected_twice, too_many_emitters, too_many_irqs, guest_incomplete, vcpu_count,
- * priority_range, dataport_size, partition_ticks, unscheduled_instance,
- * instance_in_two_partitions, memory_budget.
+ * priority_range, dataport_size, component_memory_range, device_memory_size, partition_ticks,
+ * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects.
  */
 #include "bhidl.h"
 
@@ -107,6 +107,9 @@ static void check_hardware(struct ctx *c)
                 if (!h->size || h->base % PAGE || h->size % PAGE || h->base + h->size < h->base)
                     diag_error(&c->diags, h->loc, "device_memory_alignment",
                                "device memory '%s' must be a non-empty range of whole 4 KiB pages", h->name);
+                else if (h->size > (4ull << 30) || h->base + h->size > (1ull << 52))
+                    diag_error(&c->diags, h->loc, "device_memory_size",
+                               "device memory '%s' must be at most 4 GiB and below the 52-bit physical limit", h->name);
                 else
                     *DA_PUSH(&c->arena, &mem) = u;
                 break;
@@ -204,12 +207,12 @@ static void check_units(struct ctx *c)
                            "thread '%s' has priority %llu; priorities are 0..255", co->threads.v[k].name,
                            (unsigned long long)co->threads.v[k].prio);
         for (size_t k = 0; k < co->ports.n; k++)
-            if (co->ports.v[k].kind == PORT_DATAPORT && (co->ports.v[k].size == 0 || co->ports.v[k].size > (1ull << 40)))
+            if (co->ports.v[k].kind == PORT_DATAPORT && (co->ports.v[k].size == 0 || co->ports.v[k].size > (4ull << 30)))
                 diag_error(&c->diags, co->ports.v[k].loc, "dataport_size",
-                           "dataport '%s' must have between 1 byte and 1 TiB", co->ports.v[k].name);
-        if (co->stack > (1ull << 32) || co->heap > (1ull << 40))
-            diag_error(&c->diags, co->loc, "memory_budget", "component '%s' asks for a stack above 4 GiB or a heap "
-                       "above 1 TiB", co->name);
+                           "dataport '%s' must have between 1 byte and 4 GiB", co->ports.v[k].name);
+        if (co->stack > (64ull << 20) || co->heap > (4ull << 30))
+            diag_error(&c->diags, co->loc, "component_memory_range",
+                       "component '%s' asks for a stack above 64 MiB or a heap above 4 GiB", co->name);
         if (!co->is_guest) continue;
         const char *missing = !co->has_arch ? "platform" : !co->kernel ? "kernel" : !co->memory ? "memory" : NULL;
         if (missing)
@@ -266,16 +269,42 @@ static uint64_t instance_memory(const struct instance *in)
     return m;
 }
 
+/* Kernel objects an instance needs, frames dominating: an upper bound. */
+static uint64_t instance_objects(const struct instance *in)
+{
+    const struct component *co = in->comp;
+    uint64_t threads = co->is_guest ? co->vcpus + 1 : (co->threads.n ? co->threads.n : 1);
+    uint64_t n = 16 + threads * (4 + round_page(co->stack) / PAGE) + round_page(co->heap) / PAGE;
+    for (size_t k = 0; k < co->ports.n; k++) {
+        const struct port *po = &co->ports.v[k];
+        n += 4;
+        if (po->kind == PORT_DATAPORT)
+            n += po->size % (2ull << 20) == 0 ? po->size / (2ull << 20) : round_page(po->size) / PAGE;
+    }
+    for (size_t k = 0; k < co->hw.n; k++) /* oversized ranges are reported by device_memory_size */
+        n += 2 + (co->hw.v[k].kind == HW_MEM && co->hw.v[k].size <= (4ull << 30) ? co->hw.v[k].size / PAGE : 0);
+    if (co->is_guest) n += co->memory / (2ull << 20);
+    return n;
+}
+
+#define MAX_OBJECTS (1ull << 20)
+
 static void check_budget(struct ctx *c)
 {
     const struct platform *pl = c->prog.platform;
-    uint64_t total = 0;
+    uint64_t total = 0, objects = 0;
     for (size_t i = 0; i < c->prog.insts.n; i++) {
         struct instance *in = c->prog.insts.v[i];
         if (!in->comp) continue;
         in->alloc->mem_bytes = instance_memory(in);
         total += in->alloc->mem_bytes;
+        objects += instance_objects(in);
     }
+    if (objects > MAX_OBJECTS)
+        diag_error(&c->diags, c->prog.assembly_loc, "too_many_objects",
+                   "the system would need about %llu kernel objects; bhidl describes at most %llu (use 2 MiB "
+                   "multiples for large dataports and guest RAM)",
+                   (unsigned long long)objects, (unsigned long long)MAX_OBJECTS);
     if (pl && pl->has_memory && total > pl->memory)
         diag_error(&c->diags, pl->loc, "memory_budget",
                    "the system needs %llu KiB (stacks, IPC buffers, heaps, dataports, guest RAM) but platform '%s' "
