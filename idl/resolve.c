@@ -10,7 +10,7 @@
  * every reference that could not be bound has been reported and left NULL, and later
  * passes skip NULL references instead of reporting them again.
  * Checks: duplicate_name, unknown_type, unknown_interface, unknown_component,
- * unknown_instance, unknown_port.
+ * unknown_instance, unknown_port, reserved_name.
  */
 #include "bhidl.h"
 
@@ -38,6 +38,60 @@ static const struct loc *first_loc(void *decl) { return (const struct loc *)decl
             declare((c), &seen_, (kind), (arr).v[k_].name, (arr).v[k_].loc, &(arr).v[k_],   \
                     first_loc);                                                             \
     } while (0)
+
+/* Every declared name becomes a C identifier in the glue: it must not be a C keyword or a
+ * name the glue itself uses. */
+static void check_c_name(struct ctx *c, const char *name, struct loc loc, const char *what, int is_param)
+{
+    static const char *const keywords[] = {
+        "auto", "break", "case", "char", "const", "continue", "default", "do", "double", "else", "enum",
+        "extern", "float", "for", "goto", "if", "inline", "int", "long", "register", "restrict", "return",
+        "short", "signed", "sizeof", "static", "struct", "switch", "typedef", "union", "unsigned", "void",
+        "volatile", "while", "_Alignas", "_Alignof", "_Atomic", "_Bool", "_Complex", "_Generic",
+        "_Imaginary", "_Noreturn", "_Static_assert", "_Thread_local", "bool", "true", "false",
+    };
+    static const char *const glue_locals[] = {"badge", "info", "err", "ret", "reply"};
+    for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
+        if (!strcmp(name, keywords[i])) {
+            diag_error(&c->diags, loc, "reserved_name", "%s '%s' is a C keyword or reserved C name", what, name);
+            return;
+        }
+    if (!strncmp(name, "bh_", 3) || !strncmp(name, "BH_", 3) || !strncmp(name, "bhidl", 5) ||
+        !strncmp(name, "BHIDL", 5)) {
+        diag_error(&c->diags, loc, "reserved_name", "%s '%s' uses a prefix reserved for Bulkhead (bh_, BH_, bhidl)",
+                   what, name);
+        return;
+    }
+    for (size_t i = 0; is_param && i < sizeof glue_locals / sizeof glue_locals[0]; i++)
+        if (!strcmp(name, glue_locals[i]))
+            diag_error(&c->diags, loc, "reserved_name", "%s '%s' is a name the generated glue uses", what, name);
+}
+
+static void check_c_names(struct ctx *c)
+{
+    struct program *pr = &c->prog;
+    for (size_t i = 0; i < pr->types.n; i++) {
+        struct typedecl *td = pr->types.v[i];
+        check_c_name(c, td->name, td->loc, "type", 0);
+        for (size_t k = 0; k < td->fields.n; k++) check_c_name(c, td->fields.v[k].name, td->fields.v[k].loc, "field", 0);
+        for (size_t k = 0; k < td->values.n; k++)
+            check_c_name(c, td->values.v[k].name, td->values.v[k].loc, "enumerator", 0);
+    }
+    for (size_t i = 0; i < pr->ifaces.n; i++)
+        for (size_t k = 0; k < pr->ifaces.v[i]->procs.n; k++) {
+            struct proc *p = &pr->ifaces.v[i]->procs.v[k];
+            check_c_name(c, p->name, p->loc, "procedure", 0);
+            for (size_t j = 0; j < p->params.n; j++) check_c_name(c, p->params.v[j].name, p->params.v[j].loc, "parameter", 1);
+        }
+    for (size_t i = 0; i < pr->comps.n; i++) {
+        struct component *co = pr->comps.v[i];
+        for (size_t k = 0; k < co->ports.n; k++) check_c_name(c, co->ports.v[k].name, co->ports.v[k].loc, "port", 0);
+        for (size_t k = 0; k < co->hw.n; k++) check_c_name(c, co->hw.v[k].name, co->hw.v[k].loc, "hardware", 0);
+        for (size_t k = 0; k < co->threads.n; k++)
+            check_c_name(c, co->threads.v[k].name, co->threads.v[k].loc, "thread", 0);
+    }
+    for (size_t i = 0; i < pr->insts.n; i++) check_c_name(c, pr->insts.v[i]->name, pr->insts.v[i]->loc, "instance", 0);
+}
 
 static void resolve_typeref(struct ctx *c, struct typeref *t)
 {
@@ -134,6 +188,7 @@ void resolve(struct ctx *c)
             for (size_t j = 0; j < p->params.n; j++) resolve_typeref(c, &p->params.v[j].type);
         }
     }
+    check_c_names(c);
     for (size_t i = 0; i < pr->comps.n; i++) resolve_component(c, pr->comps.v[i]);
     for (size_t i = 0; i < pr->insts.n; i++) {
         struct instance *in = pr->insts.v[i];

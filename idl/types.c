@@ -12,7 +12,7 @@
  * Checks: recursive_struct, bad_field_type, empty_array, type_too_large, enum_value_range,
  * void_parameter, bad_return_type, cap_direction, too_many_caps, message_too_long,
  * connection_direction, interface_mismatch, dataport_size_mismatch, channel_kind_mismatch,
- * self_connection.
+ * self_connection, glue_name_clash.
  */
 #include "bhidl.h"
 
@@ -257,8 +257,50 @@ static void check_connection(struct ctx *c, struct connection *cn)
     }
 }
 
+static void glue_name(struct ctx *c, struct symtab *seen, const struct component *co, const struct port *po,
+                      const char *suffix)
+{
+    const char *n = arena_printf(&c->arena, "%s_%s", po->name, suffix);
+    const struct port *other = symtab_put(&c->arena, (struct symtab *)seen, n, (void *)po);
+    if (other)
+        diag_error(&c->diags, po->loc, "glue_name_clash",
+                   "port '%s' of '%s' would generate the C function '%s', which port '%s' (line %d) also generates",
+                   po->name, co->name, n, other->name, other->loc.line);
+}
+
+/* The glue's function names are <port>_<procedure>, <port>_run, <port>__dispatch, <port>_emit,
+ * <port>_wait, <port>_poll, <port>_ptr, <port>_size: no two may be equal in one component. */
+static void check_glue_names(struct ctx *c, const struct component *co)
+{
+    struct symtab seen = {0};
+    for (size_t k = 0; k < co->ports.n; k++) {
+        const struct port *po = &co->ports.v[k];
+        switch (po->kind) {
+        case PORT_PROVIDES:
+            glue_name(c, &seen, co, po, "run");
+            glue_name(c, &seen, co, po, "_dispatch");
+            /* fall through */
+        case PORT_USES:
+            if (po->iface)
+                for (size_t j = 0; j < po->iface->procs.n; j++) glue_name(c, &seen, co, po, po->iface->procs.v[j].name);
+            break;
+        case PORT_EMITS: glue_name(c, &seen, co, po, "emit"); break;
+        case PORT_CONSUMES:
+            glue_name(c, &seen, co, po, "wait");
+            glue_name(c, &seen, co, po, "poll");
+            break;
+        case PORT_DATAPORT:
+            glue_name(c, &seen, co, po, "ptr");
+            glue_name(c, &seen, co, po, "size");
+            break;
+        case PORT_CHANNEL: break;
+        }
+    }
+}
+
 void check_types(struct ctx *c)
 {
+    for (size_t i = 0; i < c->prog.comps.n; i++) check_glue_names(c, c->prog.comps.v[i]);
     for (size_t i = 0; i < c->prog.types.n; i++)
         if (c->prog.types.v[i]->kind == TD_ENUM) *DA_PUSH(&c->arena, &c->prog.type_order) = c->prog.types.v[i];
     layout_structs(c);
