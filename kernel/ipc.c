@@ -86,7 +86,7 @@ static word_t transfer_caps(struct tcb *sender, struct tcb *receiver, word_t nca
     return done;
 }
 
-void ipc_do_transfer(struct tcb *sender, struct tcb *receiver, word_t badge, bool can_grant)
+void ipc_do_transfer(struct tcb *sender, struct tcb *receiver, struct endpoint *ep, word_t badge, bool can_grant)
 {
     word_t info, length, ncaps = 0, unwrapped = 0;
     if (sender->fault_pending) {
@@ -101,9 +101,7 @@ void ipc_do_transfer(struct tcb *sender, struct tcb *receiver, word_t badge, boo
         length = transferable(sender, receiver, bh_msginfo_length(sinfo));
         for (word_t i = 0; i < length; i++) ipc_set_mr(receiver, i, ipc_get_mr(sender, i));
         if (can_grant && bh_msginfo_extra_caps(sinfo))
-            ncaps = transfer_caps(sender, receiver, bh_msginfo_extra_caps(sinfo),
-                                  receiver->state == TS_BLOCKED_RECV ? (struct endpoint *)receiver->blocked_on : NULL,
-                                  &unwrapped);
+            ncaps = transfer_caps(sender, receiver, bh_msginfo_extra_caps(sinfo), ep, &unwrapped);
         info = bh_msginfo(bh_msginfo_label(sinfo), (unsigned)unwrapped, (unsigned)ncaps, (unsigned)length);
     }
     ctx_set_badge(&receiver->ctx, badge);
@@ -130,7 +128,7 @@ void ipc_send(struct tcb *sender, struct endpoint *ep, word_t badge, bool blocki
     struct tcb *receiver = ep->head;
     if (receiver && receiver->state == TS_BLOCKED_RECV) {
         wait_remove(&ep->head, &ep->tail, receiver);
-        ipc_do_transfer(sender, receiver, badge, can_grant);
+        ipc_do_transfer(sender, receiver, ep, badge, can_grant);
         receiver->blocked_on = NULL;
         if (is_call) set_reply(receiver, sender);
         else if (sender->fault_pending) sender->fault_pending = 0;
@@ -150,7 +148,7 @@ void ipc_send(struct tcb *sender, struct endpoint *ep, word_t badge, bool blocki
 static void receive_from_sender(struct tcb *receiver, struct endpoint *ep, struct tcb *sender)
 {
     wait_remove(&ep->head, &ep->tail, sender);
-    ipc_do_transfer(sender, receiver, sender->blocked_badge, sender->blocked_can_grant);
+    ipc_do_transfer(sender, receiver, ep, sender->blocked_badge, sender->blocked_can_grant);
     sender->blocked_on = NULL;
     if (sender->blocked_is_call) {
         set_reply(receiver, sender);
@@ -198,7 +196,7 @@ void ipc_reply(struct tcb *t)
         fault_reply(caller, t);
         return;
     }
-    ipc_do_transfer(t, caller, 0, true);
+    ipc_do_transfer(t, caller, NULL, 0, true);
     tcb_set_state(caller, TS_RUNNING);
     sched_switch_to(caller);
 }

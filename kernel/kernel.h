@@ -98,7 +98,7 @@ void ipc_reply(struct tcb *t);
 void ipc_cancel(struct tcb *t);
 void ipc_cancel_all(struct endpoint *ep);
 void ipc_cancel_badged(struct endpoint *ep, word_t badge);
-void ipc_do_transfer(struct tcb *sender, struct tcb *receiver, word_t badge, bool can_grant);
+void ipc_do_transfer(struct tcb *sender, struct tcb *receiver, struct endpoint *ep, word_t badge, bool can_grant);
 word_t ipc_get_mr(struct tcb *t, word_t i);
 void ipc_set_mr(struct tcb *t, word_t i, word_t v);
 void ipc_reply_error(struct tcb *t);

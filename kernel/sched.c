@@ -104,6 +104,7 @@ static struct tcb *highest_ready(word_t part)
 /* Run t next if nothing of higher priority is ready in its partition (IPC hand-off). */
 void sched_switch_to(struct tcb *t)
 {
+    if (sched_in_queue(t)) sched_dequeue(t);
     enqueue_at(t, true);
     if (t->partition != active_partition) return;
     struct tcb *best = highest_ready(active_partition);

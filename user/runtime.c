@@ -19,6 +19,8 @@ extern char __tdata_start[], __tdata_end[], __tbss_end[];
 extern char __tls_align[];
 
 __thread bh_ipc_buffer_t *bh_ipc_buffer_ptr;
+/* The calling thread's own TCB capability (slot 1 in a process's own CSpace). */
+__thread bh_cptr_t bh_self_tcb = BH_SLOT_SELF_TCB;
 
 static _Alignas(64) unsigned char main_tls[8192];
 
@@ -41,7 +43,7 @@ static uint64_t read_tsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
-bh_word_t bh_tls_prepare(void *area, bh_ipc_buffer_t *ipc_buffer_for_thread)
+bh_word_t bh_tls_prepare(void *area, bh_ipc_buffer_t *ipc_buffer_for_thread, bh_cptr_t tcb)
 {
     unsigned char *base = area;
     size_t block = tls_block_size();
@@ -54,6 +56,8 @@ bh_word_t bh_tls_prepare(void *area, bh_ipc_buffer_t *ipc_buffer_for_thread)
     /* The IPC buffer pointer is a TLS variable: find it in the new block by offset. */
     uintptr_t off = (uintptr_t)&bh_ipc_buffer_ptr - (uintptr_t)__builtin_thread_pointer();
     *(bh_ipc_buffer_t **)(tp + off) = ipc_buffer_for_thread;
+    off = (uintptr_t)&bh_self_tcb - (uintptr_t)__builtin_thread_pointer();
+    *(bh_cptr_t *)(tp + off) = tcb;
     return (bh_word_t)(uintptr_t)tp;
 }
 
@@ -108,7 +112,7 @@ _Noreturn void bh_exit(int status)
     (void)status;
     for (;;) {
         register bh_word_t mr0 __asm__("r10") = 0;
-        bh_word_t dest = BH_SLOT_SELF_TCB, info = bh_msginfo(BH_INV_TCB_SUSPEND, 0, 0, 0);
+        bh_word_t dest = bh_self_tcb, info = bh_msginfo(BH_INV_TCB_SUSPEND, 0, 0, 0);
         bh_word_t nr = (bh_word_t)BH_SYS_CALL;
         __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
     }

@@ -22,7 +22,9 @@ void bh_runtime_init(bh_ipc_buffer_t *ipc_buffer);
 /* Prepares a TLS area for another thread in `area` (bh_tls_area_size() bytes, 64-aligned);
  * returns the TLS base to give that thread. */
 size_t bh_tls_area_size(void);
-bh_word_t bh_tls_prepare(void *area, bh_ipc_buffer_t *ipc_buffer_for_thread);
+bh_word_t bh_tls_prepare(void *area, bh_ipc_buffer_t *ipc_buffer_for_thread, bh_cptr_t tcb);
+/* The calling thread's TCB capability. */
+extern __thread bh_cptr_t bh_self_tcb;
 
 /* Console output through the kernel's debug console. */
 void bh_putc(char c);

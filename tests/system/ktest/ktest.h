@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The kernel API test suite: runs as the root server, so it holds all authority and can
+ * exercise every invocation. Each test returns 0 on success; CHECK prints the failing
+ * condition and returns 1. The runner prints "PASS ktest.<name>" or "FAIL ktest.<name>: ...".
+ */
+#ifndef KTEST_H
+#define KTEST_H
+
+#include <bulkhead/process.h>
+#include <bulkhead/runtime.h>
+
+struct env {
+    const struct bh_bootinfo *bi;
+    struct bh_alloc alloc;
+    bh_cptr_t io_exit;     /* isa-debug-exit port */
+    const char *test;      /* the running test */
+};
+
+struct test {
+    const char *name;
+    int (*fn)(struct env *);
+};
+
+#define CHECK(c) do { \
+        if (!(c)) { \
+            bh_printf("FAIL ktest.%s: %s:%d: %s\n", env->test, __FILE__, __LINE__, #c); \
+            return 1; \
+        } \
+    } while (0)
+#define CHECK_ERR(expr, err) do { \
+        int e_ = (expr); \
+        if (e_ != (err)) { \
+            bh_printf("FAIL ktest.%s: %s:%d: %s returned %d, expected %d\n", env->test, __FILE__, __LINE__, #expr, e_, (int)(err)); \
+            return 1; \
+        } \
+    } while (0)
+#define CHECK_OK(expr) CHECK_ERR(expr, BH_ERR_OK)
+
+/* Helpers shared by the tests. */
+bh_cptr_t new_object(struct env *env, bh_word_t type, bh_word_t size_bits);
+bh_cptr_t new_slot(struct env *env);
+/* A raw Call with an arbitrary message (to test malformed invocations). */
+bh_msginfo_t raw_call(bh_cptr_t dest, bh_word_t label, unsigned length, unsigned extra_caps);
+/* Spins until *flag is set or about `limit` yields pass; returns the flag. */
+int wait_flag(volatile int *flag, unsigned limit);
+
+#define KTEST_LIST(X) \
+    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc)
+
+#define DECLARE_GROUP(g) extern const struct test tests_##g[];
+KTEST_LIST(DECLARE_GROUP)
+
+#endif

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/* The kernel API test runner: every group's tests, then the invariant check, then exit. */
+#include "ktest.h"
+
+#define EXIT_PORT 0xf4u
+#define EXIT_PASS 0x10u /* QEMU exits with (v << 1) | 1: 33 */
+#define EXIT_FAIL 0x11u /* 35 */
+
+bh_cptr_t new_slot(struct env *env)
+{
+    return bh_alloc_slot(&env->alloc);
+}
+
+bh_cptr_t new_object(struct env *env, bh_word_t type, bh_word_t size_bits)
+{
+    return bh_alloc_object(&env->alloc, type, size_bits);
+}
+
+bh_msginfo_t raw_call(bh_cptr_t dest, bh_word_t label, unsigned length, unsigned extra_caps)
+{
+    return bh_call(dest, bh_msginfo(label, 0, extra_caps, length));
+}
+
+int wait_flag(volatile int *flag, unsigned limit)
+{
+    for (unsigned i = 0; i < limit && !*flag; i++) bh_yield();
+    return *flag;
+}
+
+static bh_word_t check_kernel(void)
+{
+    register bh_word_t mr0 __asm__("r10") = 0;
+    bh_word_t dest = 0, info = 0, nr = (bh_word_t)BH_SYS_DEBUG_CHECK_KERNEL;
+    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
+    return mr0;
+}
+
+#define GROUP_TABLE(g) tests_##g,
+static const struct test *const groups[] = {KTEST_LIST(GROUP_TABLE)};
+
+int root_main(const struct bh_bootinfo *bi)
+{
+    static struct env env_storage;
+    struct env *env = &env_storage;
+    unsigned passed = 0, failed = 0;
+    env->bi = bi;
+    bh_alloc_init(&env->alloc, bi, BH_ROOT_VSPACE, 0x0000600000000000ull);
+    env->io_exit = new_slot(env);
+    if (bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, EXIT_PORT, EXIT_PORT + 3, BH_ROOT_CNODE, env->io_exit, 64) != 0)
+        bh_printf("FAIL ktest.setup: cannot get the exit port\n");
+    bh_printf("[ktest] kernel API test suite\n");
+    for (unsigned g = 0; g < sizeof groups / sizeof groups[0]; g++) {
+        for (const struct test *t = groups[g]; t->name; t++) {
+            env->test = t->name;
+            int r = t->fn(env);
+            bh_word_t bad = check_kernel();
+            if (r == 0 && bad == 0) {
+                bh_printf("PASS ktest.%s\n", t->name);
+                passed++;
+            } else {
+                if (r == 0) bh_printf("FAIL ktest.%s: %lu kernel invariant violations\n", t->name, (unsigned long)bad);
+                failed++;
+            }
+        }
+    }
+    bh_printf("[ktest] %u passed, %u failed\n", passed, failed);
+    bh_io_port_out8(env->io_exit, EXIT_PORT, failed ? EXIT_FAIL : EXIT_PASS);
+    return 0;
+}

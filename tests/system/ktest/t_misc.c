@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/* Whole-object lifecycles: a process built, run and torn down by revoking its untyped. */
+#include "ktest.h"
+
+static int process_teardown_by_revoke(struct env *env)
+{
+    /* Build a process entirely from one child untyped, run it, then revoke the untyped: every
+     * object (CNode, VSpace, TCB, frames, tables) dies, and the memory can be used again. */
+    size_t len;
+    const void *img = bh_archive_find(env->bi, "ktpeer", &len);
+    CHECK(img != NULL);
+    bh_cptr_t ut = new_object(env, BH_OBJ_UNTYPED, 20);
+    CHECK(ut != 0);
+    bh_cptr_t ep = new_object(env, BH_OBJ_ENDPOINT, 0);
+    static struct bh_alloc sub;
+    sub = env->alloc;
+    sub.nuntyped = 1;
+    sub.untyped[0].cptr = ut;
+    sub.untyped[0].size_bits = 20;
+    sub.untyped[0].is_device = 0;
+    sub.untyped[0].used = 0;
+    struct bh_process p;
+    CHECK_OK(bh_process_create(&sub, &p, "ktpeer", img, len, 200, 0));
+    env->alloc.next_slot = sub.next_slot;
+    CHECK_OK(bh_process_give(&sub, &p, BH_PROC_SLOT_FIRST_FREE, ep, BH_RIGHTS_ALL, 0));
+    CHECK_OK(bh_process_start(&p));
+    bh_set_mr(0, 1);
+    CHECK(bh_msginfo_label(bh_call(ep, bh_msginfo(0, 0, 0, 1))) == 1);
+    CHECK_OK(bh_cnode_revoke(BH_ROOT_CNODE, ut, 64));
+    /* The process's capabilities in our CSpace went with it. */
+    CHECK_ERR(bh_cnode_copy(BH_ROOT_CNODE, new_slot(env), 64, BH_ROOT_CNODE, p.tcb, 64, BH_RIGHTS_ALL), BH_ERR_FAILED_LOOKUP);
+    /* And the memory is usable again. */
+    CHECK(bh_untyped_retype(ut, BH_OBJ_UNTYPED, 20, BH_ROOT_CNODE, 0, 0, new_slot(env), 1) == BH_ERR_OK);
+    return 0;
+}
+
+const struct test tests_misc[] = {
+    {"process_teardown_by_revoke", process_teardown_by_revoke},
+    {0, 0},
+};
