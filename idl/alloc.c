@@ -31,6 +31,7 @@ struct allocator {
     uint32_t *port_nframes;
     size_t *port_base;      /* per instance: first global port id */
     size_t *dp_parent;      /* union-find over global port ids (dataports) */
+    struct symtab shared_hw; /* 'shared' hardware: key -> first object + 1, created once */
 };
 
 static uint32_t new_obj(struct allocator *al, unsigned type, unsigned size_bits, uint32_t owner, uint64_t arg,
@@ -280,6 +281,26 @@ static void alloc_ports(struct allocator *al, struct instance *in, struct inst_a
     ia->recv_slot = need_recv ? al->next_slot++ : 0;
 }
 
+/* Shared hardware is one set of objects with a capability in every holder's CSpace (an IRQ
+ * is the exception: each holder gets its own handler, bound to its own notification). */
+static const char *hw_key(struct allocator *al, const struct hw *h)
+{
+    return arena_printf(&al->c->arena, "%d:%llx:%llx:%x", (int)h->kind, (unsigned long long)h->base,
+                        (unsigned long long)h->size, h->bdf);
+}
+
+static uint32_t shared_object(struct allocator *al, const struct hw *h)
+{
+    if (!h->shared) return NONE32;
+    uintptr_t v = (uintptr_t)symtab_get(&al->shared_hw, hw_key(al, h));
+    return v ? (uint32_t)(v - 1) : NONE32;
+}
+
+static void remember_shared(struct allocator *al, const struct hw *h, uint32_t first)
+{
+    if (h->shared) symtab_put(&al->c->arena, &al->shared_hw, hw_key(al, h), (void *)(uintptr_t)(first + 1u));
+}
+
 static void alloc_hardware(struct allocator *al, struct instance *in, struct inst_alloc *ia, uint32_t map_space,
                            int identity)
 {
@@ -300,8 +321,13 @@ static void alloc_hardware(struct allocator *al, struct instance *in, struct ins
         const char *name = nm(al, "%s.%s", in->name, h->name);
         switch (h->kind) {
         case HW_MEM: {
-            uint32_t n = (uint32_t)(h->size / PAGE), first = (uint32_t)al->a->objs.n;
-            for (uint32_t i = 0; i < n; i++) new_obj(al, SOBJ_DEVICE_FRAME, 12, owner, h->base + i * PAGE, name);
+            uint32_t n = (uint32_t)(h->size / PAGE), first = shared_object(al, h);
+            if (first == NONE32) {
+                first = (uint32_t)al->a->objs.n;
+                for (uint32_t i = 0; i < n; i++)
+                    new_obj(al, SOBJ_DEVICE_FRAME, 12, h->shared ? NONE32 : owner, h->base + i * PAGE, name);
+                remember_shared(al, h, first);
+            }
             vaddr = identity ? h->base : va;
             slot = al->next_slot;
             for (uint32_t i = 0; i < n; i++) new_cap(al, first + i, RIGHT_READ | RIGHT_WRITE, 0);
@@ -317,11 +343,17 @@ static void alloc_hardware(struct allocator *al, struct instance *in, struct ins
             slot = new_cap(al, o, RIGHT_READ | RIGHT_WRITE, 0);
             break;
         case HW_IOPORT:
-            o = new_obj(al, SOBJ_IO_PORT, 0, owner, h->base | h->size << 16, name);
+            if ((o = shared_object(al, h)) == NONE32) {
+                o = new_obj(al, SOBJ_IO_PORT, 0, h->shared ? NONE32 : owner, h->base | h->size << 16, name);
+                remember_shared(al, h, o);
+            }
             slot = new_cap(al, o, RIGHT_READ | RIGHT_WRITE, 0);
             break;
         case HW_PCI:
-            o = new_obj(al, SOBJ_IO_SPACE, 0, owner, h->bdf, name);
+            if ((o = shared_object(al, h)) == NONE32) {
+                o = new_obj(al, SOBJ_IO_SPACE, 0, h->shared ? NONE32 : owner, h->bdf, name);
+                remember_shared(al, h, o);
+            }
             slot = new_cap(al, o, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
             break;
         }
@@ -438,7 +470,7 @@ static void alloc_instance(struct allocator *al, struct instance *in)
 void allocate(struct ctx *c)
 {
     struct program *pr = &c->prog;
-    struct allocator al = {c, &c->alloc, 0, NULL, NULL, NULL, NULL, NULL};
+    struct allocator al = {c, &c->alloc, 0, NULL, NULL, NULL, NULL, NULL, {0}};
     size_t nports = 0;
     al.port_base = arena_alloc(&c->arena, (pr->insts.n + 1) * sizeof *al.port_base);
     for (size_t i = 0; i < pr->insts.n; i++) {

@@ -13,7 +13,8 @@
  * duplicate_irq, overlapping_ioport, ioport_range, duplicate_pci, unconnected_uses,
  * port_connected_twice, too_many_emitters, too_many_irqs, guest_incomplete, vcpu_count,
  * priority_range, dataport_size, component_memory_range, device_memory_size, partition_ticks,
- * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects.
+ * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects,
+ * guest_device_overlaps_ram.
  */
 #include "bhidl.h"
 
@@ -220,6 +221,13 @@ static void check_units(struct ctx *c)
         if (co->memory % (2ull << 20) || co->memory > (1ull << 40))
             diag_error(&c->diags, co->loc, "guest_memory", "guest '%s' memory must be a multiple of 2 MiB, at most 1 TiB",
                        co->name);
+        for (size_t k = 0; k < co->hw.n; k++)
+            if (co->hw.v[k].kind == HW_MEM && co->hw.v[k].base < co->memory)
+                diag_error(&c->diags, co->hw.v[k].loc, "guest_device_overlaps_ram",
+                           "device memory '%s' at 0x%llx would appear inside the RAM of guest '%s' [0, 0x%llx): a guest sees "
+                           "passthrough memory at its physical address",
+                           co->hw.v[k].name, (unsigned long long)co->hw.v[k].base, co->name,
+                           (unsigned long long)co->memory);
         if (co->vcpus < 1 || co->vcpus > 255)
             diag_error(&c->diags, co->loc, "vcpu_count", "guest '%s' has %llu vCPUs; expected 1..255", co->name,
                        (unsigned long long)co->vcpus);
