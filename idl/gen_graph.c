@@ -5,7 +5,8 @@
  * Input: the checked, allocated program and its flow graph. Output: printed files only.
  * Graph: instances are nodes (guests drawn as 3-D boxes), partitions are clusters, one
  * edge per connection styled by kind: rpc solid black (user -> provider), event dashed
- * blue (emitter -> consumer), dataport dotted green (both ways), channel bold purple.
+ * blue (emitter -> consumer), dataport dotted green (arrows from writers to readers), channel
+ * bold purple (both ways).
  */
 #include "bhidl.h"
 
@@ -43,14 +44,20 @@ int gen_graph(struct ctx *c, const char *path)
     static const char *const style[] = {
         "style=solid, color=black",
         "style=dashed, color=blue",
-        "style=dotted, color=darkgreen, dir=both",
+        "style=dotted, color=darkgreen",
         "style=bold, color=purple, dir=both",
     };
     for (size_t i = 0; i < pr->conns.n; i++) {
         const struct connection *cn = pr->conns.v[i];
         const char *what = cn->kind == CONN_RPC ? cn->to.port->iface->name : cn->to.port_name;
-        fprintf(f, "  \"%s\" -> \"%s\" [label=\"%s %s\", %s];\n", cn->from.inst_name, cn->to.inst_name,
-                conn_kind_name(cn->kind), what, style[cn->kind]);
+        const char *dir = "";
+        if (cn->kind == CONN_DATAPORT) {
+            /* arrows follow the data: from writers to readers */
+            int fw = (cn->from.port->rights & RIGHT_WRITE) != 0, tw = (cn->to.port->rights & RIGHT_WRITE) != 0;
+            dir = fw && tw ? ", dir=both" : fw ? ", dir=forward" : tw ? ", dir=back" : ", dir=none";
+        }
+        fprintf(f, "  \"%s\" -> \"%s\" [label=\"%s %s\", %s%s];\n", cn->from.inst_name, cn->to.inst_name,
+                conn_kind_name(cn->kind), what, style[cn->kind], dir);
     }
     fprintf(f, "}\n");
     if (fclose(f) != 0) {
