@@ -78,6 +78,24 @@ int main(void)
     rc = cli_nothing();
     check("void", rc == 0, "a void procedure without parameters should succeed");
 
+    int8_t v[13] = {-1, 2, -3, 4, -5, 6, -7, 8, -9, 10, -11, 12, -128};
+    bool flags[3] = {false, true, false};
+    enum mode modes[2] = {MODE_OFF, MODE_OFF};
+    struct point pts[2] = {{5, 6}, {7, 8}};
+    uint8_t small = 0;
+    rc = cli_small(v, flags, modes, pts, &small);
+    check("small_arrays",
+          rc == 0 && flags[0] && !flags[1] && flags[2] && modes[0] == MODE_NEG && modes[1] == MODE_TURBO &&
+              small == (uint8_t)(-122 + 5 + 8),
+          "i8, bool, enum and struct arrays should round-trip (negative enumerators too)");
+
+    uint64_t w[120];
+    for (unsigned i = 0; i < 120; i++) w[i] = 0x0101010101010101ull * i;
+    rc = cli_full(w);
+    int full_ok = rc == 0;
+    for (unsigned i = 0; i < 120; i++) full_ok &= w[i] == ~(0x0101010101010101ull * i);
+    check("full_message", full_ok, "a 120-word inout array should fill the whole message both ways");
+
     bh_msginfo_t info = bh_call(CONN_cli_CPTR, bh_msginfo(99, 0, 0, 0));
     check("unknown_method", bh_msginfo_label(info) == BHIDL_ERR_UNKNOWN_METHOD && bh_msginfo_length(info) == 0,
           "label 99 should be answered with BHIDL_ERR_UNKNOWN_METHOD");
