@@ -40,7 +40,9 @@ static char *read_file(struct arena *a, const char *path, size_t *len)
     size_t n;
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0)
         for (size_t i = 0; i < n; i++) *DA_PUSH(a, &buf) = chunk[i];
+    int bad = ferror(f);
     fclose(f);
+    if (bad) return NULL;
     *len = buf.n;
     return buf.n ? buf.v : arena_alloc(a, 1);
 }

@@ -359,9 +359,13 @@ static int check_rest(const struct bh_spec *s, struct bh_spec_error *err)
         if (!string_ok(s, p.name, 0)) return fail(err, "partition name is not a string offset", rec_off(s, BH_SPEC_SEC_PARTITIONS, i, 0));
         if (p.ticks == 0) return fail(err, "partition lasts zero ticks", rec_off(s, BH_SPEC_SEC_PARTITIONS, i, 4));
     }
+    uint64_t ram_end = 0; /* guests' RAM ranges are disjoint and in order: linear to check */
     for (uint32_t i = 0; i < s->sec[BH_SPEC_SEC_GUESTS].count; i++) {
         struct bh_spec_guest g;
         bh_spec_guest(s, i, &g);
+        if (g.ram_first < ram_end)
+            return fail(err, "guest RAM overlaps the previous guest's", rec_off(s, BH_SPEC_SEC_GUESTS, i, 32));
+        ram_end = (uint64_t)g.ram_first + g.ram_count;
         if (g.instance >= ninst) return fail(err, "guest instance does not exist", rec_off(s, BH_SPEC_SEC_GUESTS, i, 0));
         if (!obj_is(s, g.guest_space, BH_SPEC_OBJ_GUEST_SPACE)) return fail(err, "guest space is not a GuestSpace object", rec_off(s, BH_SPEC_SEC_GUESTS, i, 4));
         if (g.arch > 1 || g.vcpus == 0) return fail(err, "guest platform or vCPU count is invalid", rec_off(s, BH_SPEC_SEC_GUESTS, i, 8));
