@@ -201,12 +201,15 @@ static void check_proc(struct ctx *c, struct proc *p, unsigned label)
     }
     p->req_words = req;
     p->rep_words = rep;
-    if (req > MSG_MAX_WORDS || rep > MSG_MAX_WORDS)
+    if (req > MSG_MAX_WORDS || rep > MSG_MAX_WORDS) {
+        unsigned n = req > MSG_MAX_WORDS ? req : rep;
+        /* value_words() stops counting at 100000 words per value */
+        const char *count = n >= 100000 ? "more than 100000" : arena_printf(&c->arena, "%u", n);
         diag_error(&c->diags, p->loc, "message_too_long",
-                   "procedure '%s' needs %u words %s; a message holds at most %u (pass large data through "
+                   "procedure '%s' needs %s words %s; a message holds at most %u (pass large data through "
                    "a dataport)",
-                   p->name, req > MSG_MAX_WORDS ? req : rep, req > MSG_MAX_WORDS ? "in its request" : "in its reply",
-                   MSG_MAX_WORDS);
+                   p->name, count, req > MSG_MAX_WORDS ? "in its request" : "in its reply", MSG_MAX_WORDS);
+    }
 }
 
 static int port_is(struct ctx *c, const struct endref *e, enum port_kind want, const char *conn, const char *side)
