@@ -1,0 +1,128 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/* The test world: root capabilities over a host buffer, threads, system calls. */
+#include <stdlib.h>
+#include <string.h>
+#include "fixture.h"
+
+unsigned char *fx_mem;
+static struct cte *root_cnode;
+
+void fx_init(void)
+{
+    fx_mem = aligned_alloc(BIT(BIG_UT_BITS), BIT(MEM_BITS));
+    if (!fx_mem) abort();
+    memset(fx_mem, 0, BIT(MEM_BITS));
+}
+
+struct cte *fx_slot(word_t i) { return &root_cnode[i]; }
+
+static void put_root(word_t slot, struct cap c)
+{
+    cte_insert_root(NULL, fx_slot(slot), c);
+    invariants_register_root(fx_slot(slot));
+}
+
+static struct cap untyped(word_t offset, word_t bits, bool device)
+{
+    return (struct cap){.type = OBJ_UNTYPED, .rights = RIGHTS_ALL, .size_bits = (uint8_t)bits,
+                        .aux = device, .ptr = (word_t)(fx_mem + offset)};
+}
+
+void fx_boot(void)
+{
+    root_cnode = (struct cte *)fx_mem; /* the boot pool: the first 2 MiB */
+    struct cap cn = {.type = OBJ_CNODE, .rights = RIGHTS_ALL, .size_bits = ROOT_RADIX,
+                     .guard_bits = (uint8_t)(WORD_BITS - ROOT_RADIX), .ptr = (word_t)root_cnode};
+    put_root(S_CNODE, cn);
+    put_root(S_UT, untyped(BIT(BIG_UT_BITS), BIG_UT_BITS, false));
+    put_root(S_UT_SMALL, untyped(4ul << 20, SMALL_UT_BITS, false));
+    put_root(S_DEV_UT, untyped(2ul << 20, DEV_UT_BITS, true));
+    put_root(S_IRQ_CONTROL, (struct cap){.type = OBJ_IRQ_CONTROL, .rights = RIGHTS_ALL});
+    put_root(S_IO_PORT_CONTROL, (struct cap){.type = OBJ_IO_PORT_CONTROL, .rights = RIGHTS_ALL});
+    put_root(S_DOMAIN, (struct cap){.type = OBJ_DOMAIN_CONTROL, .rights = RIGHTS_ALL});
+}
+
+exception_t fx_retype(word_t ut_slot, word_t type, word_t bits, word_t dest, word_t n)
+{
+    word_t mr[6] = {type, bits, 0, 0, dest, n};
+    struct cte *caps[1] = {fx_slot(S_CNODE)};
+    return decode_untyped(fx_slot(ut_slot), INV_UNTYPED_RETYPE, mr, 6, caps, 1);
+}
+
+exception_t fx_cnode(word_t label, const word_t *mr, word_t len)
+{
+    struct cte *caps[1] = {fx_slot(S_CNODE)};
+    return decode_cnode(fx_slot(S_CNODE), label, mr, len, caps, 1);
+}
+
+exception_t fx_copy(word_t src, word_t dest, word_t rights)
+{
+    word_t mr[5] = {dest, WORD_BITS, src, WORD_BITS, rights};
+    return fx_cnode(INV_CNODE_COPY, mr, 5);
+}
+
+exception_t fx_mint(word_t src, word_t dest, word_t rights, word_t badge)
+{
+    word_t mr[6] = {dest, WORD_BITS, src, WORD_BITS, rights, badge};
+    return fx_cnode(INV_CNODE_MINT, mr, 6);
+}
+
+static void give(struct tcb *t, enum tcb_slot which, struct cte *src)
+{
+    exception_t e;
+    struct cap c = cap_derive(&src->cap, RIGHTS_ALL, false, 0, &e);
+    ASSERT(e == ERR_OK);
+    cte_insert_child(src, &t->slots[which], c);
+}
+
+struct tcb *fx_thread(word_t slot, word_t prio)
+{
+    ASSERT(fx_retype(S_UT, OBJ_TCB, 0, slot, 1) == ERR_OK);
+    ASSERT(fx_retype(S_UT, OBJ_VSPACE, 0, slot + 1, 1) == ERR_OK);
+    ASSERT(fx_retype(S_UT, OBJ_FRAME, 0, slot + 2, 1) == ERR_OK);
+    struct tcb *t = cap_tcb(&fx_slot(slot)->cap);
+    give(t, TCB_CSPACE, fx_slot(S_CNODE));
+    give(t, TCB_VSPACE, fx_slot(slot + 1));
+    give(t, TCB_IPC_BUFFER, fx_slot(slot + 2));
+    t->ipc_buffer = (bh_ipc_buffer_t *)fx_slot(slot + 2)->cap.ptr;
+    t->ipc_buffer_addr = 0x10000;
+    t->ctx.ip = 0x400000;
+    t->mcp = 255;
+    t->priority = (uint8_t)prio;
+    tcb_set_state(t, TS_RUNNING);
+    return t;
+}
+
+static void syscall_entry(word_t number) { handle_syscall(number); }
+
+enum fake_exit fx_syscall(struct tcb *t, word_t number)
+{
+    current = t;
+    t->ctx.ip += SYSCALL_INSN_BYTES; /* the trap saved the address after the instruction */
+    return fake_enter(syscall_entry, number);
+}
+
+void fx_message(struct tcb *t, word_t cptr, word_t label, const word_t *mr, word_t len,
+                const word_t *caps, word_t ncaps)
+{
+    t->ctx.cptr = cptr;
+    t->ctx.info = bh_msginfo(label, 0, (unsigned)ncaps, (unsigned)len);
+    for (word_t i = 0; i < len; i++) ipc_set_mr(t, i, mr[i]);
+    for (word_t i = 0; i < ncaps; i++) t->ipc_buffer->caps_or_badges[i] = caps[i];
+}
+
+word_t fx_invoke(struct tcb *t, word_t cptr, word_t label, const word_t *mr, word_t len,
+                 const word_t *caps, word_t ncaps)
+{
+    fx_message(t, cptr, label, mr, len, caps, ncaps);
+    fx_syscall(t, (word_t)SYS_CALL);
+    return bh_msginfo_label(t->ctx.info);
+}
+
+word_t fx_list_after(const struct cte *slot)
+{
+    word_t n = 0;
+    for (const struct cte *s = slot->next; s; s = s->next) n++;
+    return n;
+}

@@ -1,0 +1,222 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * A fake platform for the host unit tests: implements kernel/platform.h with plain data
+ * structures. Kernel exits longjmp back into fake_enter(); page tables are a small table of
+ * (root, address) entries; interrupts are whatever the test says.
+ */
+#include <setjmp.h>
+#include <stdlib.h>
+#include <string.h>
+#include "fake.h"
+
+static jmp_buf *exit_jmp;
+struct tcb *fake_user_thread;
+bool fake_irq_pending;
+word_t fake_irq_polls;
+bool fake_irq_masked[64];
+word_t fake_irq_acks;
+char fake_console[8192];
+word_t fake_console_len;
+word_t fake_switches;
+struct tcb *fake_switched_to;
+void *fake_switched_root;
+word_t fake_tls_base;
+word_t fake_tlb_flushes;
+word_t fake_io_last_port, fake_io_last_value;
+unsigned fake_io_last_bytes;
+
+enum fake_exit fake_enter(void (*entry)(word_t), word_t arg)
+{
+    jmp_buf jb;
+    jmp_buf *saved = exit_jmp;
+    exit_jmp = &jb;
+    int k = setjmp(jb);
+    if (k == 0) {
+        entry(arg);
+        k = FAKE_RETURNED;
+    }
+    exit_jmp = saved;
+    return (enum fake_exit)k;
+}
+
+static NORETURN void leave(enum fake_exit how)
+{
+    if (!exit_jmp) abort();
+    longjmp(*exit_jmp, (int)how);
+}
+
+void fake_console_clear(void)
+{
+    fake_console_len = 0;
+    fake_console[0] = 0;
+}
+
+void plat_console_putc(char c)
+{
+    if (fake_console_len + 1 < sizeof fake_console) {
+        fake_console[fake_console_len++] = c;
+        fake_console[fake_console_len] = 0;
+    }
+}
+
+void plat_context_init(struct user_context *ctx, struct fpu_state *fpu)
+{
+    memset(ctx, 0, sizeof *ctx);
+    memset(fpu, 0, sizeof *fpu);
+}
+
+void plat_context_sanitise(struct user_context *ctx) { ctx->flags &= FLAGS_USER_MASK; }
+void plat_set_tls_base(word_t base) { fake_tls_base = base; }
+
+void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
+{
+    (void)from;
+    fake_switches++;
+    fake_switched_to = to;
+    fake_switched_root = vspace_root;
+}
+
+void plat_return_to_user(struct tcb *t)
+{
+    fake_user_thread = t;
+    leave(FAKE_TO_USER);
+}
+
+void plat_idle(void)
+{
+    fake_user_thread = NULL;
+    leave(FAKE_IDLE);
+}
+
+void plat_halt(void) { leave(FAKE_HALT); }
+bool plat_user_address_ok(word_t addr) { return addr < USER_TOP; }
+
+/* ---- software page tables ---- */
+enum { PT_FREE, PT_TABLE1, PT_TABLE2, PT_FRAME };
+struct pt_entry {
+    void *root;
+    vaddr_t vaddr;
+    paddr_t pa;
+    unsigned kind, bits;
+    word_t rights;
+};
+static struct pt_entry pt[4096];
+static char kernel_vspace[4096];
+
+static unsigned kind_bits(unsigned kind) { return kind == PT_TABLE1 ? 30u : 21u; }
+
+static struct pt_entry *pt_find(void *root, unsigned kind, vaddr_t vaddr)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(pt); i++) {
+        struct pt_entry *e = &pt[i];
+        if (e->kind != kind || e->root != root) continue;
+        unsigned bits = kind == PT_FRAME ? e->bits : kind_bits(kind);
+        if ((vaddr & ~MASK(bits)) == e->vaddr) return e;
+    }
+    return NULL;
+}
+
+static struct pt_entry *pt_add(void *root, unsigned kind, vaddr_t vaddr, paddr_t pa)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(pt); i++) {
+        if (pt[i].kind != PT_FREE) continue;
+        pt[i] = (struct pt_entry){root, vaddr, pa, kind, 0, 0};
+        return &pt[i];
+    }
+    abort();
+}
+
+void plat_vspace_init(void *vspace_root)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(pt); i++)
+        if (pt[i].root == vspace_root) pt[i].kind = PT_FREE;
+}
+
+int plat_map_frame(void *root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
+{
+    (void)attributes;
+    if (!pt_find(root, PT_TABLE1, vaddr)) return 1;
+    if (size_bits < LARGE_PAGE_BITS && !pt_find(root, PT_TABLE2, vaddr)) return 2;
+    if (pt_find(root, PT_FRAME, vaddr) || pt_find(root, PT_FRAME, vaddr + BIT(size_bits) - 1)) return -1;
+    struct pt_entry *e = pt_add(root, PT_FRAME, vaddr, paddr);
+    e->bits = size_bits;
+    e->rights = rights;
+    return 0;
+}
+
+void plat_unmap_frame(void *root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits)
+{
+    struct pt_entry *e = pt_find(root, PT_FRAME, vaddr);
+    if (e && e->pa == paddr && e->bits == size_bits) e->kind = PT_FREE;
+}
+
+int plat_map_table(void *root, vaddr_t vaddr, paddr_t table)
+{
+    for (unsigned level = 1; level <= 2; level++) {
+        unsigned kind = level == 1 ? PT_TABLE1 : PT_TABLE2;
+        if (pt_find(root, kind, vaddr)) continue;
+        pt_add(root, kind, vaddr & ~MASK(kind_bits(kind)), table);
+        return (int)level;
+    }
+    return -1;
+}
+
+void plat_unmap_table(void *root, vaddr_t vaddr, unsigned level, paddr_t table)
+{
+    struct pt_entry *e = pt_find(root, level == 1 ? PT_TABLE1 : PT_TABLE2, vaddr);
+    if (e && e->pa == table) e->kind = PT_FREE;
+}
+
+void *plat_kernel_vspace(void) { return kernel_vspace; }
+void plat_tlb_flush(void *vspace_root)
+{
+    (void)vspace_root;
+    fake_tlb_flushes++;
+}
+
+bool fake_lookup(void *root, vaddr_t vaddr, paddr_t *pa, word_t *rights)
+{
+    struct pt_entry *e = pt_find(root, PT_FRAME, vaddr);
+    if (!e || !pt_find(root, PT_TABLE1, vaddr)) return false;
+    if (e->bits < LARGE_PAGE_BITS && !pt_find(root, PT_TABLE2, vaddr)) return false;
+    if (pa) *pa = e->pa + (vaddr & MASK(e->bits));
+    if (rights) *rights = e->rights;
+    return true;
+}
+
+word_t fake_mapping_count(void *root)
+{
+    word_t n = 0;
+    for (size_t i = 0; i < ARRAY_SIZE(pt); i++) n += pt[i].kind == PT_FRAME && pt[i].root == root;
+    return n;
+}
+
+/* ---- interrupts and I/O ports ---- */
+word_t plat_irq_count(void) { return 24; }
+word_t plat_tick_us(void) { return 1000; }
+bool plat_irq_reserved(word_t irq) { return irq == 2; }
+void plat_irq_mask(word_t irq, bool masked)
+{
+    if (irq < ARRAY_SIZE(fake_irq_masked)) fake_irq_masked[irq] = masked;
+}
+void plat_irq_ack(word_t irq)
+{
+    (void)irq;
+    fake_irq_acks++;
+}
+bool plat_irq_pending(void)
+{
+    fake_irq_polls++;
+    return fake_irq_pending;
+}
+
+bool plat_io_ports_exist(void) { return true; }
+bool plat_io_port_reserved(word_t port) { return port >= 0x3f8 && port <= 0x3ff; }
+word_t plat_io_in(word_t port, unsigned bytes) { return (0xa5a5a5a5u ^ port) & MASK(bytes * 8); }
+void plat_io_out(word_t port, unsigned bytes, word_t value)
+{
+    fake_io_last_port = port;
+    fake_io_last_bytes = bytes;
+    fake_io_last_value = value;
+}
