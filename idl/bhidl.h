@@ -237,7 +237,7 @@ struct platform {
     const char *name;
     enum platform_arch arch;
     uint64_t memory;
-    int has_memory;
+    int has_memory, has_arch;
 };
 struct program {
     const char *file;

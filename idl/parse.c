@@ -525,6 +525,7 @@ static void parse_platform(struct parser *p)
         int ok;
         if (is_kw(peek(p), "arch")) {
             next(p);
+            pl->has_arch = 1;
             ok = parse_arch(p, &pl->arch) && expect(p, TK_SEMI);
         } else if (is_kw(peek(p), "memory")) {
             next(p);

@@ -14,7 +14,7 @@
  * port_connected_twice, too_many_emitters, too_many_irqs, guest_incomplete, vcpu_count,
  * priority_range, dataport_size, component_memory_range, device_memory_size, partition_ticks,
  * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects,
- * guest_device_overlaps_ram.
+ * guest_device_overlaps_ram, guest_platform_mismatch.
  */
 #include "bhidl.h"
 
@@ -218,6 +218,12 @@ static void check_units(struct ctx *c)
         const char *missing = !co->has_arch ? "platform" : !co->kernel ? "kernel" : !co->memory ? "memory" : NULL;
         if (missing)
             diag_error(&c->diags, co->loc, "guest_incomplete", "guest '%s' does not say its %s", co->name, missing);
+        const struct platform *pl = c->prog.platform;
+        if (co->has_arch && pl && pl->has_arch && co->arch != pl->arch)
+            diag_error(&c->diags, co->loc, "guest_platform_mismatch",
+                       "guest '%s' is for %s but platform '%s' is %s", co->name,
+                       co->arch == ARCH_X86_PVH ? "x86_pvh" : "power9", pl->name,
+                       pl->arch == ARCH_X86_PVH ? "x86_pvh" : "power9");
         if (co->memory % (2ull << 20) || co->memory > (1ull << 40))
             diag_error(&c->diags, co->loc, "guest_memory", "guest '%s' memory must be a multiple of 2 MiB, at most 1 TiB",
                        co->name);
