@@ -348,6 +348,25 @@ static void gen_hardware(struct gen *g)
     }
 }
 
+/* Every thread starts at the ELF entry; the runtime passes the thread's index (the root
+ * server stores it in the IPC buffer's user_data word) to bhidl_thread_start. */
+static void gen_thread_start(struct gen *g)
+{
+    const struct component *co = g->in->comp;
+    FILE *h = g->h, *s = g->s;
+    if (co->is_guest || co->threads.n < 2) return;
+    fprintf(h, "\n/* Threads after the first: each starts in thread_<name>(), which you implement. The runtime\n"
+               " * calls bhidl_thread_start(index) with the index from the IPC buffer's user_data word;\n"
+               " * index 0 is the first thread, which runs main(). */\n");
+    for (size_t t = 1; t < co->threads.n; t++) fprintf(h, "void thread_%s(void);\n", co->threads.v[t].name);
+    fprintf(h, "/* Returns 0 after running thread 'index', -1 for index 0 or an unknown index. */\n");
+    fprintf(h, "int bhidl_thread_start(bh_word_t index);\n");
+    fprintf(s, "\nint bhidl_thread_start(bh_word_t index)\n{\n    switch (index) {\n");
+    for (size_t t = 1; t < co->threads.n; t++)
+        fprintf(s, "    case %zuu:\n        thread_%s();\n        return 0;\n", t, co->threads.v[t].name);
+    fprintf(s, "    default:\n        return -1;\n    }\n}\n");
+}
+
 static void gen_instance(struct gen *g)
 {
     const struct component *co = g->in->comp;
@@ -405,6 +424,7 @@ static void gen_instance(struct gen *g)
             break;
         }
     }
+    gen_thread_start(g);
     fprintf(h, "\n#endif\n");
 }
 

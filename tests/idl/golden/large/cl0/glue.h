@@ -89,4 +89,11 @@ int s4_count(uint64_t *ret);
 bh_word_t changed_wait(void);
 bh_word_t changed_poll(void);
 
+/* Threads after the first: each starts in thread_<name>(), which you implement. The runtime
+ * calls bhidl_thread_start(index) with the index from the IPC buffer's user_data word;
+ * index 0 is the first thread, which runs main(). */
+void thread_io(void);
+/* Returns 0 after running thread 'index', -1 for index 0 or an unknown index. */
+int bhidl_thread_start(bh_word_t index);
+
 #endif

@@ -214,3 +214,14 @@ bh_word_t changed_poll(void)
 {
     return bh_poll(EVT_changed_CPTR);
 }
+
+int bhidl_thread_start(bh_word_t index)
+{
+    switch (index) {
+    case 1u:
+        thread_io();
+        return 0;
+    default:
+        return -1;
+    }
+}

@@ -72,3 +72,14 @@ bh_word_t tick_poll(void)
 {
     return bh_poll(EVT_tick_CPTR);
 }
+
+int bhidl_thread_start(bh_word_t index)
+{
+    switch (index) {
+    case 1u:
+        thread_watchdog();
+        return 0;
+    default:
+        return -1;
+    }
+}

@@ -87,4 +87,11 @@ static inline size_t frame_size(void)
     return (size_t)DP_frame_SIZE;
 }
 
+/* Threads after the first: each starts in thread_<name>(), which you implement. The runtime
+ * calls bhidl_thread_start(index) with the index from the IPC buffer's user_data word;
+ * index 0 is the first thread, which runs main(). */
+void thread_watchdog(void);
+/* Returns 0 after running thread 'index', -1 for index 0 or an unknown index. */
+int bhidl_thread_start(bh_word_t index);
+
 #endif

@@ -102,3 +102,14 @@ int log_put(uint8_t c)
         return BHIDL_ERR_BAD_MESSAGE;
     return BHIDL_OK;
 }
+
+int bhidl_thread_start(bh_word_t index)
+{
+    switch (index) {
+    case 1u:
+        thread_flush();
+        return 0;
+    default:
+        return -1;
+    }
+}

@@ -60,4 +60,11 @@ _Noreturn void blk_run(void);
 #define CONN_log_CPTR 8u /* endpoint of 'serial0', badge 1 */
 int log_put(uint8_t c);
 
+/* Threads after the first: each starts in thread_<name>(), which you implement. The runtime
+ * calls bhidl_thread_start(index) with the index from the IPC buffer's user_data word;
+ * index 0 is the first thread, which runs main(). */
+void thread_flush(void);
+/* Returns 0 after running thread 'index', -1 for index 0 or an unknown index. */
+int bhidl_thread_start(bh_word_t index);
+
 #endif
