@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The Bulkhead authors
+#
+# The host-core suite: unit tests of the portable kernel core (kernel/*.c) on a fake
+# platform, under AddressSanitizer and UBSan (tests/host/core/, tests/host/fake_platform/).
+# Builds nothing: run after `ninja build/host/core_tests`. Each test prints its own line,
+# "PASS core.<test>" or "FAIL core.<test>: <why>"; sanitizer reports go to stderr.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+bin=build/host/core_tests
+
+if [ ! -x "$bin" ]; then
+  echo "FAIL core.build: $bin not built (run: ninja $bin)"
+  exit 1
+fi
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
+  "$bin" "$@"
