@@ -221,3 +221,38 @@ TEST(delete_mapped_frame_unmaps)
     CHECK_EQ(del(N + 2), ERR_OK);
     CHECK_EQ(decode_page_table(fx_slot(N + 1), INV_PAGE_TABLE_MAP, pm, 1, caps, 1), ERR_DELETE_FIRST);
 }
+
+TEST(delete_own_tcb_through_syscall)
+{
+    struct tcb *t = fx_thread(N, 10);
+    struct tcb *other = fx_thread(N + 3, 5);
+    word_t mr[2] = {N, WORD_BITS};
+    fx_message(t, S_CNODE, INV_CNODE_DELETE, mr, 2, NULL, 0);
+    CHECK_EQ(fx_syscall(t, (word_t)SYS_CALL), FAKE_TO_USER);
+    CHECK_PTR(current, other);
+    CHECK_EQ(fx_slot(N)->cap.type, OBJ_NULL);
+    CHECK_EQ(check_invariants(), 0);
+}
+
+TEST(revoke_untyped_holding_running_threads)
+{
+    CHECK_EQ(fx_retype(S_UT, OBJ_UNTYPED, 20, N, 1), ERR_OK);
+    struct tcb *t[3];
+    for (word_t i = 0; i < 3; i++) {
+        CHECK_EQ(fx_retype(N, OBJ_TCB, 0, N + 1 + i, 1), ERR_OK);
+        t[i] = cap_tcb(&fx_slot(N + 1 + i)->cap);
+        t[i]->priority = (uint8_t)(10 + i);
+        tcb_set_state(t[i], TS_RUNNING);
+    }
+    sched_reschedule();
+    schedule();
+    CHECK_PTR(current, t[2]);
+    word_t mr[2] = {N, WORD_BITS};
+    CHECK_EQ(fx_cnode(INV_CNODE_REVOKE, mr, 2), ERR_OK);
+    for (word_t i = 0; i < 3; i++) CHECK(!sched_in_queue(t[i]));
+    CHECK_PTR(current, NULL);
+    CHECK(sched_queue_consistent());
+    CHECK_EQ(fx_retype(N, OBJ_FRAME, 0, N + 1, 1), ERR_OK);
+    CHECK_EQ(fx_slot(N + 1)->cap.ptr, fx_slot(N)->cap.ptr);
+    CHECK_EQ(((unsigned char *)fx_slot(N + 1)->cap.ptr)[0], 0);
+}
