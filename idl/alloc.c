@@ -159,9 +159,12 @@ static void create_port_objects(struct allocator *al)
         if (cn->kind == CONN_CHANNEL) {
             const char *n = arena_printf(&al->c->arena, "%s.%s<->%s.%s", cn->from.inst_name, cn->from.port_name,
                                          cn->to.inst_name, cn->to.port_name);
-            cn->obj = new_obj(al, SOBJ_ENDPOINT, 0, NONE32, 0, nm(al, "%s.endpoint", n, ""));
-            new_obj(al, SOBJ_NOTIFICATION, 0, (uint32_t)cn->from.inst->index, 0, nm(al, "%s.notification.first", n, ""));
-            new_obj(al, SOBJ_NOTIFICATION, 0, (uint32_t)cn->to.inst->index, 0, nm(al, "%s.notification.second", n, ""));
+            /* per end: an endpoint it receives on and a notification it waits on; one shared ring */
+            uint32_t a = (uint32_t)cn->from.inst->index, b = (uint32_t)cn->to.inst->index;
+            cn->obj = new_obj(al, SOBJ_ENDPOINT, 0, a, 0, nm(al, "%s.endpoint.left", n, ""));
+            new_obj(al, SOBJ_ENDPOINT, 0, b, 0, nm(al, "%s.endpoint.right", n, ""));
+            new_obj(al, SOBJ_NOTIFICATION, 0, a, 0, nm(al, "%s.notification.left", n, ""));
+            new_obj(al, SOBJ_NOTIFICATION, 0, b, 0, nm(al, "%s.notification.right", n, ""));
             new_obj(al, SOBJ_FRAME, 12, NONE32, 0, nm(al, "%s.ring", n, ""));
         } else if (cn->kind == CONN_RPC) {
             cn->obj = al->port_obj[gport(al, cn->to.inst, cn->to.port_index)];
@@ -266,13 +269,13 @@ static void alloc_ports(struct allocator *al, struct instance *in, struct inst_a
             if (!pa->peers.n) break;
             {
                 struct connection *cn = pa->peers.v[0].conn;
-                int first_end = cn->from.inst == in && cn->from.port_index == k;
-                uint32_t own = cn->obj + (first_end ? 1u : 2u), peer = cn->obj + (first_end ? 2u : 1u);
-                pa->slot = new_cap(al, cn->obj, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, first_end ? 1 : 2);
-                pa->slot2 = new_cap(al, own, RIGHT_READ, 0);
-                pa->slot3 = new_cap(al, peer, RIGHT_WRITE, first_end ? 1 : 2);
+                uint32_t me = cn->from.inst == in && cn->from.port_index == k ? 0u : 1u, peer = 1u - me;
+                pa->slot = new_cap(al, cn->obj + me, RIGHT_READ, 0);                       /* receive */
+                pa->slot4 = new_cap(al, cn->obj + peer, RIGHT_WRITE | RIGHT_GRANT, 1);    /* send */
+                pa->slot2 = new_cap(al, cn->obj + 2u + me, RIGHT_READ, 0);                /* wait */
+                pa->slot3 = new_cap(al, cn->obj + 2u + peer, RIGHT_WRITE, 1);             /* signal */
                 pa->vaddr = dp_va;
-                map_frames(al, ia->vspace, cn->obj + 3u, 1, dp_va, RIGHT_READ | RIGHT_WRITE, 0);
+                map_frames(al, ia->vspace, cn->obj + 4u, 1, dp_va, RIGHT_READ | RIGHT_WRITE, 0);
                 dp_va += 2 * PAGE;
             }
             break;

@@ -300,8 +300,8 @@ struct peer {
     uint32_t slot;   /* emits: the slot of the cap to this consumer */
 };
 struct port_alloc {
-    uint32_t slot;      /* uses/provides: endpoint; consumes: notification; channel: endpoint */
-    uint32_t slot2, slot3; /* channel: own notification, peer's notification */
+    uint32_t slot;      /* uses/provides: endpoint; consumes: notification; channel: own endpoint */
+    uint32_t slot2, slot3, slot4; /* channel: own notification, peer's notification, peer's endpoint */
     uint64_t vaddr;     /* dataport, channel ring */
     DA(struct peer) peers;
     unsigned refs; /* connections naming this port, resolved or not (resources.c) */

@@ -415,7 +415,9 @@ static void gen_instance(struct gen *g)
         case PORT_CHANNEL:
             fprintf(h, "\n/* Channel '%s' (%s)%s */\n", po->name, chan_kind_name(po->chan), pa->peers.n ? "" : ": unconnected");
             if (!pa->peers.n) break;
-            fprintf(h, "#define CHAN_%s_ENDPOINT_CPTR %uu /* requests to and from '%s' */\n", po->name, pa->slot,
+            fprintf(h, "#define CHAN_%s_ENDPOINT_CPTR %uu /* receive requests from '%s' */\n", po->name, pa->slot,
+                    pa->peers.v[0].inst->name);
+            fprintf(h, "#define CHAN_%s_PEER_ENDPOINT_CPTR %uu /* send requests to '%s' */\n", po->name, pa->slot4,
                     pa->peers.v[0].inst->name);
             fprintf(h, "#define CHAN_%s_NOTIFICATION_CPTR %uu /* signalled by the peer */\n", po->name, pa->slot2);
             fprintf(h, "#define CHAN_%s_PEER_NOTIFICATION_CPTR %uu /* signals the peer */\n", po->name, pa->slot3);

@@ -20,7 +20,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 13u
+#define BH_SLOT_FREE_FIRST 15u
 #define BH_SLOT_FREE_LAST 63u
 
 /* Threads */
@@ -36,16 +36,18 @@ int disk_write(uint64_t sector, const uint8_t data[64], uint32_t *ret);
 int disk_sectors(uint64_t *ret);
 
 /* Channel 'front_net' (grant) */
-#define CHAN_front_net_ENDPOINT_CPTR 6u /* requests to and from 'front' */
-#define CHAN_front_net_NOTIFICATION_CPTR 7u /* signalled by the peer */
-#define CHAN_front_net_PEER_NOTIFICATION_CPTR 8u /* signals the peer */
+#define CHAN_front_net_ENDPOINT_CPTR 6u /* receive requests from 'front' */
+#define CHAN_front_net_PEER_ENDPOINT_CPTR 7u /* send requests to 'front' */
+#define CHAN_front_net_NOTIFICATION_CPTR 8u /* signalled by the peer */
+#define CHAN_front_net_PEER_NOTIFICATION_CPTR 9u /* signals the peer */
 #define CHAN_front_net_RING_VADDR 0x80000000ull
 #define CHAN_front_net_RING_SIZE 4096u
 
 /* Channel 'front_store' (xenstore) */
-#define CHAN_front_store_ENDPOINT_CPTR 9u /* requests to and from 'front' */
-#define CHAN_front_store_NOTIFICATION_CPTR 10u /* signalled by the peer */
-#define CHAN_front_store_PEER_NOTIFICATION_CPTR 11u /* signals the peer */
+#define CHAN_front_store_ENDPOINT_CPTR 10u /* receive requests from 'front' */
+#define CHAN_front_store_PEER_ENDPOINT_CPTR 11u /* send requests to 'front' */
+#define CHAN_front_store_NOTIFICATION_CPTR 12u /* signalled by the peer */
+#define CHAN_front_store_PEER_NOTIFICATION_CPTR 13u /* signals the peer */
 #define CHAN_front_store_RING_VADDR 0x80002000ull
 #define CHAN_front_store_RING_SIZE 4096u
 
@@ -62,7 +64,7 @@ static inline size_t audit_size(void)
 }
 
 /* Event emitter 'audit_ready': signals every consumer. */
-#define EVT_audit_ready_TO_audit_CPTR 12u /* badge 0x1 */
+#define EVT_audit_ready_TO_audit_CPTR 14u /* badge 0x1 */
 void audit_ready_emit(void);
 
 #endif

@@ -20,7 +20,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 310u
+#define BH_SLOT_FREE_FIRST 313u
 #define BH_SLOT_FREE_LAST 511u
 
 /* Threads */
@@ -35,41 +35,44 @@
 
 /* The guest this VMM runs: its guest-physical space, vCPUs (one per thread above) and RAM,
  * large frames mapped from guest-physical 0 and, in this VMM, from BH_GUEST_RAM_VADDR. */
-#define BH_GUEST_SPACE_CPTR 16u
-#define BH_GUEST_VCPU_FIRST_CPTR 17u
+#define BH_GUEST_SPACE_CPTR 19u
+#define BH_GUEST_VCPU_FIRST_CPTR 20u
 #define BH_GUEST_VCPUS 2u
-#define BH_GUEST_RAM_FIRST_CPTR 19u
+#define BH_GUEST_RAM_FIRST_CPTR 22u
 #define BH_GUEST_RAM_FRAMES 256u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x20000000ull
 
 /* Hardware */
-#define HW_IRQ_NOTIFICATION_CPTR 275u
-#define HW_nic_IOSPACE_CPTR 276u /* PCI 00:03.0 */
-#define HW_nic_irq_IRQ_CPTR 277u
+#define HW_IRQ_NOTIFICATION_CPTR 278u
+#define HW_nic_IOSPACE_CPTR 279u /* PCI 00:03.0 */
+#define HW_nic_irq_IRQ_CPTR 280u
 #define HW_nic_irq_IRQ_BIT 0x1ull /* IRQ 10 */
-#define HW_nic_bar_FIRST_FRAME_CPTR 278u
+#define HW_nic_bar_FIRST_FRAME_CPTR 281u
 #define HW_nic_bar_VADDR 0xfebc0000ull
 #define HW_nic_bar_SIZE 0x20000ull
 
 /* Channel 'net' (grant) */
-#define CHAN_net_ENDPOINT_CPTR 7u /* requests to and from 'be' */
-#define CHAN_net_NOTIFICATION_CPTR 8u /* signalled by the peer */
-#define CHAN_net_PEER_NOTIFICATION_CPTR 9u /* signals the peer */
+#define CHAN_net_ENDPOINT_CPTR 7u /* receive requests from 'be' */
+#define CHAN_net_PEER_ENDPOINT_CPTR 8u /* send requests to 'be' */
+#define CHAN_net_NOTIFICATION_CPTR 9u /* signalled by the peer */
+#define CHAN_net_PEER_NOTIFICATION_CPTR 10u /* signals the peer */
 #define CHAN_net_RING_VADDR 0x80000000ull
 #define CHAN_net_RING_SIZE 4096u
 
 /* Channel 'store' (xenstore) */
-#define CHAN_store_ENDPOINT_CPTR 10u /* requests to and from 'be' */
-#define CHAN_store_NOTIFICATION_CPTR 11u /* signalled by the peer */
-#define CHAN_store_PEER_NOTIFICATION_CPTR 12u /* signals the peer */
+#define CHAN_store_ENDPOINT_CPTR 11u /* receive requests from 'be' */
+#define CHAN_store_PEER_ENDPOINT_CPTR 12u /* send requests to 'be' */
+#define CHAN_store_NOTIFICATION_CPTR 13u /* signalled by the peer */
+#define CHAN_store_PEER_NOTIFICATION_CPTR 14u /* signals the peer */
 #define CHAN_store_RING_VADDR 0x80002000ull
 #define CHAN_store_RING_SIZE 4096u
 
 /* Channel 'con' (console) */
-#define CHAN_con_ENDPOINT_CPTR 13u /* requests to and from 'mux' */
-#define CHAN_con_NOTIFICATION_CPTR 14u /* signalled by the peer */
-#define CHAN_con_PEER_NOTIFICATION_CPTR 15u /* signals the peer */
+#define CHAN_con_ENDPOINT_CPTR 15u /* receive requests from 'mux' */
+#define CHAN_con_PEER_ENDPOINT_CPTR 16u /* send requests to 'mux' */
+#define CHAN_con_NOTIFICATION_CPTR 17u /* signalled by the peer */
+#define CHAN_con_PEER_NOTIFICATION_CPTR 18u /* signals the peer */
 #define CHAN_con_RING_VADDR 0x80004000ull
 #define CHAN_con_RING_SIZE 4096u
 

@@ -20,7 +20,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 9u
+#define BH_SLOT_FREE_FIRST 10u
 #define BH_SLOT_FREE_LAST 63u
 
 /* Threads */
@@ -30,14 +30,15 @@
 #define THREAD_main_STACK_TOP 0x20005000ull
 
 /* Channel 'front_con' (console) */
-#define CHAN_front_con_ENDPOINT_CPTR 5u /* requests to and from 'front' */
-#define CHAN_front_con_NOTIFICATION_CPTR 6u /* signalled by the peer */
-#define CHAN_front_con_PEER_NOTIFICATION_CPTR 7u /* signals the peer */
+#define CHAN_front_con_ENDPOINT_CPTR 5u /* receive requests from 'front' */
+#define CHAN_front_con_PEER_ENDPOINT_CPTR 6u /* send requests to 'front' */
+#define CHAN_front_con_NOTIFICATION_CPTR 7u /* signalled by the peer */
+#define CHAN_front_con_PEER_NOTIFICATION_CPTR 8u /* signals the peer */
 #define CHAN_front_con_RING_VADDR 0x80000000ull
 #define CHAN_front_con_RING_SIZE 4096u
 
 /* RPC client: uses serial out. Each stub returns BHIDL_OK, a BHIDL_ERR_* code, or the server's own error code. */
-#define CONN_out_CPTR 8u /* endpoint of 'serial0', badge 2 */
+#define CONN_out_CPTR 9u /* endpoint of 'serial0', badge 2 */
 int out_put(uint8_t c);
 
 #endif

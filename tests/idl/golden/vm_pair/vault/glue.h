@@ -20,7 +20,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 138u
+#define BH_SLOT_FREE_FIRST 139u
 #define BH_SLOT_FREE_LAST 255u
 
 /* Threads */
@@ -31,18 +31,19 @@
 
 /* The guest this VMM runs: its guest-physical space, vCPUs (one per thread above) and RAM,
  * large frames mapped from guest-physical 0 and, in this VMM, from BH_GUEST_RAM_VADDR. */
-#define BH_GUEST_SPACE_CPTR 8u
-#define BH_GUEST_VCPU_FIRST_CPTR 9u
+#define BH_GUEST_SPACE_CPTR 9u
+#define BH_GUEST_VCPU_FIRST_CPTR 10u
 #define BH_GUEST_VCPUS 1u
-#define BH_GUEST_RAM_FIRST_CPTR 10u
+#define BH_GUEST_RAM_FIRST_CPTR 11u
 #define BH_GUEST_RAM_FRAMES 128u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x10000000ull
 
 /* Channel 'store' (xenstore) */
-#define CHAN_store_ENDPOINT_CPTR 5u /* requests to and from 'vstore' */
-#define CHAN_store_NOTIFICATION_CPTR 6u /* signalled by the peer */
-#define CHAN_store_PEER_NOTIFICATION_CPTR 7u /* signals the peer */
+#define CHAN_store_ENDPOINT_CPTR 5u /* receive requests from 'vstore' */
+#define CHAN_store_PEER_ENDPOINT_CPTR 6u /* send requests to 'vstore' */
+#define CHAN_store_NOTIFICATION_CPTR 7u /* signalled by the peer */
+#define CHAN_store_PEER_NOTIFICATION_CPTR 8u /* signals the peer */
 #define CHAN_store_RING_VADDR 0x80000000ull
 #define CHAN_store_RING_SIZE 4096u
 

@@ -20,7 +20,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 8u
+#define BH_SLOT_FREE_FIRST 9u
 #define BH_SLOT_FREE_LAST 63u
 
 /* Threads */
@@ -32,9 +32,10 @@
 #define BH_HEAP_SIZE 262144u
 
 /* Channel 'guest' (xenstore) */
-#define CHAN_guest_ENDPOINT_CPTR 5u /* requests to and from 'vault' */
-#define CHAN_guest_NOTIFICATION_CPTR 6u /* signalled by the peer */
-#define CHAN_guest_PEER_NOTIFICATION_CPTR 7u /* signals the peer */
+#define CHAN_guest_ENDPOINT_CPTR 5u /* receive requests from 'vault' */
+#define CHAN_guest_PEER_ENDPOINT_CPTR 6u /* send requests to 'vault' */
+#define CHAN_guest_NOTIFICATION_CPTR 7u /* signalled by the peer */
+#define CHAN_guest_PEER_NOTIFICATION_CPTR 8u /* signals the peer */
 #define CHAN_guest_RING_VADDR 0x80000000ull
 #define CHAN_guest_RING_SIZE 4096u
 
