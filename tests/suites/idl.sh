@@ -3,7 +3,7 @@
 # Copyright (c) 2026 The Bulkhead authors
 #
 # The IDL suite: goldens of generated glue, reports, graphs and spec dumps for the examples;
-# the generated glue compiled with strict warnings; one fixture per error kind (exact message
+# the generated glue compiled with strict warnings by gcc and clang; one fixture per error kind (exact message
 # and location); the marshalling round trip; spec-reader corruption tests; the freestanding
 # spec reader; a fuzz smoke run of each IDL fuzzer. Builds nothing: run after the build.
 # One line per test: "PASS idl.<test>" or "FAIL idl.<test>: <why>".
@@ -66,8 +66,10 @@ for ex in "${idl_examples[@]}"; do
   bad=""
   for g in "$out/$ex"/*/glue.c; do
     dir=$(dirname "$g")
-    gcc $strict -Iuser/include -Iuser/arch/x86_64/include -Itests/idl/abi -I"$dir" -c "$g" -o "$dir/glue.o" \
-      2>>"$out/$ex.cc.log" || bad="$bad $(basename "$dir")"
+    for cc in gcc clang; do
+      $cc $strict -Wpedantic -Iuser/include -Iuser/arch/x86_64/include -Itests/idl/abi -I"$dir" -c "$g" \
+        -o "$dir/glue-$cc.o" 2>>"$out/$ex.cc.log" || bad="$bad $(basename "$dir")($cc)"
+    done
   done
   if [ -z "$bad" ]; then pass "glue_compiles_$ex"; else fail "glue_compiles_$ex" "gcc failed for:$bad (see $out/$ex.cc.log)"; cat "$out/$ex.cc.log"; fi
 done

@@ -15,16 +15,6 @@ static inline void bhidl_put_bytes(unsigned mr, const void *src, size_t n)
     }
 }
 
-static inline void bhidl_get_bytes(unsigned mr, void *dst, size_t n)
-{
-    unsigned char *p = dst;
-    for (size_t i = 0; i < n; i += 8) {
-        bh_word_t w = bh_get_mr(mr + (unsigned)(i / 8));
-        for (size_t k = 0; k < 8 && i + k < n; k++)
-            p[i + k] = (unsigned char)(w >> (8 * k));
-    }
-}
-
 int echo_echo(uint64_t value, bh_cptr_t token, uint64_t *ret)
 {
     bh_set_mr(0, (bh_word_t)value);

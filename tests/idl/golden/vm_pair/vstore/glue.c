@@ -2,25 +2,3 @@
 #include "glue.h"
 
 #include <bulkhead/syscalls.h>
-
-/* Arrays and structs travel as bytes packed little-endian into message registers. */
-static inline void bhidl_put_bytes(unsigned mr, const void *src, size_t n)
-{
-    const unsigned char *p = src;
-    for (size_t i = 0; i < n; i += 8) {
-        bh_word_t w = 0;
-        for (size_t k = 0; k < 8 && i + k < n; k++)
-            w |= (bh_word_t)p[i + k] << (8 * k);
-        bh_set_mr(mr + (unsigned)(i / 8), w);
-    }
-}
-
-static inline void bhidl_get_bytes(unsigned mr, void *dst, size_t n)
-{
-    unsigned char *p = dst;
-    for (size_t i = 0; i < n; i += 8) {
-        bh_word_t w = bh_get_mr(mr + (unsigned)(i / 8));
-        for (size_t k = 0; k < 8 && i + k < n; k++)
-            p[i + k] = (unsigned char)(w >> (8 * k));
-    }
-}
