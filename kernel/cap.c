@@ -103,8 +103,9 @@ void cte_insert_child(struct cte *parent, struct cte *child, struct cap c)
     child->cap = c;
     child->flags = 0;
     bool new_badge = (c.type == OBJ_ENDPOINT || c.type == OBJ_NOTIFICATION) && c.data != parent->cap.data;
-    bool new_object = parent->cap.type == OBJ_UNTYPED && !(c.type == OBJ_UNTYPED && c.ptr == parent->cap.ptr &&
-                                                            c.size_bits == parent->cap.size_bits);
+    /* Everything retyped is a new object, a child untyped as large as its parent included:
+     * it must be revocable to be the parent of what is retyped from it. */
+    bool new_object = parent->cap.type == OBJ_UNTYPED;
     bool new_authority = parent->cap.type == OBJ_IRQ_CONTROL || parent->cap.type == OBJ_IO_PORT_CONTROL;
     if (new_badge) child->flags = CTE_REVOCABLE | CTE_FIRST_BADGED;
     if (new_object || new_authority) child->flags = CTE_REVOCABLE;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The Bulkhead authors
+#
+# The kernel API suite in QEMU, on the q35 and pc machines. The suite prints its own PASS and
+# FAIL lines and ends QEMU through isa-debug-exit: 33 = all passed, 35 = some failed.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+mkdir -p build/test-logs
+status=0
+for machine in q35 pc; do
+  prefix=ktest; [ "$machine" = pc ] && prefix=ktest-pc
+  log=build/test-logs/ktest-$machine.serial
+  timeout 300 tools/qemu-x86.sh build/x86/ktest.cpio "$machine" >"$log" 2>&1
+  rc=$?
+  tr -d '\r' <"$log" | grep -E '^(PASS|FAIL) ktest\.' | sed "s/ ktest\./ $prefix./"
+  case $rc in
+    33) ;;
+    35) status=1 ;;
+    124) echo "FAIL $prefix.run: QEMU timed out after 300 s (log: $log)"; status=1 ;;
+    *) echo "FAIL $prefix.run: QEMU exited with status $rc (log: $log)"; status=1 ;;
+  esac
+  grep -q "PANIC" "$log" && { echo "FAIL $prefix.no_kernel_panic: the kernel panicked (log: $log)"; status=1; }
+done
+exit $status

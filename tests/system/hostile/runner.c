@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The hostile-task test runner (the root server of its boot archive). It builds an
+ * unprivileged process holding a CSpace full of varied capabilities, serves its endpoint,
+ * answers its faults (resume), and waits for its report. The kernel must stay up and its
+ * invariant checker must find nothing, whatever the task does.
+ */
+#include <bulkhead/process.h>
+#include <bulkhead/runtime.h>
+#include "hostile.h"
+
+#define FAULT_BADGE 0xfau
+#define EXIT_PASS 0x10u
+#define EXIT_FAIL 0x11u
+
+static struct bh_alloc alloc;
+static bh_cptr_t service_ep, scratch, exit_port;
+static volatile unsigned long faults, messages;
+
+/* A fault that repeats at the same place forever means the task cannot go on: fail. */
+static int stuck(void)
+{
+    static bh_word_t last_ip, last_addr;
+    static unsigned repeats;
+    bh_word_t ip = bh_get_mr(3), addr = bh_get_mr(0);
+    repeats = (ip == last_ip && addr == last_addr) ? repeats + 1 : 0;
+    last_ip = ip;
+    last_addr = addr;
+    if (repeats < 1000) return 0;
+    bh_printf("FAIL hostile.task_makes_progress: the same fault repeats at ip %lx (address %lx)\n",
+              (unsigned long)ip, (unsigned long)addr);
+    bh_io_port_out8(exit_port, 0xf4, EXIT_FAIL);
+    return 1;
+}
+
+static void server(bh_word_t arg)
+{
+    (void)arg;
+    bh_word_t badge;
+    bh_set_receive_slot(0, scratch, 64);
+    bh_msginfo_t info = bh_recv(service_ep, &badge);
+    for (;;) {
+        bh_cnode_delete(BH_ROOT_CNODE, scratch, 64);
+        bh_set_receive_slot(0, scratch, 64);
+        bh_msginfo_t reply;
+        if (badge == FAULT_BADGE) {
+            faults++;
+            reply = bh_msginfo((bh_word_t)stuck(), 0, 0, 0); /* label 0 resumes the faulting thread */
+        } else {
+            messages++;
+            reply = bh_msginfo(bh_msginfo_label(info), 0, 0, bh_msginfo_length(info));
+        }
+        info = bh_reply_recv(service_ep, reply, &badge);
+    }
+}
+
+static bh_word_t check_kernel(void)
+{
+    register bh_word_t mr0 __asm__("r10") = 0;
+    bh_word_t dest = 0, info = 0, nr = (bh_word_t)BH_SYS_DEBUG_CHECK_KERNEL;
+    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
+    return mr0;
+}
+
+static int fill_cspace(struct bh_process *p, bh_cptr_t done_ep)
+{
+    int e = 0;
+    e |= bh_process_give(&alloc, p, H_SERVICE, service_ep, BH_RIGHTS_ALL, 1);
+    e |= bh_process_give(&alloc, p, H_ENDPOINT_RO, service_ep, BH_RIGHT_READ, 0);
+    e |= bh_process_give(&alloc, p, H_DONE, done_ep, BH_RIGHT_WRITE, 2);
+    e |= bh_process_give(&alloc, p, H_NOTIFICATION, bh_alloc_object(&alloc, BH_OBJ_NOTIFICATION, 0), BH_RIGHTS_ALL, 0);
+    e |= bh_process_give(&alloc, p, H_VICTIM_TCB, bh_alloc_object(&alloc, BH_OBJ_TCB, 0), BH_RIGHTS_ALL, 0);
+    e |= bh_process_give(&alloc, p, H_FRAME, bh_alloc_object(&alloc, BH_OBJ_FRAME, 0), BH_RIGHTS_ALL, 0);
+    e |= bh_process_give(&alloc, p, H_PAGE_TABLE, bh_alloc_object(&alloc, BH_OBJ_PAGE_TABLE, 0), BH_RIGHTS_ALL, 0);
+    e |= bh_process_give(&alloc, p, H_SMALL_CNODE, bh_alloc_object(&alloc, BH_OBJ_CNODE, 2), BH_RIGHTS_ALL, 0);
+    bh_cptr_t port = bh_alloc_slot(&alloc);
+    e |= bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0x80, 0x80, BH_ROOT_CNODE, port, 64);
+    e |= bh_process_give(&alloc, p, H_IO_PORT, port, BH_RIGHTS_ALL, 0);
+    bh_cptr_t ut = bh_alloc_object(&alloc, BH_OBJ_UNTYPED, 20);
+    e |= bh_cnode_move(p->cnode, H_UNTYPED, BH_PROC_CNODE_RADIX, BH_ROOT_CNODE, ut, 64);
+    bh_cptr_t fault_ep = bh_alloc_slot(&alloc);
+    e |= bh_cnode_mint(BH_ROOT_CNODE, fault_ep, 64, BH_ROOT_CNODE, service_ep, 64, BH_RIGHTS_ALL, FAULT_BADGE);
+    e |= bh_tcb_set_fault_handler(p->tcb, fault_ep);
+    return e;
+}
+
+int root_main(const struct bh_bootinfo *bi)
+{
+    struct bh_process task;
+    struct bh_thread srv;
+    size_t len;
+    bh_alloc_init(&alloc, bi, BH_ROOT_VSPACE, 0x0000600000000000ull);
+    exit_port = bh_alloc_slot(&alloc);
+    bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0xf4, 0xf7, BH_ROOT_CNODE, exit_port, 64);
+    service_ep = bh_alloc_object(&alloc, BH_OBJ_ENDPOINT, 0);
+    bh_cptr_t done_ep = bh_alloc_object(&alloc, BH_OBJ_ENDPOINT, 0);
+    scratch = bh_alloc_slot(&alloc);
+    const void *img = bh_archive_find(bi, "hostile-task", &len);
+    int ok = img && bh_process_create(&alloc, &task, "hostile-task", img, len, 100, 0) == 0 &&
+             fill_cspace(&task, done_ep) == 0 && bh_thread_create(&alloc, &srv, server, 0, 200) == 0 &&
+             bh_thread_start(&srv) == 0 && bh_process_start(&task) == 0;
+    if (!ok) {
+        bh_printf("FAIL hostile.setup: could not build the hostile task\n");
+        bh_io_port_out8(exit_port, 0xf4, EXIT_FAIL);
+        return 1;
+    }
+    bh_word_t badge;
+    bh_msginfo_t info = bh_recv(done_ep, &badge);
+    bh_word_t violations = bh_get_mr(0), errors = bh_get_mr(1);
+    bh_word_t final_check = check_kernel();
+    int pass = bh_msginfo_label(info) == 0xd0e && violations == 0 && final_check == 0;
+    bh_printf("[hostile] %lu error replies, %lu faults answered, %lu messages served\n", (unsigned long)errors,
+              faults, messages);
+    bh_printf("PASS hostile.kernel_survives_%u_random_calls\n", HOSTILE_CALLS);
+    bh_printf("%s hostile.invariants_hold_after_every_batch%s\n", violations == 0 ? "PASS" : "FAIL",
+              violations == 0 ? "" : ": the checker found violations");
+    bh_printf("%s hostile.invariants_hold_at_the_end%s\n", final_check == 0 ? "PASS" : "FAIL",
+              final_check == 0 ? "" : ": the checker found violations");
+    bh_printf("%s hostile.faults_reach_the_handler%s\n", faults > 0 ? "PASS" : "FAIL", faults > 0 ? "" : ": none");
+    bh_io_port_out8(exit_port, 0xf4, pass && faults > 0 ? EXIT_PASS : EXIT_FAIL);
+    return 0;
+}
