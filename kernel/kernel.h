@@ -82,6 +82,7 @@ extern struct tcb *chosen;   /* set when the scheduler must pick again */
 void sched_enqueue(struct tcb *t);
 void sched_dequeue(struct tcb *t);
 void sched_switch_to(struct tcb *t);
+void sched_hand_over(struct tcb *from, struct tcb *to);
 void sched_reschedule(void);
 void schedule(void);
 void sched_timer_tick(void);
@@ -136,6 +137,10 @@ exception_t decode_io_port_control(struct cte *slot, word_t label, const word_t 
 exception_t decode_io_port(struct cte *slot, word_t label, word_t *mr, word_t len, word_t *rlen);
 void io_port_deleted(word_t range);
 exception_t decode_domain(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
+
+/* fastpath.c: return only when the slow path must handle the call */
+bool fastpath_call(struct tcb *t);
+bool fastpath_reply_recv(struct tcb *t);
 
 /* syscall.c: entries from the platform */
 NORETURN void handle_syscall(word_t number);

@@ -158,6 +158,8 @@ static void handle_yield(struct tcb *t)
 void handle_syscall(word_t number)
 {
     struct tcb *t = current;
+    if (number == (word_t)SYS_CALL) fastpath_call(t);
+    else if (number == (word_t)SYS_REPLY_RECV) fastpath_reply_recv(t);
     switch ((long)number) {
     case SYS_CALL: handle_send(t, true, true); break;
     case SYS_SEND: handle_send(t, true, false); break;
