@@ -117,3 +117,29 @@ _Noreturn void bh_exit(int status)
         __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
     }
 }
+
+/* SetTLSBase on a given TCB capability, before TLS exists (the raw form of the stub). */
+static void set_tls_base_of(bh_cptr_t tcb, bh_word_t base)
+{
+    register bh_word_t mr0 __asm__("r10") = base;
+    bh_word_t dest = tcb, info = bh_msginfo(BH_INV_TCB_SET_TLS_BASE, 0, 0, 1);
+    bh_word_t nr = (bh_word_t)BH_SYS_CALL;
+    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
+}
+
+int bh_runtime_init_thread(void *area, size_t area_size, bh_ipc_buffer_t *ipc_buffer, bh_cptr_t self_tcb)
+{
+    /* bh_tls_prepare reads the caller's thread pointer, which this thread does not have yet:
+     * lay the block out from the link-time symbols instead, as bh_runtime_init does. */
+    if (bh_tls_area_size() > area_size || ((uintptr_t)area & 63u) != 0) return -1;
+    size_t block = tls_block_size();
+    unsigned char *tp = (unsigned char *)area + ((block + 63) & ~(size_t)63);
+    memset(area, 0, area_size);
+    memcpy(tp - block, __tdata_start, (size_t)(__tdata_end - __tdata_start));
+    ((uintptr_t *)tp)[0] = (uintptr_t)tp;
+    ((uintptr_t *)tp)[5] = (uintptr_t)(read_tsc() * 0x9e3779b97f4a7c15ull) & ~(uintptr_t)0xff;
+    set_tls_base_of(self_tcb, (bh_word_t)(uintptr_t)tp);
+    bh_ipc_buffer_ptr = ipc_buffer;
+    bh_self_tcb = self_tcb;
+    return 0;
+}

@@ -23,6 +23,10 @@ void bh_runtime_init(bh_ipc_buffer_t *ipc_buffer);
  * returns the TLS base to give that thread. */
 size_t bh_tls_area_size(void);
 bh_word_t bh_tls_prepare(void *area, bh_ipc_buffer_t *ipc_buffer_for_thread, bh_cptr_t tcb);
+/* Prepares TLS for a thread that starts with none (a further thread of a program started by
+ * the root server): its TLS in `area` (64-aligned, area_size >= bh_tls_area_size()), its IPC
+ * buffer, and its own TCB capability, on which it sets its TLS base. -1 when area is unfit. */
+int bh_runtime_init_thread(void *area, size_t area_size, bh_ipc_buffer_t *ipc_buffer, bh_cptr_t self_tcb);
 /* The calling thread's TCB capability. */
 extern __thread bh_cptr_t bh_self_tcb;
 

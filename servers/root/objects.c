@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Step 2: every object of the spec. Types 0..8 are retyped from untyped memory, largest
+ * first (less fragmentation; indices stay the table's); 64..66 are derived from the boot
+ * authority: IRQ handlers from IRQControl, I/O port ranges from IOPortControl, device frames
+ * from the device untyped that covers them. (9..11 were refused in step 1.)
+ */
+#include "root.h"
+
+#define CNODE_SLOT_BITS 6u /* a CNode slot is 64 bytes */
+
+/* The ABI's object number of a retypable spec type: the spec follows the BH_OBJ_* order. */
+static bh_word_t abi_type(uint8_t spec_type)
+{
+    return (bh_word_t)spec_type + BH_OBJ_UNTYPED;
+}
+
+/* log2 of the object's size in bytes, 0 when it is not retyped. */
+static unsigned object_bits(const struct bh_spec_object *o)
+{
+    switch (o->type) {
+    case BH_SPEC_OBJ_UNTYPED: return o->size_bits;
+    case BH_SPEC_OBJ_CNODE: return o->size_bits + CNODE_SLOT_BITS;
+    case BH_SPEC_OBJ_TCB: return BH_OBJ_TCB_SIZE_BITS;
+    case BH_SPEC_OBJ_ENDPOINT: return BH_OBJ_ENDPOINT_SIZE_BITS;
+    case BH_SPEC_OBJ_NOTIFICATION: return BH_OBJ_NOTIFICATION_SIZE_BITS;
+    case BH_SPEC_OBJ_FRAME: return BH_OBJ_FRAME_SIZE_BITS;
+    case BH_SPEC_OBJ_LARGE_FRAME: return BH_OBJ_LARGE_FRAME_SIZE_BITS;
+    case BH_SPEC_OBJ_PAGE_TABLE: return BH_OBJ_PAGE_TABLE_SIZE_BITS;
+    case BH_SPEC_OBJ_VSPACE: return BH_OBJ_VSPACE_SIZE_BITS;
+    default: return 0;
+    }
+}
+
+static int retype_one(struct root *r, uint32_t i, const struct bh_spec_object *o)
+{
+    bh_word_t size_bits = (o->type == BH_SPEC_OBJ_UNTYPED || o->type == BH_SPEC_OBJ_CNODE) ? o->size_bits : 0;
+    r->obj[i] = bh_alloc_object(&r->alloc, abi_type(o->type), size_bits);
+    if (!r->obj[i]) {
+        bh_printf("[root] error: object %u (%s, %s, 2^%u bytes): no untyped memory or root slot left\n", i,
+                  bh_spec_obj_type_name(o->type), root_object_name(r, i), object_bits(o));
+        return -1;
+    }
+    r->retyped++;
+    return 0;
+}
+
+static int derive_one(struct root *r, uint32_t i, const struct bh_spec_object *o)
+{
+    int err = BH_ERR_OK;
+    if (o->type == BH_SPEC_OBJ_DEVICE_FRAME) {
+        r->obj[i] = bh_alloc_device_frame(&r->alloc, o->arg);
+        if (!r->obj[i]) {
+            bh_printf("[root] error: object %u (%s): no device untyped holds 0x%llx (or it was handed out)\n", i,
+                      root_object_name(r, i), (unsigned long long)o->arg);
+            return -1;
+        }
+        r->derived++;
+        return 0;
+    }
+    r->obj[i] = bh_alloc_slot(&r->alloc);
+    if (!r->obj[i]) err = BH_ERR_RANGE;
+    else if (o->type == BH_SPEC_OBJ_IRQ_HANDLER)
+        err = bh_irq_control_get(BH_ROOT_IRQ_CONTROL, o->arg, BH_ROOT_CNODE, r->obj[i], 64);
+    else if (o->type == BH_SPEC_OBJ_IO_PORT)
+        err = bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, o->arg & 0xffffu, (o->arg >> 16) & 0xffffu,
+                                       BH_ROOT_CNODE, r->obj[i], 64);
+    else
+        err = BH_ERR_INVALID_ARGUMENT;
+    if (err != BH_ERR_OK) {
+        bh_printf("[root] error: object %u (%s, %s, arg 0x%llx) cannot be derived: error %d (%s)\n", i,
+                  bh_spec_obj_type_name(o->type), root_object_name(r, i), (unsigned long long)o->arg, err,
+                  root_error_name(err));
+        return -1;
+    }
+    r->derived++;
+    return 0;
+}
+
+int root_create_objects(struct root *r)
+{
+    struct bh_spec_object o;
+    for (unsigned bits = 64; bits-- > 0;) {
+        for (uint32_t i = 0; i < r->nobjects; i++) {
+            bh_spec_object(&r->spec, i, &o);
+            if (o.type < BH_SPEC_OBJ_IRQ_HANDLER && object_bits(&o) == bits && retype_one(r, i, &o) != 0) return -1;
+        }
+    }
+    for (uint32_t i = 0; i < r->nobjects; i++) {
+        bh_spec_object(&r->spec, i, &o);
+        if (o.type >= BH_SPEC_OBJ_IRQ_HANDLER && derive_one(r, i, &o) != 0) return -1;
+    }
+    bh_printf("[root] created %u objects from untyped memory, derived %u from boot authority\n", r->retyped,
+              r->derived);
+    return 0;
+}

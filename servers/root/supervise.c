@@ -1,0 +1,83 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * After the start: the root deletes its copies of what it handed out (endpoints,
+ * notifications, CNodes, IRQ handlers, I/O ports: the instances hold their own) and keeps
+ * what supervision needs: TCBs (to stop or inspect threads), VSpaces, frames and page
+ * tables (deleting the capability that made a mapping would undo it), and the fault
+ * endpoint. Then it receives the faults of every thread, reports them and leaves the
+ * faulting thread stopped; the rest of the system runs on.
+ */
+#include "root.h"
+
+static const char *const fault_kinds[] = {"none", "capability", "unknown syscall", "user exception", "page"};
+static const char *const lookup_failures[] = {"", "invalid root", "missing capability", "depth mismatch",
+                                              "guard mismatch"};
+
+static int handed_out(uint8_t type)
+{
+    return type == BH_SPEC_OBJ_ENDPOINT || type == BH_SPEC_OBJ_NOTIFICATION || type == BH_SPEC_OBJ_CNODE ||
+           type == BH_SPEC_OBJ_IRQ_HANDLER || type == BH_SPEC_OBJ_IO_PORT;
+}
+
+void root_cleanup(struct root *r)
+{
+    for (uint32_t i = 0; i < r->nobjects; i++) {
+        struct bh_spec_object o;
+        bh_spec_object(&r->spec, i, &o);
+        if (!handed_out(o.type)) {
+            r->kept++;
+            continue;
+        }
+        if (root_delete(r->obj[i]) == BH_ERR_OK) r->deleted++;
+        else r->kept++;
+        r->obj[i] = 0;
+    }
+    for (uint32_t i = 0; i < r->ninstances; i++) {
+        if (root_delete(r->inst[i].cspace) == BH_ERR_OK) r->deleted++;
+        r->inst[i].cspace = 0;
+    }
+    bh_printf("[root] deleted %u of its capabilities that the instances now hold; kept %u for supervision "
+              "(TCBs, VSpaces, frames, page tables) and the fault endpoint\n",
+              r->deleted, r->kept);
+}
+
+/* Which instance and thread a fault badge (thread index + 1) names. */
+static void name_thread(const struct root *r, bh_word_t badge, const char **inst, const char **thread)
+{
+    struct bh_spec_thread t;
+    *inst = *thread = "?";
+    if (badge == 0 || bh_spec_thread(&r->spec, (uint32_t)(badge - 1), &t) != 0) return;
+    *inst = r->inst[t.instance].name;
+    *thread = bh_spec_string(&r->spec, t.name);
+}
+
+static void report_fault(const struct root *r, bh_word_t badge, bh_msginfo_t info)
+{
+    const char *inst, *thread;
+    bh_word_t kind = bh_msginfo_label(info);
+    name_thread(r, badge, &inst, &thread);
+    const char *kname = kind < sizeof fault_kinds / sizeof fault_kinds[0] ? fault_kinds[kind] : "unknown";
+    bh_word_t d0 = bh_get_mr(0), d1 = bh_get_mr(1), ip = bh_get_mr(3);
+    if (kind == 1) {
+        const char *lf = d1 < sizeof lookup_failures / sizeof lookup_failures[0] ? lookup_failures[d1] : "?";
+        bh_printf("[root] supervisor: %s.%s: capability fault: cptr %lu does not name a usable capability in its "
+                  "CSpace (%s) at ip 0x%lx; thread stopped, the rest runs on\n",
+                  inst, thread, (unsigned long)d0, lf, (unsigned long)ip);
+    } else {
+        bh_printf("[root] supervisor: %s.%s: %s fault (0x%lx 0x%lx) at ip 0x%lx; thread stopped, the rest runs on\n",
+                  inst, thread, kname, (unsigned long)d0, (unsigned long)d1, (unsigned long)ip);
+    }
+}
+
+_Noreturn void root_supervise(struct root *r)
+{
+    bh_printf("[root] supervising: faults of every thread come to the root\n");
+    for (;;) {
+        bh_word_t badge = 0;
+        bh_msginfo_t info = bh_recv(r->fault_ep, &badge);
+        report_fault(r, badge, info);
+        /* A non-zero label leaves the faulting thread stopped (kernel/fault.c). */
+        bh_reply(bh_msginfo(1, 0, 0, 0));
+    }
+}

@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The Bulkhead authors
+#
+# corrupt.sh MODE IN OUT: writes a broken copy of a system specification for the root
+# server's refusal tests (tests/suites/system.sh).
+#   flip      one byte in the middle of the records changed (the CRC no longer matches)
+#   truncate  the file cut to half its length (shorter than its header's total size)
+#   badref    an instance's CNode index pointed past the object table, CRC fixed up, so
+#             that only the structural checks can catch it
+set -euo pipefail
+mode=$1 in=$2 out=$3
+size=$(stat -c %s "$in")
+cp "$in" "$out.tmp"
+byte() { printf "\\x$(printf %02x "$2")" | dd of="$out.tmp" bs=1 seek="$1" conv=notrunc status=none; }
+u32() { od -An -tu4 -j "$1" -N4 "$in" | tr -d ' '; }
+case $mode in
+  flip)
+    at=$((size / 2))
+    old=$(od -An -tu1 -j "$at" -N1 "$in" | tr -d ' ')
+    byte "$at" $((old ^ 0x5a)) ;;
+  truncate)
+    head -c $((size / 2)) "$in" >"$out.tmp" ;;
+  badref)
+    # The section table at 24: 16-byte entries kind, offset, count, entry_size; kind 2 = instances.
+    for i in 0 1 2 3 4 5 6 7; do
+      e=$((24 + 16 * i))
+      [ "$(u32 $e)" = 2 ] && inst=$(u32 $((e + 4)))
+    done
+    # instance record: 8 u32 cnode -> 0x00ffff00, past any object table.
+    for k in 0 1 2 3; do byte $((inst + 8 + k)) $(( (0x00ffff00 >> (8 * k)) & 255 )); done
+    crc=$(tail -c +21 "$out.tmp" | gzip -c | tail -c 8 | head -c 4 | od -An -tu4 | tr -d ' ')
+    for k in 0 1 2 3; do byte $((16 + k)) $(( (crc >> (8 * k)) & 255 )); done ;;
+  *) echo "corrupt.sh: unknown mode $mode" >&2; exit 2 ;;
+esac
+mv "$out.tmp" "$out"

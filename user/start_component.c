@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Entry of a component started by the root server from a system specification (docs/idl.md,
+ * "How the root server executes a specification"; docs/root-server.md). Every thread of the
+ * component starts here with rdi = its IPC buffer, rsi = its index within the instance and
+ * rdx = the slot of its own TCB in the instance's CSpace. The index is also in the IPC
+ * buffer's user_data word, which is what this entry reads: thread 0 runs main(), the others
+ * the glue's bhidl_thread_start(index).
+ */
+#include <bulkhead/runtime.h>
+
+#define EXTRA_THREADS 8u
+#define TLS_AREA 4096u
+
+int main(void);
+int bhidl_thread_start(bh_word_t index);
+_Noreturn void bh_start(bh_ipc_buffer_t *ipc, bh_word_t index_arg, bh_cptr_t self_tcb);
+
+static _Alignas(64) unsigned char extra_tls[EXTRA_THREADS][TLS_AREA];
+
+/* The glue defines this only for components with more than one thread. */
+__attribute__((weak)) int bhidl_thread_start(bh_word_t index)
+{
+    (void)index;
+    return -1;
+}
+
+/* No TLS, so no bh_exit (it reads the TLS): stop this thread through its own TCB. */
+static _Noreturn void stop(bh_cptr_t tcb)
+{
+    for (;;) {
+        register bh_word_t mr0 __asm__("r10") = 0;
+        bh_word_t dest = tcb, info = bh_msginfo(BH_INV_TCB_SUSPEND, 0, 0, 0), nr = (bh_word_t)BH_SYS_CALL;
+        __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
+    }
+}
+
+_Noreturn void bh_start(bh_ipc_buffer_t *ipc, bh_word_t index_arg, bh_cptr_t self_tcb)
+{
+    bh_word_t index = ipc->user_data;
+    (void)index_arg;
+    if (index == 0) {
+        bh_runtime_init(ipc);
+        bh_exit(main());
+    }
+    if (index > EXTRA_THREADS || bh_runtime_init_thread(extra_tls[index - 1], TLS_AREA, ipc, self_tcb) != 0)
+        stop(self_tcb);
+    bh_exit(bhidl_thread_start(index));
+}
