@@ -2,14 +2,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# The kernel API suite in QEMU, on the q35 and pc machines. The suite prints its own PASS and
+# The kernel API suite in QEMU, on the q35, pc and microvm machines (microvm's PVH memory
+# map ends with a garbage entry, which the kernel must reject with a message). The suite prints its own PASS and
 # FAIL lines and ends QEMU through isa-debug-exit: 33 = all passed, 35 = some failed.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
 status=0
-for machine in q35 pc; do
-  prefix=ktest; [ "$machine" = pc ] && prefix=ktest-pc
+for machine in q35 pc microvm; do
+  prefix=ktest; [ "$machine" != q35 ] && prefix=ktest-$machine
   log=build/test-logs/ktest-$machine.serial
   timeout 300 tools/qemu-x86.sh build/x86/ktest.cpio "$machine" >"$log" 2>&1
   rc=$?
@@ -21,5 +22,9 @@ for machine in q35 pc; do
     *) echo "FAIL $prefix.run: QEMU exited with status $rc (log: $log)"; status=1 ;;
   esac
   grep -q "PANIC" "$log" && { echo "FAIL $prefix.no_kernel_panic: the kernel panicked (log: $log)"; status=1; }
+  if [ "$machine" = microvm ]; then
+    if grep -q "memory map entry .* ignored" "$log"; then echo "PASS $prefix.memory_map_garbage_entry_rejected"
+    else echo "FAIL $prefix.memory_map_garbage_entry_rejected: no message about the bad entry (log: $log)"; status=1; fi
+  fi
 done
 exit $status
