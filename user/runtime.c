@@ -84,6 +84,14 @@ void bh_runtime_init(bh_ipc_buffer_t *ipc_buffer)
     bh_ipc_buffer_ptr = ipc_buffer;
 }
 
+bh_word_t bh_debug_check_kernel(void)
+{
+    register bh_word_t mr0 __asm__("r10") = 0;
+    bh_word_t dest = 0, info = 0, nr = (bh_word_t)BH_SYS_DEBUG_CHECK_KERNEL;
+    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
+    return mr0;
+}
+
 void bh_putc(char c)
 {
     register bh_word_t mr0 __asm__("r10") = (bh_word_t)(unsigned char)c;

@@ -55,14 +55,6 @@ static void server(bh_word_t arg)
     }
 }
 
-static bh_word_t check_kernel(void)
-{
-    register bh_word_t mr0 __asm__("r10") = 0;
-    bh_word_t dest = 0, info = 0, nr = (bh_word_t)BH_SYS_DEBUG_CHECK_KERNEL;
-    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
-    return mr0;
-}
-
 static int fill_cspace(struct bh_process *p, bh_cptr_t done_ep)
 {
     int e = 0;
@@ -108,7 +100,7 @@ int root_main(const struct bh_bootinfo *bi)
     bh_word_t badge;
     bh_msginfo_t info = bh_recv(done_ep, &badge);
     bh_word_t violations = bh_get_mr(0), errors = bh_get_mr(1);
-    bh_word_t final_check = check_kernel();
+    bh_word_t final_check = bh_debug_check_kernel();
     int pass = bh_msginfo_label(info) == 0xd0e && violations == 0 && final_check == 0;
     bh_printf("[hostile] %lu error replies, %lu faults answered, %lu messages served\n", (unsigned long)errors,
               faults, messages);

@@ -51,14 +51,6 @@ static bh_word_t raw_syscall(bh_word_t nr, bh_word_t dest, bh_word_t info)
     return info;
 }
 
-static bh_word_t check_kernel(void)
-{
-    register bh_word_t mr0 __asm__("r10") = 0;
-    bh_word_t dest = 0, info = 0, nr = (bh_word_t)BH_SYS_DEBUG_CHECK_KERNEL;
-    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
-    return mr0;
-}
-
 /* Mostly slots that hold capabilities (the initial ones, and 16.. where it retypes and
  * receives new ones), sometimes anything. */
 static bh_cptr_t random_cptr(void)
@@ -114,7 +106,7 @@ int program_main(bh_word_t arg)
     for (unsigned n = 0; n < HOSTILE_CALLS; n++) {
         one_call(&errors);
         if ((n + 1) % HOSTILE_BATCH == 0) {
-            bh_word_t v = check_kernel();
+            bh_word_t v = bh_debug_check_kernel();
             if (v) bh_printf("[hostile] after call %u: %lu invariant violations\n", n + 1, (unsigned long)v);
             violations += v;
         }

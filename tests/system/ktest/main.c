@@ -28,14 +28,6 @@ int wait_flag(volatile int *flag, unsigned limit)
     return *flag;
 }
 
-static bh_word_t check_kernel(void)
-{
-    register bh_word_t mr0 __asm__("r10") = 0;
-    bh_word_t dest = 0, info = 0, nr = (bh_word_t)BH_SYS_DEBUG_CHECK_KERNEL;
-    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
-    return mr0;
-}
-
 #define GROUP_TABLE(g) tests_##g,
 static const struct test *const groups[] = {KTEST_LIST(GROUP_TABLE)};
 
@@ -54,7 +46,7 @@ int root_main(const struct bh_bootinfo *bi)
         for (const struct test *t = groups[g]; t->name; t++) {
             env->test = t->name;
             int r = t->fn(env);
-            bh_word_t bad = check_kernel();
+            bh_word_t bad = bh_debug_check_kernel();
             if (r == 0 && bad == 0) {
                 bh_printf("PASS ktest.%s\n", t->name);
                 passed++;

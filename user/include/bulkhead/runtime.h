@@ -30,6 +30,9 @@ int bh_runtime_init_thread(void *area, size_t area_size, bh_ipc_buffer_t *ipc_bu
 /* The calling thread's TCB capability. */
 extern __thread bh_cptr_t bh_self_tcb;
 
+/* Debug builds: run the kernel's invariant checker; returns the number of violations. */
+bh_word_t bh_debug_check_kernel(void);
+
 /* Console output through the kernel's debug console. */
 void bh_putc(char c);
 void bh_puts(const char *s);
