@@ -207,7 +207,7 @@ static void load_root_image(struct root *r, struct tcb *t, const struct boot_con
         kprintf("[kernel] boot archive: no program 'root': %s\n", bh_cpio_strerror(rc));
         panic("no root server");
     }
-    rc = bh_elf_parse(&elf, ent.data, ent.size, BH_ELF_EM_X86_64);
+    rc = bh_elf_parse(&elf, ent.data, ent.size, PLAT_ELF_MACHINE);
     if (rc != 0) {
         kprintf("[kernel] root server: %s\n", bh_elf_strerror(rc));
         panic("bad root server image");
@@ -236,9 +236,9 @@ static void load_root_image(struct root *r, struct tcb *t, const struct boot_con
     r->bi->module_addr = ROOT_MODULE_VADDR + (bc->module_start - ms);
     r->bi->module_size = len;
     t->ipc_buffer_addr = ipc_va;
-    t->ctx.rip = bh_elf_entry(&elf);
-    t->ctx.rsp = ROOT_STACK_TOP - 64;
-    t->ctx.rdi = bi_va;
+    *ctx_reg(&t->ctx, REG_IP) = bh_elf_entry(&elf);
+    *ctx_reg(&t->ctx, REG_SP) = ROOT_STACK_TOP - 64;
+    *ctx_reg(&t->ctx, REG_ARG0) = bi_va;
 }
 
 void kernel_boot(const struct boot_config *bc)
@@ -262,7 +262,7 @@ void kernel_boot(const struct boot_config *bc)
     for (word_t i = 0; i < bc->ndevice; i++) add_untyped(&r, bc->device[i].start, bc->device[i].end, true);
     bi->empty_first = r.next_slot;
     bi->empty_last = BIT(ROOT_CNODE_RADIX);
-    kprintf("[kernel] root server: entry %lx, %lu untyped capabilities, %lu MiB free RAM\n", t->ctx.rip,
+    kprintf("[kernel] root server: entry %lx, %lu untyped capabilities, %lu MiB free RAM\n", ctx_ip(&t->ctx),
             bi->untyped_last - bi->untyped_first, ram >> 20);
     t->priority = 255;
     t->mcp = 255;

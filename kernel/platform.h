@@ -20,6 +20,20 @@
 
 struct tcb;
 
+/* Positions in the ReadRegisters/WriteRegisters order (ctx_reg) that the core relies on, the
+ * same on every platform: the instruction pointer, the stack pointer, the first argument
+ * register (the root server's boot info) and the TLS base. */
+#define REG_IP 0u
+#define REG_SP 1u
+#define REG_ARG0 8u
+#define REG_TLS_BASE 18u
+
+/* The ELF machine of user programs. A platform's <plat/machine.h> defines PLAT_ELF_MACHINE;
+ * x86_64 does not yet, so it is the default. */
+#ifndef PLAT_ELF_MACHINE
+#define PLAT_ELF_MACHINE 62u /* EM_X86_64 */
+#endif
+
 /* Console (debug output; never fails). */
 void plat_console_putc(char c);
 

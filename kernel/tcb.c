@@ -105,10 +105,11 @@ static exception_t write_registers(struct tcb *t, const word_t *mr, word_t len)
     if (!unpack_tcb_write_registers(mr, len, 0, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs resume and registers");
     if (a.regs_count > REG_COUNT) return fail(ERR_RANGE, 0, REG_COUNT, "too many registers");
     if (t == current) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "a thread cannot write its own registers");
-    /* rip, rsp and the TLS base (indexes 0, 1, 18) must be user addresses. */
-    if (a.regs_count > 0 && !plat_user_address_ok(a.regs[0])) return fail(ERR_INVALID_ARGUMENT, 1, 0, "instruction pointer");
-    if (a.regs_count > 1 && !plat_user_address_ok(a.regs[1])) return fail(ERR_INVALID_ARGUMENT, 2, 0, "stack pointer");
-    if (a.regs_count > 18 && !plat_user_address_ok(a.regs[18])) return fail(ERR_INVALID_ARGUMENT, 19, 0, "TLS base");
+    /* The instruction pointer, stack pointer and TLS base must be user addresses. */
+    if (a.regs_count > REG_IP && !plat_user_address_ok(a.regs[REG_IP])) return fail(ERR_INVALID_ARGUMENT, REG_IP + 1, 0, "instruction pointer");
+    if (a.regs_count > REG_SP && !plat_user_address_ok(a.regs[REG_SP])) return fail(ERR_INVALID_ARGUMENT, REG_SP + 1, 0, "stack pointer");
+    if (a.regs_count > REG_TLS_BASE && !plat_user_address_ok(a.regs[REG_TLS_BASE]))
+        return fail(ERR_INVALID_ARGUMENT, REG_TLS_BASE + 1, 0, "TLS base");
     for (word_t i = 0; i < a.regs_count; i++) *ctx_reg(&t->ctx, (unsigned)i) = a.regs[i];
     plat_context_sanitise(&t->ctx);
     if (a.resume) tcb_resume(t);
@@ -166,7 +167,7 @@ exception_t decode_tcb(struct cte *slot, word_t label, word_t *mr, word_t len, s
     case INV_TCB_SET_TLS_BASE:
         if (len < 1) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs a base");
         if (!plat_user_address_ok(mr[0])) return fail(ERR_INVALID_ARGUMENT, 0, 0, "TLS base is not a user address");
-        t->ctx.fs_base = mr[0];
+        *ctx_reg(&t->ctx, REG_TLS_BASE) = mr[0];
         if (t == current) plat_set_tls_base(mr[0]);
         return ERR_OK;
     default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not a TCB operation");
