@@ -1,0 +1,155 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Threads on POWER9: context switch (eager FP/VMX/VSX switch, PID), return to user with
+ * rfid, the idle loop, the trap dispatcher, the decrementer tick, and the parts of the
+ * platform interface POWER9 does not have yet (interrupt lines, I/O ports).
+ */
+#include "power9.h"
+
+#define TICK_US 1000u
+
+/* Interrupts taken while idle save their registers here. */
+static struct user_context idle_ctx;
+static uint64_t dec_per_tick;
+
+void plat_context_init(struct user_context *ctx, struct fpu_state *fpu)
+{
+    memset(ctx, 0, sizeof *ctx);
+    ctx->msr = MSR_USER;
+    memset(fpu, 0, sizeof *fpu);
+}
+
+/* WriteRegisters may set anything but the MSR (every thread runs with MSR_USER); r12
+ * follows the pc so that a thread can start at any ELFv2 function's global entry. */
+void plat_context_sanitise(struct user_context *ctx)
+{
+    ctx->msr = MSR_USER;
+    ctx->gpr[12] = ctx->pc;
+    ctx->vector = 0;
+}
+
+/* The thread pointer is r13, restored from the context on every return to user. */
+void plat_set_tls_base(word_t base)
+{
+    (void)base;
+}
+
+void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
+{
+    if (from) p9_fpu_save(&from->fpu);
+    p9_switch_vspace(vspace_root);
+    if (!to) return;
+    p9_fpu_restore(&to->fpu);
+    mtspr(SPRN_HSPRG0, (uint64_t)(uintptr_t)&to->ctx);
+}
+
+void plat_return_to_user(struct tcb *t)
+{
+    p9_exit_to_user(&t->ctx);
+}
+
+void plat_idle(void)
+{
+    p9_idle_loop(&idle_ctx);
+}
+
+void p9_init_timer(void)
+{
+    dec_per_tick = p9_timebase_hz / (1000000u / TICK_US);
+    if (dec_per_tick == 0) dec_per_tick = 1;
+    mtspr(SPRN_HSPRG0, (uint64_t)(uintptr_t)&idle_ctx);
+    mtspr(SPRN_DEC, dec_per_tick);
+    kprintf("[kernel] decrementer: %lu timebase ticks per %u us tick\n", dec_per_tick, TICK_US);
+}
+
+word_t plat_tick_us(void)
+{
+    return TICK_US;
+}
+
+/* The interrupt controller (XIVE) is not driven yet: no lines. */
+word_t plat_irq_count(void)
+{
+    return 0;
+}
+
+bool plat_irq_reserved(word_t irq)
+{
+    (void)irq;
+    return true;
+}
+
+void plat_irq_mask(word_t irq, bool masked)
+{
+    (void)irq;
+    (void)masked;
+}
+
+void plat_irq_ack(word_t irq)
+{
+    (void)irq;
+}
+
+/* The decrementer is pending when it has gone negative. */
+bool plat_irq_pending(void)
+{
+    int64_t dec = (int64_t)(int32_t)mfspr(SPRN_DEC);
+    return dec < 0;
+}
+
+bool plat_io_ports_exist(void)
+{
+    return false;
+}
+
+bool plat_io_port_reserved(word_t port)
+{
+    (void)port;
+    return true;
+}
+
+word_t plat_io_in(word_t port, unsigned bytes)
+{
+    (void)port;
+    (void)bytes;
+    return 0;
+}
+
+void plat_io_out(word_t port, unsigned bytes, word_t value)
+{
+    (void)port;
+    (void)bytes;
+    (void)value;
+}
+
+static NORETURN void kernel_trap(struct user_context *c)
+{
+    kprintf("\n[kernel] trap %lx in the kernel: pc %lx msr %lx lr %lx dar %lx dsisr %lx r1 %lx\n", c->vector, c->pc,
+            c->msr, c->lr, c->dar, c->dsisr, c->gpr[1]);
+    panic("kernel trap");
+}
+
+void p9_handle_trap(struct user_context *c)
+{
+    uint64_t v = c->vector;
+    if (!(c->msr & MSR_PR) && c != &idle_ctx) kernel_trap(c);
+    switch (v) {
+    case 0xc00: handle_syscall(c->gpr[0]);
+    case 0x900:
+        mtspr(SPRN_DEC, dec_per_tick);
+        handle_timer_entry();
+    case 0x500:
+    case 0xea0:
+    case 0x980: kernel_exit(); /* no interrupt sources are enabled: spurious */
+    default: break;
+    }
+    if (c == &idle_ctx) kernel_trap(c);
+    switch (v) {
+    case 0x300: handle_user_exception(FAULT_VM, c->dar, c->dsisr, 0);
+    case 0x380: handle_user_exception(FAULT_VM, c->dar, 0, 0);
+    case 0x400: handle_user_exception(FAULT_VM, c->pc, c->msr & 0xffffffffu, 1);
+    case 0x480: handle_user_exception(FAULT_VM, c->pc, 0, 1);
+    default: handle_user_exception(FAULT_USER_EXCEPTION, v, c->msr & 0xffffffffu, 0);
+    }
+}

@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/* Private declarations of the POWER9 platform. */
+#ifndef POWER9_POWER9_H
+#define POWER9_POWER9_H
+
+#include "../../kernel/kernel.h"
+
+#define SPRN_DEC 22
+#define SPRN_PID 48
+#define SPRN_LPCR 318
+#define SPRN_PTCR 464
+#define SPRN_HSPRG0 304
+
+#define LPCR_HDICE (1ul << 0)
+#define LPCR_HR (1ul << 20)
+#define LPCR_UPRT (1ul << 22)
+#define LPCR_AIL (3ul << 23)
+#define LPCR_LD (1ul << 17)
+
+/* Low-memory slots read by the vector code (entry.S). */
+#define SLOT_STACK 0x1f00u
+#define SLOT_TOC 0x1f08u
+#define SLOT_R13 0x1f10u
+#define SLOT_HANDLER 0x1f18u
+
+#define mfspr(n) ({ uint64_t v_; __asm__ volatile("mfspr %0, %1" : "=r"(v_) : "i"(n)); v_; })
+#define mtspr(n, v) __asm__ volatile("mtspr %0, %1" ::"i"(n), "r"((uint64_t)(v)) : "memory")
+static inline uint64_t mfmsr(void)
+{
+    uint64_t v;
+    __asm__ volatile("mfmsr %0" : "=r"(v));
+    return v;
+}
+static inline uint64_t mftb(void)
+{
+    uint64_t v;
+    __asm__ volatile("mftb %0" : "=r"(v));
+    return v;
+}
+
+/* OPAL (skiboot include/opal-api.h). */
+#define OPAL_SUCCESS 0
+#define OPAL_BUSY (-2)
+#define OPAL_BUSY_EVENT (-12)
+#define OPAL_CONSOLE_WRITE 1
+#define OPAL_CEC_POWER_DOWN 5
+#define OPAL_POLL_EVENTS 10
+#define OPAL_REINIT_CPUS 70
+#define OPAL_REINIT_CPUS_HILE_LE (1u << 1)
+#define OPAL_REINIT_CPUS_MMU_RADIX (1u << 3)
+int64_t p9_opal_call(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
+                     uint64_t a6);
+extern uint64_t p9_opal_base, p9_opal_entry;
+extern uint64_t p9_kernel_r13;
+extern const uint64_t p9_user_msr;
+
+/* boot.c */
+NORETURN void p9_boot(void *fdt, uint64_t opal_base, uint64_t opal_entry);
+extern uint64_t p9_timebase_hz;
+
+/* mmu.c */
+void p9_init_mmu(void);
+void p9_switch_vspace(void *vspace_root);
+
+/* context.c */
+void p9_handle_trap(struct user_context *ctx);
+void p9_init_timer(void);
+
+/* entry.S */
+extern char p9_vectors_start[], p9_vectors_end[], p9_kernel_stack_top[];
+NORETURN void p9_exit_to_user(struct user_context *ctx);
+NORETURN void p9_idle_loop(struct user_context *ctx);
+void p9_fpu_save(struct fpu_state *f);
+void p9_fpu_restore(const struct fpu_state *f);
+
+#endif
