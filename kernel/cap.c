@@ -24,6 +24,8 @@ static word_t object_bytes_bits(const struct cap *c)
     case OBJ_LARGE_FRAME: return OBJ_LARGE_FRAME_SIZE_BITS;
     case OBJ_PAGE_TABLE: return OBJ_PAGE_TABLE_SIZE_BITS;
     case OBJ_VSPACE: return OBJ_VSPACE_SIZE_BITS;
+    case OBJ_VCPU: return OBJ_VCPU_SIZE_BITS;
+    case OBJ_GUEST_SPACE: return OBJ_GUEST_SPACE_SIZE_BITS;
     default: return 0;
     }
 }

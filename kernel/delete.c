@@ -36,6 +36,8 @@ static void finalise_simple(struct cap *c)
     case OBJ_ENDPOINT: ipc_cancel_all(cap_endpoint(c)); break;
     case OBJ_NOTIFICATION: notification_cancel_all(cap_notification(c)); break;
     case OBJ_VSPACE: asid_free(c->aux); break;
+    case OBJ_GUEST_SPACE: guest_space_finalise(c); break;
+    case OBJ_VCPU: vcpu_finalise(cap_vcpu(c)); break;
     case OBJ_IRQ_HANDLER: irq_handler_deleted(c->aux); break;
     case OBJ_IO_PORT: io_port_deleted(c->ptr); break;
     default: break;
@@ -69,6 +71,7 @@ static void make_zombie(struct cte *slot, struct cte *parent)
     if (c->type == OBJ_TCB) {
         struct tcb *t = cap_tcb(c);
         tcb_finalise(t);
+        vcpu_tcb_finalise(t);
         c->rights = ZOMBIE_KIND_TCB;
         c->ptr = (word_t)&t->slots[0];
         c->aux = TCB_SLOTS;

@@ -126,6 +126,14 @@ word_t asid_alloc(void *vspace);
 void asid_free(word_t asid);
 void *asid_lookup(word_t asid);
 
+/* vcpu.c, guest_space.c: virtual CPUs and guest-physical spaces */
+exception_t decode_vcpu(struct cte *slot, word_t label, word_t *mr, word_t len, struct cte **caps, word_t ncaps, word_t *rlen);
+void vcpu_enter(struct tcb *t);
+void vcpu_finalise(struct vcpu *v);
+void vcpu_tcb_finalise(struct tcb *t);
+exception_t decode_guest_space(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
+void guest_space_finalise(const struct cap *c);
+
 /* irq.c */
 exception_t decode_irq_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
 exception_t decode_irq_handler(struct cte *slot, word_t label, struct cte **caps, word_t ncaps);

@@ -96,6 +96,7 @@ struct tcb {
     word_t ipc_buffer_addr;
     word_t fault[4];             /* label and details of a pending fault message */
     word_t restart_work;         /* progress of a preempted operation */
+    struct vcpu *vcpu;           /* the VCPU bound to this thread (VMEnter runs it), or NULL */
 };
 
 struct endpoint {
@@ -110,6 +111,16 @@ struct notification {
 };
 _Static_assert(sizeof(struct notification) <= (1u << OBJ_NOTIFICATION_SIZE_BITS), "notification size");
 
+/* A virtual CPU: the platform's part first (its hardware control block is page aligned), the
+ * bound thread, and a copy of the GuestSpace capability (a child of the VMM's, so revoking the
+ * GuestSpace empties it; the slot belongs to no CNode). */
+struct vcpu {
+    struct vcpu_arch arch;
+    struct tcb *tcb;
+    struct cte space;
+};
+_Static_assert(sizeof(struct vcpu) <= (1u << OBJ_VCPU_SIZE_BITS), "vcpu size");
+
 /* Static limits of kernel tables (not of user configurations). */
 #define PARTITIONS 16u
 #define PRIORITIES 256u
@@ -120,6 +131,7 @@ _Static_assert(sizeof(struct notification) <= (1u << OBJ_NOTIFICATION_SIZE_BITS)
 static inline struct cte *cnode_slots(const struct cap *c) { return (struct cte *)c->ptr; }
 static inline struct tcb *cap_tcb(const struct cap *c) { return (struct tcb *)c->ptr; }
 static inline struct endpoint *cap_endpoint(const struct cap *c) { return (struct endpoint *)c->ptr; }
+static inline struct vcpu *cap_vcpu(const struct cap *c) { return (struct vcpu *)c->ptr; }
 static inline struct notification *cap_notification(const struct cap *c) { return (struct notification *)c->ptr; }
 static inline struct tcb *tcb_of_slot(const struct cte *s, enum tcb_slot which)
 {

@@ -17,6 +17,7 @@
 
 #include "types.h"
 #include <plat/machine.h>
+#include <plat/vcpu.h>
 
 struct tcb;
 
@@ -74,6 +75,25 @@ bool plat_io_ports_exist(void);
 bool plat_io_port_reserved(word_t port);
 word_t plat_io_in(word_t port, unsigned bytes);
 void plat_io_out(word_t port, unsigned bytes, word_t value);
+
+/* Virtualization (platforms/<name>/svm.c on x86). <plat/vcpu.h> defines struct vcpu_arch, the
+ * platform's part of a VCPU object (it comes first in the object: the hardware control block is
+ * page aligned), VCPU_STATE_COUNT and GUEST_PHYS_TOP. A guest-physical space is a root table page
+ * that the plat_guest_* functions edit; unmapping from it goes through plat_unmap_frame/table
+ * and plat_tlb_flush like any mapping (the x86 nested tables have the host format).
+ * plat_vcpu_check_state is the decode step of a state write: it changes nothing. */
+struct vm_exit {
+    word_t reason, info1, info2, rip, next_rip, intinfo;
+};
+bool plat_vcpu_supported(void);
+void plat_vcpu_init(struct vcpu_arch *v);
+bool plat_vcpu_check_state(word_t index, word_t value);
+void plat_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value);
+word_t plat_vcpu_read_state(const struct vcpu_arch *v, word_t index);
+void plat_vcpu_space_changed(struct vcpu_arch *v);
+void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *exit);
+int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights);
+int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table);
 
 /* Halt the machine after a kernel bug. */
 NORETURN void plat_halt(void);

@@ -79,6 +79,8 @@ static exception_t dispatch(struct cte *slot, struct invocation *inv, word_t *rl
     case OBJ_IO_PORT_CONTROL: return decode_io_port_control(slot, l, inv->mr, n, inv->caps, c);
     case OBJ_IO_PORT: return decode_io_port(slot, l, inv->mr, n, rlen);
     case OBJ_DOMAIN_CONTROL: return decode_domain(slot, l, inv->mr, n, inv->caps, c);
+    case OBJ_VCPU: return decode_vcpu(slot, l, inv->mr, n, inv->caps, c, rlen);
+    case OBJ_GUEST_SPACE: return decode_guest_space(slot, l, inv->mr, n, inv->caps, c);
     default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "this object has no invocations");
     }
 }
@@ -172,6 +174,7 @@ void handle_syscall(word_t number)
         handle_recv(t, true);
         break;
     case SYS_YIELD: handle_yield(t); break;
+    case SYS_VM_ENTER: vcpu_enter(t); break;
     case SYS_DEBUG_PUT_CHAR: plat_console_putc((char)*ctx_mr(&t->ctx, 0)); break;
     case SYS_DEBUG_CHECK_KERNEL: *ctx_mr(&t->ctx, 0) = check_invariants(); break;
     default: fault_raise(t, FAULT_UNKNOWN_SYSCALL, number, 0, 0); break;

@@ -26,6 +26,8 @@ word_t object_size_bits(word_t type, word_t user_bits)
     case OBJ_LARGE_FRAME: return OBJ_LARGE_FRAME_SIZE_BITS;
     case OBJ_PAGE_TABLE: return OBJ_PAGE_TABLE_SIZE_BITS;
     case OBJ_VSPACE: return OBJ_VSPACE_SIZE_BITS;
+    case OBJ_VCPU: return OBJ_VCPU_SIZE_BITS;
+    case OBJ_GUEST_SPACE: return OBJ_GUEST_SPACE_SIZE_BITS;
     default: return 0;
     }
 }
@@ -37,6 +39,8 @@ static exception_t check_type_and_size(const struct cap *ut, word_t type, word_t
         return fail(ERR_INVALID_ARGUMENT, 0, 0, "device memory can hold only frames and untyped");
     if (type == OBJ_UNTYPED && (bits < MIN_UNTYPED_BITS || bits > ut->size_bits))
         return fail(ERR_INVALID_ARGUMENT, 1, 0, "untyped size_bits out of range");
+    if (type == OBJ_VCPU && !plat_vcpu_supported())
+        return fail(ERR_ILLEGAL_OPERATION, 0, 0, "no hardware virtualization (SVM with nested paging)");
     if (type == OBJ_CNODE && (bits < 1 || bits > MAX_CNODE_RADIX))
         return fail(ERR_INVALID_ARGUMENT, 1, 0, "CNode radix out of range (1..24)");
     return ERR_OK;
@@ -93,6 +97,8 @@ static void init_object(word_t type, word_t ptr, struct cap *c)
         plat_vspace_init((void *)ptr);
         c->aux = (uint32_t)asid_alloc((void *)ptr);
         break;
+    case OBJ_GUEST_SPACE: c->aux = (uint32_t)asid_alloc((void *)ptr); break;
+    case OBJ_VCPU: plat_vcpu_init(&((struct vcpu *)ptr)->arch); break;
     default: break;
     }
 }
@@ -114,7 +120,7 @@ exception_t decode_untyped(struct cte *slot, word_t label, const word_t *mr, wor
     word_t size = BIT(ut->size_bits);
     if (obj_bits > ut->size_bits || start > size || a.num_objects > ((size - start) >> obj_bits))
         return fail(ERR_NOT_ENOUGH_MEMORY, start < size ? size - start : 0, 0, "untyped has too little free memory");
-    if (a.type == OBJ_VSPACE && free_asids() < a.num_objects)
+    if ((a.type == OBJ_VSPACE || a.type == OBJ_GUEST_SPACE) && free_asids() < a.num_objects)
         return fail(ERR_NOT_ENOUGH_MEMORY, 0, 0, "no free address-space identifiers");
 
     /* Invoke: nothing below fails except by preemption during the reset. */

@@ -156,6 +156,7 @@ void plat_tlb_flush(void *vspace_root)
     paddr_t cur;
     __asm__ volatile("mov %%cr3, %0" : "=r"(cur));
     if (cur == ptr_to_paddr(vspace_root)) x86_load_cr3(cur);
+    else x86_guest_tlb_epoch++; /* it may be a GuestSpace: VCPUs take fresh ASIDs (svm.c) */
 }
 
 bool plat_user_address_ok(word_t addr)

@@ -74,6 +74,10 @@ void x86_set_kernel_entry_stack(uint64_t top);
 void x86_init_kernel_paging(paddr_t max_ram);
 void x86_load_cr3(paddr_t root);
 
+/* svm.c */
+void x86_svm_init(void);
+extern uint64_t x86_guest_tlb_epoch; /* bumped when a mapping leaves a non-current root */
+
 /* apic.c */
 void x86_init_interrupts(void);
 void x86_lapic_eoi(void);

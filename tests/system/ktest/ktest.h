@@ -47,7 +47,7 @@ bh_msginfo_t raw_call(bh_cptr_t dest, bh_word_t label, unsigned length, unsigned
 int wait_flag(volatile int *flag, unsigned limit);
 
 #define KTEST_LIST(X) \
-    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc)
+    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc) X(vcpu)
 
 #define DECLARE_GROUP(g) extern const struct test tests_##g[];
 KTEST_LIST(DECLARE_GROUP)

@@ -1,0 +1,143 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Virtual CPUs, portable part: binding to a thread and a GuestSpace, the checked state
+ * interface, and the VMEnter system call. The platform owns the hardware control block
+ * (plat_vcpu_*): a VMM never sees it and reaches guest state only through the whitelist that
+ * plat_vcpu_check_state enforces, so it cannot make the guest run with host privileges.
+ *
+ * VMEnter runs the guest on the calling thread's time. It returns on a VM exit, or with
+ * VM_EXIT_INTERRUPTED when an interrupt (the timer included) ends the guest's run or a signal
+ * is pending on the thread's bound notification, so the VMM can handle it and enter again.
+ * An interrupt that ends a guest run stays pending and is taken at the first user instruction
+ * after the return, through the ordinary path.
+ */
+#include "kernel.h"
+
+/* The thread is going: it no longer runs any VCPU. */
+void vcpu_tcb_finalise(struct tcb *t)
+{
+    if (!t->vcpu) return;
+    t->vcpu->tcb = NULL;
+    t->vcpu = NULL;
+}
+
+/* The last capability to v is going: unbind it and drop its copy of the GuestSpace
+ * capability (a GuestSpace is not a container, so this does not recurse). */
+void vcpu_finalise(struct vcpu *v)
+{
+    if (v->tcb) vcpu_tcb_finalise(v->tcb);
+    if (v->space.cap.type == OBJ_NULL) return;
+    struct cap c = v->space.cap;
+    bool final = cte_is_final(&v->space);
+    cte_unlink(&v->space);
+    if (final) guest_space_finalise(&c);
+}
+
+static exception_t set_tcb(struct vcpu *v, struct cte **caps, word_t ncaps)
+{
+    if (ncaps < 1) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs a TCB");
+    if (caps[0]->cap.type != OBJ_TCB) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a TCB");
+    struct tcb *t = cap_tcb(&caps[0]->cap);
+    if (v->tcb || t->vcpu) return fail(ERR_DELETE_FIRST, 0, 0, "the VCPU or the thread is bound already");
+    v->tcb = t;
+    t->vcpu = v;
+    return ERR_OK;
+}
+
+static exception_t set_space(struct vcpu *v, struct cte **caps, word_t ncaps)
+{
+    if (ncaps < 1) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs a GuestSpace");
+    struct cte *src = caps[0];
+    if (src->cap.type != OBJ_GUEST_SPACE) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a GuestSpace");
+    if (asid_lookup(src->cap.aux) != (void *)src->cap.ptr) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the GuestSpace has no identifier");
+    exception_t e = cte_delete(&v->space);
+    if (e != ERR_OK) return e;
+    struct cap c = cap_derive(&src->cap, RIGHTS_ALL, false, 0, &e);
+    ASSERT(e == ERR_OK);
+    cte_insert_child(src, &v->space, c);
+    plat_vcpu_space_changed(&v->arch);
+    return ERR_OK;
+}
+
+static exception_t read_state(struct vcpu *v, word_t *mr, word_t len, word_t *rlen)
+{
+    struct args_vcpu_read_state a;
+    if (!unpack_vcpu_read_state(mr, len, 0, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs first and count");
+    if (a.first >= VCPU_STATE_COUNT || a.count < 1 || a.count > VCPU_STATE_COUNT - a.first)
+        return fail(ERR_RANGE, 1, VCPU_STATE_COUNT, "state range");
+    for (word_t i = 0; i < a.count; i++) mr[i] = plat_vcpu_read_state(&v->arch, a.first + i);
+    *rlen = a.count;
+    return ERR_OK;
+}
+
+static exception_t write_state(struct vcpu *v, const word_t *mr, word_t len)
+{
+    struct args_vcpu_write_state a;
+    if (!unpack_vcpu_write_state(mr, len, 0, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs first and at most 48 values");
+    if (a.first >= VCPU_STATE_COUNT || a.values_count > VCPU_STATE_COUNT - a.first)
+        return fail(ERR_RANGE, 0, VCPU_STATE_COUNT, "state range");
+    for (word_t i = 0; i < a.values_count; i++)
+        if (!plat_vcpu_check_state(a.first + i, a.values[i]))
+            return fail(ERR_INVALID_ARGUMENT, a.first + i, 0, "a guest state value is not allowed");
+    for (word_t i = 0; i < a.values_count; i++) plat_vcpu_write_state(&v->arch, a.first + i, a.values[i]);
+    return ERR_OK;
+}
+
+exception_t decode_vcpu(struct cte *slot, word_t label, word_t *mr, word_t len, struct cte **caps, word_t ncaps, word_t *rlen)
+{
+    struct vcpu *v = cap_vcpu(&slot->cap);
+    switch (label) {
+    case INV_VCPU_SET_TCB: return set_tcb(v, caps, ncaps);
+    case INV_VCPU_SET_SPACE: return set_space(v, caps, ncaps);
+    case INV_VCPU_READ_STATE: return read_state(v, mr, len, rlen);
+    case INV_VCPU_WRITE_STATE: return write_state(v, mr, len);
+    default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not a VCPU operation");
+    }
+}
+
+/* Decode of VMEnter: a bound VCPU with a live GuestSpace, and a valid new RIP if one is given. */
+static exception_t decode_vm_enter(struct tcb *t, void **root, bool *set_rip)
+{
+    struct vcpu *v = t->vcpu;
+    if (!v) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "no VCPU is bound to this thread");
+    const struct cap *gs = &v->space.cap;
+    if (gs->type != OBJ_GUEST_SPACE) return fail(ERR_INVALID_CAPABILITY, 0, 0, "the VCPU has no GuestSpace");
+    *root = asid_lookup(gs->aux);
+    if (*root != (void *)gs->ptr) return fail(ERR_INVALID_CAPABILITY, 0, 0, "the GuestSpace has no identifier");
+    *set_rip = bh_msginfo_length(ctx_syscall_info(&t->ctx)) >= 1;
+    return ERR_OK;
+}
+
+static void reply_exit(struct tcb *t, const struct vm_exit *x)
+{
+    ipc_set_mr(t, 0, x->reason);
+    ipc_set_mr(t, 1, x->info1);
+    ipc_set_mr(t, 2, x->info2);
+    ipc_set_mr(t, 3, x->rip);
+    ipc_set_mr(t, 4, x->next_rip);
+    ipc_set_mr(t, 5, x->intinfo);
+    ctx_set_info(&t->ctx, bh_msginfo(0, 0, 0, 6));
+}
+
+void vcpu_enter(struct tcb *t)
+{
+    void *root = NULL;
+    bool set_rip = false;
+    exception_t e = decode_vm_enter(t, &root, &set_rip);
+    if (e != ERR_OK) {
+        if (debug_errors) kprintf("[kernel] VMEnter failed: error %lu: %s\n", e, current_error.reason);
+        ipc_reply_error(t);
+        return;
+    }
+    struct vcpu *v = t->vcpu;
+    if (set_rip) plat_vcpu_write_state(&v->arch, VCPU_RIP, ipc_get_mr(t, 0));
+    struct vm_exit x = {0};
+    if (t->bound && t->bound->word) {
+        x.reason = VM_EXIT_INTERRUPTED;
+        x.rip = plat_vcpu_read_state(&v->arch, VCPU_RIP);
+    } else {
+        plat_vcpu_run(&v->arch, root, &t->fpu, &x);
+    }
+    reply_exit(t, &x);
+}

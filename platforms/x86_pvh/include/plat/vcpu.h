@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The x86 (AMD SVM) part of a VCPU object. The VCPU object starts with it, so the VMCB is the
+ * object's first, page-aligned 4 KiB. The guest registers that the VMCB does not hold (all
+ * general registers but rax and rsp) and the guest's FPU/SSE state live next to it.
+ * The state indices are the ABI's (<bulkhead/arch/vcpu.h>, shared with user level).
+ */
+#ifndef PLAT_VCPU_H
+#define PLAT_VCPU_H
+
+#include <stdint.h>
+#include "../../../../user/arch/x86_64/include/bulkhead/arch/vcpu.h"
+
+#define VCPU_STATE_COUNT BH_VCPU_STATE_COUNT
+#define VCPU_RIP BH_VCPU_RIP
+#define VCPU_RIGHT_EXECUTE BH_VCPU_RIGHT_EXECUTE
+#define VM_EXIT_INTERRUPTED BH_VM_EXIT_INTERRUPTED
+/* Guest-physical addresses: 4-level nested paging. */
+#define GUEST_PHYS_TOP (1ul << 48)
+
+#define VMCB_SIZE 4096u
+
+struct vcpu_arch {
+    uint8_t vmcb[VMCB_SIZE];
+    uint64_t gpr[15];          /* indexed like BH_VCPU_RAX..R15; gpr[0] unused (rax is in the VMCB) */
+    uint64_t controls;         /* the VMM's BH_VCPU_CTL_* choices */
+    uint64_t asid_generation;  /* the ASID in the VMCB is valid while this matches */
+    uint64_t tlb_epoch;        /* guest-mapping removals seen at the last VMRUN */
+    struct fpu_state fpu;      /* the guest's x87/SSE state */
+};
+
+#endif

@@ -1,0 +1,94 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Virtual CPUs on x86_64 (AMD SVM): the VCPU state indices of VCPU READ_STATE/WRITE_STATE,
+ * the intercepts a VMM may choose, and the VM_ENTER exit reasons (abi/bulkhead.abi, docs/vmm.md).
+ * Plain constants: the kernel's platform includes this file too, so both sides agree.
+ */
+#ifndef BULKHEAD_ARCH_VCPU_H
+#define BULKHEAD_ARCH_VCPU_H
+
+/* State indices. 0..14: rax rbx rcx rdx rsi rdi rbp r8..r15. */
+#define BH_VCPU_RAX 0u
+#define BH_VCPU_RBX 1u
+#define BH_VCPU_RCX 2u
+#define BH_VCPU_RDX 3u
+#define BH_VCPU_RSI 4u
+#define BH_VCPU_RDI 5u
+#define BH_VCPU_RBP 6u
+#define BH_VCPU_R8 7u
+#define BH_VCPU_R15 14u
+#define BH_VCPU_RSP 15u
+#define BH_VCPU_RIP 16u
+#define BH_VCPU_RFLAGS 17u
+#define BH_VCPU_CR0 18u
+#define BH_VCPU_CR2 19u
+#define BH_VCPU_CR3 20u
+#define BH_VCPU_CR4 21u
+#define BH_VCPU_EFER 22u   /* EFER.SVME is forced on in the VMCB and hidden here */
+#define BH_VCPU_DR7 23u
+/* Segments: two words each, selector | attributes << 16 | limit << 32, then the base.
+ * Attributes in the VMCB's packed form (APM vol. 2, 15.5.1): type, S, DPL, P, AVL, L, D/B, G. */
+#define BH_VCPU_ES 24u
+#define BH_VCPU_CS 26u
+#define BH_VCPU_SS 28u
+#define BH_VCPU_DS 30u
+#define BH_VCPU_FS 32u
+#define BH_VCPU_GS 34u
+#define BH_VCPU_LDTR 36u
+#define BH_VCPU_TR 38u
+#define BH_VCPU_GDTR_BASE 40u
+#define BH_VCPU_GDTR_LIMIT 41u
+#define BH_VCPU_IDTR_BASE 42u
+#define BH_VCPU_IDTR_LIMIT 43u
+#define BH_VCPU_CONTROLS 44u
+#define BH_VCPU_EXCEPTIONS 45u  /* bit n: intercept guest exception n (exit 0x40 + n) */
+#define BH_VCPU_EVENT_INJ 46u
+#define BH_VCPU_INT_SHADOW 47u
+#define BH_VCPU_STATE_COUNT 48u
+
+#define BH_VCPU_SEG(sel, attr, limit) ((bh_word_t)(sel) | (bh_word_t)(attr) << 16 | (bh_word_t)(limit) << 32)
+
+/* Controls: the intercepts the VMM may choose. All others are fixed by the kernel. */
+#define BH_VCPU_CTL_CPUID 0x1u       /* CPUID exits (0x72) */
+#define BH_VCPU_CTL_HLT 0x2u         /* HLT exits (0x78) */
+#define BH_VCPU_CTL_MSR_SWITCHED 0x4u /* let the guest reach the MSRs the kernel switches with
+                                         VMLOAD/VMSAVE (FS/GS/KernelGS base, STAR, LSTAR, CSTAR,
+                                         SFMASK, SYSENTER_*); all other MSRs always exit */
+#define BH_VCPU_CTL_ALL 0x7u
+
+/* Event injection (EVENTINJ, APM vol. 2, 15.20). */
+#define BH_VCPU_EVENT_VALID (1u << 31)
+#define BH_VCPU_EVENT_ERROR_VALID (1u << 11)
+#define BH_VCPU_EVENT_INTR (0u << 8)
+#define BH_VCPU_EVENT_NMI (2u << 8)
+#define BH_VCPU_EVENT_EXCEPTION (3u << 8)
+#define BH_VCPU_EVENT_SOFT_INT (4u << 8)
+
+/* GUEST_SPACE MAP_FRAME rights: BH_RIGHT_READ, BH_RIGHT_WRITE and this one. */
+#define BH_VCPU_RIGHT_EXECUTE 8u
+
+/* VM_ENTER exit reasons in MR0: the SVM exit code (APM vol. 2, appendix C), or these. */
+#define BH_VM_EXIT_EXCEPTION(n) (0x40u + (n))
+#define BH_VM_EXIT_CPUID 0x72u
+#define BH_VM_EXIT_HLT 0x78u
+#define BH_VM_EXIT_IOIO 0x7bu
+#define BH_VM_EXIT_MSR 0x7cu
+#define BH_VM_EXIT_SHUTDOWN 0x7fu
+#define BH_VM_EXIT_VMRUN 0x80u
+#define BH_VM_EXIT_VMMCALL 0x81u
+#define BH_VM_EXIT_XSETBV 0x8du
+#define BH_VM_EXIT_NPF 0x400u
+#define BH_VM_EXIT_INVALID 0xffffffffu
+#define BH_VM_EXIT_INTERRUPTED (1ull << 32)
+
+/* VM_ENTER's reply: MR0..MR5. */
+#define BH_VM_MR_REASON 0u
+#define BH_VM_MR_INFO1 1u
+#define BH_VM_MR_INFO2 2u
+#define BH_VM_MR_RIP 3u
+#define BH_VM_MR_NEXT_RIP 4u
+#define BH_VM_MR_INTINFO 5u
+#define BH_VM_MR_COUNT 6u
+
+#endif
