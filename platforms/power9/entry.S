@@ -135,7 +135,8 @@ p9_opal_return:
     mtlr %r0
     blr
 
-/* p9_exit_to_user(ctx): restore ctx and rfid with the user MSR. */
+/* p9_exit_to_user(ctx): restore ctx and hrfid with the user MSR (hrfid, not rfid: the user
+ * runs in hypervisor problem state, MSR[HV] = 1, and QEMU's rfid clears MSR[HV]). */
     .globl p9_exit_to_user
 p9_exit_to_user:
     mtspr SPRN_HSPRG0, %r3
@@ -148,10 +149,10 @@ p9_exit_to_user:
     ld %r4, CTX_XER(%r3)
     mtxer %r4
     ld %r4, CTX_PC(%r3)
-    mtspr SPRN_SRR0, %r4
+    mtspr SPRN_HSRR0, %r4
     addis %r4, %r2, p9_user_msr@toc@ha
     ld %r4, p9_user_msr@toc@l(%r4)
-    mtspr SPRN_SRR1, %r4
+    mtspr SPRN_HSRR1, %r4
     ld %r0, 0(%r3)
     ld %r1, 8(%r3)
     ld %r2, 16(%r3)
@@ -159,7 +160,7 @@ p9_exit_to_user:
     ld %r\n, \n*8(%r3)
     .endr
     ld %r3, 24(%r3)
-    rfid
+    hrfid
 
 /* p9_idle_loop(ctx): interrupts on, wait; an interrupt saves into ctx. */
     .globl p9_idle_loop

@@ -3,10 +3,13 @@
 /*
  * Radix MMU (Power ISA 3.0 book III, 6.7.10-6.7.11), hypervisor host mode: LPCR[HR, UPRT],
  * PTCR -> partition table; entry 0 (the host, LPID 0) -> process table, indexed by PID.
- * A VSpace's PID is its ASID. Every tree has four levels of 512 entries (4 KiB tables, as the
- * core's PageTable and VSpace objects), so the radix tree size is 48 bits (RTS = 17); leaves
- * are 4 KiB pages at level 0 and 2 MiB pages at level 1, as on x86. (POWER9 hardware walks
- * only 52-bit trees with a 64 KiB root; QEMU walks any size: see docs/platforms.md.)
+ * A VSpace's PID is its ASID. POWER9 (and QEMU) walk only 52-bit trees with a 13-bit root
+ * (64 KiB) and 9-bit lower levels: 4 KiB pages at level 0, 2 MiB at level 1. The core's
+ * VSpace object is one 4 KiB page, so it holds the first 512 root entries (user space is
+ * below 2^47 and uses entries 0..255); the hardware walks a 64 KiB shadow root from a small
+ * pool, in which the platform mirrors those entries (only plat_map_table/plat_unmap_table
+ * write root entries). A VSpace without a shadow gets one when it is switched to, evicting
+ * the least recently assigned (its PID's process-table entry is cleared and its TLB flushed).
  * Tables are big-endian in memory. The kernel runs in real mode; PID 0's tree maps all RAM
  * with privileged 1 GiB pages in quadrant 3 (0xc000...) for translated kernel code and
  * debugging, and has no user mappings.
@@ -27,7 +30,11 @@
 #define PTE_EXEC (1ul << 0)
 #define PDE_NLB 0x0fffffffffffff00ul
 #define NLS 9ul
-#define RTS_48 ((2ul << 61) | (1ul << 5)) /* RTS = 17: 2^(17 + 31) bytes */
+#define RTS_52 ((2ul << 61) | (5ul << 5)) /* RTS = 21: 2^(21 + 31) bytes */
+#define ROOT_NLS 13ul
+#define ROOT_ENTRIES 8192u
+#define USER_ROOT_ENTRIES 256u
+#define SHADOWS 32u
 #define PATE_HR (1ul << 63)
 #define STASH_MARK (1ul << 40)
 #define STASH_SLOT 511u
@@ -36,7 +43,11 @@ typedef uint64_t pte_t;
 
 static uint64_t partition_table[2 * 256] __attribute__((aligned(4096)));
 static uint64_t process_table[2 * ASIDS] __attribute__((aligned(ASIDS * 16)));
-static pte_t kernel_root[512] __attribute__((aligned(4096)));
+static pte_t kernel_root[ROOT_ENTRIES] __attribute__((aligned(ROOT_ENTRIES * 8)));
+static pte_t shadow[SHADOWS][ROOT_ENTRIES] __attribute__((aligned(ROOT_ENTRIES * 8)));
+static void *shadow_owner[SHADOWS];
+static uint64_t shadow_pid[SHADOWS];
+static unsigned shadow_next;
 static pte_t kernel_l2[512] __attribute__((aligned(4096)));
 
 static inline pte_t get(const pte_t *e) { return __builtin_bswap64(*(const volatile pte_t *)e); }
@@ -56,7 +67,33 @@ static void flush_pid(uint64_t pid)
 
 static uint64_t root_dword(const void *root)
 {
-    return RTS_48 | (ptr_to_paddr(root) & PDE_NLB) | NLS;
+    return RTS_52 | (ptr_to_paddr(root) & PDE_NLB) | ROOT_NLS;
+}
+
+static int shadow_of(const void *root)
+{
+    for (unsigned i = 0; i < SHADOWS; i++)
+        if (shadow_owner[i] == root) return (int)i;
+    return -1;
+}
+
+/* Gives root (with PID pid) a shadow and points the process table at it. */
+static void assign_shadow(pte_t *root, uint64_t pid)
+{
+    unsigned i = shadow_next;
+    shadow_next = (shadow_next + 1) % SHADOWS;
+    if (shadow_owner[i]) {
+        uint64_t old = shadow_pid[i];
+        if (__builtin_bswap64(process_table[2 * old]) == root_dword(shadow[i])) process_table[2 * old] = 0;
+        if (old == pid) process_table[2 * old] = 0;
+        ptesync();
+        __asm__ volatile("ptesync; tlbie %0, %1, 2, 1, 1; eieio; tlbsync; ptesync" ::"r"(1ul << 10), "r"(old << 32) : "memory");
+    }
+    for (unsigned e = 0; e < ROOT_ENTRIES; e++) shadow[i][e] = e < USER_ROOT_ENTRIES ? root[e] : 0;
+    shadow_owner[i] = root;
+    shadow_pid[i] = pid;
+    process_table[2 * pid] = __builtin_bswap64(root_dword(shadow[i]));
+    process_table[2 * pid + 1] = 0;
 }
 
 void p9_init_mmu(void)
@@ -68,6 +105,7 @@ void p9_init_mmu(void)
     set(&kernel_root[0], PTE_V | ptr_to_paddr(kernel_l2) | NLS);
     set(&kernel_root[STASH_SLOT], STASH_MARK | 0);
     process_table[0] = __builtin_bswap64(root_dword(kernel_root));
+    for (unsigned i = 0; i < SHADOWS; i++) shadow_owner[i] = NULL;
     process_table[1] = 0;
     partition_table[0] = __builtin_bswap64(PATE_HR | root_dword(kernel_root));
     partition_table[1] = __builtin_bswap64(ptr_to_paddr(process_table) | 4u); /* PRTS 4: 64 KiB */
@@ -76,7 +114,7 @@ void p9_init_mmu(void)
     mtspr(SPRN_PID, 0);
     __asm__ volatile("isync" ::: "memory");
     flush_pid(0);
-    kprintf("[kernel] radix MMU: 48-bit trees, 4 KiB and 2 MiB pages, %u PIDs\n", ASIDS);
+    kprintf("[kernel] radix MMU: 52-bit trees, 4 KiB and 2 MiB pages, %u PIDs, %u shadow roots\n", ASIDS, SHADOWS);
 }
 
 /* The PID of a VSpace: recorded in its root on first use, found through the core's ASID
@@ -84,17 +122,20 @@ void p9_init_mmu(void)
  * same ASID left in the TLB. */
 static uint64_t pid_of(pte_t *root)
 {
+    if (root == kernel_root) return 0;
     pte_t v = get(&root[STASH_SLOT]);
-    if (v & STASH_MARK) return v & 0xffffful;
-    for (word_t a = 1; a < ASIDS; a++) {
-        if (asid_lookup(a) != root) continue;
-        process_table[2 * a] = __builtin_bswap64(root_dword(root));
-        process_table[2 * a + 1] = 0;
-        set(&root[STASH_SLOT], STASH_MARK | a);
-        flush_pid(a);
-        return a;
+    uint64_t pid = 0;
+    if (v & STASH_MARK) {
+        pid = v & 0xffffful;
+    } else {
+        for (word_t a = 1; a < ASIDS && !pid; a++)
+            if (asid_lookup(a) == root) pid = a;
+        if (!pid) return 0;
+        set(&root[STASH_SLOT], STASH_MARK | pid);
+        flush_pid(pid);
     }
-    return 0;
+    if (shadow_of(root) < 0) assign_shadow(root, pid);
+    return pid;
 }
 
 void p9_switch_vspace(void *vspace_root)
@@ -113,7 +154,23 @@ void *plat_kernel_vspace(void)
 void plat_vspace_init(void *vspace_root)
 {
     pte_t *root = vspace_root;
-    for (unsigned i = 256; i < 512; i++) root[i] = 0;
+    for (unsigned i = USER_ROOT_ENTRIES; i < 512; i++) root[i] = 0;
+    /* A new VSpace at the address of a deleted one: forget the old one's shadow. */
+    int s = shadow_of(root);
+    if (s >= 0) {
+        uint64_t old = shadow_pid[s];
+        if (__builtin_bswap64(process_table[2 * old]) == root_dword(shadow[s])) process_table[2 * old] = 0;
+        shadow_owner[s] = NULL;
+        flush_pid(old);
+    }
+}
+
+/* Root entries changed: copy them into the shadow, if any. */
+static void root_changed(pte_t *root, unsigned index)
+{
+    int s = shadow_of(root);
+    if (s >= 0 && index < USER_ROOT_ENTRIES) shadow[s][index] = root[index];
+    ptesync();
 }
 
 static unsigned index_at(vaddr_t va, unsigned level)
@@ -178,6 +235,7 @@ int plat_map_table(void *vspace_root, vaddr_t vaddr, paddr_t table)
         pte_t v = get(e);
         if (!(v & PTE_V)) {
             set(e, PTE_V | (table & PDE_NLB) | NLS);
+            if (l == 3) root_changed(t, index_at(vaddr, l));
             ptesync();
             return (int)l;
         }
@@ -193,7 +251,10 @@ void plat_unmap_table(void *vspace_root, vaddr_t vaddr, unsigned level, paddr_t 
     pte_t *e = walk(vspace_root, vaddr, level, &missing);
     if (!e) return;
     pte_t v = get(e);
-    if ((v & PTE_V) && !(v & PTE_LEAF) && (v & PDE_NLB) == table) set(e, 0);
+    if ((v & PTE_V) && !(v & PTE_LEAF) && (v & PDE_NLB) == table) {
+        set(e, 0);
+        if (level == 3) root_changed(vspace_root, index_at(vaddr, level));
+    }
 }
 
 void plat_tlb_flush(void *vspace_root)

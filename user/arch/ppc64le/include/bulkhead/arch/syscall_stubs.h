@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * ppc64le system-call stubs (included by <bulkhead/syscalls.h>).
+ * Entry with `sc` (system call, level 0):
+ *   in:  r0 = syscall number (negative; a Linux number arrives as an UnknownSyscall fault)
+ *        r3 = capability pointer, r4 = message info, r5 r6 r7 r8 = MR0..MR3
+ *   out: r3 = badge, r4 = message info, r5 r6 r7 r8 = MR0..MR3
+ *   Every other register, r0 included, is preserved (the kernel restores the whole context).
+ */
+#ifndef BULKHEAD_ARCH_SYSCALL_STUBS_H
+#define BULKHEAD_ARCH_SYSCALL_STUBS_H
+
+/* A raw system call with MR0..MR3 passed and returned in registers. */
+static inline void bh_ppc_sys_regs(bh_word_t nr, bh_word_t *dest, bh_word_t *info, bh_word_t mr[4])
+{
+    register bh_word_t r0 __asm__("r0") = nr;
+    register bh_word_t r3 __asm__("r3") = *dest;
+    register bh_word_t r4 __asm__("r4") = *info;
+    register bh_word_t r5 __asm__("r5") = mr[0];
+    register bh_word_t r6 __asm__("r6") = mr[1];
+    register bh_word_t r7 __asm__("r7") = mr[2];
+    register bh_word_t r8 __asm__("r8") = mr[3];
+    __asm__ volatile("sc" : "+r"(r0), "+r"(r3), "+r"(r4), "+r"(r5), "+r"(r6), "+r"(r7), "+r"(r8) : : "memory", "cr0");
+    *dest = r3;
+    *info = r4;
+    mr[0] = r5;
+    mr[1] = r6;
+    mr[2] = r7;
+    mr[3] = r8;
+}
+
+static inline void bh_ppc_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
+{
+    bh_ppc_sys_regs(nr, dest, info, bh_ipc_buffer_ptr->mr);
+}
+
+static inline bh_msginfo_t bh_call(bh_cptr_t dest, bh_msginfo_t info)
+{
+    bh_word_t d = dest;
+    bh_ppc_sys((bh_word_t)BH_SYS_CALL, &d, &info);
+    return info;
+}
+static inline void bh_send(bh_cptr_t dest, bh_msginfo_t info)
+{
+    bh_word_t d = dest;
+    bh_ppc_sys((bh_word_t)BH_SYS_SEND, &d, &info);
+}
+static inline void bh_nbsend(bh_cptr_t dest, bh_msginfo_t info)
+{
+    bh_word_t d = dest;
+    bh_ppc_sys((bh_word_t)BH_SYS_NBSEND, &d, &info);
+}
+static inline bh_msginfo_t bh_recv(bh_cptr_t src, bh_word_t *badge)
+{
+    bh_word_t d = src;
+    bh_msginfo_t info = 0;
+    bh_ppc_sys((bh_word_t)BH_SYS_RECV, &d, &info);
+    if (badge) *badge = d;
+    return info;
+}
+static inline bh_msginfo_t bh_nbrecv(bh_cptr_t src, bh_word_t *badge)
+{
+    bh_word_t d = src;
+    bh_msginfo_t info = 0;
+    bh_ppc_sys((bh_word_t)BH_SYS_NBRECV, &d, &info);
+    if (badge) *badge = d;
+    return info;
+}
+static inline void bh_reply(bh_msginfo_t info)
+{
+    bh_word_t d = 0;
+    bh_ppc_sys((bh_word_t)BH_SYS_REPLY, &d, &info);
+}
+static inline bh_msginfo_t bh_reply_recv(bh_cptr_t src, bh_msginfo_t info, bh_word_t *badge)
+{
+    bh_word_t d = src;
+    bh_ppc_sys((bh_word_t)BH_SYS_REPLY_RECV, &d, &info);
+    if (badge) *badge = d;
+    return info;
+}
+static inline void bh_yield(void)
+{
+    bh_word_t d = 0, i = 0;
+    bh_ppc_sys((bh_word_t)BH_SYS_YIELD, &d, &i);
+}
+
+#endif
