@@ -220,3 +220,53 @@ void plat_io_out(word_t port, unsigned bytes, word_t value)
     fake_io_last_bytes = bytes;
     fake_io_last_value = value;
 }
+
+/* Virtualization: none. */
+bool plat_vcpu_supported(void)
+{
+    return false;
+}
+
+void plat_vcpu_init(struct vcpu_arch *v)
+{
+    v->rip = 0;
+}
+
+bool plat_vcpu_check_state(word_t index, word_t value)
+{
+    (void)value;
+    return index < VCPU_STATE_COUNT;
+}
+
+void plat_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
+{
+    if (index == VCPU_RIP) v->rip = value;
+}
+
+word_t plat_vcpu_read_state(const struct vcpu_arch *v, word_t index)
+{
+    return index == VCPU_RIP ? v->rip : 0;
+}
+
+void plat_vcpu_space_changed(struct vcpu_arch *v)
+{
+    (void)v;
+}
+
+void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *exit)
+{
+    (void)v;
+    (void)guest_root;
+    (void)host_fpu;
+    exit->reason = VM_EXIT_INTERRUPTED;
+}
+
+int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights)
+{
+    return plat_map_frame(guest_root, gpa, paddr, size_bits, rights, 0);
+}
+
+int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table)
+{
+    return plat_map_table(guest_root, gpa, table);
+}
