@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The Bulkhead authors
+#
+# run-x86.sh [--timeout N] [--archive FILE]: boots the default system (build/x86/default.cpio,
+# built by plain `ninja`) in QEMU on the q35 machine, serial console on this terminal.
+# Interactive: Ctrl-A X quits. With --timeout N, QEMU is stopped after N seconds (tests, CI)
+# and the script exits 0 if QEMU was still running then (the system stays up by design).
+#
+# Interactive runs need the serial line multiplexed (-serial mon:stdio) for Ctrl-A X to reach
+# QEMU; tools/qemu-x86.sh uses a plain -serial stdio, so this mode starts QEMU with the same
+# options itself. Timed runs go through tools/qemu-x86.sh.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+timeout_s="" archive=build/x86/default.cpio
+while [ $# -gt 0 ]; do
+  case $1 in
+    --timeout) timeout_s=${2:?--timeout needs a number of seconds}; shift 2 ;;
+    --timeout=*) timeout_s=${1#--timeout=}; shift ;;
+    --archive) archive=${2:?--archive needs a file}; shift 2 ;;
+    -h|--help) sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) echo "run-x86.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
+  esac
+done
+for f in build/x86/kernel.elf "$archive"; do
+  [ -f "$f" ] || { echo "run-x86.sh: $f is missing: build first (ninja, or ./bulkhead run)" >&2; exit 1; }
+done
+
+if [ -n "$timeout_s" ]; then
+  case $timeout_s in ''|*[!0-9]*) echo "run-x86.sh: --timeout wants whole seconds" >&2; exit 2 ;; esac
+  echo "Bulkhead: booting $archive in QEMU (q35) for ${timeout_s} s; it stops by itself then (Ctrl-C quits earlier)."
+  rc=0
+  timeout --foreground "$timeout_s" tools/qemu-x86.sh "$archive" q35 </dev/null || rc=$?
+  if [ "$rc" -eq 124 ]; then
+    echo
+    echo "Bulkhead: stopped QEMU after ${timeout_s} s (the system was still running)."
+    exit 0
+  fi
+  echo "Bulkhead: QEMU exited with status $rc before the timeout."
+  exit "$rc"
+fi
+
+echo "Bulkhead: booting $archive in QEMU (q35). To quit, press Ctrl-A then X."
+exec qemu-system-x86_64 -machine q35 -cpu max -m 256M -nodefaults -nographic -monitor none \
+  -serial mon:stdio -no-reboot -kernel build/x86/kernel.elf -initrd "$archive" \
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04
