@@ -64,6 +64,17 @@ static int store_index(struct root *r, const struct bh_spec_thread *t, bh_word_t
     return err;
 }
 
+/* The thread's fault handler: the root's fault endpoint badged with j + 1 (the TCB keeps
+ * its own copy of the badged capability, so the root's temporary one goes). */
+static int set_fault_handler(struct root *r, bh_cptr_t tcb, uint32_t j)
+{
+    bh_cptr_t fep = root_copy(r, r->fault_ep, BH_RIGHT_WRITE | BH_RIGHT_GRANT, (bh_word_t)j + 1);
+    if (!fep) return BH_ERR_RANGE;
+    int err = bh_tcb_set_fault_handler(tcb, fep);
+    root_delete(fep);
+    return err;
+}
+
 static int setup_one(struct root *r, uint32_t j)
 {
     struct bh_spec_thread t;
@@ -76,16 +87,26 @@ static int setup_one(struct root *r, uint32_t j)
     bh_word_t regs[9] = {ri->entry, t.stack_top, RFLAGS_IF, 0, 0, 0, slot_of(r, &in, t.tcb), index, t.ipc_vaddr};
     const char *what = "configure";
     int err = bh_tcb_configure(tcb, ri->cspace, r->obj[in.vspace], r->obj[t.ipc_frame], t.ipc_vaddr);
-    if (err == BH_ERR_OK && (what = "set priority", 1)) err = bh_tcb_set_priority(tcb, t.priority, BH_ROOT_TCB);
-    if (err == BH_ERR_OK && (what = "set partition", 1))
-        err = bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, t.partition, tcb);
-    if (err == BH_ERR_OK && (what = "set fault handler", 1)) {
-        bh_cptr_t fep = root_copy(r, r->fault_ep, BH_RIGHT_WRITE | BH_RIGHT_GRANT, (bh_word_t)j + 1);
-        err = fep ? bh_tcb_set_fault_handler(tcb, fep) : BH_ERR_RANGE;
-        if (fep) root_delete(fep); /* the TCB keeps its own copy */
+    if (err == BH_ERR_OK) {
+        what = "set priority";
+        err = bh_tcb_set_priority(tcb, t.priority, BH_ROOT_TCB);
     }
-    if (err == BH_ERR_OK && (what = "store its index", 1)) err = store_index(r, &t, index);
-    if (err == BH_ERR_OK && (what = "write registers", 1)) err = bh_tcb_write_registers(tcb, 0, regs, 9);
+    if (err == BH_ERR_OK) {
+        what = "set partition";
+        err = bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, t.partition, tcb);
+    }
+    if (err == BH_ERR_OK) {
+        what = "set fault handler";
+        err = set_fault_handler(r, tcb, j);
+    }
+    if (err == BH_ERR_OK) {
+        what = "store its index";
+        err = store_index(r, &t, index);
+    }
+    if (err == BH_ERR_OK) {
+        what = "write registers";
+        err = bh_tcb_write_registers(tcb, 0, regs, 9);
+    }
     if (err != BH_ERR_OK) {
         bh_printf("[root] error: thread %u (%s.%s): %s failed: error %d (%s)\n", j, ri->name,
                   bh_spec_string(&r->spec, t.name), what, err, root_error_name(err));
