@@ -12,22 +12,10 @@
  */
 #include "kernel.h"
 
+/* log2 of the object's size (its region, for an Untyped); 0 for capabilities without memory. */
 static word_t object_bytes_bits(const struct cap *c)
 {
-    switch (c->type) {
-    case OBJ_UNTYPED: return c->size_bits;
-    case OBJ_CNODE: return c->size_bits + CTE_SIZE_BITS;
-    case OBJ_TCB: return OBJ_TCB_SIZE_BITS;
-    case OBJ_ENDPOINT: return OBJ_ENDPOINT_SIZE_BITS;
-    case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_SIZE_BITS;
-    case OBJ_FRAME: return OBJ_FRAME_SIZE_BITS;
-    case OBJ_LARGE_FRAME: return OBJ_LARGE_FRAME_SIZE_BITS;
-    case OBJ_PAGE_TABLE: return OBJ_PAGE_TABLE_SIZE_BITS;
-    case OBJ_VSPACE: return OBJ_VSPACE_SIZE_BITS;
-    case OBJ_VCPU: return OBJ_VCPU_SIZE_BITS;
-    case OBJ_GUEST_SPACE: return OBJ_GUEST_SPACE_SIZE_BITS;
-    default: return 0;
-    }
+    return object_size_bits(c->type, c->size_bits);
 }
 
 /* True for capabilities that refer to memory retyped from an Untyped. */
