@@ -154,7 +154,8 @@ static int build_cspace(struct bh_alloc *a, struct bh_process *p, bh_cptr_t *gua
     *guarded = bh_alloc_slot(a);
     int err = bh_cnode_mint(a->cnode, *guarded, 64, a->cnode, p->cnode, 64, BH_RIGHTS_ALL, guard);
     if (err == BH_ERR_OK) err = bh_process_give(a, p, BH_PROC_SLOT_TCB, p->tcb, BH_RIGHTS_ALL, 0);
-    if (err == BH_ERR_OK) err = bh_process_give(a, p, BH_PROC_SLOT_CNODE, p->cnode, BH_RIGHTS_ALL, guard);
+    /* Slot 2 is unguarded (as the IDL glue expects): its slots are addressed with depth = radix. */
+    if (err == BH_ERR_OK) err = bh_process_give(a, p, BH_PROC_SLOT_CNODE, p->cnode, BH_RIGHTS_ALL, 0);
     if (err == BH_ERR_OK) err = bh_process_give(a, p, BH_PROC_SLOT_VSPACE, p->vspace, BH_RIGHTS_ALL, 0);
     if (err == BH_ERR_OK) err = bh_process_give(a, p, BH_PROC_SLOT_IPC_BUFFER, p->ipc_frame, BH_RIGHTS_ALL, 0);
     return err;

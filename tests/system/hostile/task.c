@@ -100,8 +100,8 @@ int program_main(bh_word_t arg)
     rng_state = HOSTILE_SEED;
     /* Give up the capabilities to our own TCB and IPC buffer (the runtime used them at start):
      * losing them at random would only end the test early. */
-    bh_cnode_delete(H_CNODE, BH_PROC_SLOT_TCB, 64);
-    bh_cnode_delete(H_CNODE, BH_PROC_SLOT_IPC_BUFFER, 64);
+    bh_cnode_delete(H_CNODE, BH_PROC_SLOT_TCB, BH_PROC_CNODE_RADIX);
+    bh_cnode_delete(H_CNODE, BH_PROC_SLOT_IPC_BUFFER, BH_PROC_CNODE_RADIX);
     bh_printf("[hostile] %u random calls, seed %llx\n", HOSTILE_CALLS, (unsigned long long)HOSTILE_SEED);
     for (unsigned n = 0; n < HOSTILE_CALLS; n++) {
         one_call(&errors);

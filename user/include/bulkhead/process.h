@@ -46,7 +46,8 @@ int bh_map_frame(struct bh_alloc *a, bh_cptr_t frame, bh_cptr_t vspace, uint64_t
 #define BH_PROC_STACK_PAGES 16u
 #define BH_PROC_IPC_BUFFER 0x0000700000100000ull
 
-/* Well-known slots of every process's CSpace (the IDL compiler uses the same). */
+/* Well-known slots of every process's CSpace (the IDL compiler uses the same). Slot 2 holds
+ * the process's own CNode without a guard: name its slots with depth BH_PROC_CNODE_RADIX. */
 enum {
     BH_PROC_SLOT_TCB = 1,
     BH_PROC_SLOT_CNODE = 2,
