@@ -192,6 +192,7 @@ void p9_boot(void *fdt, uint64_t opal_base, uint64_t opal_entry)
     read_memory(fdt);
     read_chosen(fdt);
     read_cpus(fdt);
+    p9_lpc_init(fdt);
     reserve(0, LOW_VECTOR_AREA);
     reserve((paddr_t)(uintptr_t)kernel_image_start, (paddr_t)(uintptr_t)kernel_image_end);
     reserve((paddr_t)(uintptr_t)fdt, (paddr_t)(uintptr_t)fdt + fdt_totalsize(fdt));

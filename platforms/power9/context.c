@@ -3,7 +3,7 @@
 /*
  * Threads on POWER9: context switch (eager FP/VMX/VSX switch, PID), return to user with
  * rfid, the idle loop, the trap dispatcher, the decrementer tick, and the parts of the
- * platform interface POWER9 does not have yet (interrupt lines, I/O ports).
+ * platform interface POWER9 does not have yet (interrupt lines).
  */
 #include "power9.h"
 
@@ -96,31 +96,6 @@ bool plat_irq_pending(void)
 {
     int64_t dec = (int64_t)(int32_t)mfspr(SPRN_DEC);
     return dec < 0;
-}
-
-bool plat_io_ports_exist(void)
-{
-    return false;
-}
-
-bool plat_io_port_reserved(word_t port)
-{
-    (void)port;
-    return true;
-}
-
-word_t plat_io_in(word_t port, unsigned bytes)
-{
-    (void)port;
-    (void)bytes;
-    return 0;
-}
-
-void plat_io_out(word_t port, unsigned bytes, word_t value)
-{
-    (void)port;
-    (void)bytes;
-    (void)value;
 }
 
 static NORETURN void kernel_trap(struct user_context *c)

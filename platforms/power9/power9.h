@@ -46,6 +46,9 @@ static inline uint64_t mftb(void)
 #define OPAL_CONSOLE_WRITE 1
 #define OPAL_CEC_POWER_DOWN 5
 #define OPAL_POLL_EVENTS 10
+#define OPAL_LPC_READ 67
+#define OPAL_LPC_WRITE 68
+#define OPAL_LPC_IO 1
 #define OPAL_REINIT_CPUS 70
 #define OPAL_REINIT_CPUS_HILE_LE (1u << 1)
 #define OPAL_REINIT_CPUS_MMU_RADIX (1u << 3)
@@ -58,6 +61,9 @@ extern const uint64_t p9_user_msr;
 /* boot.c */
 NORETURN void p9_boot(void *fdt, uint64_t opal_base, uint64_t opal_entry);
 extern uint64_t p9_timebase_hz;
+
+/* lpc.c */
+void p9_lpc_init(const void *fdt);
 
 /* mmu.c */
 void p9_init_mmu(void);

@@ -8,29 +8,56 @@
 #   power9.boot_banner   the kernel's banner and memory map
 #   power9.root_bootinfo the bring-up root server runs and prints its boot info (user mode,
 #                        system calls, radix MMU, musl with FP state)
-# The kernel API suite (build/power9/ktest.cpio) does not run yet (its setup needs the x86
-# exit port): no line for it until it does.
+#   power9.ktest.*      the kernel API suite (build/power9/ktest.cpio): every test it reaches.
+#     It cannot end QEMU (no isa-debug-exit), so the run stops at its summary line, after 20 s
+#     without output, or after 240 s. Tests that need x86 hardware (the PIT) or what POWER9 does
+#     not have yet are reported as SKIP lines (in the log), not failures; see EXPECTED_SKIP.
+#     The suite stops early on POWER9 today: sched_time_partitions_isolate uses the PIT
+#     capability that pit_setup could not get, and the root server takes a capability fault.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
 kernel=build/power9/kernel.elf
-if ! command -v qemu-system-ppc64 >/dev/null || [ ! -f "$kernel" ] || [ ! -f build/power9/bootinfo.cpio ]; then
-  echo "FAIL power9.build: qemu-system-ppc64 or build/power9/{kernel.elf,bootinfo.cpio} missing (ninja build/power9/all)"
-  exit 1
-fi
-log=build/test-logs/power9-bootinfo.serial
-# Ends as soon as the marker (or a panic) appears, or after 60 s.
-timeout 60 qemu-system-ppc64 -M powernv9 -nodefaults -device ipmi-bmc-sim,id=bmc0 \
-  -device isa-ipmi-bt,bmc=bmc0,irq=10 -serial stdio -nographic -monitor none \
-  -kernel "$kernel" -initrd build/power9/bootinfo.cpio >"$log" 2>&1 &
-qemu=$!
-for _ in $(seq 1 120); do
-  grep -aq -e '\[root\] power9 bootinfo: OK' -e 'PANIC' "$log" && break
-  kill -0 "$qemu" 2>/dev/null || break
-  sleep 0.5
+for f in "$kernel" build/power9/bootinfo.cpio build/power9/ktest.cpio; do
+  if ! command -v qemu-system-ppc64 >/dev/null || [ ! -f "$f" ]; then
+    echo "FAIL power9.build: qemu-system-ppc64 or $f missing (ninja build/power9/all)"
+    exit 1
+  fi
 done
-kill "$qemu" 2>/dev/null
-wait "$qemu" 2>/dev/null
+
+# Tests not expected to pass on POWER9 yet, with the reason.
+declare -A EXPECTED_SKIP=(
+  [irq_pit_interrupt_to_notification]="x86 only: programs the PIT through I/O ports 0x40-0x43 and waits for IRQ 0"
+  [sched_timer_preempts_equal_priorities]="x86 only: uses the PIT"
+  [sched_time_partitions_isolate]="x86 only: uses the PIT"
+  [irq_control_and_handler_errors]="POWER9 has no interrupt lines yet (XIVE not driven)"
+  [untyped_device_memory_frames_only]="POWER9 hands out no device untyped yet"
+  [ipc_between_address_spaces]="user/process.c loads only x86_64 ELF images (BH_ELF_EM_X86_64)"
+)
+
+# run ARCHIVE LOG END_REGEX MAX_SECONDS: boots, stops at the marker, a panic, 20 s of silence
+# or the time limit.
+run() {
+  local archive=$1 log=$2 end=$3 max=$4 last=-1 quiet=0
+  qemu-system-ppc64 -M powernv9 -nodefaults -device ipmi-bmc-sim,id=bmc0 \
+    -device isa-ipmi-bt,bmc=bmc0,irq=10 -serial stdio -nographic -monitor none \
+    -kernel "$kernel" -initrd "$archive" >"$log" 2>&1 &
+  local qemu=$!
+  for _ in $(seq 1 $((max * 2))); do
+    sleep 0.5
+    grep -aq -E -e "$end" -e 'PANIC' "$log" && break
+    kill -0 "$qemu" 2>/dev/null || break
+    local size; size=$(stat -c %s "$log")
+    if [ "$size" = "$last" ]; then quiet=$((quiet + 1)); else quiet=0; last=$size; fi
+    [ "$quiet" -ge 40 ] && break
+  done
+  kill "$qemu" 2>/dev/null
+  wait "$qemu" 2>/dev/null
+  return 0
+}
+
+log=build/test-logs/power9-bootinfo.serial
+run build/power9/bootinfo.cpio "$log" '\[root\] power9 bootinfo: OK' 60
 out=$(tr -d '\r' <"$log")
 status=0
 if grep -q '^\[kernel\] Bulkhead kernel (POWER9' <<<"$out" && grep -q '^\[kernel\] RAM ' <<<"$out"; then
@@ -43,4 +70,21 @@ if grep -q '^\[root\] power9 bootinfo: OK' <<<"$out" && ! grep -q PANIC <<<"$out
 else
   echo "FAIL power9.root_bootinfo: the root server did not report its boot info (log: $log)"; status=1
 fi
+
+log=build/test-logs/power9-ktest.serial
+run build/power9/ktest.cpio "$log" '^\[ktest\] [0-9]+ passed' 240
+out=$(tr -d '\r' <"$log")
+while IFS= read -r line; do
+  case $line in
+    "PASS ktest."*) echo "PASS power9.${line#PASS }" ;;
+    "FAIL ktest."*)
+      rest=${line#FAIL ktest.}; name=${rest%%:*}
+      if [ -n "${EXPECTED_SKIP[$name]+x}" ]; then
+        echo "SKIP power9.ktest.$name: ${EXPECTED_SKIP[$name]} (got: ${rest#*: })"
+      else
+        echo "FAIL power9.ktest.$rest"; status=1
+      fi ;;
+  esac
+done < <(grep -a -E '^(PASS|FAIL) ktest\.' <<<"$out")
+if grep -q PANIC <<<"$out"; then echo "FAIL power9.ktest_no_kernel_panic: the kernel panicked (log: $log)"; status=1; fi
 exit $status
