@@ -29,11 +29,7 @@ struct tcb;
 #define REG_ARG0 8u
 #define REG_TLS_BASE 18u
 
-/* The ELF machine of user programs. A platform's <plat/machine.h> defines PLAT_ELF_MACHINE;
- * x86_64 does not yet, so it is the default. */
-#ifndef PLAT_ELF_MACHINE
-#define PLAT_ELF_MACHINE 62u /* EM_X86_64 */
-#endif
+/* <plat/machine.h> also defines PLAT_ELF_MACHINE: the ELF machine of user programs. */
 
 /* Console (debug output; never fails). */
 void plat_console_putc(char c);

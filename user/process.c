@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /* Object allocation over untyped memory and process construction (see bulkhead/process.h). */
+#include <bulkhead/arch/machine.h>
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>
 #include <string.h>
@@ -168,7 +169,7 @@ int bh_process_create(struct bh_alloc *a, struct bh_process *p, const char *name
     memset(p, 0, sizeof *p);
     p->name = name;
     p->arg = arg;
-    int rc = bh_elf_parse(&elf, image, len, BH_ELF_EM_X86_64);
+    int rc = bh_elf_parse(&elf, image, len, BH_ARCH_ELF_MACHINE);
     if (rc != 0) {
         bh_printf("[process] %s: not a loadable program: %s\n", name, bh_elf_strerror(rc));
         return -1;

@@ -6,6 +6,7 @@
  * from the root's own untyped memory, below ROOT_IMAGE_LIMIT. Pages are built whole, so two
  * segments sharing a page share one frame.
  */
+#include <bulkhead/arch/machine.h>
 #include <string.h>
 #include "elf.h"
 #include "root.h"
@@ -89,7 +90,7 @@ int root_load_image(struct root *r, uint32_t instance)
         bh_printf("[root] error: %s: image '%s' is not in the boot archive\n", ri->name, image ? image : "(none)");
         return -1;
     }
-    int rc = bh_elf_parse(&elf, data, len, BH_ELF_EM_X86_64);
+    int rc = bh_elf_parse(&elf, data, len, BH_ARCH_ELF_MACHINE);
     if (rc == 0 && bh_elf_load_segments(&elf, collect, &g) != 0) rc = BH_ELF_ERR_NOT_FOUND;
     if (rc != 0) {
         bh_printf("[root] error: %s: image '%s' is not a loadable x86_64 program: %s\n", ri->name, image,

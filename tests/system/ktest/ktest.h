@@ -37,6 +37,9 @@ struct test {
         } \
     } while (0)
 #define CHECK_OK(expr) CHECK_ERR(expr, BH_ERR_OK)
+/* The test cannot run on this machine: say why; it counts neither as passed nor failed. */
+#define KTEST_SKIPPED 2
+#define SKIP(why) do { bh_printf("SKIP ktest.%s: %s\n", env->test, why); return KTEST_SKIPPED; } while (0)
 
 /* Helpers shared by the tests. */
 bh_cptr_t new_object(struct env *env, bh_word_t type, bh_word_t size_bits);
@@ -45,6 +48,8 @@ bh_cptr_t new_slot(struct env *env);
 bh_msginfo_t raw_call(bh_cptr_t dest, bh_word_t label, unsigned length, unsigned extra_caps);
 /* Spins until *flag is set or about `limit` yields pass; returns the flag. */
 int wait_flag(volatile int *flag, unsigned limit);
+/* Whether this machine has an 8254 PIT at ports 0x40..0x43 on interrupt line 2 (QEMU's x86 machines). */
+int have_pit(struct env *env);
 
 #define KTEST_LIST(X) \
     X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc) X(vcpu)

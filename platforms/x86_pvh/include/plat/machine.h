@@ -6,6 +6,7 @@
 
 #include <stdint.h>
 
+#define PLAT_ELF_MACHINE 62u /* EM_X86_64 */
 #define PAGE_BITS 12u
 #define LARGE_PAGE_BITS 21u
 #define TABLE_LEVELS 4u

@@ -10,6 +10,7 @@
 
 #include <stdint.h>
 
+#define PLAT_ELF_MACHINE 62u /* the host tests load no ELF; any value */
 #define PAGE_BITS 12u
 #define LARGE_PAGE_BITS 21u
 #define TABLE_LEVELS 2u

@@ -1,0 +1,10 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/* Facts about this architecture that portable user code needs. */
+#ifndef BULKHEAD_ARCH_MACHINE_H
+#define BULKHEAD_ARCH_MACHINE_H
+
+#define BH_ARCH_ELF_MACHINE 62u /* EM_X86_64: what loaders accept */
+#define BH_ARCH_HAS_IO_PORTS 1
+
+#endif
