@@ -171,6 +171,9 @@ struct boot_config {
 };
 NORETURN void kernel_boot(const struct boot_config *bc);
 
+/* debug.c (debug builds) or release.c: the debug system calls; false when not one */
+bool debug_syscall(struct tcb *t, word_t number);
+
 /* invariants.c */
 word_t check_invariants(void);
 void invariants_register_root(struct cte *slot);

@@ -175,9 +175,9 @@ void handle_syscall(word_t number)
         break;
     case SYS_YIELD: handle_yield(t); break;
     case SYS_VM_ENTER: vcpu_enter(t); break;
-    case SYS_DEBUG_PUT_CHAR: plat_console_putc((char)*ctx_mr(&t->ctx, 0)); break;
-    case SYS_DEBUG_CHECK_KERNEL: *ctx_mr(&t->ctx, 0) = check_invariants(); break;
-    default: fault_raise(t, FAULT_UNKNOWN_SYSCALL, number, 0, 0); break;
+    default:
+        if (!debug_syscall(t, number)) fault_raise(t, FAULT_UNKNOWN_SYSCALL, number, 0, 0);
+        break;
     }
     kernel_exit();
 }
