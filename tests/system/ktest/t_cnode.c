@@ -126,7 +126,32 @@ static int delete_cnode_with_contents(struct env *env)
     return 0;
 }
 
+static int mutate(struct env *env)
+{
+    bh_cptr_t n = new_object(env, BH_OBJ_NOTIFICATION, 0);
+    bh_cptr_t keep = new_slot(env), badged = new_slot(env);
+    CHECK_OK(bh_cnode_copy(BH_ROOT_CNODE, keep, 64, BH_ROOT_CNODE, n, 64, BH_RIGHTS_ALL));
+    /* Mutate moves the capability and sets its badge at once. */
+    CHECK_OK(bh_cnode_mutate(BH_ROOT_CNODE, badged, 64, BH_ROOT_CNODE, n, 64, 0x4));
+    CHECK_ERR(bh_cnode_copy(BH_ROOT_CNODE, new_slot(env), 64, BH_ROOT_CNODE, n, 64, BH_RIGHTS_ALL), BH_ERR_FAILED_LOOKUP);
+    bh_signal(badged);
+    CHECK(bh_poll(keep) == 0x4);
+    CHECK_ERR(bh_cnode_mutate(BH_ROOT_CNODE, n, 64, BH_ROOT_CNODE, badged, 64, 0x8), BH_ERR_ILLEGAL_OPERATION);
+    bh_cptr_t f = new_object(env, BH_OBJ_FRAME, 0);
+    CHECK_ERR(bh_cnode_mutate(BH_ROOT_CNODE, new_slot(env), 64, BH_ROOT_CNODE, f, 64, 1), BH_ERR_INVALID_ARGUMENT);
+    /* A CNode mutated to a guard: its slots are then reached through the guard. */
+    bh_cptr_t top = new_object(env, BH_OBJ_CNODE, 4), sub = new_object(env, BH_OBJ_CNODE, 4);
+    CHECK_OK(bh_cnode_mutate(top, 1, 4, BH_ROOT_CNODE, sub, 64, (3u << 6) | 2u));
+    bh_cptr_t path = (1u << 6) | (3u << 4) | 5u; /* top slot 1, guard 3 (2 bits), sub slot 5 */
+    CHECK_OK(bh_cnode_copy(top, path, 10, BH_ROOT_CNODE, keep, 64, BH_RIGHTS_ALL));
+    CHECK_OK(bh_cnode_copy(BH_ROOT_CNODE, new_slot(env), 64, top, path, 10, BH_RIGHTS_ALL));
+    CHECK_ERR(bh_cnode_copy(BH_ROOT_CNODE, new_slot(env), 64, top, path ^ (1u << 4), 10, BH_RIGHTS_ALL),
+              BH_ERR_FAILED_LOOKUP);
+    return 0;
+}
+
 const struct test tests_cnode[] = {
+    {"cnode_mutate_badge_and_guard", mutate},
     {"cnode_copy_mint_move_delete", copy_mint_move_delete},
     {"cnode_copy_reduces_rights", copy_reduces_rights},
     {"cnode_revoke_deletes_children", revoke_deletes_children},

@@ -152,7 +152,32 @@ static int cross_address_space(struct env *env)
     return 0;
 }
 
+static bh_cptr_t late_ep;
+static volatile bh_word_t late_label;
+static void late_receiver(bh_word_t arg)
+{
+    (void)arg;
+    bh_word_t badge;
+    late_label = bh_msginfo_label(bh_recv(late_ep, &badge));
+    bh_reply(bh_msginfo(0, 0, 0, 0)); /* nobody called: a Reply without a caller does nothing */
+}
+
+static int blocking_send_waits_for_receiver(struct env *env)
+{
+    static struct bh_thread t;
+    late_ep = new_object(env, BH_OBJ_ENDPOINT, 0);
+    late_label = 0;
+    CHECK_OK(bh_thread_create(&env->alloc, &t, late_receiver, 0, 255));
+    CHECK_OK(bh_thread_start(&t));
+    /* The receiver has not run yet (we did not yield), so our Send blocks until it waits; at
+     * equal priority it then runs on to record the label before we resume. */
+    bh_send(late_ep, bh_msginfo(0x5e, 0, 0, 0));
+    CHECK(late_label == 0x5e);
+    return 0;
+}
+
 const struct test tests_ipc[] = {
+    {"ipc_blocking_send_waits_for_receiver", blocking_send_waits_for_receiver},
     {"ipc_call_reply", call_reply},
     {"ipc_long_message_through_ipc_buffer", long_message},
     {"ipc_badges", badges},

@@ -66,7 +66,29 @@ static int io_port_errors(struct env *env)
     return 0;
 }
 
+static int io_port_widths(struct env *env)
+{
+    /* 0x80..0x83: the POST-code ports, harmless to write. */
+    bh_cptr_t p = new_slot(env);
+    bh_word_t v = 0;
+    CHECK_OK(bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0x80, 0x83, BH_ROOT_CNODE, p, 64));
+    CHECK_OK(bh_io_port_out8(p, 0x83, 0x12));
+    CHECK_OK(bh_io_port_out16(p, 0x82, 0x1234));
+    CHECK_OK(bh_io_port_out32(p, 0x80, 0x12345678));
+    CHECK_OK(bh_io_port_in16(p, 0x82, &v));
+    CHECK_OK(bh_io_port_in32(p, 0x80, &v));
+    CHECK_ERR(bh_io_port_out16(p, 0x83, 1), BH_ERR_RANGE);
+    CHECK_ERR(bh_io_port_out32(p, 0x81, 1), BH_ERR_RANGE);
+    CHECK_ERR(bh_io_port_in32(p, 0x7f, &v), BH_ERR_RANGE);
+    CHECK(bh_get_mr(0) == 0x80 && bh_get_mr(1) == 0x83); /* the allowed range */
+    bh_set_mr(0, 0x80);
+    CHECK(bh_msginfo_label(raw_call(p, BH_INV_IO_PORT_OUT8, 1, 0)) == BH_ERR_TRUNCATED_MESSAGE);
+    CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, p, 64));
+    return 0;
+}
+
 const struct test tests_irq[] = {
+    {"io_port_access_widths", io_port_widths},
     {"irq_pit_interrupt_to_notification", pit_interrupt},
     {"irq_control_and_handler_errors", irq_errors},
     {"io_port_ranges_and_errors", io_port_errors},
