@@ -202,6 +202,7 @@ void p9_boot(void *fdt, uint64_t opal_base, uint64_t opal_entry)
     lpcr = (lpcr | LPCR_HR | LPCR_UPRT) & ~(LPCR_AIL | LPCR_HDICE | LPCR_LD);
     mtspr(SPRN_LPCR, lpcr);
     __asm__ volatile("isync" ::: "memory");
+    p9_xive_init(fdt, &bc);
     p9_init_mmu();
     p9_init_timer();
     kernel_boot(&bc);

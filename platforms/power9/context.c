@@ -2,8 +2,7 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * Threads on POWER9: context switch (eager FP/VMX/VSX switch, PID), return to user with
- * rfid, the idle loop, the trap dispatcher, the decrementer tick, and the parts of the
- * platform interface POWER9 does not have yet (interrupt lines).
+ * rfid, the idle loop, the trap dispatcher and the decrementer tick (interrupt lines: xive.c).
  */
 #include "power9.h"
 
@@ -68,34 +67,12 @@ word_t plat_tick_us(void)
     return TICK_US;
 }
 
-/* The interrupt controller (XIVE) is not driven yet: no lines. */
-word_t plat_irq_count(void)
-{
-    return 0;
-}
-
-bool plat_irq_reserved(word_t irq)
-{
-    (void)irq;
-    return true;
-}
-
-void plat_irq_mask(word_t irq, bool masked)
-{
-    (void)irq;
-    (void)masked;
-}
-
-void plat_irq_ack(word_t irq)
-{
-    (void)irq;
-}
-
-/* The decrementer is pending when it has gone negative. */
+/* The decrementer is pending when it has gone negative; the XIVE when the HV physical ring
+ * has a notification. */
 bool plat_irq_pending(void)
 {
     int64_t dec = (int64_t)(int32_t)mfspr(SPRN_DEC);
-    return dec < 0;
+    return dec < 0 || p9_xive_pending();
 }
 
 static NORETURN void kernel_trap(struct user_context *c)
@@ -114,9 +91,11 @@ void p9_handle_trap(struct user_context *c)
     case 0x900:
         mtspr(SPRN_DEC, dec_per_tick);
         handle_timer_entry();
-    case 0x500:
     case 0xea0:
-    case 0x980: kernel_exit(); /* no interrupt sources are enabled: spurious */
+        p9_xive_interrupt();
+        kernel_exit();
+    case 0x500:
+    case 0x980: kernel_exit(); /* not enabled: spurious */
     default: break;
     }
     if (c == &idle_ctx) kernel_trap(c);

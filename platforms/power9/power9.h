@@ -11,8 +11,10 @@
 #define SPRN_LPCR 318
 #define SPRN_PTCR 464
 #define SPRN_HSPRG0 304
+#define SPRN_PIR 1023
 
 #define LPCR_HDICE (1ul << 0)
+#define LPCR_HVICE (1ul << 1)
 #define LPCR_HR (1ul << 20)
 #define LPCR_UPRT (1ul << 22)
 #define LPCR_AIL (3ul << 23)
@@ -45,6 +47,7 @@ static inline uint64_t mftb(void)
 #define OPAL_BUSY_EVENT (-12)
 #define OPAL_CONSOLE_WRITE 1
 #define OPAL_CEC_POWER_DOWN 5
+#define OPAL_HANDLE_INTERRUPT 9
 #define OPAL_POLL_EVENTS 10
 #define OPAL_LPC_READ 67
 #define OPAL_LPC_WRITE 68
@@ -52,6 +55,11 @@ static inline uint64_t mftb(void)
 #define OPAL_REINIT_CPUS 70
 #define OPAL_REINIT_CPUS_HILE_LE (1u << 1)
 #define OPAL_REINIT_CPUS_MMU_RADIX (1u << 3)
+#define OPAL_XIVE_RESET 128
+#define OPAL_XIVE_GET_IRQ_INFO 129
+#define OPAL_XIVE_SET_IRQ_CONFIG 131
+#define OPAL_XIVE_SET_QUEUE_INFO 133
+#define OPAL_XIVE_ALLOCATE_IRQ 139
 int64_t p9_opal_call(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3, uint64_t a4, uint64_t a5,
                      uint64_t a6);
 extern uint64_t p9_opal_base, p9_opal_entry;
@@ -64,6 +72,11 @@ extern uint64_t p9_timebase_hz;
 
 /* lpc.c */
 void p9_lpc_init(const void *fdt);
+
+/* xive.c */
+void p9_xive_init(const void *fdt, struct boot_config *bc);
+void p9_xive_interrupt(void);
+bool p9_xive_pending(void);
 
 /* mmu.c */
 void p9_init_mmu(void);

@@ -51,8 +51,10 @@ int wait_flag(volatile int *flag, unsigned limit);
 /* Whether this machine has an 8254 PIT at ports 0x40..0x43 on interrupt line 2 (QEMU's x86 machines). */
 int have_pit(struct env *env);
 
+/* platform: the platform's own tests, from a file its build adds (platforms/<name>/tests/);
+ * main.c holds an empty weak default. */
 #define KTEST_LIST(X) \
-    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc) X(vcpu)
+    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc) X(vcpu) X(platform)
 
 #define DECLARE_GROUP(g) extern const struct test tests_##g[];
 KTEST_LIST(DECLARE_GROUP)
