@@ -3,7 +3,8 @@
 /*
  * POWER9 boot after entry.S: OPAL console, the flattened device tree (read with libfdt:
  * memory nodes, the reserve map and /reserved-memory, /chosen's initrd range and bootargs,
- * the CPUs and the timebase frequency), the exception vectors, LPCR, the radix MMU and the
+ * the CPUs and the timebase frequency, PCIe memory windows as device memory), the exception
+ * vectors, LPCR, the radix MMU and the
  * decrementer; then the portable core's kernel_boot.
  */
 #include "power9.h"
@@ -104,6 +105,32 @@ static void read_memory(const void *fdt)
     }
 }
 
+/* Device memory from the device tree: the MMIO windows of the PCIe host bridges (PHB4
+ * "ranges" entries of the 32-bit and 64-bit memory spaces: 3 child cells, the parent's
+ * address cells, 2 size cells). OPAL reaches a PHB through its registers ("reg"), never
+ * through these windows. Everything else the tree describes (LPC/OPB windows, PSI, XIVE
+ * management pages, the TIMA) is OPAL's or the kernel's and is not handed out. */
+static void add_device(uint64_t base, uint64_t size)
+{
+    if (size == 0 || base + size < base || overlaps_ram(base, base + size)) return;
+    if (bc.ndevice < ARRAY_SIZE(bc.device)) bc.device[bc.ndevice++] = (struct boot_region){base, base + size};
+}
+
+static void read_pci_windows(const void *fdt)
+{
+    for (int node = fdt_node_offset_by_compatible(fdt, -1, "ibm,power9-pciex"); node >= 0;
+         node = fdt_node_offset_by_compatible(fdt, node, "ibm,power9-pciex")) {
+        int len, pac = fdt_address_cells(fdt, fdt_parent_offset(fdt, node));
+        const fdt32_t *r = fdt_getprop(fdt, node, "ranges", &len);
+        int cells = 3 + pac + 2;
+        if (!r || pac < 1 || pac > 2) continue;
+        for (int i = 0; i + cells <= len / 4; i += cells) {
+            uint32_t space = (fdt32_to_cpu(r[i]) >> 24) & 3u;
+            if (space == 2 || space == 3) add_device(read_cells(r + i + 3, pac), read_cells(r + i + 3 + pac, 2));
+        }
+    }
+}
+
 static bool has_word(const char *s, const char *w)
 {
     size_t n = strlen(w);
@@ -179,6 +206,12 @@ static void print_memory_map(void)
     kprintf("[kernel] boot module %016lx..%016lx\n", bc.module_start, bc.module_end);
 }
 
+static void print_device_memory(void)
+{
+    for (word_t i = 0; i < bc.ndevice; i++)
+        kprintf("[kernel] device   %016lx..%016lx\n", bc.device[i].start, bc.device[i].end);
+}
+
 void p9_boot(void *fdt, uint64_t opal_base, uint64_t opal_entry)
 {
     p9_opal_base = opal_base;
@@ -203,6 +236,8 @@ void p9_boot(void *fdt, uint64_t opal_base, uint64_t opal_entry)
     mtspr(SPRN_LPCR, lpcr);
     __asm__ volatile("isync" ::: "memory");
     p9_xive_init(fdt, &bc);
+    read_pci_windows(fdt);
+    print_device_memory();
     p9_init_mmu();
     p9_init_timer();
     kernel_boot(&bc);
