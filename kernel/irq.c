@@ -38,10 +38,16 @@ exception_t decode_irq_control(struct cte *slot, word_t label, const word_t *mr,
     return ERR_OK;
 }
 
+/* The kernel's copy of the notification capability goes. It is always a notification, so this
+ * needs none of delete.c (which would call back here for IRQ handlers: no cycles). */
 static void clear_notification(word_t irq)
 {
     struct cte *s = &irq_slots[irq];
-    if (s->cap.type != OBJ_NULL) cte_delete_nonfinal_or_simple(s);
+    if (s->cap.type != OBJ_NOTIFICATION) return;
+    bool final = cte_is_final(s);
+    struct notification *n = cap_notification(&s->cap);
+    cte_unlink(s);
+    if (final) notification_cancel_all(n);
 }
 
 exception_t decode_irq_handler(struct cte *slot, word_t label, struct cte **caps, word_t ncaps)
