@@ -5,9 +5,12 @@
 # ./bulkhead bench: kernel micro-benchmarks under QEMU -icount shift=0 (the TSC then counts
 # guest instructions, so figures repeat exactly), run twice and compared; then the IDL
 # compiler benchmark. Writes a table to the console, build/bench/x86.json (one object per
-# metric: name, unit, value, runs) and build/bench/x86.svg (a bar chart).
+# metric: name, unit, value, runs) and build/bench/x86.svg (a bar chart). Then the POWER9
+# figures (tools/bench-power9.sh: build/bench/power9.json) when its build and QEMU exist.
+# `tools/bench.sh power9` runs only the POWER9 part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+if [ "${1:-}" = power9 ]; then exec tools/bench-power9.sh; fi
 mkdir -p build/bench
 runs=2
 declare -A first second
@@ -61,6 +64,12 @@ svg=build/bench/x86.svg
 echo
 echo "written: $json, $svg"
 for m in "${order[@]}"; do [ "${first[$m]}" = "${second[$m]}" ] || { echo "bench: $m did not repeat" >&2; exit 1; }; done
+
+if command -v qemu-system-ppc64 >/dev/null && [ -f build/power9/bench-insns.cpio ]; then
+  tools/bench-power9.sh
+else
+  echo "bench: POWER9 part skipped (qemu-system-ppc64 or build/power9/bench-insns.cpio missing)" >&2
+fi
 
 echo
 echo "bench: IDL compiler, 1,000 components and 5,000 connections..." >&2

@@ -12,6 +12,7 @@
 #define SPRN_PTCR 464
 #define SPRN_HSPRG0 304
 #define SPRN_PIR 1023
+#define SPRN_MMCR0 795
 
 #define LPCR_HDICE (1ul << 0)
 #define LPCR_HVICE (1ul << 1)

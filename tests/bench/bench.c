@@ -9,6 +9,7 @@
  */
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>
+#include <bulkhead/arch/machine.h>
 
 #define ITERS 64u
 #define BATCHES 20u
@@ -17,11 +18,10 @@ enum peer_mode { PEER_REPLY_RECV = 1, PEER_RECV = 2, PEER_WAIT = 3 };
 
 static struct bh_alloc alloc;
 
+/* The architecture's benchmark counter (x86: TSC; ppc64le: timebase). */
 static inline uint64_t tsc(void)
 {
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
+    return bh_arch_counter();
 }
 
 typedef void (*op_fn)(bh_cptr_t cap, unsigned length);

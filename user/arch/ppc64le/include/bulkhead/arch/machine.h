@@ -7,4 +7,20 @@
 #define BH_ARCH_ELF_MACHINE 21u /* EM_PPC64: what loaders accept */
 #define BH_ARCH_HAS_IO_PORTS 1  /* the LPC bus's I/O space, through OPAL */
 
+#include <stdint.h>
+
+/* A free-running counter for benchmarks, the SPR BH_ARCH_COUNTER_SPR: by default the
+ * timebase (268; 512 MHz on QEMU powernv9); the build may choose UPMC5 (775: instructions
+ * completed, readable when the kernel was booted with "bench_counters"; 32 bits, QEMU's TCG
+ * counts every instruction in all privilege states). */
+#ifndef BH_ARCH_COUNTER_SPR
+#define BH_ARCH_COUNTER_SPR 268
+#endif
+static inline uint64_t bh_arch_counter(void)
+{
+    uint64_t v;
+    __asm__ volatile("mfspr %0, %1" : "=r"(v) : "i"(BH_ARCH_COUNTER_SPR));
+    return BH_ARCH_COUNTER_SPR == 268 ? v : v & 0xffffffffu;
+}
+
 #endif

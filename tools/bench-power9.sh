@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The Bulkhead authors
+#
+# The POWER9 part of ./bulkhead bench (called by tools/bench.sh): tests/bench built for ppc64le
+# (ninja build/power9/all) on QEMU powernv9, each archive run twice:
+#   instructions  build/power9/bench-insns.cpio, the kernel booted with "bench_counters" so
+#                 that user level reads UPMC5 (instructions completed, every privilege state;
+#                 QEMU 7.2's -icount aborts under skiboot with "Bad icount read", so the
+#                 performance monitor replaces it)
+#   tb_ticks      build/power9/bench.cpio, the timebase (512 MHz): wall time under TCG, so it
+#                 varies from run to run
+# Writes a table and build/bench/power9.json (one object per metric and unit: name, unit,
+# value = the first run, runs). Fails if a run does not finish; reports whether figures repeat.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p build/bench build/test-logs
+kernel=build/power9/kernel.elf
+for f in "$kernel" build/power9/bench.cpio build/power9/bench-insns.cpio; do
+  [ -f "$f" ] || { echo "bench-power9: $f missing (ninja build/power9/all)" >&2; exit 1; }
+done
+
+# run ARCHIVE APPEND LOG: boots and stops at BENCH-DONE, a panic or 120 s.
+run() {
+  qemu-system-ppc64 -M powernv9 -nodefaults -device ipmi-bmc-sim,id=bmc0 \
+    -device isa-ipmi-bt,bmc=bmc0,irq=10 -serial stdio -nographic -monitor none \
+    -kernel "$kernel" -initrd "$1" -append "$2" >"$3" 2>&1 &
+  local qemu=$!
+  for _ in $(seq 1 240); do
+    sleep 0.5
+    grep -aq -e '^BENCH-DONE' -e PANIC "$3" && break
+    kill -0 "$qemu" 2>/dev/null || break
+  done
+  kill "$qemu" 2>/dev/null || true
+  wait "$qemu" 2>/dev/null || true
+  grep -aq '^BENCH-DONE' "$3" || { echo "bench-power9: the benchmark did not finish (log: $3)" >&2; tail -20 "$3" >&2; exit 1; }
+}
+
+declare -A val
+for unit in instructions tb_ticks; do
+  archive=build/power9/bench-insns.cpio; append=bench_counters
+  [ "$unit" = tb_ticks ] && { archive=build/power9/bench.cpio; append=""; }
+  for r in 1 2; do
+    echo "bench: POWER9 $unit, run $r of 2 (QEMU powernv9)..." >&2
+    log=build/test-logs/power9-bench-$unit-$r.serial
+    run "$archive" "$append" "$log"
+    while read -r _ name value; do val[$unit,$name,$r]=$value; done < <(tr -d '\r' <"$log" | grep '^BENCH ')
+  done
+done
+
+order=(ipc_call_replyrecv_roundtrip_0_words ipc_call_replyrecv_roundtrip_4_words
+       ipc_call_replyrecv_roundtrip_10_words_slowpath ipc_send_recv_0_words
+       notification_signal_wake_waiter null_syscall_poll frame_map_unmap)
+json=build/bench/power9.json
+printf '\n%-48s %8s %8s %8s   %9s %9s\n' "POWER9 metric" "insns 1" "insns 2" "repeats" "tb 1" "tb 2"
+printf '%s\n' "--------------------------------------------------------------------------------------------------"
+echo "[" >"$json"
+sep=""
+for m in "${order[@]}"; do
+  a=${val[instructions,$m,1]:-null}; b=${val[instructions,$m,2]:-null}
+  c=${val[tb_ticks,$m,1]:-null}; d=${val[tb_ticks,$m,2]:-null}
+  same=no; [ "$a" = "$b" ] && same=yes
+  printf '%-48s %8s %8s %8s   %9s %9s\n' "$m" "$a" "$b" "$same" "$c" "$d"
+  printf '%s  {"name": "%s", "unit": "instructions", "value": %s, "runs": [%s, %s]},\n' "$sep" "$m" "$a" "$a" "$b" >>"$json"
+  printf '  {"name": "%s", "unit": "tb_ticks_512MHz", "value": %s, "runs": [%s, %s]}' "$m" "$c" "$c" "$d" >>"$json"
+  sep=$',\n'
+done
+printf '\n]\n' >>"$json"
+echo
+echo "written: $json"
