@@ -12,13 +12,13 @@ status=0
 for machine in q35 pc microvm; do
   prefix=ktest; [ "$machine" != q35 ] && prefix=ktest-$machine
   log=build/test-logs/ktest-$machine.serial
-  timeout 300 tools/qemu-x86.sh build/x86/ktest.cpio "$machine" >"$log" 2>&1
+  timeout 150 tools/qemu-x86.sh build/x86/ktest.cpio "$machine" >"$log" 2>&1
   rc=$?
   tr -d '\r' <"$log" | grep -E '^(PASS|FAIL) ktest\.' | sed "s/ ktest\./ $prefix./"
   case $rc in
     33) ;;
     35) status=1 ;;
-    124) echo "FAIL $prefix.run: QEMU timed out after 300 s (log: $log)"; status=1 ;;
+    124) echo "FAIL $prefix.run: QEMU timed out after 150 s (log: $log)"; status=1 ;;
     *) echo "FAIL $prefix.run: QEMU exited with status $rc (log: $log)"; status=1 ;;
   esac
   grep -q "PANIC" "$log" && { echo "FAIL $prefix.no_kernel_panic: the kernel panicked (log: $log)"; status=1; }
