@@ -1,0 +1,264 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The exits guest: every exit the VMM handles and every hypercall, with their error paths.
+ * Each check reports to the debug port with the next number; the test root expects exactly
+ * VT_EXITS_CHECKS passes and no failure. Then benchmarks, and an access outside RAM
+ * (VT_EXITS_NPF_GPA) that the VMM must report and end the guest on.
+ */
+#include "guest.h"
+
+#define ALIAS_VA 0x40000000ull     /* entry.S maps it to gpa 0x200000 */
+#define ALIAS_GPA 0x200000ull
+#define UNMAPPED_VA 0xdead00000000ull
+#define CALLBACK_VECTOR 0xf3u
+
+static uint32_t next_id;
+#define CHECK(cond, value) check(++next_id, (cond) ? 1 : 0, (uint64_t)(value))
+
+static uint8_t vcpu_info_page[4096] __attribute__((aligned(4096)));
+static char buf[64];
+
+static void boot_info(const struct hvm_start_info *si)
+{
+    const struct hvm_memmap_table_entry *mm = (const void *)(uintptr_t)si->memmap_paddr;
+    const struct hvm_modlist_entry *mod = (const void *)(uintptr_t)si->modlist_paddr;
+    const char *cmdline = (const char *)(uintptr_t)si->cmdline_paddr;
+    CHECK(si->magic == XEN_HVM_START_MAGIC && si->version >= 1, si->magic);
+    CHECK(si->memmap_entries == 1 && mm[0].addr == 0 && mm[0].size == VT_RAM_SIZE && mm[0].type == 1,
+          si->memmap_entries);
+    CHECK(memcmp(cmdline, VT_EXITS_CMDLINE, sizeof VT_EXITS_CMDLINE) == 0, cmdline[0]);
+    CHECK(si->nr_modules == 1 && mod->size == sizeof VT_INITRD_TEXT - 1, si->nr_modules);
+    CHECK((mod->paddr & 0xfff) == 0 && mod->paddr + mod->size <= VT_RAM_SIZE, mod->paddr);
+    CHECK(memcmp((const void *)(uintptr_t)mod->paddr, VT_INITRD_TEXT, sizeof VT_INITRD_TEXT - 1) == 0, 0);
+}
+
+static void cpuid_leaves(void)
+{
+    struct cpuid_out r = cpuid(0x40000000, 0);
+    CHECK(r.b == XEN_CPUID_SIGNATURE_EBX && r.c == XEN_CPUID_SIGNATURE_ECX && r.d == XEN_CPUID_SIGNATURE_EDX, r.b);
+    CHECK(r.a >= 0x40000002, r.a);
+    CHECK(cpuid(0x40000001, 0).a == ((4u << 16) | 17u), cpuid(0x40000001, 0).a);
+    r = cpuid(0x40000002, 0);
+    CHECK(r.a == 1 && r.b == XEN_HYPERCALL_MSR, r.a);
+    r = cpuid(1, 0);
+    CHECK((r.c >> 31) & 1, r.c);                    /* hypervisor present */
+    CHECK(!((r.c >> 5) & 1) && !((r.c >> 26) & 1), r.c); /* no VMX, no XSAVE */
+    CHECK(!((cpuid(0x80000001, 0).c >> 2) & 1), 0);  /* no SVM */
+    CHECK(cpuid(0, 0).a >= 1, 0);                    /* native leaves pass through */
+}
+
+static void msrs(void)
+{
+    uint32_t gp = gp_count;
+    wrmsr(XEN_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page);
+    CHECK(gp_count == gp, gp_count);
+    CHECK(hypercall_page[0] == 0xb8 && hypercall_page[5] == 0x0f && hypercall_page[7] == 0xd9 &&
+          hypercall_page[8] == 0xc3, hypercall_page[0]);
+    CHECK(hypercall_page[17 * 32 + 1] == 17, hypercall_page[17 * 32 + 1]);
+    wrmsr(XEN_HYPERCALL_MSR, 0x10000000);            /* outside RAM */
+    CHECK(gp_count == gp + 1, gp_count);
+    wrmsr(XEN_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page | 1); /* page 1 does not exist */
+    CHECK(gp_count == gp + 2, gp_count);
+    (void)rdmsr(0x12345678);
+    CHECK(gp_count == gp + 3, gp_count);
+    wrmsr(0x12345678, 1);
+    CHECK(gp_count == gp + 4, gp_count);
+    (void)rdmsr(XEN_HYPERCALL_MSR);                  /* write-only */
+    CHECK(gp_count == gp + 5, gp_count);
+    uint64_t efer = rdmsr(0xc0000080);
+    CHECK((efer & 0x500) == 0x500, efer);            /* LME and LMA */
+    wrmsr(0xc0000080, efer | (1ull << 20));          /* a reserved bit */
+    CHECK(gp_count == gp + 6, gp_count);
+    CHECK(rdmsr(0x277) == 0x0007040600070406ull, 0);
+    wrmsr(0x277, 0x0202020202020202ull);            /* type 2 is reserved */
+    CHECK(gp_count == gp + 7, gp_count);
+    wrmsr(0x277, 0x0006060606060606ull);
+    CHECK(rdmsr(0x277) == 0x0006060606060606ull && gp_count == gp + 7, gp_count);
+    uint64_t t0 = rdmsr(0x10), t1 = rdmsr(0x10);
+    CHECK(t1 > t0, t1 - t0);
+}
+
+static void ports(void)
+{
+    uart_puts("hello from the test guest through the UART\n");
+    CHECK(inb(0x3fd) == 0x60, inb(0x3fd));
+    outb(0x3ff, 0x5a);
+    CHECK(inb(0x3ff) == 0x5a, inb(0x3ff));
+    outb(0x3fb, 0x80);                               /* DLAB: divisor latch */
+    outb(0x3f8, 0x01);
+    CHECK(inb(0x3f8) == 0x01, 0);
+    outb(0x3fb, 0x03);
+    CHECK(inb(0x3fa) == 0x01, 0);                    /* no interrupt pending */
+    CHECK(inb(0x1234) == 0xff, 0);                   /* nothing there */
+    CHECK(inl(0x1234) == 0xffffffffu, 0);
+    uint32_t v;
+    __asm__ volatile("movl $0x12345678, %%eax; inw $0x60, %%ax; movl %%eax, %0" : "=r"(v) : : "eax");
+    CHECK(v == 0x1234ffffu, v);                      /* a 16-bit IN keeps the upper half */
+}
+
+static void version(void)
+{
+    struct xen_feature_info fi = {0, 0};
+    CHECK(hypercall(XEN_HC_xen_version, XENVER_version, 0, 0) == ((4 << 16) | 17), 0);
+    memset(buf, 0, sizeof buf);
+    CHECK(hypercall(XEN_HC_xen_version, XENVER_extraversion, (uint64_t)buf, 0) == 0, 0);
+    CHECK(memcmp(buf, "-bulkhead", 10) == 0, buf[0]);
+    CHECK(hypercall(XEN_HC_xen_version, XENVER_extraversion, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(XEN_HC_xen_version, XENVER_extraversion, VT_RAM_SIZE - 8, 0) == -XEN_EFAULT, 0);
+    /* A guest-virtual address that is not the physical one: the VMM walks the page tables. */
+    CHECK(hypercall(XEN_HC_xen_version, XENVER_extraversion, ALIAS_VA + 0x100, 0) == 0, 0);
+    CHECK(memcmp((const void *)(uintptr_t)(ALIAS_GPA + 0x100), "-bulkhead", 10) == 0, 0);
+    CHECK(hypercall(XEN_HC_xen_version, XENVER_get_features, (uint64_t)&fi, 0) == 0, 0);
+    CHECK((fi.submap & (1u << XENFEAT_auto_translated_physmap)) && (fi.submap & (1u << XENFEAT_hvm_callback_vector)),
+          fi.submap);
+    fi.submap_idx = 1;
+    CHECK(hypercall(XEN_HC_xen_version, XENVER_get_features, (uint64_t)&fi, 0) == -XEN_EINVAL, 0);
+    CHECK(hypercall(XEN_HC_xen_version, 99, 0, 0) == -XEN_ENOSYS, 0);
+}
+
+static void console_and_sched(void)
+{
+    static const char msg[] = "hello through console_io\n";
+    CHECK(hypercall(XEN_HC_console_io, CONSOLEIO_write, sizeof msg - 1, (uint64_t)msg) == 0, 0);
+    CHECK(hypercall(XEN_HC_console_io, CONSOLEIO_write, 16, UNMAPPED_VA) == -XEN_EFAULT, 0);
+    CHECK(hypercall(XEN_HC_console_io, CONSOLEIO_write, 0x1000, VT_RAM_SIZE - 0x800) == -XEN_EFAULT, 0);
+    CHECK(hypercall(XEN_HC_console_io, 7, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(hypercall(XEN_HC_sched_op, SCHEDOP_yield, 0, 0) == 0, 0);
+    CHECK(hypercall(XEN_HC_sched_op, 99, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(hypercall(XEN_HC_sched_op, SCHEDOP_shutdown, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    struct sched_shutdown bad = {77};
+    CHECK(hypercall(XEN_HC_sched_op, SCHEDOP_shutdown, (uint64_t)&bad, 0) == -XEN_EINVAL, 0);
+}
+
+static void memory_map(void)
+{
+    struct xen_e820_entry e[4];
+    struct xen_memory_map m = {4, 0, (uint64_t)e};
+    memset(e, 0, sizeof e);
+    CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == 0, 0);
+    CHECK(m.nr_entries == 1 && e[0].addr == 0 && e[0].size == VT_RAM_SIZE && e[0].type == 1, m.nr_entries);
+    m.nr_entries = 0;
+    CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == 0 && m.nr_entries == 0, 0);
+    CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    m = (struct xen_memory_map){4, 0, UNMAPPED_VA};
+    CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(XEN_HC_memory_op, 99 & 0x3f, 0, 0) == -XEN_ENOSYS, 0);
+}
+
+static void hvm_params(void)
+{
+    struct xen_hvm_param p = {XEN_DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, 0x55};
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == 0, p.value);
+    p.index = 1000;
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
+    p.index = HVM_PARAM_STORE_PFN;
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == -XEN_EPERM, 0);
+    p = (struct xen_hvm_param){5, 0, HVM_PARAM_CALLBACK_IRQ, 0};
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == -XEN_ESRCH, 0);
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    p = (struct xen_hvm_param){XEN_DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, (2ull << 56) | CALLBACK_VECTOR};
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == 0, 0);
+    p.value = 0;
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == ((2ull << 56) | CALLBACK_VECTOR),
+          p.value);
+    CHECK(hypercall(XEN_HC_hvm_op, 77, 0, 0) == -XEN_ENOSYS, 0);
+}
+
+static void vcpu_info(void)
+{
+    uint64_t mfn = (uint64_t)(uintptr_t)vcpu_info_page >> 12;
+    struct vcpu_register_vcpu_info r = {mfn, 4090, 0};
+    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
+    r = (struct vcpu_register_vcpu_info){VT_RAM_SIZE >> 12, 0, 0};
+    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
+    r = (struct vcpu_register_vcpu_info){mfn, 64, 0};
+    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 5, (uint64_t)&r) == -XEN_ENOENT, 0);
+    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, UNMAPPED_VA) == -XEN_EFAULT, 0);
+    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == 0, 0);
+    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
+    CHECK(hypercall(XEN_HC_vcpu_op, 99, 0, 0) == -XEN_ENOSYS, 0);
+}
+
+static void event_channels(void)
+{
+    struct evtchn_alloc_unbound a = {XEN_DOMID_SELF, 0, 0};
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == 0 && a.port >= 1, a.port);
+    struct evtchn_port_arg p = {a.port};
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&p, 0) == 0, 0);
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_close, (uint64_t)&p, 0) == 0, 0);
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_close, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
+    p.port = 0;
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
+    p.port = 9999;
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
+    a.dom = 5;
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == -XEN_EPERM, 0);
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(XEN_HC_event_channel_op, 99, 0, 0) == -XEN_ENOSYS, 0);
+    /* All ports: 63 allocate, the 64th finds none. */
+    a.dom = XEN_DOMID_SELF;
+    int ok = 1;
+    for (int i = 0; i < 63; i++) ok &= hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == 0;
+    CHECK(ok, a.port);
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == -XEN_ENOSPC, 0);
+}
+
+static void other_exits(void)
+{
+    CHECK(hypercall(63, 0, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(vmmcall(1000, 0, 0, 0, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(vmmcall(~0ull, 0, 0, 0, 0, 0) == -XEN_ENOSYS, 0);
+    uint32_t ud = ud_count;
+    __asm__ volatile(".byte 0x0f, 0x01, 0xda" : : "a"(0) : "memory"); /* VMLOAD */
+    CHECK(ud_count == ud + 1, ud_count);
+    __asm__ volatile(".byte 0x0f, 0x01, 0xdd" : : : "memory");        /* CLGI */
+    CHECK(ud_count == ud + 2, ud_count);
+    /* HLT with interrupts on: the VMM waits for the event line (the root signals it), then
+     * raises the upcall flag and injects the callback vector. */
+    struct xen_vcpu_info *vi = (struct xen_vcpu_info *)(vcpu_info_page + 64);
+    __asm__ volatile("sti; hlt; cli" : : : "memory");
+    CHECK(callback_count == 1, callback_count);
+    CHECK(vi->evtchn_upcall_pending == 1, vi->evtchn_upcall_pending);
+}
+
+void test_exits(const struct hvm_start_info *si)
+{
+    boot_info(si);
+    cpuid_leaves();
+    msrs();
+    ports();
+    version();
+    console_and_sched();
+    memory_map();
+    hvm_params();
+    vcpu_info();
+    event_channels();
+    other_exits();
+    CHECK(gp_count == 7 && ud_count == 2, gp_count);
+    outl(VMM_DEBUG_PORT_VALUE, next_id);
+    bench_exits();
+    (void)*(volatile uint32_t *)(uintptr_t)VT_EXITS_NPF_GPA;
+    uart_puts("not reached: the access outside RAM returned\n");
+}
+
+/* Round trips timed with rdtsc (under -icount shift=0, in instructions): best of 16. */
+void bench_exits(void)
+{
+    uint64_t best[3] = {~0ull, ~0ull, ~0ull};
+    for (int i = 0; i < 16; i++) {
+        uint64_t t0 = rdtsc();
+        (void)hypercall(XEN_HC_xen_version, XENVER_version, 0, 0);
+        uint64_t t1 = rdtsc();
+        (void)cpuid(0x40000000, 0);
+        uint64_t t2 = rdtsc();
+        (void)inb(0x3fd);
+        uint64_t t3 = rdtsc();
+        if (t1 - t0 < best[0]) best[0] = t1 - t0;
+        if (t2 - t1 < best[1]) best[1] = t2 - t1;
+        if (t3 - t2 < best[2]) best[2] = t3 - t2;
+    }
+    bench(VT_BENCH_HYPERCALL, best[0]);
+    bench(VT_BENCH_CPUID, best[1]);
+    bench(VT_BENCH_IOPORT, best[2]);
+}

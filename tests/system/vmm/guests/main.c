@@ -1,0 +1,107 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The test guest's main: the command line's "mode=" picks what it does.
+ *   exits     every exit type and hypercall, error paths included (exits.c); ends with an NPF
+ *   hostile   random hypercalls, MSR, port and CPUID accesses (hostile.c); ends with an NPF
+ *   shutdown  SCHEDOP_shutdown with reason VT_SHUTDOWN_REASON
+ *   crash     a triple fault
+ *   spin      runs for ever, reporting a heartbeat
+ *   bench     timed round trips (run under -icount shift=0), then shutdown
+ */
+#include "guest.h"
+
+void guest_main(uint32_t start_info);
+
+void *memset(void *d, int c, size_t n)
+{
+    uint8_t *p = d;
+    while (n--) *p++ = (uint8_t)c;
+    return d;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+    uint8_t *p = d;
+    const uint8_t *q = s;
+    while (n--) *p++ = *q++;
+    return d;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const uint8_t *p = a, *q = b;
+    for (; n; n--, p++, q++)
+        if (*p != *q) return *p - *q;
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n]) n++;
+    return n;
+}
+
+void uart_puts(const char *s)
+{
+    for (; *s; s++) {
+        while (!(inb(0x3fd) & 0x20)) {
+        }
+        outb(0x3f8, (uint8_t)*s);
+    }
+}
+
+static int mode_is(const char *cmdline, const char *mode)
+{
+    size_t n = strlen(mode);
+    return memcmp(cmdline, "mode=", 5) == 0 && memcmp(cmdline + 5, mode, n) == 0 &&
+           (cmdline[5 + n] == 0 || cmdline[5 + n] == ' ');
+}
+
+static void shutdown(uint32_t reason)
+{
+    struct sched_shutdown s = {reason};
+    hypercall(XEN_HC_sched_op, SCHEDOP_shutdown, (uint64_t)&s, 0);
+}
+
+/* IDT limit 0: the next exception cannot be delivered, and neither can #DF. */
+static void triple_fault(void)
+{
+    struct __attribute__((packed)) {
+        uint16_t limit;
+        uint64_t base;
+    } none = {0, 0};
+    __asm__ volatile("lidt %0; ud2" : : "m"(none));
+}
+
+static void spin(void)
+{
+    for (uint32_t n = 0;; n++) {
+        for (int i = 0; i < 64; i++) (void)cpuid(0, 0);
+        bench(VT_PROGRESS, n);
+    }
+}
+
+void guest_main(uint32_t start_info)
+{
+    const struct hvm_start_info *si = (const struct hvm_start_info *)(uintptr_t)start_info;
+    const char *cmdline = (const char *)(uintptr_t)si->cmdline_paddr;
+    uart_puts("test guest up: ");
+    uart_puts(cmdline);
+    uart_puts("\n");
+    if (mode_is(cmdline, "exits")) {
+        test_exits(si);
+        return;
+    }
+    wrmsr(XEN_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page);
+    if (mode_is(cmdline, "hostile")) test_hostile();
+    else if (mode_is(cmdline, "shutdown")) shutdown(VT_SHUTDOWN_REASON);
+    else if (mode_is(cmdline, "crash")) triple_fault();
+    else if (mode_is(cmdline, "spin")) spin();
+    else if (mode_is(cmdline, "bench")) {
+        bench_exits();
+        shutdown(SHUTDOWN_poweroff);
+    }
+    uart_puts("unknown mode\n");
+}

@@ -1,0 +1,293 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The VMM test root (the root server of build/x86/vmm.cpio). For each test it creates the
+ * objects of one guest (VCPU, GuestSpace, RAM, notification), starts a VMM process holding
+ * exactly those capabilities plus a badged send-only report endpoint, and judges the VMM's
+ * reports. An archive that contains a file named "bench" runs the benchmark guest instead and
+ * prints BENCH lines (run it under -icount shift=0).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <bulkhead/guest.h>
+#include <bulkhead/process.h>
+#include <bulkhead/runtime.h>
+#include "../../../vmm/params.h"
+#include "vmmtest.h"
+
+#define EXIT_PASS 0x10u
+#define EXIT_FAIL 0x11u
+#define VMM_PRIORITY 100u
+#define MAX_VMS 16u
+
+struct vm_instance {
+    struct bh_process proc;
+    bh_cptr_t vcpu, space, ntfn;
+    bh_cptr_t signal;           /* the notification, badged: signals carry a bit */
+    unsigned progress;          /* heartbeat reports received */
+};
+
+struct report {
+    bh_word_t badge, label, mr[8];
+};
+
+static struct bh_alloc alloc;
+static bh_cptr_t exit_port, report_ep;
+static const void *vmm_image, *guest_image, *initrd;
+static size_t vmm_len, guest_len, initrd_len;
+static struct vm_instance vms[MAX_VMS];
+static unsigned nvms, failures;
+static uint8_t corrupt[256 * 1024];
+
+static void verdict(int ok, const char *name, const char *why)
+{
+    if (ok) {
+        bh_printf("PASS vmm.%s\n", name);
+    } else {
+        bh_printf("FAIL vmm.%s: %s\n", name, why);
+        failures++;
+    }
+}
+
+static int fill_params(struct vm_instance *vm, const char *name, const char *cmdline, size_t image_len)
+{
+    static struct vmm_params p;
+    memset(&p, 0, sizeof p);
+    p.magic = VMM_PARAMS_MAGIC;
+    p.ram_size = VT_RAM_SIZE;
+    p.image_size = image_len;
+    p.initrd_size = initrd_len;
+    p.vcpus = 1;
+    strncpy(p.name, name, VMM_NAME_LEN - 1);
+    strncpy(p.cmdline, cmdline, VMM_CMDLINE_LEN - 1);
+    return bh_map_data(&alloc, vm->proc.vspace, VMM_PARAMS_VADDR, &p, sizeof p, BH_RIGHT_READ);
+}
+
+static int give_caps(struct vm_instance *vm, unsigned badge)
+{
+    struct bh_process *p = &vm->proc;
+    int err = bh_process_give(&alloc, p, VMM_SLOT_VCPU0, vm->vcpu, BH_RIGHTS_ALL, 0);
+    if (err == 0) err = bh_process_give(&alloc, p, VMM_SLOT_GUEST_SPACE, vm->space, BH_RIGHTS_ALL, 0);
+    if (err == 0) err = bh_process_give(&alloc, p, VMM_SLOT_NOTIFICATION, vm->ntfn, BH_RIGHTS_ALL, 0);
+    if (err == 0) err = bh_process_give(&alloc, p, VMM_SLOT_REPORT, report_ep, BH_RIGHT_WRITE, badge);
+    return err;
+}
+
+/* Builds and starts one VMM with its guest; returns its index (the report badge) or -1. */
+static int start_vm(const char *name, const char *cmdline, const void *image, size_t image_len)
+{
+    if (nvms >= MAX_VMS) return -1;
+    unsigned id = nvms;
+    struct vm_instance *vm = &vms[id];
+    memset(vm, 0, sizeof *vm);
+    int err = bh_process_create(&alloc, &vm->proc, "vmm", vmm_image, vmm_len, VMM_PRIORITY, 0);
+    vm->vcpu = bh_alloc_vm_object(&alloc, BH_OBJ_VCPU);
+    vm->space = bh_alloc_vm_object(&alloc, BH_OBJ_GUEST_SPACE);
+    vm->ntfn = bh_alloc_object(&alloc, BH_OBJ_NOTIFICATION, 0);
+    vm->signal = bh_alloc_slot(&alloc);
+    if (err != 0 || !vm->vcpu || !vm->space || !vm->ntfn || !vm->signal) err = err ? err : BH_ERR_NOT_ENOUGH_MEMORY;
+    if (err == 0) err = bh_cnode_mint(BH_ROOT_CNODE, vm->signal, 64, BH_ROOT_CNODE, vm->ntfn, 64, BH_RIGHT_WRITE, 1);
+    if (err == 0) err = bh_guest_ram_create(&alloc, vm->space, vm->proc.vspace, VMM_GUEST_WINDOW, VT_RAM_SIZE);
+    if (err == 0) err = fill_params(vm, name, cmdline, image_len);
+    if (err == 0) err = bh_map_data(&alloc, vm->proc.vspace, VMM_IMAGE_VADDR, image, image_len, BH_RIGHT_READ);
+    if (err == 0) err = bh_map_data(&alloc, vm->proc.vspace, VMM_INITRD_VADDR, initrd, initrd_len, BH_RIGHT_READ);
+    if (err == 0) err = give_caps(vm, id + 1);
+    if (err == 0) err = bh_process_start(&vm->proc);
+    if (err != 0) {
+        bh_printf("[vmmtest] could not build guest %s: error %d\n", name, err);
+        return -1;
+    }
+    nvms++;
+    return (int)id;
+}
+
+static void receive(struct report *r)
+{
+    bh_msginfo_t info = bh_recv(report_ep, &r->badge);
+    r->label = bh_msginfo_label(info);
+    for (unsigned i = 0; i < 8; i++) r->mr[i] = bh_get_mr(i);
+    if (r->badge >= 1 && r->badge <= nvms && r->label == VMM_REPORT_BENCH && r->mr[0] == VT_PROGRESS)
+        vms[r->badge - 1].progress++;
+}
+
+/* Waits for guest `id` to end; other reports are counted on the way. */
+static void wait_end(int id, struct report *r)
+{
+    do receive(r);
+    while (!(r->badge == (bh_word_t)id + 1 && r->label == VMM_REPORT_END));
+}
+
+static int run_to_end(const char *name, const char *cmdline, const void *image, size_t len, struct report *r)
+{
+    int id = start_vm(name, cmdline, image, len);
+    if (id < 0) return -1;
+    if (strcmp(name, "exits") == 0) bh_signal(vms[id].signal); /* the event its HLT waits for */
+    wait_end(id, r);
+    return 0;
+}
+
+static void test_exits(void)
+{
+    struct report r;
+    static char why[160];
+    if (run_to_end("exits", VT_EXITS_CMDLINE, guest_image, guest_len, &r) != 0) {
+        verdict(0, "guest_exits_and_hypercalls", "setup failed");
+        return;
+    }
+    int ok = r.mr[0] == VMM_END_NPF && r.mr[1] == VT_EXITS_NPF_GPA && r.mr[3] == VT_EXITS_CHECKS && r.mr[4] == 0;
+    snprintf(why, sizeof why, "ended %lu at %#lx, %lu checks passed (want %u), %lu failed", (unsigned long)r.mr[0],
+             (unsigned long)r.mr[1], (unsigned long)r.mr[3], VT_EXITS_CHECKS, (unsigned long)r.mr[4]);
+    verdict(ok, "guest_exits_and_hypercalls", why);
+    verdict(r.mr[0] == VMM_END_NPF && r.mr[1] == VT_EXITS_NPF_GPA, "npf_outside_ram_reported", why);
+}
+
+static void test_end(const char *mode, const char *test, bh_word_t end, bh_word_t detail, int check_detail)
+{
+    struct report r;
+    static char cmdline[32], why[96];
+    snprintf(cmdline, sizeof cmdline, "mode=%s", mode);
+    if (run_to_end(mode, cmdline, guest_image, guest_len, &r) != 0) {
+        verdict(0, test, "setup failed");
+        return;
+    }
+    snprintf(why, sizeof why, "ended %lu with detail %#lx (want %lu, %#lx)", (unsigned long)r.mr[0],
+             (unsigned long)r.mr[1], (unsigned long)end, (unsigned long)detail);
+    verdict(r.mr[0] == end && (!check_detail || r.mr[1] == detail), test, why);
+}
+
+static void test_hostile(void)
+{
+    struct report r;
+    static char why[160];
+    if (run_to_end("hostile", "mode=hostile", guest_image, guest_len, &r) != 0) {
+        verdict(0, "hostile_guest", "setup failed");
+        return;
+    }
+    bh_printf("[vmmtest] hostile guest: %lu exits, %lu hypercalls, %lu answered with an error\n",
+              (unsigned long)r.mr[5], (unsigned long)r.mr[6], (unsigned long)r.mr[7]);
+    snprintf(why, sizeof why, "ended %lu at %#lx after %lu hypercalls", (unsigned long)r.mr[0], (unsigned long)r.mr[1],
+             (unsigned long)r.mr[6]);
+    verdict(r.mr[0] == VMM_END_NPF && r.mr[1] == VT_HOSTILE_NPF_GPA && r.mr[6] >= VT_HOSTILE_CALLS &&
+                r.mr[3] == 1 && r.mr[4] == 0,
+            "hostile_guest_100000_random_calls", why);
+}
+
+/* Image corruptions: ELF64 header fields e_phoff (32), e_phnum (56); program headers of 56
+ * bytes with p_type (0) and p_paddr (24). */
+static uint8_t *phdr(unsigned i)
+{
+    uint64_t phoff;
+    memcpy(&phoff, corrupt + 32, 8);
+    return corrupt + phoff + 56 * i;
+}
+
+static void set_u64(uint8_t *p, uint64_t v) { memcpy(p, &v, 8); }
+static void set_u32(uint8_t *p, uint32_t v) { memcpy(p, &v, 4); }
+
+static void test_refused(const char *test, int kind, enum vmm_load_error want)
+{
+    struct report r;
+    static char why[96];
+    size_t len = guest_len;
+    memcpy(corrupt, guest_image, guest_len);
+    switch (kind) {
+    case 0: memcpy(corrupt, "this is not an ELF image", 24); break;
+    case 1: set_u32(phdr(2), 0); break;                           /* PT_NOTE -> PT_NULL */
+    case 2: memcpy(phdr(1) + 24, phdr(0) + 24, 8); break;         /* data paddr = text paddr */
+    case 3: set_u64(phdr(0) + 24, 0x40000000ull); break;          /* 1 GiB: beyond RAM */
+    default: {                                                    /* cut inside the first segment */
+        uint64_t off;
+        memcpy(&off, phdr(0) + 8, 8);
+        len = (size_t)off + 16;
+        break;
+    }
+    }
+    if (run_to_end(test, "mode=none", corrupt, len, &r) != 0) {
+        verdict(0, test, "setup failed");
+        return;
+    }
+    snprintf(why, sizeof why, "ended %lu with %lu (want refused with %u)", (unsigned long)r.mr[0],
+             (unsigned long)r.mr[1], want);
+    verdict(r.mr[0] == VMM_END_REFUSED && r.mr[1] == want, test, why);
+}
+
+static void wait_progress(int id, unsigned n)
+{
+    struct report r;
+    unsigned until = vms[id].progress + n;
+    while (vms[id].progress < until) receive(&r);
+}
+
+/* Two spinning guests; suspending, then deleting, one VMM's thread leaves the other running. */
+static void test_kill(void)
+{
+    int a = start_vm("spin-a", "mode=spin", guest_image, guest_len);
+    int b = start_vm("spin-b", "mode=spin", guest_image, guest_len);
+    if (a < 0 || b < 0) {
+        verdict(0, "killing_a_vmm_ends_only_its_guest", "setup failed");
+        return;
+    }
+    wait_progress(a, 3);
+    wait_progress(b, 3);
+    int ok = bh_tcb_suspend(vms[a].proc.tcb) == 0;
+    wait_progress(b, 1);       /* a report of a's may still be in flight */
+    unsigned a_before = vms[a].progress;
+    wait_progress(b, 5);
+    ok &= vms[a].progress == a_before;
+    ok &= bh_cnode_revoke(BH_ROOT_CNODE, vms[a].proc.tcb, 64) == 0 && bh_cnode_delete(BH_ROOT_CNODE, vms[a].proc.tcb, 64) == 0;
+    wait_progress(b, 5);
+    ok &= vms[a].progress == a_before;
+    ok &= bh_tcb_suspend(vms[b].proc.tcb) == 0;
+    verdict(ok, "killing_a_vmm_ends_only_its_guest", "the other guest stopped, or the killed one went on");
+}
+
+static void run_bench(void)
+{
+    struct report r;
+    int id = start_vm("bench", "mode=bench", guest_image, guest_len);
+    static const char *const names[] = {"", "hypercall_xen_version", "cpuid", "ioport_in"};
+    if (id < 0) return;
+    for (;;) {
+        receive(&r);
+        if (r.label == VMM_REPORT_END) break;
+        if (r.label == VMM_REPORT_BENCH && r.mr[0] >= 1 && r.mr[0] <= 3)
+            bh_printf("BENCH vmm_%s %lu\n", names[r.mr[0]], (unsigned long)r.mr[1]);
+    }
+    verdict(r.mr[0] == VMM_END_SHUTDOWN, "bench", "the bench guest did not shut down");
+}
+
+int root_main(const struct bh_bootinfo *bi)
+{
+    size_t unused;
+    bh_alloc_init(&alloc, bi, BH_ROOT_VSPACE, 0x0000600000000000ull);
+    exit_port = bh_alloc_slot(&alloc);
+    bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0xf4, 0xf7, BH_ROOT_CNODE, exit_port, 64);
+    report_ep = bh_alloc_object(&alloc, BH_OBJ_ENDPOINT, 0);
+    vmm_image = bh_archive_find(bi, "vmm", &vmm_len);
+    guest_image = bh_archive_find(bi, "vmm-guest", &guest_len);
+    initrd = bh_archive_find(bi, "initrd.txt", &initrd_len);
+    if (!vmm_image || !guest_image || !initrd || !report_ep || guest_len > sizeof corrupt) {
+        bh_printf("FAIL vmm.setup: the archive lacks vmm, vmm-guest or initrd.txt\n");
+        bh_io_port_out8(exit_port, 0xf4, EXIT_FAIL);
+        return 1;
+    }
+    if (bh_archive_find(bi, "bench", &unused)) {
+        run_bench();
+    } else {
+        test_exits();
+        test_end("shutdown", "shutdown_with_reason_reported", VMM_END_SHUTDOWN, VT_SHUTDOWN_REASON, 1);
+        test_end("crash", "triple_fault_reported_as_crash", VMM_END_CRASH, 0, 0);
+        test_hostile();
+        test_refused("refuses_not_elf", 0, VMM_LOAD_NOT_ELF);
+        test_refused("refuses_no_pvh_note", 1, VMM_LOAD_NO_PVH_NOTE);
+        test_refused("refuses_overlapping_segments", 2, VMM_LOAD_OVERLAP);
+        test_refused("refuses_segment_outside_ram", 3, VMM_LOAD_OUTSIDE_RAM);
+        test_refused("refuses_truncated_image", 4, VMM_LOAD_TRUNCATED);
+        test_kill();
+    }
+    bh_word_t check = bh_debug_check_kernel();
+    verdict(check == 0, "kernel_invariants_hold", "the checker found violations");
+    bh_printf("[vmmtest] %u failures\n", failures);
+    bh_io_port_out8(exit_port, 0xf4, failures == 0 ? EXIT_PASS : EXIT_FAIL);
+    return 0;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/* What the VMM test root and its test guest agree on. */
+#ifndef VMMTEST_H
+#define VMMTEST_H
+
+#define VT_RAM_SIZE (4u << 20)
+#define VT_INITRD_TEXT "bulkhead-initrd-contents"
+#define VT_EXITS_CMDLINE "mode=exits check=cmdline-ok"
+#define VT_EXITS_CHECKS 94u            /* checks the exits guest passes when all is well */
+#define VT_EXITS_NPF_GPA 0x800000u     /* its last access, outside its RAM */
+#define VT_HOSTILE_NPF_GPA 0x1234000u
+#define VT_HOSTILE_CALLS 100000u
+#define VT_HOSTILE_SEED 0x5eed0f0dull
+#define VT_SHUTDOWN_REASON 1u          /* SHUTDOWN_reboot */
+#define VT_BENCH_HYPERCALL 1u
+#define VT_BENCH_CPUID 2u
+#define VT_BENCH_IOPORT 3u
+#define VT_PROGRESS 0x5000u            /* a spinning guest's heartbeat, sent as a bench report */
+
+#endif

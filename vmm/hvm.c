@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * hvm_op (HVM parameters) and vcpu_op (vcpu_info registration). The guest is its own only
+ * domain: DOMID_SELF or VMM_DOMID, anything else is -ESRCH. Of the parameters, the guest may
+ * set only the callback (HVM_PARAM_CALLBACK_IRQ, type 2 = a vector: the VMM injects it when an
+ * event arrives); it may read all of them (0 unless the creator set them).
+ */
+#include "vmm.h"
+
+#define VMM_DOMID 1u
+
+static bool own_domain(uint16_t domid)
+{
+    return domid == XEN_DOMID_SELF || domid == VMM_DOMID;
+}
+
+static int64_t hvm_param(struct vcpu *v, uint64_t arg, bool set)
+{
+    struct xen_hvm_param p;
+    if (guest_copy_from(v, arg, &p, sizeof p) != 0) return -XEN_EFAULT;
+    if (!own_domain(p.domid)) return -XEN_ESRCH;
+    if (p.index >= HVM_NR_PARAMS) return -XEN_EINVAL;
+    if (set) {
+        if (p.index != HVM_PARAM_CALLBACK_IRQ) return -XEN_EPERM;
+        v->vm->hvm_param[p.index] = p.value;
+        return 0;
+    }
+    p.value = v->vm->hvm_param[p.index];
+    return guest_copy_to(v, arg, &p, sizeof p);
+}
+
+int64_t hc_hvm_op(struct vcpu *v, const uint64_t *a)
+{
+    switch (a[0]) {
+    case HVMOP_set_param: return hvm_param(v, a[1], true);
+    case HVMOP_get_param: return hvm_param(v, a[1], false);
+    default: return -XEN_ENOSYS;
+    }
+}
+
+/* The vcpu_info must lie in one page of guest RAM; it can be registered once (as in Xen). */
+static int64_t register_vcpu_info(struct vcpu *target, struct vcpu *v, uint64_t arg)
+{
+    struct vcpu_register_vcpu_info r;
+    if (guest_copy_from(v, arg, &r, sizeof r) != 0) return -XEN_EFAULT;
+    if (r.rsvd != 0 || r.offset > 4096 - sizeof(struct xen_vcpu_info)) return -XEN_EINVAL;
+    if (r.mfn >= v->vm->ram_size >> 12) return -XEN_EINVAL;
+    if (target->vcpu_info_gpa != 0) return -XEN_EINVAL;
+    target->vcpu_info_gpa = (r.mfn << 12) + r.offset;
+    return 0;
+}
+
+/* vcpu_op(cmd, vcpuid, arg) */
+int64_t hc_vcpu_op(struct vcpu *v, const uint64_t *a)
+{
+    if (a[1] >= v->vm->params->vcpus || a[1] >= VMM_MAX_VCPUS) return -XEN_ENOENT;
+    struct vcpu *target = &v->vm->vcpu[a[1]];
+    switch (a[0]) {
+    case VCPUOP_register_vcpu_info: return register_vcpu_info(target, v, a[2]);
+    default: return -XEN_ENOSYS;
+    }
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Hypercalls: VMMCALL (3 bytes) from the hypercall page, or issued directly. Xen's register
+ * convention: the number in rax; arguments in rdi, rsi, rdx, r10, r8 from 64-bit code, in
+ * ebx, ecx, edx, esi, edi from 32-bit code; the result in rax, -errno on failure. Only CPL 0
+ * may call (Xen: -EPERM otherwise). Unknown numbers give -ENOSYS.
+ * Also here: xen_version, console_io and sched_op.
+ */
+#include <string.h>
+#include <bulkhead/runtime.h>
+#include "vmm.h"
+
+#define VMMCALL_LENGTH 3
+#define XEN_EXTRAVERSION "-bulkhead"
+#define XEN_VERSION_WORD ((4u << 16) | 17u)
+#define CONSOLE_CHUNK 128u
+
+static hypercall_fn *const table[XEN_HC_COUNT] = {
+    [XEN_HC_memory_op] = hc_memory_op,
+    [XEN_HC_xen_version] = hc_xen_version,
+    [XEN_HC_console_io] = hc_console_io,
+    [XEN_HC_vcpu_op] = hc_vcpu_op,
+    [XEN_HC_sched_op] = hc_sched_op,
+    [XEN_HC_event_channel_op] = hc_event_channel_op,
+    [XEN_HC_hvm_op] = hc_hvm_op,
+};
+
+static void arguments(struct vcpu *v, uint64_t *a)
+{
+    static const unsigned regs64[5] = {BH_VCPU_RDI, BH_VCPU_RSI, BH_VCPU_RDX, BH_VCPU_R8 + 2, BH_VCPU_R8};
+    static const unsigned regs32[5] = {BH_VCPU_RBX, BH_VCPU_RCX, BH_VCPU_RDX, BH_VCPU_RSI, BH_VCPU_RDI};
+    bool wide = vcpu_long_mode(v);
+    for (unsigned i = 0; i < 5; i++)
+        a[i] = wide ? vcpu_reg(v, regs64[i]) : (uint32_t)vcpu_reg(v, regs32[i]);
+}
+
+void hypercall_exit(struct vcpu *v)
+{
+    struct vm *vm = v->vm;
+    uint64_t a[5];
+    (void)vcpu_reg(v, VCPU_CACHE_WORDS - 1);   /* one READ_STATE for everything below */
+    uint64_t nr = vcpu_reg(v, BH_VCPU_RAX);
+    int64_t result;
+    vm->hypercalls++;
+    v->next_rip = v->exit[BH_VM_MR_RIP] + VMMCALL_LENGTH;
+    arguments(v, a);
+    if (vcpu_cpl(v) != 0)
+        result = -XEN_EPERM;
+    else if (nr < XEN_HC_COUNT && table[nr])
+        result = table[nr](v, a);
+    else
+        result = -XEN_ENOSYS;
+    if (result < 0) vm->hypercall_errors++;
+    if (!vm->ended) vcpu_set_reg(v, BH_VCPU_RAX, (uint64_t)result);
+}
+
+/* xen_version(cmd, arg) */
+int64_t hc_xen_version(struct vcpu *v, const uint64_t *a)
+{
+    switch (a[0]) {
+    case XENVER_version: return XEN_VERSION_WORD;
+    case XENVER_extraversion: {
+        char extra[XEN_EXTRAVERSION_LEN] = XEN_EXTRAVERSION;
+        return guest_copy_to(v, a[1], extra, sizeof extra);
+    }
+    case XENVER_get_features: {
+        struct xen_feature_info fi;
+        if (guest_copy_from(v, a[1], &fi, sizeof fi) != 0) return -XEN_EFAULT;
+        if (fi.submap_idx >= XENFEAT_NR_SUBMAPS) return -XEN_EINVAL;
+        fi.submap = 1u << XENFEAT_writable_page_tables | 1u << XENFEAT_auto_translated_physmap |
+                    1u << XENFEAT_hvm_callback_vector | 1u << XENFEAT_hvm_safe_pvclock;
+        return guest_copy_to(v, a[1], &fi, sizeof fi);
+    }
+    default: return -XEN_ENOSYS;
+    }
+}
+
+/* console_io(cmd, count, buffer): writes go to the console, labelled; there is no input. */
+int64_t hc_console_io(struct vcpu *v, const uint64_t *a)
+{
+    struct vm *vm = v->vm;
+    switch (a[0]) {
+    case CONSOLEIO_write: {
+        uint64_t count = (uint32_t)a[1], gva = a[2];
+        char chunk[CONSOLE_CHUNK];
+        while (count > 0) {
+            uint64_t n = count < CONSOLE_CHUNK ? count : CONSOLE_CHUNK;
+            if (guest_copy_from(v, gva, chunk, n) != 0) return -XEN_EFAULT;
+            for (uint64_t i = 0; i < n; i++) console_put(vm, vm->hvc_line, &vm->hvc_len, chunk[i], "hvc");
+            gva += n;
+            count -= n;
+        }
+        return 0;
+    }
+    case CONSOLEIO_read: return 0;
+    default: return -XEN_ENOSYS;
+    }
+}
+
+static const char *shutdown_reason(uint32_t reason)
+{
+    static const char *const names[] = {"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset"};
+    return reason <= SHUTDOWN_soft_reset ? names[reason] : "unknown";
+}
+
+/* sched_op(cmd, arg) */
+int64_t hc_sched_op(struct vcpu *v, const uint64_t *a)
+{
+    switch (a[0]) {
+    case SCHEDOP_yield: bh_yield(); return 0;
+    case SCHEDOP_block: vcpu_wait_event(v); return 0;
+    case SCHEDOP_shutdown: {
+        struct sched_shutdown s;
+        if (guest_copy_from(v, a[1], &s, sizeof s) != 0) return -XEN_EFAULT;
+        if (s.reason > SHUTDOWN_soft_reset) return -XEN_EINVAL;
+        bh_printf("[vmm %s] guest shut down: %s\n", v->vm->params->name, shutdown_reason(s.reason));
+        vm_end(v->vm, VMM_END_SHUTDOWN, s.reason, 0);
+        return 0;
+    }
+    default: return -XEN_ENOSYS;
+    }
+}

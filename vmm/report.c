@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * What the VMM tells the outside: the guest's console output, a line at a time and labelled
+ * "[name source]", and reports to its creator on the report endpoint (params.h).
+ */
+#include <bulkhead/runtime.h>
+#include "vmm.h"
+
+static void flush_line(struct vm *vm, char *line, unsigned *len, const char *source)
+{
+    if (*len == 0) return;
+    bh_printf("[%s %s] %.*s\n", vm->params->name, source, (int)*len, line);
+    *len = 0;
+}
+
+/* Printable ASCII and tabs are kept; other control bytes and NULs are dropped. */
+void console_put(struct vm *vm, char *line, unsigned *len, char c, const char *source)
+{
+    if (c == '\n' || *len == VMM_LINE_MAX) flush_line(vm, line, len, source);
+    if (c == '\n' || c == '\r') return;
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return;
+    line[(*len)++] = c;
+}
+
+void report_bench(struct vm *vm, uint32_t id, uint32_t value)
+{
+    (void)vm;
+    bh_set_mr(0, id);
+    bh_set_mr(1, value);
+    bh_send(VMM_SLOT_REPORT, bh_msginfo(VMM_REPORT_BENCH, 0, 0, 2));
+}
+
+static const char *end_name(enum vmm_end why)
+{
+    switch (why) {
+    case VMM_END_SHUTDOWN: return "shut down";
+    case VMM_END_CRASH: return "crashed (triple fault)";
+    case VMM_END_NPF: return "stopped: access outside its memory";
+    case VMM_END_HALTED: return "stopped: halted with interrupts disabled";
+    case VMM_END_BAD_STATE: return "stopped: the processor refused its state";
+    case VMM_END_REFUSED: return "not started: image refused";
+    case VMM_END_SETUP: return "not run: VMM setup failed";
+    default: return "stopped: unsupported exit";
+    }
+}
+
+void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
+{
+    flush_line(vm, vm->uart_line, &vm->uart_len, "uart");
+    flush_line(vm, vm->hvc_line, &vm->hvc_len, "hvc");
+    bh_printf("[vmm %s] guest %s (%#lx, %#lx); %lu exits, %lu hypercalls (%lu errors), checks %lu passed, %lu failed\n",
+              vm->params->name, end_name(why), (unsigned long)detail, (unsigned long)detail2,
+              (unsigned long)vm->exits, (unsigned long)vm->hypercalls, (unsigned long)vm->hypercall_errors,
+              (unsigned long)vm->checks_passed, (unsigned long)vm->checks_failed);
+    bh_word_t words[8] = {why, detail, detail2, vm->checks_passed, vm->checks_failed, vm->exits, vm->hypercalls,
+                          vm->hypercall_errors};
+    for (unsigned i = 0; i < 8; i++) bh_set_mr(i, words[i]);
+    bh_send(VMM_SLOT_REPORT, bh_msginfo(VMM_REPORT_END, 0, 0, 8));
+}

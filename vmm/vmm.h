@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The per-guest VMM: one process per guest, one thread per vCPU running a VMEnter loop.
+ * One concern per file:
+ *   main.c       start: check the creator's parameters, load, run, report
+ *   memory.c     guest RAM through the VMM's window, guest-virtual translation, bounds checks
+ *   pvh.c        the PVH loader (ELF + XEN_ELFNOTE_PHYS32_ENTRY, hvm_start_info v1)
+ *   vcpu.c       guest register cache, the VMEnter loop, exit dispatch, event injection
+ *   cpuid.c      CPUID policy and the Xen leaves
+ *   msr.c        MSR policy and the hypercall page
+ *   ioport.c     port I/O: the debug port and a 16550 UART at 0x3f8
+ *   hypercall.c  VMMCALL: arguments, dispatch, xen_version, console_io, sched_op
+ *   physmap.c    memory_op
+ *   hvm.c        hvm_op (parameters) and vcpu_op (vcpu_info registration)
+ *   evtchn.c     event_channel_op (within the guest)
+ *   report.c     console labels and reports to the creator
+ */
+#ifndef VMM_VMM_H
+#define VMM_VMM_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <bulkhead/syscalls.h>
+#include <bulkhead/arch/vcpu.h>
+#include "params.h"
+#include "xen.h"
+
+#define VMM_MAX_VCPUS 1u
+#define VMM_EVTCHN_PORTS 64u
+#define VMM_LINE_MAX 160u
+#define VMM_PAT_DEFAULT 0x0007040600070406ull
+
+/* Registers loaded on demand: rax..ss (indices 0..28): GPRs, RIP, CRs, EFER, CS for the mode, SS for the CPL. */
+#define VCPU_CACHE_WORDS (BH_VCPU_SS + 1u)
+
+struct vcpu {
+    struct vm *vm;
+    unsigned id;
+    bh_cptr_t cap;
+    bh_word_t exit[BH_VM_MR_COUNT];    /* the last exit, as VMEnter returned it */
+    bh_word_t reg[VCPU_CACHE_WORDS];
+    unsigned loaded;                   /* reg[0..loaded) are valid for this exit */
+    unsigned dirty_lo, dirty_hi;       /* reg[lo..hi) to write back before entering */
+    uint64_t next_rip;                 /* where the guest resumes */
+    uint32_t event_inj;                /* EVENTINJ for the next entry, 0 for none */
+    uint32_t event_err;
+    uint64_t vcpu_info_gpa;            /* registered vcpu_info, 0 for none */
+    uint64_t pat;                      /* IA32_PAT as the guest wrote it (not enforced yet) */
+};
+
+struct evtchn {
+    uint8_t state;                     /* EVTCHN_FREE / EVTCHN_UNBOUND */
+    uint16_t remote_dom;
+};
+#define EVTCHN_FREE 0u
+#define EVTCHN_UNBOUND 1u
+
+struct uart {
+    uint8_t ier, lcr, mcr, scr, dll, dlm;
+};
+
+struct vm {
+    const struct vmm_params *params;
+    uint8_t *ram;
+    uint64_t ram_size;
+    struct vcpu vcpu[VMM_MAX_VCPUS];
+    uint64_t hvm_param[HVM_NR_PARAMS];
+    struct evtchn port[VMM_EVTCHN_PORTS];
+    struct uart uart;
+    bool event_pending;                /* the notification was signalled */
+    bool ended;
+    /* Counters for the report. */
+    uint64_t exits, hypercalls, hypercall_errors, checks_passed, checks_failed;
+    uint32_t debug_value;
+    /* Console lines, labelled with the guest's name: one for the UART, one for console_io. */
+    char uart_line[VMM_LINE_MAX], hvc_line[VMM_LINE_MAX];
+    unsigned uart_len, hvc_len;
+};
+
+/* memory.c */
+void *gpa_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
+int guest_copy_from(struct vcpu *v, uint64_t gva, void *buf, uint64_t len);
+int guest_copy_to(struct vcpu *v, uint64_t gva, const void *buf, uint64_t len);
+
+/* pvh.c: loads the image and prepares vCPU 0; 0 or enum vmm_load_error. */
+int pvh_load(struct vm *vm);
+const char *pvh_strerror(int err);
+
+/* vcpu.c */
+bh_word_t vcpu_reg(struct vcpu *v, unsigned index);
+void vcpu_set_reg(struct vcpu *v, unsigned index, bh_word_t value);
+int vcpu_flush(struct vcpu *v);
+void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
+void vcpu_inject_interrupt(struct vcpu *v, unsigned vector);
+bool vcpu_long_mode(struct vcpu *v);
+void vcpu_run(struct vcpu *v);
+void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2);
+void vm_event_arrived(struct vm *vm);
+void vcpu_wait_event(struct vcpu *v);
+unsigned vcpu_cpl(struct vcpu *v);
+
+/* Exit handlers: each consumes one exit and sets v->next_rip (or ends the guest). */
+void cpuid_exit(struct vcpu *v);
+void msr_exit(struct vcpu *v);
+void ioport_exit(struct vcpu *v);
+void hypercall_exit(struct vcpu *v);
+
+/* Hypercalls: arguments a[0..4], result in rax. */
+typedef int64_t hypercall_fn(struct vcpu *v, const uint64_t *a);
+hypercall_fn hc_xen_version, hc_console_io, hc_sched_op, hc_memory_op, hc_hvm_op, hc_vcpu_op,
+    hc_event_channel_op;
+void msr_write_hypercall_page(uint8_t *page);
+
+/* report.c */
+void console_put(struct vm *vm, char *line, unsigned *len, char c, const char *source);
+void report_bench(struct vm *vm, uint32_t id, uint32_t value);
+void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2);
+
+#endif

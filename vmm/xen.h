@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The Xen guest ABI the VMM implements, written from Xen's public headers (xen.h, xen-compat,
+ * version.h, sched.h, memory.h, hvm/hvm_op.h, hvm/params.h, vcpu.h, event_channel.h,
+ * arch-x86/cpuid.h, arch-x86/hvm/start_info.h): numbers and structure layouts as the 64-bit
+ * guest sees them. Every structure the VMM reads or writes in guest memory has its size checked.
+ */
+#ifndef VMM_XEN_H
+#define VMM_XEN_H
+
+#include <stdint.h>
+
+/* xen.h: hypercall numbers. */
+#define XEN_HC_set_timer_op 15
+#define XEN_HC_memory_op 12
+#define XEN_HC_xen_version 17
+#define XEN_HC_console_io 18
+#define XEN_HC_grant_table_op 20
+#define XEN_HC_vcpu_op 24
+#define XEN_HC_sched_op 29
+#define XEN_HC_event_channel_op 32
+#define XEN_HC_hvm_op 34
+#define XEN_HC_COUNT 64   /* the hypercall page has room for 4096 / 32 = 128 stubs; we fill 64 */
+
+/* Xen's errno values (xen/include/public/errno.h), returned negated in rax. */
+#define XEN_EPERM 1
+#define XEN_ENOENT 2
+#define XEN_ESRCH 3
+#define XEN_EFAULT 14
+#define XEN_EBUSY 16
+#define XEN_EEXIST 17
+#define XEN_EINVAL 22
+#define XEN_ENOSPC 28
+#define XEN_ENOSYS 38
+
+#define XEN_DOMID_SELF 0x7ff0u
+#define XEN_MEMOP_CMD_MASK 0x3fu   /* memory_op: the command is in the low bits */
+
+/* arch-x86/cpuid.h: the hypervisor leaves at 0x40000000 (Xen may shift them by 0x100). */
+#define XEN_CPUID_FIRST_LEAF 0x40000000u
+#define XEN_CPUID_LEAF(i) (XEN_CPUID_FIRST_LEAF + (i))
+#define XEN_CPUID_SIGNATURE_EBX 0x566e6558u /* "XenV" */
+#define XEN_CPUID_SIGNATURE_ECX 0x65584d4du /* "MMXe" */
+#define XEN_CPUID_SIGNATURE_EDX 0x4d4d566eu /* "nVMM" */
+#define XEN_HYPERCALL_MSR 0x40000000u       /* leaf 2, ebx: the MSR that installs the page */
+
+/* version.h */
+#define XENVER_version 0
+#define XENVER_extraversion 1
+#define XENVER_get_features 6
+#define XEN_EXTRAVERSION_LEN 16
+struct xen_feature_info {
+    uint32_t submap_idx;
+    uint32_t submap;
+};
+_Static_assert(sizeof(struct xen_feature_info) == 8, "xen_feature_info");
+#define XENFEAT_writable_page_tables 0
+#define XENFEAT_auto_translated_physmap 2
+#define XENFEAT_hvm_callback_vector 8
+#define XENFEAT_hvm_safe_pvclock 9
+#define XENFEAT_NR_SUBMAPS 1
+
+/* console_io */
+#define CONSOLEIO_write 0
+#define CONSOLEIO_read 1
+
+/* sched.h */
+#define SCHEDOP_yield 0
+#define SCHEDOP_block 1
+#define SCHEDOP_shutdown 2
+struct sched_shutdown {
+    uint32_t reason;
+};
+_Static_assert(sizeof(struct sched_shutdown) == 4, "sched_shutdown");
+#define SHUTDOWN_poweroff 0
+#define SHUTDOWN_reboot 1
+#define SHUTDOWN_suspend 2
+#define SHUTDOWN_crash 3
+#define SHUTDOWN_watchdog 4
+#define SHUTDOWN_soft_reset 5
+
+/* memory.h: XENMEM_memory_map fills an array of E820 entries (packed, 20 bytes each). */
+#define XENMEM_memory_map 9
+struct xen_memory_map {
+    uint32_t nr_entries;   /* IN: room in buffer; OUT: entries written */
+    uint32_t pad;
+    uint64_t buffer;       /* XEN_GUEST_HANDLE(void) */
+};
+_Static_assert(sizeof(struct xen_memory_map) == 16, "xen_memory_map");
+struct __attribute__((packed)) xen_e820_entry {
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;
+};
+_Static_assert(sizeof(struct xen_e820_entry) == 20, "e820entry");
+#define XEN_E820_RAM 1
+
+/* hvm/hvm_op.h and hvm/params.h */
+#define HVMOP_set_param 0
+#define HVMOP_get_param 1
+struct xen_hvm_param {
+    uint16_t domid;
+    uint16_t pad;
+    uint32_t index;
+    uint64_t value;
+};
+_Static_assert(sizeof(struct xen_hvm_param) == 16, "xen_hvm_param");
+#define HVM_PARAM_CALLBACK_IRQ 0
+#define HVM_PARAM_STORE_PFN 1
+#define HVM_PARAM_STORE_EVTCHN 2
+#define HVM_PARAM_CONSOLE_PFN 17
+#define HVM_PARAM_CONSOLE_EVTCHN 18
+#define HVM_NR_PARAMS 39
+/* CALLBACK_IRQ: bits 63:56 give the type; type 2 delivers a vector (bits 7:0). */
+#define HVM_PARAM_CALLBACK_TYPE(v) ((v) >> 56)
+#define HVM_PARAM_CALLBACK_TYPE_VECTOR 2u
+
+/* vcpu.h */
+#define VCPUOP_register_vcpu_info 10
+struct vcpu_register_vcpu_info {
+    uint64_t mfn;      /* guest frame number of the page holding vcpu_info */
+    uint32_t offset;   /* within that page */
+    uint32_t rsvd;
+};
+_Static_assert(sizeof(struct vcpu_register_vcpu_info) == 16, "vcpu_register_vcpu_info");
+/* xen.h: struct vcpu_info on x86_64 (pending, mask, pending_sel, arch, time). */
+struct xen_vcpu_info {
+    uint8_t evtchn_upcall_pending;
+    uint8_t evtchn_upcall_mask;
+    uint8_t pad[6];
+    uint64_t evtchn_pending_sel;
+    uint64_t arch_cr2;
+    uint64_t arch_pad;
+    uint8_t time[32];  /* struct vcpu_time_info */
+};
+_Static_assert(sizeof(struct xen_vcpu_info) == 64, "vcpu_info");
+
+/* event_channel.h */
+#define EVTCHNOP_close 3
+#define EVTCHNOP_send 4
+#define EVTCHNOP_alloc_unbound 6
+struct evtchn_alloc_unbound {
+    uint16_t dom, remote_dom;
+    uint32_t port;     /* OUT */
+};
+_Static_assert(sizeof(struct evtchn_alloc_unbound) == 8, "evtchn_alloc_unbound");
+struct evtchn_port_arg {   /* evtchn_close and evtchn_send: one port */
+    uint32_t port;
+};
+_Static_assert(sizeof(struct evtchn_port_arg) == 4, "evtchn_close/send");
+
+/* arch-x86/hvm/start_info.h, version 1 (with the memory map). */
+#define XEN_HVM_START_MAGIC 0x336ec578u
+struct hvm_start_info {
+    uint32_t magic;
+    uint32_t version;
+    uint32_t flags;
+    uint32_t nr_modules;
+    uint64_t modlist_paddr;
+    uint64_t cmdline_paddr;
+    uint64_t rsdp_paddr;
+    uint64_t memmap_paddr;
+    uint32_t memmap_entries;
+    uint32_t reserved;
+};
+_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info");
+struct hvm_modlist_entry {
+    uint64_t paddr;
+    uint64_t size;
+    uint64_t cmdline_paddr;
+    uint64_t reserved;
+};
+_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry");
+struct hvm_memmap_table_entry {
+    uint64_t addr;
+    uint64_t size;
+    uint32_t type;
+    uint32_t reserved;
+};
+_Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_entry");
+#define XEN_HVM_MEMMAP_TYPE_RAM 1
+
+#endif
