@@ -3,9 +3,9 @@
 /*
  * Entry of a component started by the root server from a system specification (docs/idl.md,
  * "How the root server executes a specification"; docs/root-server.md). Every thread of the
- * component starts here with rdi = its IPC buffer, rsi = its index within the instance and
- * rdx = the slot of its own TCB in the instance's CSpace. The index is also in the IPC
- * buffer's user_data word, which is what this entry reads: thread 0 runs main(), the others
+ * component starts here with its IPC buffer, its index within the instance and the slot of its
+ * own TCB in the instance's CSpace in the first three argument registers (x86_64 rdi, rsi,
+ * rdx; ppc64le r3, r4, r5). The index is also in the IPC buffer's user_data word, which is what this entry reads: thread 0 runs main(), the others
  * the glue's bhidl_thread_start(index).
  */
 #include <bulkhead/runtime.h>
@@ -29,11 +29,7 @@ __attribute__((weak)) int bhidl_thread_start(bh_word_t index)
 /* No TLS, so no bh_exit (it reads the TLS): stop this thread through its own TCB. */
 static _Noreturn void stop(bh_cptr_t tcb)
 {
-    for (;;) {
-        register bh_word_t mr0 __asm__("r10") = 0;
-        bh_word_t dest = tcb, info = bh_msginfo(BH_INV_TCB_SUSPEND, 0, 0, 0), nr = (bh_word_t)BH_SYS_CALL;
-        __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
-    }
+    for (;;) bh_call_without_tls(tcb, bh_msginfo(BH_INV_TCB_SUSPEND, 0, 0, 0));
 }
 
 _Noreturn void bh_start(bh_ipc_buffer_t *ipc, bh_word_t index_arg, bh_cptr_t self_tcb)

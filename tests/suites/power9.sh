@@ -14,11 +14,14 @@
 #     without output, or after 240 s. Tests that need a PIT skip themselves; tests of what
 #     POWER9 does not have yet are reported as SKIP lines (in the log), not failures: see
 #     EXPECTED_SKIP. power9.ktest_completes checks that the suite reached its summary.
+#   power9.system.*      the default system (build/power9/default.cpio, mk/system-power9.ninja):
+#     the root server executes servers/demo/default.bh's spec, the components run, RPC with a
+#     capability, event, dataport, the intruder's fault is contained and the rest runs on.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
 kernel=build/power9/kernel.elf
-for f in "$kernel" build/power9/bootinfo.cpio build/power9/ktest.cpio; do
+for f in "$kernel" build/power9/bootinfo.cpio build/power9/ktest.cpio build/power9/default.cpio; do
   if ! command -v qemu-system-ppc64 >/dev/null || [ ! -f "$f" ]; then
     echo "FAIL power9.build: qemu-system-ppc64 or $f missing (ninja build/power9/all)"
     exit 1
@@ -86,4 +89,35 @@ else
   echo "FAIL power9.ktest_completes: the suite did not reach its summary (log: $log)"; status=1
 fi
 if grep -q PANIC <<<"$out"; then echo "FAIL power9.ktest_no_kernel_panic: the kernel panicked (log: $log)"; status=1; fi
+
+# The default system: runs until its last heartbeat (or 90 s).
+log=build/test-logs/power9-system.serial
+run build/power9/default.cpio "$log" '^\[ping\] heartbeats done' 90
+out=$(tr -d '\r' <"$log")
+sys_check() { # NAME MESSAGE LINE...
+  local name=$1 msg=$2; shift 2
+  for l in "$@"; do
+    grep -qF -- "$l" <<<"$out" || { echo "FAIL power9.system.$name: $msg: no '$l' (log: $log)"; status=1; return; }
+  done
+  echo "PASS power9.system.$name"
+}
+sys_check root_executes_spec "the root server did not build the system" "[root] started 4 threads" "[root] supervising"
+sys_check components_started "a component did not start" "[console] console server ready" "[ping] pinger started" \
+  "[pong] ponger started" "[intruder] intruder started"
+sys_check rpc_results "wrong RPC results" "[ping] echo(41) = 42 (correct)" "[ping] echo(141) = 142 (correct)" \
+  "[ping] echo(241) = 242 (correct)"
+sys_check rpc_capability_transfer "the capability ping passed was not used" "its capability kept in slot 9" \
+  "[ping] (pong writing through the capability ping passed)"
+sys_check event "no event" "[ping] event received: bits 0x1 (from pong)"
+sys_check dataport "no dataport line" '[ping] dataport (shared with pong) reads: "pong answered 3 calls, the last with 242"'
+sys_check unauthorised_use_refused "the intruder was not stopped" \
+  "[intruder] copying slot 40, which I was not given: refused (error 6, FAILED_LOOKUP)" \
+  "[root] supervisor: intruder.main: capability fault: cptr 40"
+sys_check rest_runs_on "the system did not run on after the fault" "[ping] still running: heartbeat 5, echo -> ok" \
+  "[ping] heartbeats done"
+if grep -q -e PANIC -e WRONG -e UNEXPECTED <<<"$out"; then
+  echo "FAIL power9.system.no_panic_or_wrong_result: (log: $log)"; status=1
+else
+  echo "PASS power9.system.no_panic_or_wrong_result"
+fi
 exit $status

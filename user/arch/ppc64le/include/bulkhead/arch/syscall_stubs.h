@@ -35,6 +35,13 @@ static inline void bh_ppc_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
     bh_ppc_sys_regs(nr, dest, info, bh_ipc_buffer_ptr->mr);
 }
 
+/* A Call with MR0 = 0 that touches neither the IPC buffer nor the TLS (a thread that has none). */
+static inline void bh_call_without_tls(bh_cptr_t dest, bh_msginfo_t info)
+{
+    bh_word_t d = dest, mr[4] = {0, 0, 0, 0};
+    bh_ppc_sys_regs((bh_word_t)BH_SYS_CALL, &d, &info, mr);
+}
+
 static inline bh_msginfo_t bh_call(bh_cptr_t dest, bh_msginfo_t info)
 {
     bh_word_t d = dest;

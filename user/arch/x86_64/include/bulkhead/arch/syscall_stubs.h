@@ -28,6 +28,14 @@ static inline void bh_x86_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
     b->mr[3] = mr3;
 }
 
+/* A Call with MR0 = 0 that touches neither the IPC buffer nor the TLS (a thread that has none). */
+static inline void bh_call_without_tls(bh_cptr_t dest, bh_msginfo_t info)
+{
+    register bh_word_t mr0 __asm__("r10") = 0;
+    bh_word_t d = dest, nr = (bh_word_t)BH_SYS_CALL;
+    __asm__ volatile("syscall" : "+D"(d), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
+}
+
 static inline bh_msginfo_t bh_call(bh_cptr_t dest, bh_msginfo_t info)
 {
     bh_word_t d = dest;
