@@ -5,6 +5,7 @@
  * console connection), waits for pong's event, reads what pong wrote in the shared page,
  * then sends a few heartbeats and waits for events for good.
  */
+#include <bulkhead/arch/machine.h>
 #include <bulkhead/syscalls.h>
 #include <string.h>
 #include "glue.h"
@@ -14,18 +15,12 @@
 #define HEARTBEATS 5u
 #define HEARTBEAT_CYCLES 1000000000ull
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return ((uint64_t)hi << 32) | lo;
-}
-
-/* No timer service yet: spin, letting threads of our priority run. */
+/* No timer service yet: spin on the architecture's cycle counter, letting threads of our
+ * priority run. */
 static void pause_a_while(void)
 {
-    uint64_t until = rdtsc() + HEARTBEAT_CYCLES;
-    while (rdtsc() < until) bh_yield();
+    uint64_t until = bh_arch_counter() + HEARTBEAT_CYCLES;
+    while (bh_arch_counter() < until) bh_yield();
 }
 
 static void call_pong(uint64_t value)

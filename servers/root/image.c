@@ -93,8 +93,8 @@ int root_load_image(struct root *r, uint32_t instance)
     int rc = bh_elf_parse(&elf, data, len, BH_ARCH_ELF_MACHINE);
     if (rc == 0 && bh_elf_load_segments(&elf, collect, &g) != 0) rc = BH_ELF_ERR_NOT_FOUND;
     if (rc != 0) {
-        bh_printf("[root] error: %s: image '%s' is not a loadable x86_64 program: %s\n", ri->name, image,
-                  rc == BH_ELF_ERR_NOT_FOUND ? "too many segments" : bh_elf_strerror(rc));
+        bh_printf("[root] error: %s: image '%s' is not a loadable program for this machine (ELF machine %u): %s\n", ri->name, image,
+                  BH_ARCH_ELF_MACHINE, rc == BH_ELF_ERR_NOT_FOUND ? "too many segments" : bh_elf_strerror(rc));
         return -1;
     }
     const struct bh_elf_segment *last = &g.s[g.n - 1];
