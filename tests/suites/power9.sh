@@ -21,7 +21,7 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
 kernel=build/power9/kernel.elf
-for f in "$kernel" build/power9/bootinfo.cpio build/power9/ktest.cpio build/power9/default.cpio; do
+for f in "$kernel" build/power9/bootinfo.cpio build/power9/ktest.cpio build/power9/hostile.cpio build/power9/default.cpio; do
   if ! command -v qemu-system-ppc64 >/dev/null || [ ! -f "$f" ]; then
     echo "FAIL power9.build: qemu-system-ppc64 or $f missing (ninja build/power9/all)"
     exit 1
@@ -66,6 +66,17 @@ if grep -q '^\[root\] power9 bootinfo: OK' <<<"$out" && ! grep -q PANIC <<<"$out
 else
   echo "FAIL power9.root_bootinfo: the root server did not report its boot info (log: $log)"; status=1
 fi
+
+# The hostile task, as on x86: its runner prints PASS/FAIL hostile.* lines at the end.
+log=build/test-logs/power9-hostile.serial
+run build/power9/hostile.cpio "$log" '^(PASS|FAIL) hostile\.faults_reach_the_handler' 300
+out=$(tr -d '\r' <"$log")
+grep -a -E '^(PASS|FAIL) hostile\.' <<<"$out" | sed 's/ hostile\./ power9.hostile./'
+grep -q -E '^FAIL hostile\.' <<<"$out" && status=1
+if ! grep -q -E '^PASS hostile\.faults_reach_the_handler' <<<"$out"; then
+  echo "FAIL power9.hostile.run: the hostile test did not finish (log: $log)"; status=1
+fi
+if grep -q PANIC <<<"$out"; then echo "FAIL power9.hostile.no_kernel_panic: the kernel panicked (log: $log)"; status=1; fi
 
 log=build/test-logs/power9-ktest.serial
 run build/power9/ktest.cpio "$log" '^\[ktest\] [0-9]+ passed' 240

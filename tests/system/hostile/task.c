@@ -41,13 +41,7 @@ static bh_word_t interesting(void)
 
 static bh_word_t raw_syscall(bh_word_t nr, bh_word_t dest, bh_word_t info)
 {
-    bh_ipc_buffer_t *b = bh_ipc_buffer();
-    register bh_word_t mr0 __asm__("r10") = b->mr[0];
-    register bh_word_t mr1 __asm__("r8") = b->mr[1];
-    register bh_word_t mr2 __asm__("r9") = b->mr[2];
-    register bh_word_t mr3 __asm__("r15") = b->mr[3];
-    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+r"(mr1), "+r"(mr2), "+r"(mr3), "+a"(nr)
-                     : : "rcx", "r11", "memory");
+    bh_sys(nr, &dest, &info);
     return info;
 }
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /* Faults: delivered to the fault endpoint as messages; without a handler, only the thread stops. */
+#include <bulkhead/arch/machine.h>
 #include "ktest.h"
 
 #define FAULT_CAP 1
@@ -21,16 +22,14 @@ static void touch_unmapped(bh_word_t arg)
 static void bad_syscall(bh_word_t arg)
 {
     (void)arg;
-    bh_word_t nr = 60; /* Linux exit: unknown to this kernel */
-    __asm__ volatile("syscall" : "+a"(nr) : : "rcx", "r11", "memory");
+    bh_raw_syscall(60); /* Linux's exit on x86_64: unknown to this kernel */
     resumed = 2;
 }
 
-static void divide(bh_word_t arg)
+static void trap(bh_word_t arg)
 {
-    volatile unsigned zero = (unsigned)arg;
-    volatile unsigned x = 10u / zero;
-    (void)x;
+    (void)arg;
+    __builtin_trap();
 }
 
 static void use_missing_cap(bh_word_t arg)
@@ -88,8 +87,8 @@ static int user_exception(struct env *env)
 {
     struct bh_thread t;
     bh_word_t vector;
-    if (expect_fault(env, divide, FAULT_USER_EXCEPTION, &vector, &t)) return 1;
-    CHECK(vector == 0); /* #DE */
+    if (expect_fault(env, trap, FAULT_USER_EXCEPTION, &vector, &t)) return 1;
+    CHECK(vector == BH_ARCH_TRAP_VECTOR);
     bh_reply(bh_msginfo(1, 0, 0, 0)); /* non-zero label: the thread stays suspended */
     return 0;
 }

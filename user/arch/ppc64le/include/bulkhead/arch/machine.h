@@ -5,6 +5,7 @@
 #define BULKHEAD_ARCH_MACHINE_H
 
 #define BH_ARCH_ELF_MACHINE 21u /* EM_PPC64: what loaders accept */
+#define BH_ARCH_TRAP_VECTOR 0x700u /* program check: what __builtin_trap() (trap) raises */
 #define BH_ARCH_HAS_IO_PORTS 1  /* the LPC bus's I/O space, through OPAL */
 
 #include <stdint.h>

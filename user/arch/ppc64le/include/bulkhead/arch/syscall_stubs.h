@@ -42,6 +42,20 @@ static inline void bh_call_without_tls(bh_cptr_t dest, bh_msginfo_t info)
     bh_ppc_sys_regs((bh_word_t)BH_SYS_CALL, &d, &info, mr);
 }
 
+/* Any system call with any message: MR0..3 from the IPC buffer in registers and back; dest
+ * returns the badge, info the message info. (The named stubs below are the usual way.) */
+static inline void bh_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
+{
+    bh_ppc_sys(nr, dest, info);
+}
+
+/* A system call by number alone (tests use it to make unknown ones). */
+static inline void bh_raw_syscall(bh_word_t nr)
+{
+    bh_word_t d = 0, i = 0, mr[4] = {0, 0, 0, 0};
+    bh_ppc_sys_regs(nr, &d, &i, mr);
+}
+
 static inline bh_msginfo_t bh_call(bh_cptr_t dest, bh_msginfo_t info)
 {
     bh_word_t d = dest;

@@ -5,6 +5,7 @@
 #define BULKHEAD_ARCH_MACHINE_H
 
 #define BH_ARCH_ELF_MACHINE 62u /* EM_X86_64: what loaders accept */
+#define BH_ARCH_TRAP_VECTOR 6u /* #UD: what __builtin_trap() (ud2) raises */
 #define BH_ARCH_HAS_IO_PORTS 1
 
 #include <stdint.h>

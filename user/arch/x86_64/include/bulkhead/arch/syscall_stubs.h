@@ -36,6 +36,19 @@ static inline void bh_call_without_tls(bh_cptr_t dest, bh_msginfo_t info)
     __asm__ volatile("syscall" : "+D"(d), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
 }
 
+/* Any system call with any message: MR0..3 from the IPC buffer in registers and back; dest
+ * returns the badge, info the message info. (The named stubs below are the usual way.) */
+static inline void bh_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
+{
+    bh_x86_sys(nr, dest, info);
+}
+
+/* A system call by number alone (tests use it to make unknown ones). */
+static inline void bh_raw_syscall(bh_word_t nr)
+{
+    __asm__ volatile("syscall" : "+a"(nr) : : "rdi", "rsi", "r8", "r9", "r10", "r15", "rcx", "r11", "memory");
+}
+
 static inline bh_msginfo_t bh_call(bh_cptr_t dest, bh_msginfo_t info)
 {
     bh_word_t d = dest;
