@@ -87,6 +87,11 @@ bool plat_vcpu_check_state(word_t index, word_t value);
 void plat_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value);
 word_t plat_vcpu_read_state(const struct vcpu_arch *v, word_t index);
 void plat_vcpu_space_changed(struct vcpu_arch *v);
+/* After an exit: the registers the common exits need and a mode word, in the platform's order
+ * (at most VCPU_EXIT_SUMMARY_WORDS; returns how many). Before an entry: the registers that
+ * carry an exit's results (VCPU_RESULT_WORDS of them). */
+unsigned plat_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out);
+void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in);
 void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *exit);
 int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights);
 int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table);

@@ -117,7 +117,14 @@ static void reply_exit(struct tcb *t, const struct vm_exit *x)
     ipc_set_mr(t, 3, x->rip);
     ipc_set_mr(t, 4, x->next_rip);
     ipc_set_mr(t, 5, x->intinfo);
-    ctx_set_info(&t->ctx, bh_msginfo(0, 0, 0, 6));
+    /* Then the platform's summary of the guest (registers the common exits need, the mode),
+     * so that most exits need no ReadState. */
+    if (!t->ipc_buffer) {
+        ctx_set_info(&t->ctx, bh_msginfo(0, 0, 0, 6));
+        return;
+    }
+    unsigned n = plat_vcpu_exit_summary(&t->vcpu->arch, &t->ipc_buffer->mr[6]);
+    ctx_set_info(&t->ctx, bh_msginfo(0, 0, 0, 6 + n));
 }
 
 void vcpu_enter(struct tcb *t)
@@ -132,6 +139,15 @@ void vcpu_enter(struct tcb *t)
     }
     struct vcpu *v = t->vcpu;
     if (set_rip) plat_vcpu_write_state(&v->arch, VCPU_RIP, ipc_get_mr(t, 0));
+    /* A longer message also carries the results of the exit just handled (MR1..): the
+     * platform's result registers, without a WriteState. */
+    word_t len = bh_msginfo_length(ctx_syscall_info(&t->ctx));
+    if (len >= 1 + VCPU_RESULT_WORDS && t->ipc_buffer) {
+        /* MR1..MR3 are in registers (MSG_REGISTERS), the rest in the IPC buffer. */
+        word_t results[VCPU_RESULT_WORDS];
+        for (word_t i = 0; i < VCPU_RESULT_WORDS; i++) results[i] = ipc_get_mr(t, 1 + i);
+        plat_vcpu_set_results(&v->arch, results);
+    }
     struct vm_exit x = {0};
     if (t->bound && t->bound->word) {
         x.reason = VM_EXIT_INTERRUPTED;

@@ -39,7 +39,6 @@ void hypercall_exit(struct vcpu *v)
 {
     struct vm *vm = v->vm;
     uint64_t a[5];
-    (void)vcpu_reg(v, VCPU_CACHE_WORDS - 1);   /* one READ_STATE for everything below */
     uint64_t nr = vcpu_reg(v, BH_VCPU_RAX);
     int64_t result;
     vm->hypercalls++;

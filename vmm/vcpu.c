@@ -2,9 +2,10 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * One vCPU: its VMEnter loop, the register cache and exit dispatch. VMEnter returns the exit
- * reason, EXITINFO1/2, RIP and EXITINTINFO in MR0..MR5; everything else is read on demand with
- * one READ_STATE per exit (from the lowest index not yet read) and written back with one
- * WRITE_STATE before the next entry. The new RIP travels in VMEnter's MR0.
+ * reason, EXITINFO1/2, RIP and EXITINTINFO in MR0..MR5, then rax rbx rcx rdx rsi rdi r8 r10
+ * and a mode word in MR6..MR14: a hypercall, CPUID or port exit needs nothing more. Other
+ * registers are read on demand with one READ_STATE. Results in rax..rdx go back in the next
+ * VMEnter's MR1..MR4 (with the new RIP in MR0); anything else with one WRITE_STATE.
  */
 #include <string.h>
 #include <bulkhead/invocations.h>
@@ -12,8 +13,6 @@
 #include "vmm.h"
 
 #define RFLAGS_IF (1ull << 9)
-#define EFER_LMA (1ull << 10)
-#define CS_ATTR_L (1ull << (16 + 9))   /* the L bit of the packed attributes in the CS word */
 #define INTINFO_VALID (1u << 31)
 
 #define EXIT_INVLPGA 0x7au
@@ -22,20 +21,26 @@
 #define EXIT_MONITOR 0x8au
 #define EXIT_MWAIT_COND 0x8cu
 
-static void load_regs(struct vcpu *v, unsigned upto)
+static const unsigned summary_regs[] = {BH_VCPU_RAX, BH_VCPU_RBX, BH_VCPU_RCX, BH_VCPU_RDX,
+                                        BH_VCPU_RSI, BH_VCPU_RDI, BH_VCPU_R8,  BH_VCPU_R8 + 2};
+
+static uint64_t range_mask(unsigned first, unsigned upto)
 {
-    unsigned first = v->loaded;
-    if (bh_vcpu_read_state(v->cap, first, upto - first, NULL) != 0) {
-        memset(&v->reg[first], 0, (upto - first) * sizeof v->reg[0]);
-    } else {
-        for (unsigned i = first; i < upto; i++) v->reg[i] = bh_get_mr(i - first);
-    }
-    v->loaded = upto;
+    return (upto >= 64 ? ~0ull : (1ull << upto) - 1) & ~((1ull << first) - 1);
+}
+
+/* Reads [first, upto) with one READ_STATE, keeping the registers already valid. */
+static void load_regs(struct vcpu *v, unsigned first, unsigned upto)
+{
+    int err = bh_vcpu_read_state(v->cap, first, upto - first, NULL);
+    for (unsigned i = first; i < upto; i++)
+        if (!(v->valid & (1ull << i))) v->reg[i] = err ? 0 : bh_get_mr(i - first);
+    v->valid |= range_mask(first, upto);
 }
 
 bh_word_t vcpu_reg(struct vcpu *v, unsigned index)
 {
-    if (index >= v->loaded) load_regs(v, index < BH_VCPU_R8 + 4 ? BH_VCPU_R8 + 4 : VCPU_CACHE_WORDS);
+    if (!(v->valid & (1ull << index))) load_regs(v, index, VCPU_CACHE_WORDS);
     return v->reg[index];
 }
 
@@ -55,7 +60,9 @@ void vcpu_set_reg(struct vcpu *v, unsigned index, bh_word_t value)
 int vcpu_flush(struct vcpu *v)
 {
     int err = 0;
-    if (v->dirty_hi > v->dirty_lo)
+    /* Results only in rax..rdx travel with the entry (see enter); the rest needs a WriteState. */
+    v->pass_results = v->dirty_hi > v->dirty_lo && v->dirty_hi <= BH_VCPU_RDX + 1;
+    if (v->dirty_hi > v->dirty_lo && !v->pass_results)
         err = bh_vcpu_write_state(v->cap, v->dirty_lo, &v->reg[v->dirty_lo], v->dirty_hi - v->dirty_lo);
     v->dirty_lo = v->dirty_hi = 0;
     if (err == 0 && v->event_inj) {
@@ -82,7 +89,7 @@ void vcpu_inject_interrupt(struct vcpu *v, unsigned vector)
 
 bool vcpu_long_mode(struct vcpu *v)
 {
-    return (vcpu_reg(v, BH_VCPU_EFER) & EFER_LMA) && (vcpu_reg(v, BH_VCPU_CS) & CS_ATTR_L);
+    return (v->mode & BH_VM_MODE_LMA) && (v->mode & BH_VM_MODE_CS_L);
 }
 
 void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
@@ -121,7 +128,7 @@ void vcpu_wait_event(struct vcpu *v)
 
 unsigned vcpu_cpl(struct vcpu *v)
 {
-    return (unsigned)(vcpu_reg(v, BH_VCPU_SS) >> (16 + 5)) & 3u;   /* SS.DPL */
+    return (unsigned)(v->mode & BH_VM_MODE_CPL);
 }
 
 /* HLT: with interrupts off nothing can wake the vCPU, so the guest has stopped for good. */
@@ -181,10 +188,26 @@ static void redeliver(struct vcpu *v)
 static int enter(struct vcpu *v, bool set_rip)
 {
     bh_word_t dest = 0;
-    bh_msginfo_t info = bh_msginfo(0, 0, 0, set_rip ? 1u : 0u);
+    unsigned len = set_rip ? 1u : 0u;
+    if (v->pass_results && set_rip) {
+        for (unsigned i = 0; i < 4; i++) bh_set_mr(1 + i, v->reg[BH_VCPU_RAX + i]);
+        len = 5;
+    } else if (v->pass_results) {
+        int err = bh_vcpu_write_state(v->cap, BH_VCPU_RAX, &v->reg[BH_VCPU_RAX], 4);
+        if (err) return err;
+    }
+    v->pass_results = false;
+    bh_msginfo_t info = bh_msginfo(0, 0, 0, len);
     bh_set_mr(0, v->next_rip);
-    bh_x86_sys((bh_word_t)BH_SYS_VM_ENTER, &dest, &info);
+    bh_sys((bh_word_t)BH_SYS_VM_ENTER, &dest, &info);
     for (unsigned i = 0; i < BH_VM_MR_COUNT; i++) v->exit[i] = bh_get_mr(i);
+    /* The exit summary: these registers and the mode are valid without a ReadState. */
+    v->valid = 0;
+    for (unsigned i = 0; i < sizeof summary_regs / sizeof summary_regs[0]; i++) {
+        v->reg[summary_regs[i]] = bh_get_mr(BH_VM_MR_SUMMARY + i);
+        v->valid |= 1ull << summary_regs[i];
+    }
+    v->mode = bh_get_mr(BH_VM_MR_MODE);
     return (int)bh_msginfo_label(info);
 }
 
@@ -199,7 +222,6 @@ void vcpu_run(struct vcpu *v)
             vm_end(vm, VMM_END_SETUP, (uint64_t)err, 0);
             return;
         }
-        v->loaded = 0;
         redeliver(v);
         if (v->exit[BH_VM_MR_REASON] == BH_VM_EXIT_INTERRUPTED) {
             interrupted(v);

@@ -41,8 +41,10 @@ struct vcpu {
     bh_cptr_t cap;
     bh_word_t exit[BH_VM_MR_COUNT];    /* the last exit, as VMEnter returned it */
     bh_word_t reg[VCPU_CACHE_WORDS];
-    unsigned loaded;                   /* reg[0..loaded) are valid for this exit */
+    uint64_t valid;                    /* bit i: reg[i] is valid for this exit */
     unsigned dirty_lo, dirty_hi;       /* reg[lo..hi) to write back before entering */
+    bool pass_results;                 /* reg[rax..rdx] go back in VMEnter's message */
+    bh_word_t mode;                    /* the exit's mode word (BH_VM_MODE_*) */
     uint64_t next_rip;                 /* where the guest resumes */
     uint32_t event_inj;                /* EVENTINJ for the next entry, 0 for none */
     uint32_t event_err;

@@ -419,3 +419,29 @@ int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table)
 {
     return plat_map_table(guest_root, gpa, table);
 }
+
+/* Straight from the VMCB and the saved registers: this runs on every exit. The mode: CPL
+ * from SS.DPL (attribute bits 5-6), EFER.LMA (bit 10), CS.L (attribute bit 9), CR0.PG. */
+unsigned plat_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out)
+{
+    const struct vmcb *c = vmcb_of(v);
+    out[0] = c->rax;
+    out[1] = v->gpr[BH_VCPU_RBX];
+    out[2] = v->gpr[BH_VCPU_RCX];
+    out[3] = v->gpr[BH_VCPU_RDX];
+    out[4] = v->gpr[BH_VCPU_RSI];
+    out[5] = v->gpr[BH_VCPU_RDI];
+    out[6] = v->gpr[BH_VCPU_R8];
+    out[7] = v->gpr[BH_VCPU_R8 + 2];
+    out[8] = ((word_t)(c->ss.attrib >> 5) & 3u) | (((c->efer >> 10) & 1u) << 2) |
+             ((word_t)((c->cs.attrib >> 9) & 1u) << 3) | (((c->cr0 >> 31) & 1u) << 4);
+    return 9;
+}
+
+void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
+{
+    vmcb_of(v)->rax = in[0];
+    v->gpr[BH_VCPU_RBX] = in[1];
+    v->gpr[BH_VCPU_RCX] = in[2];
+    v->gpr[BH_VCPU_RDX] = in[3];
+}

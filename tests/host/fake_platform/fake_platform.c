@@ -270,3 +270,16 @@ int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table)
 {
     return plat_map_table(guest_root, gpa, table);
 }
+
+unsigned plat_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out)
+{
+    (void)v;
+    (void)out;
+    return 0;
+}
+
+void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
+{
+    (void)v;
+    (void)in;
+}

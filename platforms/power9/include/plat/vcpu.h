@@ -16,6 +16,10 @@
 /* Guest-physical addresses: one partition-scoped radix tree like the process-scoped ones. */
 #define GUEST_PHYS_TOP (1ul << 48)
 
+/* No virtualization on POWER9 yet: no exit summary, no result registers. */
+#define VCPU_EXIT_SUMMARY_WORDS 1u
+#define VCPU_RESULT_WORDS 1u
+
 struct vcpu_arch {
     uint64_t pc;
 };

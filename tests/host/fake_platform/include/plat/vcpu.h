@@ -12,6 +12,9 @@
 #define VM_EXIT_INTERRUPTED (1ull << 32)
 #define GUEST_PHYS_TOP (1ul << 48)
 
+#define VCPU_EXIT_SUMMARY_WORDS 1u
+#define VCPU_RESULT_WORDS 1u
+
 struct vcpu_arch {
     uint64_t rip;
 };

@@ -90,5 +90,12 @@
 #define BH_VM_MR_NEXT_RIP 4u
 #define BH_VM_MR_INTINFO 5u
 #define BH_VM_MR_COUNT 6u
+/* Then the exit summary: rax rbx rcx rdx rsi rdi r8 r10 in MR6..MR13, the mode in MR14. */
+#define BH_VM_MR_SUMMARY 6u
+#define BH_VM_MR_MODE 14u
+#define BH_VM_MODE_CPL 0x3u      /* SS.DPL */
+#define BH_VM_MODE_LMA 0x4u      /* EFER.LMA */
+#define BH_VM_MODE_CS_L 0x8u     /* a 64-bit code segment */
+#define BH_VM_MODE_PG 0x10u      /* CR0.PG */
 
 #endif
