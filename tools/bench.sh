@@ -5,8 +5,9 @@
 # ./bulkhead bench: kernel micro-benchmarks under QEMU -icount shift=0 (the TSC then counts
 # guest instructions, so figures repeat exactly), run twice and compared; then the IDL
 # compiler benchmark. Writes a table to the console, build/bench/x86.json (one object per
-# metric: name, unit, value, runs) and build/bench/x86.svg (a bar chart). Then the POWER9
-# figures (tools/bench-power9.sh: build/bench/power9.json) when its build and QEMU exist.
+# metric: name, unit, value, runs) and build/bench/x86.svg (a bar chart); then VM exits through
+# the VMM (build/bench/vmm.json); then the POWER9 figures (tools/bench-power9.sh:
+# build/bench/power9.json) when its build and QEMU exist.
 # `tools/bench.sh power9` runs only the POWER9 part.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -64,6 +65,28 @@ svg=build/bench/x86.svg
 echo
 echo "written: $json, $svg"
 for m in "${order[@]}"; do [ "${first[$m]}" = "${second[$m]}" ] || { echo "bench: $m did not repeat" >&2; exit 1; }; done
+
+# VM exits through the user-level VMM: guest instruction to guest instruction, twice.
+echo >&2
+echo "bench: VM exit round trips through the VMM (QEMU -icount shift=0), twice..." >&2
+declare -A v1 v2
+for run in 1 2; do
+  timeout 300 tools/qemu-x86.sh build/x86/vmm-bench.cpio q35 -icount shift=0 >build/bench/vmm-run$run.log 2>&1 || true
+  while read -r _ name value; do
+    if [ "$run" = 1 ]; then v1[$name]=$value; else v2[$name]=$value; fi
+  done < <(tr -d '\r' <build/bench/vmm-run$run.log | grep '^BENCH vmm_')
+done
+vjson=build/bench/vmm.json
+printf '\n%-48s %10s %10s %8s  %s\n' "VM exit round trip (instructions)" "run 1" "run 2" "repeats" "target"
+echo "[" >"$vjson"; sep=""
+for m in vmm_hypercall_xen_version vmm_cpuid vmm_ioport_in; do
+  a=${v1[$m]:-?}; b=${v2[$m]:-?}; same=no; [ "$a" = "$b" ] && same=yes
+  printf '%-48s %10s %10s %8s  %s\n' "$m" "$a" "$b" "$same" "under 1000 (kernel + VMM)"
+  printf '%s  {"name": "%s", "unit": "instructions", "value": %s, "runs": [%s, %s]}' "$sep" "$m" "$a" "$a" "$b" >>"$vjson"
+  sep=$',\n'
+done
+printf '\n]\n' >>"$vjson"
+echo "written: $vjson"
 
 if command -v qemu-system-ppc64 >/dev/null && [ -f build/power9/bench-insns.cpio ]; then
   tools/bench-power9.sh
