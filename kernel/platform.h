@@ -98,5 +98,7 @@ int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table);
 
 /* Halt the machine after a kernel bug. */
 NORETURN void plat_halt(void);
+/* Stop the machine on request (debug builds, tests); status reaches the host where it can. */
+NORETURN void plat_power_off(word_t status);
 
 #endif

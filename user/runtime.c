@@ -92,6 +92,15 @@ bh_word_t bh_debug_check_kernel(void)
     return mr0;
 }
 
+_Noreturn void bh_debug_halt(bh_word_t status)
+{
+    for (;;) {
+        register bh_word_t mr0 __asm__("r10") = status;
+        bh_word_t dest = 0, info = 0, nr = (bh_word_t)BH_SYS_DEBUG_HALT;
+        __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
+    }
+}
+
 void bh_putc(char c)
 {
     register bh_word_t mr0 __asm__("r10") = (bh_word_t)(unsigned char)c;

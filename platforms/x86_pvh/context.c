@@ -58,7 +58,13 @@ void plat_idle(void)
 /* Ends QEMU through isa-debug-exit when present (status 0xff), else stops the CPU. */
 void plat_halt(void)
 {
-    outb(0xf4, 0x7f);
+    plat_power_off(0x7f);
+}
+
+/* isa-debug-exit at port 0xf4 (when QEMU has it) ends QEMU with (status << 1) | 1. */
+void plat_power_off(word_t status)
+{
+    outb(0xf4, (uint8_t)status);
     for (;;) __asm__ volatile("cli; hlt");
 }
 

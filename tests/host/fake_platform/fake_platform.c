@@ -283,3 +283,9 @@ void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
     (void)v;
     (void)in;
 }
+
+void plat_power_off(word_t status)
+{
+    (void)status;
+    plat_halt();
+}

@@ -14,7 +14,6 @@
 struct env {
     const struct bh_bootinfo *bi;
     struct bh_alloc alloc;
-    bh_cptr_t io_exit;     /* isa-debug-exit port */
     const char *test;      /* the running test */
 };
 

@@ -110,6 +110,11 @@ bh_word_t bh_debug_check_kernel(void)
     return raw((bh_word_t)BH_SYS_DEBUG_CHECK_KERNEL, 0, 0, 0);
 }
 
+_Noreturn void bh_debug_halt(bh_word_t status)
+{
+    for (;;) (void)raw((bh_word_t)BH_SYS_DEBUG_HALT, 0, 0, status);
+}
+
 void bh_putc(char c)
 {
     raw((bh_word_t)BH_SYS_DEBUG_PUT_CHAR, 0, 0, (bh_word_t)(unsigned char)c);

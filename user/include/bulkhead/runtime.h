@@ -32,6 +32,8 @@ extern __thread bh_cptr_t bh_self_tcb;
 
 /* Debug builds: run the kernel's invariant checker; returns the number of violations. */
 bh_word_t bh_debug_check_kernel(void);
+/* Debug builds: stop the machine; on x86 QEMU exits with (status << 1) | 1. */
+_Noreturn void bh_debug_halt(bh_word_t status);
 
 /* Console output through the kernel's debug console. */
 void bh_putc(char c);
