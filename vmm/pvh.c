@@ -16,7 +16,6 @@
 #include <string.h>
 #include <bulkhead/invocations.h>
 #include <bulkhead/runtime.h>
-#include "elf.h"
 #include "vmm.h"
 
 #define BOOT_INFO_GPA 0x1000ull
@@ -28,7 +27,7 @@
 #define CR0_ET 0x10ull
 
 struct layout {
-    struct bh_elf elf;
+    struct pelf elf;
     uint32_t entry;
     uint64_t initrd_gpa;
 };
@@ -46,19 +45,6 @@ const char *pvh_strerror(int err)
     }
 }
 
-static int elf_error(int rc)
-{
-    switch (rc) {
-    case BH_ELF_ERR_NOT_ELF: return VMM_LOAD_NOT_ELF;
-    case BH_ELF_ERR_TRUNCATED:
-    case BH_ELF_ERR_PHDRS_BOUNDS:
-    case BH_ELF_ERR_SEGMENT_BOUNDS: return VMM_LOAD_TRUNCATED;
-    case BH_ELF_ERR_OVERLAP:
-    case BH_ELF_ERR_ORDER: return VMM_LOAD_OVERLAP;
-    default: return VMM_LOAD_BAD_IMAGE;
-    }
-}
-
 static int refuse(struct vm *vm, int err, const char *detail)
 {
     bh_printf("[vmm %s] refusing the guest image: %s%s%s\n", vm->params->name, pvh_strerror(err),
@@ -67,15 +53,17 @@ static int refuse(struct vm *vm, int err, const char *detail)
 }
 
 /* Physical ranges: inside [KERNEL_LOW, limit) and pairwise disjoint. */
-static int check_segments(struct vm *vm, const struct bh_elf *elf, uint64_t limit)
+#define PT_LOAD 1u
+
+static int check_segments(struct vm *vm, const struct pelf *elf, uint64_t limit)
 {
-    struct bh_elf_phdr a, b;
-    for (uint32_t i = 0; bh_elf_phdr(elf, i, &a) == 0; i++) {
-        if (a.type != BH_ELF_PT_LOAD || a.memsz == 0) continue;
+    struct pelf_seg a, b;
+    for (uint32_t i = 0; pelf_phdr(elf, i, &a) == 0; i++) {
+        if (a.type != PT_LOAD || a.memsz == 0) continue;
         if (a.paddr < KERNEL_LOW || a.paddr >= limit || a.memsz > limit - a.paddr)
             return refuse(vm, VMM_LOAD_OUTSIDE_RAM, "its physical range is not in [1 MiB, initrd)");
-        for (uint32_t j = i + 1; bh_elf_phdr(elf, j, &b) == 0; j++) {
-            if (b.type != BH_ELF_PT_LOAD || b.memsz == 0) continue;
+        for (uint32_t j = i + 1; pelf_phdr(elf, j, &b) == 0; j++) {
+            if (b.type != PT_LOAD || b.memsz == 0) continue;
             if (a.paddr < b.paddr + b.memsz && b.paddr < a.paddr + a.memsz)
                 return refuse(vm, VMM_LOAD_OVERLAP, "their physical ranges intersect");
         }
@@ -86,11 +74,9 @@ static int check_segments(struct vm *vm, const struct bh_elf *elf, uint64_t limi
 static int decode_image(struct vm *vm, struct layout *l)
 {
     const struct vmm_params *p = vm->params;
-    int rc = bh_elf_parse(&l->elf, (const void *)(uintptr_t)VMM_IMAGE_VADDR, p->image_size, BH_ELF_EM_X86_64);
-    if (rc != 0) return refuse(vm, elf_error(rc), bh_elf_strerror(rc));
-    rc = bh_elf_xen_pvh_entry(&l->elf, &l->entry);
-    if (rc == BH_ELF_ERR_NOT_FOUND) return refuse(vm, VMM_LOAD_NO_PVH_NOTE, NULL);
-    if (rc != 0) return refuse(vm, VMM_LOAD_BAD_IMAGE, bh_elf_strerror(rc));
+    int rc = pelf_parse(&l->elf, (const void *)(uintptr_t)VMM_IMAGE_VADDR, p->image_size);
+    if (rc == 0) rc = pelf_pvh_entry(&l->elf, &l->entry);
+    if (rc != 0) return refuse(vm, rc, NULL);
     if (p->initrd_size > vm->ram_size - KERNEL_LOW) return refuse(vm, VMM_LOAD_NO_ROOM, NULL);
     l->initrd_gpa = (vm->ram_size - p->initrd_size) & ~0xfffull;
     rc = check_segments(vm, &l->elf, l->initrd_gpa);
@@ -100,13 +86,15 @@ static int decode_image(struct vm *vm, struct layout *l)
     return 0;
 }
 
-static int load_segment(void *ctx, const struct bh_elf_segment *seg)
+static void load_segments(struct vm *vm, const struct pelf *elf)
 {
-    struct vm *vm = ctx;
-    uint8_t *dst = gpa_ptr(vm, seg->paddr, seg->memsz); /* checked by decode_image */
-    memcpy(dst, seg->data, (size_t)seg->filesz);
-    memset(dst + seg->filesz, 0, (size_t)(seg->memsz - seg->filesz));
-    return 0;
+    struct pelf_seg seg;
+    for (uint32_t i = 0; pelf_phdr(elf, i, &seg) == 0; i++) {
+        if (seg.type != PT_LOAD || seg.memsz == 0) continue;
+        uint8_t *dst = gpa_ptr(vm, seg.paddr, seg.memsz); /* checked by decode_image */
+        memcpy(dst, seg.data, (size_t)seg.filesz);
+        memset(dst + seg.filesz, 0, (size_t)(seg.memsz - seg.filesz));
+    }
 }
 
 static void write_start_info(struct vm *vm, const struct layout *l)
@@ -167,7 +155,7 @@ int pvh_load(struct vm *vm)
     int err = decode_image(vm, &l);
     if (err != 0) return err;
     memset(vm->ram, 0, (size_t)vm->ram_size);
-    bh_elf_load_segments(&l.elf, load_segment, vm);
+    load_segments(vm, &l.elf);
     write_start_info(vm, &l);
     if (write_entry_state(&vm->vcpu[0], l.entry) != 0) return VMM_LOAD_BAD_IMAGE;
     bh_printf("[vmm %s] PVH kernel loaded: entry %#x, %lu KiB RAM, initrd %lu bytes, cmdline \"%s\"\n",

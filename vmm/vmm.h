@@ -6,6 +6,7 @@
  *   main.c       start: check the creator's parameters, load, run, report
  *   memory.c     guest RAM through the VMM's window, guest-virtual translation, bounds checks
  *   pvh.c        the PVH loader (ELF + XEN_ELFNOTE_PHYS32_ENTRY, hvm_start_info v1)
+ *   pelf.c       ELF64 images by physical address (program headers, the PVH note)
  *   vcpu.c       guest register cache, the VMEnter loop, exit dispatch, event injection
  *   cpuid.c      CPUID policy and the Xen leaves
  *   msr.c        MSR policy and the hypercall page
@@ -85,6 +86,21 @@ struct vm {
 void *gpa_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
 int guest_copy_from(struct vcpu *v, uint64_t gva, void *buf, uint64_t len);
 int guest_copy_to(struct vcpu *v, uint64_t gva, const void *buf, uint64_t len);
+
+/* pelf.c: 0 or enum vmm_load_error. */
+struct pelf {
+    const uint8_t *image;
+    uint64_t len, phoff;
+    uint32_t phnum;
+};
+struct pelf_seg {
+    uint32_t type;
+    uint64_t offset, paddr, filesz, memsz;
+    const uint8_t *data;
+};
+int pelf_parse(struct pelf *e, const void *image, uint64_t len);
+int pelf_phdr(const struct pelf *e, uint32_t index, struct pelf_seg *s);
+int pelf_pvh_entry(const struct pelf *e, uint32_t *entry);
 
 /* pvh.c: loads the image and prepares vCPU 0; 0 or enum vmm_load_error. */
 int pvh_load(struct vm *vm);

@@ -5,7 +5,9 @@
  * objects of one guest (VCPU, GuestSpace, RAM, notification), starts a VMM process holding
  * exactly those capabilities plus a badged send-only report endpoint, and judges the VMM's
  * reports. An archive that contains a file named "bench" runs the benchmark guest instead and
- * prints BENCH lines (run it under -icount shift=0).
+ * prints BENCH lines (run it under -icount shift=0). An archive that contains "vmlinux" and
+ * "linux-initrd" (tools/fetch-linux.sh) boots that Linux kernel under one VMM instead, with
+ * VT_LINUX_RAM_SIZE of RAM, and reports how far it got.
  */
 #include <stdio.h>
 #include <string.h>
@@ -49,12 +51,14 @@ static void verdict(int ok, const char *name, const char *why)
     }
 }
 
+static uint64_t guest_ram_size = VT_RAM_SIZE;
+
 static int fill_params(struct vm_instance *vm, const char *name, const char *cmdline, size_t image_len)
 {
     static struct vmm_params p;
     memset(&p, 0, sizeof p);
     p.magic = VMM_PARAMS_MAGIC;
-    p.ram_size = VT_RAM_SIZE;
+    p.ram_size = guest_ram_size;
     p.image_size = image_len;
     p.initrd_size = initrd_len;
     p.vcpus = 1;
@@ -73,6 +77,34 @@ static int give_caps(struct vm_instance *vm, unsigned badge)
     return err;
 }
 
+/* Like bh_map_data, in 2 MiB frames: a Linux image is tens of MiB, more than the root CNode
+ * has slots for in 4 KiB frames. Its scratch window lies 1 GiB above the 4 KiB one, whose page
+ * table would be in the way. */
+#define LARGE_SCRATCH_OFFSET (1ull << 30)
+static int map_large_data(bh_cptr_t vspace, uint64_t vaddr, const void *data, size_t len)
+{
+    const size_t large = (size_t)1 << BH_OBJ_LARGE_FRAME_SIZE_BITS;
+    const uint64_t scratch = alloc.scratch_vaddr + LARGE_SCRATCH_OFFSET;
+    for (size_t off = 0; off < len; off += large) {
+        size_t n = len - off < large ? len - off : large;
+        bh_cptr_t f = bh_alloc_object(&alloc, BH_OBJ_LARGE_FRAME, 0);
+        if (!f) return BH_ERR_NOT_ENOUGH_MEMORY;
+        int err = bh_map_frame(&alloc, f, alloc.vspace, scratch, BH_RIGHT_READ | BH_RIGHT_WRITE, 1);
+        if (err != BH_ERR_OK) return err;
+        memcpy((void *)(uintptr_t)scratch, (const char *)data + off, n);
+        err = bh_frame_unmap(f);
+        if (err == BH_ERR_OK) err = bh_map_frame(&alloc, f, vspace, vaddr + off, BH_RIGHT_READ, 1);
+        if (err != BH_ERR_OK) return err;
+    }
+    return BH_ERR_OK;
+}
+
+static int map_module(bh_cptr_t vspace, uint64_t vaddr, const void *data, size_t len)
+{
+    if (len > ((size_t)1 << 20)) return map_large_data(vspace, vaddr, data, len);
+    return bh_map_data(&alloc, vspace, vaddr, data, len, BH_RIGHT_READ);
+}
+
 /* Builds and starts one VMM with its guest; returns its index (the report badge) or -1. */
 static int start_vm(const char *name, const char *cmdline, const void *image, size_t image_len)
 {
@@ -87,10 +119,10 @@ static int start_vm(const char *name, const char *cmdline, const void *image, si
     vm->signal = bh_alloc_slot(&alloc);
     if (err != 0 || !vm->vcpu || !vm->space || !vm->ntfn || !vm->signal) err = err ? err : BH_ERR_NOT_ENOUGH_MEMORY;
     if (err == 0) err = bh_cnode_mint(BH_ROOT_CNODE, vm->signal, 64, BH_ROOT_CNODE, vm->ntfn, 64, BH_RIGHT_WRITE, 1);
-    if (err == 0) err = bh_guest_ram_create(&alloc, vm->space, vm->proc.vspace, VMM_GUEST_WINDOW, VT_RAM_SIZE);
+    if (err == 0) err = bh_guest_ram_create(&alloc, vm->space, vm->proc.vspace, VMM_GUEST_WINDOW, guest_ram_size);
     if (err == 0) err = fill_params(vm, name, cmdline, image_len);
-    if (err == 0) err = bh_map_data(&alloc, vm->proc.vspace, VMM_IMAGE_VADDR, image, image_len, BH_RIGHT_READ);
-    if (err == 0) err = bh_map_data(&alloc, vm->proc.vspace, VMM_INITRD_VADDR, initrd, initrd_len, BH_RIGHT_READ);
+    if (err == 0) err = map_module(vm->proc.vspace, VMM_IMAGE_VADDR, image, image_len);
+    if (err == 0) err = map_module(vm->proc.vspace, VMM_INITRD_VADDR, initrd, initrd_len);
     if (err == 0) err = give_caps(vm, id + 1);
     if (err == 0) err = bh_process_start(&vm->proc);
     if (err != 0) {
@@ -256,6 +288,23 @@ static void run_bench(void)
     verdict(r.mr[0] == VMM_END_SHUTDOWN, "bench", "the bench guest did not shut down");
 }
 
+/* Boots Linux (the archive's vmlinux and linux-initrd) under one VMM and prints how it ended;
+ * tests/suites/vmm.sh judges the guest's console output and this line. */
+static void run_linux(const void *vmlinux, size_t vmlinux_len)
+{
+    struct report r;
+    guest_ram_size = VT_LINUX_RAM_SIZE;
+    bh_printf("[vmmtest] linux: vmlinux %lu bytes, initrd %lu bytes, %lu MiB of guest RAM\n",
+              (unsigned long)vmlinux_len, (unsigned long)initrd_len, (unsigned long)(guest_ram_size >> 20));
+    if (run_to_end("linux", VT_LINUX_CMDLINE, vmlinux, vmlinux_len, &r) != 0) {
+        verdict(0, "linux_boot", "setup failed");
+        return;
+    }
+    bh_printf("[vmmtest] linux ended: reason %lu (%#lx, %#lx) after %lu exits, %lu hypercalls (%lu errors)\n",
+              (unsigned long)r.mr[0], (unsigned long)r.mr[1], (unsigned long)r.mr[2], (unsigned long)r.mr[5],
+              (unsigned long)r.mr[6], (unsigned long)r.mr[7]);
+}
+
 int root_main(const struct bh_bootinfo *bi)
 {
     size_t unused;
@@ -271,7 +320,14 @@ int root_main(const struct bh_bootinfo *bi)
         bh_io_port_out8(exit_port, 0xf4, EXIT_FAIL);
         return 1;
     }
-    if (bh_archive_find(bi, "bench", &unused)) {
+    size_t vmlinux_len;
+    const void *vmlinux = bh_archive_find(bi, "vmlinux", &vmlinux_len);
+    const void *linux_initrd = bh_archive_find(bi, "linux-initrd", &unused);
+    if (vmlinux && linux_initrd) {
+        initrd = linux_initrd;
+        initrd_len = unused;
+        run_linux(vmlinux, vmlinux_len);
+    } else if (bh_archive_find(bi, "bench", &unused)) {
         run_bench();
     } else {
         test_exits();

@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The Bulkhead authors
+#
+# fetch-linux.sh: gets Debian's current amd64 kernel for the VMM's Linux guest (issue 4).
+#   build/linux/linux-image-*.deb   the versioned package linux-image-amd64 depends on (cached)
+#   build/linux/vmlinux             the uncompressed kernel: an ELF64 with the Xen PVH note
+#   build/linux/initramfs.cpio      busybox (static) with an /init that prints
+#                                   BULKHEAD-LINUX-INIT-OK and powers off
+# Uses apt-get download (Debian's repositories) and nothing else from the network. Idempotent:
+# a cached package and up-to-date outputs make it a no-op.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=build/linux
+mkdir -p "$out"
+say() { echo "[fetch-linux] $*"; }
+
+# 1. The versioned package (linux-image-amd64 is a metapackage depending on it).
+deb=$(ls "$out"/linux-image-*-amd64_*.deb 2>/dev/null | grep -v unsigned | head -n1 || true)
+if [ -z "$deb" ]; then
+  pkg=$(apt-cache depends linux-image-amd64 2>/dev/null | awk '/Depends: linux-image-[0-9]/ {print $2; exit}')
+  if [ -z "$pkg" ]; then
+    say "apt does not know linux-image-amd64; running apt-get update may help"
+    exit 1
+  fi
+  say "downloading $pkg"
+  (cd "$out" && apt-get download "$pkg")
+  deb=$(ls "$out"/"$pkg"_*.deb | head -n1)
+else
+  say "cached: $deb"
+fi
+
+# 2. vmlinuz out of the package, then the xz payload out of the bzImage.
+if [ ! -s "$out/vmlinux" ] || [ "$deb" -nt "$out/vmlinux" ]; then
+  tmp=$(mktemp -d)
+  trap 'rm -rf "$tmp"' EXIT
+  say "extracting /boot/vmlinuz-* from $(basename "$deb")"
+  dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*'
+  vmlinuz=$(ls "$tmp"/boot/vmlinuz-* | head -n1)
+  offset=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -n1 | cut -d: -f1 || true)
+  [ -n "$offset" ] || { say "no xz payload in $vmlinuz"; exit 1; }
+  say "xz payload at offset $offset; decompressing"
+  # The payload is followed by the bzImage's trailer: xz reports trailing garbage, which is fine.
+  tail -c +$((offset + 1)) "$vmlinuz" | xz -dc --single-stream > "$out/vmlinux.tmp" 2>/dev/null || true
+  head -c 4 "$out/vmlinux.tmp" | grep -q $'\x7fELF' || { say "the payload is not an ELF image"; exit 1; }
+  mv "$out/vmlinux.tmp" "$out/vmlinux"
+  basename "$vmlinuz" > "$out/version"
+fi
+if ! readelf -n "$out/vmlinux" 2>/dev/null | grep -q -E 'Xen +0x[0-9a-f]+ +(Unknown note type: \(0x00000012\)|NT_VERSION|.*0x12)'; then
+  # readelf names note 18 differently across versions; look for the PHYS32_ENTRY type itself.
+  readelf -n "$out/vmlinux" | grep -A1 -E '^ +Xen' | grep -q -i -E '0x0*12|PHYS32' ||
+    { say "build/linux/vmlinux has no Xen PVH (PHYS32_ENTRY) note"; exit 1; }
+fi
+say "vmlinux: $(cat "$out/version" 2>/dev/null), $(stat -c %s "$out/vmlinux") bytes, Xen PVH note present"
+
+# 3. The initramfs: busybox and an /init that says it ran, then powers off.
+if [ ! -s "$out/initramfs.cpio" ] || [ "$0" -nt "$out/initramfs.cpio" ]; then
+  say "building the busybox initramfs"
+  root=$(mktemp -d)
+  mkdir -p "$root"/bin "$root"/dev "$root"/proc "$root"/sys
+  cp /bin/busybox "$root/bin/busybox"
+  for t in sh echo mount poweroff uname cat sleep; do ln -s busybox "$root/bin/$t"; done
+  cat > "$root/init" <<'INIT'
+#!/bin/sh
+mount -t proc proc /proc 2>/dev/null
+mount -t devtmpfs dev /dev 2>/dev/null
+echo "BULKHEAD-LINUX-INIT-OK $(uname -r)"
+echo "BULKHEAD-LINUX-INIT-OK $(uname -r)" > /dev/console 2>/dev/null
+poweroff -f
+INIT
+  chmod 755 "$root/init"
+  (cd "$root" && find . | sort | cpio -o -H newc --quiet -R 0:0) > "$out/initramfs.cpio.tmp"
+  mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio"
+  rm -rf "$root"
+fi
+say "initramfs: $(stat -c %s "$out/initramfs.cpio") bytes"
+say "done"
