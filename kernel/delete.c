@@ -54,13 +54,28 @@ static void slot_emptied(struct cte *slot)
 }
 
 /* Deletes a capability whose deletion cannot destroy a container. */
+/* Is slot the last capability to its endpoint with its badge? Copies sit next to their
+ * source, so the neighbours tell. Two separate mints of one badge can make this say yes too
+ * early: harmless, as cancelled senders restart their call and send again if they can. */
+static bool last_of_badge(const struct cte *slot)
+{
+    const struct cap *c = &slot->cap;
+    const struct cte *n[2] = {slot->prev, slot->next};
+    for (unsigned i = 0; i < 2; i++)
+        if (n[i] && cap_same_object(&n[i]->cap, c) && n[i]->cap.data == c->data) return false;
+    return true;
+}
+
 void cte_delete_nonfinal_or_simple(struct cte *slot)
 {
     struct cap c = slot->cap;
     bool final = cte_is_final(slot);
+    /* Senders queued with a badge nobody holds any more must not be delivered later. */
+    bool badge_gone = c.type == OBJ_ENDPOINT && c.data != 0 && !final && last_of_badge(slot);
     cap_cleanup(&c);
     cte_unlink(slot);
     if (final) finalise_simple(&c);
+    if (badge_gone) ipc_cancel_badged(cap_endpoint(&c), c.data);
     slot_emptied(slot);
 }
 

@@ -176,7 +176,35 @@ static int blocking_send_waits_for_receiver(struct env *env)
     return 0;
 }
 
+static bh_cptr_t revoked_ep, revoked_badged;
+static void send_through_badge(bh_word_t arg)
+{
+    (void)arg;
+    bh_send(revoked_badged, bh_msginfo(0x77, 0, 0, 0)); /* blocks: nobody receives yet */
+}
+
+static int revoked_badge_not_delivered(struct env *env)
+{
+    /* A sender blocks with a badge; the badge's capability is deleted; the queued message must
+     * not arrive later with that badge. (The sender restarts, finds no capability, faults.) */
+    struct bh_thread t;
+    revoked_ep = new_object(env, BH_OBJ_ENDPOINT, 0);
+    revoked_badged = new_slot(env);
+    CHECK_OK(bh_cnode_mint(BH_ROOT_CNODE, revoked_badged, 64, BH_ROOT_CNODE, revoked_ep, 64, BH_RIGHTS_ALL, 0x99));
+    CHECK_OK(bh_thread_create(&env->alloc, &t, send_through_badge, 0, 255));
+    CHECK_OK(bh_thread_start(&t));
+    bh_yield(); /* it runs and blocks in its Send */
+    CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, revoked_badged, 64));
+    bh_yield(); /* it restarts and faults (no handler: suspended) */
+    bh_word_t badge = 0;
+    bh_msginfo_t info = bh_nbrecv(revoked_ep, &badge);
+    CHECK(badge == 0 && bh_msginfo_label(info) == 0);
+    CHECK_OK(bh_tcb_suspend(t.tcb));
+    return 0;
+}
+
 const struct test tests_ipc[] = {
+    {"ipc_revoked_badge_not_delivered", revoked_badge_not_delivered},
     {"ipc_blocking_send_waits_for_receiver", blocking_send_waits_for_receiver},
     {"ipc_call_reply", call_reply},
     {"ipc_long_message_through_ipc_buffer", long_message},
