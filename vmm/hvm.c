@@ -47,7 +47,16 @@ static int64_t register_vcpu_info(struct vcpu *target, struct vcpu *v, uint64_t 
     if (r.rsvd != 0 || r.offset > 4096 - sizeof(struct xen_vcpu_info)) return -XEN_EINVAL;
     if (r.mfn >= v->vm->ram_size >> 12) return -XEN_EINVAL;
     if (target->vcpu_info_gpa != 0) return -XEN_EINVAL;
+    struct xen_vcpu_info *vi = gpa_ptr(v->vm, (r.mfn << 12) + r.offset, sizeof *vi);
+    struct xen_vcpu_info *old = evtchn_vcpu_info(target);
+    /* As Xen: the new area takes over the state of the one in shared_info. */
+    if (old && vi) {
+        vi->evtchn_upcall_pending = old->evtchn_upcall_pending;
+        vi->evtchn_upcall_mask = old->evtchn_upcall_mask;
+        vi->evtchn_pending_sel = old->evtchn_pending_sel;
+    }
     target->vcpu_info_gpa = (r.mfn << 12) + r.offset;
+    time_update_vcpu(target);
     return 0;
 }
 
@@ -58,6 +67,6 @@ int64_t hc_vcpu_op(struct vcpu *v, const uint64_t *a)
     struct vcpu *target = &v->vm->vcpu[a[1]];
     switch (a[0]) {
     case VCPUOP_register_vcpu_info: return register_vcpu_info(target, v, a[2]);
-    default: return -XEN_ENOSYS;
+    default: return time_vcpu_op(target, v, a[0], a[2]);
     }
 }

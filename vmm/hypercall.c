@@ -17,6 +17,7 @@
 #define CONSOLE_CHUNK 128u
 
 static hypercall_fn *const table[XEN_HC_COUNT] = {
+    [XEN_HC_set_timer_op] = hc_set_timer_op,
     [XEN_HC_memory_op] = hc_memory_op,
     [XEN_HC_xen_version] = hc_xen_version,
     [XEN_HC_console_io] = hc_console_io,

@@ -52,6 +52,7 @@ int program_main(bh_word_t arg)
         vm_end(vm, VMM_END_SETUP, (uint64_t)err, 0);
         return 1;
     }
+    time_init(vm);
     int rc = pvh_load(vm);
     if (rc != 0) {
         vm_end(vm, VMM_END_REFUSED, (uint64_t)rc, 0);

@@ -100,3 +100,12 @@ int guest_copy_to(struct vcpu *v, uint64_t gva, const void *buf, uint64_t len)
 {
     return guest_copy(v, gva, (void *)(uintptr_t)buf, len, true);
 }
+
+/* The guest-physical address of [gva, gva + len), which must lie in one page of RAM (the
+ * structures the VMM updates later, such as the runstate area, are registered this way). */
+int guest_gpa(struct vcpu *v, uint64_t gva, uint64_t len, bool write, uint64_t *gpa)
+{
+    if (len == 0 || len > PAGE_SIZE - (gva & (PAGE_SIZE - 1))) return -XEN_EINVAL;
+    if (translate(v, gva, write, gpa) != 0 || !gpa_ptr(v->vm, *gpa, len)) return -XEN_EFAULT;
+    return 0;
+}

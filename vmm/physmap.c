@@ -3,8 +3,12 @@
 /*
  * memory_op(cmd, arg). XENMEM_memory_map returns the guest's E820 map (one RAM range,
  * [0, ram_size)), truncated to the room the guest gives, with nr_entries set to what was
- * written. Nothing else yet (add_to_physmap for shared info and grant frames comes with Linux).
+ * written. XENMEM_add_to_physmap with XENMAPSPACE_shared_info places shared_info: the VMM
+ * takes the guest's RAM page at gpfn as shared_info (it needs no mapping of its own: it reaches
+ * guest RAM through its window), clears it, masks no port, and writes the wallclock and vCPU
+ * time. Other spaces (grant table, gmfn) are -ENOSYS.
  */
+#include <string.h>
 #include "vmm.h"
 
 #define MEMORY_MAP_ENTRIES 1u
@@ -22,10 +26,29 @@ static int64_t memory_map(struct vcpu *v, uint64_t arg)
     return guest_copy_to(v, arg, &map, sizeof map.nr_entries);
 }
 
+static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
+{
+    struct vm *vm = v->vm;
+    struct xen_add_to_physmap x;
+    if (guest_copy_from(v, arg, &x, sizeof x) != 0) return -XEN_EFAULT;
+    if (x.domid != XEN_DOMID_SELF) return -XEN_ESRCH;
+    if (x.space != XENMAPSPACE_shared_info) return -XEN_ENOSYS;
+    if (x.idx != 0) return -XEN_EINVAL;
+    if (x.gpfn >= vm->ram_size >> 12) return -XEN_EINVAL;
+    struct xen_shared_info *si = gpa_ptr(vm, x.gpfn << 12, 4096);
+    if (!si) return -XEN_EINVAL;
+    memset(si, 0, 4096);
+    vm->shared_info_gpa = x.gpfn << 12;
+    time_write_wallclock(vm);
+    for (unsigned i = 0; i < VMM_MAX_VCPUS; i++) time_update_vcpu(&vm->vcpu[i]);
+    return 0;
+}
+
 int64_t hc_memory_op(struct vcpu *v, const uint64_t *a)
 {
     switch (a[0] & XEN_MEMOP_CMD_MASK) {
     case XENMEM_memory_map: return memory_map(v, a[1]);
+    case XENMEM_add_to_physmap: return add_to_physmap(v, a[1]);
     default: return -XEN_ENOSYS;
     }
 }

@@ -53,6 +53,11 @@ void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detai
               vm->params->name, end_name(why), (unsigned long)detail, (unsigned long)detail2,
               (unsigned long)vm->exits, (unsigned long)vm->hypercalls, (unsigned long)vm->hypercall_errors,
               (unsigned long)vm->checks_passed, (unsigned long)vm->checks_failed);
+    static const char *const names[VMM_EXIT_CLASSES] = {"cpuid", "msr", "ioio", "hlt", "vmmcall", "npf",
+                                                         "interrupted", "other"};
+    bh_printf("[vmm %s] exits by reason:", vm->params->name);
+    for (unsigned i = 0; i < VMM_EXIT_CLASSES; i++) bh_printf(" %s %lu", names[i], (unsigned long)vm->exits_by_reason[i]);
+    bh_printf("; timer events %lu\n", (unsigned long)vm->timer_events);
     bh_word_t words[8] = {why, detail, detail2, vm->checks_passed, vm->checks_failed, vm->exits, vm->hypercalls,
                           vm->hypercall_errors};
     for (unsigned i = 0; i < 8; i++) bh_set_mr(i, words[i]);

@@ -119,11 +119,49 @@ static void deliver_event(struct vcpu *v)
         vcpu_inject_interrupt(v, (unsigned)(cb & 0xff));
 }
 
-/* Blocks the vCPU until its event line (the notification) has been signalled. */
+/* Blocks the vCPU until its event line (the notification) has been signalled, or one of its
+ * timers is due, or an event is already pending for it. Without a timer the thread sleeps on the
+ * notification; with one it polls and yields until the deadline (the VMM has no timer object). */
 void vcpu_wait_event(struct vcpu *v)
 {
-    if (!v->vm->event_pending) (void)bh_wait(VMM_SLOT_NOTIFICATION);
+    struct vm *vm = v->vm;
+    for (;;) {
+        time_check_timers(v);
+        if (vm->event_pending || evtchn_upcall_pending(v)) break;
+        if (time_next_deadline(v) == 0) {
+            (void)bh_wait(VMM_SLOT_NOTIFICATION);
+            break;
+        }
+        if (bh_poll(VMM_SLOT_NOTIFICATION)) break;
+        bh_yield();
+    }
     deliver_event(v);
+}
+
+/* The callback vector is level-triggered on evtchn_upcall_pending, as in Xen: it is injected
+ * at the next entry while the flag is set and the guest takes interrupts (IF set, no interrupt
+ * shadow), unless another event is being injected. */
+static void inject_upcall(struct vcpu *v)
+{
+    uint64_t cb = v->vm->hvm_param[HVM_PARAM_CALLBACK_IRQ];
+    if (v->event_inj || HVM_PARAM_CALLBACK_TYPE(cb) != HVM_PARAM_CALLBACK_TYPE_VECTOR || (cb & 0xff) < 32) return;
+    if (!evtchn_upcall_pending(v) || !(vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF)) return;
+    if (bh_vcpu_read_state(v->cap, BH_VCPU_INT_SHADOW, 1, NULL) != 0 || (bh_get_mr(0) & 1)) return;
+    vcpu_inject_interrupt(v, (unsigned)(cb & 0xff));
+}
+
+static unsigned exit_class(uint64_t reason)
+{
+    switch (reason) {
+    case BH_VM_EXIT_CPUID: return VMM_EXIT_CLASS_CPUID;
+    case BH_VM_EXIT_MSR: return VMM_EXIT_CLASS_MSR;
+    case BH_VM_EXIT_IOIO: return VMM_EXIT_CLASS_IOIO;
+    case BH_VM_EXIT_HLT: return VMM_EXIT_CLASS_HLT;
+    case BH_VM_EXIT_VMMCALL: return VMM_EXIT_CLASS_VMMCALL;
+    case BH_VM_EXIT_NPF: return VMM_EXIT_CLASS_NPF;
+    case BH_VM_EXIT_INTERRUPTED: return VMM_EXIT_CLASS_INTERRUPTED;
+    default: return VMM_EXIT_CLASS_OTHER;
+    }
 }
 
 unsigned vcpu_cpl(struct vcpu *v)
@@ -223,14 +261,18 @@ void vcpu_run(struct vcpu *v)
             return;
         }
         redeliver(v);
+        vm->exits_by_reason[exit_class(v->exit[BH_VM_MR_REASON])]++;
         if (v->exit[BH_VM_MR_REASON] == BH_VM_EXIT_INTERRUPTED) {
             interrupted(v);
             set_rip = false;
-            continue;
+        } else {
+            vm->exits++;
+            v->next_rip = v->exit[BH_VM_MR_RIP];
+            dispatch(v);
+            set_rip = true;
         }
-        vm->exits++;
-        v->next_rip = v->exit[BH_VM_MR_RIP];
-        dispatch(v);
-        set_rip = true;
+        if (vm->ended) break;
+        time_check_timers(v);
+        inject_upcall(v);
     }
 }

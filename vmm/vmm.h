@@ -10,11 +10,13 @@
  *   vcpu.c       guest register cache, the VMEnter loop, exit dispatch, event injection
  *   cpuid.c      CPUID policy and the Xen leaves
  *   msr.c        MSR policy and the hypercall page
+ *   lapic.c      a minimal x2APIC (MSRs only): enough for Linux to set up its Xen clock events
  *   ioport.c     port I/O: the debug port and a 16550 UART at 0x3f8
  *   hypercall.c  VMMCALL: arguments, dispatch, xen_version, console_io, sched_op
- *   physmap.c    memory_op
+ *   physmap.c    memory_op (memory map, shared_info placement)
+ *   time.c       the PV clock (vcpu_time_info), wallclock, runstate, VCPUOP and set_timer_op timers
  *   hvm.c        hvm_op (parameters) and vcpu_op (vcpu_info registration)
- *   evtchn.c     event_channel_op (within the guest)
+ *   evtchn.c     event_channel_op (within the guest), VIRQs, 2-level delivery through shared_info
  *   report.c     console labels and reports to the creator
  */
 #ifndef VMM_VMM_H
@@ -32,9 +34,27 @@
 #define VMM_EVTCHN_PORTS 64u
 #define VMM_LINE_MAX 160u
 #define VMM_PAT_DEFAULT 0x0007040600070406ull
+/* The TSC frequency the guest is told (kHz). The VMM has no clock of its own to calibrate it;
+ * guest time is consistent with the TSC at this rate, whatever the host's. */
+#define VMM_TSC_KHZ 2000000u
+
+/* Exit statistics, by class (report.c names them). */
+enum vmm_exit_class {
+    VMM_EXIT_CLASS_CPUID, VMM_EXIT_CLASS_MSR, VMM_EXIT_CLASS_IOIO, VMM_EXIT_CLASS_HLT, VMM_EXIT_CLASS_VMMCALL,
+    VMM_EXIT_CLASS_NPF, VMM_EXIT_CLASS_INTERRUPTED, VMM_EXIT_CLASS_OTHER, VMM_EXIT_CLASSES
+};
 
 /* Registers loaded on demand: rax..ss (indices 0..28): GPRs, RIP, CRs, EFER, CS for the mode, SS for the CPL. */
 #define VCPU_CACHE_WORDS (BH_VCPU_SS + 1u)
+
+struct lapic {
+    uint32_t tpr, svr, tmict, tdcr;
+    uint32_t lvt[7];                   /* timer, thermal, perf, LINT0, LINT1, error, CMCI */
+    uint64_t icr;
+};
+#define LAPIC_MSR_APIC_BASE 0x1bu
+#define LAPIC_MSR_FIRST 0x800u
+#define LAPIC_MSR_LAST 0x8ffu
 
 struct vcpu {
     struct vm *vm;
@@ -51,14 +71,24 @@ struct vcpu {
     uint32_t event_err;
     uint64_t vcpu_info_gpa;            /* registered vcpu_info, 0 for none */
     uint64_t pat;                      /* IA32_PAT as the guest wrote it (not enforced yet) */
+    uint64_t runstate_gpa;             /* registered vcpu_runstate_info, 0 for none */
+    uint64_t timer_ns;                 /* single-shot deadline in system time, 0 for none */
+    uint64_t period_ns;                /* periodic timer, 0 for none */
+    uint64_t periodic_next_ns;
+    uint32_t virq_port[XEN_NR_VIRQS];  /* 0: not bound */
+    struct lapic lapic;
 };
 
 struct evtchn {
-    uint8_t state;                     /* EVTCHN_FREE / EVTCHN_UNBOUND */
+    uint8_t state;                     /* EVTCHN_FREE / _UNBOUND / _VIRQ / _IPI */
+    uint8_t virq;
     uint16_t remote_dom;
+    uint32_t vcpu;
 };
 #define EVTCHN_FREE 0u
 #define EVTCHN_UNBOUND 1u
+#define EVTCHN_VIRQ 2u
+#define EVTCHN_IPI 3u
 
 struct uart {
     uint8_t ier, lcr, mcr, scr, dll, dlm;
@@ -72,10 +102,16 @@ struct vm {
     uint64_t hvm_param[HVM_NR_PARAMS];
     struct evtchn port[VMM_EVTCHN_PORTS];
     struct uart uart;
+    uint64_t shared_info_gpa;          /* where the guest placed shared_info, 0 for nowhere */
+    uint64_t tsc0;                     /* system time 0 */
+    uint32_t tsc_mul;                  /* TSC to ns: ((tsc << shift) * mul) >> 32 */
+    int8_t tsc_shift;
     bool event_pending;                /* the notification was signalled */
     bool ended;
     /* Counters for the report. */
     uint64_t exits, hypercalls, hypercall_errors, checks_passed, checks_failed;
+    uint64_t exits_by_reason[VMM_EXIT_CLASSES];
+    uint64_t timer_events;
     uint32_t debug_value;
     /* Console lines, labelled with the guest's name: one for the UART, one for console_io. */
     char uart_line[VMM_LINE_MAX], hvc_line[VMM_LINE_MAX];
@@ -130,6 +166,30 @@ typedef int64_t hypercall_fn(struct vcpu *v, const uint64_t *a);
 hypercall_fn hc_xen_version, hc_console_io, hc_sched_op, hc_memory_op, hc_hvm_op, hc_vcpu_op,
     hc_event_channel_op;
 void msr_write_hypercall_page(uint8_t *page);
+
+/* lapic.c: 0, or -1 for #GP */
+bool lapic_msr(uint32_t msr);
+int lapic_rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value);
+int lapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value);
+
+/* time.c */
+void time_init(struct vm *vm);
+uint64_t time_now_ns(struct vm *vm);
+void time_update_vcpu(struct vcpu *v);          /* writes vcpu_time_info wherever the guest sees it */
+void time_update_runstate(struct vcpu *v);
+void time_write_wallclock(struct vm *vm);
+void time_check_timers(struct vcpu *v);         /* fires due timers as VIRQ_TIMER */
+uint64_t time_next_deadline(struct vcpu *v);    /* the earliest armed timer in system time, 0 for none */
+int64_t time_vcpu_op(struct vcpu *target, struct vcpu *v, uint64_t cmd, uint64_t arg);
+hypercall_fn hc_set_timer_op;
+
+/* evtchn.c */
+void evtchn_send_virq(struct vcpu *v, unsigned virq);
+struct xen_vcpu_info *evtchn_vcpu_info(struct vcpu *v);   /* registered, else in shared_info, else NULL */
+bool evtchn_upcall_pending(struct vcpu *v);
+
+/* memory.c */
+int guest_gpa(struct vcpu *v, uint64_t gva, uint64_t len, bool write, uint64_t *gpa);
 
 /* report.c */
 void console_put(struct vm *vm, char *line, unsigned *len, char c, const char *source);

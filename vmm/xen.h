@@ -33,6 +33,7 @@
 #define XEN_EINVAL 22
 #define XEN_ENOSPC 28
 #define XEN_ENOSYS 38
+#define XEN_ETIME 62
 
 #define XEN_DOMID_SELF 0x7ff0u
 #define XEN_MEMOP_CMD_MASK 0x3fu   /* memory_op: the command is in the low bits */
@@ -82,6 +83,16 @@ _Static_assert(sizeof(struct sched_shutdown) == 4, "sched_shutdown");
 
 /* memory.h: XENMEM_memory_map fills an array of E820 entries (packed, 20 bytes each). */
 #define XENMEM_memory_map 9
+#define XENMEM_add_to_physmap 7
+struct xen_add_to_physmap {
+    uint16_t domid;
+    uint16_t size;     /* for gmfn_range only */
+    uint32_t space;
+    uint64_t idx;
+    uint64_t gpfn;
+};
+_Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap");
+#define XENMAPSPACE_shared_info 0
 struct xen_memory_map {
     uint32_t nr_entries;   /* IN: room in buffer; OUT: entries written */
     uint32_t pad;
@@ -117,7 +128,43 @@ _Static_assert(sizeof(struct xen_hvm_param) == 16, "xen_hvm_param");
 #define HVM_PARAM_CALLBACK_TYPE_VECTOR 2u
 
 /* vcpu.h */
+#define VCPUOP_register_runstate_memory_area 5
+#define VCPUOP_set_periodic_timer 6
+#define VCPUOP_stop_periodic_timer 7
+#define VCPUOP_set_singleshot_timer 8
+#define VCPUOP_stop_singleshot_timer 9
 #define VCPUOP_register_vcpu_info 10
+struct vcpu_set_singleshot_timer {
+    uint64_t timeout_abs_ns;   /* system time */
+    uint32_t flags;
+    uint32_t pad;
+};
+_Static_assert(sizeof(struct vcpu_set_singleshot_timer) == 16, "vcpu_set_singleshot_timer");
+#define VCPU_SSHOTTMR_future 1u
+struct vcpu_set_periodic_timer {
+    uint64_t period_ns;
+};
+struct vcpu_runstate_info {
+    int32_t state;
+    uint32_t pad;
+    uint64_t state_entry_time;   /* bit 63: XEN_RUNSTATE_UPDATE */
+    uint64_t time[4];
+};
+_Static_assert(sizeof(struct vcpu_runstate_info) == 48, "vcpu_runstate_info");
+#define RUNSTATE_running 0
+/* struct vcpu_time_info (xen.h): the PV clock. system_time + ((tsc - tsc_timestamp) << shift) * mul >> 32. */
+struct xen_vcpu_time_info {
+    uint32_t version;          /* odd while being updated */
+    uint32_t pad0;
+    uint64_t tsc_timestamp;
+    uint64_t system_time;      /* ns since the guest started */
+    uint32_t tsc_to_system_mul;
+    int8_t tsc_shift;
+    uint8_t flags;
+    uint8_t pad1[2];
+};
+_Static_assert(sizeof(struct xen_vcpu_time_info) == 32, "vcpu_time_info");
+#define XEN_PVCLOCK_TSC_STABLE_BIT 1u
 struct vcpu_register_vcpu_info {
     uint64_t mfn;      /* guest frame number of the page holding vcpu_info */
     uint32_t offset;   /* within that page */
@@ -137,9 +184,42 @@ struct xen_vcpu_info {
 _Static_assert(sizeof(struct xen_vcpu_info) == 64, "vcpu_info");
 
 /* event_channel.h */
+#define EVTCHNOP_bind_virq 1
 #define EVTCHNOP_close 3
 #define EVTCHNOP_send 4
 #define EVTCHNOP_alloc_unbound 6
+#define EVTCHNOP_bind_ipi 7
+#define EVTCHNOP_bind_vcpu 8
+#define EVTCHNOP_unmask 9
+struct evtchn_bind_ipi {
+    uint32_t vcpu;
+    uint32_t port;     /* OUT */
+};
+_Static_assert(sizeof(struct evtchn_bind_ipi) == 8, "evtchn_bind_ipi");
+struct evtchn_bind_vcpu {
+    uint32_t port;
+    uint32_t vcpu;
+};
+_Static_assert(sizeof(struct evtchn_bind_vcpu) == 8, "evtchn_bind_vcpu");
+struct evtchn_bind_virq {
+    uint32_t virq;
+    uint32_t vcpu;
+    uint32_t port;     /* OUT */
+};
+_Static_assert(sizeof(struct evtchn_bind_virq) == 12, "evtchn_bind_virq");
+#define VIRQ_TIMER 0
+#define XEN_NR_VIRQS 24
+
+/* xen.h: struct shared_info on x86_64. */
+#define XEN_LEGACY_MAX_VCPUS 32
+struct xen_shared_info {
+    struct xen_vcpu_info vcpu_info[XEN_LEGACY_MAX_VCPUS];
+    uint64_t evtchn_pending[64];
+    uint64_t evtchn_mask[64];
+    uint32_t wc_version, wc_sec, wc_nsec, wc_sec_hi;
+    /* arch_shared_info follows; unused here */
+};
+_Static_assert(sizeof(struct xen_shared_info) == 3088, "shared_info (without arch)");
 struct evtchn_alloc_unbound {
     uint16_t dom, remote_dom;
     uint32_t port;     /* OUT */
