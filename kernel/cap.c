@@ -156,9 +156,13 @@ struct cap cap_derive(const struct cap *src, word_t rights, bool set_badge, word
     case OBJ_IRQ_CONTROL:
         *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "this capability is moved, not copied");
         return c;
+    case OBJ_PAGE_TABLE:
+        /* One capability per table, so one mapping per table: a table installed twice (at two
+         * levels, or in two spaces) would let user level write page-table entries. */
+        *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "page tables are moved, not copied");
+        return c;
     case OBJ_FRAME:
     case OBJ_LARGE_FRAME:
-    case OBJ_PAGE_TABLE:
         /* A copy starts unmapped: each capability holds at most one mapping. */
         c.data = 0;
         c.aux = 0;

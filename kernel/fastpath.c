@@ -68,6 +68,7 @@ bool fastpath_call(struct tcb *t)
     r->blocked_on = NULL;
     copy_message(t, r, slot->cap.data, info);
     r->reply_to = t;
+    r->reply_can_grant = (slot->cap.rights & RIGHT_GRANT) != 0;
     t->blocked_on = r;
     t->state = TS_BLOCKED_REPLY;
     r->state = TS_RUNNING;

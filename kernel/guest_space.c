@@ -77,6 +77,7 @@ static exception_t map_table(const struct cap *gs, const word_t *mr, word_t len,
     if (t->type != OBJ_PAGE_TABLE) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a page table");
     if (a.gpa >= GUEST_PHYS_TOP) return fail(ERR_INVALID_ARGUMENT, 0, 0, "guest-physical address out of range");
     if (t->data) return fail(ERR_DELETE_FIRST, 0, 0, "this page table is mapped already");
+    page_table_clear(t);
     int level = plat_guest_map_table(root, a.gpa, ptr_to_paddr((void *)t->ptr));
     if (level < 0) return fail(ERR_DELETE_FIRST, 0, 0, "every table level at this address is present");
     t->data = (a.gpa & ~MASK(PAGE_BITS)) | (word_t)level;

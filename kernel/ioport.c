@@ -64,7 +64,9 @@ exception_t decode_io_port(struct cte *slot, word_t label, word_t *mr, word_t le
     default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an I/O port operation");
     }
     if (len < (out ? 2u : 1u)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs a port (and a value)");
-    if (mr[0] < first || mr[0] + bytes - 1 > last) return fail(ERR_RANGE, first, last, "port outside the capability's range");
+    /* No addition: a port near the top of the word must not wrap into the range. */
+    if (mr[0] < first || mr[0] > last || last - mr[0] < bytes - 1)
+        return fail(ERR_RANGE, first, last, "port outside the capability's range");
     if (out) {
         plat_io_out(mr[0], bytes, mr[1]);
     } else {

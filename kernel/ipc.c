@@ -115,10 +115,11 @@ static void make_runnable(struct tcb *t)
 
 /* The receiver now owes the caller a reply. A previous caller it never replied to is
  * orphaned: it stays blocked, as in seL4 when a reply capability is overwritten. */
-static void set_reply(struct tcb *receiver, struct tcb *caller)
+static void set_reply(struct tcb *receiver, struct tcb *caller, bool can_grant)
 {
     if (receiver->reply_to) receiver->reply_to->blocked_on = NULL;
     receiver->reply_to = caller;
+    receiver->reply_can_grant = can_grant;
     caller->blocked_on = receiver;
     tcb_set_state(caller, TS_BLOCKED_REPLY);
 }
@@ -130,7 +131,7 @@ void ipc_send(struct tcb *sender, struct endpoint *ep, word_t badge, bool blocki
         wait_remove(&ep->head, &ep->tail, receiver);
         ipc_do_transfer(sender, receiver, ep, badge, can_grant);
         receiver->blocked_on = NULL;
-        if (is_call) set_reply(receiver, sender);
+        if (is_call) set_reply(receiver, sender, can_grant);
         else if (sender->fault_pending) sender->fault_pending = 0;
         tcb_set_state(receiver, TS_RUNNING);
         sched_switch_to(receiver);
@@ -151,7 +152,7 @@ static void receive_from_sender(struct tcb *receiver, struct endpoint *ep, struc
     ipc_do_transfer(sender, receiver, ep, sender->blocked_badge, sender->blocked_can_grant);
     sender->blocked_on = NULL;
     if (sender->blocked_is_call) {
-        set_reply(receiver, sender);
+        set_reply(receiver, sender, sender->blocked_can_grant);
     } else {
         sender->fault_pending = 0;
         make_runnable(sender);
@@ -196,7 +197,8 @@ void ipc_reply(struct tcb *t)
         fault_reply(caller, t);
         return;
     }
-    ipc_do_transfer(t, caller, NULL, 0, true);
+    /* The reply may carry capabilities only if the caller's endpoint capability had Grant. */
+    ipc_do_transfer(t, caller, NULL, 0, t->reply_can_grant);
     tcb_set_state(caller, TS_RUNNING);
     sched_switch_to(caller);
 }

@@ -122,6 +122,7 @@ exception_t decode_frame(struct cte *slot, word_t label, word_t *mr, word_t len,
 exception_t decode_page_table(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
 void frame_unmap_cap(struct cap *c);
 void page_table_unmap_cap(struct cap *c);
+void page_table_clear(const struct cap *c);
 word_t asid_alloc(void *vspace);
 void asid_free(word_t asid);
 void *asid_lookup(word_t asid);

@@ -86,6 +86,7 @@ struct tcb {
     uint8_t blocked_can_grant;   /* TS_BLOCKED_SEND: may transfer capabilities */
     uint8_t fault_pending;       /* the message being sent is a fault message */
     uint8_t timeslice;
+    uint8_t reply_can_grant;     /* reply_to may receive capabilities: its endpoint cap had Grant */
     word_t blocked_badge;        /* TS_BLOCKED_SEND: badge of the endpoint capability */
     void *blocked_on;            /* endpoint, notification, or (reply) the callee */
     struct tcb *queue_next, *queue_prev;  /* ready queue */

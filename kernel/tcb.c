@@ -135,6 +135,8 @@ static exception_t bind_notification(struct tcb *t, struct cte **caps, word_t nc
     if (c->type != OBJ_NOTIFICATION) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a notification");
     if (!(c->rights & RIGHT_READ)) return fail(ERR_INSUFFICIENT_RIGHTS, RIGHT_READ, 0, "notification not readable");
     if (t->bound || cap_notification(c)->bound) return fail(ERR_DELETE_FIRST, 0, 0, "already bound");
+    if (t->state == TS_BLOCKED_NOTIFICATION && t->blocked_on != cap_notification(c))
+        return fail(ERR_ILLEGAL_OPERATION, 0, 0, "the thread waits on another notification");
     notification_bind(cap_notification(c), t);
     return ERR_OK;
 }

@@ -52,6 +52,13 @@ void frame_unmap_cap(struct cap *c)
     c->aux = 0;
 }
 
+/* A table out of its space forgets its entries: were it mapped again, entries to frames
+ * freed meanwhile would come back to life. */
+void page_table_clear(const struct cap *c)
+{
+    memset((void *)c->ptr, 0, BIT(OBJ_PAGE_TABLE_SIZE_BITS));
+}
+
 void page_table_unmap_cap(struct cap *c)
 {
     void *root = asid_lookup(c->aux);
@@ -60,6 +67,7 @@ void page_table_unmap_cap(struct cap *c)
                          ptr_to_paddr((void *)c->ptr));
         plat_tlb_flush(root);
     }
+    page_table_clear(c);
     c->data = 0;
     c->aux = 0;
 }
@@ -131,6 +139,8 @@ exception_t decode_page_table(struct cte *slot, word_t label, const word_t *mr, 
     if (e != ERR_OK) return e;
     if (a.vaddr >= USER_TOP) return fail(ERR_INVALID_ARGUMENT, 0, 0, "address outside user space");
     if (c->data) return fail(ERR_DELETE_FIRST, 0, 0, "this page table is mapped already");
+    /* Entries left from an address space that died while the table was in it go now. */
+    page_table_clear(c);
     int level = plat_map_table(root, a.vaddr, ptr_to_paddr((void *)c->ptr));
     if (level < 0) return fail(ERR_DELETE_FIRST, 0, 0, "every table level at this address is present");
     c->data = (a.vaddr & ~MASK(PAGE_BITS)) | (word_t)level;

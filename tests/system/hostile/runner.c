@@ -64,7 +64,9 @@ static int fill_cspace(struct bh_process *p, bh_cptr_t done_ep)
     e |= bh_process_give(&alloc, p, H_NOTIFICATION, bh_alloc_object(&alloc, BH_OBJ_NOTIFICATION, 0), BH_RIGHTS_ALL, 0);
     e |= bh_process_give(&alloc, p, H_VICTIM_TCB, bh_alloc_object(&alloc, BH_OBJ_TCB, 0), BH_RIGHTS_ALL, 0);
     e |= bh_process_give(&alloc, p, H_FRAME, bh_alloc_object(&alloc, BH_OBJ_FRAME, 0), BH_RIGHTS_ALL, 0);
-    e |= bh_process_give(&alloc, p, H_PAGE_TABLE, bh_alloc_object(&alloc, BH_OBJ_PAGE_TABLE, 0), BH_RIGHTS_ALL, 0);
+    /* A page table has one capability: it moves to the task. */
+    e |= bh_cnode_move(p->cnode, H_PAGE_TABLE, BH_PROC_CNODE_RADIX, BH_ROOT_CNODE,
+                       bh_alloc_object(&alloc, BH_OBJ_PAGE_TABLE, 0), 64);
     e |= bh_process_give(&alloc, p, H_SMALL_CNODE, bh_alloc_object(&alloc, BH_OBJ_CNODE, 2), BH_RIGHTS_ALL, 0);
     bh_cptr_t port = bh_alloc_slot(&alloc);
     e |= bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0x80, 0x80, BH_ROOT_CNODE, port, 64);

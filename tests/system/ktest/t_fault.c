@@ -106,10 +106,10 @@ static int cap_fault(struct env *env)
 static int no_handler_suspends_only_the_thread(struct env *env)
 {
     struct bh_thread t;
-    CHECK_OK(bh_thread_create(&env->alloc, &t, touch_unmapped, 0, 250));
+    CHECK_OK(bh_thread_create(&env->alloc, &t, touch_unmapped, 0, 255));
     resumed = 0;
     CHECK_OK(bh_thread_start(&t));
-    /* It ran at a higher priority, faulted, and was suspended; we still run. */
+    bh_yield(); /* it runs, faults and is suspended; we still run */
     CHECK(resumed == 0);
     bh_word_t regs[1];
     CHECK_OK(bh_tcb_read_registers(t.tcb, 0, 1, regs));

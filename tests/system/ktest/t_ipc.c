@@ -203,7 +203,42 @@ static int revoked_badge_not_delivered(struct env *env)
     return 0;
 }
 
+/* A server whose replies offer a capability (a notification). */
+static bh_cptr_t giver_ep, giver_gift;
+static void giver(bh_word_t arg)
+{
+    (void)arg;
+    bh_word_t badge;
+    bh_recv(giver_ep, &badge);
+    for (;;) {
+        bh_set_cap(0, giver_gift);
+        bh_reply_recv(giver_ep, bh_msginfo(0, 0, 1, 0), &badge);
+    }
+}
+
+static int reply_grant_follows_caller_right(struct env *env)
+{
+    static struct bh_thread t;
+    giver_ep = new_object(env, BH_OBJ_ENDPOINT, 0);
+    giver_gift = new_object(env, BH_OBJ_NOTIFICATION, 0);
+    CHECK_OK(bh_thread_create(&env->alloc, &t, giver, 0, 200));
+    CHECK_OK(bh_thread_start(&t));
+    bh_cptr_t nogrant = new_slot(env), recv = new_slot(env);
+    CHECK_OK(bh_cnode_copy(BH_ROOT_CNODE, nogrant, 64, BH_ROOT_CNODE, giver_ep, 64, BH_RIGHT_READ | BH_RIGHT_WRITE));
+    bh_set_receive_slot(0, recv, 64);
+    /* Called without Grant: the reply brings no capability. */
+    CHECK(bh_msginfo_extra_caps(bh_call(nogrant, bh_msginfo(0, 0, 0, 0))) == 0);
+    CHECK_ERR(bh_cnode_delete(BH_ROOT_CNODE, recv, 64), BH_ERR_OK);
+    /* With Grant it does. */
+    bh_set_receive_slot(0, recv, 64);
+    CHECK(bh_msginfo_extra_caps(bh_call(giver_ep, bh_msginfo(0, 0, 0, 0))) == 1);
+    bh_signal(recv);
+    CHECK(bh_poll(giver_gift) == 0); /* unbadged: the signal arrived with no bits, but it did arrive */
+    return 0;
+}
+
 const struct test tests_ipc[] = {
+    {"ipc_reply_grants_only_with_the_callers_grant_right", reply_grant_follows_caller_right},
     {"ipc_revoked_badge_not_delivered", revoked_badge_not_delivered},
     {"ipc_blocking_send_waits_for_receiver", blocking_send_waits_for_receiver},
     {"ipc_call_reply", call_reply},

@@ -81,6 +81,10 @@ static int io_port_widths(struct env *env)
     CHECK_ERR(bh_io_port_out32(p, 0x81, 1), BH_ERR_RANGE);
     CHECK_ERR(bh_io_port_in32(p, 0x7f, &v), BH_ERR_RANGE);
     CHECK(bh_get_mr(0) == 0x80 && bh_get_mr(1) == 0x83); /* the allowed range */
+    /* Ports near the top of the word must not wrap around into the range. */
+    CHECK_ERR(bh_io_port_in16(p, ~0ull, &v), BH_ERR_RANGE);
+    CHECK_ERR(bh_io_port_in32(p, ~0ull - 1, &v), BH_ERR_RANGE);
+    CHECK_ERR(bh_io_port_out8(p, 0x10080, 1), BH_ERR_RANGE);
     bh_set_mr(0, 0x80);
     CHECK(bh_msginfo_label(raw_call(p, BH_INV_IO_PORT_OUT8, 1, 0)) == BH_ERR_TRUNCATED_MESSAGE);
     CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, p, 64));

@@ -83,7 +83,22 @@ static int deleted_notification_wakes_waiter(struct env *env)
     return 0;
 }
 
+static int bind_while_waiting_elsewhere(struct env *env)
+{
+    static struct bh_thread t;
+    wake_ntfn = new_object(env, BH_OBJ_NOTIFICATION, 0);
+    bh_cptr_t other = new_object(env, BH_OBJ_NOTIFICATION, 0);
+    CHECK_OK(bh_thread_create(&env->alloc, &t, waiter, wake_ntfn, 255));
+    CHECK_OK(bh_thread_start(&t));
+    bh_yield(); /* it waits on wake_ntfn */
+    CHECK_ERR(bh_tcb_bind_notification(t.tcb, other), BH_ERR_ILLEGAL_OPERATION);
+    CHECK_OK(bh_tcb_bind_notification(t.tcb, wake_ntfn));
+    CHECK_OK(bh_tcb_suspend(t.tcb));
+    return 0;
+}
+
 const struct test tests_notification[] = {
+    {"notification_bind_refused_while_waiting_on_another", bind_while_waiting_elsewhere},
     {"notification_signal_poll_badges", signal_poll},
     {"notification_wait_wakes", wait_wakes},
     {"notification_bound_to_thread", bound_notification},
