@@ -24,7 +24,7 @@ for run in $(seq 1 $runs); do
   done < <(grep '^BENCH ' <<<"$out")
 done
 
-# seL4 measured the same way (PLATFORM-FACTS.md: sel4bench, QEMU 7.2 pc -cpu max -icount
+# seL4 measured the same way by this project (sel4bench, QEMU 7.2 pc -cpu max -icount
 # shift=0, non-MCS release build, different address spaces, equal priorities).
 declare -A sel4=(
   [ipc_call_replyrecv_roundtrip_0_words]="427 (407 without its Meltdown window)"

@@ -4,7 +4,7 @@
 #
 # Static properties of the kernel: no recursion and a bounded stack (from GCC's call graphs,
 # tools/stackcheck.c), no conditional compilation in the portable core, the size budget of
-# DESIGN.md (under 10,000 lines of C per platform, core included), SPDX lines everywhere.
+# the design (under 10,000 lines of C per platform, core included), SPDX lines everywhere.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
