@@ -62,10 +62,12 @@ if [ ! -s "$out/initramfs.cpio" ] || [ "$0" -nt "$out/initramfs.cpio" ]; then
   for t in sh echo mount poweroff uname cat sleep; do ln -s busybox "$root/bin/$t"; done
   cat > "$root/init" <<'INIT'
 #!/bin/sh
-mount -t proc proc /proc 2>/dev/null
-mount -t devtmpfs dev /dev 2>/dev/null
-echo "BULKHEAD-LINUX-INIT-OK $(uname -r)"
-echo "BULKHEAD-LINUX-INIT-OK $(uname -r)" > /dev/console 2>/dev/null
+# The kernel log is the console that always exists (earlyprintk=xen,keep): say it there too.
+mount -t proc proc /proc
+mount -t devtmpfs dev /dev
+msg="BULKHEAD-LINUX-INIT-OK $(uname -r)"
+echo "$msg"
+echo "$msg" > /dev/kmsg
 poweroff -f
 INIT
   chmod 755 "$root/init"

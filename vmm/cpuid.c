@@ -5,7 +5,8 @@
  * leaves at 0x40000000 (arch-x86/cpuid.h). Hidden: SVM and VMX (no nested virtualization),
  * MONITOR/MWAIT (intercepted), XSAVE and everything that needs it (XCR0 is host state, XSETBV
  * exits), the local APIC, x2APIC and the TSC deadline timer (not emulated yet), and the power
- * management leaf. Shown: the hypervisor bit and the vCPU number as APIC id.
+ * management leaf, machine check and MTRRs (their MSRs are not emulated), RDTSCP (TSC_AUX is
+ * host state). Shown: the hypervisor bit and the vCPU number as APIC id.
  */
 #include "vmm.h"
 
@@ -14,9 +15,14 @@ struct cpuid_regs {
 };
 
 #define BIT(n) (1u << (n))
-#define L1_ECX_HIDDEN (BIT(3) | BIT(5) | BIT(6) | BIT(21) | BIT(24) | BIT(26) | BIT(27) | BIT(28))
+#define L1_ECX_HIDDEN (BIT(3) | BIT(5) | BIT(6) | BIT(24) | BIT(26) | BIT(27) | BIT(28))
+#define L1_ECX_X2APIC BIT(21)
 #define L1_ECX_HYPERVISOR BIT(31)
 #define L1_EDX_APIC BIT(9)
+/* Machine check (MCE, MCA: the MSR banks are not emulated) and MTRRs (not emulated). */
+#define L1_EDX_HIDDEN (BIT(7) | BIT(12) | BIT(14))
+/* RDTSCP: TSC_AUX is host state, not switched. */
+#define X1_EDX_RDTSCP BIT(27)
 /* Leaf 7: AVX2 and the AVX-512 family (they need XSAVE state). */
 #define L7_EBX_HIDDEN (BIT(5) | BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31))
 #define X1_ECX_SVM BIT(2)
@@ -52,8 +58,8 @@ static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf, uint32_t sub)
     struct cpuid_regs r = native(leaf, sub);
     switch (leaf) {
     case 1:
-        r.c = (r.c & ~L1_ECX_HIDDEN) | L1_ECX_HYPERVISOR;
-        r.d &= ~L1_EDX_APIC;
+        r.c = (r.c & ~L1_ECX_HIDDEN) | L1_ECX_HYPERVISOR | L1_ECX_X2APIC;
+        r.d = (r.d & ~L1_EDX_HIDDEN) | L1_EDX_APIC;
         r.b = (r.b & 0x0000ffffu) | (v->id << 24) | (1u << 16);
         break;
     case 6:
@@ -64,7 +70,10 @@ static struct cpuid_regs policy(struct vcpu *v, uint32_t leaf, uint32_t sub)
         r.c = r.d = 0;
         if (sub != 0) r.a = r.b = 0;
         break;
-    case 0x80000001u: r.c &= ~X1_ECX_SVM; break;
+    case 0x80000001u:
+        r.c &= ~X1_ECX_SVM;
+        r.d &= ~(X1_EDX_RDTSCP | BIT(7) | BIT(12) | BIT(14));
+        break;
     default: break;
     }
     return r;

@@ -4,7 +4,7 @@
  * MSR policy. The kernel lets the guest reach the MSRs that VMLOAD/VMSAVE switch directly
  * (BH_VCPU_CTL_MSR_SWITCHED); every other RDMSR/WRMSR exits here. Emulated: EFER (through the
  * VCPU state, reserved bits #GP), PAT (kept, not enforced yet), the TSC (read only) and Xen's
- * hypercall-page MSR (write only). Anything else raises #GP(0), as hardware does for an MSR it
+ * hypercall-page MSR (write only); APIC_BASE and the x2APIC registers go to lapic.c. Anything else raises #GP(0), as hardware does for an MSR it
  * does not have.
  */
 #include <string.h>
@@ -41,6 +41,7 @@ static int write_hypercall_page(struct vm *vm, uint64_t value)
 
 static int rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value)
 {
+    if (lapic_msr(msr)) return lapic_rdmsr(v, msr, value);
     switch (msr) {
     case MSR_EFER: *value = vcpu_reg(v, BH_VCPU_EFER); return 0;
     case MSR_PAT: *value = v->pat; return 0;
@@ -65,6 +66,7 @@ static bool pat_valid(uint64_t pat)
 
 static int wrmsr(struct vcpu *v, uint32_t msr, uint64_t value)
 {
+    if (lapic_msr(msr)) return lapic_wrmsr(v, msr, value);
     switch (msr) {
     case MSR_EFER:
         if (value & ~EFER_ALLOWED) return -1;

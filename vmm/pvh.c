@@ -9,6 +9,7 @@
  *
  * Guest-physical layout:
  *   [0x1000, 0x2000)    start info, memory map, module list, command line
+ *   [0xe0000, 0xe1000)  ACPI tables (acpi.c), in the legacy BIOS area
  *   [1 MiB, ...)        the kernel's segments (anything in [1 MiB, initrd) is accepted)
  *   [initrd, ram_size)  the initrd, page-aligned at the top of RAM
  * Decode, then act: the image is checked completely before guest memory is touched.
@@ -113,6 +114,7 @@ static void write_start_info(struct vm *vm, const struct layout *l)
     si->cmdline_paddr = CMDLINE_GPA;
     si->memmap_paddr = MEMMAP_GPA;
     si->memmap_entries = 1;
+    si->rsdp_paddr = acpi_build(vm);
     if (p->initrd_size > 0) {
         memcpy(gpa_ptr(vm, l->initrd_gpa, p->initrd_size), (const void *)(uintptr_t)VMM_INITRD_VADDR,
                (size_t)p->initrd_size);

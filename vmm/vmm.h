@@ -6,6 +6,7 @@
  *   main.c       start: check the creator's parameters, load, run, report
  *   memory.c     guest RAM through the VMM's window, guest-virtual translation, bounds checks
  *   pvh.c        the PVH loader (ELF + XEN_ELFNOTE_PHYS32_ENTRY, hvm_start_info v1)
+ *   acpi.c       RSDP, XSDT and MADT (local APICs) for the guest
  *   pelf.c       ELF64 images by physical address (program headers, the PVH note)
  *   vcpu.c       guest register cache, the VMEnter loop, exit dispatch, event injection
  *   cpuid.c      CPUID policy and the Xen leaves
@@ -122,6 +123,9 @@ struct vm {
 void *gpa_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
 int guest_copy_from(struct vcpu *v, uint64_t gva, void *buf, uint64_t len);
 int guest_copy_to(struct vcpu *v, uint64_t gva, const void *buf, uint64_t len);
+
+/* acpi.c: builds the tables in guest RAM; the RSDP's gpa, or 0 when RAM is too small. */
+uint64_t acpi_build(struct vm *vm);
 
 /* pelf.c: 0 or enum vmm_load_error. */
 struct pelf {

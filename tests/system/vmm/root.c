@@ -303,6 +303,9 @@ static void run_linux(const void *vmlinux, size_t vmlinux_len)
     bh_printf("[vmmtest] linux ended: reason %lu (%#lx, %#lx) after %lu exits, %lu hypercalls (%lu errors)\n",
               (unsigned long)r.mr[0], (unsigned long)r.mr[1], (unsigned long)r.mr[2], (unsigned long)r.mr[5],
               (unsigned long)r.mr[6], (unsigned long)r.mr[7]);
+    /* After /init, busybox's poweroff -f ends in Linux's halt loop (no power-off method yet). */
+    verdict(r.mr[0] == VMM_END_HALTED || r.mr[0] == VMM_END_SHUTDOWN, "linux_guest_stopped",
+            "Linux did not halt or shut down");
 }
 
 int root_main(const struct bh_bootinfo *bi)
