@@ -6,7 +6,8 @@
 # guest instructions, so figures repeat exactly), run twice and compared; then the IDL
 # compiler benchmark. Writes a table to the console, build/bench/x86.json (one object per
 # metric: name, unit, value, runs) and build/bench/x86.svg (a bar chart); then VM exits through
-# the VMM (build/bench/vmm.json); then the POWER9 figures (tools/bench-power9.sh:
+# the VMM (build/bench/vmm.json), Linux's boot under the VMM against QEMU directly
+# (build/bench/linux.json); then the POWER9 figures (tools/bench-power9.sh:
 # build/bench/power9.json) when its build and QEMU exist.
 # `tools/bench.sh power9` runs only the POWER9 part.
 set -euo pipefail
@@ -87,6 +88,11 @@ for m in vmm_hypercall_xen_version vmm_cpuid vmm_ioport_in; do
 done
 printf '\n]\n' >>"$vjson"
 echo "written: $vjson"
+
+# Debian's Linux to /init under the VMM against QEMU booting it directly (wall time, ratio).
+echo >&2
+echo "bench: Linux boot to /init, under the VMM and directly (wall time, twice each)..." >&2
+tools/bench-linux.sh
 
 if command -v qemu-system-ppc64 >/dev/null && [ -f build/power9/bench-insns.cpio ]; then
   tools/bench-power9.sh
