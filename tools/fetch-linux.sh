@@ -6,7 +6,8 @@
 #   build/linux/linux-image-*.deb   the versioned package linux-image-amd64 depends on (cached)
 #   build/linux/vmlinux             the uncompressed kernel: an ELF64 with the Xen PVH note
 #   build/linux/initramfs.cpio      busybox (static) with an /init that prints
-#                                   BULKHEAD-LINUX-INIT-OK and powers off
+#                                   BULKHEAD-LINUX-INIT-OK (stdout, /dev/kmsg) and
+#                                   BULKHEAD-LINUX-HVC0-OK (/dev/console only), then powers off
 # Uses apt-get download (Debian's repositories) and nothing else from the network. Idempotent:
 # a cached package and up-to-date outputs make it a no-op.
 set -euo pipefail
@@ -61,11 +62,14 @@ if [ ! -s "$out/initramfs.cpio" ] || [ "$0" -nt "$out/initramfs.cpio" ]; then
   cat > "$root/init" <<'INIT'
 #!/bin/sh
 # The kernel log is the console that always exists (earlyprintk=xen,keep): say it there too.
+# The HVC0 marker goes to /dev/console only: it reaches the VMM only through the PV console ring.
 mount -t proc proc /proc
 mount -t devtmpfs dev /dev
+mount -t sysfs sys /sys
 msg="BULKHEAD-LINUX-INIT-OK $(uname -r)"
 echo "$msg"
 echo "$msg" > /dev/kmsg
+echo "BULKHEAD-LINUX-HVC0-OK $(cat /sys/class/tty/console/active 2>/dev/null || echo '?')" > /dev/console
 poweroff -f
 INIT
   chmod 755 "$root/init"

@@ -6,7 +6,8 @@
  * unbound port does nothing (Xen's behaviour); close frees a port. bind_virq binds a virtual
  * interrupt (only VIRQ_TIMER is ever raised) to a new port of a vCPU, bind_ipi a port that
  * send raises on its vCPU, bind_vcpu moves a VIRQ or IPI port's delivery (only vCPU 0 exists);
- * unmask re-delivers a pending port. Delivery is Xen's 2-level ABI: the port's bit in shared_info's evtchn_pending,
+ * unmask re-delivers a pending port. A port bound to the VMM (EVTCHN_VMM, the console's: console.c)
+ * is taken at start; send on it makes the VMM drain the console ring, and the VMM raises it. Delivery is Xen's 2-level ABI: the port's bit in shared_info's evtchn_pending,
  * then, unless the port is masked, its word's bit in the vCPU's evtchn_pending_sel and
  * evtchn_upcall_pending in its vcpu_info; the VMM then injects the callback vector (vcpu.c).
  * Binding between guests (through notification capabilities on declared channels) comes later.
@@ -66,6 +67,21 @@ static uint32_t free_port(struct vm *vm)
     uint32_t port = 1;
     while (port < VMM_EVTCHN_PORTS && vm->port[port].state != EVTCHN_FREE) port++;
     return port;
+}
+
+uint32_t evtchn_bind_vmm(struct vm *vm)
+{
+    uint32_t port = free_port(vm);
+    if (port == VMM_EVTCHN_PORTS) return 0;
+    vm->port[port] = (struct evtchn){.state = EVTCHN_VMM, .vcpu = 0};
+    return port;
+}
+
+void evtchn_raise(struct vm *vm, uint32_t port)
+{
+    if (!port_in_use(vm, port)) return;
+    uint32_t vcpu = vm->port[port].vcpu;
+    if (vcpu < VMM_MAX_VCPUS) set_pending(&vm->vcpu[vcpu], port);
 }
 
 static int64_t bind_virq(struct vcpu *v, uint64_t arg)
@@ -149,9 +165,11 @@ static int64_t port_op(struct vcpu *v, uint64_t arg, bool close)
     struct evtchn *e = &v->vm->port[op.port];
     if (!close) {
         if (e->state == EVTCHN_VIRQ || e->state == EVTCHN_IPI) set_pending(&v->vm->vcpu[e->vcpu], op.port);
+        if (e->state == EVTCHN_VMM && op.port == v->vm->console_port) console_drain(v->vm);
         return 0;
     }
     if (e->state == EVTCHN_VIRQ) v->vm->vcpu[e->vcpu].virq_port[e->virq] = 0;
+    if (op.port == v->vm->console_port) v->vm->console_port = 0;   /* the console is gone */
     e->state = EVTCHN_FREE;
     return 0;
 }

@@ -87,7 +87,7 @@ int64_t hc_console_io(struct vcpu *v, const uint64_t *a)
         while (count > 0) {
             uint64_t n = count < CONSOLE_CHUNK ? count : CONSOLE_CHUNK;
             if (guest_copy_from(v, gva, chunk, n) != 0) return -XEN_EFAULT;
-            for (uint64_t i = 0; i < n; i++) console_put(vm, vm->hvc_line, &vm->hvc_len, chunk[i], "hvc");
+            for (uint64_t i = 0; i < n; i++) console_put(vm, vm->hvc_line, &vm->hvc_len, chunk[i], "xen");
             gva += n;
             count -= n;
         }

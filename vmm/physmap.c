@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * memory_op(cmd, arg). XENMEM_memory_map returns the guest's E820 map (one RAM range,
- * [0, ram_size)), truncated to the room the guest gives, with nr_entries set to what was
+ * memory_op(cmd, arg). XENMEM_memory_map returns the guest's E820 map (RAM [0, top) and the
+ * console ring's page [top, ram_size) reserved: console.c), truncated to the room the guest gives, with nr_entries set to what was
  * written. XENMEM_add_to_physmap with XENMAPSPACE_shared_info places shared_info: the VMM
  * takes the guest's RAM page at gpfn as shared_info (it needs no mapping of its own: it reaches
  * guest RAM through its window), clears it, masks no port, and writes the wallclock and vCPU
@@ -11,13 +11,14 @@
 #include <string.h>
 #include "vmm.h"
 
-#define MEMORY_MAP_ENTRIES 1u
+#define MEMORY_MAP_ENTRIES 2u
 
 static int64_t memory_map(struct vcpu *v, uint64_t arg)
 {
     struct xen_memory_map map;
     struct xen_e820_entry e820[MEMORY_MAP_ENTRIES] = {
-        {.addr = 0, .size = v->vm->ram_size, .type = XEN_E820_RAM},
+        {.addr = 0, .size = console_ring_gpa(v->vm->ram_size), .type = XEN_E820_RAM},
+        {.addr = console_ring_gpa(v->vm->ram_size), .size = 4096, .type = XEN_E820_RESERVED},
     };
     if (guest_copy_from(v, arg, &map, sizeof map) != 0) return -XEN_EFAULT;
     uint32_t n = map.nr_entries < MEMORY_MAP_ENTRIES ? map.nr_entries : MEMORY_MAP_ENTRIES;

@@ -11,7 +11,8 @@
  *   [0x1000, 0x2000)    start info, memory map, module list, command line
  *   [0xe0000, 0xe1000)  ACPI tables (acpi.c), in the legacy BIOS area
  *   [1 MiB, ...)        the kernel's segments (anything in [1 MiB, initrd) is accepted)
- *   [initrd, ram_size)  the initrd, page-aligned at the top of RAM
+ *   [initrd, top)       the initrd, page-aligned at the top of the guest's RAM
+ *   [top, ram_size)     the PV console ring (console.c): one page, reserved in the memory map
  * Decode, then act: the image is checked completely before guest memory is touched.
  */
 #include <string.h>
@@ -78,8 +79,9 @@ static int decode_image(struct vm *vm, struct layout *l)
     int rc = pelf_parse(&l->elf, (const void *)(uintptr_t)VMM_IMAGE_VADDR, p->image_size);
     if (rc == 0) rc = pelf_pvh_entry(&l->elf, &l->entry);
     if (rc != 0) return refuse(vm, rc, NULL);
-    if (p->initrd_size > vm->ram_size - KERNEL_LOW) return refuse(vm, VMM_LOAD_NO_ROOM, NULL);
-    l->initrd_gpa = (vm->ram_size - p->initrd_size) & ~0xfffull;
+    uint64_t top = console_ring_gpa(vm->ram_size);
+    if (p->initrd_size > top - KERNEL_LOW) return refuse(vm, VMM_LOAD_NO_ROOM, NULL);
+    l->initrd_gpa = (top - p->initrd_size) & ~0xfffull;
     rc = check_segments(vm, &l->elf, l->initrd_gpa);
     if (rc != 0) return rc;
     if (l->entry < KERNEL_LOW || l->entry >= l->initrd_gpa)
@@ -102,18 +104,20 @@ static void write_start_info(struct vm *vm, const struct layout *l)
 {
     const struct vmm_params *p = vm->params;
     struct hvm_start_info *si = gpa_ptr(vm, BOOT_INFO_GPA, sizeof *si);
-    struct hvm_memmap_table_entry *mm = gpa_ptr(vm, MEMMAP_GPA, sizeof *mm);
+    struct hvm_memmap_table_entry *mm = gpa_ptr(vm, MEMMAP_GPA, 2 * sizeof *mm);
     struct hvm_modlist_entry *mod = gpa_ptr(vm, MODLIST_GPA, sizeof *mod);
     char *cmdline = gpa_ptr(vm, CMDLINE_GPA, VMM_CMDLINE_LEN);
     memset(si, 0, 0x200);
-    *mm = (struct hvm_memmap_table_entry){.addr = 0, .size = vm->ram_size, .type = XEN_HVM_MEMMAP_TYPE_RAM};
+    uint64_t top = console_ring_gpa(vm->ram_size);
+    mm[0] = (struct hvm_memmap_table_entry){.addr = 0, .size = top, .type = XEN_HVM_MEMMAP_TYPE_RAM};
+    mm[1] = (struct hvm_memmap_table_entry){.addr = top, .size = vm->ram_size - top, .type = XEN_HVM_MEMMAP_TYPE_RESERVED};
     memcpy(cmdline, p->cmdline, VMM_CMDLINE_LEN);
     cmdline[VMM_CMDLINE_LEN - 1] = 0;
     si->magic = XEN_HVM_START_MAGIC;
     si->version = 1;
     si->cmdline_paddr = CMDLINE_GPA;
     si->memmap_paddr = MEMMAP_GPA;
-    si->memmap_entries = 1;
+    si->memmap_entries = 2;
     si->rsdp_paddr = acpi_build(vm);
     if (p->initrd_size > 0) {
         memcpy(gpa_ptr(vm, l->initrd_gpa, p->initrd_size), (const void *)(uintptr_t)VMM_INITRD_VADDR,

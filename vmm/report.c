@@ -48,7 +48,9 @@ static const char *end_name(enum vmm_end why)
 void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
 {
     flush_line(vm, vm->uart_line, &vm->uart_len, "uart");
-    flush_line(vm, vm->hvc_line, &vm->hvc_len, "hvc");
+    console_drain(vm);
+    flush_line(vm, vm->hvc_line, &vm->hvc_len, "xen");
+    flush_line(vm, vm->ring_line, &vm->ring_len, "hvc");
     bh_printf("[vmm %s] guest %s (%#lx, %#lx); %lu exits, %lu hypercalls (%lu errors), checks %lu passed, %lu failed\n",
               vm->params->name, end_name(why), (unsigned long)detail, (unsigned long)detail2,
               (unsigned long)vm->exits, (unsigned long)vm->hypercalls, (unsigned long)vm->hypercall_errors,
@@ -58,6 +60,10 @@ void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detai
     bh_printf("[vmm %s] exits by reason:", vm->params->name);
     for (unsigned i = 0; i < VMM_EXIT_CLASSES; i++) bh_printf(" %s %lu", names[i], (unsigned long)vm->exits_by_reason[i]);
     bh_printf("; timer events %lu\n", (unsigned long)vm->timer_events);
+    if (vm->console_gpa)
+        bh_printf("[vmm %s] console ring at %#lx, port %u: %lu bytes out, %lu index errors\n", vm->params->name,
+                  (unsigned long)vm->console_gpa, vm->console_port, (unsigned long)vm->console_bytes,
+                  (unsigned long)vm->console_errors);
     bh_word_t words[8] = {why, detail, detail2, vm->checks_passed, vm->checks_failed, vm->exits, vm->hypercalls,
                           vm->hypercall_errors};
     for (unsigned i = 0; i < 8; i++) bh_set_mr(i, words[i]);

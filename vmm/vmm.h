@@ -18,6 +18,7 @@
  *   time.c       the PV clock (vcpu_time_info), wallclock, runstate, VCPUOP and set_timer_op timers
  *   hvm.c        hvm_op (parameters) and vcpu_op (vcpu_info registration)
  *   evtchn.c     event_channel_op (within the guest), VIRQs, 2-level delivery through shared_info
+ *   console.c    the Xen PV console: a ring page and an event channel bound to the VMM (hvc0)
  *   report.c     console labels and reports to the creator
  */
 #ifndef VMM_VMM_H
@@ -90,6 +91,7 @@ struct evtchn {
 #define EVTCHN_UNBOUND 1u
 #define EVTCHN_VIRQ 2u
 #define EVTCHN_IPI 3u
+#define EVTCHN_VMM 4u                  /* bound to the VMM (the console): send reaches the VMM */
 
 struct uart {
     uint8_t ier, lcr, mcr, scr, dll, dlm;
@@ -114,9 +116,13 @@ struct vm {
     uint64_t exits_by_reason[VMM_EXIT_CLASSES];
     uint64_t timer_events;
     uint32_t debug_value;
-    /* Console lines, labelled with the guest's name: one for the UART, one for console_io. */
-    char uart_line[VMM_LINE_MAX], hvc_line[VMM_LINE_MAX];
-    unsigned uart_len, hvc_len;
+    /* The PV console ring (console.c): its gpa (0: none) and the VMM's port for it. */
+    uint64_t console_gpa;
+    uint32_t console_port;
+    uint64_t console_bytes, console_errors;
+    /* Console lines, labelled with the guest's name: the UART, console_io, the PV console ring. */
+    char uart_line[VMM_LINE_MAX], hvc_line[VMM_LINE_MAX], ring_line[VMM_LINE_MAX];
+    unsigned uart_len, hvc_len, ring_len;
 };
 
 /* memory.c */
@@ -191,6 +197,14 @@ hypercall_fn hc_set_timer_op;
 void evtchn_send_virq(struct vcpu *v, unsigned virq);
 struct xen_vcpu_info *evtchn_vcpu_info(struct vcpu *v);   /* registered, else in shared_info, else NULL */
 bool evtchn_upcall_pending(struct vcpu *v);
+uint32_t evtchn_bind_vmm(struct vm *vm);                  /* a port bound to the VMM, 0 for none */
+void evtchn_raise(struct vm *vm, uint32_t port);          /* makes a port pending in the guest */
+
+/* console.c */
+uint64_t console_ring_gpa(uint64_t ram_size);             /* the ring's page: the top of RAM */
+void console_init(struct vm *vm);
+void console_drain(struct vm *vm);
+uint32_t console_input(struct vm *vm, const char *buf, uint32_t len);
 
 /* memory.c */
 int guest_gpa(struct vcpu *v, uint64_t gva, uint64_t len, bool write, uint64_t *gpa);

@@ -106,6 +106,7 @@ struct __attribute__((packed)) xen_e820_entry {
 };
 _Static_assert(sizeof(struct xen_e820_entry) == 20, "e820entry");
 #define XEN_E820_RAM 1
+#define XEN_E820_RESERVED 2
 
 /* hvm/hvm_op.h and hvm/params.h */
 #define HVMOP_set_param 0
@@ -260,5 +261,6 @@ struct hvm_memmap_table_entry {
 };
 _Static_assert(sizeof(struct hvm_memmap_table_entry) == 24, "hvm_memmap_table_entry");
 #define XEN_HVM_MEMMAP_TYPE_RAM 1
+#define XEN_HVM_MEMMAP_TYPE_RESERVED 2
 
 #endif

@@ -25,11 +25,13 @@ static void boot_info(const struct hvm_start_info *si)
     const struct hvm_modlist_entry *mod = (const void *)(uintptr_t)si->modlist_paddr;
     const char *cmdline = (const char *)(uintptr_t)si->cmdline_paddr;
     CHECK(si->magic == XEN_HVM_START_MAGIC && si->version >= 1, si->magic);
-    CHECK(si->memmap_entries == 1 && mm[0].addr == 0 && mm[0].size == VT_RAM_SIZE && mm[0].type == 1,
+    /* RAM, then the console ring's page, reserved (type 2), at the top. */
+    CHECK(si->memmap_entries == 2 && mm[0].addr == 0 && mm[0].size == VT_RAM_SIZE - 4096 && mm[0].type == 1 &&
+              mm[1].addr == VT_RAM_SIZE - 4096 && mm[1].size == 4096 && mm[1].type == 2,
           si->memmap_entries);
     CHECK(memcmp(cmdline, VT_EXITS_CMDLINE, sizeof VT_EXITS_CMDLINE) == 0, cmdline[0]);
     CHECK(si->nr_modules == 1 && mod->size == sizeof VT_INITRD_TEXT - 1, si->nr_modules);
-    CHECK((mod->paddr & 0xfff) == 0 && mod->paddr + mod->size <= VT_RAM_SIZE, mod->paddr);
+    CHECK((mod->paddr & 0xfff) == 0 && mod->paddr + mod->size <= VT_RAM_SIZE - 4096, mod->paddr);
     CHECK(memcmp((const void *)(uintptr_t)mod->paddr, VT_INITRD_TEXT, sizeof VT_INITRD_TEXT - 1) == 0, 0);
 }
 
@@ -137,7 +139,9 @@ static void memory_map(void)
     struct xen_memory_map m = {4, 0, (uint64_t)e};
     memset(e, 0, sizeof e);
     CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == 0, 0);
-    CHECK(m.nr_entries == 1 && e[0].addr == 0 && e[0].size == VT_RAM_SIZE && e[0].type == 1, m.nr_entries);
+    CHECK(m.nr_entries == 2 && e[0].addr == 0 && e[0].size == VT_RAM_SIZE - 4096 && e[0].type == 1 &&
+              e[1].addr == VT_RAM_SIZE - 4096 && e[1].size == 4096 && e[1].type == 2,
+          m.nr_entries);
     m.nr_entries = 0;
     CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == 0 && m.nr_entries == 0, 0);
     CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
@@ -150,6 +154,12 @@ static void hvm_params(void)
 {
     struct xen_hvm_param p = {XEN_DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, 0x55};
     CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == 0, p.value);
+    /* The PV console: the ring's frame (the top page) and the VMM's port (the first one). */
+    p.index = HVM_PARAM_CONSOLE_PFN;
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == (VT_RAM_SIZE >> 12) - 1,
+          p.value);
+    p.index = HVM_PARAM_CONSOLE_EVTCHN;
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == 1, p.value);
     p.index = 1000;
     CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
     p.index = HVM_PARAM_STORE_PFN;
@@ -196,10 +206,10 @@ static void event_channels(void)
     CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == -XEN_EPERM, 0);
     CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
     CHECK(hypercall(XEN_HC_event_channel_op, 99, 0, 0) == -XEN_ENOSYS, 0);
-    /* All ports: 63 allocate, the 64th finds none. */
+    /* All ports: 62 allocate (port 1 is the console's), the 63rd finds none. */
     a.dom = XEN_DOMID_SELF;
     int ok = 1;
-    for (int i = 0; i < 63; i++) ok &= hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == 0;
+    for (int i = 0; i < 62; i++) ok &= hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == 0;
     CHECK(ok, a.port);
     CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == -XEN_ENOSPC, 0);
 }
