@@ -228,7 +228,10 @@ static void other_exits(void)
      * raises the upcall flag and injects the callback vector. */
     struct xen_vcpu_info *vi = (struct xen_vcpu_info *)(vcpu_info_page + 64);
     __asm__ volatile("sti; hlt; cli" : : : "memory");
-    CHECK(callback_count == 1, callback_count);
+    /* At least once: the callback is level-triggered and this guest never clears the upcall
+     * flag, so an exit (a timer tick) between the handler's iretq and the cli may rightly
+     * deliver it again. */
+    CHECK(callback_count >= 1, callback_count);
     CHECK(vi->evtchn_upcall_pending == 1, vi->evtchn_upcall_pending);
 }
 
