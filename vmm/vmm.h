@@ -93,6 +93,14 @@ struct evtchn {
 #define EVTCHN_IPI 3u
 #define EVTCHN_VMM 4u                  /* bound to the VMM (the console): send reaches the VMM */
 
+/* pit.c: channel 2 of an 8254 (for calibration loops) and port 0x61. */
+struct pit2 {
+    uint16_t reload, latch;
+    uint8_t access, mode, port61;
+    bool write_hi, read_hi, latched, loaded, refresh;
+    uint64_t start_ns;
+};
+
 struct uart {
     uint8_t ier, lcr, mcr, scr, dll, dlm;
 };
@@ -105,6 +113,7 @@ struct vm {
     uint64_t hvm_param[HVM_NR_PARAMS];
     struct evtchn port[VMM_EVTCHN_PORTS];
     struct uart uart;
+    struct pit2 pit;
     uint64_t shared_info_gpa;          /* where the guest placed shared_info, 0 for nowhere */
     uint64_t tsc0;                     /* system time 0 */
     uint32_t tsc_mul;                  /* TSC to ns: ((tsc << shift) * mul) >> 32 */
@@ -213,5 +222,9 @@ int guest_gpa(struct vcpu *v, uint64_t gva, uint64_t len, bool write, uint64_t *
 void console_put(struct vm *vm, char *line, unsigned *len, char c, const char *source);
 void report_bench(struct vm *vm, uint32_t id, uint32_t value);
 void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2);
+
+/* pit.c */
+bool pit_port_out(struct vm *vm, unsigned port, uint8_t value);
+bool pit_port_in(struct vm *vm, unsigned port, uint8_t *value);
 
 #endif
