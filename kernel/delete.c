@@ -82,7 +82,6 @@ void cte_delete_nonfinal_or_simple(struct cte *slot)
 static void make_zombie(struct cte *slot, struct cte *parent)
 {
     struct cap *c = &slot->cap;
-    word_t object = c->ptr;
     if (c->type == OBJ_TCB) {
         struct tcb *t = cap_tcb(c);
         tcb_finalise(t);
@@ -94,7 +93,6 @@ static void make_zombie(struct cte *slot, struct cte *parent)
         c->rights = ZOMBIE_KIND_CNODE;
         c->aux = (uint32_t)BIT(c->size_bits);
     }
-    (void)object;
     c->type = CAP_ZOMBIE;
     c->data = (word_t)parent;
 }

@@ -108,11 +108,6 @@ void ipc_do_transfer(struct tcb *sender, struct tcb *receiver, struct endpoint *
     ctx_set_info(&receiver->ctx, info);
 }
 
-static void make_runnable(struct tcb *t)
-{
-    tcb_set_state(t, TS_RUNNING);
-}
-
 /* The receiver now owes the caller a reply. A previous caller it never replied to is
  * orphaned: it stays blocked, as in seL4 when a reply capability is overwritten. */
 static void set_reply(struct tcb *receiver, struct tcb *caller, bool can_grant)
@@ -155,7 +150,7 @@ static void receive_from_sender(struct tcb *receiver, struct endpoint *ep, struc
         set_reply(receiver, sender, sender->blocked_can_grant);
     } else {
         sender->fault_pending = 0;
-        make_runnable(sender);
+        tcb_set_state(sender, TS_RUNNING);
     }
 }
 

@@ -61,7 +61,6 @@ _Static_assert(sizeof(struct cte) == (1u << CTE_SIZE_BITS), "cte layout");
 enum thread_state {
     TS_INACTIVE,
     TS_RUNNING,
-    TS_RESTART,          /* runnable; re-executes its syscall when it next runs */
     TS_BLOCKED_SEND,
     TS_BLOCKED_RECV,
     TS_BLOCKED_REPLY,
@@ -96,7 +95,6 @@ struct tcb {
     bh_ipc_buffer_t *ipc_buffer;          /* kernel view of the IPC buffer, or NULL */
     word_t ipc_buffer_addr;
     word_t fault[4];             /* label and details of a pending fault message */
-    word_t restart_work;         /* progress of a preempted operation */
     struct vcpu *vcpu;           /* the VCPU bound to this thread (VMEnter runs it), or NULL */
 };
 
@@ -127,7 +125,6 @@ _Static_assert(sizeof(struct vcpu) <= (1u << OBJ_VCPU_SIZE_BITS), "vcpu size");
 #define PRIORITIES 256u
 #define ASIDS 4096u
 #define SCHEDULE_ENTRIES 64u
-#define ZOMBIE_TOP ((word_t)1)
 
 static inline struct cte *cnode_slots(const struct cap *c) { return (struct cte *)c->ptr; }
 static inline struct tcb *cap_tcb(const struct cap *c) { return (struct tcb *)c->ptr; }

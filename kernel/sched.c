@@ -210,7 +210,6 @@ exception_t sched_set_schedule(const word_t *entries, word_t count)
     return ERR_OK;
 }
 
-word_t sched_active_partition(void);
 word_t sched_active_partition(void)
 {
     return active_partition;

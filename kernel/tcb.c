@@ -12,7 +12,7 @@ void tcb_init(struct tcb *t)
 
 bool tcb_runnable(const struct tcb *t)
 {
-    return t->state == TS_RUNNING || t->state == TS_RESTART;
+    return t->state == TS_RUNNING;
 }
 
 void tcb_set_state(struct tcb *t, enum thread_state s)

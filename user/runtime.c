@@ -8,9 +8,7 @@
  * before the canary exists.
  */
 #include <bulkhead/runtime.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #define THREAD_STRUCT_SIZE 512u /* larger than musl's struct pthread */
@@ -43,17 +41,36 @@ static uint64_t read_tsc(void)
     return ((uint64_t)hi << 32) | lo;
 }
 
+/* A system call with MR0 in its register, usable before TLS (and so the IPC buffer) exists;
+ * returns MR0. */
+static bh_word_t raw(bh_word_t nr, bh_word_t dest, bh_word_t info, bh_word_t mr)
+{
+    register bh_word_t mr0 __asm__("r10") = mr;
+    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
+    return mr0;
+}
+
+/* Lays out a TLS area from the link-time template; returns the thread pointer. */
+static uintptr_t layout(unsigned char *area)
+{
+    size_t block = tls_block_size();
+    unsigned char *tp = area + ((block + 63) & ~(size_t)63);
+    memset(area, 0, bh_tls_area_size());
+    memcpy(tp - block, __tdata_start, (size_t)(__tdata_end - __tdata_start));
+    ((uintptr_t *)tp)[0] = (uintptr_t)tp;                                                       /* self */
+    ((uintptr_t *)tp)[5] = (uintptr_t)(read_tsc() * 0x9e3779b97f4a7c15ull) & ~(uintptr_t)0xff; /* canary */
+    return (uintptr_t)tp;
+}
+
+static void set_tls_base_of(bh_cptr_t tcb, uintptr_t tp)
+{
+    (void)raw((bh_word_t)BH_SYS_CALL, tcb, bh_msginfo(BH_INV_TCB_SET_TLS_BASE, 0, 0, 1), (bh_word_t)tp);
+}
+
 bh_word_t bh_tls_prepare(void *area, bh_ipc_buffer_t *ipc_buffer_for_thread, bh_cptr_t tcb)
 {
-    unsigned char *base = area;
-    size_t block = tls_block_size();
-    unsigned char *tp = base + ((block + 63) & ~(size_t)63);
-    unsigned char *tls = tp - block;
-    memset(base, 0, bh_tls_area_size());
-    memcpy(tls, __tdata_start, (size_t)(__tdata_end - __tdata_start));
-    ((uintptr_t *)tp)[0] = (uintptr_t)tp;                               /* self */
-    ((uintptr_t *)tp)[5] = (uintptr_t)(read_tsc() * 0x9e3779b97f4a7c15ull) & ~(uintptr_t)0xff; /* canary */
-    /* The IPC buffer pointer is a TLS variable: find it in the new block by offset. */
+    unsigned char *tp = (unsigned char *)layout(area);
+    /* The TLS variables of the new block, found by their offset in ours. */
     uintptr_t off = (uintptr_t)&bh_ipc_buffer_ptr - (uintptr_t)__builtin_thread_pointer();
     *(bh_ipc_buffer_t **)(tp + off) = ipc_buffer_for_thread;
     off = (uintptr_t)&bh_self_tcb - (uintptr_t)__builtin_thread_pointer();
@@ -61,102 +78,42 @@ bh_word_t bh_tls_prepare(void *area, bh_ipc_buffer_t *ipc_buffer_for_thread, bh_
     return (bh_word_t)(uintptr_t)tp;
 }
 
-/* SetTLSBase on our own TCB, before TLS (and so the IPC buffer pointer) exists: MR0 in r10. */
-static void set_own_tls_base(bh_word_t base)
-{
-    register bh_word_t mr0 __asm__("r10") = base;
-    bh_word_t dest = BH_SLOT_SELF_TCB, info = bh_msginfo(BH_INV_TCB_SET_TLS_BASE, 0, 0, 1);
-    bh_word_t nr = (bh_word_t)BH_SYS_CALL;
-    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
-}
-
 void bh_runtime_init(bh_ipc_buffer_t *ipc_buffer)
 {
     if (bh_tls_area_size() > sizeof main_tls) bh_exit(127);
-    /* The offset of bh_ipc_buffer_ptr needs a thread pointer: compute it from the link. */
-    size_t block = tls_block_size();
-    unsigned char *tp = main_tls + ((block + 63) & ~(size_t)63);
-    memset(main_tls, 0, sizeof main_tls);
-    memcpy(tp - block, __tdata_start, (size_t)(__tdata_end - __tdata_start));
-    ((uintptr_t *)tp)[0] = (uintptr_t)tp;
-    ((uintptr_t *)tp)[5] = (uintptr_t)(read_tsc() * 0x9e3779b97f4a7c15ull) & ~(uintptr_t)0xff;
-    set_own_tls_base((bh_word_t)(uintptr_t)tp);
+    set_tls_base_of(BH_SLOT_SELF_TCB, layout(main_tls));
     bh_ipc_buffer_ptr = ipc_buffer;
-}
-
-bh_word_t bh_debug_check_kernel(void)
-{
-    register bh_word_t mr0 __asm__("r10") = 0;
-    bh_word_t dest = 0, info = 0, nr = (bh_word_t)BH_SYS_DEBUG_CHECK_KERNEL;
-    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
-    return mr0;
-}
-
-_Noreturn void bh_debug_halt(bh_word_t status)
-{
-    for (;;) {
-        register bh_word_t mr0 __asm__("r10") = status;
-        bh_word_t dest = 0, info = 0, nr = (bh_word_t)BH_SYS_DEBUG_HALT;
-        __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
-    }
-}
-
-void bh_putc(char c)
-{
-    register bh_word_t mr0 __asm__("r10") = (bh_word_t)(unsigned char)c;
-    bh_word_t dest = 0, info = 0, nr = (bh_word_t)BH_SYS_DEBUG_PUT_CHAR;
-    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
-}
-
-void bh_puts(const char *s)
-{
-    while (*s) bh_putc(*s++);
-}
-
-int bh_printf(const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    bh_puts(buf);
-    return n;
-}
-
-_Noreturn void bh_exit(int status)
-{
-    (void)status;
-    for (;;) {
-        register bh_word_t mr0 __asm__("r10") = 0;
-        bh_word_t dest = bh_self_tcb, info = bh_msginfo(BH_INV_TCB_SUSPEND, 0, 0, 0);
-        bh_word_t nr = (bh_word_t)BH_SYS_CALL;
-        __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
-    }
-}
-
-/* SetTLSBase on a given TCB capability, before TLS exists (the raw form of the stub). */
-static void set_tls_base_of(bh_cptr_t tcb, bh_word_t base)
-{
-    register bh_word_t mr0 __asm__("r10") = base;
-    bh_word_t dest = tcb, info = bh_msginfo(BH_INV_TCB_SET_TLS_BASE, 0, 0, 1);
-    bh_word_t nr = (bh_word_t)BH_SYS_CALL;
-    __asm__ volatile("syscall" : "+D"(dest), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
 }
 
 int bh_runtime_init_thread(void *area, size_t area_size, bh_ipc_buffer_t *ipc_buffer, bh_cptr_t self_tcb)
 {
     /* bh_tls_prepare reads the caller's thread pointer, which this thread does not have yet:
-     * lay the block out from the link-time symbols instead, as bh_runtime_init does. */
+     * the block comes from the link-time template, as for the first thread. */
     if (bh_tls_area_size() > area_size || ((uintptr_t)area & 63u) != 0) return -1;
-    size_t block = tls_block_size();
-    unsigned char *tp = (unsigned char *)area + ((block + 63) & ~(size_t)63);
     memset(area, 0, area_size);
-    memcpy(tp - block, __tdata_start, (size_t)(__tdata_end - __tdata_start));
-    ((uintptr_t *)tp)[0] = (uintptr_t)tp;
-    ((uintptr_t *)tp)[5] = (uintptr_t)(read_tsc() * 0x9e3779b97f4a7c15ull) & ~(uintptr_t)0xff;
-    set_tls_base_of(self_tcb, (bh_word_t)(uintptr_t)tp);
+    set_tls_base_of(self_tcb, layout(area));
     bh_ipc_buffer_ptr = ipc_buffer;
     bh_self_tcb = self_tcb;
     return 0;
+}
+
+bh_word_t bh_debug_check_kernel(void)
+{
+    return raw((bh_word_t)BH_SYS_DEBUG_CHECK_KERNEL, 0, 0, 0);
+}
+
+_Noreturn void bh_debug_halt(bh_word_t status)
+{
+    for (;;) (void)raw((bh_word_t)BH_SYS_DEBUG_HALT, 0, 0, status);
+}
+
+void bh_putc(char c)
+{
+    (void)raw((bh_word_t)BH_SYS_DEBUG_PUT_CHAR, 0, 0, (bh_word_t)(unsigned char)c);
+}
+
+_Noreturn void bh_exit(int status)
+{
+    (void)status;
+    for (;;) (void)raw((bh_word_t)BH_SYS_CALL, bh_self_tcb, bh_msginfo(BH_INV_TCB_SUSPEND, 0, 0, 0), 0);
 }

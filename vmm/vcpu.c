@@ -21,8 +21,7 @@
 #define EXIT_MONITOR 0x8au
 #define EXIT_MWAIT_COND 0x8cu
 
-static const unsigned summary_regs[] = {BH_VCPU_RAX, BH_VCPU_RBX, BH_VCPU_RCX, BH_VCPU_RDX,
-                                        BH_VCPU_RSI, BH_VCPU_RDI, BH_VCPU_R8,  BH_VCPU_R8 + 2};
+static const unsigned summary_regs[BH_VM_SUMMARY_REG_COUNT] = BH_VM_SUMMARY_REGS;
 
 static uint64_t range_mask(unsigned first, unsigned upto)
 {
@@ -241,7 +240,7 @@ static int enter(struct vcpu *v, bool set_rip)
     for (unsigned i = 0; i < BH_VM_MR_COUNT; i++) v->exit[i] = bh_get_mr(i);
     /* The exit summary: these registers and the mode are valid without a ReadState. */
     v->valid = 0;
-    for (unsigned i = 0; i < sizeof summary_regs / sizeof summary_regs[0]; i++) {
+    for (unsigned i = 0; i < BH_VM_SUMMARY_REG_COUNT; i++) {
         v->reg[summary_regs[i]] = bh_get_mr(BH_VM_MR_SUMMARY + i);
         v->valid |= 1ull << summary_regs[i];
     }

@@ -424,6 +424,8 @@ int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table)
  * from SS.DPL (attribute bits 5-6), EFER.LMA (bit 10), CS.L (attribute bit 9), CR0.PG. */
 unsigned plat_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out)
 {
+    /* In BH_VM_SUMMARY_REGS order, unrolled: this runs on every exit. rax lives in the VMCB. */
+    _Static_assert(BH_VM_SUMMARY_REG_COUNT == 8, "the summary below has 8 registers");
     const struct vmcb *c = vmcb_of(v);
     out[0] = c->rax;
     out[1] = v->gpr[BH_VCPU_RBX];
@@ -433,9 +435,9 @@ unsigned plat_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out)
     out[5] = v->gpr[BH_VCPU_RDI];
     out[6] = v->gpr[BH_VCPU_R8];
     out[7] = v->gpr[BH_VCPU_R8 + 2];
-    out[8] = ((word_t)(c->ss.attrib >> 5) & 3u) | (((c->efer >> 10) & 1u) << 2) |
+    out[BH_VM_SUMMARY_REG_COUNT] = ((word_t)(c->ss.attrib >> 5) & 3u) | (((c->efer >> 10) & 1u) << 2) |
              ((word_t)((c->cs.attrib >> 9) & 1u) << 3) | (((c->cr0 >> 31) & 1u) << 4);
-    return 9;
+    return BH_VM_SUMMARY_REG_COUNT + 1;
 }
 
 void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in)

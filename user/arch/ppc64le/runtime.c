@@ -10,9 +10,7 @@
  * Built without the stack protector: it runs before the canary exists.
  */
 #include <bulkhead/runtime.h>
-#include <stdarg.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 
 #define THREAD_STRUCT_SIZE 512u /* larger than musl's struct pthread */
@@ -118,22 +116,6 @@ _Noreturn void bh_debug_halt(bh_word_t status)
 void bh_putc(char c)
 {
     raw((bh_word_t)BH_SYS_DEBUG_PUT_CHAR, 0, 0, (bh_word_t)(unsigned char)c);
-}
-
-void bh_puts(const char *s)
-{
-    while (*s) bh_putc(*s++);
-}
-
-int bh_printf(const char *fmt, ...)
-{
-    char buf[512];
-    va_list ap;
-    va_start(ap, fmt);
-    int n = vsnprintf(buf, sizeof buf, fmt, ap);
-    va_end(ap);
-    bh_puts(buf);
-    return n;
 }
 
 _Noreturn void bh_exit(int status)

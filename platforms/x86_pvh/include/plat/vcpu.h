@@ -23,7 +23,7 @@
 
 /* VMEnter's exit summary (MR6..): rax rbx rcx rdx rsi rdi r8 r10, then a mode word (bits 0-1
  * CPL, 2 EFER.LMA, 3 CS.L, 4 CR0.PG). Results in MR1..MR4: rax rbx rcx rdx. */
-#define VCPU_EXIT_SUMMARY_WORDS 9u
+#define VCPU_EXIT_SUMMARY_WORDS (BH_VM_SUMMARY_REG_COUNT + 1u)
 #define VCPU_RESULT_WORDS 4u
 
 struct vcpu_arch {

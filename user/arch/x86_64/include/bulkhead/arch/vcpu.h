@@ -92,7 +92,10 @@
 #define BH_VM_MR_COUNT 6u
 /* Then the exit summary: rax rbx rcx rdx rsi rdi r8 r10 in MR6..MR13, the mode in MR14. */
 #define BH_VM_MR_SUMMARY 6u
-#define BH_VM_MR_MODE 14u
+#define BH_VM_SUMMARY_REGS {BH_VCPU_RAX, BH_VCPU_RBX, BH_VCPU_RCX, BH_VCPU_RDX, \
+                            BH_VCPU_RSI, BH_VCPU_RDI, BH_VCPU_R8,  BH_VCPU_R8 + 2}
+#define BH_VM_SUMMARY_REG_COUNT 8u
+#define BH_VM_MR_MODE (BH_VM_MR_SUMMARY + BH_VM_SUMMARY_REG_COUNT)
 #define BH_VM_MODE_CPL 0x3u      /* SS.DPL */
 #define BH_VM_MODE_LMA 0x4u      /* EFER.LMA */
 #define BH_VM_MODE_CS_L 0x8u     /* a 64-bit code segment */
