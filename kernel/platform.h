@@ -61,6 +61,8 @@ void plat_tlb_flush(void *vspace_root);
 /* Interrupts. Lines are numbered by the platform (GSIs on x86). */
 word_t plat_irq_count(void);
 word_t plat_tick_us(void);
+/* Frequency of the counter user level can read (x86 TSC, POWER timebase) in kHz; 0 if unknown. */
+word_t plat_counter_khz(void);
 bool plat_irq_reserved(word_t irq);
 void plat_irq_mask(word_t irq, bool masked);
 void plat_irq_ack(word_t irq);

@@ -62,6 +62,11 @@ void p9_init_timer(void)
     kprintf("[kernel] decrementer: %lu timebase ticks per %u us tick\n", dec_per_tick, TICK_US);
 }
 
+word_t plat_counter_khz(void)
+{
+    return p9_timebase_hz / 1000u;
+}
+
 word_t plat_tick_us(void)
 {
     return TICK_US;

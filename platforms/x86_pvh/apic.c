@@ -45,7 +45,11 @@ void x86_lapic_eoi(void)
     *lapic(LAPIC_EOI) = 0;
 }
 
-/* APIC timer counts in 10 ms of PIT channel 2 (1.193182 MHz, gate through port 0x61). */
+/* TSC ticks per ms, measured in the same 10 ms as the APIC timer (0 without a PIT). */
+static word_t tsc_khz;
+
+/* APIC timer counts in 10 ms of PIT channel 2 (1.193182 MHz, gate through port 0x61); the
+ * TSC is measured over the same window, for user level (boot info counter_khz). */
 static uint32_t calibrate_lapic_timer(void)
 {
     const uint16_t pit_count = 11932;
@@ -56,6 +60,7 @@ static uint32_t calibrate_lapic_timer(void)
     *lapic(LAPIC_TIMER_DIV) = 0xb; /* divide by 1 */
     *lapic(LAPIC_LVT_TIMER) = LVT_MASKED;
     *lapic(LAPIC_TIMER_INIT) = 0xffffffffu;
+    uint64_t tsc0 = rdtsc();
     /* Bounded: a machine without the port 0x61 gate (microvm) never sets the bit. */
     for (uint32_t spins = 0; !(inb(0x61) & 0x20); spins++) {
         if (spins == 50000000u) {
@@ -64,6 +69,7 @@ static uint32_t calibrate_lapic_timer(void)
         }
     }
     uint32_t elapsed = 0xffffffffu - *lapic(LAPIC_TIMER_CUR);
+    tsc_khz = (rdtsc() - tsc0) / 10u;
     *lapic(LAPIC_TIMER_INIT) = 0;
     return elapsed;
 }
@@ -94,6 +100,7 @@ void x86_init_interrupts(void)
         /* No PIT gate, or one that answers at once (microvm): a timer under 10 MHz is not
          * credible. QEMU's APIC timer runs at 1 GHz; say that we assumed it. */
         per_10ms = 10000000u;
+        tsc_khz = 0;
         kprintf("[kernel] APIC timer: PIT channel 2 did not answer; assuming a 1 GHz timer\n");
     }
     uint32_t per_tick = per_10ms / (10000u / TICK_US);
@@ -102,7 +109,13 @@ void x86_init_interrupts(void)
     *lapic(LAPIC_LVT_TIMER) = VECTOR_TIMER | LVT_PERIODIC;
     *lapic(LAPIC_TIMER_INIT) = per_tick;
     init_ioapic();
-    kprintf("[kernel] APIC timer: %u counts per %u us tick; I/O APIC with %lu lines\n", per_tick, TICK_US, ioapic_pins);
+    kprintf("[kernel] APIC timer: %u counts per %u us tick; TSC %lu kHz; I/O APIC with %lu lines\n", per_tick, TICK_US,
+            tsc_khz, ioapic_pins);
+}
+
+word_t plat_counter_khz(void)
+{
+    return tsc_khz;
 }
 
 word_t plat_tick_us(void)

@@ -22,6 +22,10 @@ for machine in q35 pc microvm; do
     *) echo "FAIL $prefix.run: QEMU exited with status $rc (log: $log)"; status=1 ;;
   esac
   grep -q "PANIC" "$log" && { echo "FAIL $prefix.no_kernel_panic: the kernel panicked (log: $log)"; status=1; }
+  if [ "$machine" != microvm ]; then # these have a PIT: the kernel measures the TSC against it
+    if grep -qE "^ktest: counter [1-9][0-9]* kHz" "$log"; then echo "PASS $prefix.counter_frequency_measured"
+    else echo "FAIL $prefix.counter_frequency_measured: no measured TSC frequency in the boot info (log: $log)"; status=1; fi
+  fi
   if [ "$machine" = microvm ]; then
     if grep -q "memory map entry .* ignored" "$log"; then echo "PASS $prefix.memory_map_garbage_entry_rejected"
     else echo "FAIL $prefix.memory_map_garbage_entry_rejected: no message about the bad entry (log: $log)"; status=1; fi

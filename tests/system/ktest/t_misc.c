@@ -35,7 +35,18 @@ static int process_teardown_by_revoke(struct env *env)
     return 0;
 }
 
+/* The boot info's counter frequency is 0 (no reference clock, microvm) or credible: 100 MHz
+ * to 10 GHz (QEMU's TSC, POWER's 512 MHz timebase). The suite requires it on q35 and pc. */
+static int bootinfo_counter_frequency(struct env *env)
+{
+    uint64_t khz = env->bi->counter_khz;
+    bh_printf("ktest: counter %lu kHz\n", (unsigned long)khz);
+    CHECK(khz == 0 || (khz >= 100000u && khz <= 10000000u));
+    return 0;
+}
+
 const struct test tests_misc[] = {
     {"process_teardown_by_revoke", process_teardown_by_revoke},
+    {"bootinfo_counter_frequency", bootinfo_counter_frequency},
     {0, 0},
 };

@@ -48,7 +48,9 @@ struct bh_bootinfo {
     uint64_t partitions;        /* time partitions the kernel supports */
     uint64_t irq_lines;
     uint64_t tick_us;           /* scheduler tick */
-    uint64_t reserved[3];
+    uint64_t counter_khz;       /* the user-readable cycle counter (x86 TSC, POWER timebase),
+                                   measured or read from firmware at boot; 0 when unknown */
+    uint64_t reserved[2];
     struct bh_untyped_desc untyped[BH_BOOTINFO_MAX_UNTYPED];
 };
 
