@@ -196,6 +196,15 @@ static void gen_server(struct gen *g, const struct port *po, const struct port_a
     for (size_t j = 0; j < pa->peers.n; j++)
         fprintf(h, "#define CONN_%s_CLIENT_%s %lluu\n", po->name, pa->peers.v[j].inst->name,
                 (unsigned long long)pa->peers.v[j].conn->badge);
+    /* The same as a table, for servers that treat clients alike: {badge, instance name}. */
+    fprintf(h, "#define CONN_%s_CLIENT_COUNT %zuu\n", po->name, pa->peers.n);
+    if (pa->peers.n) {
+        fprintf(h, "#define CONN_%s_CLIENT_TABLE {", po->name);
+        for (size_t j = 0; j < pa->peers.n; j++)
+            fprintf(h, "%s{%lluu, \"%s\"}", j ? ", " : "", (unsigned long long)pa->peers.v[j].conn->badge,
+                    pa->peers.v[j].inst->name);
+        fprintf(h, "}\n");
+    }
     for (size_t k = 0; k < in->procs.n; k++) {
         proto(g, h, po->name, &in->procs.v[k], 1);
         fprintf(h, ";\n");
@@ -227,6 +236,14 @@ static void gen_events(struct gen *g, const struct port *po, const struct port_a
         for (size_t j = 0; j < pa->peers.n; j++)
             fprintf(h, "#define EVT_%s_TO_%s_CPTR %uu /* badge 0x%llx */\n", po->name, pa->peers.v[j].inst->name,
                     pa->peers.v[j].slot, (unsigned long long)pa->peers.v[j].conn->badge);
+        /* The same as a table, for emitters that signal consumers one at a time: {cptr, instance name}. */
+        fprintf(h, "#define EVT_%s_TO_COUNT %zuu\n", po->name, pa->peers.n);
+        if (pa->peers.n) {
+            fprintf(h, "#define EVT_%s_TO_TABLE {", po->name);
+            for (size_t j = 0; j < pa->peers.n; j++)
+                fprintf(h, "%s{%uu, \"%s\"}", j ? ", " : "", pa->peers.v[j].slot, pa->peers.v[j].inst->name);
+            fprintf(h, "}\n");
+        }
         fprintf(h, "void %s_emit(void);\n", po->name);
         fprintf(s, "\nvoid %s_emit(void)\n{\n", po->name);
         for (size_t j = 0; j < pa->peers.n; j++) fprintf(s, "    bh_signal(EVT_%s_TO_%s_CPTR);\n", po->name, pa->peers.v[j].inst->name);

@@ -44,7 +44,12 @@ static int fill_one(struct root *r, uint32_t instance)
         struct bh_spec_cap c;
         bh_spec_cap(&r->spec, in.first_cap + k, &c);
         bh_word_t rights = c.rights & BH_RIGHTS_ALL;
-        int err = c.badge == 0
+        struct bh_spec_object o;
+        bh_spec_object(&r->spec, c.object, &o);
+        /* The kernel lets an IRQ handler capability be moved, never copied: one holder. */
+        int err = o.type == BH_SPEC_OBJ_IRQ_HANDLER
+                      ? bh_cnode_move(cnode, c.slot, radix, BH_ROOT_CNODE, r->obj[c.object], 64)
+                  : c.badge == 0
                       ? bh_cnode_copy(cnode, c.slot, radix, BH_ROOT_CNODE, r->obj[c.object], 64, rights)
                       : bh_cnode_mint(cnode, c.slot, radix, BH_ROOT_CNODE, r->obj[c.object], 64, rights, c.badge);
         if (err != BH_ERR_OK) {

@@ -20,8 +20,8 @@ static const struct step steps[] = {
     {"create objects", root_create_objects},
     {"build address spaces", root_build_vspaces},
     {"map frames", root_map_frames},
+    {"bind IRQs", root_bind}, /* before the handlers move into their instances' CSpaces */
     {"fill CSpaces", root_fill_cspaces},
-    {"bind IRQs", root_bind},
     {"configure threads", root_setup_threads},
     {"program the partition schedule", root_set_schedule},
 };

@@ -35,6 +35,8 @@
 #define CONN_out_CPTR 5u /* endpoint */
 #define CONN_out_CLIENT_ping 1u
 #define CONN_out_CLIENT_pong 2u
+#define CONN_out_CLIENT_COUNT 2u
+#define CONN_out_CLIENT_TABLE {{1u, "ping"}, {2u, "pong"}}
 int out_put_string(bh_word_t badge, const uint8_t text[96], uint32_t len, uint32_t *ret);
 /* Handles one request already in the IPC buffer; returns the reply's message info. */
 bh_msginfo_t out__dispatch(bh_word_t badge, bh_msginfo_t info);

@@ -36,6 +36,8 @@
  * that the client's stub returns. 'badge' says which client called (the CONN_echo_CLIENT_* values). */
 #define CONN_echo_CPTR 5u /* endpoint */
 #define CONN_echo_CLIENT_ping 1u
+#define CONN_echo_CLIENT_COUNT 1u
+#define CONN_echo_CLIENT_TABLE {{1u, "ping"}}
 int echo_echo(bh_word_t badge, uint64_t value, bh_cptr_t token, uint64_t *ret);
 /* Handles one request already in the IPC buffer; returns the reply's message info. */
 bh_msginfo_t echo__dispatch(bh_word_t badge, bh_msginfo_t info);
@@ -48,6 +50,8 @@ int log_put_string(const uint8_t text[96], uint32_t len, uint32_t *ret);
 
 /* Event emitter 'ready': signals every consumer. */
 #define EVT_ready_TO_ping_CPTR 7u /* badge 0x1 */
+#define EVT_ready_TO_COUNT 1u
+#define EVT_ready_TO_TABLE {{7u, "ping"}}
 void ready_emit(void);
 
 /* Dataport 'shared': 4096 bytes, read/write. */

@@ -57,6 +57,8 @@ _Static_assert(sizeof(struct response) == 48, "bhidl's layout of struct response
 #define CONN_api_CPTR 5u /* endpoint */
 #define CONN_api_CLIENT_svc32 1u
 #define CONN_api_CLIENT_cl6 2u
+#define CONN_api_CLIENT_COUNT 2u
+#define CONN_api_CLIENT_TABLE {{1u, "svc32"}, {2u, "cl6"}}
 int api_get(bh_word_t badge, const struct request *r, struct response *ret);
 int api_put(bh_word_t badge, const struct request *r, const uint8_t value[32], int32_t *ret);
 int api_count(bh_word_t badge, uint64_t *ret);
@@ -73,6 +75,8 @@ int next_count(uint64_t *ret);
 
 /* Event emitter 'changed': signals every consumer. */
 #define EVT_changed_TO_svc32_CPTR 7u /* badge 0x1 */
+#define EVT_changed_TO_COUNT 1u
+#define EVT_changed_TO_TABLE {{7u, "svc32"}}
 void changed_emit(void);
 
 /* Event consumer 'upstream_changed': wait/poll return the badge bits of the emitters that signalled. */

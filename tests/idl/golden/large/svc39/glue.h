@@ -55,6 +55,8 @@ _Static_assert(sizeof(struct response) == 48, "bhidl's layout of struct response
 #define CONN_api_CPTR 5u /* endpoint */
 #define CONN_api_CLIENT_svc38 1u
 #define CONN_api_CLIENT_cl7 2u
+#define CONN_api_CLIENT_COUNT 2u
+#define CONN_api_CLIENT_TABLE {{1u, "svc38"}, {2u, "cl7"}}
 int api_get(bh_word_t badge, const struct request *r, struct response *ret);
 int api_put(bh_word_t badge, const struct request *r, const uint8_t value[32], int32_t *ret);
 int api_count(bh_word_t badge, uint64_t *ret);
@@ -65,6 +67,8 @@ _Noreturn void api_run(void);
 
 /* Event emitter 'changed': signals every consumer. */
 #define EVT_changed_TO_svc38_CPTR 6u /* badge 0x1 */
+#define EVT_changed_TO_COUNT 1u
+#define EVT_changed_TO_TABLE {{6u, "svc38"}}
 void changed_emit(void);
 
 /* Dataport 'cache': 16384 bytes, read/write. */

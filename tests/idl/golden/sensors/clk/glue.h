@@ -69,6 +69,8 @@ _Static_assert(sizeof(struct window) == 104, "bhidl's layout of struct window");
 #define EVT_tick_TO_light_CPTR 7u /* badge 0x1 */
 #define EVT_tick_TO_ctl_CPTR 8u /* badge 0x1 */
 #define EVT_tick_TO_disp_CPTR 9u /* badge 0x1 */
+#define EVT_tick_TO_COUNT 5u
+#define EVT_tick_TO_TABLE {{5u, "temp"}, {6u, "press"}, {7u, "light"}, {8u, "ctl"}, {9u, "disp"}}
 void tick_emit(void);
 
 #endif

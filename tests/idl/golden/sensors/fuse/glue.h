@@ -67,6 +67,8 @@ _Static_assert(sizeof(struct window) == 104, "bhidl's layout of struct window");
 #define CONN_f_CPTR 5u /* endpoint */
 #define CONN_f_CLIENT_ctl 1u
 #define CONN_f_CLIENT_disp 2u
+#define CONN_f_CLIENT_COUNT 2u
+#define CONN_f_CLIENT_TABLE {{1u, "ctl"}, {2u, "disp"}}
 int f_push(bh_word_t badge, const struct reading *r, uint32_t *ret);
 int f_latest(bh_word_t badge, enum unit u, uint8_t *dropped, struct window *ret);
 int f_subscribe(bh_word_t badge, bh_cptr_t notify, bh_cptr_t *handle);

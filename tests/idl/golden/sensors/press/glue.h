@@ -70,6 +70,8 @@ _Static_assert(sizeof(struct window) == 104, "bhidl's layout of struct window");
  * that the client's stub returns. 'badge' says which client called (the CONN_s_CLIENT_* values). */
 #define CONN_s_CPTR 5u /* endpoint */
 #define CONN_s_CLIENT_fuse 1u
+#define CONN_s_CLIENT_COUNT 1u
+#define CONN_s_CLIENT_TABLE {{1u, "fuse"}}
 int s_sample(bh_word_t badge, uint8_t channel, struct reading *ret);
 int s_calibrate(bh_word_t badge, int32_t offset, int32_t *gain);
 /* Handles one request already in the IPC buffer; returns the reply's message info. */
@@ -79,6 +81,8 @@ _Noreturn void s_run(void);
 
 /* Event emitter 'data_ready': signals every consumer. */
 #define EVT_data_ready_TO_fuse_CPTR 6u /* badge 0x2 */
+#define EVT_data_ready_TO_COUNT 1u
+#define EVT_data_ready_TO_TABLE {{6u, "fuse"}}
 void data_ready_emit(void);
 
 /* Event consumer 'tick': wait/poll return the badge bits of the emitters that signalled. */

@@ -66,6 +66,8 @@ static inline size_t audit_size(void)
 
 /* Event emitter 'audit_ready': signals every consumer. */
 #define EVT_audit_ready_TO_audit_CPTR 14u /* badge 0x1 */
+#define EVT_audit_ready_TO_COUNT 1u
+#define EVT_audit_ready_TO_TABLE {{14u, "audit"}}
 void audit_ready_emit(void);
 
 #endif

@@ -49,6 +49,8 @@
  * that the client's stub returns. 'badge' says which client called (the CONN_blk_CLIENT_* values). */
 #define CONN_blk_CPTR 7u /* endpoint */
 #define CONN_blk_CLIENT_be 1u
+#define CONN_blk_CLIENT_COUNT 1u
+#define CONN_blk_CLIENT_TABLE {{1u, "be"}}
 int blk_read(bh_word_t badge, uint64_t sector, uint8_t data[64], uint32_t *ret);
 int blk_write(bh_word_t badge, uint64_t sector, const uint8_t data[64], uint32_t *ret);
 int blk_sectors(bh_word_t badge, uint64_t *ret);

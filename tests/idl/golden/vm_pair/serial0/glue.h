@@ -41,6 +41,8 @@
 #define CONN_tx_CPTR 5u /* endpoint */
 #define CONN_tx_CLIENT_disk0 1u
 #define CONN_tx_CLIENT_mux 2u
+#define CONN_tx_CLIENT_COUNT 2u
+#define CONN_tx_CLIENT_TABLE {{1u, "disk0"}, {2u, "mux"}}
 int tx_put(bh_word_t badge, uint8_t c);
 /* Handles one request already in the IPC buffer; returns the reply's message info. */
 bh_msginfo_t tx__dispatch(bh_word_t badge, bh_msginfo_t info);
