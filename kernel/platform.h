@@ -85,6 +85,8 @@ struct vm_exit {
 };
 bool plat_vcpu_supported(void);
 void plat_vcpu_init(struct vcpu_arch *v);
+/* The VCPU object is about to be destroyed: the processor must hold nothing of it (VT-x's VMCLEAR). */
+void plat_vcpu_destroy(struct vcpu_arch *v);
 bool plat_vcpu_check_state(word_t index, word_t value);
 void plat_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value);
 word_t plat_vcpu_read_state(const struct vcpu_arch *v, word_t index);

@@ -26,6 +26,7 @@ void vcpu_tcb_finalise(struct tcb *t)
  * capability (a GuestSpace is not a container, so this does not recurse). */
 void vcpu_finalise(struct vcpu *v)
 {
+    plat_vcpu_destroy(&v->arch);
     if (v->tcb) vcpu_tcb_finalise(v->tcb);
     if (v->space.cap.type == OBJ_NULL) return;
     struct cap c = v->space.cap;

@@ -29,6 +29,11 @@ word_t plat_vcpu_read_state(const struct vcpu_arch *v, word_t index)
     return index == VCPU_RIP ? v->pc : 0;
 }
 
+void plat_vcpu_destroy(struct vcpu_arch *v)
+{
+    (void)v;
+}
+
 void plat_vcpu_space_changed(struct vcpu_arch *v)
 {
     (void)v;

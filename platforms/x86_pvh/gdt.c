@@ -96,3 +96,12 @@ void x86_init_cpu_tables(void)
     wrmsr(MSR_SFMASK, 0x40700); /* IF, TF, DF, AC cleared on entry */
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1u); /* SCE */
 }
+
+/* After a VT-x exit, which sets both limits to 0xffff: a GDT limit past the table would let
+ * user level load descriptors from whatever kernel memory follows it. */
+void x86_reload_descriptor_tables(void)
+{
+    struct table_ptr g = {sizeof gdt - 1, (uint64_t)gdt};
+    struct table_ptr i = {sizeof idt - 1, (uint64_t)idt};
+    __asm__ volatile("lgdt %0; lidt %1" ::"m"(g), "m"(i));
+}

@@ -105,20 +105,28 @@ static pte_t *walk(void *vspace_root, vaddr_t va, unsigned level, int *missing)
     return &t[index_at(va, level)];
 }
 
-int plat_map_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
+/* Installs a leaf entry built by the caller (host format, or EPT's: bit 0 is present/readable
+ * in both). Returns 0, the level of the first missing table, or -1 when taken. */
+int x86_map_leaf(void *root, vaddr_t vaddr, unsigned size_bits, uint64_t entry)
 {
     unsigned level = size_bits == LARGE_PAGE_BITS ? 1 : 0;
     int missing = 0;
-    pte_t *e = walk(vspace_root, vaddr, level, &missing);
+    pte_t *e = walk(root, vaddr, level, &missing);
     if (!e) return missing;
     if (*e & PTE_P) return -1;
+    *e = entry;
+    return 0;
+}
+
+int plat_map_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
+{
+    unsigned level = size_bits == LARGE_PAGE_BITS ? 1 : 0;
     pte_t v = paddr | PTE_P | PTE_U;
     if (rights & RIGHT_WRITE) v |= PTE_W;
     if (attributes & 1u) v |= PTE_NX;
     if (attributes & 2u) v |= PTE_PCD | PTE_PWT;
     if (level == 1) v |= PTE_PS;
-    *e = v;
-    return 0;
+    return x86_map_leaf(vspace_root, vaddr, size_bits, v);
 }
 
 void plat_unmap_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits)
@@ -156,7 +164,7 @@ void plat_tlb_flush(void *vspace_root)
     paddr_t cur;
     __asm__ volatile("mov %%cr3, %0" : "=r"(cur));
     if (cur == ptr_to_paddr(vspace_root)) x86_load_cr3(cur);
-    else x86_guest_tlb_epoch++; /* it may be a GuestSpace: VCPUs take fresh ASIDs (svm.c) */
+    else x86_guest_tlb_epoch++; /* it may be a GuestSpace: VCPUs take fresh ASIDs (svm.c) or flush EPT (vmx.c) */
 }
 
 bool plat_user_address_ok(word_t addr)

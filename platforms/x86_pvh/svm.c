@@ -19,6 +19,7 @@
  * the whole TLB (TLB_CONTROL 1): TCG has no flush-by-ASID, so fresh ASIDs are the way.
  */
 #include "x86.h"
+#include "virt.h"
 
 #define MSR_VM_CR 0xc0010114u
 #define MSR_VM_HSAVE_PA 0xc0010117u
@@ -151,21 +152,21 @@ static void init_maps(void)
 }
 
 /* At boot: enable SVM only when CPUID has it with nested paging and firmware did not lock it. */
-void x86_svm_init(void)
+bool x86_svm_init(void)
 {
     uint32_t r[4];
     cpuid(0x80000000u, 0, r);
-    if (r[0] < 0x8000000au) return;
+    if (r[0] < 0x8000000au) return false;
     cpuid(0x80000001u, 0, r);
-    if (!(r[2] & (1u << 2))) return;
+    if (!(r[2] & (1u << 2))) return false;
     cpuid(0x8000000au, 0, r);
     if (!(r[3] & 1u) || r[1] < 2) {
         kprintf("[kernel] SVM without nested paging: virtual CPUs are not available\n");
-        return;
+        return false;
     }
     if (rdmsr(MSR_VM_CR) & VM_CR_SVMDIS) {
         kprintf("[kernel] SVM disabled by firmware: virtual CPUs are not available\n");
-        return;
+        return false;
     }
     asid_count = r[1];
     init_maps();
@@ -173,9 +174,10 @@ void x86_svm_init(void)
     wrmsr(MSR_VM_HSAVE_PA, image_pa(host_save_area));
     svm_ok = true;
     kprintf("[kernel] AMD SVM with nested paging, %u ASIDs\n", asid_count);
+    return true;
 }
 
-bool plat_vcpu_supported(void)
+bool svm_vcpu_supported(void)
 {
     return svm_ok;
 }
@@ -216,7 +218,7 @@ static void set_intercepts(struct vmcb *c, uint64_t controls, uint64_t exception
     c->msrpm_pa = image_pa((controls & BH_VCPU_CTL_MSR_SWITCHED) ? msrpm_switched : msrpm_all);
 }
 
-void plat_vcpu_init(struct vcpu_arch *v)
+void svm_vcpu_init(struct vcpu_arch *v)
 {
     struct vmcb *c = vmcb_of(v);
     v->controls = 0;
@@ -275,7 +277,7 @@ static bool event_ok(word_t e)
     return true;
 }
 
-bool plat_vcpu_check_state(word_t index, word_t value)
+bool svm_vcpu_check_state(word_t index, word_t value)
 {
     if (index >= BH_VCPU_ES && index <= BH_VCPU_TR + 1)
         return ((index - BH_VCPU_ES) & 1u) || (value & 0xf0000000ull) == 0;
@@ -305,7 +307,7 @@ static void write_seg(struct vmcb *c, word_t index, word_t value)
 }
 
 /* Only after plat_vcpu_check_state accepted the value. */
-void plat_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
+void svm_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
 {
     struct vmcb *c = vmcb_of(v);
     uint64_t *w = word_of(v, index);
@@ -338,7 +340,7 @@ static word_t read_seg(const struct vmcb *c, word_t index)
     return (word_t)s->selector | (word_t)s->attrib << 16 | (word_t)s->limit << 32;
 }
 
-word_t plat_vcpu_read_state(const struct vcpu_arch *v, word_t index)
+word_t svm_vcpu_read_state(const struct vcpu_arch *v, word_t index)
 {
     const struct vmcb *c = vmcb_of(v);
     const uint64_t *w = word_of((struct vcpu_arch *)(uintptr_t)v, index);
@@ -358,7 +360,7 @@ word_t plat_vcpu_read_state(const struct vcpu_arch *v, word_t index)
 
 /* ---- ASIDs and running ---- */
 
-void plat_vcpu_space_changed(struct vcpu_arch *v)
+void svm_vcpu_space_changed(struct vcpu_arch *v)
 {
     v->asid_generation = 0;
 }
@@ -391,7 +393,7 @@ static void read_exit(const struct vmcb *c, struct vm_exit *x)
     x->intinfo = (word_t)c->exit_int_info | (word_t)c->exit_int_info_err << 32;
 }
 
-void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *x)
+void svm_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *x)
 {
     struct vmcb *c = vmcb_of(v);
     c->nested_cr3 = ptr_to_paddr(guest_root);
@@ -407,22 +409,18 @@ void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host
     read_exit(c, x);
 }
 
-/* ---- Nested page tables: the host's long-mode format, user bit set (15.25.5) ---- */
+/* ---- Nested page tables: the host's long-mode format, user bit set (15.25.5); tables are
+ * installed by plat_map_table for both back ends (virt.c) ---- */
 
-int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights)
+int svm_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights)
 {
     word_t not_executable = (rights & VCPU_RIGHT_EXECUTE) ? 0 : 1;
     return plat_map_frame(guest_root, gpa, paddr, size_bits, rights & (RIGHT_READ | RIGHT_WRITE), not_executable);
 }
 
-int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table)
-{
-    return plat_map_table(guest_root, gpa, table);
-}
-
 /* Straight from the VMCB and the saved registers: this runs on every exit. The mode: CPL
  * from SS.DPL (attribute bits 5-6), EFER.LMA (bit 10), CS.L (attribute bit 9), CR0.PG. */
-unsigned plat_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out)
+unsigned svm_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out)
 {
     /* In BH_VM_SUMMARY_REGS order, unrolled: this runs on every exit. rax lives in the VMCB. */
     _Static_assert(BH_VM_SUMMARY_REG_COUNT == 8, "the summary below has 8 registers");
@@ -440,7 +438,7 @@ unsigned plat_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out)
     return BH_VM_SUMMARY_REG_COUNT + 1;
 }
 
-void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
+void svm_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
 {
     vmcb_of(v)->rax = in[0];
     v->gpr[BH_VCPU_RBX] = in[1];

@@ -75,13 +75,15 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 /* gdt.c */
 void x86_init_cpu_tables(void);
 void x86_set_kernel_entry_stack(uint64_t top);
+void x86_reload_descriptor_tables(void);
 
 /* mmu.c */
 void x86_init_kernel_paging(paddr_t max_ram);
 void x86_load_cr3(paddr_t root);
+int x86_map_leaf(void *root, vaddr_t vaddr, unsigned size_bits, uint64_t entry);
 
-/* svm.c */
-void x86_svm_init(void);
+/* virt.c, svm.c, vmx.c */
+void x86_virt_init(void);
 extern uint64_t x86_guest_tlb_epoch; /* bumped when a mapping leaves a non-current root */
 
 /* apic.c */

@@ -227,6 +227,11 @@ bool plat_vcpu_supported(void)
     return false;
 }
 
+void plat_vcpu_destroy(struct vcpu_arch *v)
+{
+    (void)v;
+}
+
 void plat_vcpu_init(struct vcpu_arch *v)
 {
     v->rip = 0;

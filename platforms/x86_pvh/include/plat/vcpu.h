@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * The x86 (AMD SVM) part of a VCPU object. The VCPU object starts with it, so the VMCB is the
+ * The x86 (AMD SVM or Intel VT-x) part of a VCPU object. The VCPU object starts with it, so the VMCB is the
  * object's first, page-aligned 4 KiB. The guest registers that the VMCB does not hold (all
  * general registers but rax and rsp) and the guest's FPU/SSE state live next to it.
  * The state indices are the ABI's (<bulkhead/arch/vcpu.h>, shared with user level).
@@ -26,12 +26,20 @@
 #define VCPU_EXIT_SUMMARY_WORDS (BH_VM_SUMMARY_REG_COUNT + 1u)
 #define VCPU_RESULT_WORDS 4u
 
+#define VMX_SWITCHED_MSRS 5u /* STAR LSTAR CSTAR SFMASK KernelGSBase */
+
 struct vcpu_arch {
-    uint8_t vmcb[VMCB_SIZE];
-    uint64_t gpr[15];          /* indexed like BH_VCPU_RAX..R15; gpr[0] unused (rax is in the VMCB) */
+    uint8_t vmcb[VMCB_SIZE];   /* SVM: the VMCB; VT-x: the VMCS region */
+    uint64_t gpr[15];          /* indexed like BH_VCPU_RAX..R15; SVM keeps rax in the VMCB instead */
     uint64_t controls;         /* the VMM's BH_VCPU_CTL_* choices */
-    uint64_t asid_generation;  /* the ASID in the VMCB is valid while this matches */
+    uint64_t asid_generation;  /* the ASID in the VMCB is valid while this matches (VT-x: 0 = flush EPT) */
     uint64_t tlb_epoch;        /* guest-mapping removals seen at the last VMRUN */
+    /* VT-x only: what the VMCS does not hold, or holds in another form. */
+    uint64_t launched;         /* VMLAUNCH done: the next entry is VMRESUME */
+    uint64_t exceptions;       /* the VMM's exception intercepts */
+    uint64_t event_inj;        /* the pending injection, in the ABI's (SVM's EVENTINJ) form */
+    uint64_t cr2;
+    uint64_t msrs[VMX_SWITCHED_MSRS]; /* guest values, switched by hand with BH_VCPU_CTL_MSR_SWITCHED */
     struct fpu_state fpu;      /* the guest's x87/SSE state */
 };
 
