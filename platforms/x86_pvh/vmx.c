@@ -480,7 +480,10 @@ word_t vmx_vcpu_read_state(const struct vcpu_arch *v, word_t index)
     if (f) return vmread(f);
     if (is_segment(index)) return read_segment(index);
     switch (index) {
-    case BH_VCPU_CR0: return (vmread(GUEST_CR0) & ~caps.cr0_fixed0) | (vmread(CR0_SHADOW) & caps.cr0_fixed0);
+    case BH_VCPU_CR0: { /* the bits VMX forces read as the VMM wrote them; PE and PG are the guest's */
+        uint64_t forced = caps.cr0_fixed0 & ~(CR0_PE | CR0_PG);
+        return (vmread(GUEST_CR0) & ~forced) | (vmread(CR0_SHADOW) & forced);
+    }
     case BH_VCPU_CR2: return v->cr2;
     case BH_VCPU_CR4: return (vmread(GUEST_CR4) & ~CR4_VMXE) | (vmread(CR4_SHADOW) & CR4_VMXE);
     case BH_VCPU_CONTROLS: return v->controls;
