@@ -21,6 +21,7 @@ static const struct step steps[] = {
     {"build address spaces", root_build_vspaces},
     {"map frames", root_map_frames},
     {"fill CSpaces", root_fill_cspaces},
+    {"set up guests", root_build_guests},
     {"bind IRQs", root_bind},
     {"configure threads", root_setup_threads},
     {"program the partition schedule", root_set_schedule},
