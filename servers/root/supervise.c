@@ -26,6 +26,7 @@ void root_cleanup(struct root *r)
     for (uint32_t i = 0; i < r->nobjects; i++) {
         struct bh_spec_object o;
         bh_spec_object(&r->spec, i, &o);
+        if (!r->obj[i]) continue; /* a moved IRQ handler: the root holds nothing */
         if (!handed_out(o.type)) {
             r->kept++;
             continue;

@@ -15,24 +15,45 @@ status=0
 pass() { echo "PASS system.$1"; }
 fail() { echo "FAIL system.$1: $2"; status=1; }
 
-# boot ARCHIVE LOG UNTIL DEADLINE [QEMU ARGS]: runs QEMU until UNTIL holds and 2 more seconds
-# passed, or DEADLINE seconds. UNTIL is a line to look for, or the name of a shell function
-# that judges the log so far (given as its argument). Sets `alive` to 1 when QEMU was still
-# running at the end.
-boot() {
-  local archive=$1 log=$2 until=$3 deadline=$4 t=0
-  shift 4
-  tools/qemu-x86.sh "$archive" q35 "$@" </dev/null >"$log.raw" 2>&1 &
-  local pid=$!
-  while [ "$t" -lt "$((deadline * 10))" ] && kill -0 "$pid" 2>/dev/null; do
-    tr -d '\r' <"$log.raw" >"$log"
-    if { declare -F "$until" >/dev/null && "$until" "$log"; } || grep -qF -- "$until" "$log"; then sleep 2; break; fi
+# boot_start ARCHIVE LOG [QEMU ARGS]: starts QEMU in the background, its serial input from a
+# FIFO that `type` writes to (QEMU runs with -serial mon:stdio: what is typed reaches COM1).
+boot_start() {
+  local archive=$1
+  blog=$2
+  shift 2
+  rm -f "$blog.in" && mkfifo "$blog.in"
+  tools/qemu-x86.sh "$archive" q35 "$@" <"$blog.in" >"$blog.raw" 2>&1 &
+  qpid=$!
+  exec 3>"$blog.in"
+}
+# wait_for UNTIL DEADLINE: until UNTIL holds (a line to look for, or the name of a shell
+# function that judges the log so far, given as its argument), or DEADLINE seconds.
+wait_for() {
+  local until=$1 deadline=$2 t=0
+  while [ "$t" -lt "$((deadline * 10))" ] && kill -0 "$qpid" 2>/dev/null; do
+    tr -d '\r' <"$blog.raw" >"$blog"
+    if { declare -F "$until" >/dev/null && "$until" "$blog"; } || grep -qF -- "$until" "$blog"; then return 0; fi
     sleep 0.1; t=$((t + 1))
   done
+  return 1
+}
+type_line() { printf '%s\n' "$1" >&3; }
+# boot_stop: stops QEMU; sets `alive` to 1 when it was still running.
+boot_stop() {
   alive=0
-  kill -0 "$pid" 2>/dev/null && alive=1
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  tr -d '\r' <"$log.raw" >"$log"; rm -f "$log.raw"
+  kill -0 "$qpid" 2>/dev/null && alive=1
+  kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null
+  exec 3>&-
+  tr -d '\r' <"$blog.raw" >"$blog"; rm -f "$blog.raw" "$blog.in"
+}
+# boot ARCHIVE LOG UNTIL DEADLINE [QEMU ARGS]: runs QEMU until UNTIL holds and 2 more seconds
+# passed, or DEADLINE seconds.
+boot() {
+  local archive=$1 log=$2 until=$3 deadline=$4
+  shift 4
+  boot_start "$archive" "$log" "$@"
+  wait_for "$until" "$deadline" && sleep 2
+  boot_stop
 }
 has() { grep -qF -- "$2" "$1"; }
 line_of() { grep -nF -- "$2" "$1" | head -1 | cut -d: -f1; }
@@ -48,15 +69,30 @@ beats_after_linux() {
   end=$(line_of "$1" "[root] supervisor: guest linux ")
   [ -n "$end" ] && [ "$(tail -n +"$end" "$1" | grep -c '^\[beat uart\] heartbeat [0-9]')" -ge 2 ]
 }
-boot build/x86/default-linux.cpio "$log" beats_after_linux 150 -m 1G
+shell_or_end() { has "$1" "Enter 'help' for a list of built-in commands" || has "$1" "[root] supervisor: guest linux "; }
+answered() { grep -q '^\[linux hvc\] 42$' "$1"; }
+boot_start build/x86/default-linux.cpio "$log" -m 1G
+wait_for shell_or_end 150
+# The interactive shell (bulkhead.shell=1 in the guest's command line; /init of
+# tools/fetch-linux.sh): typed on COM1, through the console server and the VMM to hvc0.
+shell=0
+if has "$log" "BULKHEAD-LINUX-SHELL"; then
+  shell=1
+  sleep 1
+  type_line 'echo $((6*7))'
+  wait_for answered 30
+  type_line 'exit'
+fi
+wait_for beats_after_linux 60 && sleep 2
+boot_stop
 cat "$log"
 if has "$log" "PANIC"; then fail no_kernel_panic "the kernel panicked (log: $log)"; else pass no_kernel_panic; fi
-if has "$log" "[root] started 6 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
-else fail root_executes_spec "no '[root] started 6 threads' / '[root] supervising' (log: $log)"; fi
+if has "$log" "[root] started 7 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
+else fail root_executes_spec "no '[root] started 7 threads' / '[root] supervising' (log: $log)"; fi
 ok=1
-for i in "console      system         5     3 1: main/200" "ping         apps           7     6 1: main/100" \
+for i in "console      system        15     7 2: main/200,input/200" "ping         apps           7     6 1: main/100" \
          "pong         apps           7     6 1: main/100" "intruder     apps           5     5 1: main/100" \
-         "linux        linux_vm      71   145 1: vcpu0/100  vmm.elf" "beat         beat_vm        9    21 1: vcpu0/100  vmm.elf"; do
+         "linux        linux_vm      75   146 1: vcpu0/100  vmm.elf" "beat         beat_vm        9    21 1: vcpu0/100  vmm.elf"; do
   has "$log" "[root]   $i" || { ok=0; fail report "report lacks '$i' (log: $log)"; }
 done
 [ $ok = 1 ] && pass report
@@ -96,6 +132,10 @@ else fail linux_guest_output_labelled "no '[linux hvc]' banner and init marker (
 if has "$log" "[beat uart] test guest up: mode=heartbeat" && has "$log" "[beat uart] heartbeat 2"; then
   pass heartbeat_guest_output_labelled
 else fail heartbeat_guest_output_labelled "no '[beat uart] heartbeat 2' (log: $log)"; fi
+if [ $shell = 0 ]; then
+  echo "SKIP system.linux_shell: the initramfs's /init has no bulkhead.shell=1 mode (tools/fetch-linux.sh)"
+elif answered "$log" && has "$log" '[console] COM1 input goes to the Linux guest'; then pass linux_shell_answers_typed_command
+else fail linux_shell_answers_typed_command "typed 'echo \$((6*7))' on COM1, no '[linux hvc] 42' (log: $log)"; fi
 end=$(line_of "$log" "[root] supervisor: guest linux ")
 if [ -n "$end" ] && beats_after_linux "$log" && [ "$alive" = 1 ] && ! has "$log" "[root] supervisor: guest beat"; then
   pass guest_end_leaves_others_running

@@ -21,7 +21,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 72u
+#define BH_SLOT_FREE_FIRST 76u
 #define BH_SLOT_FREE_LAST 127u
 
 /* Threads */
@@ -32,13 +32,21 @@
 
 /* The guest this VMM runs: its guest-physical space, vCPUs (one per thread above) and RAM,
  * large frames mapped from guest-physical 0 and, in this VMM, from BH_GUEST_RAM_VADDR. */
-#define BH_GUEST_SPACE_CPTR 5u
-#define BH_GUEST_VCPU_FIRST_CPTR 7u
+#define BH_GUEST_SPACE_CPTR 9u
+#define BH_GUEST_VCPU_FIRST_CPTR 11u
 #define BH_GUEST_VCPUS 1u
-#define BH_GUEST_EVENTS_CPTR 6u
-#define BH_GUEST_RAM_FIRST_CPTR 8u
+#define BH_GUEST_EVENTS_CPTR 10u
+#define BH_GUEST_RAM_FIRST_CPTR 12u
 #define BH_GUEST_RAM_FRAMES 64u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x8000000ull
+
+/* Channel 'con' (console) */
+#define CHAN_con_ENDPOINT_CPTR 5u /* receive requests from 'console' */
+#define CHAN_con_PEER_ENDPOINT_CPTR 6u /* send requests to 'console' */
+#define CHAN_con_NOTIFICATION_CPTR 7u /* signalled by the peer */
+#define CHAN_con_PEER_NOTIFICATION_CPTR 8u /* signals the peer */
+#define CHAN_con_RING_VADDR 0x80000000ull
+#define CHAN_con_RING_SIZE 4096u
 
 #endif
