@@ -21,7 +21,8 @@ boot_start() {
   local archive=$1
   blog=$2
   shift 2
-  rm -f "$blog.in" && mkfifo "$blog.in"
+  rm -f "$blog.in" "$blog" && mkfifo "$blog.in"
+  : >"$blog.raw" # before QEMU's own redirection: a log from an earlier run must not be judged
   tools/qemu-x86.sh "$archive" q35 "$@" <"$blog.in" >"$blog.raw" 2>&1 &
   qpid=$!
   exec 3>"$blog.in"
