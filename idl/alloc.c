@@ -31,6 +31,7 @@ struct allocator {
     uint32_t *port_nframes;
     size_t *port_base;      /* per instance: first global port id */
     size_t *dp_parent;      /* union-find over global port ids (dataports) */
+    uint32_t *events;       /* per instance: a guest's event line (notification), else NONE32 */
     struct symtab shared_hw; /* 'shared' hardware: key -> first object + 1, created once */
 };
 
@@ -111,9 +112,24 @@ static size_t gport(const struct allocator *al, const struct instance *in, size_
 
 /* Objects owned by ports rather than by one connection: a provider's endpoint, a
  * consumer's notification, a dataport group's frames. Created in instance order. */
+/* A channel end's notification: its own, or, for a guest, the VMM's one event line (the VMM
+ * binds one notification to its vCPU thread, so every signal for it must arrive there). */
+static uint32_t channel_notification(struct allocator *al, const struct instance *in, const char *n, const char *side)
+{
+    if (al->events[in->index] != NONE32) return al->events[in->index];
+    return new_obj(al, SOBJ_NOTIFICATION, 0, (uint32_t)in->index,
+                   0, arena_printf(&al->c->arena, "%s.notification.%s", n, side));
+}
+
 static void create_port_objects(struct allocator *al)
 {
     struct program *pr = &al->c->prog;
+    for (size_t i = 0; i < pr->insts.n; i++) {
+        struct instance *in = pr->insts.v[i];
+        al->events[i] = in->comp->is_guest ? new_obj(al, SOBJ_NOTIFICATION, 0, (uint32_t)i, 0,
+                                                     nm(al, "%s.events", in->name, ""))
+                                           : NONE32;
+    }
     for (size_t i = 0; i < pr->conns.n; i++) {
         struct connection *cn = pr->conns.v[i];
         if (cn->kind != CONN_DATAPORT) continue;
@@ -163,9 +179,9 @@ static void create_port_objects(struct allocator *al)
             uint32_t a = (uint32_t)cn->from.inst->index, b = (uint32_t)cn->to.inst->index;
             cn->obj = new_obj(al, SOBJ_ENDPOINT, 0, a, 0, nm(al, "%s.endpoint.left", n, ""));
             new_obj(al, SOBJ_ENDPOINT, 0, b, 0, nm(al, "%s.endpoint.right", n, ""));
-            new_obj(al, SOBJ_NOTIFICATION, 0, a, 0, nm(al, "%s.notification.left", n, ""));
-            new_obj(al, SOBJ_NOTIFICATION, 0, b, 0, nm(al, "%s.notification.right", n, ""));
-            new_obj(al, SOBJ_FRAME, 12, NONE32, 0, nm(al, "%s.ring", n, ""));
+            cn->chan_ntfn[0] = channel_notification(al, cn->from.inst, n, "left");
+            cn->chan_ntfn[1] = channel_notification(al, cn->to.inst, n, "right");
+            cn->chan_ring = new_obj(al, SOBJ_FRAME, 12, NONE32, 0, nm(al, "%s.ring", n, ""));
         } else if (cn->kind == CONN_RPC) {
             cn->obj = al->port_obj[gport(al, cn->to.inst, cn->to.port_index)];
         } else if (cn->kind == CONN_EVENT) {
@@ -272,10 +288,10 @@ static void alloc_ports(struct allocator *al, struct instance *in, struct inst_a
                 uint32_t me = cn->from.inst == in && cn->from.port_index == k ? 0u : 1u, peer = 1u - me;
                 pa->slot = new_cap(al, cn->obj + me, RIGHT_READ, 0);                       /* receive */
                 pa->slot4 = new_cap(al, cn->obj + peer, RIGHT_WRITE | RIGHT_GRANT, 1);    /* send */
-                pa->slot2 = new_cap(al, cn->obj + 2u + me, RIGHT_READ, 0);                /* wait */
-                pa->slot3 = new_cap(al, cn->obj + 2u + peer, RIGHT_WRITE, 1);             /* signal */
+                pa->slot2 = new_cap(al, cn->chan_ntfn[me], RIGHT_READ, 0);                /* wait */
+                pa->slot3 = new_cap(al, cn->chan_ntfn[peer], RIGHT_WRITE, 1);             /* signal */
                 pa->vaddr = dp_va;
-                map_frames(al, ia->vspace, cn->obj + 4u, 1, dp_va, RIGHT_READ | RIGHT_WRITE, 0);
+                map_frames(al, ia->vspace, cn->chan_ring, 1, dp_va, RIGHT_READ | RIGHT_WRITE, 0);
                 dp_va += 2 * PAGE;
             }
             break;
@@ -376,7 +392,13 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
     g->vcpus = (uint8_t)co->vcpus;
     g->memory = co->memory;
     g->guest_space = new_obj(al, SOBJ_GUEST_SPACE, 0, owner, 0, nm(al, "%s.guest_space", in->name, ""));
+    g->events = al->events[in->index];
+    g->console = NONE32;
+    for (size_t k = 0; k < co->ports.n && g->console == NONE32; k++)
+        if (co->ports.v[k].kind == PORT_CHANNEL && co->ports.v[k].chan == CHAN_CONSOLE && ia->ports[k].peers.n)
+            g->console = ia->ports[k].peers.v[0].conn->chan_ring;
     ia->guest_space_slot = new_cap(al, g->guest_space, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
+    ia->events_slot = new_cap(al, g->events, RIGHT_READ, 0);
     ia->vcpu_first_slot = al->next_slot;
     for (size_t t = 0; t < co->vcpus; t++) {
         const struct sthread *th = &al->a->threads.v[al->a->threads.n - co->vcpus + t];
@@ -473,7 +495,7 @@ static void alloc_instance(struct allocator *al, struct instance *in)
 void allocate(struct ctx *c)
 {
     struct program *pr = &c->prog;
-    struct allocator al = {c, &c->alloc, 0, NULL, NULL, NULL, NULL, NULL, {0}};
+    struct allocator al = {c, &c->alloc, 0, NULL, NULL, NULL, NULL, NULL, NULL, {0}};
     size_t nports = 0;
     al.port_base = arena_alloc(&c->arena, (pr->insts.n + 1) * sizeof *al.port_base);
     for (size_t i = 0; i < pr->insts.n; i++) {
@@ -483,6 +505,7 @@ void allocate(struct ctx *c)
     al.port_obj = arena_alloc(&c->arena, (nports + 1) * sizeof *al.port_obj);
     al.port_nframes = arena_alloc(&c->arena, (nports + 1) * sizeof *al.port_nframes);
     al.dp_parent = arena_alloc(&c->arena, (nports + 1) * sizeof *al.dp_parent);
+    al.events = arena_alloc(&c->arena, (pr->insts.n + 1) * sizeof *al.events);
     for (size_t i = 0; i < nports; i++) al.dp_parent[i] = i;
     create_port_objects(&al);
     for (size_t i = 0; i < pr->insts.n; i++) alloc_instance(&al, pr->insts.v[i]);

@@ -216,6 +216,7 @@ struct connection {
     /* alloc.c */
     uint64_t badge;     /* RPC: badge the server sees; EVENT: the bit the consumer sees */
     uint32_t obj;       /* the shared object (endpoint, notification, first dataport frame) */
+    uint32_t chan_ntfn[2], chan_ring; /* CHANNEL: each end's notification (a guest's: its event line), the ring */
 };
 struct nameref {
     struct loc loc;
@@ -292,6 +293,8 @@ struct sguest {
     uint32_t inst, guest_space;
     uint64_t memory, ram_first_obj, ram_count;
     uint8_t arch, vcpus;
+    uint32_t events;  /* the VMM's event line (notification) */
+    uint32_t console; /* the ring of its first console channel, or NONE32 */
 };
 /* Where one port of one instance ended up. */
 struct peer {
@@ -319,7 +322,7 @@ struct inst_alloc {
     DA(uint64_t) hw_vaddr;  /* HW_MEM mapping address */
     DA(unsigned) hw_bit;    /* HW_IRQ badge bit on the IRQ notification */
     uint64_t mem_bytes;
-    uint32_t guest_space_slot, vcpu_first_slot, ram_first_slot, ram_count; /* VMMs */
+    uint32_t guest_space_slot, vcpu_first_slot, ram_first_slot, ram_count, events_slot; /* VMMs */
 };
 struct alloc {
     DA(struct sobj) objs;

@@ -495,7 +495,7 @@ static void parse_unit(struct parser *p, int is_guest)
     struct component *co = arena_alloc(&p->c->arena, sizeof *co);
     co->loc = next(p)->loc;
     co->is_guest = is_guest;
-    co->stack = 16u * 1024u;
+    co->stack = is_guest ? 64u * 1024u : 16u * 1024u; /* a VMM thread: 64 KiB, as user/process.c gives one */
     co->vcpus = 1;
     if (!(co->name = expect_ident(p, is_guest ? "a guest name" : "a component name")) || !expect(p, TK_LBRACE)) {
         sync_stmt(p);

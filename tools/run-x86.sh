@@ -3,13 +3,13 @@
 # Copyright (c) 2026 The Bulkhead authors
 #
 # run-x86.sh [--timeout N] [--archive FILE]: boots the default system (build/x86/default.cpio,
-# built by plain `ninja`) in QEMU on the q35 machine, serial console on this terminal.
-# Interactive: Ctrl-A X quits. With --timeout N, QEMU is stopped after N seconds (tests, CI)
-# and the script exits 0 if QEMU was still running then (the system stays up by design).
+# built by plain `ninja`, plus Debian's kernel for its Linux guest: tools/with-linux.sh) in
+# QEMU on the q35 machine with 1 GiB, serial console on this terminal: type into the Linux
+# guest's shell there. Interactive: Ctrl-A X quits. With --timeout N, QEMU is stopped after
+# N seconds (tests, CI) and the script exits 0 if QEMU was still running then (the system
+# stays up by design). Without build/linux/vmlinux it says how to fetch it (./bulkhead setup).
 #
-# Interactive runs need the serial line multiplexed (-serial mon:stdio) for Ctrl-A X to reach
-# QEMU; tools/qemu-x86.sh uses a plain -serial stdio, so this mode starts QEMU with the same
-# options itself. Timed runs go through tools/qemu-x86.sh.
+# Timed runs go through tools/qemu-x86.sh; interactive ones start QEMU with the same options.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 timeout_s="" archive=build/x86/default.cpio
@@ -25,12 +25,16 @@ done
 for f in build/x86/kernel.elf "$archive"; do
   [ -f "$f" ] || { echo "run-x86.sh: $f is missing: build first (ninja, or ./bulkhead run)" >&2; exit 1; }
 done
+if [ "$archive" = build/x86/default.cpio ]; then
+  tools/with-linux.sh "$archive" build/x86/default-linux.cpio || exit 1
+  archive=build/x86/default-linux.cpio
+fi
 
 if [ -n "$timeout_s" ]; then
   case $timeout_s in ''|*[!0-9]*) echo "run-x86.sh: --timeout wants whole seconds" >&2; exit 2 ;; esac
   echo "Bulkhead: booting $archive in QEMU (q35) for ${timeout_s} s; it stops by itself then (Ctrl-C quits earlier)."
   rc=0
-  timeout --foreground "$timeout_s" tools/qemu-x86.sh "$archive" q35 </dev/null || rc=$?
+  timeout --foreground "$timeout_s" tools/qemu-x86.sh "$archive" q35 -m 1G </dev/null || rc=$?
   if [ "$rc" -eq 124 ]; then
     echo
     echo "Bulkhead: stopped QEMU after ${timeout_s} s (the system was still running)."
@@ -41,6 +45,6 @@ if [ -n "$timeout_s" ]; then
 fi
 
 echo "Bulkhead: booting $archive in QEMU (q35). To quit, press Ctrl-A then X."
-exec qemu-system-x86_64 -machine q35 -cpu max -m 256M -nodefaults -nographic -monitor none \
+exec qemu-system-x86_64 -machine q35 -cpu max -m 1G -nodefaults -nographic -monitor none \
   -serial mon:stdio -no-reboot -kernel build/x86/kernel.elf -initrd "$archive" \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04

@@ -58,3 +58,30 @@ int bh_map_data(struct bh_alloc *a, bh_cptr_t vspace, uint64_t vaddr, const void
     }
     return BH_ERR_OK;
 }
+
+/* In 2 MiB frames: a Linux image is tens of MiB, more than a root CNode has slots for in
+ * 4 KiB frames. The scratch window lies 1 GiB above the 4 KiB one, whose page table would be
+ * in the way. */
+#define LARGE_SCRATCH_OFFSET (1ull << 30)
+static int map_large_data(struct bh_alloc *a, bh_cptr_t vspace, uint64_t vaddr, const void *data, size_t len)
+{
+    const uint64_t scratch = a->scratch_vaddr + LARGE_SCRATCH_OFFSET;
+    for (size_t off = 0; off < len; off += LARGE_PAGE) {
+        size_t n = len - off < LARGE_PAGE ? len - off : LARGE_PAGE;
+        bh_cptr_t f = bh_alloc_object(a, BH_OBJ_LARGE_FRAME, 0);
+        if (!f) return BH_ERR_NOT_ENOUGH_MEMORY;
+        int err = bh_map_frame(a, f, a->vspace, scratch, RW, 1);
+        if (err != BH_ERR_OK) return err;
+        memcpy((void *)(uintptr_t)scratch, (const char *)data + off, n);
+        err = bh_frame_unmap(f);
+        if (err == BH_ERR_OK) err = bh_map_frame(a, f, vspace, vaddr + off, BH_RIGHT_READ, 1);
+        if (err != BH_ERR_OK) return err;
+    }
+    return BH_ERR_OK;
+}
+
+int bh_map_module(struct bh_alloc *a, bh_cptr_t vspace, uint64_t vaddr, const void *data, size_t len)
+{
+    if (len > ((size_t)1 << 20)) return map_large_data(a, vspace, vaddr, data, len);
+    return bh_map_data(a, vspace, vaddr, data, len, BH_RIGHT_READ);
+}

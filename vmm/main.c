@@ -18,6 +18,8 @@ static int check_params(const struct vmm_params *p)
     if (p->magic != VMM_PARAMS_MAGIC) return -1;
     if (p->ram_size == 0 || (p->ram_size & 0x1fffff) != 0 || p->ram_size > (1ull << 36)) return -1;
     if (p->vcpus < 1 || p->vcpus > VMM_MAX_VCPUS) return -1;
+    if (p->ram_vaddr == 0 || (p->ram_vaddr & 0x1fffff) != 0) return -1;
+    if (!p->slot.vcpu0 || !p->slot.guest_space || !p->slot.notification || !p->slot.report) return -1;
     return 0;
 }
 
@@ -37,14 +39,14 @@ int program_main(bh_word_t arg)
 {
     struct vm *vm = &the_vm;
     (void)arg;
-    vm->params = (const struct vmm_params *)(uintptr_t)VMM_PARAMS_VADDR;
+    vm->params = VMM_PARAMS;
     if (check_params(vm->params) != 0) {
         bh_printf("[vmm] the creator's parameters are malformed\n");
         bh_set_mr(0, VMM_END_SETUP);
         bh_send(VMM_SLOT_REPORT, bh_msginfo(VMM_REPORT_END, 0, 0, 1));
         return 1;
     }
-    vm->ram = (uint8_t *)(uintptr_t)VMM_GUEST_WINDOW;
+    vm->ram = (uint8_t *)(uintptr_t)vm->params->ram_vaddr;
     vm->ram_size = vm->params->ram_size;
     int err = bh_tcb_bind_notification(BH_PROC_SLOT_TCB, VMM_SLOT_NOTIFICATION);
     if (err == 0) err = bind_vcpu(vm, 0);

@@ -1,30 +1,26 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * What a VMM's creator gives it (docs/vmm.md, "The VMM"): capabilities at fixed slots of its
- * CSpace, and mappings at fixed addresses of its VSpace. The VMM holds no untyped memory and
- * no capability to its guest's frames: its creator maps guest RAM twice, into the GuestSpace
- * at gpa and into the VMM at VMM_GUEST_WINDOW + gpa.
+ * What a VMM's creator gives it (docs/vmm.md, "What its creator gives it"): a parameter page
+ * at a fixed address of its VSpace, which names everything else: the slots of its
+ * capabilities (the creator chooses them: the root server takes them from the system
+ * specification, where the IDL compiler allocated them), where guest RAM and the console
+ * input ring are mapped, and the guest's boot files (read-only at fixed addresses). The VMM
+ * holds no untyped memory and no capability to its guest's frames: its creator maps guest RAM
+ * twice, into the GuestSpace at gpa and into the VMM at ram_vaddr + gpa.
  */
 #ifndef VMM_PARAMS_H
 #define VMM_PARAMS_H
 
 #include <stdint.h>
 
-enum vmm_slot {
-    VMM_SLOT_VCPU0 = 5,         /* VCPU n at VMM_SLOT_VCPU0 + n (this stage: one) */
-    VMM_SLOT_GUEST_SPACE = 12,
-    VMM_SLOT_NOTIFICATION = 13, /* the guest's event line: a signal wakes a halted vCPU */
-    VMM_SLOT_REPORT = 14,       /* send-only endpoint to the creator, badged per guest */
-};
-
 /* VSpace layout of the VMM process. */
 #define VMM_PARAMS_VADDR 0x0000400000000000ull  /* struct vmm_params, read-only */
 #define VMM_IMAGE_VADDR 0x0000410000000000ull   /* the kernel image, read-only */
 #define VMM_INITRD_VADDR 0x0000420000000000ull  /* the initrd module, read-only */
-#define VMM_GUEST_WINDOW 0x0000480000000000ull  /* guest RAM: VMM_GUEST_WINDOW + gpa */
+#define VMM_GUEST_WINDOW 0x0000480000000000ull  /* guest RAM, where the test root maps it */
 
-#define VMM_PARAMS_MAGIC 0x31305241504d4d56ull /* "VMMPAR01" */
+#define VMM_PARAMS_MAGIC 0x32305241504d4d56ull /* "VMMPAR02" */
 #define VMM_NAME_LEN 16
 #define VMM_CMDLINE_LEN 256
 
@@ -36,8 +32,23 @@ struct vmm_params {
     uint64_t vcpus;
     char name[VMM_NAME_LEN];    /* labels the guest's console output */
     char cmdline[VMM_CMDLINE_LEN];
+    uint64_t ram_vaddr;         /* guest RAM in the VMM: ram_vaddr + gpa, 2 MiB aligned */
+    uint64_t input_vaddr;       /* console input ring (bulkhead/byte_ring.h), 0: none */
+    struct vmm_slots {
+        uint32_t vcpu0;         /* VCPU n at vcpu0 + n (this stage: one) */
+        uint32_t guest_space;   /* the GuestSpace, already holding guest RAM */
+        uint32_t notification;  /* the guest's event line: a signal wakes a halted vCPU */
+        uint32_t report;        /* send-only endpoint to the creator, badged per guest */
+    } slot;
 };
 _Static_assert(sizeof(struct vmm_params) <= 4096, "vmm_params fits a page");
+
+/* The VMM's own view of its parameters, and the slots they name (read-only after start). */
+#define VMM_PARAMS ((const struct vmm_params *)(uintptr_t)VMM_PARAMS_VADDR)
+#define VMM_SLOT_VCPU0 (VMM_PARAMS->slot.vcpu0)
+#define VMM_SLOT_GUEST_SPACE (VMM_PARAMS->slot.guest_space)
+#define VMM_SLOT_NOTIFICATION (VMM_PARAMS->slot.notification)
+#define VMM_SLOT_REPORT (VMM_PARAMS->slot.report)
 
 /* The guest's debug port (32-bit OUT): test guests report results there. */
 #define VMM_DEBUG_PORT_CHECK 0x500u  /* check id; bit 31 set: the check failed */
@@ -45,7 +56,7 @@ _Static_assert(sizeof(struct vmm_params) <= 4096, "vmm_params fits a page");
 #define VMM_DEBUG_PORT_BENCH 0x508u  /* benchmark id; the value is the last VALUE */
 #define VMM_DEBUG_CHECK_FAILED 0x80000000u
 
-/* Reports to the creator on VMM_SLOT_REPORT: the label says what, the MRs the details. */
+/* Reports to the creator on the report slot: the label says what, the MRs the details. */
 enum vmm_report {
     VMM_REPORT_BENCH = 1,     /* MR0 bench id, MR1 value */
     VMM_REPORT_END = 2,       /* the guest ended: MR0 enum vmm_end, MR1 detail, MR2 detail,

@@ -272,6 +272,7 @@ void vcpu_run(struct vcpu *v)
         }
         if (vm->ended) break;
         time_check_timers(v);
+        input_poll(vm);
         inject_upcall(v);
     }
 }

@@ -19,6 +19,7 @@
  *   hvm.c        hvm_op (parameters) and vcpu_op (vcpu_info registration)
  *   evtchn.c     event_channel_op (within the guest), VIRQs, 2-level delivery through shared_info
  *   console.c    the Xen PV console: a ring page and an event channel bound to the VMM (hvc0)
+ *   input.c      console input from the console server's ring into the PV console
  *   report.c     console labels and reports to the creator
  */
 #ifndef VMM_VMM_H
@@ -214,6 +215,8 @@ uint64_t console_ring_gpa(uint64_t ram_size);             /* the ring's page: th
 void console_init(struct vm *vm);
 void console_drain(struct vm *vm);
 uint32_t console_input(struct vm *vm, const char *buf, uint32_t len);
+/* input.c: moves the console server's typed bytes into the guest's console ring. */
+void input_poll(struct vm *vm);
 
 /* memory.c */
 int guest_gpa(struct vcpu *v, uint64_t gva, uint64_t len, bool write, uint64_t *gpa);

@@ -168,6 +168,8 @@ int bh_spec_guest(const struct bh_spec *s, uint32_t i, struct bh_spec_guest *o)
     o->memory = rd64(p + 24);
     o->ram_first = rd32(p + 32);
     o->ram_count = rd32(p + 36);
+    o->events = rd32(p + 40);
+    o->console = rd32(p + 44);
     return 0;
 }
 
@@ -376,6 +378,10 @@ static int check_rest(const struct bh_spec *s, struct bh_spec_error *err)
         for (uint32_t k = 0; k < g.ram_count; k++)
             if (!obj_is(s, g.ram_first + k, BH_SPEC_OBJ_LARGE_FRAME))
                 return fail(err, "guest RAM object is not a large frame", rec_off(s, BH_SPEC_SEC_GUESTS, i, 32));
+        if (!obj_is(s, g.events, BH_SPEC_OBJ_NOTIFICATION))
+            return fail(err, "guest event line is not a notification", rec_off(s, BH_SPEC_SEC_GUESTS, i, 40));
+        if (g.console != BH_SPEC_NONE && !obj_is(s, g.console, BH_SPEC_OBJ_FRAME))
+            return fail(err, "guest console ring is not a frame", rec_off(s, BH_SPEC_SEC_GUESTS, i, 44));
     }
     return 0;
 }

@@ -73,10 +73,13 @@ bool plat_io_ports_exist(void)
     return true;
 }
 
-/* The kernel's own ports: COM1 (its console) and the 8259 PICs (kept masked). */
+/* The kernel's own ports: COM1's configuration (FCR, LCR with the divisor latch, MCR with
+ * loopback), which its console output depends on, and the 8259 PICs (kept masked). COM1's
+ * data, interrupt-enable and status registers (0x3f8, 0x3f9, 0x3fd..0x3ff) may be issued: a
+ * console server reads input there while the kernel writes its output. */
 bool plat_io_port_reserved(word_t port)
 {
-    return (port >= 0x3f8 && port <= 0x3ff) || port == 0x20 || port == 0x21 || port == 0xa0 || port == 0xa1;
+    return (port >= 0x3fa && port <= 0x3fc) || port == 0x20 || port == 0x21 || port == 0xa0 || port == 0xa1;
 }
 
 word_t plat_io_in(word_t port, unsigned bytes)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * Step 5: every capability of the spec into its instance's CNode, at its slot, with its
- * rights and badge (badge 0: a plain copy). Also, per instance, the guarded copy of its CNode
+ * Step 6: every capability of the spec into its instance's CNode, at its slot, with its
+ * rights and badge (badge 0: a plain copy; IRQ handlers are moved). Also, per instance, the guarded copy of its CNode
  * that its threads get as CSpace root: the kernel resolves a thread's capability pointers
  * over all 64 bits, so a CNode of radix r needs a guard of 64 - r zero bits in front
  * (guard word: value << 6 | bits). The caps inside the CSpace (slot 2 included) stay
@@ -46,12 +46,16 @@ static int fill_one(struct root *r, uint32_t instance)
         bh_word_t rights = c.rights & BH_RIGHTS_ALL;
         struct bh_spec_object o;
         bh_spec_object(&r->spec, c.object, &o);
-        /* The kernel lets an IRQ handler capability be moved, never copied: one holder. */
-        int err = o.type == BH_SPEC_OBJ_IRQ_HANDLER
-                      ? bh_cnode_move(cnode, c.slot, radix, BH_ROOT_CNODE, r->obj[c.object], 64)
-                  : c.badge == 0
-                      ? bh_cnode_copy(cnode, c.slot, radix, BH_ROOT_CNODE, r->obj[c.object], 64, rights)
-                      : bh_cnode_mint(cnode, c.slot, radix, BH_ROOT_CNODE, r->obj[c.object], 64, rights, c.badge);
+        int err;
+        if (o.type == BH_SPEC_OBJ_IRQ_HANDLER) {
+            /* The kernel moves IRQ handlers, never copies them: one holder each (bound in step 5). */
+            err = bh_cnode_move(cnode, c.slot, radix, BH_ROOT_CNODE, r->obj[c.object], 64);
+            if (err == BH_ERR_OK) r->obj[c.object] = 0;
+        } else if (c.badge == 0) {
+            err = bh_cnode_copy(cnode, c.slot, radix, BH_ROOT_CNODE, r->obj[c.object], 64, rights);
+        } else {
+            err = bh_cnode_mint(cnode, c.slot, radix, BH_ROOT_CNODE, r->obj[c.object], 64, rights, c.badge);
+        }
         if (err != BH_ERR_OK) {
             bh_printf("[root] error: %s: cap %u (%s into slot %u, badge 0x%llx): error %d (%s)\n",
                       r->inst[instance].name, in.first_cap + k, root_object_name(r, c.object), c.slot,

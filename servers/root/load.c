@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /* Step 1: find system.spec in the boot archive, validate it, and refuse what this root and
- * kernel cannot run (guests, more objects or partitions than they have room for). */
+ * kernel cannot run (more objects or partitions than they have room for; guests that the
+ * VMM cannot run: guest_check.c). */
 #include "root.h"
 
 #define SPEC_NAME "system.spec"
@@ -32,28 +33,6 @@ static int refuse(const char *why, unsigned long n)
     return -1;
 }
 
-/* Guests need VCPUs, GuestSpaces, IOSpaces and a VMM, none of which exist yet. */
-static int check_no_guests(const struct root *r)
-{
-    unsigned long guests = bh_spec_count(&r->spec, BH_SPEC_SEC_GUESTS), vm_objects = 0, vmm = 0;
-    for (uint32_t i = 0; i < r->nobjects; i++) {
-        struct bh_spec_object o;
-        bh_spec_object(&r->spec, i, &o);
-        if (o.type == BH_SPEC_OBJ_VCPU || o.type == BH_SPEC_OBJ_GUEST_SPACE || o.type == BH_SPEC_OBJ_IO_SPACE)
-            vm_objects++;
-    }
-    for (uint32_t i = 0; i < r->ninstances; i++) {
-        struct bh_spec_instance in;
-        bh_spec_instance(&r->spec, i, &in);
-        if (in.kind != 0) vmm++;
-    }
-    if (guests + vm_objects + vmm == 0) return 0;
-    bh_printf("[root] error: %s refused: it has %lu guest(s), %lu VMM instance(s) and %lu VCPU/GuestSpace/IOSpace "
-              "object(s): guests need the VMM, not available yet\n",
-              SPEC_NAME, guests, vmm, vm_objects);
-    return -1;
-}
-
 int root_load_spec(struct root *r)
 {
     size_t len = 0;
@@ -79,5 +58,5 @@ int root_load_spec(struct root *r)
     if (r->ninstances > ROOT_MAX_INSTANCES) return refuse("more instances than the root can track", r->ninstances);
     if (r->nthreads > ROOT_MAX_THREADS) return refuse("more threads than the root can track", r->nthreads);
     if (nparts > r->bi->partitions) return refuse("more partitions than the kernel has", nparts);
-    return check_no_guests(r);
+    return root_check_guests(r);
 }

@@ -20,8 +20,9 @@ static const struct step steps[] = {
     {"create objects", root_create_objects},
     {"build address spaces", root_build_vspaces},
     {"map frames", root_map_frames},
-    {"bind IRQs", root_bind}, /* before the handlers move into their instances' CSpaces */
+    {"bind IRQs", root_bind},
     {"fill CSpaces", root_fill_cspaces},
+    {"set up guests", root_build_guests},
     {"configure threads", root_setup_threads},
     {"program the partition schedule", root_set_schedule},
 };

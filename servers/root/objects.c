@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * Step 2: every object of the spec. Types 0..8 are retyped from untyped memory, largest
+ * Step 2: every object of the spec. Types 0..10 are retyped from untyped memory, largest
  * first (less fragmentation; indices stay the table's); 64..66 are derived from the boot
  * authority: IRQ handlers from IRQControl, I/O port ranges from IOPortControl, device frames
- * from the device untyped that covers them. (9..11 were refused in step 1.)
+ * from the device untyped that covers them. (IOSpaces, 11, were refused in step 1.)
  */
 #include "root.h"
 
@@ -29,6 +29,8 @@ static unsigned object_bits(const struct bh_spec_object *o)
     case BH_SPEC_OBJ_LARGE_FRAME: return BH_OBJ_LARGE_FRAME_SIZE_BITS;
     case BH_SPEC_OBJ_PAGE_TABLE: return BH_OBJ_PAGE_TABLE_SIZE_BITS;
     case BH_SPEC_OBJ_VSPACE: return BH_OBJ_VSPACE_SIZE_BITS;
+    case BH_SPEC_OBJ_VCPU: return BH_OBJ_VCPU_SIZE_BITS;
+    case BH_SPEC_OBJ_GUEST_SPACE: return BH_OBJ_GUEST_SPACE_SIZE_BITS;
     default: return 0;
     }
 }
@@ -36,7 +38,8 @@ static unsigned object_bits(const struct bh_spec_object *o)
 static int retype_one(struct root *r, uint32_t i, const struct bh_spec_object *o)
 {
     bh_word_t size_bits = (o->type == BH_SPEC_OBJ_UNTYPED || o->type == BH_SPEC_OBJ_CNODE) ? o->size_bits : 0;
-    r->obj[i] = bh_alloc_object(&r->alloc, abi_type(o->type), size_bits);
+    if (o->type == BH_SPEC_OBJ_VCPU || o->type == BH_SPEC_OBJ_GUEST_SPACE) r->obj[i] = root_alloc_vm_object(r, o->type);
+    else r->obj[i] = bh_alloc_object(&r->alloc, abi_type(o->type), size_bits);
     if (!r->obj[i]) {
         bh_printf("[root] error: object %u (%s, %s, 2^%u bytes): no untyped memory or root slot left\n", i,
                   bh_spec_obj_type_name(o->type), root_object_name(r, i), object_bits(o));
@@ -84,7 +87,8 @@ int root_create_objects(struct root *r)
     for (unsigned bits = 64; bits-- > 0;) {
         for (uint32_t i = 0; i < r->nobjects; i++) {
             bh_spec_object(&r->spec, i, &o);
-            if (o.type < BH_SPEC_OBJ_IRQ_HANDLER && object_bits(&o) == bits && retype_one(r, i, &o) != 0) return -1;
+            if (o.type < BH_SPEC_OBJ_IRQ_HANDLER && bits && object_bits(&o) == bits && retype_one(r, i, &o) != 0)
+                return -1;
         }
     }
     for (uint32_t i = 0; i < r->nobjects; i++) {

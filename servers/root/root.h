@@ -2,9 +2,10 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * The root server's state while it executes a system specification (docs/root-server.md).
- * Each step is one file: load.c (find, open, check), objects.c (retype, derive), vspace.c
- * (page tables, mappings), image.c (ELF images), cspace.c (caps), threads.c (bindings, threads,
- * schedule, start), report.c, supervise.c (cleanup, fault handling).
+ * Each step is one file: load.c (find, open, check), guest_check.c (what a guest needs),
+ * objects.c (retype, derive), vspace.c (page tables, mappings), image.c (ELF images), cspace.c
+ * (caps), guest.c (a VMM's parameters and its guest's boot files), threads.c (bindings,
+ * threads, schedule, start), report.c, supervise.c (cleanup, faults, guests' ends).
  * Every step returns 0, or -1 after printing what failed and on which record.
  */
 #ifndef ROOT_H
@@ -17,6 +18,12 @@
 #define ROOT_MAX_OBJECTS 4096u
 #define ROOT_MAX_INSTANCES 128u
 #define ROOT_MAX_THREADS 512u
+#define ROOT_MAX_GUESTS 16u
+/* What the VMM (vmm/) supports today, and the least RAM a guest can boot in. */
+#define ROOT_VMM_MAX_VCPUS 1u
+#define ROOT_GUEST_MIN_RAM (4ull << 20)
+/* Badge of a VMM's report capability: this bit | the guest's index (fault badges are below). */
+#define ROOT_REPORT_BADGE (1ull << 32)
 /* Where the root maps frames for a moment to fill them (its own address space). */
 #define ROOT_SCRATCH_VADDR 0x0000600000000000ull
 /* The spec reserves the range below this for each instance's ELF image (docs/idl.md). */
@@ -30,6 +37,13 @@ struct root_instance {
     unsigned image_tables;
 };
 
+struct root_guest {
+    const char *name;             /* its VMM instance's */
+    const void *kernel, *initrd;  /* in the boot archive */
+    size_t kernel_len, initrd_len;
+    uint32_t report_slot;         /* in its VMM's CSpace */
+};
+
 struct root {
     const struct bh_bootinfo *bi;
     struct bh_alloc alloc;
@@ -38,7 +52,9 @@ struct root {
     bh_cptr_t obj[ROOT_MAX_OBJECTS];     /* the root's capability to each object, by index */
     uint8_t mapped[ROOT_MAX_OBJECTS];    /* the root's capability is used by a mapping */
     struct root_instance inst[ROOT_MAX_INSTANCES];
-    bh_cptr_t fault_ep;                  /* every thread's fault handler (badge: thread + 1) */
+    uint32_t nguests;
+    struct root_guest guest[ROOT_MAX_GUESTS];
+    bh_cptr_t fault_ep;                  /* faults (badge: thread + 1) and VMM reports (ROOT_REPORT_BADGE) */
     unsigned retyped, derived, copies, deleted, kept;
 };
 
@@ -46,11 +62,18 @@ struct root {
 extern struct root root_state;
 
 int root_load_spec(struct root *r);
+int root_check_guests(struct root *r);
 int root_create_objects(struct root *r);
 int root_build_vspaces(struct root *r);
 int root_load_image(struct root *r, uint32_t instance);
 int root_map_frames(struct root *r);
 int root_fill_cspaces(struct root *r);
+int root_build_guests(struct root *r);
+/* The platform's part of guests (guest.c on x86; guest_none.c where there is no VMM yet). */
+bh_cptr_t root_alloc_vm_object(struct root *r, uint8_t spec_type);
+int root_guest_map_table(bh_cptr_t guest_space, bh_cptr_t table, uint64_t gpa);
+/* Guest RAM is executable for the guest. */
+int root_guest_map_frame(bh_cptr_t guest_space, bh_cptr_t frame, uint64_t gpa, bh_word_t rights);
 int root_bind(struct root *r);
 int root_setup_threads(struct root *r);
 int root_set_schedule(struct root *r);
@@ -58,6 +81,8 @@ int root_start_threads(struct root *r);
 void root_cleanup(struct root *r);
 void root_report(const struct root *r);
 _Noreturn void root_supervise(struct root *r);
+/* Prints how a guest ended (a VMM's report on the supervisor endpoint). */
+void root_guest_report(const struct root *r, bh_word_t badge, bh_msginfo_t info);
 
 /* Helpers shared by the steps. */
 const char *root_error_name(int err);
@@ -66,5 +91,9 @@ const char *root_object_name(const struct root *r, uint32_t index);
 bh_cptr_t root_copy(struct root *r, bh_cptr_t src, bh_word_t rights, bh_word_t badge);
 /* Deletes a capability of the root's CNode. */
 int root_delete(bh_cptr_t slot);
+/* The endpoint faults and VMM reports arrive on (created on first use); 0 when out of memory. */
+bh_cptr_t root_supervisor_ep(struct root *r);
+/* The slot of an instance's CSpace that holds a cap to object `obj`, 0 if none. */
+bh_word_t root_slot_of(const struct root *r, const struct bh_spec_instance *in, uint32_t obj);
 
 #endif

@@ -6,7 +6,8 @@
  * what supervision needs: TCBs (to stop or inspect threads), VSpaces, frames and page
  * tables (deleting the capability that made a mapping would undo it), and the fault
  * endpoint. Then it receives the faults of every thread, reports them and leaves the
- * faulting thread stopped; the rest of the system runs on.
+ * faulting thread stopped, and the VMMs' reports of how their guests ended (guest_report.c);
+ * the rest of the system runs on.
  */
 #include "root.h"
 
@@ -25,6 +26,7 @@ void root_cleanup(struct root *r)
     for (uint32_t i = 0; i < r->nobjects; i++) {
         struct bh_spec_object o;
         bh_spec_object(&r->spec, i, &o);
+        if (!r->obj[i]) continue; /* a moved IRQ handler: the root holds nothing */
         if (!handed_out(o.type)) {
             r->kept++;
             continue;
@@ -40,6 +42,12 @@ void root_cleanup(struct root *r)
     bh_printf("[root] deleted %u of its capabilities that the instances now hold; kept %u for supervision "
               "(TCBs, VSpaces, frames, page tables) and the fault endpoint\n",
               r->deleted, r->kept);
+}
+
+bh_cptr_t root_supervisor_ep(struct root *r)
+{
+    if (!r->fault_ep) r->fault_ep = bh_alloc_object(&r->alloc, BH_OBJ_ENDPOINT, 0);
+    return r->fault_ep;
 }
 
 /* Which instance and thread a fault badge (thread index + 1) names. */
@@ -76,6 +84,10 @@ _Noreturn void root_supervise(struct root *r)
     for (;;) {
         bh_word_t badge = 0;
         bh_msginfo_t info = bh_recv(r->fault_ep, &badge);
+        if (badge & ROOT_REPORT_BADGE) {
+            root_guest_report(r, badge, info); /* a VMM's Send: nothing to reply to */
+            continue;
+        }
         report_fault(r, badge, info);
         /* A non-zero label leaves the faulting thread stopped (kernel/fault.c). */
         bh_reply(bh_msginfo(1, 0, 0, 0));

@@ -37,8 +37,7 @@ int root_bind(struct root *r)
     return 0;
 }
 
-/* The slot of an instance's CSpace that holds a cap to object `obj`, 0 if none. */
-static bh_word_t slot_of(const struct root *r, const struct bh_spec_instance *in, uint32_t obj)
+bh_word_t root_slot_of(const struct root *r, const struct bh_spec_instance *in, uint32_t obj)
 {
     for (uint32_t k = 0; k < in->cap_count; k++) {
         struct bh_spec_cap c;
@@ -84,7 +83,7 @@ static int setup_one(struct root *r, uint32_t j)
     const struct root_instance *ri = &r->inst[t.instance];
     bh_cptr_t tcb = r->obj[t.tcb];
     bh_word_t index = j - in.first_thread;
-    bh_word_t regs[9] = {ri->entry, t.stack_top, RFLAGS_IF, 0, 0, 0, slot_of(r, &in, t.tcb), index, t.ipc_vaddr};
+    bh_word_t regs[9] = {ri->entry, t.stack_top, RFLAGS_IF, 0, 0, 0, root_slot_of(r, &in, t.tcb), index, t.ipc_vaddr};
     const char *what = "configure";
     int err = bh_tcb_configure(tcb, ri->cspace, r->obj[in.vspace], r->obj[t.ipc_frame], t.ipc_vaddr);
     if (err == BH_ERR_OK) {
@@ -117,8 +116,7 @@ static int setup_one(struct root *r, uint32_t j)
 
 int root_setup_threads(struct root *r)
 {
-    r->fault_ep = bh_alloc_object(&r->alloc, BH_OBJ_ENDPOINT, 0);
-    if (!r->fault_ep) {
+    if (!root_supervisor_ep(r)) {
         bh_printf("[root] error: no memory for the fault endpoint\n");
         return -1;
     }

@@ -5,12 +5,19 @@
  * PT: PageTable Map installs a table at the first missing level above its address), then
  * each instance's ELF image is loaded (image.c), then every frame of the spec is mapped
  * with its rights; a frame mapped a second time (a shared dataport) is mapped through a
- * copy of the root's capability, since one capability holds one mapping.
+ * copy of the root's capability, since one capability holds one mapping. A GuestSpace takes
+ * its tables and frames through its own invocations; guest RAM is executable for the guest.
  */
 #include "root.h"
 
 #define ATTR_NX 1u
 #define ATTR_UNCACHED 2u
+
+static int is_guest_space(const struct root *r, uint32_t space)
+{
+    struct bh_spec_object o;
+    return bh_spec_object(&r->spec, space, &o) == 0 && o.type == BH_SPEC_OBJ_GUEST_SPACE;
+}
 
 static int map_tables(struct root *r)
 {
@@ -20,7 +27,8 @@ static int map_tables(struct root *r)
         for (uint32_t i = 0; i < r->nobjects; i++) {
             bh_spec_object(&r->spec, i, &o);
             if (o.type != BH_SPEC_OBJ_PAGE_TABLE || o.aux != level) continue;
-            int err = bh_page_table_map(r->obj[i], r->obj[o.link], o.arg);
+            int err = is_guest_space(r, o.link) ? root_guest_map_table(r->obj[o.link], r->obj[i], o.arg)
+                                                : bh_page_table_map(r->obj[i], r->obj[o.link], o.arg);
             if (err != BH_ERR_OK) {
                 bh_printf("[root] error: page table %u (level %u at 0x%llx in %s): map failed: error %d (%s)\n", i,
                           level, (unsigned long long)o.arg, root_object_name(r, o.link), err, root_error_name(err));
@@ -65,7 +73,9 @@ int root_map_frames(struct root *r)
         }
         bh_word_t rights = m.rights & (BH_RIGHT_READ | BH_RIGHT_WRITE);
         bh_word_t attr = ATTR_NX | ((m.flags & BH_SPEC_MAP_UNCACHED) ? ATTR_UNCACHED : 0);
-        int err = bh_frame_map(frame, r->obj[m.space], m.vaddr, rights, attr);
+        int err = is_guest_space(r, m.space)
+                      ? root_guest_map_frame(r->obj[m.space], frame, m.vaddr, rights)
+                      : bh_frame_map(frame, r->obj[m.space], m.vaddr, rights, attr);
         if (err != BH_ERR_OK) {
             bh_printf("[root] error: mapping %u (%s at 0x%llx in %s): error %d (%s)%s\n", i,
                       root_object_name(r, m.object), (unsigned long long)m.vaddr, root_object_name(r, m.space), err,

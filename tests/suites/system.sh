@@ -2,10 +2,11 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# The default system in QEMU (q35): the root server executes servers/demo/default.bh's spec,
-# the components run and print through the console server; and the root refuses broken or
-# unsupported specs (tests/system/spec/corrupt.sh) with a clear message while the kernel
-# stays up. The system never exits by itself: each boot is watched until its last expected
+# The default system in QEMU (q35, 1 GiB): the root server executes servers/demo/default.bh's
+# spec, the components run and print through the console server, the two guests run under
+# their VMMs in their own partitions with labelled output, and the Linux guest's end leaves
+# the rest running; and the root refuses broken or unsupported specs (corruptions by
+# tests/system/spec/corrupt.sh, bad guests) with a clear message while the kernel stays up. The system never exits by itself: each boot is watched until its last expected
 # line appears (or a deadline passes), then QEMU is stopped.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -14,34 +15,85 @@ status=0
 pass() { echo "PASS system.$1"; }
 fail() { echo "FAIL system.$1: $2"; status=1; }
 
-# boot ARCHIVE LOG UNTIL DEADLINE: runs QEMU until a line matching UNTIL appeared and 2 more
-# seconds passed, or DEADLINE seconds. Sets `alive` to 1 when QEMU was still running at the end.
-boot() {
-  local archive=$1 log=$2 until=$3 deadline=$4 t=0
-  tools/qemu-x86.sh "$archive" q35 </dev/null >"$log.raw" 2>&1 &
-  local pid=$!
-  while [ "$t" -lt "$((deadline * 10))" ] && kill -0 "$pid" 2>/dev/null; do
-    if tr -d '\r' <"$log.raw" | grep -qF -- "$until"; then sleep 2; break; fi
+# boot_start ARCHIVE LOG [QEMU ARGS]: starts QEMU in the background, its serial input from a
+# FIFO that `type` writes to (QEMU runs with -serial mon:stdio: what is typed reaches COM1).
+boot_start() {
+  local archive=$1
+  blog=$2
+  shift 2
+  rm -f "$blog.in" "$blog" && mkfifo "$blog.in"
+  : >"$blog.raw" # before QEMU's own redirection: a log from an earlier run must not be judged
+  tools/qemu-x86.sh "$archive" q35 "$@" <"$blog.in" >"$blog.raw" 2>&1 &
+  qpid=$!
+  exec 3>"$blog.in"
+}
+# wait_for UNTIL DEADLINE: until UNTIL holds (a line to look for, or the name of a shell
+# function that judges the log so far, given as its argument), or DEADLINE seconds.
+wait_for() {
+  local until=$1 deadline=$2 t=0
+  while [ "$t" -lt "$((deadline * 10))" ] && kill -0 "$qpid" 2>/dev/null; do
+    tr -d '\r' <"$blog.raw" >"$blog"
+    if { declare -F "$until" >/dev/null && "$until" "$blog"; } || grep -qF -- "$until" "$blog"; then return 0; fi
     sleep 0.1; t=$((t + 1))
   done
+  return 1
+}
+type_line() { printf '%s\n' "$1" >&3; }
+# boot_stop: stops QEMU; sets `alive` to 1 when it was still running.
+boot_stop() {
   alive=0
-  kill -0 "$pid" 2>/dev/null && alive=1
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
-  tr -d '\r' <"$log.raw" >"$log"; rm -f "$log.raw"
+  kill -0 "$qpid" 2>/dev/null && alive=1
+  kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null
+  exec 3>&-
+  tr -d '\r' <"$blog.raw" >"$blog"; rm -f "$blog.raw" "$blog.in"
+}
+# boot ARCHIVE LOG UNTIL DEADLINE [QEMU ARGS]: runs QEMU until UNTIL holds and 2 more seconds
+# passed, or DEADLINE seconds.
+boot() {
+  local archive=$1 log=$2 until=$3 deadline=$4
+  shift 4
+  boot_start "$archive" "$log" "$@"
+  wait_for "$until" "$deadline" && sleep 2
+  boot_stop
 }
 has() { grep -qF -- "$2" "$1"; }
 line_of() { grep -nF -- "$2" "$1" | head -1 | cut -d: -f1; }
 
-# --- the default system
+# --- the default system, with its guests (Debian's kernel joins the archive: tools/with-linux.sh)
 log=build/test-logs/system-default.serial
-boot build/x86/default.cpio "$log" "heartbeats done" 60
+if ! tools/with-linux.sh build/x86/default.cpio build/x86/default-linux.cpio; then
+  echo "SKIP system.default_*: no build/linux/vmlinux (./bulkhead setup fetches it)"
+else
+# Done when the Linux guest has ended and the heartbeat guest has printed twice more since.
+beats_after_linux() {
+  local end
+  end=$(line_of "$1" "[root] supervisor: guest linux ")
+  [ -n "$end" ] && [ "$(tail -n +"$end" "$1" | grep -c '^\[beat uart\] heartbeat [0-9]')" -ge 2 ]
+}
+shell_or_end() { has "$1" "Enter 'help' for a list of built-in commands" || has "$1" "[root] supervisor: guest linux "; }
+answered() { grep -q '^\[linux hvc\] 42$' "$1"; }
+boot_start build/x86/default-linux.cpio "$log" -m 1G
+wait_for shell_or_end 150
+# The interactive shell (bulkhead.shell=1 in the guest's command line; /init of
+# tools/fetch-linux.sh): typed on COM1, through the console server and the VMM to hvc0.
+shell=0
+if has "$log" "BULKHEAD-LINUX-SHELL"; then
+  shell=1
+  sleep 1
+  type_line 'echo $((6*7))'
+  wait_for answered 30
+  type_line 'exit'
+fi
+wait_for beats_after_linux 60 && sleep 2
+boot_stop
 cat "$log"
 if has "$log" "PANIC"; then fail no_kernel_panic "the kernel panicked (log: $log)"; else pass no_kernel_panic; fi
-if has "$log" "[root] started 4 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
-else fail root_executes_spec "no '[root] started 4 threads' / '[root] supervising' (log: $log)"; fi
+if has "$log" "[root] started 7 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
+else fail root_executes_spec "no '[root] started 7 threads' / '[root] supervising' (log: $log)"; fi
 ok=1
-for i in "console      system         5     3 1: main/200" "ping         apps           7     6 1: main/100" \
-         "pong         apps           7     6 1: main/100" "intruder     apps           5     5 1: main/100"; do
+for i in "console      system        15     7 2: main/200,input/200" "ping         apps           7     6 1: main/100" \
+         "pong         apps           7     6 1: main/100" "intruder     apps           5     5 1: main/100" \
+         "linux        linux_vm      75   146 1: vcpu0/100  vmm.elf" "beat         beat_vm        9    21 1: vcpu0/100  vmm.elf"; do
   has "$log" "[root]   $i" || { ok=0; fail report "report lacks '$i' (log: $log)"; }
 done
 [ $ok = 1 ] && pass report
@@ -69,6 +121,28 @@ beat=$(line_of "$log" "[ping] still running: heartbeat 5, echo -> ok")
 if [ -n "$fault" ] && [ -n "$beat" ] && [ "$beat" -gt "$fault" ] && [ "$alive" = 1 ]; then pass rest_runs_on
 else fail rest_runs_on "no heartbeat after the intruder's fault, or QEMU ended (log: $log)"; fi
 
+if has "$log" "[root] partition schedule: system=5 ticks apps=5 ticks linux_vm=20 ticks beat_vm=2 ticks"; then
+  pass guest_partitions
+else fail guest_partitions "no schedule line with the partitions linux_vm and beat_vm (log: $log)"; fi
+if has "$log" '[root] guest linux: kernel vmlinux (' && has "$log" '[root] guest beat: kernel vmm-guest (' &&
+   has "$log" '[vmm linux] PVH kernel loaded' && has "$log" '[vmm beat] PVH kernel loaded'; then pass guests_built_from_spec
+else fail guests_built_from_spec "the root did not build both guests, or a VMM did not load its kernel (log: $log)"; fi
+if grep -qE '^\[linux hvc\] .*Linux version [0-9]' "$log" && grep -qE '^\[linux hvc\] .*BULKHEAD-LINUX-INIT-OK' "$log"
+then pass linux_guest_output_labelled
+else fail linux_guest_output_labelled "no '[linux hvc]' banner and init marker (log: $log)"; fi
+if has "$log" "[beat uart] test guest up: mode=heartbeat" && has "$log" "[beat uart] heartbeat 2"; then
+  pass heartbeat_guest_output_labelled
+else fail heartbeat_guest_output_labelled "no '[beat uart] heartbeat 2' (log: $log)"; fi
+if [ $shell = 0 ]; then
+  echo "SKIP system.linux_shell: the initramfs's /init has no bulkhead.shell=1 mode (tools/fetch-linux.sh)"
+elif answered "$log" && has "$log" '[console] COM1 input goes to the Linux guest'; then pass linux_shell_answers_typed_command
+else fail linux_shell_answers_typed_command "typed 'echo \$((6*7))' on COM1, no '[linux hvc] 42' (log: $log)"; fi
+end=$(line_of "$log" "[root] supervisor: guest linux ")
+if [ -n "$end" ] && beats_after_linux "$log" && [ "$alive" = 1 ] && ! has "$log" "[root] supervisor: guest beat"; then
+  pass guest_end_leaves_others_running
+else fail guest_end_leaves_others_running "no root report of the Linux guest's end followed by heartbeats, or QEMU ended (log: $log)"; fi
+fi
+
 # --- broken and unsupported specifications: refused, the kernel stays up
 refused() {
   local name=$1 archive=$2 message=$3
@@ -90,7 +164,18 @@ refused() {
 refused spec_checksum build/x86/spec-flipped.cpio "checksum mismatch"
 refused spec_truncated build/x86/spec-truncated.cpio "truncated: the header's total size is beyond the end of the data (at byte offset"
 refused spec_bad_reference build/x86/spec-badref.cpio "instance cnode is not a CNode object (at byte offset"
-refused spec_guests build/x86/spec-guest.cpio "it has 2 guest(s)"
-has build/test-logs/system-spec_guests.serial "guests need the VMM, not available yet" ||
-  fail spec_guests_message "no 'guests need the VMM, not available yet'"
+refused spec_guest_passthrough build/x86/spec-guest.cpio \
+  "object 647 (front.nic): PCI passthrough (IOSpace) is not supported yet"
+refused spec_guest_ram_granularity build/x86/spec-guestram.cpio \
+  "guest 'linux': RAM of 3145728 bytes is not a whole number of 2 MiB frames"
+refused spec_guest_kernel_missing build/x86/default.cpio "guest 'linux': its kernel 'vmlinux' is not in the boot archive"
+# One boot, four bad guests: the root names each problem before it stops.
+refused spec_guest_vcpus build/x86/spec-guests.cpio "guest 'smp': 2 vCPUs, but the VMM supports 1"
+bad=build/test-logs/system-spec_guest_vcpus.serial
+for t in "spec_guest_ram_too_small|guest 'tiny': RAM of 2 MiB is too small: a guest needs at least 4 MiB" \
+         "spec_guest_kernel_not_in_archive|guest 'nokernel': its kernel 'no-such-kernel' is not in the boot archive" \
+         "spec_guest_initrd_not_in_archive|guest 'noinitrd': its initrd 'no-such-initrd' is not in the boot archive"; do
+  if has "$bad" "[root] error: system.spec refused: ${t#*|}"; then pass "${t%%|*}"
+  else fail "${t%%|*}" "no '[root] error: system.spec refused: ${t#*|}' (log: $bad)"; fi
+done
 exit $status

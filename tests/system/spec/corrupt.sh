@@ -8,12 +8,26 @@
 #   truncate  the file cut to half its length (shorter than its header's total size)
 #   badref    an instance's CNode index pointed past the object table, CRC fixed up, so
 #             that only the structural checks can catch it
+#   guestram  the first guest's RAM size set to 3 MiB (not 2 MiB granular, which the compiler
+#             never writes), CRC fixed up: the root server's own guest checks must catch it
 set -euo pipefail
 mode=$1 in=$2 out=$3
 size=$(stat -c %s "$in")
 cp "$in" "$out.tmp"
 byte() { printf "\\x$(printf %02x "$2")" | dd of="$out.tmp" bs=1 seek="$1" conv=notrunc status=none; }
 u32() { od -An -tu4 -j "$1" -N4 "$in" | tr -d ' '; }
+section() { # the offset of the section of kind $1
+  local i e
+  for i in 0 1 2 3 4 5 6 7; do
+    e=$((24 + 16 * i))
+    [ "$(u32 $e)" = "$1" ] && u32 $((e + 4))
+  done
+  true
+}
+fix_crc() {
+  crc=$(tail -c +21 "$out.tmp" | gzip -c | tail -c 8 | head -c 4 | od -An -tu4 | tr -d ' ')
+  for k in 0 1 2 3; do byte $((16 + k)) $(( (crc >> (8 * k)) & 255 )); done
+}
 case $mode in
   flip)
     at=$((size / 2))
@@ -23,14 +37,15 @@ case $mode in
     head -c $((size / 2)) "$in" >"$out.tmp" ;;
   badref)
     # The section table at 24: 16-byte entries kind, offset, count, entry_size; kind 2 = instances.
-    for i in 0 1 2 3 4 5 6 7; do
-      e=$((24 + 16 * i))
-      [ "$(u32 $e)" = 2 ] && inst=$(u32 $((e + 4)))
-    done
+    inst=$(section 2)
     # instance record: 8 u32 cnode -> 0x00ffff00, past any object table.
     for k in 0 1 2 3; do byte $((inst + 8 + k)) $(( (0x00ffff00 >> (8 * k)) & 255 )); done
-    crc=$(tail -c +21 "$out.tmp" | gzip -c | tail -c 8 | head -c 4 | od -An -tu4 | tr -d ' ')
-    for k in 0 1 2 3; do byte $((16 + k)) $(( (crc >> (8 * k)) & 255 )); done ;;
+    fix_crc ;;
+  guestram)
+    # kind 8 = guests; guest record: 24 u64 memory -> 0x300000 (3 MiB).
+    guest=$(section 8)
+    for k in 0 1 2 3 4 5 6 7; do byte $((guest + 24 + k)) $(( (0x300000 >> (8 * k)) & 255 )); done
+    fix_crc ;;
   *) echo "corrupt.sh: unknown mode $mode" >&2; exit 2 ;;
 esac
 mv "$out.tmp" "$out"

@@ -22,6 +22,9 @@
 #define VMM_PRIORITY 100u
 #define MAX_VMS 16u
 
+/* Where this creator puts a VMM's capabilities (it tells the VMM in the parameter page). */
+enum vt_slot { VT_SLOT_VCPU0 = 5, VT_SLOT_GUEST_SPACE = 12, VT_SLOT_NOTIFICATION = 13, VT_SLOT_REPORT = 14 };
+
 struct vm_instance {
     struct bh_process proc;
     bh_cptr_t vcpu, space, ntfn;
@@ -64,45 +67,24 @@ static int fill_params(struct vm_instance *vm, const char *name, const char *cmd
     p.vcpus = 1;
     strncpy(p.name, name, VMM_NAME_LEN - 1);
     strncpy(p.cmdline, cmdline, VMM_CMDLINE_LEN - 1);
+    p.ram_vaddr = VMM_GUEST_WINDOW;
+    p.slot = (struct vmm_slots){VT_SLOT_VCPU0, VT_SLOT_GUEST_SPACE, VT_SLOT_NOTIFICATION, VT_SLOT_REPORT};
     return bh_map_data(&alloc, vm->proc.vspace, VMM_PARAMS_VADDR, &p, sizeof p, BH_RIGHT_READ);
 }
 
 static int give_caps(struct vm_instance *vm, unsigned badge)
 {
     struct bh_process *p = &vm->proc;
-    int err = bh_process_give(&alloc, p, VMM_SLOT_VCPU0, vm->vcpu, BH_RIGHTS_ALL, 0);
-    if (err == 0) err = bh_process_give(&alloc, p, VMM_SLOT_GUEST_SPACE, vm->space, BH_RIGHTS_ALL, 0);
-    if (err == 0) err = bh_process_give(&alloc, p, VMM_SLOT_NOTIFICATION, vm->ntfn, BH_RIGHTS_ALL, 0);
-    if (err == 0) err = bh_process_give(&alloc, p, VMM_SLOT_REPORT, report_ep, BH_RIGHT_WRITE, badge);
+    int err = bh_process_give(&alloc, p, VT_SLOT_VCPU0, vm->vcpu, BH_RIGHTS_ALL, 0);
+    if (err == 0) err = bh_process_give(&alloc, p, VT_SLOT_GUEST_SPACE, vm->space, BH_RIGHTS_ALL, 0);
+    if (err == 0) err = bh_process_give(&alloc, p, VT_SLOT_NOTIFICATION, vm->ntfn, BH_RIGHTS_ALL, 0);
+    if (err == 0) err = bh_process_give(&alloc, p, VT_SLOT_REPORT, report_ep, BH_RIGHT_WRITE, badge);
     return err;
-}
-
-/* Like bh_map_data, in 2 MiB frames: a Linux image is tens of MiB, more than the root CNode
- * has slots for in 4 KiB frames. Its scratch window lies 1 GiB above the 4 KiB one, whose page
- * table would be in the way. */
-#define LARGE_SCRATCH_OFFSET (1ull << 30)
-static int map_large_data(bh_cptr_t vspace, uint64_t vaddr, const void *data, size_t len)
-{
-    const size_t large = (size_t)1 << BH_OBJ_LARGE_FRAME_SIZE_BITS;
-    const uint64_t scratch = alloc.scratch_vaddr + LARGE_SCRATCH_OFFSET;
-    for (size_t off = 0; off < len; off += large) {
-        size_t n = len - off < large ? len - off : large;
-        bh_cptr_t f = bh_alloc_object(&alloc, BH_OBJ_LARGE_FRAME, 0);
-        if (!f) return BH_ERR_NOT_ENOUGH_MEMORY;
-        int err = bh_map_frame(&alloc, f, alloc.vspace, scratch, BH_RIGHT_READ | BH_RIGHT_WRITE, 1);
-        if (err != BH_ERR_OK) return err;
-        memcpy((void *)(uintptr_t)scratch, (const char *)data + off, n);
-        err = bh_frame_unmap(f);
-        if (err == BH_ERR_OK) err = bh_map_frame(&alloc, f, vspace, vaddr + off, BH_RIGHT_READ, 1);
-        if (err != BH_ERR_OK) return err;
-    }
-    return BH_ERR_OK;
 }
 
 static int map_module(bh_cptr_t vspace, uint64_t vaddr, const void *data, size_t len)
 {
-    if (len > ((size_t)1 << 20)) return map_large_data(vspace, vaddr, data, len);
-    return bh_map_data(&alloc, vspace, vaddr, data, len, BH_RIGHT_READ);
+    return bh_map_module(&alloc, vspace, vaddr, data, len);
 }
 
 /* Builds and starts one VMM with its guest; returns its index (the report badge) or -1. */

@@ -19,5 +19,8 @@ int bh_guest_map_frame(struct bh_alloc *a, bh_cptr_t space, bh_cptr_t frame, uin
 int bh_guest_ram_create(struct bh_alloc *a, bh_cptr_t space, bh_cptr_t vspace, uint64_t window, uint64_t size);
 /* Copies `len` bytes into fresh frames mapped at vaddr (page-aligned) in vspace with `rights`. */
 int bh_map_data(struct bh_alloc *a, bh_cptr_t vspace, uint64_t vaddr, const void *data, size_t len, bh_word_t rights);
+/* A boot module (a guest's kernel or initrd) copied read-only to vaddr (2 MiB aligned) in
+ * vspace: 2 MiB frames when it is larger than 1 MiB, 4 KiB frames otherwise. */
+int bh_map_module(struct bh_alloc *a, bh_cptr_t vspace, uint64_t vaddr, const void *data, size_t len);
 
 #endif

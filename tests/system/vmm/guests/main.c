@@ -7,6 +7,7 @@
  *   shutdown  SCHEDOP_shutdown with reason VT_SHUTDOWN_REASON
  *   crash     a triple fault
  *   spin      runs for ever, reporting a heartbeat
+ *   heartbeat runs for ever, printing "heartbeat N" on the UART every VT_HEARTBEAT_TSC ticks
  *   bench     timed round trips (run under -icount shift=0), then shutdown
  */
 #include "guest.h"
@@ -83,6 +84,24 @@ static void spin(void)
     }
 }
 
+/* Busy-waits on the TSC: the guest has its own time partition, so it burns only its own time. */
+static void heartbeat(void)
+{
+    char line[32] = "heartbeat ";
+    for (uint32_t n = 1;; n++) {
+        uint64_t until = rdtsc() + VT_HEARTBEAT_TSC;
+        while (rdtsc() < until) __asm__ volatile("pause");
+        char digits[12];
+        int k = 0;
+        for (uint32_t v = n; v || k == 0; v /= 10) digits[k++] = (char)('0' + v % 10);
+        int at = 10;
+        while (k) line[at++] = digits[--k];
+        line[at++] = '\n';
+        line[at] = 0;
+        uart_puts(line);
+    }
+}
+
 void guest_main(uint32_t start_info)
 {
     const struct hvm_start_info *si = (const struct hvm_start_info *)(uintptr_t)start_info;
@@ -99,6 +118,7 @@ void guest_main(uint32_t start_info)
     else if (mode_is(cmdline, "shutdown")) shutdown(VT_SHUTDOWN_REASON);
     else if (mode_is(cmdline, "crash")) triple_fault();
     else if (mode_is(cmdline, "spin")) spin();
+    else if (mode_is(cmdline, "heartbeat")) heartbeat();
     else if (mode_is(cmdline, "bench")) {
         bench_exits();
         shutdown(SHUTDOWN_poweroff);

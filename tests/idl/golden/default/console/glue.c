@@ -50,3 +50,14 @@ _Noreturn void out_run(void)
         info = bh_reply_recv(CONN_out_CPTR, reply, &badge);
     }
 }
+
+int bhidl_thread_start(bh_word_t index)
+{
+    switch (index) {
+    case 1u:
+        thread_input();
+        return 0;
+    default:
+        return -1;
+    }
+}

@@ -21,35 +21,36 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 313u
+#define BH_SLOT_FREE_FIRST 314u
 #define BH_SLOT_FREE_LAST 511u
 
 /* Threads */
 #define THREAD_vcpu0_TCB_CPTR 1u
 #define THREAD_vcpu0_IPC_BUFFER_CPTR 4u
 #define THREAD_vcpu0_IPC_BUFFER_VADDR 0x10000000ull
-#define THREAD_vcpu0_STACK_TOP 0x20005000ull
+#define THREAD_vcpu0_STACK_TOP 0x20011000ull
 #define THREAD_vcpu1_TCB_CPTR 5u
 #define THREAD_vcpu1_IPC_BUFFER_CPTR 6u
 #define THREAD_vcpu1_IPC_BUFFER_VADDR 0x10002000ull
-#define THREAD_vcpu1_STACK_TOP 0x2000a000ull
+#define THREAD_vcpu1_STACK_TOP 0x20022000ull
 
 /* The guest this VMM runs: its guest-physical space, vCPUs (one per thread above) and RAM,
  * large frames mapped from guest-physical 0 and, in this VMM, from BH_GUEST_RAM_VADDR. */
 #define BH_GUEST_SPACE_CPTR 19u
-#define BH_GUEST_VCPU_FIRST_CPTR 20u
+#define BH_GUEST_VCPU_FIRST_CPTR 21u
 #define BH_GUEST_VCPUS 2u
-#define BH_GUEST_RAM_FIRST_CPTR 22u
+#define BH_GUEST_EVENTS_CPTR 20u
+#define BH_GUEST_RAM_FIRST_CPTR 23u
 #define BH_GUEST_RAM_FRAMES 256u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x20000000ull
 
 /* Hardware */
-#define HW_IRQ_NOTIFICATION_CPTR 278u
-#define HW_nic_IOSPACE_CPTR 279u /* PCI 00:03.0 */
-#define HW_nic_irq_IRQ_CPTR 280u
+#define HW_IRQ_NOTIFICATION_CPTR 279u
+#define HW_nic_IOSPACE_CPTR 280u /* PCI 00:03.0 */
+#define HW_nic_irq_IRQ_CPTR 281u
 #define HW_nic_irq_IRQ_BIT 0x1ull /* IRQ 10 */
-#define HW_nic_bar_FIRST_FRAME_CPTR 281u
+#define HW_nic_bar_FIRST_FRAME_CPTR 282u
 #define HW_nic_bar_VADDR 0xfebc0000ull
 #define HW_nic_bar_SIZE 0x20000ull
 

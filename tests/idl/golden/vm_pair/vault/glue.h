@@ -21,21 +21,22 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 139u
+#define BH_SLOT_FREE_FIRST 140u
 #define BH_SLOT_FREE_LAST 255u
 
 /* Threads */
 #define THREAD_vcpu0_TCB_CPTR 1u
 #define THREAD_vcpu0_IPC_BUFFER_CPTR 4u
 #define THREAD_vcpu0_IPC_BUFFER_VADDR 0x10000000ull
-#define THREAD_vcpu0_STACK_TOP 0x20005000ull
+#define THREAD_vcpu0_STACK_TOP 0x20011000ull
 
 /* The guest this VMM runs: its guest-physical space, vCPUs (one per thread above) and RAM,
  * large frames mapped from guest-physical 0 and, in this VMM, from BH_GUEST_RAM_VADDR. */
 #define BH_GUEST_SPACE_CPTR 9u
-#define BH_GUEST_VCPU_FIRST_CPTR 10u
+#define BH_GUEST_VCPU_FIRST_CPTR 11u
 #define BH_GUEST_VCPUS 1u
-#define BH_GUEST_RAM_FIRST_CPTR 11u
+#define BH_GUEST_EVENTS_CPTR 10u
+#define BH_GUEST_RAM_FIRST_CPTR 12u
 #define BH_GUEST_RAM_FRAMES 128u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x10000000ull

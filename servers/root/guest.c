@@ -1,0 +1,122 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The x86 part of guests: the VM objects, GuestSpace mappings, and step 6: what a VMM gets beyond the spec's objects (vmm/params.h). The spec allocated its
+ * capabilities and guest RAM; the root adds what only it knows: the guest's kernel and initrd
+ * from the boot archive (read-only, at the VMM's fixed addresses; memory the spec does not list,
+ * like an ELF image), a report capability to the root's supervisor endpoint (badged with the
+ * guest's index, in the first free slot of the VMM's CSpace: reports are supervision, like
+ * fault handlers), and the parameter page that tells the VMM all of it: the slots the compiler
+ * chose, where RAM and the console input ring are mapped, the name, RAM size and command line.
+ */
+#include <string.h>
+#include <bulkhead/arch/vcpu.h>
+#include <bulkhead/guest.h>
+#include "params.h"
+#include "root.h"
+
+/* The VM objects are not in the BH_OBJ_* sequence of the others, nor in bh_alloc_object's table. */
+bh_cptr_t root_alloc_vm_object(struct root *r, uint8_t spec_type)
+{
+    return bh_alloc_vm_object(&r->alloc, spec_type == BH_SPEC_OBJ_VCPU ? BH_OBJ_VCPU : BH_OBJ_GUEST_SPACE);
+}
+
+int root_guest_map_table(bh_cptr_t guest_space, bh_cptr_t table, uint64_t gpa)
+{
+    return bh_guest_space_map_table(guest_space, table, gpa);
+}
+
+int root_guest_map_frame(bh_cptr_t guest_space, bh_cptr_t frame, uint64_t gpa, bh_word_t rights)
+{
+    return bh_guest_space_map_frame(guest_space, frame, gpa, rights | BH_VCPU_RIGHT_EXECUTE);
+}
+
+/* Where the spec mapped `obj` in `vspace`, among the instance's mappings; 0 if nowhere. */
+static uint64_t mapped_at(const struct root *r, const struct bh_spec_instance *in, uint32_t vspace, uint32_t obj)
+{
+    for (uint32_t k = 0; k < in->map_count; k++) {
+        struct bh_spec_mapping m;
+        bh_spec_mapping(&r->spec, in->first_map + k, &m);
+        if (m.space == vspace && m.object == obj) return m.vaddr;
+    }
+    return 0;
+}
+
+static int give_report_cap(struct root *r, uint32_t i, const struct bh_spec_instance *in)
+{
+    struct bh_spec_cap last;
+    bh_spec_cap(&r->spec, in->first_cap + in->cap_count - 1, &last);
+    struct bh_spec_object cn;
+    bh_spec_object(&r->spec, in->cnode, &cn);
+    bh_cptr_t ep = root_supervisor_ep(r);
+    r->guest[i].report_slot = last.slot + 1;
+    return ep ? bh_cnode_mint(r->obj[in->cnode], r->guest[i].report_slot, cn.size_bits, BH_ROOT_CNODE, ep, 64,
+                              BH_RIGHT_WRITE, ROOT_REPORT_BADGE | i)
+              : BH_ERR_NOT_ENOUGH_MEMORY;
+}
+
+static void fill_params(const struct root *r, uint32_t i, const struct bh_spec_guest *g,
+                        const struct bh_spec_instance *in, struct vmm_params *p)
+{
+    const struct root_guest *rg = &r->guest[i];
+    struct bh_spec_thread t;
+    bh_spec_thread(&r->spec, in->first_thread, &t);
+    const char *cmdline = bh_spec_string(&r->spec, g->cmdline);
+    memset(p, 0, sizeof *p);
+    p->magic = VMM_PARAMS_MAGIC;
+    p->ram_size = g->memory;
+    p->image_size = rg->kernel_len;
+    p->initrd_size = rg->initrd_len;
+    p->vcpus = g->vcpus;
+    strncpy(p->name, rg->name, VMM_NAME_LEN - 1);
+    if (cmdline) strncpy(p->cmdline, cmdline, VMM_CMDLINE_LEN - 1);
+    p->ram_vaddr = mapped_at(r, in, in->vspace, g->ram_first);
+    p->input_vaddr = g->console == BH_SPEC_NONE ? 0 : mapped_at(r, in, in->vspace, g->console);
+    p->slot.vcpu0 = (uint32_t)root_slot_of(r, in, t.vcpu);
+    p->slot.guest_space = (uint32_t)root_slot_of(r, in, g->guest_space);
+    p->slot.notification = (uint32_t)root_slot_of(r, in, g->events);
+    p->slot.report = rg->report_slot;
+}
+
+static int build_one(struct root *r, uint32_t i)
+{
+    static struct vmm_params params;
+    struct bh_spec_guest g;
+    struct bh_spec_instance in;
+    bh_spec_guest(&r->spec, i, &g);
+    bh_spec_instance(&r->spec, g.instance, &in);
+    struct root_guest *rg = &r->guest[i];
+    bh_cptr_t vspace = r->obj[in.vspace];
+    const char *what = "report capability";
+    int err = give_report_cap(r, i, &in);
+    if (err == BH_ERR_OK) {
+        what = "kernel image";
+        err = bh_map_module(&r->alloc, vspace, VMM_IMAGE_VADDR, rg->kernel, rg->kernel_len);
+    }
+    if (err == BH_ERR_OK && rg->initrd) {
+        what = "initrd";
+        err = bh_map_module(&r->alloc, vspace, VMM_INITRD_VADDR, rg->initrd, rg->initrd_len);
+    }
+    if (err == BH_ERR_OK) {
+        what = "parameter page";
+        fill_params(r, i, &g, &in, &params);
+        err = params.ram_vaddr ? bh_map_data(&r->alloc, vspace, VMM_PARAMS_VADDR, &params, sizeof params, BH_RIGHT_READ)
+                               : BH_ERR_INVALID_ARGUMENT;
+    }
+    if (err != BH_ERR_OK) {
+        bh_printf("[root] error: guest '%s': its %s: error %d (%s)\n", rg->name, what, err, root_error_name(err));
+        return -1;
+    }
+    bh_printf("[root] guest %s: kernel %s (%lu KiB), initrd %s (%lu KiB), %lu MiB of RAM, %u vCPU, command line \"%s\"%s\n",
+              rg->name, bh_spec_string(&r->spec, g.kernel), (unsigned long)(rg->kernel_len >> 10),
+              rg->initrd ? bh_spec_string(&r->spec, g.initrd) : "(none)", (unsigned long)(rg->initrd_len >> 10),
+              (unsigned long)(g.memory >> 20), g.vcpus, params.cmdline, params.input_vaddr ? ", console input" : "");
+    return 0;
+}
+
+int root_build_guests(struct root *r)
+{
+    for (uint32_t i = 0; i < r->nguests; i++)
+        if (build_one(r, i) != 0) return -1;
+    return 0;
+}

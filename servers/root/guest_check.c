@@ -1,0 +1,145 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Step 1b: every guest of the spec, checked before anything is created, so that a guest the
+ * VMM cannot run stops the build with a sentence that names the guest and the problem
+ * (docs/root-server.md), not with a kernel error halfway. Each problem is printed; any one
+ * refuses the spec. What the checks stand for: the VMM's limits (vCPUs, RAM granularity and
+ * minimum, name and command-line lengths: vmm/params.h), the boot archive (kernel and initrd
+ * files), and what a VMM must hold to start (its VCPU, GuestSpace and event line, a free slot
+ * for its report capability). PCI passthrough (IOSpace objects) has no IOMMU support yet.
+ */
+#include <string.h>
+#include "params.h"
+#include "root.h"
+
+#define LARGE_PAGE (2ull << 20)
+
+static unsigned problems;
+
+/* Starts a problem's line; the caller prints the rest of it. */
+static void problem(const char *guest)
+{
+    bh_printf("[root] error: system.spec refused: guest '%s': ", guest);
+    problems++;
+}
+
+static void check_file(struct root *r, const char *guest, const char *what, uint32_t name, const void **data,
+                       size_t *len)
+{
+    const char *file = bh_spec_string(&r->spec, name);
+    *data = NULL;
+    *len = 0;
+    if (!file) return;
+    *data = bh_archive_find(r->bi, file, len);
+    if (*data) return;
+    problem(guest);
+    bh_printf("%s '%s' is not in the boot archive\n", what, file);
+}
+
+static void check_ram(const char *name, const struct bh_spec_guest *g)
+{
+    unsigned long bytes = (unsigned long)g->memory;
+    if (g->memory % LARGE_PAGE) {
+        problem(name);
+        bh_printf("RAM of %lu bytes is not a whole number of 2 MiB frames\n", bytes);
+    } else if (g->memory < ROOT_GUEST_MIN_RAM) {
+        problem(name);
+        bh_printf("RAM of %lu MiB is too small: a guest needs at least %lu MiB\n", bytes >> 20,
+                  (unsigned long)(ROOT_GUEST_MIN_RAM >> 20));
+    } else if ((uint64_t)g->ram_count * LARGE_PAGE != g->memory) {
+        problem(name);
+        bh_printf("RAM of %lu bytes, but %u frames of 2 MiB in the spec\n", bytes, g->ram_count);
+    }
+}
+
+static void check_limits(struct root *r, const char *name, const struct bh_spec_guest *g)
+{
+    const char *cmdline = bh_spec_string(&r->spec, g->cmdline);
+    if (g->arch != 0) {
+        problem(name);
+        bh_printf("it is for power9; this system is x86\n");
+    }
+    if (g->vcpus > ROOT_VMM_MAX_VCPUS) {
+        problem(name);
+        bh_printf("%u vCPUs, but the VMM supports %u\n", g->vcpus, ROOT_VMM_MAX_VCPUS);
+    }
+    if (strlen(name) >= VMM_NAME_LEN) {
+        problem(name);
+        bh_printf("its name is longer than the VMM's %d characters\n", VMM_NAME_LEN - 1);
+    }
+    if (cmdline && strlen(cmdline) >= VMM_CMDLINE_LEN) {
+        problem(name);
+        bh_printf("a command line of %lu bytes, longer than the VMM's %d\n", (unsigned long)strlen(cmdline),
+                  VMM_CMDLINE_LEN - 1);
+    }
+}
+
+/* What its VMM must hold: one vCPU thread per vCPU, caps to the VCPU, GuestSpace and event line. */
+static void check_vmm(struct root *r, const char *name, const struct bh_spec_guest *g)
+{
+    struct bh_spec_instance in;
+    struct bh_spec_thread t;
+    struct bh_spec_object cn;
+    bh_spec_instance(&r->spec, g->instance, &in);
+    bh_spec_object(&r->spec, in.cnode, &cn);
+    if (in.kind != 1) {
+        problem(name);
+        bh_printf("instance %u is not a VMM\n", g->instance);
+    }
+    if (in.thread_count != g->vcpus || bh_spec_thread(&r->spec, in.first_thread, &t) != 0 || t.vcpu == BH_SPEC_NONE) {
+        problem(name);
+        bh_printf("its VMM has %u threads for %u vCPUs, or no VCPU\n", in.thread_count, g->vcpus);
+    } else if (!root_slot_of(r, &in, t.vcpu) || !root_slot_of(r, &in, g->guest_space) ||
+               !root_slot_of(r, &in, g->events)) {
+        problem(name);
+        bh_printf("its VMM lacks a capability to its VCPU, GuestSpace or event line\n");
+    }
+    struct bh_spec_cap last;
+    if (in.cap_count == 0 || bh_spec_cap(&r->spec, in.first_cap + in.cap_count - 1, &last) != 0 ||
+        last.slot + 1ull >= (1ull << cn.size_bits)) {
+        problem(name);
+        bh_printf("its VMM's CSpace has no free slot for its report capability\n");
+    }
+}
+
+static void check_one(struct root *r, uint32_t i)
+{
+    struct bh_spec_guest g;
+    struct bh_spec_instance in;
+    bh_spec_guest(&r->spec, i, &g);
+    bh_spec_instance(&r->spec, g.instance, &in);
+    struct root_guest *rg = &r->guest[i];
+    rg->name = bh_spec_string(&r->spec, in.name);
+    if (!rg->name) rg->name = "?";
+    check_limits(r, rg->name, &g);
+    check_ram(rg->name, &g);
+    check_file(r, rg->name, "its kernel", g.kernel, &rg->kernel, &rg->kernel_len);
+    check_file(r, rg->name, "its initrd", g.initrd, &rg->initrd, &rg->initrd_len);
+    check_vmm(r, rg->name, &g);
+}
+
+static void check_io_spaces(struct root *r)
+{
+    for (uint32_t i = 0; i < r->nobjects; i++) {
+        struct bh_spec_object o;
+        bh_spec_object(&r->spec, i, &o);
+        if (o.type != BH_SPEC_OBJ_IO_SPACE) continue;
+        bh_printf("[root] error: system.spec refused: object %u (%s): PCI passthrough (IOSpace) is not supported yet\n", i,
+                  root_object_name(r, i));
+        problems++;
+    }
+}
+
+int root_check_guests(struct root *r)
+{
+    r->nguests = bh_spec_count(&r->spec, BH_SPEC_SEC_GUESTS);
+    if (r->nguests > ROOT_MAX_GUESTS) {
+        bh_printf("[root] error: system.spec refused: more guests than the root can track (%u)\n", r->nguests);
+        return -1;
+    }
+    problems = 0;
+    check_io_spaces(r);
+    for (uint32_t i = 0; i < r->nguests; i++) check_one(r, i);
+    return problems ? -1 : 0;
+}
