@@ -98,12 +98,6 @@ int64_t hc_console_io(struct vcpu *v, const uint64_t *a)
     }
 }
 
-static const char *shutdown_reason(uint32_t reason)
-{
-    static const char *const names[] = {"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset"};
-    return reason <= SHUTDOWN_soft_reset ? names[reason] : "unknown";
-}
-
 /* sched_op(cmd, arg) */
 int64_t hc_sched_op(struct vcpu *v, const uint64_t *a)
 {
@@ -114,8 +108,7 @@ int64_t hc_sched_op(struct vcpu *v, const uint64_t *a)
         struct sched_shutdown s;
         if (guest_copy_from(v, a[1], &s, sizeof s) != 0) return -XEN_EFAULT;
         if (s.reason > SHUTDOWN_soft_reset) return -XEN_EINVAL;
-        bh_printf("[vmm %s] guest shut down: %s\n", v->vm->params->name, shutdown_reason(s.reason));
-        vm_end(v->vm, VMM_END_SHUTDOWN, s.reason, 0);
+        vm_shutdown(v->vm, s.reason, VMM_SHUTDOWN_VIA_HYPERCALL);
         return 0;
     }
     default: return -XEN_ENOSYS;

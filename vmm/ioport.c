@@ -8,6 +8,7 @@
  *                 labelled with the guest's name, a line at a time
  *   0x500..0x50b  the test debug port (params.h): checks, values and benchmark results
  *   0x42, 0x43, 0x61  channel 2 of a PIT (pit.c), for calibration loops
+ *   0x520, 0x521  the ACPI sleep control and status registers (acpi.c): S5 powers off
  * Other ports read as all ones and ignore writes, as an empty bus does. String I/O (INS/OUTS)
  * is not emulated yet and raises #GP(0).
  */
@@ -79,7 +80,7 @@ static void debug_out(struct vm *vm, unsigned port, uint32_t value)
 
 static void port_out(struct vm *vm, unsigned port, unsigned size, uint32_t value)
 {
-    if (size == 1 && pit_port_out(vm, port, (uint8_t)value)) return;
+    if (size == 1 && (pit_port_out(vm, port, (uint8_t)value) || acpi_port_out(vm, port, (uint8_t)value))) return;
     if (port >= UART_BASE && port < UART_BASE + 8 && size == 1)
         uart_out(vm, port - UART_BASE, (uint8_t)value);
     else if (size == 4)
@@ -89,7 +90,7 @@ static void port_out(struct vm *vm, unsigned port, unsigned size, uint32_t value
 static uint32_t port_in(struct vm *vm, unsigned port, unsigned size)
 {
     uint8_t byte;
-    if (size == 1 && pit_port_in(vm, port, &byte)) return byte;
+    if (size == 1 && (pit_port_in(vm, port, &byte) || acpi_port_in(vm, port, &byte))) return byte;
     if (port >= UART_BASE && port < UART_BASE + 8 && size == 1) return uart_in(vm, port - UART_BASE);
     return 0xffffffffu;
 }

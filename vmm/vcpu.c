@@ -97,6 +97,15 @@ void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
     report_end(vm, why, detail, detail2);
 }
 
+void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via)
+{
+    static const char *const names[] = {"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset"};
+    bh_printf("[vmm %s] guest shut down: %s (%s)\n", vm->params->name,
+              reason <= SHUTDOWN_soft_reset ? names[reason] : "unknown",
+              via == VMM_SHUTDOWN_VIA_ACPI ? "ACPI sleep state S5" : "SCHEDOP_shutdown");
+    vm_end(vm, VMM_END_SHUTDOWN, reason, via);
+}
+
 void vm_event_arrived(struct vm *vm)
 {
     vm->event_pending = true;

@@ -6,7 +6,7 @@
  *   main.c       start: check the creator's parameters, load, run, report
  *   memory.c     guest RAM through the VMM's window, guest-virtual translation, bounds checks
  *   pvh.c        the PVH loader (ELF + XEN_ELFNOTE_PHYS32_ENTRY, hvm_start_info v1)
- *   acpi.c       RSDP, XSDT and MADT (local APICs) for the guest
+ *   acpi.c       ACPI tables (hardware-reduced FADT, DSDT with _S5, MADT) and the sleep registers
  *   pelf.c       ELF64 images by physical address (program headers, the PVH note)
  *   vcpu.c       guest register cache, the VMEnter loop, exit dispatch, event injection
  *   cpuid.c      CPUID policy and the Xen leaves
@@ -39,6 +39,11 @@
 /* The TSC frequency the guest is told (kHz). The VMM has no clock of its own to calibrate it;
  * guest time is consistent with the TSC at this rate, whatever the host's. */
 #define VMM_TSC_KHZ 2000000u
+
+/* ACPI sleep control and status registers (acpi.c), and the sleep type that powers off. */
+#define VMM_ACPI_SLEEP_CONTROL_PORT 0x520u
+#define VMM_ACPI_SLEEP_STATUS_PORT 0x521u
+#define VMM_ACPI_SLP_TYP_S5 5u
 
 /* Exit statistics, by class (report.c names them). */
 enum vmm_exit_class {
@@ -120,6 +125,7 @@ struct vm {
     int8_t tsc_shift;
     bool event_pending;                /* the notification was signalled */
     bool ended;
+    uint8_t acpi_wake_status;          /* the sleep status register (WAK_STS) */
     /* Counters for the report. */
     uint64_t exits, hypercalls, hypercall_errors, checks_passed, checks_failed;
     uint64_t exits_by_reason[VMM_EXIT_CLASSES];
@@ -139,8 +145,11 @@ void *gpa_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
 int guest_copy_from(struct vcpu *v, uint64_t gva, void *buf, uint64_t len);
 int guest_copy_to(struct vcpu *v, uint64_t gva, const void *buf, uint64_t len);
 
-/* acpi.c: builds the tables in guest RAM; the RSDP's gpa, or 0 when RAM is too small. */
+/* acpi.c: builds the tables in guest RAM; the RSDP's gpa, or 0 when RAM is too small. The
+ * port functions return true when the port is one of the sleep registers. */
 uint64_t acpi_build(struct vm *vm);
+bool acpi_port_out(struct vm *vm, unsigned port, uint8_t value);
+bool acpi_port_in(struct vm *vm, unsigned port, uint8_t *value);
 
 /* pelf.c: 0 or enum vmm_load_error. */
 struct pelf {
@@ -170,6 +179,8 @@ void vcpu_inject_interrupt(struct vcpu *v, unsigned vector);
 bool vcpu_long_mode(struct vcpu *v);
 void vcpu_run(struct vcpu *v);
 void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2);
+/* The guest shut itself down (reason: SHUTDOWN_*; via: enum vmm_shutdown_via). */
+void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via);
 void vm_event_arrived(struct vm *vm);
 void vcpu_wait_event(struct vcpu *v);
 unsigned vcpu_cpl(struct vcpu *v);
