@@ -188,6 +188,23 @@ static void test_end(const char *mode, const char *test, bh_word_t end, bh_word_
     verdict(r.mr[0] == end && (!check_detail || r.mr[1] == detail), test, why);
 }
 
+/* The ACPI guest checks the tables and sleep registers, then powers off through ACPI S5. */
+static void test_acpi_poweroff(void)
+{
+    struct report r;
+    static char why[160];
+    if (run_to_end("acpi", "mode=acpi-poweroff", guest_image, guest_len, &r) != 0) {
+        verdict(0, "acpi_tables_and_s5_poweroff", "setup failed");
+        return;
+    }
+    snprintf(why, sizeof why, "ended %lu (%lu, via %lu), %lu checks passed (want %u), %lu failed",
+             (unsigned long)r.mr[0], (unsigned long)r.mr[1], (unsigned long)r.mr[2], (unsigned long)r.mr[3],
+             VT_ACPI_CHECKS, (unsigned long)r.mr[4]);
+    verdict(r.mr[0] == VMM_END_SHUTDOWN && r.mr[1] == SHUTDOWN_poweroff && r.mr[2] == VMM_SHUTDOWN_VIA_ACPI &&
+                r.mr[3] == VT_ACPI_CHECKS && r.mr[4] == 0,
+            "acpi_tables_and_s5_poweroff", why);
+}
+
 static void test_hostile(void)
 {
     struct report r;
@@ -352,6 +369,7 @@ int root_main(const struct bh_bootinfo *bi)
         test_exits();
         test_end("shutdown", "shutdown_with_reason_reported", VMM_END_SHUTDOWN, VT_SHUTDOWN_REASON, 1);
         test_end("crash", "triple_fault_reported_as_crash", VMM_END_CRASH, 0, 0);
+        test_acpi_poweroff();
         test_hostile();
         test_refused("refuses_not_elf", 0, VMM_LOAD_NOT_ELF);
         test_refused("refuses_no_pvh_note", 1, VMM_LOAD_NO_PVH_NOTE);

@@ -13,6 +13,7 @@
 #define VT_HOSTILE_CALLS 100000u
 #define VT_HOSTILE_SEED 0x5eed0f0dull
 #define VT_SHUTDOWN_REASON 1u          /* SHUTDOWN_reboot */
+#define VT_ACPI_CHECKS 16u             /* checks the acpi-poweroff guest passes before S5 */
 #define VT_BENCH_HYPERCALL 1u
 #define VT_BENCH_CPUID 2u
 #define VT_BENCH_IOPORT 3u

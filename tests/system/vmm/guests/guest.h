@@ -98,6 +98,7 @@ void uart_puts(const char *s);
 
 void test_exits(const struct hvm_start_info *si);
 void test_hostile(void);
+void test_acpi_poweroff(const struct hvm_start_info *si);
 void bench_exits(void);
 
 #endif
