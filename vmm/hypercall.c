@@ -21,6 +21,7 @@ static hypercall_fn *const table[XEN_HC_COUNT] = {
     [XEN_HC_memory_op] = hc_memory_op,
     [XEN_HC_xen_version] = hc_xen_version,
     [XEN_HC_console_io] = hc_console_io,
+    [XEN_HC_grant_table_op] = hc_grant_table_op,
     [XEN_HC_vcpu_op] = hc_vcpu_op,
     [XEN_HC_sched_op] = hc_sched_op,
     [XEN_HC_event_channel_op] = hc_event_channel_op,

@@ -14,7 +14,8 @@
  *   lapic.c      a minimal x2APIC (MSRs only): enough for Linux to set up its Xen clock events
  *   ioport.c     port I/O: the debug port and a 16550 UART at 0x3f8
  *   hypercall.c  VMMCALL: arguments, dispatch, xen_version, console_io, sched_op
- *   physmap.c    memory_op (memory map, shared_info placement)
+ *   physmap.c    memory_op (memory map, shared_info and grant frame placement)
+ *   gnttab.c     grant_table_op (the guest's own table: query_size, setup_table, versions)
  *   time.c       the PV clock (vcpu_time_info), wallclock, runstate, VCPUOP and set_timer_op timers
  *   hvm.c        hvm_op (parameters) and vcpu_op (vcpu_info registration)
  *   evtchn.c     event_channel_op (within the guest), VIRQs, 2-level delivery through shared_info
@@ -44,6 +45,9 @@
 #define VMM_ACPI_SLEEP_CONTROL_PORT 0x520u
 #define VMM_ACPI_SLEEP_STATUS_PORT 0x521u
 #define VMM_ACPI_SLP_TYP_S5 5u
+
+/* The grant table's maximum size in frames (gnttab.c); Linux's legacy default. */
+#define VMM_GNTTAB_FRAMES 4u
 
 /* Exit statistics, by class (report.c names them). */
 enum vmm_exit_class {
@@ -126,6 +130,8 @@ struct vm {
     bool event_pending;                /* the notification was signalled */
     bool ended;
     uint8_t acpi_wake_status;          /* the sleep status register (WAK_STS) */
+    uint32_t gnttab_frames;            /* the grant table's size, in frames */
+    uint64_t gnttab_gpfn[VMM_GNTTAB_FRAMES]; /* where each frame is placed, XEN_INVALID_GFN for nowhere */
     /* Counters for the report. */
     uint64_t exits, hypercalls, hypercall_errors, checks_passed, checks_failed;
     uint64_t exits_by_reason[VMM_EXIT_CLASSES];
@@ -194,7 +200,11 @@ void hypercall_exit(struct vcpu *v);
 /* Hypercalls: arguments a[0..4], result in rax. */
 typedef int64_t hypercall_fn(struct vcpu *v, const uint64_t *a);
 hypercall_fn hc_xen_version, hc_console_io, hc_sched_op, hc_memory_op, hc_hvm_op, hc_vcpu_op,
-    hc_event_channel_op;
+    hc_event_channel_op, hc_grant_table_op;
+
+/* gnttab.c */
+void gnttab_init(struct vm *vm);
+int64_t gnttab_add_to_physmap(struct vm *vm, uint64_t idx, uint64_t gpfn);
 void msr_write_hypercall_page(uint8_t *page);
 
 /* lapic.c: 0, or -1 for #GP */

@@ -17,6 +17,7 @@ static uint32_t next_id;
 #define CHECK(cond, value) check(++next_id, (cond) ? 1 : 0, (uint64_t)(value))
 
 static uint8_t vcpu_info_page[4096] __attribute__((aligned(4096)));
+static uint8_t grant_page[2][4096] __attribute__((aligned(4096)));
 static char buf[64];
 
 static void boot_info(const struct hvm_start_info *si)
@@ -214,6 +215,69 @@ static void event_channels(void)
     CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == -XEN_ENOSPC, 0);
 }
 
+static long grant_op(uint32_t cmd, void *uop, uint32_t count)
+{
+    return hypercall(XEN_HC_grant_table_op, cmd, (uint64_t)(uintptr_t)uop, count);
+}
+
+static long place_grant_frame(uint64_t idx, uint64_t gpfn)
+{
+    struct xen_add_to_physmap x = {XEN_DOMID_SELF, 0, XENMAPSPACE_grant_table, idx, gpfn};
+    return hypercall(XEN_HC_memory_op, XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&x, 0);
+}
+
+/* Grant tables, the guest's own: sizes, versions, placing frames in RAM, and the refusals. */
+static void grant_tables(void)
+{
+    uint64_t gpfn0 = (uint64_t)(uintptr_t)grant_page[0] >> 12, gpfn1 = (uint64_t)(uintptr_t)grant_page[1] >> 12;
+    struct gnttab_query_size q = {XEN_DOMID_SELF, 0, 77, 77, 77, 0};
+    CHECK(grant_op(GNTTABOP_query_size, &q, 1) == 0 && q.status == GNTST_okay && q.nr_frames == 0 && q.max_nr_frames == 4,
+          q.max_nr_frames);
+    q.dom = 5;
+    CHECK(grant_op(GNTTABOP_query_size, &q, 1) == 0 && q.status == GNTST_bad_domain, q.status);
+    CHECK(grant_op(GNTTABOP_query_size, &q, 2) == -XEN_EINVAL, 0);
+    CHECK(grant_op(GNTTABOP_query_size, (void *)UNMAPPED_VA, 1) == -XEN_EFAULT, 0);
+    struct gnttab_set_version sv = {1};
+    CHECK(grant_op(GNTTABOP_set_version, &sv, 1) == 0 && sv.version == 1, sv.version);
+    sv.version = 2;
+    CHECK(grant_op(GNTTABOP_set_version, &sv, 1) == -XEN_ENOSYS && sv.version == 1, sv.version);
+    sv.version = 3;
+    CHECK(grant_op(GNTTABOP_set_version, &sv, 1) == -XEN_EINVAL, 0);
+    struct gnttab_get_version gv = {XEN_DOMID_SELF, 0, 0};
+    CHECK(grant_op(GNTTABOP_get_version, &gv, 1) == 0 && gv.version == 1, gv.version);
+    gv.dom = 5;
+    CHECK(grant_op(GNTTABOP_get_version, &gv, 1) == -XEN_ESRCH, 0);
+    /* Frame 0 at a RAM page: the page is cleared, and setup_table lists where it is. */
+    memset(grant_page, 0xaa, sizeof grant_page);
+    CHECK(place_grant_frame(0, gpfn0) == 0 && grant_page[0][0] == 0 && grant_page[0][4095] == 0, grant_page[0][0]);
+    uint64_t frames[4] = {0, 0, 0, 0};
+    struct gnttab_setup_table st = {XEN_DOMID_SELF, 0, 2, 77, {0, 0, 0}, (uint64_t)(uintptr_t)frames};
+    CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay && frames[0] == gpfn0 &&
+              frames[1] == XEN_INVALID_GFN && frames[2] == 0,
+          frames[0]);
+    st.nr_frames = 5;
+    CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_general_error, st.status);
+    st = (struct gnttab_setup_table){XEN_DOMID_SELF, 0, 1, 0, {0, 0, 0}, UNMAPPED_VA};
+    CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_bad_virt_addr, st.status);
+    st.dom = 5;
+    CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_bad_domain, st.status);
+    q.dom = XEN_DOMID_SELF;
+    CHECK(grant_op(GNTTABOP_query_size, &q, 1) == 0 && q.nr_frames == 2, q.nr_frames); /* setup_table grew it */
+    /* Refused: beyond the maximum, a v2 status frame, outside RAM, the console's page. */
+    CHECK(place_grant_frame(4, gpfn1) == -XEN_EINVAL, 0);
+    CHECK(place_grant_frame(XENMAPIDX_grant_table_status, gpfn1) == -XEN_EINVAL, 0);
+    CHECK(place_grant_frame(1, VT_RAM_SIZE >> 12) == -XEN_EINVAL, 0);
+    CHECK(place_grant_frame(1, (VT_RAM_SIZE >> 12) - 1) == -XEN_EINVAL, 0);
+    /* Moving frame 0 carries its contents along. */
+    grant_page[0][8] = 0x5c;
+    CHECK(place_grant_frame(0, gpfn1) == 0 && grant_page[1][8] == 0x5c && grant_page[1][0] == 0, grant_page[1][8]);
+    st = (struct gnttab_setup_table){XEN_DOMID_SELF, 0, 1, 0, {0, 0, 0}, (uint64_t)(uintptr_t)frames};
+    CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && frames[0] == gpfn1, frames[0]);
+    /* Grants between guests come later. */
+    CHECK(grant_op(GNTTABOP_map_grant_ref, frames, 1) == -XEN_ENOSYS, 0);
+    CHECK(grant_op(GNTTABOP_copy, frames, 1) == -XEN_ENOSYS && grant_op(99, frames, 1) == -XEN_ENOSYS, 0);
+}
+
 static void other_exits(void)
 {
     CHECK(hypercall(63, 0, 0, 0) == -XEN_ENOSYS, 0);
@@ -247,6 +311,7 @@ void test_exits(const struct hvm_start_info *si)
     hvm_params();
     vcpu_info();
     event_channels();
+    grant_tables();
     other_exits();
     CHECK(gp_count == 7 && ud_count == 2, gp_count);
     outl(VMM_DEBUG_PORT_VALUE, next_id);
