@@ -19,6 +19,7 @@
  * status go back with one copy, -EFAULT when it fails.
  */
 #include <string.h>
+#include <bulkhead/runtime.h>
 #include "vmm.h"
 
 static int64_t query_size(struct vcpu *v, uint64_t arg)
@@ -108,7 +109,14 @@ int64_t gnttab_add_to_physmap(struct vm *vm, uint64_t idx, uint64_t gpfn)
 {
     if (idx & XENMAPIDX_grant_table_status) return -XEN_EINVAL; /* status frames: v2 only */
     if (idx >= VMM_GNTTAB_FRAMES) return -XEN_EINVAL;
-    if (gpfn >= console_ring_gpa(vm->ram_size) >> 12) return -XEN_EINVAL; /* not RAM: nothing to back it */
+    if (gpfn >= console_ring_gpa(vm->ram_size) >> 12) {
+        /* Not RAM: the VMM has no memory to put there. Said once, as a guest may keep trying. */
+        if (!vm->gnttab_refusal_said)
+            bh_printf("[vmm %s] grant frame %lu refused at gpfn %#lx: not guest RAM, and the VMM has no memory of its own to put there\n",
+                      vm->params->name, (unsigned long)idx, (unsigned long)gpfn);
+        vm->gnttab_refusal_said = true;
+        return -XEN_EINVAL;
+    }
     uint8_t *page = gpa_ptr(vm, gpfn << 12, 4096);
     if (!page) return -XEN_EINVAL;
     uint64_t old = vm->gnttab_gpfn[idx];

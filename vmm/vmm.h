@@ -131,6 +131,7 @@ struct vm {
     bool ended;
     uint8_t acpi_wake_status;          /* the sleep status register (WAK_STS) */
     uint32_t gnttab_frames;            /* the grant table's size, in frames */
+    bool gnttab_refusal_said;          /* a frame outside RAM was refused (said once) */
     uint64_t gnttab_gpfn[VMM_GNTTAB_FRAMES]; /* where each frame is placed, XEN_INVALID_GFN for nowhere */
     /* Counters for the report. */
     uint64_t exits, hypercalls, hypercall_errors, checks_passed, checks_failed;
