@@ -40,7 +40,8 @@ time_until() {
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
-  kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null || true
+  kill "$pid" 2>/dev/null || true  # the guest may have powered off and QEMU ended
+  wait "$pid" 2>/dev/null || true
   echo "$ts $t"
 }
 
