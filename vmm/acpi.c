@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * The guest's ACPI platform, as Xen's toolstack gives a PVH domU: hardware-reduced ACPI with no
- * legacy devices (the FADT's HW_REDUCED_ACPI flag, ACPI 5.0 and later), and the two registers
+ * The guest's ACPI platform, what a PVH domU has: hardware-reduced ACPI with no legacy devices
+ * (the FADT's HW_REDUCED_ACPI flag, ACPI 5.0 and later), and the two registers
  * that ACPI 5.0 added for such platforms to enter sleep states (the FADT's SLEEP_CONTROL_REG
  * and SLEEP_STATUS_REG), which the VMM emulates on I/O ports it owns.
  *
