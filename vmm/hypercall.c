@@ -5,7 +5,7 @@
  * convention: the number in rax; arguments in rdi, rsi, rdx, r10, r8 from 64-bit code, in
  * ebx, ecx, edx, esi, edi from 32-bit code; the result in rax, -errno on failure. Only CPL 0
  * may call (Xen: -EPERM otherwise). Unknown numbers give -ENOSYS.
- * Also here: xen_version, console_io and sched_op.
+ * Also here: xen_version, console_io and sched_op (yield, block, poll, shutdown).
  */
 #include <string.h>
 #include <bulkhead/runtime.h>
@@ -99,12 +99,28 @@ int64_t hc_console_io(struct vcpu *v, const uint64_t *a)
     }
 }
 
+/* SCHEDOP_poll: as Xen, at most 128 ports, each a valid port number (-EINVAL), read in full
+ * before the vCPU sleeps (-EFAULT); returns 0 however it wakes. */
+static int64_t sched_poll(struct vcpu *v, uint64_t arg)
+{
+    struct sched_poll p;
+    uint32_t ports[SCHED_POLL_MAX_PORTS];
+    if (guest_copy_from(v, arg, &p, sizeof p) != 0) return -XEN_EFAULT;
+    if (p.nr_ports > SCHED_POLL_MAX_PORTS) return -XEN_EINVAL;
+    if (p.nr_ports > 0 && guest_copy_from(v, p.ports, ports, p.nr_ports * sizeof ports[0]) != 0) return -XEN_EFAULT;
+    for (uint32_t i = 0; i < p.nr_ports; i++)
+        if (ports[i] >= VMM_EVTCHN_PORTS) return -XEN_EINVAL;
+    vcpu_poll_ports(v, ports, p.nr_ports, p.timeout);
+    return 0;
+}
+
 /* sched_op(cmd, arg) */
 int64_t hc_sched_op(struct vcpu *v, const uint64_t *a)
 {
     switch (a[0]) {
     case SCHEDOP_yield: bh_yield(); return 0;
     case SCHEDOP_block: vcpu_wait_event(v); return 0;
+    case SCHEDOP_poll: return sched_poll(v, a[1]);
     case SCHEDOP_shutdown: {
         struct sched_shutdown s;
         if (guest_copy_from(v, a[1], &s, sizeof s) != 0) return -XEN_EFAULT;

@@ -146,6 +146,33 @@ void vcpu_wait_event(struct vcpu *v)
     deliver_event(v);
 }
 
+/* SCHEDOP_poll: the vCPU sleeps until one of the ports is pending (masked or not), the timeout
+ * (system time, 0 for none) has passed, or the event line is signalled (an early return, which
+ * Xen's callers tolerate: they poll again). The event itself is delivered at the next HLT or
+ * block. Like vcpu_wait_event, it polls and yields while a deadline is armed. */
+void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t timeout)
+{
+    struct vm *vm = v->vm;
+    for (;;) {
+        time_check_timers(v);
+        for (uint32_t i = 0; i < n; i++)
+            if (evtchn_port_pending(vm, ports[i])) return;
+        if (timeout && time_now_ns(vm) >= timeout) return;
+        uint64_t next = time_next_deadline(v);
+        if (timeout && (!next || timeout < next)) next = timeout;
+        if (next == 0) {
+            (void)bh_wait(VMM_SLOT_NOTIFICATION);
+            vm_event_arrived(vm);
+            return;
+        }
+        if (bh_poll(VMM_SLOT_NOTIFICATION)) {
+            vm_event_arrived(vm);
+            return;
+        }
+        bh_yield();
+    }
+}
+
 /* The callback vector is level-triggered on evtchn_upcall_pending, as in Xen: it is injected
  * at the next entry while the flag is set and the guest takes interrupts (IF set, no interrupt
  * shadow), unless another event is being injected. */

@@ -190,6 +190,7 @@ void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2);
 void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via);
 void vm_event_arrived(struct vm *vm);
 void vcpu_wait_event(struct vcpu *v);
+void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t timeout);
 unsigned vcpu_cpl(struct vcpu *v);
 
 /* Exit handlers: each consumes one exit and sets v->next_rip (or ends the guest). */
@@ -230,6 +231,7 @@ struct xen_vcpu_info *evtchn_vcpu_info(struct vcpu *v);   /* registered, else in
 bool evtchn_upcall_pending(struct vcpu *v);
 uint32_t evtchn_bind_vmm(struct vm *vm);                  /* a port bound to the VMM, 0 for none */
 void evtchn_raise(struct vm *vm, uint32_t port);          /* makes a port pending in the guest */
+bool evtchn_port_pending(struct vm *vm, uint32_t port);   /* its pending bit, masked or not */
 
 /* console.c */
 uint64_t console_ring_gpa(uint64_t ram_size);             /* the ring's page: the top of RAM */

@@ -70,6 +70,15 @@ _Static_assert(sizeof(struct xen_feature_info) == 8, "xen_feature_info");
 #define SCHEDOP_yield 0
 #define SCHEDOP_block 1
 #define SCHEDOP_shutdown 2
+#define SCHEDOP_poll 3
+struct sched_poll {
+    uint64_t ports;        /* XEN_GUEST_HANDLE(evtchn_port_t): nr_ports uint32_t ports */
+    uint32_t nr_ports;
+    uint32_t pad;
+    uint64_t timeout;      /* system time (ns); 0: none */
+};
+_Static_assert(sizeof(struct sched_poll) == 24, "sched_poll");
+#define SCHED_POLL_MAX_PORTS 128u   /* Xen's limit */
 struct sched_shutdown {
     uint32_t reason;
 };

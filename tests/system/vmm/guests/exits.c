@@ -18,6 +18,7 @@ static uint32_t next_id;
 
 static uint8_t vcpu_info_page[4096] __attribute__((aligned(4096)));
 static uint8_t grant_page[2][4096] __attribute__((aligned(4096)));
+static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
 static char buf[64];
 
 static void boot_info(const struct hvm_start_info *si)
@@ -191,6 +192,46 @@ static void vcpu_info(void)
     CHECK(hypercall(XEN_HC_vcpu_op, 99, 0, 0) == -XEN_ENOSYS, 0);
 }
 
+static long sched_poll(const uint32_t *ports, uint32_t n, uint64_t timeout)
+{
+    struct sched_poll p = {(uint64_t)(uintptr_t)ports, n, 0, timeout};
+    return hypercall(XEN_HC_sched_op, SCHEDOP_poll, (uint64_t)(uintptr_t)&p, 0);
+}
+
+/* SCHEDOP_poll: its refusals, a timeout already past, and a pending (masked) port. */
+static void poll(void)
+{
+    uint32_t ports[2] = {1, 9999};
+    CHECK(sched_poll(ports, 129, 0) == -XEN_EINVAL, 0);
+    CHECK(sched_poll((const uint32_t *)UNMAPPED_VA, 1, 1) == -XEN_EFAULT, 0);
+    CHECK(hypercall(XEN_HC_sched_op, SCHEDOP_poll, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    CHECK(sched_poll(ports, 2, 1) == -XEN_EINVAL, 0);
+    CHECK(sched_poll(ports, 1, 1) == 0, 0);                  /* system time 1 ns: long past */
+    /* shared_info holds the pending bits; the port is masked, so no upcall is raised. */
+    struct xen_add_to_physmap x = {XEN_DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
+                                   (uint64_t)(uintptr_t)shared_info_page >> 12};
+    CHECK(hypercall(XEN_HC_memory_op, XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&x, 0) == 0, 0);
+    struct xen_shared_info *si = (struct xen_shared_info *)shared_info_page;
+    struct evtchn_bind_ipi ipi = {0, 0};
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)(uintptr_t)&ipi, 0) == 0 && ipi.port < 64,
+          ipi.port);
+    si->evtchn_mask[0] |= 1ull << ipi.port;
+    struct evtchn_port_arg send = {ipi.port};
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)(uintptr_t)&send, 0) == 0 &&
+              ((si->evtchn_pending[0] >> ipi.port) & 1),
+          si->evtchn_pending[0]);
+    /* Back at once, not after the timeout 10 s of system time ahead (20e9 TSC ticks). */
+    const struct xen_vcpu_time_info *t = (const struct xen_vcpu_time_info *)si->vcpu_info[0].time;
+    ports[1] = ipi.port;
+    uint64_t t0 = rdtsc();
+    long rc = sched_poll(ports, 2, t->system_time + 10000000000ull);
+    uint64_t spent = rdtsc() - t0;
+    CHECK(rc == 0 && spent < 2000000000ull, spent);
+    si->evtchn_pending[0] &= ~(1ull << ipi.port);
+    si->evtchn_mask[0] &= ~(1ull << ipi.port);
+    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_close, (uint64_t)(uintptr_t)&send, 0) == 0, 0);
+}
+
 static void event_channels(void)
 {
     struct evtchn_alloc_unbound a = {XEN_DOMID_SELF, 0, 0};
@@ -310,6 +351,7 @@ void test_exits(const struct hvm_start_info *si)
     memory_map();
     hvm_params();
     vcpu_info();
+    poll();
     event_channels();
     grant_tables();
     other_exits();
