@@ -61,8 +61,13 @@ int vcpu_flush(struct vcpu *v)
     int err = 0;
     /* Results only in rax..rdx travel with the entry (see enter); the rest needs a WriteState. */
     v->pass_results = v->dirty_hi > v->dirty_lo && v->dirty_hi <= BH_VCPU_RDX + 1;
-    if (v->dirty_hi > v->dirty_lo && !v->pass_results)
+    if (v->dirty_hi > v->dirty_lo && !v->pass_results) {
+        /* The range may span registers never read this exit (set apart: CR2 and RDI, say):
+         * read them first, so that the write puts back what the guest has. */
+        uint64_t missing = range_mask(v->dirty_lo, v->dirty_hi) & ~v->valid;
+        if (missing) load_regs(v, (unsigned)__builtin_ctzll(missing), v->dirty_hi);
         err = bh_vcpu_write_state(v->cap, v->dirty_lo, &v->reg[v->dirty_lo], v->dirty_hi - v->dirty_lo);
+    }
     v->dirty_lo = v->dirty_hi = 0;
     if (err == 0 && v->event_inj) {
         bh_word_t inj = v->event_inj | (bh_word_t)v->event_err << 32;
