@@ -7,7 +7,9 @@
 #   build/linux/vmlinux             the uncompressed kernel: an ELF64 with the Xen PVH note
 #   build/linux/initramfs.cpio      busybox (static) with an /init that prints
 #                                   BULKHEAD-LINUX-INIT-OK (stdout, /dev/kmsg) and
-#                                   BULKHEAD-LINUX-HVC0-OK (/dev/console only), then powers off
+#                                   BULKHEAD-LINUX-HVC0-OK (/dev/console only), then ends as
+#                                   the command line says (bulkhead.end=, bulkhead.shell=1)
+#   build/linux/initramfs.stamp     hashes of this script and busybox: a change rebuilds it
 # Uses apt-get download (Debian's repositories) and nothing else from the network. Idempotent:
 # a cached package and up-to-date outputs make it a no-op.
 set -euo pipefail
@@ -52,17 +54,29 @@ readelf -n "$out/vmlinux" 2>/dev/null | grep -q -E '^ +Xen +0x[0-9a-f]+[[:space:
   { say "build/linux/vmlinux has no Xen PVH (PHYS32_ENTRY) note"; exit 1; }
 say "vmlinux: $(cat "$out/version" 2>/dev/null), $(stat -c %s "$out/vmlinux") bytes, Xen PVH note present"
 
-# 3. The initramfs: busybox and an /init that says it ran, then powers off.
-if [ ! -s "$out/initramfs.cpio" ] || [ "$0" -nt "$out/initramfs.cpio" ]; then
+# 3. The initramfs: busybox (every applet) and an /init that says it ran, then ends as the
+#    kernel command line asks (see the script below). Rebuilt whenever this script or busybox
+#    changes: the stamp holds their hashes, so an edited /init reaches every cached build.
+stamp=$(cat "$0" /bin/busybox | sha256sum | cut -d' ' -f1)
+if [ ! -s "$out/initramfs.cpio" ] || [ "$(cat "$out/initramfs.stamp" 2>/dev/null)" != "$stamp" ]; then
   say "building the busybox initramfs"
   root=$(mktemp -d)
-  mkdir -p "$root"/bin "$root"/dev "$root"/proc "$root"/sys
+  mkdir -p "$root"/bin "$root"/dev "$root"/proc "$root"/sys "$root"/tmp
   cp /bin/busybox "$root/bin/busybox"
-  for t in sh echo mount poweroff uname cat sleep; do ln -s busybox "$root/bin/$t"; done
+  for t in $(/bin/busybox --list); do [ "$t" = busybox ] || ln -s busybox "$root/bin/$t"; done
   cat > "$root/init" <<'INIT'
 #!/bin/sh
-# The kernel log is the console that always exists (earlyprintk=xen,keep): say it there too.
-# The HVC0 marker goes to /dev/console only: it reaches the VMM only through the PV console ring.
+# Bulkhead's Linux guest init. Markers: BULKHEAD-LINUX-INIT-OK to stdout and the kernel log
+# (earlyprintk=xen,keep makes the log the console that always exists), BULKHEAD-LINUX-HVC0-OK
+# to /dev/console only (it reaches the VMM only through hvc0 and the PV console ring).
+# The kernel command line chooses the ending:
+#   bulkhead.shell=1          an interactive shell on the console (hvc0) with a controlling
+#                             terminal, then poweroff -f when it exits
+#   bulkhead.end=poweroff     poweroff -f (the default): ACPI S5 through the FADT's sleep register
+#   bulkhead.end=reboot       reboot -f: SCHEDOP_shutdown(SHUTDOWN_reboot)
+#   bulkhead.end=halt         halt -f: the CPU halts with interrupts off
+#   bulkhead.end=panic        a kernel panic (sysrq c): SCHEDOP_shutdown(SHUTDOWN_crash)
+export PATH=/bin
 mount -t proc proc /proc
 mount -t devtmpfs dev /dev
 mount -t sysfs sys /sys
@@ -70,11 +84,33 @@ msg="BULKHEAD-LINUX-INIT-OK $(uname -r)"
 echo "$msg"
 echo "$msg" > /dev/kmsg
 echo "BULKHEAD-LINUX-HVC0-OK $(cat /sys/class/tty/console/active 2>/dev/null || echo '?')" > /dev/console
-poweroff -f
+end=poweroff
+shell=0
+for arg in $(cat /proc/cmdline); do
+  case "$arg" in
+    bulkhead.end=*) end=${arg#bulkhead.end=} ;;
+    bulkhead.shell=1) shell=1 ;;
+  esac
+done
+if [ "$shell" = 1 ]; then
+  echo "BULKHEAD-LINUX-SHELL on $(cat /sys/class/tty/console/active 2>/dev/null): exit the shell to power off" > /dev/console
+  # setsid: a new session; cttyhack: opens the console's real tty (hvc0) and makes it the
+  # session's controlling terminal, so job control and ^C work.
+  setsid cttyhack sh -l
+  end=poweroff
+fi
+echo "BULKHEAD-LINUX-END $end" > /dev/kmsg
+case "$end" in
+  reboot) reboot -f ;;
+  halt) halt -f ;;
+  panic) echo c > /proc/sysrq-trigger ;;
+  *) poweroff -f ;;
+esac
 INIT
   chmod 755 "$root/init"
   (cd "$root" && find . | sort | cpio -o -H newc --quiet -R 0:0) > "$out/initramfs.cpio.tmp"
   mv "$out/initramfs.cpio.tmp" "$out/initramfs.cpio"
+  echo "$stamp" > "$out/initramfs.stamp"
   rm -rf "$root"
 fi
 say "initramfs: $(stat -c %s "$out/initramfs.cpio") bytes"

@@ -57,6 +57,14 @@ static void set_pending(struct vcpu *v, uint32_t port)
     mark_pending_sel(v, si, port);
 }
 
+/* The port's bit in shared_info's evtchn_pending, masked or not (SCHEDOP_poll). */
+bool evtchn_port_pending(struct vm *vm, uint32_t port)
+{
+    struct xen_shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
+    if (!vm->shared_info_gpa || !si || port >= VMM_EVTCHN_PORTS) return false;
+    return (__atomic_load_n(&si->evtchn_pending[port / 64], __ATOMIC_ACQUIRE) >> (port % 64)) & 1;
+}
+
 void evtchn_send_virq(struct vcpu *v, unsigned virq)
 {
     if (virq < XEN_NR_VIRQS && v->virq_port[virq]) set_pending(v, v->virq_port[virq]);

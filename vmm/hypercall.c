@@ -5,7 +5,7 @@
  * convention: the number in rax; arguments in rdi, rsi, rdx, r10, r8 from 64-bit code, in
  * ebx, ecx, edx, esi, edi from 32-bit code; the result in rax, -errno on failure. Only CPL 0
  * may call (Xen: -EPERM otherwise). Unknown numbers give -ENOSYS.
- * Also here: xen_version, console_io and sched_op.
+ * Also here: xen_version, console_io and sched_op (yield, block, poll, shutdown).
  */
 #include <string.h>
 #include <bulkhead/runtime.h>
@@ -21,6 +21,7 @@ static hypercall_fn *const table[XEN_HC_COUNT] = {
     [XEN_HC_memory_op] = hc_memory_op,
     [XEN_HC_xen_version] = hc_xen_version,
     [XEN_HC_console_io] = hc_console_io,
+    [XEN_HC_grant_table_op] = hc_grant_table_op,
     [XEN_HC_vcpu_op] = hc_vcpu_op,
     [XEN_HC_sched_op] = hc_sched_op,
     [XEN_HC_event_channel_op] = hc_event_channel_op,
@@ -98,10 +99,19 @@ int64_t hc_console_io(struct vcpu *v, const uint64_t *a)
     }
 }
 
-static const char *shutdown_reason(uint32_t reason)
+/* SCHEDOP_poll: as Xen, at most 128 ports, each a valid port number (-EINVAL), read in full
+ * before the vCPU sleeps (-EFAULT); returns 0 however it wakes. */
+static int64_t sched_poll(struct vcpu *v, uint64_t arg)
 {
-    static const char *const names[] = {"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset"};
-    return reason <= SHUTDOWN_soft_reset ? names[reason] : "unknown";
+    struct sched_poll p;
+    uint32_t ports[SCHED_POLL_MAX_PORTS];
+    if (guest_copy_from(v, arg, &p, sizeof p) != 0) return -XEN_EFAULT;
+    if (p.nr_ports > SCHED_POLL_MAX_PORTS) return -XEN_EINVAL;
+    if (p.nr_ports > 0 && guest_copy_from(v, p.ports, ports, p.nr_ports * sizeof ports[0]) != 0) return -XEN_EFAULT;
+    for (uint32_t i = 0; i < p.nr_ports; i++)
+        if (ports[i] >= VMM_EVTCHN_PORTS) return -XEN_EINVAL;
+    vcpu_poll_ports(v, ports, p.nr_ports, p.timeout);
+    return 0;
 }
 
 /* sched_op(cmd, arg) */
@@ -110,12 +120,12 @@ int64_t hc_sched_op(struct vcpu *v, const uint64_t *a)
     switch (a[0]) {
     case SCHEDOP_yield: bh_yield(); return 0;
     case SCHEDOP_block: vcpu_wait_event(v); return 0;
+    case SCHEDOP_poll: return sched_poll(v, a[1]);
     case SCHEDOP_shutdown: {
         struct sched_shutdown s;
         if (guest_copy_from(v, a[1], &s, sizeof s) != 0) return -XEN_EFAULT;
         if (s.reason > SHUTDOWN_soft_reset) return -XEN_EINVAL;
-        bh_printf("[vmm %s] guest shut down: %s\n", v->vm->params->name, shutdown_reason(s.reason));
-        vm_end(v->vm, VMM_END_SHUTDOWN, s.reason, 0);
+        vm_shutdown(v->vm, s.reason, VMM_SHUTDOWN_VIA_HYPERCALL);
         return 0;
     }
     default: return -XEN_ENOSYS;

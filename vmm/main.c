@@ -55,6 +55,7 @@ int program_main(bh_word_t arg)
         return 1;
     }
     time_init(vm);
+    gnttab_init(vm);
     console_init(vm);
     int rc = pvh_load(vm);
     if (rc != 0) {

@@ -65,7 +65,8 @@ enum vmm_report {
 };
 
 enum vmm_end {
-    VMM_END_SHUTDOWN = 1,     /* SCHEDOP_shutdown: detail = reason */
+    VMM_END_SHUTDOWN = 1,     /* the guest shut down: detail = reason (Xen's SHUTDOWN_*),
+                                 detail2 = enum vmm_shutdown_via */
     VMM_END_CRASH = 2,        /* triple fault: detail = rip */
     VMM_END_NPF = 3,          /* access outside guest memory: detail = gpa, rip */
     VMM_END_HALTED = 4,       /* HLT with interrupts disabled: detail = rip */
@@ -73,6 +74,11 @@ enum vmm_end {
     VMM_END_REFUSED = 6,      /* the image was refused: detail = enum vmm_load_error */
     VMM_END_SETUP = 7,        /* the VMM could not set itself up: detail = kernel error */
     VMM_END_UNSUPPORTED = 8,  /* an exit the VMM does not handle: detail = reason, rip */
+};
+
+enum vmm_shutdown_via {
+    VMM_SHUTDOWN_VIA_HYPERCALL = 0,  /* SCHEDOP_shutdown */
+    VMM_SHUTDOWN_VIA_ACPI = 1,       /* the ACPI sleep control register, sleep type S5 */
 };
 
 enum vmm_load_error {

@@ -6,7 +6,8 @@
  * written. XENMEM_add_to_physmap with XENMAPSPACE_shared_info places shared_info: the VMM
  * takes the guest's RAM page at gpfn as shared_info (it needs no mapping of its own: it reaches
  * guest RAM through its window), clears it, masks no port, and writes the wallclock and vCPU
- * time. Other spaces (grant table, gmfn) are -ENOSYS.
+ * time. XENMAPSPACE_grant_table places a grant frame (gnttab.c). Other spaces (gmfn, ...) are
+ * -ENOSYS.
  */
 #include <string.h>
 #include "vmm.h"
@@ -33,6 +34,7 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
     struct xen_add_to_physmap x;
     if (guest_copy_from(v, arg, &x, sizeof x) != 0) return -XEN_EFAULT;
     if (x.domid != XEN_DOMID_SELF) return -XEN_ESRCH;
+    if (x.space == XENMAPSPACE_grant_table) return gnttab_add_to_physmap(vm, x.idx, x.gpfn);
     if (x.space != XENMAPSPACE_shared_info) return -XEN_ENOSYS;
     if (x.idx != 0) return -XEN_EINVAL;
     if (x.gpfn >= vm->ram_size >> 12) return -XEN_EINVAL;

@@ -61,8 +61,13 @@ int vcpu_flush(struct vcpu *v)
     int err = 0;
     /* Results only in rax..rdx travel with the entry (see enter); the rest needs a WriteState. */
     v->pass_results = v->dirty_hi > v->dirty_lo && v->dirty_hi <= BH_VCPU_RDX + 1;
-    if (v->dirty_hi > v->dirty_lo && !v->pass_results)
+    if (v->dirty_hi > v->dirty_lo && !v->pass_results) {
+        /* The range may span registers never read this exit (set apart: CR2 and RDI, say):
+         * read them first, so that the write puts back what the guest has. */
+        uint64_t missing = range_mask(v->dirty_lo, v->dirty_hi) & ~v->valid;
+        if (missing) load_regs(v, (unsigned)__builtin_ctzll(missing), v->dirty_hi);
         err = bh_vcpu_write_state(v->cap, v->dirty_lo, &v->reg[v->dirty_lo], v->dirty_hi - v->dirty_lo);
+    }
     v->dirty_lo = v->dirty_hi = 0;
     if (err == 0 && v->event_inj) {
         bh_word_t inj = v->event_inj | (bh_word_t)v->event_err << 32;
@@ -95,6 +100,15 @@ void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
 {
     vm->ended = true;
     report_end(vm, why, detail, detail2);
+}
+
+void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via)
+{
+    static const char *const names[] = {"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset"};
+    bh_printf("[vmm %s] guest shut down: %s (%s)\n", vm->params->name,
+              reason <= SHUTDOWN_soft_reset ? names[reason] : "unknown",
+              via == VMM_SHUTDOWN_VIA_ACPI ? "ACPI sleep state S5" : "SCHEDOP_shutdown");
+    vm_end(vm, VMM_END_SHUTDOWN, reason, via);
 }
 
 void vm_event_arrived(struct vm *vm)
@@ -135,6 +149,33 @@ void vcpu_wait_event(struct vcpu *v)
         bh_yield();
     }
     deliver_event(v);
+}
+
+/* SCHEDOP_poll: the vCPU sleeps until one of the ports is pending (masked or not), the timeout
+ * (system time, 0 for none) has passed, or the event line is signalled (an early return, which
+ * Xen's callers tolerate: they poll again). The event itself is delivered at the next HLT or
+ * block. Like vcpu_wait_event, it polls and yields while a deadline is armed. */
+void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t timeout)
+{
+    struct vm *vm = v->vm;
+    for (;;) {
+        time_check_timers(v);
+        for (uint32_t i = 0; i < n; i++)
+            if (evtchn_port_pending(vm, ports[i])) return;
+        if (timeout && time_now_ns(vm) >= timeout) return;
+        uint64_t next = time_next_deadline(v);
+        if (timeout && (!next || timeout < next)) next = timeout;
+        if (next == 0) {
+            (void)bh_wait(VMM_SLOT_NOTIFICATION);
+            vm_event_arrived(vm);
+            return;
+        }
+        if (bh_poll(VMM_SLOT_NOTIFICATION)) {
+            vm_event_arrived(vm);
+            return;
+        }
+        bh_yield();
+    }
 }
 
 /* The callback vector is level-triggered on evtchn_upcall_pending, as in Xen: it is injected

@@ -6,7 +6,7 @@
  *   main.c       start: check the creator's parameters, load, run, report
  *   memory.c     guest RAM through the VMM's window, guest-virtual translation, bounds checks
  *   pvh.c        the PVH loader (ELF + XEN_ELFNOTE_PHYS32_ENTRY, hvm_start_info v1)
- *   acpi.c       RSDP, XSDT and MADT (local APICs) for the guest
+ *   acpi.c       ACPI tables (hardware-reduced FADT, DSDT with _S5, MADT) and the sleep registers
  *   pelf.c       ELF64 images by physical address (program headers, the PVH note)
  *   vcpu.c       guest register cache, the VMEnter loop, exit dispatch, event injection
  *   cpuid.c      CPUID policy and the Xen leaves
@@ -14,7 +14,8 @@
  *   lapic.c      a minimal x2APIC (MSRs only): enough for Linux to set up its Xen clock events
  *   ioport.c     port I/O: the debug port and a 16550 UART at 0x3f8
  *   hypercall.c  VMMCALL: arguments, dispatch, xen_version, console_io, sched_op
- *   physmap.c    memory_op (memory map, shared_info placement)
+ *   physmap.c    memory_op (memory map, shared_info and grant frame placement)
+ *   gnttab.c     grant_table_op (the guest's own table: query_size, setup_table, versions)
  *   time.c       the PV clock (vcpu_time_info), wallclock, runstate, VCPUOP and set_timer_op timers
  *   hvm.c        hvm_op (parameters) and vcpu_op (vcpu_info registration)
  *   evtchn.c     event_channel_op (within the guest), VIRQs, 2-level delivery through shared_info
@@ -40,6 +41,14 @@
 /* The TSC frequency the guest is told (kHz). The VMM has no clock of its own to calibrate it;
  * guest time is consistent with the TSC at this rate, whatever the host's. */
 #define VMM_TSC_KHZ 2000000u
+
+/* ACPI sleep control and status registers (acpi.c), and the sleep type that powers off. */
+#define VMM_ACPI_SLEEP_CONTROL_PORT 0x520u
+#define VMM_ACPI_SLEEP_STATUS_PORT 0x521u
+#define VMM_ACPI_SLP_TYP_S5 5u
+
+/* The grant table's maximum size in frames (gnttab.c); Linux's legacy default. */
+#define VMM_GNTTAB_FRAMES 4u
 
 /* Exit statistics, by class (report.c names them). */
 enum vmm_exit_class {
@@ -121,6 +130,10 @@ struct vm {
     int8_t tsc_shift;
     bool event_pending;                /* the notification was signalled */
     bool ended;
+    uint8_t acpi_wake_status;          /* the sleep status register (WAK_STS) */
+    uint32_t gnttab_frames;            /* the grant table's size, in frames */
+    bool gnttab_refusal_said;          /* a frame outside RAM was refused (said once) */
+    uint64_t gnttab_gpfn[VMM_GNTTAB_FRAMES]; /* where each frame is placed, XEN_INVALID_GFN for nowhere */
     /* Counters for the report. */
     uint64_t exits, hypercalls, hypercall_errors, checks_passed, checks_failed;
     uint64_t exits_by_reason[VMM_EXIT_CLASSES];
@@ -140,8 +153,11 @@ void *gpa_ptr(struct vm *vm, uint64_t gpa, uint64_t len);
 int guest_copy_from(struct vcpu *v, uint64_t gva, void *buf, uint64_t len);
 int guest_copy_to(struct vcpu *v, uint64_t gva, const void *buf, uint64_t len);
 
-/* acpi.c: builds the tables in guest RAM; the RSDP's gpa, or 0 when RAM is too small. */
+/* acpi.c: builds the tables in guest RAM; the RSDP's gpa, or 0 when RAM is too small. The
+ * port functions return true when the port is one of the sleep registers. */
 uint64_t acpi_build(struct vm *vm);
+bool acpi_port_out(struct vm *vm, unsigned port, uint8_t value);
+bool acpi_port_in(struct vm *vm, unsigned port, uint8_t *value);
 
 /* pelf.c: 0 or enum vmm_load_error. */
 struct pelf {
@@ -171,8 +187,11 @@ void vcpu_inject_interrupt(struct vcpu *v, unsigned vector);
 bool vcpu_long_mode(struct vcpu *v);
 void vcpu_run(struct vcpu *v);
 void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2);
+/* The guest shut itself down (reason: SHUTDOWN_*; via: enum vmm_shutdown_via). */
+void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via);
 void vm_event_arrived(struct vm *vm);
 void vcpu_wait_event(struct vcpu *v);
+void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t timeout);
 unsigned vcpu_cpl(struct vcpu *v);
 
 /* Exit handlers: each consumes one exit and sets v->next_rip (or ends the guest). */
@@ -184,7 +203,11 @@ void hypercall_exit(struct vcpu *v);
 /* Hypercalls: arguments a[0..4], result in rax. */
 typedef int64_t hypercall_fn(struct vcpu *v, const uint64_t *a);
 hypercall_fn hc_xen_version, hc_console_io, hc_sched_op, hc_memory_op, hc_hvm_op, hc_vcpu_op,
-    hc_event_channel_op;
+    hc_event_channel_op, hc_grant_table_op;
+
+/* gnttab.c */
+void gnttab_init(struct vm *vm);
+int64_t gnttab_add_to_physmap(struct vm *vm, uint64_t idx, uint64_t gpfn);
 void msr_write_hypercall_page(uint8_t *page);
 
 /* lapic.c: 0, or -1 for #GP */
@@ -209,6 +232,7 @@ struct xen_vcpu_info *evtchn_vcpu_info(struct vcpu *v);   /* registered, else in
 bool evtchn_upcall_pending(struct vcpu *v);
 uint32_t evtchn_bind_vmm(struct vm *vm);                  /* a port bound to the VMM, 0 for none */
 void evtchn_raise(struct vm *vm, uint32_t port);          /* makes a port pending in the guest */
+bool evtchn_port_pending(struct vm *vm, uint32_t port);   /* its pending bit, masked or not */
 
 /* console.c */
 uint64_t console_ring_gpa(uint64_t ram_size);             /* the ring's page: the top of RAM */

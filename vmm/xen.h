@@ -2,7 +2,7 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * The Xen guest ABI the VMM implements, written from Xen's public headers (xen.h, xen-compat,
- * version.h, sched.h, memory.h, hvm/hvm_op.h, hvm/params.h, vcpu.h, event_channel.h,
+ * version.h, sched.h, memory.h, hvm/hvm_op.h, hvm/params.h, vcpu.h, event_channel.h, grant_table.h,
  * arch-x86/cpuid.h, arch-x86/hvm/start_info.h): numbers and structure layouts as the 64-bit
  * guest sees them. Every structure the VMM reads or writes in guest memory has its size checked.
  */
@@ -70,6 +70,15 @@ _Static_assert(sizeof(struct xen_feature_info) == 8, "xen_feature_info");
 #define SCHEDOP_yield 0
 #define SCHEDOP_block 1
 #define SCHEDOP_shutdown 2
+#define SCHEDOP_poll 3
+struct sched_poll {
+    uint64_t ports;        /* XEN_GUEST_HANDLE(evtchn_port_t): nr_ports uint32_t ports */
+    uint32_t nr_ports;
+    uint32_t pad;
+    uint64_t timeout;      /* system time (ns); 0: none */
+};
+_Static_assert(sizeof(struct sched_poll) == 24, "sched_poll");
+#define SCHED_POLL_MAX_PORTS 128u   /* Xen's limit */
 struct sched_shutdown {
     uint32_t reason;
 };
@@ -93,6 +102,8 @@ struct xen_add_to_physmap {
 };
 _Static_assert(sizeof(struct xen_add_to_physmap) == 24, "xen_add_to_physmap");
 #define XENMAPSPACE_shared_info 0
+#define XENMAPSPACE_grant_table 1
+#define XENMAPIDX_grant_table_status 0x80000000u   /* idx bit 31: a status frame (v2 only) */
 struct xen_memory_map {
     uint32_t nr_entries;   /* IN: room in buffer; OUT: entries written */
     uint32_t pad;
@@ -230,6 +241,54 @@ struct evtchn_port_arg {   /* evtchn_close and evtchn_send: one port */
     uint32_t port;
 };
 _Static_assert(sizeof(struct evtchn_port_arg) == 4, "evtchn_close/send");
+
+/* grant_table.h: grant_table_op(cmd, uop, count); per-operation results in status (GNTST_*). */
+#define GNTTABOP_map_grant_ref 0
+#define GNTTABOP_unmap_grant_ref 1
+#define GNTTABOP_setup_table 2
+#define GNTTABOP_dump_table 3
+#define GNTTABOP_transfer 4
+#define GNTTABOP_copy 5
+#define GNTTABOP_query_size 6
+#define GNTTABOP_unmap_and_replace 7
+#define GNTTABOP_set_version 8
+#define GNTTABOP_get_status_frames 9
+#define GNTTABOP_get_version 10
+#define GNTTABOP_swap_grant_ref 11
+#define GNTTABOP_cache_flush 12
+#define GNTST_okay 0
+#define GNTST_general_error (-1)
+#define GNTST_bad_domain (-2)
+#define GNTST_bad_virt_addr (-5)
+struct gnttab_setup_table {
+    uint16_t dom;          /* IN */
+    uint16_t pad0;
+    uint32_t nr_frames;    /* IN */
+    int16_t status;        /* OUT */
+    uint16_t pad1[3];
+    uint64_t frame_list;   /* XEN_GUEST_HANDLE(xen_pfn_t): OUT, nr_frames entries */
+};
+_Static_assert(sizeof(struct gnttab_setup_table) == 24, "gnttab_setup_table");
+struct gnttab_query_size {
+    uint16_t dom;          /* IN */
+    uint16_t pad0;
+    uint32_t nr_frames;    /* OUT */
+    uint32_t max_nr_frames;/* OUT */
+    int16_t status;        /* OUT */
+    uint16_t pad1;
+};
+_Static_assert(sizeof(struct gnttab_query_size) == 16, "gnttab_query_size");
+struct gnttab_set_version {
+    uint32_t version;      /* IN/OUT */
+};
+_Static_assert(sizeof(struct gnttab_set_version) == 4, "gnttab_set_version");
+struct gnttab_get_version {
+    uint16_t dom;          /* IN */
+    uint16_t pad;
+    uint32_t version;      /* OUT */
+};
+_Static_assert(sizeof(struct gnttab_get_version) == 8, "gnttab_get_version");
+#define XEN_INVALID_GFN (~0ull)
 
 /* arch-x86/hvm/start_info.h, version 1 (with the memory map). */
 #define XEN_HVM_START_MAGIC 0x336ec578u

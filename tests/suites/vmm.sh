@@ -10,7 +10,8 @@
 # under the VMM (128 MiB, busybox initramfs; QEMU stopped after at most 150 s) and checks that
 # Linux printed its banner as a Xen PVH guest, that /init ran (its marker in the kernel log),
 # that /init's output to /dev/console came through hvc0 (the VMM's PV console ring), that the
-# guest then stopped, and that the VMM printed its exit statistics.
+# guest then stopped, and that the VMM printed its exit statistics; and how the guest ended:
+# poweroff -f through ACPI S5, reboot -f and a panic through SCHEDOP_shutdown (one boot each).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
@@ -37,26 +38,48 @@ if [ ! -s build/linux/vmlinux ] || [ ! -s build/linux/initramfs.cpio ]; then
   echo "SKIP vmm.linux_*: no build/linux/vmlinux (run tools/fetch-linux.sh)"
   exit 0
 fi
-log=build/test-logs/vmm-linux.serial
+# Three boots, at once (each is about 10 s of QEMU; the machine has two cores): /init ends the
+# first with poweroff -f (ACPI S5), the second with reboot -f, the third with a kernel panic.
+# linux_boot NAME EXTRA-CMDLINE: boots in the background; the log is build/test-logs/vmm-NAME.serial.
 cp build/linux/initramfs.cpio build/x86/vmmtest/linux-initrd
-tools/mkarchive.sh build/x86/vmm-linux.cpio build/x86/vmmtest/root build/x86/vmm/vmm build/x86/vmmtest/vmm-guest \
-  build/x86/vmmtest/initrd.txt build/linux/vmlinux build/x86/vmmtest/linux-initrd
-# The guest's RAM (128 MiB), the image twice (archive and the VMM's copy): QEMU needs 1 GiB.
-timeout 150 tools/qemu-x86.sh build/x86/vmm-linux.cpio q35 -m 1G >"$log" 2>&1
-rc=$?
-tr -d '\r' <"$log" >"$log.txt"
-fail=0
-check() { # name, then a pattern the log must contain
-  if grep -q -E "$2" "$log.txt"; then echo "PASS vmm.$1"; else echo "FAIL vmm.$1 (log: $log)"; fail=1; fi
+pids=()
+linux_boot() {
+  local name=$1 extra=$2 dir=build/x86/vmmtest/$1
+  mkdir -p "$dir"
+  printf '%s' "$extra" >"$dir/linux-cmdline"
+  tools/mkarchive.sh build/x86/vmm-$name.cpio build/x86/vmmtest/root build/x86/vmm/vmm build/x86/vmmtest/vmm-guest \
+    build/x86/vmmtest/initrd.txt build/linux/vmlinux build/x86/vmmtest/linux-initrd "$dir/linux-cmdline"
+  # The guest's RAM (128 MiB), the image twice (archive and the VMM's copy): QEMU needs 1 GiB.
+  (timeout 150 tools/qemu-x86.sh build/x86/vmm-$name.cpio q35 -m 1G >build/test-logs/vmm-$name.serial 2>&1
+   echo $? >build/test-logs/vmm-$name.rc) &
+  pids+=($!)
 }
-check linux_banner_as_xen_pvh_guest '^\[linux (xen|hvc)\] .*Linux version [0-9]'
-check linux_uses_xen_timers 'clocksource: Switched to clocksource xen'
-check linux_runs_init '^\[linux (xen|hvc)\] .*BULKHEAD-LINUX-INIT-OK'
+linux_boot linux bulkhead.end=poweroff
+linux_boot linux-reboot bulkhead.end=reboot
+linux_boot linux-panic bulkhead.end=panic
+wait "${pids[@]}"
+fail=0
+check() { # log name, test name, then a pattern the log must contain
+  if grep -q -E "$3" "build/test-logs/vmm-$1.serial.txt"; then echo "PASS vmm.$2"; else echo "FAIL vmm.$2 (log: build/test-logs/vmm-$1.serial)"; fail=1; fi
+}
+for name in linux linux-reboot linux-panic; do
+  tr -d '\r' <build/test-logs/vmm-$name.serial >build/test-logs/vmm-$name.serial.txt
+  rc=$(cat build/test-logs/vmm-$name.rc)
+  [ "$rc" = 33 ] || { echo "FAIL vmm.${name//-/_}_run: QEMU exited with status $rc (log: build/test-logs/vmm-$name.serial)"; fail=1; }
+done
+check linux linux_banner_as_xen_pvh_guest '^\[linux (xen|hvc)\] .*Linux version [0-9]'
+check linux linux_uses_xen_timers 'clocksource: Switched to clocksource xen'
+check linux linux_runs_init '^\[linux (xen|hvc)\] .*BULKHEAD-LINUX-INIT-OK'
 # [linux hvc] is the PV console ring only (console_io is [linux xen]); /init writes this marker
 # to /dev/console only, so it arrives through hvc0 and the ring or not at all.
-check linux_console_through_hvc0_ring '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK'
-check linux_stops_after_init '^PASS vmm\.linux_guest_stopped'
-check linux_exit_statistics '^\[vmm linux\] exits by reason: cpuid [0-9]+ msr [0-9]+ ioio [0-9]+ hlt [0-9]+ vmmcall [0-9]+'
-grep -E '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK|^\[vmm linux\] (exits by reason|guest |console )' "$log.txt"
-[ $rc -eq 33 ] || { echo "FAIL vmm.linux_run: QEMU exited with status $rc (log: $log)"; fail=1; }
+check linux linux_console_through_hvc0_ring '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK'
+check linux linux_stops_after_init '^PASS vmm\.linux_guest_stopped'
+check linux linux_exit_statistics '^\[vmm linux\] exits by reason: cpuid [0-9]+ msr [0-9]+ ioio [0-9]+ hlt [0-9]+ vmmcall [0-9]+'
+# The endings, as the test root saw them in the VMM's report (reason and path).
+check linux linux_hardware_reduced_acpi '^\[linux (xen|hvc)\] .*ACPI: PM: \(supports S0 S5\)'
+check linux linux_poweroff_through_acpi_s5 '^\[vmmtest\] linux shutdown: poweroff via acpi$'
+check linux-reboot linux_reboot_through_schedop_shutdown '^\[vmmtest\] linux shutdown: reboot via hypercall$'
+check linux-panic linux_panic_through_schedop_shutdown_crash '^\[vmmtest\] linux shutdown: crash via hypercall$'
+grep -h -E '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK|^\[vmm linux\] (exits by reason|guest |console )|^\[vmmtest\] linux shutdown' \
+  build/test-logs/vmm-linux.serial.txt build/test-logs/vmm-linux-reboot.serial.txt build/test-logs/vmm-linux-panic.serial.txt
 exit $fail

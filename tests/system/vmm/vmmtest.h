@@ -7,12 +7,13 @@
 #define VT_RAM_SIZE (4u << 20)
 #define VT_INITRD_TEXT "bulkhead-initrd-contents"
 #define VT_EXITS_CMDLINE "mode=exits check=cmdline-ok"
-#define VT_EXITS_CHECKS 96u            /* checks the exits guest passes when all is well */
+#define VT_EXITS_CHECKS 136u           /* checks the exits guest passes when all is well */
 #define VT_EXITS_NPF_GPA 0x800000u     /* its last access, outside its RAM */
 #define VT_HOSTILE_NPF_GPA 0x1234000u
 #define VT_HOSTILE_CALLS 100000u
 #define VT_HOSTILE_SEED 0x5eed0f0dull
 #define VT_SHUTDOWN_REASON 1u          /* SHUTDOWN_reboot */
+#define VT_ACPI_CHECKS 16u             /* checks the acpi-poweroff guest passes before S5 */
 #define VT_BENCH_HYPERCALL 1u
 #define VT_BENCH_CPUID 2u
 #define VT_BENCH_IOPORT 3u

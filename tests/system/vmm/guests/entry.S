@@ -78,8 +78,11 @@ idt_install:
     jne 4f
     leaq ud_stub(%rip), %rax
 4:  cmpl $13, %ecx
-    jne 5f
+    jne 9f
     leaq gp_stub(%rip), %rax
+9:  cmpl $14, %ecx
+    jne 5f
+    leaq pf_stub(%rip), %rax
 5:  cmpl $0xf3, %ecx
     jne 6f
     leaq callback_stub(%rip), %rax
@@ -98,7 +101,18 @@ idt_install:
     lidt idt_desc(%rip)
     ret
 
-    .globl gp_count, ud_count, callback_count, irq_count
+    .globl gp_count, ud_count, callback_count, irq_count, pf_count, pf_cr2, pf_error
+pf_stub:                        /* records CR2 and the error code; the faulting instruction is 2 bytes */
+    pushq %rax
+    movq %cr2, %rax
+    movq %rax, pf_cr2(%rip)
+    movq 8(%rsp), %rax
+    movl %eax, pf_error(%rip)
+    popq %rax
+    addq $2, 8(%rsp)            /* past the error code: the saved RIP */
+    incl pf_count(%rip)
+    addq $8, %rsp
+    iretq
 gp_stub:
     addq $2, 8(%rsp)            /* past the error code: the saved RIP */
     incl gp_count(%rip)
@@ -155,3 +169,7 @@ gp_count: .long 0
 ud_count: .long 0
 callback_count: .long 0
 irq_count: .long 0
+pf_count: .long 0
+pf_error: .long 0
+    .balign 8
+pf_cr2: .quad 0

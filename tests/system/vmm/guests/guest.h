@@ -11,7 +11,8 @@
 #include "../vmmtest.h"
 
 extern uint8_t hypercall_page[4096];
-extern volatile uint32_t gp_count, ud_count, callback_count;
+extern volatile uint32_t gp_count, ud_count, callback_count, pf_count, pf_error;
+extern volatile uint64_t pf_cr2;
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }
@@ -98,6 +99,7 @@ void uart_puts(const char *s);
 
 void test_exits(const struct hvm_start_info *si);
 void test_hostile(void);
+void test_acpi_poweroff(const struct hvm_start_info *si);
 void bench_exits(void);
 
 #endif

@@ -5,7 +5,7 @@
  * with any rax), with random MSR, port and CPUID accesses in between, from a fixed seed; then
  * an access outside its RAM. Argument structures hold random words; pointers are random, in
  * a scratch buffer, at the edge of RAM or unmapped. Excluded, because they would end or stall
- * the guest rather than test the VMM: SCHEDOP_shutdown/block, writes that would really install
+ * the guest rather than test the VMM: SCHEDOP_shutdown/block/poll, writes that would really install
  * the hypercall page or change EFER, and the UART and debug ports.
  */
 #include "guest.h"
@@ -61,7 +61,8 @@ static void one_hypercall(void)
     unsigned nr = rnd() % 8 ? known[rnd() % (sizeof known / sizeof known[0])] : (unsigned)(rnd() % 64);
     uint64_t cmd = rnd() % 4 ? rnd() % 16 : rnd();
     uint64_t a2 = pointer(), a3 = pointer();
-    if (nr == XEN_HC_sched_op && (cmd == SCHEDOP_block || cmd == SCHEDOP_shutdown)) cmd = SCHEDOP_yield;
+    if (nr == XEN_HC_sched_op && (cmd == SCHEDOP_block || cmd == SCHEDOP_shutdown || cmd == SCHEDOP_poll))
+        cmd = SCHEDOP_yield;
     if (nr == XEN_HC_console_io) a3 = bad_pointer();
     if (nr == XEN_HC_vcpu_op) a2 = rnd() % 4;
     if (rnd() % 4 == 0) {

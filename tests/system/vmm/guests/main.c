@@ -5,6 +5,7 @@
  *   exits     every exit type and hypercall, error paths included (exits.c); ends with an NPF
  *   hostile   random hypercalls, MSR, port and CPUID accesses (hostile.c); ends with an NPF
  *   shutdown  SCHEDOP_shutdown with reason VT_SHUTDOWN_REASON
+ *   acpi-poweroff  the ACPI tables and sleep registers (acpi.c); ends with ACPI S5
  *   crash     a triple fault
  *   spin      runs for ever, reporting a heartbeat
  *   heartbeat runs for ever, printing "heartbeat N" on the UART every VT_HEARTBEAT_TSC ticks
@@ -111,6 +112,10 @@ void guest_main(uint32_t start_info)
     uart_puts("\n");
     if (mode_is(cmdline, "exits")) {
         test_exits(si);
+        return;
+    }
+    if (mode_is(cmdline, "acpi-poweroff")) {
+        test_acpi_poweroff(si);
         return;
     }
     wrmsr(XEN_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page);
