@@ -148,8 +148,10 @@ static void create_port_objects(struct allocator *al)
                 for (size_t j = 0; j < in->alloc->ports[k].peers.n; j++)
                     in->alloc->ports[k].peers.v[j].conn->badge = j + 1;
             } else if (po->kind == PORT_CONSUMES) {
-                al->port_obj[g] = new_obj(al, SOBJ_NOTIFICATION, 0, owner, 0,
-                                          nm(al, "%s.%s.notification", in->name, po->name));
+                /* A guest's events arrive on its VMM's one event line, as its channels' do. */
+                al->port_obj[g] = in->comp->is_guest ? al->events[i]
+                                                     : new_obj(al, SOBJ_NOTIFICATION, 0, owner, 0,
+                                                               nm(al, "%s.%s.notification", in->name, po->name));
                 for (size_t j = 0; j < in->alloc->ports[k].peers.n; j++)
                     in->alloc->ports[k].peers.v[j].conn->badge = 1ull << j;
             } else if (po->kind == PORT_DATAPORT) {
@@ -397,6 +399,10 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
     for (size_t k = 0; k < co->ports.n && g->console == NONE32; k++)
         if (co->ports.v[k].kind == PORT_CHANNEL && co->ports.v[k].chan == CHAN_CONSOLE && ia->ports[k].peers.n)
             g->console = ia->ports[k].peers.v[0].conn->chan_ring;
+    /* The one interface a VMM speaks as a client: the timer (resources.c checks its shape). */
+    g->timer = NONE32;
+    for (size_t k = 0; k < co->ports.n && g->timer == NONE32; k++)
+        if (co->ports.v[k].kind == PORT_USES && ia->ports[k].peers.n) g->timer = ia->ports[k].peers.v[0].conn->obj;
     ia->guest_space_slot = new_cap(al, g->guest_space, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
     ia->events_slot = new_cap(al, g->events, RIGHT_READ, 0);
     ia->vcpu_first_slot = al->next_slot;

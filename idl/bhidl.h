@@ -295,6 +295,7 @@ struct sguest {
     uint8_t arch, vcpus;
     uint32_t events;  /* the VMM's event line (notification) */
     uint32_t console; /* the ring of its first console channel, or NONE32 */
+    uint32_t timer;   /* the endpoint of the timer server its VMM uses, or NONE32 */
 };
 /* Where one port of one instance ended up. */
 struct peer {

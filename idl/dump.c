@@ -76,10 +76,10 @@ static void dump(const struct bh_spec *s, FILE *out)
     for (uint32_t i = 0; i < bh_spec_count(s, BH_SPEC_SEC_GUESTS); i++) {
         struct bh_spec_guest g;
         bh_spec_guest(s, i, &g);
-        fprintf(out, "  [%u] instance=%u %s vcpus=%u memory=0x%llx kernel=%s initrd=%s cmdline=\"%s\" space=%u ram=%u+%u events=%u console=%d\n",
+        fprintf(out, "  [%u] instance=%u %s vcpus=%u memory=0x%llx kernel=%s initrd=%s cmdline=\"%s\" space=%u ram=%u+%u events=%u console=%d timer=%d\n",
                 i, g.instance, g.arch ? "power9" : "x86_pvh", g.vcpus, (unsigned long long)g.memory, s_or(s, g.kernel),
                 s_or(s, g.initrd), s_or(s, g.cmdline), g.guest_space, g.ram_first, g.ram_count, g.events,
-                g.console == BH_SPEC_NONE ? -1 : (int)g.console);
+                g.console == BH_SPEC_NONE ? -1 : (int)g.console, g.timer == BH_SPEC_NONE ? -1 : (int)g.timer);
     }
 }
 

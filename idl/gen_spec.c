@@ -122,7 +122,7 @@ int gen_spec(struct ctx *c, const char *path)
         put8(r, g->arch), put8(r, g->vcpus), put16(r, 0);
         put32(r, str(a, &st, co->kernel)), put32(r, str(a, &st, co->initrd)), put32(r, str(a, &st, co->cmdline));
         put64(r, g->memory), put32(r, g->ram_first_obj), put32(r, g->ram_count);
-        put32(r, g->events), put32(r, g->console);
+        put32(r, g->events), put32(r, g->console), put32(r, g->timer);
     }
     count[BH_SPEC_SEC_GUESTS] = (uint32_t)al->guests.n;
     for (size_t i = 0; i < st.bytes.n; i++) put8(&rec[BH_SPEC_SEC_STRINGS], (uint8_t)st.bytes.v[i]);

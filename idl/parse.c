@@ -445,9 +445,10 @@ static int parse_unit_stmt(struct parser *p, struct component *co)
     static const char *const portkw[] = {"provides", "uses", "emits", "consumes", "dataport", "channel"};
     for (unsigned i = 0; i < 6; i++) {
         if (strcmp(kw, portkw[i])) continue;
-        if (co->is_guest && i != PORT_CHANNEL) {
+        if (co->is_guest && i != PORT_CHANNEL && i != PORT_USES && i != PORT_CONSUMES) {
             diag_error(&p->c->diags, loc, "guest_port_kind",
-                       "a guest connects only through 'channel' ports, found '%s'", kw);
+                       "a guest connects through 'channel', 'uses' (its VMM's timer) and 'consumes' ports, "
+                       "found '%s'", kw);
             return 0;
         }
         next(p);
@@ -484,7 +485,7 @@ static int parse_unit_stmt(struct parser *p, struct component *co)
     }
     p->i--;
     syntax(p, co->is_guest ? "a guest statement (platform, kernel, initrd, cmdline, memory, vcpus, "
-                             "channel, device_memory, irq, ioport, pci)"
+                             "channel, uses, consumes, device_memory, irq, ioport, pci)"
                            : "a component statement (provides, uses, emits, consumes, dataport, channel, "
                              "thread, stack, heap, image, device_memory, irq, ioport, pci)");
     return 0;

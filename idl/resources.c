@@ -14,7 +14,7 @@
  * port_connected_twice, too_many_emitters, too_many_irqs, guest_incomplete, vcpu_count,
  * priority_range, dataport_size, component_memory_range, device_memory_size, partition_ticks,
  * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects,
- * guest_device_overlaps_ram, guest_platform_mismatch.
+ * guest_device_overlaps_ram, guest_platform_mismatch, guest_uses_interface.
  */
 #include "bhidl.h"
 
@@ -198,6 +198,32 @@ static void check_ports(struct ctx *c)
     (void)total;
 }
 
+static int is_u64(const struct typeref *t)
+{
+    return t->prim == PRIM_U64 && !t->is_array;
+}
+
+/* A VMM is one program for every guest and speaks one client protocol: the timer's,
+ * u64 set_timeout(in u64 deadline) (servers/timer, vmm/time.c). A guest may use it once. */
+static void check_guest_uses(struct ctx *c, const struct component *co)
+{
+    int uses = 0;
+    for (size_t k = 0; k < co->ports.n; k++) {
+        const struct port *po = &co->ports.v[k];
+        if (po->kind != PORT_USES) continue;
+        const struct interface *in = po->iface;
+        const struct proc *pr = in && in->procs.n == 1 ? &in->procs.v[0] : NULL;
+        int timer = pr && !strcmp(pr->name, "set_timeout") && is_u64(&pr->ret) && pr->params.n == 1 &&
+                    pr->params.v[0].dir == DIR_IN && is_u64(&pr->params.v[0].type);
+        if (!timer)
+            diag_error(&c->diags, po->loc, "guest_uses_interface",
+                       "guest '%s' uses '%s %s', but a VMM speaks only the timer protocol: an interface with the "
+                       "one procedure 'u64 set_timeout(in u64 deadline)'", co->name, po->iface_name, po->name);
+        else if (++uses == 2)
+            diag_error(&c->diags, po->loc, "guest_uses_interface", "guest '%s' uses a timer twice", co->name);
+    }
+}
+
 static void check_units(struct ctx *c)
 {
     for (size_t i = 0; i < c->prog.comps.n; i++) {
@@ -215,6 +241,7 @@ static void check_units(struct ctx *c)
             diag_error(&c->diags, co->loc, "component_memory_range",
                        "component '%s' asks for a stack above 64 MiB or a heap above 4 GiB", co->name);
         if (!co->is_guest) continue;
+        check_guest_uses(c, co);
         const char *missing = !co->has_arch ? "platform" : !co->kernel ? "kernel" : !co->memory ? "memory" : NULL;
         if (missing)
             diag_error(&c->diags, co->loc, "guest_incomplete", "guest '%s' does not say its %s", co->name, missing);

@@ -170,6 +170,7 @@ int bh_spec_guest(const struct bh_spec *s, uint32_t i, struct bh_spec_guest *o)
     o->ram_count = rd32(p + 36);
     o->events = rd32(p + 40);
     o->console = rd32(p + 44);
+    o->timer = rd32(p + 48);
     return 0;
 }
 
@@ -382,6 +383,8 @@ static int check_rest(const struct bh_spec *s, struct bh_spec_error *err)
             return fail(err, "guest event line is not a notification", rec_off(s, BH_SPEC_SEC_GUESTS, i, 40));
         if (g.console != BH_SPEC_NONE && !obj_is(s, g.console, BH_SPEC_OBJ_FRAME))
             return fail(err, "guest console ring is not a frame", rec_off(s, BH_SPEC_SEC_GUESTS, i, 44));
+        if (g.timer != BH_SPEC_NONE && !obj_is(s, g.timer, BH_SPEC_OBJ_ENDPOINT))
+            return fail(err, "guest timer is not an endpoint", rec_off(s, BH_SPEC_SEC_GUESTS, i, 48));
     }
     return 0;
 }

@@ -43,7 +43,7 @@ enum bh_spec_section {
 #define BH_SPEC_MAPPING_SIZE 24u
 #define BH_SPEC_THREAD_SIZE 48u
 #define BH_SPEC_PARTITION_SIZE 8u
-#define BH_SPEC_GUEST_SIZE 48u
+#define BH_SPEC_GUEST_SIZE 52u
 
 /*
  * Object types. 0..11 are retyped from untyped memory and follow the order of the user
@@ -117,6 +117,7 @@ struct bh_spec_guest {
     uint32_t ram_first, ram_count; /* large frames of guest RAM, mapped from guest-physical 0 */
     uint32_t events;               /* the VMM's event line: a notification bound to its vCPU threads */
     uint32_t console;              /* the ring frame of its console channel, or BH_SPEC_NONE */
+    uint32_t timer;                /* the endpoint of the timer server it uses, or BH_SPEC_NONE */
 };
 
 struct bh_spec_section_info {
