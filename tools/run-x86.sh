@@ -18,7 +18,7 @@ while [ $# -gt 0 ]; do
     --timeout) timeout_s=${2:?--timeout needs a number of seconds}; shift 2 ;;
     --timeout=*) timeout_s=${1#--timeout=}; shift ;;
     --archive) archive=${2:?--archive needs a file}; shift 2 ;;
-    -h|--help) sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n '5,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-x86.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done

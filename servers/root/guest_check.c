@@ -5,7 +5,7 @@
  * VMM cannot run stops the build with a sentence that names the guest and the problem
  * (docs/root-server.md), not with a kernel error halfway. Each problem is printed; any one
  * refuses the spec. What the checks stand for: the VMM's limits (vCPUs, RAM granularity and
- * minimum, name and command-line lengths: vmm/params.h), the boot archive (kernel and initrd
+ * minimum and maximum, name and command-line lengths: vmm/params.h, vmm/main.c), the boot archive (kernel and initrd
  * files), and what a VMM must hold to start (its VCPU, GuestSpace and event line, a free slot
  * for its report capability). PCI passthrough (IOSpace objects) has no IOMMU support yet.
  */
@@ -47,6 +47,10 @@ static void check_ram(const char *name, const struct bh_spec_guest *g)
         problem(name);
         bh_printf("RAM of %lu MiB is too small: a guest needs at least %lu MiB\n", bytes >> 20,
                   (unsigned long)(ROOT_GUEST_MIN_RAM >> 20));
+    } else if (g->memory > ROOT_GUEST_MAX_RAM) {
+        problem(name);
+        bh_printf("RAM of %lu MiB is more than the VMM takes (%lu MiB)\n", bytes >> 20,
+                  (unsigned long)(ROOT_GUEST_MAX_RAM >> 20));
     } else if ((uint64_t)g->ram_count * LARGE_PAGE != g->memory) {
         problem(name);
         bh_printf("RAM of %lu bytes, but %u frames of 2 MiB in the spec\n", bytes, g->ram_count);

@@ -19,9 +19,11 @@
 #define ROOT_MAX_INSTANCES 128u
 #define ROOT_MAX_THREADS 512u
 #define ROOT_MAX_GUESTS 16u
-/* What the VMM (vmm/) supports today, and the least RAM a guest can boot in. */
+/* What the VMM (vmm/) supports today (vmm/main.c checks the same), and the least RAM a guest
+ * can boot in. */
 #define ROOT_VMM_MAX_VCPUS 1u
 #define ROOT_GUEST_MIN_RAM (4ull << 20)
+#define ROOT_GUEST_MAX_RAM (64ull << 30)
 /* Badge of a VMM's report capability: this bit | the guest's index (fault badges are below). */
 #define ROOT_REPORT_BADGE (1ull << 32)
 /* Where the root maps frames for a moment to fill them (its own address space). */

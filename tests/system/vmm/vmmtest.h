@@ -18,7 +18,7 @@
 #define VT_BENCH_CPUID 2u
 #define VT_BENCH_IOPORT 3u
 #define VT_PROGRESS 0x5000u            /* a spinning guest's heartbeat, sent as a bench report */
-#define VT_HEARTBEAT_TSC 2000000000ull /* mode=heartbeat: TSC ticks between lines (1 s at the VMM's 2 GHz) */
+#define VT_HEARTBEAT_TSC 5000000000ull /* mode=heartbeat: TSC ticks between lines (a few seconds) */
 #define VT_LINUX_RAM_SIZE (128ull << 20) /* Debian's kernel loads at 16..74 MiB and needs 96 MiB */
 #define VT_LINUX_CMDLINE "console=hvc0 earlyprintk=xen,keep loglevel=8 rdinit=/init"
 
