@@ -20,7 +20,7 @@
 #define VMM_INITRD_VADDR 0x0000420000000000ull  /* the initrd module, read-only */
 #define VMM_GUEST_WINDOW 0x0000480000000000ull  /* guest RAM, where the test root maps it */
 
-#define VMM_PARAMS_MAGIC 0x32305241504d4d56ull /* "VMMPAR02" */
+#define VMM_PARAMS_MAGIC 0x33305241504d4d56ull /* "VMMPAR03" */
 #define VMM_NAME_LEN 16
 #define VMM_CMDLINE_LEN 256
 
@@ -39,7 +39,9 @@ struct vmm_params {
         uint32_t guest_space;   /* the GuestSpace, already holding guest RAM */
         uint32_t notification;  /* the guest's event line: a signal wakes a halted vCPU */
         uint32_t report;        /* send-only endpoint to the creator, badged per guest */
+        uint32_t timer;         /* the timer server's endpoint (servers/timer), 0: none */
     } slot;
+    uint64_t counter_khz;       /* the TSC's frequency as the kernel measured it, 0: unknown */
 };
 _Static_assert(sizeof(struct vmm_params) <= 4096, "vmm_params fits a page");
 
@@ -49,6 +51,7 @@ _Static_assert(sizeof(struct vmm_params) <= 4096, "vmm_params fits a page");
 #define VMM_SLOT_GUEST_SPACE (VMM_PARAMS->slot.guest_space)
 #define VMM_SLOT_NOTIFICATION (VMM_PARAMS->slot.notification)
 #define VMM_SLOT_REPORT (VMM_PARAMS->slot.report)
+#define VMM_SLOT_TIMER (VMM_PARAMS->slot.timer)
 
 /* The guest's debug port (32-bit OUT): test guests report results there. */
 #define VMM_DEBUG_PORT_CHECK 0x500u  /* check id; bit 31 set: the check failed */

@@ -60,6 +60,9 @@ void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detai
     bh_printf("[vmm %s] exits by reason:", vm->params->name);
     for (unsigned i = 0; i < VMM_EXIT_CLASSES; i++) bh_printf(" %s %lu", names[i], (unsigned long)vm->exits_by_reason[i]);
     bh_printf("; timer events %lu\n", (unsigned long)vm->timer_events);
+    bh_printf("[vmm %s] time: TSC at %lu kHz (%s), %lu sleeps until a deadline through the timer server%s\n",
+              vm->params->name, (unsigned long)vm->tsc_khz, vm->params->counter_khz ? "the kernel's measure" : "nominal",
+              (unsigned long)vm->timer_waits, timer_available() ? "" : " (none configured)");
     if (vm->console_gpa)
         bh_printf("[vmm %s] console ring at %#lx, port %u: %lu bytes out, %lu index errors\n", vm->params->name,
                   (unsigned long)vm->console_gpa, vm->console_port, (unsigned long)vm->console_bytes,

@@ -3,7 +3,8 @@
 /*
  * Time for a Xen guest: the PV clock, the wallclock, the runstate area and the timers.
  * System time is nanoseconds since the VMM started the guest, derived from the TSC (which the
- * guest reads directly: no offset, no intercept) at VMM_TSC_KHZ. vcpu_time_info, in the
+ * guest reads directly: no offset, no intercept) at the rate the kernel measured at boot (the
+ * parameter page's counter_khz; VMM_TSC_KHZ when the creator gives none). vcpu_time_info, in the
  * registered vcpu_info and in shared_info's vcpu_info[id], gives the guest the same scale
  * (tsc_to_system_mul, tsc_shift), so the guest's clock and the VMM's deadlines agree exactly.
  * Timers: VCPUOP_set_singleshot_timer / set_timer_op (one deadline per vCPU) and
@@ -36,13 +37,20 @@ static uint64_t scale(uint64_t delta, uint32_t mul, int8_t shift)
 void time_init(struct vm *vm)
 {
     /* ns per tick = 10^6 / khz, as a 32-bit fraction times 2^shift. */
-    uint64_t num = 1000000ull, den = VMM_TSC_KHZ;
+    vm->tsc_khz = vm->params->counter_khz ? vm->params->counter_khz : VMM_TSC_KHZ;
+    uint64_t num = 1000000ull, den = vm->tsc_khz;
     int shift = 0;
     while (num >= den) { den <<= 1; shift++; }
     while (num * 2 < den) { num <<= 1; shift--; }
     vm->tsc_mul = (uint32_t)((num << 32) / den);
     vm->tsc_shift = (int8_t)shift;
     vm->tsc0 = rdtsc();
+}
+
+/* The TSC value at system time ns (for the timer server, which counts in TSC). */
+uint64_t time_tsc_at(struct vm *vm, uint64_t ns)
+{
+    return vm->tsc0 + (uint64_t)((unsigned __int128)ns * vm->tsc_khz / 1000000u);
 }
 
 uint64_t time_now_ns(struct vm *vm)

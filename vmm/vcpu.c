@@ -134,16 +134,19 @@ static void deliver_event(struct vcpu *v)
 
 /* Blocks the vCPU until its event line (the notification) has been signalled, or one of its
  * timers is due, or an event is already pending for it. Without a timer the thread sleeps on the
- * notification; with one it polls and yields until the deadline (the VMM has no timer object). */
+ * notification. With one, it arms the timer server (timer.c) at the deadline and sleeps the same
+ * way, the server's signal waking it; without a timer server it polls and yields until then. */
 void vcpu_wait_event(struct vcpu *v)
 {
     struct vm *vm = v->vm;
     for (;;) {
         time_check_timers(v);
         if (vm->event_pending || evtchn_upcall_pending(v)) break;
-        if (time_next_deadline(v) == 0) {
+        uint64_t next = time_next_deadline(v);
+        if (next == 0 || timer_arm(vm, next)) {
             (void)bh_wait(VMM_SLOT_NOTIFICATION);
-            break;
+            if (next == 0) break;
+            continue; /* the deadline, or another event: the checks above tell */
         }
         if (bh_poll(VMM_SLOT_NOTIFICATION)) break;
         bh_yield();
@@ -154,7 +157,8 @@ void vcpu_wait_event(struct vcpu *v)
 /* SCHEDOP_poll: the vCPU sleeps until one of the ports is pending (masked or not), the timeout
  * (system time, 0 for none) has passed, or the event line is signalled (an early return, which
  * Xen's callers tolerate: they poll again). The event itself is delivered at the next HLT or
- * block. Like vcpu_wait_event, it polls and yields while a deadline is armed. */
+ * block. Like vcpu_wait_event, it sleeps through the timer server while a deadline is armed, or
+ * polls and yields without one. */
 void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t timeout)
 {
     struct vm *vm = v->vm;
@@ -165,9 +169,9 @@ void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t
         if (timeout && time_now_ns(vm) >= timeout) return;
         uint64_t next = time_next_deadline(v);
         if (timeout && (!next || timeout < next)) next = timeout;
-        if (next == 0) {
+        if (next == 0 || timer_arm(vm, next)) {
             (void)bh_wait(VMM_SLOT_NOTIFICATION);
-            vm_event_arrived(vm);
+            vm_event_arrived(vm); /* or the deadline passed: either way the caller polls again */
             return;
         }
         if (bh_poll(VMM_SLOT_NOTIFICATION)) {

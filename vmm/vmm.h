@@ -38,8 +38,9 @@
 #define VMM_EVTCHN_PORTS 64u
 #define VMM_LINE_MAX 160u
 #define VMM_PAT_DEFAULT 0x0007040600070406ull
-/* The TSC frequency the guest is told (kHz). The VMM has no clock of its own to calibrate it;
- * guest time is consistent with the TSC at this rate, whatever the host's. */
+/* The TSC frequency the guest is told (kHz) when the creator does not pass the kernel's
+ * measurement (params counter_khz): guest time is then consistent with the TSC at this rate,
+ * whatever the host's. */
 #define VMM_TSC_KHZ 2000000u
 
 /* ACPI sleep control and status registers (acpi.c), and the sleep type that powers off. */
@@ -128,6 +129,8 @@ struct vm {
     uint64_t tsc0;                     /* system time 0 */
     uint32_t tsc_mul;                  /* TSC to ns: ((tsc << shift) * mul) >> 32 */
     int8_t tsc_shift;
+    uint64_t tsc_khz;                  /* the rate behind tsc_mul and tsc_shift */
+    uint64_t timer_waits;              /* sleeps until a deadline through the timer server */
     bool event_pending;                /* the notification was signalled */
     bool ended;
     uint8_t acpi_wake_status;          /* the sleep status register (WAK_STS) */
@@ -218,6 +221,11 @@ int lapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value);
 /* time.c */
 void time_init(struct vm *vm);
 uint64_t time_now_ns(struct vm *vm);
+uint64_t time_tsc_at(struct vm *vm, uint64_t ns);
+
+/* timer.c: the timer server's client */
+bool timer_available(void);
+bool timer_arm(struct vm *vm, uint64_t ns);
 void time_update_vcpu(struct vcpu *v);          /* writes vcpu_time_info wherever the guest sees it */
 void time_update_runstate(struct vcpu *v);
 void time_write_wallclock(struct vm *vm);

@@ -76,6 +76,8 @@ static void fill_params(const struct root *r, uint32_t i, const struct bh_spec_g
     p->slot.guest_space = (uint32_t)root_slot_of(r, in, g->guest_space);
     p->slot.notification = (uint32_t)root_slot_of(r, in, g->events);
     p->slot.report = rg->report_slot;
+    p->slot.timer = g->timer == BH_SPEC_NONE ? 0 : (uint32_t)root_slot_of(r, in, g->timer);
+    p->counter_khz = r->bi->counter_khz;
 }
 
 static int build_one(struct root *r, uint32_t i)

@@ -88,12 +88,13 @@ wait_for beats_after_linux 60 && sleep 2
 boot_stop
 cat "$log"
 if has "$log" "PANIC"; then fail no_kernel_panic "the kernel panicked (log: $log)"; else pass no_kernel_panic; fi
-if has "$log" "[root] started 7 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
-else fail root_executes_spec "no '[root] started 7 threads' / '[root] supervising' (log: $log)"; fi
+if has "$log" "[root] started 8 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
+else fail root_executes_spec "no '[root] started 8 threads' / '[root] supervising' (log: $log)"; fi
 ok=1
 for i in "console      system        15     7 2: main/200,input/200" "ping         apps           7     6 1: main/100" \
          "pong         apps           7     6 1: main/100" "intruder     apps           5     5 1: main/100" \
-         "linux        linux_vm      75   146 1: vcpu0/100  vmm.elf" "beat         beat_vm        9    21 1: vcpu0/100  vmm.elf"; do
+         "timer        linux_vm       9     3 1: main/220  timer_server.elf" \
+         "linux        linux_vm      77   146 1: vcpu0/100  vmm.elf" "beat         beat_vm        9    21 1: vcpu0/100  vmm.elf"; do
   has "$log" "[root]   $i" || { ok=0; fail report "report lacks '$i' (log: $log)"; }
 done
 [ $ok = 1 ] && pass report
@@ -137,6 +138,12 @@ if [ $shell = 0 ]; then
   echo "SKIP system.linux_shell: the initramfs's /init has no bulkhead.shell=1 mode (tools/fetch-linux.sh)"
 elif answered "$log"; then pass linux_shell_answers_typed_command
 else fail linux_shell_answers_typed_command "typed 'echo \$((6*7))' on COM1, no '[linux hvc] 42' (log: $log)"; fi
+# The Linux guest's VMM sleeps until the guest's timers through the timer server, which it
+# reaches through the spec's 'uses timer clock' (its report after the guest's end says how often).
+if has "$log" "[timer] PIT channel 0 one-shot timeouts" &&
+   grep -qE '^\[vmm linux\] time: TSC at [0-9]+ kHz \(the kernel.s measure\), [1-9][0-9]* sleeps until a deadline through the timer server$' "$log"
+then pass linux_vmm_sleeps_through_timer_server
+else fail linux_vmm_sleeps_through_timer_server "no '[vmm linux] time: ... N sleeps ... through the timer server' with N > 0 (log: $log)"; fi
 end=$(line_of "$log" "[root] supervisor: guest linux ")
 if [ -n "$end" ] && beats_after_linux "$log" && [ "$alive" = 1 ] && ! has "$log" "[root] supervisor: guest beat"; then
   pass guest_end_leaves_others_running

@@ -56,6 +56,7 @@ static void verdict(int ok, const char *name, const char *why)
 }
 
 static uint64_t guest_ram_size = VT_RAM_SIZE;
+static uint64_t counter_khz; /* the kernel's TSC measurement, passed on to every VMM */
 
 static int fill_params(struct vm_instance *vm, const char *name, const char *cmdline, size_t image_len)
 {
@@ -69,7 +70,8 @@ static int fill_params(struct vm_instance *vm, const char *name, const char *cmd
     strncpy(p.name, name, VMM_NAME_LEN - 1);
     strncpy(p.cmdline, cmdline, VMM_CMDLINE_LEN - 1);
     p.ram_vaddr = VMM_GUEST_WINDOW;
-    p.slot = (struct vmm_slots){VT_SLOT_VCPU0, VT_SLOT_GUEST_SPACE, VT_SLOT_NOTIFICATION, VT_SLOT_REPORT};
+    p.slot = (struct vmm_slots){VT_SLOT_VCPU0, VT_SLOT_GUEST_SPACE, VT_SLOT_NOTIFICATION, VT_SLOT_REPORT, 0};
+    p.counter_khz = counter_khz;
     return bh_map_data(&alloc, vm->proc.vspace, VMM_PARAMS_VADDR, &p, sizeof p, BH_RIGHT_READ);
 }
 
@@ -325,6 +327,7 @@ int root_main(const struct bh_bootinfo *bi)
 {
     size_t unused;
     bh_alloc_init(&alloc, bi, BH_ROOT_VSPACE, 0x0000600000000000ull);
+    counter_khz = bi->counter_khz;
     exit_port = bh_alloc_slot(&alloc);
     bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0xf4, 0xf7, BH_ROOT_CNODE, exit_port, 64);
     report_ep = bh_alloc_object(&alloc, BH_OBJ_ENDPOINT, 0);

@@ -3,3 +3,25 @@
 #include "glue.h"
 
 #include <bulkhead/syscalls.h>
+
+int clock_set_timeout(uint64_t deadline, uint64_t *ret)
+{
+    bh_set_mr(0, (bh_word_t)deadline);
+    bh_msginfo_t info = bh_call(CONN_clock_CPTR, bh_msginfo(0u /* set_timeout */, 0, 0u, 1u));
+    if (bh_msginfo_label(info) != 0)
+        return (int)bh_msginfo_label(info);
+    if (bh_msginfo_length(info) != 1u || bh_msginfo_extra_caps(info) != 0u)
+        return BHIDL_ERR_BAD_MESSAGE;
+    *ret = (uint64_t)bh_get_mr(0);
+    return BHIDL_OK;
+}
+
+bh_word_t tick_wait(void)
+{
+    return bh_wait(EVT_tick_CPTR);
+}
+
+bh_word_t tick_poll(void)
+{
+    return bh_poll(EVT_tick_CPTR);
+}
