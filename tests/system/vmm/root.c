@@ -189,14 +189,26 @@ static void test_acpi_poweroff(void)
             "acpi_tables_and_s5_poweroff", why);
 }
 
+static void wait_progress(int id, unsigned n);
+
+/* The hostile guest runs beside a spinning neighbour of the same priority and partition; the
+ * neighbour's heartbeats, counted while the test waits for the hostile guest's end, must go on
+ * during the attack and after it. */
 static void test_hostile(void)
 {
     struct report r;
     static char why[160];
-    if (run_to_end("hostile", "mode=hostile", guest_image, guest_len, &r) != 0) {
+    int neighbour = start_vm("neighbour", "mode=spin", guest_image, guest_len);
+    if (neighbour < 0 || run_to_end("hostile", "mode=hostile", guest_image, guest_len, &r) != 0) {
         verdict(0, "hostile_guest", "setup failed");
         return;
     }
+    unsigned during = vms[neighbour].progress;
+    wait_progress(neighbour, 2);
+    bh_printf("[vmmtest] the neighbour of the hostile guest: %u heartbeats during the attack, %u after\n", during,
+              vms[neighbour].progress - during);
+    verdict(during > 0 && bh_tcb_suspend(vms[neighbour].proc.tcb) == 0, "hostile_guest_leaves_its_neighbour_running",
+            "the neighbouring guest made no progress while the hostile guest ran");
     bh_printf("[vmmtest] hostile guest: %lu exits, %lu hypercalls, %lu answered with an error\n",
               (unsigned long)r.mr[5], (unsigned long)r.mr[6], (unsigned long)r.mr[7]);
     snprintf(why, sizeof why, "ended %lu at %#lx after %lu hypercalls", (unsigned long)r.mr[0], (unsigned long)r.mr[1],
