@@ -13,6 +13,7 @@
 # Uses apt-get download (Debian's repositories) and nothing else from the network. Idempotent:
 # a cached package and up-to-date outputs make it a no-op.
 set -euo pipefail
+self=$(cd "$(dirname "$0")" && pwd)/$(basename "$0")   # for the initramfs stamp, wherever it is run from
 cd "$(dirname "$0")/.."
 out=build/linux
 mkdir -p "$out"
@@ -57,7 +58,7 @@ say "vmlinux: $(cat "$out/version" 2>/dev/null), $(stat -c %s "$out/vmlinux") by
 # 3. The initramfs: busybox (every applet) and an /init that says it ran, then ends as the
 #    kernel command line asks (see the script below). Rebuilt whenever this script or busybox
 #    changes: the stamp holds their hashes, so an edited /init reaches every cached build.
-stamp=$(cat "$0" /bin/busybox | sha256sum | cut -d' ' -f1)
+stamp=$(cat "$self" /bin/busybox | sha256sum | cut -d' ' -f1)
 if [ ! -s "$out/initramfs.cpio" ] || [ "$(cat "$out/initramfs.stamp" 2>/dev/null)" != "$stamp" ]; then
   say "building the busybox initramfs"
   root=$(mktemp -d)

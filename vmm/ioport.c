@@ -16,7 +16,8 @@
  * by the size, backwards with RFLAGS.DF, within the address size; rCX counts down. At most
  * STRING_BATCH elements per exit: a longer REP resumes at the same instruction, as an
  * interrupted one does on hardware. A guest address that does not translate to RAM raises
- * #PF (CR2 = the address; #GP(0) with paging off) after the elements before it, which stay done.
+ * #PF (CR2 = the address; #GP(0) with paging off or a non-canonical address) after the elements
+ * before it, which stay done.
  */
 #include <bulkhead/invocations.h>
 #include <bulkhead/runtime.h>
@@ -142,6 +143,10 @@ static void string_io(struct vcpu *v, uint64_t info, unsigned port, unsigned siz
         } else {
             fault = guest_copy_from(v, gva, &value, size) != 0;
             if (!fault) port_out(vm, port, size, value);
+        }
+        if (fault && vcpu_long_mode(v) && (uint64_t)((int64_t)(gva << 16) >> 16) != gva) {
+            vcpu_inject_exception(v, 13, true, 0);  /* not canonical: #GP, as the processor does */
+            break;
         }
         if (fault && !(v->mode & BH_VM_MODE_PG)) {
             vcpu_inject_exception(v, 13, true, 0);  /* paging off: the address is not RAM */

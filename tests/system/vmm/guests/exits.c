@@ -10,7 +10,8 @@
 
 #define ALIAS_VA 0x40000000ull     /* entry.S maps it to gpa 0x200000 */
 #define ALIAS_GPA 0x200000ull
-#define UNMAPPED_VA 0xdead00000000ull
+#define UNMAPPED_VA 0xdead00000000ull     /* not canonical (bit 47 set, 63:48 clear) */
+#define UNMAPPED_CANONICAL_VA 0x7f0000000000ull
 #define CALLBACK_VECTOR 0xf3u
 
 static uint32_t next_id;
@@ -113,17 +114,21 @@ static void string_io(void)
     const uint32_t *s32 = &word32;
     __asm__ volatile("outsl" : "+S"(s32) : "d"(0x1234) : "memory");
     CHECK((uintptr_t)s32 == (uintptr_t)&word32 + 4, 0);
-    /* Unmapped memory: #PF with CR2 and the write bit for INS, nothing done (entry.S's handler
-     * skips the 2-byte instruction). */
-    uint32_t pf = pf_count;
-    dst = (uint8_t *)UNMAPPED_VA;
+    /* Unmapped memory: #PF with CR2 and the write bit for INS, nothing done; a non-canonical
+     * address: #GP(0). (entry.S's handlers skip the 2-byte instruction.) */
+    uint32_t pf = pf_count, gp = gp_count;
+    dst = (uint8_t *)UNMAPPED_CANONICAL_VA;
     n = 4;
     __asm__ volatile("rep insb" : "+D"(dst), "+c"(n) : "d"(0x1234) : "memory");
-    CHECK(pf_count == pf + 1 && pf_cr2 == UNMAPPED_VA && pf_error == 2 && n == 4 && dst == (uint8_t *)UNMAPPED_VA,
+    CHECK(pf_count == pf + 1 && pf_cr2 == UNMAPPED_CANONICAL_VA && pf_error == 2 && n == 4 &&
+              dst == (uint8_t *)UNMAPPED_CANONICAL_VA,
           pf_error);
-    src = (const char *)UNMAPPED_VA + 8;
+    src = (const char *)UNMAPPED_CANONICAL_VA + 8;
     __asm__ volatile("rep outsb" : "+S"(src), "+c"(n) : "d"(0x1234) : "memory");
-    CHECK(pf_count == pf + 2 && pf_cr2 == UNMAPPED_VA + 8 && pf_error == 0 && n == 4, pf_error);
+    CHECK(pf_count == pf + 2 && pf_cr2 == UNMAPPED_CANONICAL_VA + 8 && pf_error == 0 && n == 4, pf_error);
+    src = (const char *)UNMAPPED_VA;
+    __asm__ volatile("rep outsb" : "+S"(src), "+c"(n) : "d"(0x1234) : "memory");
+    CHECK(gp_count == gp + 1 && pf_count == pf + 2 && n == 4, gp_count);
 }
 
 static void ports(void)
@@ -399,7 +404,7 @@ void test_exits(const struct hvm_start_info *si)
     event_channels();
     grant_tables();
     other_exits();
-    CHECK(gp_count == 7 && ud_count == 2, gp_count);
+    CHECK(gp_count == 8 && ud_count == 2, gp_count);
     outl(VMM_DEBUG_PORT_VALUE, next_id);
     bench_exits();
     (void)*(volatile uint32_t *)(uintptr_t)VT_EXITS_NPF_GPA;

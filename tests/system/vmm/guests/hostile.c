@@ -6,7 +6,7 @@
  * an access outside its RAM. Argument structures hold random words; pointers are random, in
  * a scratch buffer, at the edge of RAM or unmapped. Excluded, because they would end or stall
  * the guest rather than test the VMM: SCHEDOP_shutdown/block/poll, writes that would really install
- * the hypercall page or change EFER, and the UART and debug ports.
+ * the hypercall page or change EFER, and the UART, debug and ACPI sleep ports (S5 powers off).
  */
 #include "guest.h"
 
@@ -102,7 +102,8 @@ static void one_msr(void)
 static void one_port(void)
 {
     uint16_t port = (uint16_t)rnd();
-    if ((port >= 0x3f8 && port <= 0x3ff) || (port >= 0x500 && port <= 0x50b)) port = 0x80;
+    if ((port >= 0x3f8 && port <= 0x3ff) || (port >= 0x500 && port <= 0x50b) || port == 0x520 || port == 0x521)
+        port = 0x80;
     uint32_t v = (uint32_t)rnd();
     switch (rnd() % 6) {
     case 0: (void)inb(port); break;
