@@ -569,7 +569,9 @@ void vmx_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     __asm__ volatile("fxrstor64 %0" ::"m"(*host_fpu));
     if (switched) swap_msrs(v->msrs, switched_msrs, VMX_SWITCHED_MSRS);
     x86_reload_descriptor_tables(); /* a VM exit leaves the GDT and IDT limits at 0xffff */
-    if (!failed) v->launched = 1;
+    /* A failed entry (VMfail, or an exit with bit 31: the guest never ran) leaves the VMCS
+     * unlaunched, so the next entry is VMLAUNCH again. */
+    if (!failed && !(vmread(EXIT_REASON) & (1u << 31))) v->launched = 1;
     read_exit(v, x, failed);
 }
 
