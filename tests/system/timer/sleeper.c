@@ -14,7 +14,7 @@
 #include "glue.h"
 
 #define ERR_NO_EVENT 3
-#define LATE_LIMIT_MS 40u /* a 7-tick schedule period, QEMU's timer slack and TCG's pace */
+#define LATE_LIMIT_MS 100u /* a 7-tick schedule period, QEMU's timer slack and TCG's pace on a loaded host */
 
 static unsigned failures;
 
@@ -49,7 +49,7 @@ static void sleeps(void)
         else if (us > (long)LATE_LIMIT_MS * 1000) late = true;
     }
     verdict(!early, "never_woken_early", "a wakeup came before its deadline (or the call failed)");
-    verdict(!late, "woken_within_40ms", "a wakeup came more than 40 ms late");
+    verdict(!late, "woken_within_100ms", "a wakeup came more than 100 ms late");
 }
 
 /* A deadline disarmed, and one replaced, never fire. The calls reach the server only in its
