@@ -7,6 +7,7 @@
  */
 #include <bulkhead/runtime.h>
 #include "glue.h"
+#include "print_lock.h"
 
 #define MAX_CLIENTS 16u
 #define ERR_TOO_LONG 3 /* the server's own error: len > 96 */
@@ -33,17 +34,23 @@ int out_put_string(bh_word_t badge, const uint8_t text[96], uint32_t len, uint32
 {
     if (len > 96) return ERR_TOO_LONG;
     bool *mid = &midline[badge < MAX_CLIENTS ? badge : 0];
+    print_lock();
     for (uint32_t i = 0; i < len; i++) {
         if (!*mid) bh_printf("[%s] ", client_name(badge));
         bh_putc((char)text[i]);
         *mid = text[i] != '\n';
     }
+    print_unlock();
     *ret = len;
     return 0;
 }
 
+volatile int console_print_lock;
+
 int main(void)
 {
+    print_lock();
     bh_printf("[console] console server ready\n");
+    print_unlock();
     out_run();
 }

@@ -37,6 +37,8 @@ _Noreturn void bh_debug_halt(bh_word_t status);
 
 /* Console output through the kernel's debug console. */
 void bh_putc(char c);
+/* Debug builds: the first len bytes of the IPC buffer's message words, in one piece. */
+void bh_debug_put_string(size_t len);
 void bh_puts(const char *s);
 int bh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
