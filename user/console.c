@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A line goes to the kernel in one system call, so other threads' output never lands inside
- * it: the text is copied into the IPC buffer's message words, whose contents are saved before
+/* A line (up to 256 bytes) goes to the kernel in one system call, so other threads' output
+ * never lands inside it: the text is copied into the IPC buffer's message words, whose contents are saved before
  * and restored after (a server may print while a message is in them). Without an IPC buffer,
  * a character at a time. */
 void bh_puts(const char *s)
@@ -18,8 +18,9 @@ void bh_puts(const char *s)
         while (*s) bh_putc(*s++);
         return;
     }
-    enum { CHUNK = sizeof b->mr };
-    static_assert(CHUNK <= 1024, "a chunk fits the stack");
+    /* 256 bytes: a line, and at most 22 ms of a 115200-baud UART with the kernel busy. */
+    enum { CHUNK = 256 };
+    static_assert(CHUNK <= sizeof b->mr, "a chunk fits the message words");
     size_t len = strlen(s);
     while (len) {
         size_t n = len < CHUNK ? len : CHUNK;

@@ -10,12 +10,12 @@ mkdir -p build/test-logs
 log=build/test-logs/hostile.serial
 timeout 600 tools/qemu-x86.sh build/x86/hostile.cpio q35 >"$log" 2>&1
 rc=$?
-tr -d '\r' <"$log" | grep -E '^(PASS|FAIL) hostile\.'
-grep '^\[hostile\]' "$log" | tr -d '\r' >&2
+tr -d '\r' <"$log" | grep -aE '^(PASS|FAIL) hostile\.'
+grep -a '^\[hostile\]' "$log" | tr -d '\r' >&2
 case $rc in
   33) ;;
   124) echo "FAIL hostile.run: QEMU timed out (log: $log)"; exit 1 ;;
   *) echo "FAIL hostile.run: QEMU exited with status $rc (log: $log)"; exit 1 ;;
 esac
-grep -q PANIC "$log" && { echo "FAIL hostile.no_kernel_panic: the kernel panicked (log: $log)"; exit 1; }
+grep -aq PANIC "$log" && { echo "FAIL hostile.no_kernel_panic: the kernel panicked (log: $log)"; exit 1; }
 exit 0
