@@ -45,12 +45,7 @@ static int rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value)
     switch (msr) {
     case MSR_EFER: *value = vcpu_reg(v, BH_VCPU_EFER); return 0;
     case MSR_PAT: *value = v->pat; return 0;
-    case MSR_TSC: {
-        uint32_t lo, hi;
-        __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-        *value = (uint64_t)hi << 32 | lo;
-        return 0;
-    }
+    case MSR_TSC: *value = bh_arch_counter(); return 0;
     default: return -1;
     }
 }

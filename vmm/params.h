@@ -79,6 +79,22 @@ enum vmm_end {
     VMM_END_UNSUPPORTED = 8,  /* an exit the VMM does not handle: detail = reason, rip */
 };
 
+/* How a guest ended, in words: the VMM's own report and the root's supervisor print it. */
+static inline const char *vmm_end_name(uint64_t why)
+{
+    switch (why) {
+    case VMM_END_SHUTDOWN: return "shut down";
+    case VMM_END_CRASH: return "crashed (triple fault)";
+    case VMM_END_NPF: return "stopped: access outside its memory";
+    case VMM_END_HALTED: return "stopped: halted with interrupts disabled";
+    case VMM_END_BAD_STATE: return "stopped: the processor refused its state";
+    case VMM_END_REFUSED: return "not started: its kernel image was refused";
+    case VMM_END_SETUP: return "not run: its VMM could not set itself up";
+    case VMM_END_UNSUPPORTED: return "stopped: an exit its VMM does not handle";
+    default: return "ended for an unknown reason";
+    }
+}
+
 enum vmm_shutdown_via {
     VMM_SHUTDOWN_VIA_HYPERCALL = 0,  /* SCHEDOP_shutdown */
     VMM_SHUTDOWN_VIA_ACPI = 1,       /* the ACPI sleep control register, sleep type S5 */

@@ -31,20 +31,6 @@ void report_bench(struct vm *vm, uint32_t id, uint32_t value)
     bh_send(VMM_SLOT_REPORT, bh_msginfo(VMM_REPORT_BENCH, 0, 0, 2));
 }
 
-static const char *end_name(enum vmm_end why)
-{
-    switch (why) {
-    case VMM_END_SHUTDOWN: return "shut down";
-    case VMM_END_CRASH: return "crashed (triple fault)";
-    case VMM_END_NPF: return "stopped: access outside its memory";
-    case VMM_END_HALTED: return "stopped: halted with interrupts disabled";
-    case VMM_END_BAD_STATE: return "stopped: the processor refused its state";
-    case VMM_END_REFUSED: return "not started: image refused";
-    case VMM_END_SETUP: return "not run: VMM setup failed";
-    default: return "stopped: unsupported exit";
-    }
-}
-
 void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
 {
     flush_line(vm, vm->uart_line, &vm->uart_len, "uart");
@@ -52,7 +38,7 @@ void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detai
     flush_line(vm, vm->hvc_line, &vm->hvc_len, "xen");
     flush_line(vm, vm->ring_line, &vm->ring_len, "hvc");
     bh_printf("[vmm %s] guest %s (%#lx, %#lx); %lu exits, %lu hypercalls (%lu errors), checks %lu passed, %lu failed\n",
-              vm->params->name, end_name(why), (unsigned long)detail, (unsigned long)detail2,
+              vm->params->name, vmm_end_name(why), (unsigned long)detail, (unsigned long)detail2,
               (unsigned long)vm->exits, (unsigned long)vm->hypercalls, (unsigned long)vm->hypercall_errors,
               (unsigned long)vm->checks_passed, (unsigned long)vm->checks_failed);
     static const char *const names[VMM_EXIT_CLASSES] = {"cpuid", "msr", "ioio", "hlt", "vmmcall", "npf",

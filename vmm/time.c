@@ -19,13 +19,6 @@
 #define MIN_PERIOD_NS 50000ull      /* Xen's minimum period (50 us) */
 #define XEN_RUNSTATE_UPDATE (1ull << 63)
 
-static uint64_t rdtsc(void)
-{
-    uint32_t lo, hi;
-    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
-    return (uint64_t)hi << 32 | lo;
-}
-
 /* ns = ((delta << shift) * mul) >> 32, shift in [-31, 31]; mul in [2^31, 2^32). */
 static uint64_t scale(uint64_t delta, uint32_t mul, int8_t shift)
 {
@@ -44,7 +37,7 @@ void time_init(struct vm *vm)
     while (num * 2 < den) { num <<= 1; shift--; }
     vm->tsc_mul = (uint32_t)((num << 32) / den);
     vm->tsc_shift = (int8_t)shift;
-    vm->tsc0 = rdtsc();
+    vm->tsc0 = bh_arch_counter();
 }
 
 /* The TSC value at system time ns (for the timer server, which counts in TSC). */
@@ -55,12 +48,12 @@ uint64_t time_tsc_at(struct vm *vm, uint64_t ns)
 
 uint64_t time_now_ns(struct vm *vm)
 {
-    return scale(rdtsc() - vm->tsc0, vm->tsc_mul, vm->tsc_shift);
+    return scale(bh_arch_counter() - vm->tsc0, vm->tsc_mul, vm->tsc_shift);
 }
 
 static void write_time_info(struct vm *vm, struct xen_vcpu_time_info *t)
 {
-    uint64_t tsc = rdtsc();
+    uint64_t tsc = bh_arch_counter();
     t->version |= 1;                    /* odd: being updated */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     t->tsc_timestamp = tsc;

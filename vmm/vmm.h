@@ -30,6 +30,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <bulkhead/syscalls.h>
+#include <bulkhead/arch/machine.h>
 #include <bulkhead/arch/vcpu.h>
 #include "params.h"
 #include "xen.h"

@@ -418,30 +418,15 @@ int svm_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned si
     return plat_map_frame(guest_root, gpa, paddr, size_bits, rights & (RIGHT_READ | RIGHT_WRITE), not_executable);
 }
 
-/* Straight from the VMCB and the saved registers: this runs on every exit. The mode: CPL
- * from SS.DPL (attribute bits 5-6), EFER.LMA (bit 10), CS.L (attribute bit 9), CR0.PG. */
+/* The mode: CPL from SS.DPL (attribute bits 5-6), EFER.LMA (bit 10), CS.L (attribute bit 9), CR0.PG. */
 unsigned svm_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out)
 {
-    /* In BH_VM_SUMMARY_REGS order, unrolled: this runs on every exit. rax lives in the VMCB. */
-    _Static_assert(BH_VM_SUMMARY_REG_COUNT == 8, "the summary below has 8 registers");
     const struct vmcb *c = vmcb_of(v);
-    out[0] = c->rax;
-    out[1] = v->gpr[BH_VCPU_RBX];
-    out[2] = v->gpr[BH_VCPU_RCX];
-    out[3] = v->gpr[BH_VCPU_RDX];
-    out[4] = v->gpr[BH_VCPU_RSI];
-    out[5] = v->gpr[BH_VCPU_RDI];
-    out[6] = v->gpr[BH_VCPU_R8];
-    out[7] = v->gpr[BH_VCPU_R8 + 2];
-    out[BH_VM_SUMMARY_REG_COUNT] = ((word_t)(c->ss.attrib >> 5) & 3u) | (((c->efer >> 10) & 1u) << 2) |
-             ((word_t)((c->cs.attrib >> 9) & 1u) << 3) | (((c->cr0 >> 31) & 1u) << 4);
-    return BH_VM_SUMMARY_REG_COUNT + 1;
+    return virt_exit_summary(out, c->rax, v->gpr, (word_t)(c->ss.attrib >> 5), c->efer >> 10,
+                             (word_t)(c->cs.attrib >> 9), c->cr0 >> 31);
 }
 
 void svm_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
 {
-    vmcb_of(v)->rax = in[0];
-    v->gpr[BH_VCPU_RBX] = in[1];
-    v->gpr[BH_VCPU_RCX] = in[2];
-    v->gpr[BH_VCPU_RDX] = in[3];
+    virt_set_results(&vmcb_of(v)->rax, v->gpr, in);
 }

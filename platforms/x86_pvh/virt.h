@@ -6,6 +6,34 @@
 
 #include "x86.h"
 
+/* VMEnter's exit summary for both back ends, in BH_VM_SUMMARY_REGS order, unrolled (it runs on
+ * every exit); rax is passed apart because SVM keeps it in the VMCB. The mode word: bits 0-1
+ * CPL, 2 EFER.LMA, 3 CS.L, 4 CR0.PG. */
+static inline unsigned virt_exit_summary(word_t *out, uint64_t rax, const uint64_t *gpr, word_t cpl, word_t lma,
+                                         word_t cs_l, word_t pg)
+{
+    _Static_assert(BH_VM_SUMMARY_REG_COUNT == 8, "the summary below has 8 registers");
+    out[0] = rax;
+    out[1] = gpr[BH_VCPU_RBX];
+    out[2] = gpr[BH_VCPU_RCX];
+    out[3] = gpr[BH_VCPU_RDX];
+    out[4] = gpr[BH_VCPU_RSI];
+    out[5] = gpr[BH_VCPU_RDI];
+    out[6] = gpr[BH_VCPU_R8];
+    out[7] = gpr[BH_VCPU_R8 + 2];
+    out[BH_VM_SUMMARY_REG_COUNT] = (cpl & 3u) | (lma & 1u) << 2 | (cs_l & 1u) << 3 | (pg & 1u) << 4;
+    return BH_VM_SUMMARY_REG_COUNT + 1;
+}
+
+/* VMEnter's results: rax (wherever the back end keeps it), rbx, rcx, rdx. */
+static inline void virt_set_results(uint64_t *rax, uint64_t *gpr, const word_t *in)
+{
+    *rax = in[0];
+    gpr[BH_VCPU_RBX] = in[1];
+    gpr[BH_VCPU_RCX] = in[2];
+    gpr[BH_VCPU_RDX] = in[3];
+}
+
 bool x86_svm_init(void);
 bool svm_vcpu_supported(void);
 void svm_vcpu_init(struct vcpu_arch *v);

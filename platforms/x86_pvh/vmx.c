@@ -129,30 +129,25 @@ static paddr_t image_pa(const void *p)
 
 /* ---- VMX instructions: CF or ZF set means VMfail ---- */
 
-static bool vmx_insn_ok(bool fail)
-{
-    return !fail;
-}
-
 static bool vmxon(paddr_t region)
 {
     bool fail;
     __asm__ volatile("vmxon %1; setbe %0" : "=q"(fail) : "m"(region) : "cc", "memory");
-    return vmx_insn_ok(fail);
+    return !fail;
 }
 
 static bool vmclear(paddr_t vmcs)
 {
     bool fail;
     __asm__ volatile("vmclear %1; setbe %0" : "=q"(fail) : "m"(vmcs) : "cc", "memory");
-    return vmx_insn_ok(fail);
+    return !fail;
 }
 
 static bool vmptrld(paddr_t vmcs)
 {
     bool fail;
     __asm__ volatile("vmptrld %1; setbe %0" : "=q"(fail) : "m"(vmcs) : "cc", "memory");
-    return vmx_insn_ok(fail);
+    return !fail;
 }
 
 static uint64_t vmread(enum vmcs_field f)
@@ -518,7 +513,7 @@ static void swap_msrs(uint64_t *mine, const uint32_t *msrs, unsigned n)
 static const uint32_t switched_msrs[VMX_SWITCHED_MSRS] = {MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
                                                           MSR_KERNEL_GS_BASE};
 
-static void read_exit(struct vcpu_arch *v, struct vm_exit *x, bool entry_failed)
+static void read_exit(struct vm_exit *x, bool entry_failed)
 {
     struct vmx_exit_in in = {0};
     struct vmx_exit_out out;
@@ -537,7 +532,6 @@ static void read_exit(struct vcpu_arch *v, struct vm_exit *x, bool entry_failed)
     x->rip = in.rip;
     x->next_rip = out.next_rip;
     x->intinfo = vmx_exit_int_info((uint32_t)vmread(IDT_VECTORING_INFO), (uint32_t)vmread(IDT_VECTORING_ERROR));
-    (void)v;
 }
 
 void vmx_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *x)
@@ -572,7 +566,7 @@ void vmx_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     /* A failed entry (VMfail, or an exit with bit 31: the guest never ran) leaves the VMCS
      * unlaunched, so the next entry is VMLAUNCH again. */
     if (!failed && !(vmread(EXIT_REASON) & (1u << 31))) v->launched = 1;
-    read_exit(v, x, failed);
+    read_exit(x, failed);
 }
 
 void vmx_vcpu_space_changed(struct vcpu_arch *v)
@@ -590,29 +584,15 @@ int vmx_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned si
                         vmx_ept_leaf(paddr, (rights & RIGHT_WRITE) != 0, (rights & VCPU_RIGHT_EXECUTE) != 0, large));
 }
 
-/* The summary as svm.c gives it; rax is in gprs here, and the mode comes from the VMCS. */
+/* rax is in gprs here, and the mode comes from the VMCS (access rights: DPL bits 5-6, L bit 13). */
 unsigned vmx_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out)
 {
-    _Static_assert(BH_VM_SUMMARY_REG_COUNT == 8, "the summary below has 8 registers");
     use(v);
-    out[0] = v->gpr[BH_VCPU_RAX];
-    out[1] = v->gpr[BH_VCPU_RBX];
-    out[2] = v->gpr[BH_VCPU_RCX];
-    out[3] = v->gpr[BH_VCPU_RDX];
-    out[4] = v->gpr[BH_VCPU_RSI];
-    out[5] = v->gpr[BH_VCPU_RDI];
-    out[6] = v->gpr[BH_VCPU_R8];
-    out[7] = v->gpr[BH_VCPU_R8 + 2];
-    uint32_t ss = (uint32_t)vmread(GUEST_ES_AR + 4), cs = (uint32_t)vmread(GUEST_ES_AR + 2);
-    out[BH_VM_SUMMARY_REG_COUNT] = ((ss >> 5) & 3u) | ((vmread(GUEST_EFER) >> 10 & 1u) << 2) |
-                                   ((word_t)((cs >> 13) & 1u) << 3) | ((vmread(GUEST_CR0) >> 31 & 1u) << 4);
-    return BH_VM_SUMMARY_REG_COUNT + 1;
+    return virt_exit_summary(out, v->gpr[BH_VCPU_RAX], v->gpr, vmread(GUEST_ES_AR + 4) >> 5, vmread(GUEST_EFER) >> 10,
+                             vmread(GUEST_ES_AR + 2) >> 13, vmread(GUEST_CR0) >> 31);
 }
 
 void vmx_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
 {
-    v->gpr[BH_VCPU_RAX] = in[0];
-    v->gpr[BH_VCPU_RBX] = in[1];
-    v->gpr[BH_VCPU_RCX] = in[2];
-    v->gpr[BH_VCPU_RDX] = in[3];
+    virt_set_results(&v->gpr[BH_VCPU_RAX], v->gpr, in);
 }

@@ -12,7 +12,6 @@
 #include <bulkhead/invocations.h>
 #include <bulkhead/runtime.h>
 #include "glue.h"
-#include "print_lock.h"
 
 #define COM1_RBR 0x3f8u
 #define COM1_IER 0x3f9u
@@ -38,11 +37,7 @@ static void pass_on(const uint8_t *buf, uint32_t n)
 {
     struct bh_byte_ring *ring = (struct bh_byte_ring *)(uintptr_t)CHAN_linux_in_RING_VADDR;
     uint32_t put = bh_byte_ring_put(ring, buf, n);
-    if (put < n && dropped++ == 0) {
-        print_lock();
-        bh_printf("[console] the Linux guest is not reading its input: dropping it\n");
-        print_unlock();
-    }
+    if (put < n && dropped++ == 0) bh_printf("[console] the Linux guest is not reading its input: dropping it\n");
     if (put) bh_signal(CHAN_linux_in_PEER_NOTIFICATION_CPTR);
 }
 
@@ -50,14 +45,10 @@ void thread_input(void)
 {
     uint8_t buf[BURST];
     if (bh_io_port_out8(HW_com1_data_IOPORT_CPTR, COM1_IER, IER_RECEIVED_DATA) != 0) {
-        print_lock();
         bh_printf("[console] cannot enable COM1's receive interrupt: no input\n");
-        print_unlock();
         return;
     }
-    print_lock();
     bh_printf("[console] COM1 input goes to the Linux guest's console (hvc0)\n");
-    print_unlock();
     for (;;) {
         uint32_t n;
         while ((n = read_burst(buf)) != 0) pass_on(buf, n);

@@ -9,21 +9,6 @@
 #include "params.h"
 #include "root.h"
 
-static const char *end_name(bh_word_t why)
-{
-    switch (why) {
-    case VMM_END_SHUTDOWN: return "shut down";
-    case VMM_END_CRASH: return "crashed (triple fault)";
-    case VMM_END_NPF: return "stopped: access outside its memory";
-    case VMM_END_HALTED: return "stopped: halted with interrupts disabled";
-    case VMM_END_BAD_STATE: return "stopped: the processor refused its state";
-    case VMM_END_REFUSED: return "not started: its kernel image was refused";
-    case VMM_END_SETUP: return "not run: its VMM could not set itself up";
-    case VMM_END_UNSUPPORTED: return "stopped: an exit its VMM does not handle";
-    default: return "ended for an unknown reason";
-    }
-}
-
 void root_guest_report(const struct root *r, bh_word_t badge, bh_msginfo_t info)
 {
     bh_word_t i = badge & ~ROOT_REPORT_BADGE;
@@ -31,5 +16,5 @@ void root_guest_report(const struct root *r, bh_word_t badge, bh_msginfo_t info)
     if (bh_msginfo_label(info) != VMM_REPORT_END) return;
     bh_word_t why = bh_get_mr(0), d1 = bh_get_mr(1), d2 = bh_get_mr(2), exits = bh_get_mr(5), calls = bh_get_mr(6);
     bh_printf("[root] supervisor: guest %s %s (%#lx, %#lx) after %lu exits and %lu hypercalls; the rest runs on\n",
-              name, end_name(why), (unsigned long)d1, (unsigned long)d2, (unsigned long)exits, (unsigned long)calls);
+              name, vmm_end_name(why), (unsigned long)d1, (unsigned long)d2, (unsigned long)exits, (unsigned long)calls);
 }
