@@ -404,7 +404,15 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
     for (size_t k = 0; k < co->ports.n && g->timer == NONE32; k++)
         if (co->ports.v[k].kind == PORT_USES && ia->ports[k].peers.n) g->timer = ia->ports[k].peers.v[0].conn->obj;
     ia->guest_space_slot = new_cap(al, g->guest_space, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
-    ia->events_slot = new_cap(al, g->events, RIGHT_READ, 0);
+    /* vCPU n's thread waits on the notification at events_slot + n: vCPU 0's is the event line,
+     * the others' their own. Each may signal all of them: that is how its VMM's threads wake
+     * each other (IPIs, start-up, timers). */
+    ia->events_slot = new_cap(al, g->events, RIGHT_READ | RIGHT_WRITE, 0);
+    for (size_t t = 1; t < co->vcpus; t++) {
+        uint32_t kick = new_obj(al, SOBJ_NOTIFICATION, 0, owner, 0, nm(al, "%s.vcpu%s.kick", in->name,
+                                                                         arena_printf(&al->c->arena, "%zu", t)));
+        new_cap(al, kick, RIGHT_READ | RIGHT_WRITE, 0);
+    }
     ia->vcpu_first_slot = al->next_slot;
     for (size_t t = 0; t < co->vcpus; t++) {
         const struct sthread *th = &al->a->threads.v[al->a->threads.n - co->vcpus + t];

@@ -345,6 +345,7 @@ static void gen_header_top(struct gen *g)
                    " * large frames mapped from guest-physical 0 and, in this VMM, from BH_GUEST_RAM_VADDR. */\n");
         fprintf(h, "#define BH_GUEST_SPACE_CPTR %uu\n#define BH_GUEST_VCPU_FIRST_CPTR %uu\n#define BH_GUEST_VCPUS %lluu\n",
                 ia->guest_space_slot, ia->vcpu_first_slot, (unsigned long long)in->comp->vcpus);
+        fprintf(h, "/* vCPU n's notification (n = 0: the event line) at BH_GUEST_EVENTS_CPTR + n. */\n");
         fprintf(h, "#define BH_GUEST_EVENTS_CPTR %uu\n", ia->events_slot);
         fprintf(h, "#define BH_GUEST_RAM_FIRST_CPTR %uu\n#define BH_GUEST_RAM_FRAMES %uu\n", ia->ram_first_slot,
                 ia->ram_count);

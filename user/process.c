@@ -188,6 +188,7 @@ int bh_process_create(struct bh_alloc *a, struct bh_process *p, const char *name
     int err = map_fresh(a, p->vspace, BH_PROC_IPC_BUFFER, &p->ipc_frame);
     bh_cptr_t guarded = 0;
     if (err == BH_ERR_OK) err = build_cspace(a, p, &guarded);
+    p->cspace = guarded;
     if (err == BH_ERR_OK) err = bh_tcb_configure(p->tcb, guarded, p->vspace, p->ipc_frame, BH_PROC_IPC_BUFFER);
     if (err == BH_ERR_OK) err = bh_tcb_set_priority(p->tcb, priority, BH_PROC_SLOT_TCB);
     p->entry = bh_elf_entry(&elf);
@@ -205,6 +206,39 @@ int bh_process_start(struct bh_process *p)
     /* rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi (the ReadRegisters order). */
     bh_word_t regs[9] = {p->entry, BH_PROC_STACK_TOP - 64, 0x202, 0, 0, 0, 0, p->arg, BH_PROC_IPC_BUFFER};
     return bh_tcb_write_registers(p->tcb, 1, regs, 9);
+}
+
+/* Writes the thread's index into its IPC buffer's user_data, through a scratch mapping. */
+static int store_index(struct bh_alloc *a, bh_cptr_t ipc_frame, bh_word_t index)
+{
+    bh_cptr_t copy = bh_alloc_slot(a);
+    if (!copy) return BH_ERR_NOT_ENOUGH_MEMORY;
+    int err = bh_cnode_copy(a->cnode, copy, 64, a->cnode, ipc_frame, 64, BH_RIGHT_READ | BH_RIGHT_WRITE);
+    if (err == BH_ERR_OK) err = bh_frame_map(copy, a->vspace, a->scratch_vaddr, BH_RIGHT_READ | BH_RIGHT_WRITE, 1);
+    if (err != BH_ERR_OK) return err;
+    ((bh_ipc_buffer_t *)(uintptr_t)a->scratch_vaddr)->user_data = index;
+    bh_frame_unmap(copy);
+    return bh_cnode_delete(a->cnode, copy, 64);
+}
+
+int bh_process_start_thread(struct bh_alloc *a, struct bh_process *p, unsigned index, bh_cptr_t tcb_slot,
+                            bh_word_t priority)
+{
+    if (index == 0 || index >= BH_PROC_MAX_THREADS) return BH_ERR_INVALID_ARGUMENT;
+    uint64_t window = BH_PROC_THREAD_WINDOW(index), ipc = window + BH_PROC_STACK_PAGES * 4096ull;
+    bh_cptr_t tcb = bh_alloc_object(a, BH_OBJ_TCB, 0), ipc_frame = 0;
+    if (!tcb) return BH_ERR_NOT_ENOUGH_MEMORY;
+    int err = BH_ERR_OK;
+    for (unsigned i = 0; i < BH_PROC_STACK_PAGES && err == BH_ERR_OK; i++)   /* the page below: a guard */
+        err = map_fresh(a, p->vspace, window + i * 4096ull, NULL);
+    if (err == BH_ERR_OK) err = map_fresh(a, p->vspace, ipc, &ipc_frame);
+    if (err == BH_ERR_OK) err = store_index(a, ipc_frame, index);
+    if (err == BH_ERR_OK) err = bh_tcb_configure(tcb, p->cspace, p->vspace, ipc_frame, ipc);
+    if (err == BH_ERR_OK) err = bh_tcb_set_priority(tcb, priority, BH_PROC_SLOT_TCB);
+    if (err == BH_ERR_OK) err = bh_process_give(a, p, tcb_slot, tcb, BH_RIGHTS_ALL, 0);
+    bh_word_t regs[9] = {p->entry, ipc - 64, 0x202, 0, 0, 0, tcb_slot, index, ipc};
+    if (err == BH_ERR_OK) err = bh_tcb_write_registers(tcb, 1, regs, 9);
+    return err;
 }
 
 const void *bh_archive_find(const struct bh_bootinfo *bi, const char *name, size_t *len)

@@ -5,7 +5,7 @@
  * never allocated, as in Xen). alloc_unbound reserves a port for a remote domain; send on an
  * unbound port does nothing (Xen's behaviour); close frees a port. bind_virq binds a virtual
  * interrupt (only VIRQ_TIMER is ever raised) to a new port of a vCPU, bind_ipi a port that
- * send raises on its vCPU, bind_vcpu moves a VIRQ or IPI port's delivery (only vCPU 0 exists);
+ * send raises on its vCPU, bind_vcpu moves a VIRQ or IPI port's delivery to another vCPU;
  * unmask re-delivers a pending port. A port bound to the VMM (EVTCHN_VMM, the console's: console.c)
  * is taken at start; send on it makes the VMM drain the console ring, and the VMM raises it. Delivery is Xen's 2-level ABI: the port's bit in shared_info's evtchn_pending,
  * then, unless the port is masked, its word's bit in the vCPU's evtchn_pending_sel and
@@ -44,8 +44,10 @@ static void mark_pending_sel(struct vcpu *v, struct xen_shared_info *si, uint32_
     if (__atomic_load_n(&si->evtchn_mask[port / 64], __ATOMIC_RELAXED) & bit) return;
     if (!vi) return;
     uint64_t sel = 1ull << (port / 64);
-    if (!(__atomic_fetch_or(&vi->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST) & sel))
+    if (!(__atomic_fetch_or(&vi->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST) & sel)) {
         __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
+        vcpu_kick(v);   /* another vCPU's thread: its VMEnter or wait ends (smp.c) */
+    }
 }
 
 static void set_pending(struct vcpu *v, uint32_t port)

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * The VMM's start: check what the creator gave (params.h), bind the vCPU and the event
- * notification to this thread, load the guest, run it, and report how it ended. The VMM never
+ * The VMM's start: check what the creator gave (params.h), bind each vCPU and its
+ * notification to its thread, load the guest, run it, and report how it ended. The VMM never
  * ends the program on a guest's error: it reports it, and its creator decides.
  */
 #include <string.h>
@@ -12,6 +12,9 @@
 #include "vmm.h"
 
 static struct vm the_vm;
+
+int main(void);
+int bhidl_thread_start(bh_word_t index); /* start_component.c's entry for threads 1.. */
 
 static int check_params(const struct vmm_params *p)
 {
@@ -23,22 +26,10 @@ static int check_params(const struct vmm_params *p)
     return 0;
 }
 
-static int bind_vcpu(struct vm *vm, unsigned id)
-{
-    struct vcpu *v = &vm->vcpu[id];
-    v->vm = vm;
-    v->id = id;
-    v->cap = VMM_SLOT_VCPU0 + id;
-    v->pat = VMM_PAT_DEFAULT;
-    int err = bh_vcpu_set_space(v->cap, VMM_SLOT_GUEST_SPACE);
-    if (err == 0) err = bh_vcpu_set_tcb(v->cap, BH_PROC_SLOT_TCB);
-    return err;
-}
-
-int program_main(bh_word_t arg)
+/* vCPU 0's thread: checks the parameters, binds, loads the guest and runs it. */
+int main(void)
 {
     struct vm *vm = &the_vm;
-    (void)arg;
     vm->params = VMM_PARAMS;
     if (check_params(vm->params) != 0) {
         bh_printf("[vmm] the creator's parameters are malformed\n");
@@ -48,10 +39,15 @@ int program_main(bh_word_t arg)
     }
     vm->ram = (uint8_t *)(uintptr_t)vm->params->ram_vaddr;
     vm->ram_size = vm->params->ram_size;
-    int err = bh_tcb_bind_notification(BH_PROC_SLOT_TCB, VMM_SLOT_NOTIFICATION);
-    if (err == 0) err = bind_vcpu(vm, 0);
+    vm_lock(vm);
+    for (unsigned i = 0; i < vm->params->vcpus; i++) {
+        vcpu_init(vm, i);
+        vm->vcpu[i].pat = VMM_PAT_DEFAULT;
+    }
+    int err = vcpu_bind(vm, 0, BH_PROC_SLOT_TCB);
     if (err != 0) {
         vm_end(vm, VMM_END_SETUP, (uint64_t)err, 0);
+        vm_unlock(vm);
         return 1;
     }
     time_init(vm);
@@ -60,8 +56,32 @@ int program_main(bh_word_t arg)
     int rc = pvh_load(vm);
     if (rc != 0) {
         vm_end(vm, VMM_END_REFUSED, (uint64_t)rc, 0);
+        vm_unlock(vm);
         return 1;
     }
+    vm->vcpu[0].power = VCPU_RUNNING;
     vcpu_run(&vm->vcpu[0]);
+    vm_unlock(vm);
+    return 0;
+}
+
+/* The thread of vCPU `index` (1..vcpus-1; start_component.c gives it its own TLS): binds its
+ * VCPU and notification, then waits for the guest to start it (smp.c). The parameters are
+ * read-only and the VM's state is touched only under the lock, which vCPU 0 holds until the
+ * guest is loaded. */
+int bhidl_thread_start(bh_word_t index)
+{
+    struct vm *vm = &the_vm;
+    const struct vmm_params *p = VMM_PARAMS;
+    if (p->magic != VMM_PARAMS_MAGIC || index >= p->vcpus || index >= VMM_MAX_VCPUS) return 1;
+    int err = vcpu_bind(vm, (unsigned)index, bh_self_tcb);
+    if (err != 0) {
+        vm_lock(vm);
+        vm->params = p;
+        vm_end(vm, VMM_END_SETUP, (uint64_t)err, index);
+        vm_unlock(vm);
+        return 1;
+    }
+    vcpu_ap_main(&vm->vcpu[index]);
     return 0;
 }

@@ -43,7 +43,7 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
     memset(si, 0, 4096);
     vm->shared_info_gpa = x.gpfn << 12;
     time_write_wallclock(vm);
-    for (unsigned i = 0; i < VMM_MAX_VCPUS; i++) time_update_vcpu(&vm->vcpu[i]);
+    for (unsigned i = 0; i < vm->params->vcpus; i++) time_update_vcpu(&vm->vcpu[i]);
     return 0;
 }
 

@@ -96,10 +96,13 @@ bool vcpu_long_mode(struct vcpu *v)
     return (v->mode & BH_VM_MODE_LMA) && (v->mode & BH_VM_MODE_CS_L);
 }
 
+/* The first end counts: other vCPUs' threads are kicked so that they see it and stop. */
 void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
 {
+    if (vm->ended) return;
     vm->ended = true;
     report_end(vm, why, detail, detail2);
+    vm_kick_all(vm);
 }
 
 void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via)
@@ -111,18 +114,17 @@ void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via)
     vm_end(vm, VMM_END_SHUTDOWN, reason, via);
 }
 
-void vm_event_arrived(struct vm *vm)
-{
-    vm->event_pending = true;
-}
-
-/* An event for the guest: raise the upcall flag in vcpu_info, and the callback vector when
- * the guest takes interrupts (EVENTINJ ignores RFLAGS.IF, so the VMM checks it). */
+/* The vCPU wakes from HLT. A signal on the guest's event line (vCPU 0's notification) that
+ * brought nothing else becomes an upcall: the flag in vcpu_info, and the callback vector when
+ * the guest takes interrupts (EVENTINJ ignores RFLAGS.IF, so the VMM checks it). Kicks between
+ * vCPUs always bring their event (a pending port, an IPI), which is injected as it is. */
 static void deliver_event(struct vcpu *v)
 {
     struct vm *vm = v->vm;
     uint64_t cb = vm->hvm_param[HVM_PARAM_CALLBACK_IRQ];
-    vm->event_pending = false;
+    bool line = v->kicked && v->id == 0 && !vcpu_lapic_pending(v);
+    v->kicked = false;
+    if (!line) return;
     if (v->vcpu_info_gpa) {
         struct xen_vcpu_info *vi = gpa_ptr(vm, v->vcpu_info_gpa, sizeof *vi);
         if (vi) vi->evtchn_upcall_pending = 1;
@@ -132,53 +134,55 @@ static void deliver_event(struct vcpu *v)
         vcpu_inject_interrupt(v, (unsigned)(cb & 0xff));
 }
 
-/* Blocks the vCPU until its event line (the notification) has been signalled, or one of its
- * timers is due, or an event is already pending for it. Without a timer the thread sleeps on the
- * notification. With one, it arms the timer server (timer.c) at the deadline and sleeps the same
- * way, the server's signal waking it; without a timer server it polls and yields until then. */
+/* Sleeps on the vCPU's notification, the lock released meanwhile. With `deadline` (system
+ * time, 0 for none) it first arms the timer server at the VM's earliest deadline; without a
+ * timer server it only polls and yields. Returns when woken or after the yield. */
+static void sleep_until(struct vcpu *v, uint64_t deadline)
+{
+    struct vm *vm = v->vm;
+    bool sleep = deadline == 0 || timer_arm(vm, deadline);
+    vm_unlock(vm);
+    if (sleep)
+        (void)bh_wait(v->notification);
+    else if (bh_poll(v->notification))
+        v->kicked = true;
+    else
+        bh_yield();
+    vm_lock(vm);
+}
+
+/* Blocks the vCPU until an event is pending for it (a kick: a signal on its notification;
+ * evtchn_upcall_pending; a local APIC interrupt), one of its timers is due, or the VM ends.
+ * The timer server's signal (at the VM's earliest deadline) wakes vCPU 0, which fires the
+ * timers of all vCPUs, kicking the others. */
 void vcpu_wait_event(struct vcpu *v)
 {
     struct vm *vm = v->vm;
     for (;;) {
-        time_check_timers(v);
-        if (vm->event_pending || evtchn_upcall_pending(v)) break;
-        uint64_t next = time_next_deadline(v);
-        if (next == 0 || timer_arm(vm, next)) {
-            (void)bh_wait(VMM_SLOT_NOTIFICATION);
-            if (next == 0) break;
-            continue; /* the deadline, or another event: the checks above tell */
-        }
-        if (bh_poll(VMM_SLOT_NOTIFICATION)) break;
-        bh_yield();
+        vm_poll_sources(v);
+        if (v->kicked || evtchn_upcall_pending(v) || vcpu_lapic_pending(v) || vm->ended || v->init_pending) break;
+        sleep_until(v, vm_next_deadline(vm));
     }
     deliver_event(v);
 }
 
 /* SCHEDOP_poll: the vCPU sleeps until one of the ports is pending (masked or not), the timeout
- * (system time, 0 for none) has passed, or the event line is signalled (an early return, which
+ * (system time, 0 for none) has passed, or an event arrives for it (an early return, which
  * Xen's callers tolerate: they poll again). The event itself is delivered at the next HLT or
- * block. Like vcpu_wait_event, it sleeps through the timer server while a deadline is armed, or
- * polls and yields without one. */
+ * block. */
 void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t timeout)
 {
     struct vm *vm = v->vm;
     for (;;) {
-        time_check_timers(v);
+        vm_poll_sources(v);
         for (uint32_t i = 0; i < n; i++)
             if (evtchn_port_pending(vm, ports[i])) return;
-        if (timeout && time_now_ns(vm) >= timeout) return;
-        uint64_t next = time_next_deadline(v);
+        if ((timeout && time_now_ns(vm) >= timeout) || v->kicked || vcpu_lapic_pending(v) || vm->ended ||
+            v->init_pending)
+            return;
+        uint64_t next = vm_next_deadline(vm);
         if (timeout && (!next || timeout < next)) next = timeout;
-        if (next == 0 || timer_arm(vm, next)) {
-            (void)bh_wait(VMM_SLOT_NOTIFICATION);
-            vm_event_arrived(vm); /* or the deadline passed: either way the caller polls again */
-            return;
-        }
-        if (bh_poll(VMM_SLOT_NOTIFICATION)) {
-            vm_event_arrived(vm);
-            return;
-        }
-        bh_yield();
+        sleep_until(v, next);
     }
 }
 
@@ -222,12 +226,16 @@ static void hlt_exit(struct vcpu *v)
         return;
     }
     v->next_rip = v->exit[BH_VM_MR_RIP] + 1;
+    /* Past the HLT, the interrupt shadow of a preceding STI is over (Linux idles with
+     * "sti; hlt"): cleared, so that the wake-up's interrupt can be injected at once. */
+    bh_word_t no_shadow = 0;
+    (void)bh_vcpu_write_state(v->cap, BH_VCPU_INT_SHADOW, &no_shadow, 1);
     vcpu_wait_event(v);
 }
 
 static void interrupted(struct vcpu *v)
 {
-    if (bh_poll(VMM_SLOT_NOTIFICATION)) vm_event_arrived(v->vm);
+    if (bh_poll(v->notification)) v->kicked = true;
 }
 
 /* Instructions whose CPUID feature the guest does not see: #UD, as on hardware without them. */
@@ -293,13 +301,23 @@ static int enter(struct vcpu *v, bool set_rip)
     return (int)bh_msginfo_label(info);
 }
 
+/* Runs the vCPU until the VM ends or, for an application processor, an INIT arrives (it then
+ * waits for a start-up IPI again: smp.c). Called and returns with the VM's lock held, which
+ * it releases only while the guest runs. */
 void vcpu_run(struct vcpu *v)
 {
     struct vm *vm = v->vm;
     bool set_rip = true;
     while (!vm->ended) {
+        if (v->init_pending) {
+            v->init_pending = false;
+            v->power = VCPU_WAIT_SIPI;
+            return;
+        }
         int err = vcpu_flush(v);
+        vm_unlock(vm);
         if (err == 0) err = enter(v, set_rip);
+        vm_lock(vm);
         if (err != 0) {
             vm_end(vm, VMM_END_SETUP, (uint64_t)err, 0);
             return;
@@ -316,8 +334,8 @@ void vcpu_run(struct vcpu *v)
             set_rip = true;
         }
         if (vm->ended) break;
-        time_check_timers(v);
-        input_poll(vm);
+        vm_poll_sources(v);
+        vcpu_inject_lapic(v);
         inject_upcall(v);
     }
 }

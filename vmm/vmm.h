@@ -11,7 +11,8 @@
  *   vcpu.c       guest register cache, the VMEnter loop, exit dispatch, event injection
  *   cpuid.c      CPUID policy and the Xen leaves
  *   msr.c        MSR policy and the hypercall page
- *   lapic.c      a minimal x2APIC (MSRs only): enough for Linux to set up its Xen clock events
+ *   lapic.c      a minimal x2APIC (MSRs only): Linux's clock events, IPIs, INIT and SIPI
+ *   smp.c        the vCPU threads, the lock they share, kicks between them, AP start-up
  *   ioport.c     port I/O: the debug port and a 16550 UART at 0x3f8
  *   hypercall.c  VMMCALL: arguments, dispatch, xen_version, console_io, sched_op
  *   physmap.c    memory_op (memory map, shared_info and grant frame placement)
@@ -35,7 +36,7 @@
 #include "params.h"
 #include "xen.h"
 
-#define VMM_MAX_VCPUS 1u
+#define VMM_MAX_VCPUS 8u
 #define VMM_EVTCHN_PORTS 64u
 #define VMM_LINE_MAX 160u
 #define VMM_PAT_DEFAULT 0x0007040600070406ull
@@ -65,15 +66,31 @@ struct lapic {
     uint32_t tpr, svr, tmict, tdcr;
     uint32_t lvt[7];                   /* timer, thermal, perf, LINT0, LINT1, error, CMCI */
     uint64_t icr;
+    uint64_t irr[4];                   /* fixed interrupts (IPIs) waiting to be injected */
+    bool nmi;                          /* an NMI waiting to be injected */
 };
 #define LAPIC_MSR_APIC_BASE 0x1bu
 #define LAPIC_MSR_FIRST 0x800u
 #define LAPIC_MSR_LAST 0x8ffu
+/* ICR delivery modes (Intel SDM vol. 3, 11.6.1). */
+#define LAPIC_DELIVERY_FIXED 0u
+#define LAPIC_DELIVERY_NMI 4u
+#define LAPIC_DELIVERY_INIT 5u
+#define LAPIC_DELIVERY_STARTUP 6u
+
+/* A vCPU's life (smp.c): vCPU 0 runs from the PVH entry; the others wait for INIT and a
+ * start-up IPI from the guest, as application processors do. */
+enum vcpu_power { VCPU_WAIT_INIT, VCPU_WAIT_SIPI, VCPU_STARTING, VCPU_RUNNING };
 
 struct vcpu {
     struct vm *vm;
     unsigned id;
-    bh_cptr_t cap;
+    bh_cptr_t cap;                     /* its VCPU */
+    bh_cptr_t notification;            /* bound to its thread: a signal ends its VMEnter or wait */
+    uint8_t power;                     /* enum vcpu_power */
+    uint8_t sipi_vector;               /* where a start-up IPI starts it: vector << 12 */
+    bool init_pending;                 /* an INIT arrived while it ran: back to WAIT_SIPI */
+    bool kicked;                       /* its notification was signalled: an event for it */
     bh_word_t exit[BH_VM_MR_COUNT];    /* the last exit, as VMEnter returned it */
     bh_word_t reg[VCPU_CACHE_WORDS];
     uint64_t valid;                    /* bit i: reg[i] is valid for this exit */
@@ -132,7 +149,7 @@ struct vm {
     int8_t tsc_shift;
     uint64_t tsc_khz;                  /* the rate behind tsc_mul and tsc_shift */
     uint64_t timer_waits;              /* sleeps until a deadline through the timer server */
-    bool event_pending;                /* the notification was signalled */
+    int lock;                          /* smp.c: held by a vCPU thread outside the guest */
     bool ended;
     uint8_t acpi_wake_status;          /* the sleep status register (WAK_STS) */
     uint32_t gnttab_frames;            /* the grant table's size, in frames */
@@ -193,7 +210,6 @@ void vcpu_run(struct vcpu *v);
 void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2);
 /* The guest shut itself down (reason: SHUTDOWN_*; via: enum vmm_shutdown_via). */
 void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via);
-void vm_event_arrived(struct vm *vm);
 void vcpu_wait_event(struct vcpu *v);
 void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t timeout);
 unsigned vcpu_cpl(struct vcpu *v);
@@ -258,6 +274,21 @@ int guest_gpa(struct vcpu *v, uint64_t gva, uint64_t len, bool write, uint64_t *
 void console_put(struct vm *vm, char *line, unsigned *len, char c, const char *source);
 void report_bench(struct vm *vm, uint32_t id, uint32_t value);
 void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2);
+
+/* smp.c: the lock serialises every vCPU thread's work outside the guest; kicks wake or
+ * interrupt another vCPU's thread; vm_poll_sources fires due timers and takes console input. */
+void vm_lock(struct vm *vm);
+void vm_unlock(struct vm *vm);
+void vcpu_kick(struct vcpu *target);
+void vm_kick_all(struct vm *vm);
+void vm_poll_sources(struct vcpu *v);
+uint64_t vm_next_deadline(struct vm *vm);
+void vcpu_init(struct vm *vm, unsigned id);
+int vcpu_bind(struct vm *vm, unsigned id, bh_cptr_t tcb);
+void vcpu_ap_main(struct vcpu *v);
+void vcpu_deliver_ipi(struct vcpu *from, struct vcpu *target, unsigned mode, unsigned vector);
+void vcpu_inject_lapic(struct vcpu *v);
+bool vcpu_lapic_pending(const struct vcpu *v);
 
 /* pit.c */
 bool pit_port_out(struct vm *vm, unsigned port, uint8_t value);

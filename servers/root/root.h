@@ -21,7 +21,7 @@
 #define ROOT_MAX_GUESTS 16u
 /* What the VMM (vmm/) supports today (vmm/main.c checks the same), and the least RAM a guest
  * can boot in. */
-#define ROOT_VMM_MAX_VCPUS 1u
+#define ROOT_VMM_MAX_VCPUS 8u
 #define ROOT_GUEST_MIN_RAM (4ull << 20)
 #define ROOT_GUEST_MAX_RAM (64ull << 30)
 /* Badge of a VMM's report capability: this bit | the guest's index (fault badges are below). */

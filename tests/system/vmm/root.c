@@ -23,12 +23,16 @@
 #define VMM_PRIORITY 100u
 #define MAX_VMS 16u
 
-/* Where this creator puts a VMM's capabilities (it tells the VMM in the parameter page). */
-enum vt_slot { VT_SLOT_VCPU0 = 5, VT_SLOT_GUEST_SPACE = 12, VT_SLOT_NOTIFICATION = 13, VT_SLOT_REPORT = 14 };
+/* Where this creator puts a VMM's capabilities (it tells the VMM in the parameter page):
+ * VCPU n at VT_SLOT_VCPU0 + n, vCPU n's notification at VT_SLOT_NOTIFICATION + n, and the TCB
+ * of the thread of vCPU n > 0 at VT_SLOT_TCB1 + n - 1. */
+#define VT_MAX_VCPUS 8u
+enum vt_slot { VT_SLOT_GUEST_SPACE = 12, VT_SLOT_REPORT = 14, VT_SLOT_VCPU0 = 16, VT_SLOT_NOTIFICATION = 24,
+               VT_SLOT_TCB1 = 32 };
 
 struct vm_instance {
     struct bh_process proc;
-    bh_cptr_t vcpu, space, ntfn;
+    bh_cptr_t vcpu[VT_MAX_VCPUS], ntfn[VT_MAX_VCPUS], space;
     bh_cptr_t signal;           /* the notification, badged: signals carry a bit */
     unsigned progress;          /* heartbeat reports received */
 };
@@ -56,6 +60,7 @@ static void verdict(int ok, const char *name, const char *why)
 }
 
 static uint64_t guest_ram_size = VT_RAM_SIZE;
+static unsigned guest_vcpus = 1;
 static uint64_t counter_khz; /* the kernel's TSC measurement, passed on to every VMM */
 
 static int fill_params(struct vm_instance *vm, const char *name, const char *cmdline, size_t image_len)
@@ -66,7 +71,7 @@ static int fill_params(struct vm_instance *vm, const char *name, const char *cmd
     p.ram_size = guest_ram_size;
     p.image_size = image_len;
     p.initrd_size = initrd_len;
-    p.vcpus = 1;
+    p.vcpus = guest_vcpus;
     strncpy(p.name, name, VMM_NAME_LEN - 1);
     strncpy(p.cmdline, cmdline, VMM_CMDLINE_LEN - 1);
     p.ram_vaddr = VMM_GUEST_WINDOW;
@@ -78,10 +83,32 @@ static int fill_params(struct vm_instance *vm, const char *name, const char *cmd
 static int give_caps(struct vm_instance *vm, unsigned badge)
 {
     struct bh_process *p = &vm->proc;
-    int err = bh_process_give(&alloc, p, VT_SLOT_VCPU0, vm->vcpu, BH_RIGHTS_ALL, 0);
-    if (err == 0) err = bh_process_give(&alloc, p, VT_SLOT_GUEST_SPACE, vm->space, BH_RIGHTS_ALL, 0);
-    if (err == 0) err = bh_process_give(&alloc, p, VT_SLOT_NOTIFICATION, vm->ntfn, BH_RIGHTS_ALL, 0);
+    int err = bh_process_give(&alloc, p, VT_SLOT_GUEST_SPACE, vm->space, BH_RIGHTS_ALL, 0);
+    for (unsigned i = 0; i < guest_vcpus && err == 0; i++) {
+        err = bh_process_give(&alloc, p, VT_SLOT_VCPU0 + i, vm->vcpu[i], BH_RIGHTS_ALL, 0);
+        if (err == 0) err = bh_process_give(&alloc, p, VT_SLOT_NOTIFICATION + i, vm->ntfn[i], BH_RIGHTS_ALL, 0);
+    }
     if (err == 0) err = bh_process_give(&alloc, p, VT_SLOT_REPORT, report_ep, BH_RIGHT_WRITE, badge);
+    return err;
+}
+
+/* The VCPUs and notifications of guest_vcpus vCPUs. */
+static int create_vcpus(struct vm_instance *vm)
+{
+    for (unsigned i = 0; i < guest_vcpus; i++) {
+        vm->vcpu[i] = bh_alloc_vm_object(&alloc, BH_OBJ_VCPU);
+        vm->ntfn[i] = bh_alloc_object(&alloc, BH_OBJ_NOTIFICATION, 0);
+        if (!vm->vcpu[i] || !vm->ntfn[i]) return BH_ERR_NOT_ENOUGH_MEMORY;
+    }
+    return 0;
+}
+
+/* The threads of vCPUs 1.. (vCPU 0's is the process's first). */
+static int start_vcpu_threads(struct vm_instance *vm)
+{
+    int err = 0;
+    for (unsigned i = 1; i < guest_vcpus && err == 0; i++)
+        err = bh_process_start_thread(&alloc, &vm->proc, i, VT_SLOT_TCB1 + i - 1, VMM_PRIORITY);
     return err;
 }
 
@@ -98,18 +125,18 @@ static int start_vm(const char *name, const char *cmdline, const void *image, si
     struct vm_instance *vm = &vms[id];
     memset(vm, 0, sizeof *vm);
     int err = bh_process_create(&alloc, &vm->proc, "vmm", vmm_image, vmm_len, VMM_PRIORITY, 0);
-    vm->vcpu = bh_alloc_vm_object(&alloc, BH_OBJ_VCPU);
+    if (err == 0) err = create_vcpus(vm);
     vm->space = bh_alloc_vm_object(&alloc, BH_OBJ_GUEST_SPACE);
-    vm->ntfn = bh_alloc_object(&alloc, BH_OBJ_NOTIFICATION, 0);
     vm->signal = bh_alloc_slot(&alloc);
-    if (err != 0 || !vm->vcpu || !vm->space || !vm->ntfn || !vm->signal) err = err ? err : BH_ERR_NOT_ENOUGH_MEMORY;
-    if (err == 0) err = bh_cnode_mint(BH_ROOT_CNODE, vm->signal, 64, BH_ROOT_CNODE, vm->ntfn, 64, BH_RIGHT_WRITE, 1);
+    if (err != 0 || !vm->space || !vm->signal) err = err ? err : BH_ERR_NOT_ENOUGH_MEMORY;
+    if (err == 0) err = bh_cnode_mint(BH_ROOT_CNODE, vm->signal, 64, BH_ROOT_CNODE, vm->ntfn[0], 64, BH_RIGHT_WRITE, 1);
     if (err == 0) err = bh_guest_ram_create(&alloc, vm->space, vm->proc.vspace, VMM_GUEST_WINDOW, guest_ram_size);
     if (err == 0) err = fill_params(vm, name, cmdline, image_len);
     if (err == 0) err = map_module(vm->proc.vspace, VMM_IMAGE_VADDR, image, image_len);
     if (err == 0) err = map_module(vm->proc.vspace, VMM_INITRD_VADDR, initrd, initrd_len);
     if (err == 0) err = give_caps(vm, id + 1);
     if (err == 0) err = bh_process_start(&vm->proc);
+    if (err == 0) err = start_vcpu_threads(vm);
     if (err != 0) {
         bh_printf("[vmmtest] could not build guest %s: error %d\n", name, err);
         return -1;
@@ -156,6 +183,25 @@ static void test_exits(void)
              (unsigned long)r.mr[1], (unsigned long)r.mr[3], VT_EXITS_CHECKS, (unsigned long)r.mr[4]);
     verdict(ok, "guest_exits_and_hypercalls", why);
     verdict(r.mr[0] == VMM_END_NPF && r.mr[1] == VT_EXITS_NPF_GPA, "npf_outside_ram_reported", why);
+}
+
+/* Three vCPUs: the guest starts its APs with INIT and SIPI and checks IPIs, events and timers
+ * across them (tests/system/vmm/guests/smp.c), then powers off. */
+static void test_smp(void)
+{
+    struct report r;
+    static char why[160];
+    guest_vcpus = VT_SMP_VCPUS;
+    int rc = run_to_end("smp", "mode=smp", guest_image, guest_len, &r);
+    guest_vcpus = 1;
+    if (rc != 0) {
+        verdict(0, "smp_guest_starts_and_wakes_its_aps", "setup failed");
+        return;
+    }
+    int ok = r.mr[0] == VMM_END_SHUTDOWN && r.mr[1] == SHUTDOWN_poweroff && r.mr[3] == VT_SMP_CHECKS && r.mr[4] == 0;
+    snprintf(why, sizeof why, "ended %lu (%lu), %lu checks passed (want %u), %lu failed", (unsigned long)r.mr[0],
+             (unsigned long)r.mr[1], (unsigned long)r.mr[3], VT_SMP_CHECKS, (unsigned long)r.mr[4]);
+    verdict(ok, "smp_guest_starts_and_wakes_its_aps", why);
 }
 
 static void test_end(const char *mode, const char *test, bh_word_t end, bh_word_t detail, int check_detail)
@@ -364,6 +410,7 @@ int root_main(const struct bh_bootinfo *bi)
         run_bench();
     } else {
         test_exits();
+        test_smp();
         test_end("shutdown", "shutdown_with_reason_reported", VMM_END_SHUTDOWN, VT_SHUTDOWN_REASON, 1);
         test_end("crash", "triple_fault_reported_as_crash", VMM_END_CRASH, 0, 0);
         test_acpi_poweroff();

@@ -59,9 +59,15 @@ enum {
 struct bh_process {
     const char *name;
     bh_cptr_t tcb, cnode, vspace, ipc_frame;   /* in the creator's CSpace */
+    bh_cptr_t cspace;                          /* the CNode with the process's guard */
     uint64_t entry;
     bh_word_t arg;
 };
+
+/* Further threads of a process: thread n (1..BH_PROC_MAX_THREADS-1) has its stack and IPC
+ * buffer in a window of its own above the first thread's. */
+#define BH_PROC_MAX_THREADS 9u
+#define BH_PROC_THREAD_WINDOW(n) (BH_PROC_STACK_TOP + (uint64_t)(n) * 0x200000ull)
 
 /* Creates (but does not start) a process from an ELF image. Returns BH_ERR_* or -1 for a bad
  * image (with a message on the console). */
@@ -71,6 +77,12 @@ int bh_process_create(struct bh_alloc *a, struct bh_process *p, const char *name
 int bh_process_give(struct bh_alloc *a, struct bh_process *p, bh_cptr_t slot, bh_cptr_t src, bh_word_t rights,
                     bh_word_t badge);
 int bh_process_start(struct bh_process *p);
+/* Adds thread `index` (1..BH_PROC_MAX_THREADS-1) to a created process, its TCB given to the
+ * process at slot tcb_slot, and starts it at the process's entry as user/start_component.c
+ * expects: rdi = its IPC buffer (whose user_data word holds index), rsi = index, rdx = tcb_slot.
+ * Returns BH_ERR_*. */
+int bh_process_start_thread(struct bh_alloc *a, struct bh_process *p, unsigned index, bh_cptr_t tcb_slot,
+                            bh_word_t priority);
 
 /* Finds a file in the boot archive. */
 const void *bh_archive_find(const struct bh_bootinfo *bi, const char *name, size_t *len);

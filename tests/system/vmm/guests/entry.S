@@ -140,6 +140,7 @@ unexpected:
     jmp 7b
 
     .section .rodata
+    .globl gdt_desc, idt_desc, pml4   /* the APs' too (smp_entry.S) */
     .balign 8
 gdt:
     .quad 0

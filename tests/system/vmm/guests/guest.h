@@ -101,5 +101,6 @@ void test_exits(const struct hvm_start_info *si);
 void test_hostile(void);
 void test_acpi_poweroff(const struct hvm_start_info *si);
 void bench_exits(void);
+void test_smp(void);
 
 #endif

@@ -124,6 +124,7 @@ void guest_main(uint32_t start_info)
     else if (mode_is(cmdline, "crash")) triple_fault();
     else if (mode_is(cmdline, "spin")) spin();
     else if (mode_is(cmdline, "heartbeat")) heartbeat();
+    else if (mode_is(cmdline, "smp")) test_smp();
     else if (mode_is(cmdline, "bench")) {
         bench_exits();
         shutdown(SHUTDOWN_poweroff);

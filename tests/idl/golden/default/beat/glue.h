@@ -35,6 +35,7 @@
 #define BH_GUEST_SPACE_CPTR 5u
 #define BH_GUEST_VCPU_FIRST_CPTR 7u
 #define BH_GUEST_VCPUS 1u
+/* vCPU n's notification (n = 0: the event line) at BH_GUEST_EVENTS_CPTR + n. */
 #define BH_GUEST_EVENTS_CPTR 6u
 #define BH_GUEST_RAM_FIRST_CPTR 8u
 #define BH_GUEST_RAM_FRAMES 2u

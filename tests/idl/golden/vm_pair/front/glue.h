@@ -21,7 +21,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 314u
+#define BH_SLOT_FREE_FIRST 315u
 #define BH_SLOT_FREE_LAST 511u
 
 /* Threads */
@@ -37,20 +37,21 @@
 /* The guest this VMM runs: its guest-physical space, vCPUs (one per thread above) and RAM,
  * large frames mapped from guest-physical 0 and, in this VMM, from BH_GUEST_RAM_VADDR. */
 #define BH_GUEST_SPACE_CPTR 19u
-#define BH_GUEST_VCPU_FIRST_CPTR 21u
+#define BH_GUEST_VCPU_FIRST_CPTR 22u
 #define BH_GUEST_VCPUS 2u
+/* vCPU n's notification (n = 0: the event line) at BH_GUEST_EVENTS_CPTR + n. */
 #define BH_GUEST_EVENTS_CPTR 20u
-#define BH_GUEST_RAM_FIRST_CPTR 23u
+#define BH_GUEST_RAM_FIRST_CPTR 24u
 #define BH_GUEST_RAM_FRAMES 256u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x20000000ull
 
 /* Hardware */
-#define HW_IRQ_NOTIFICATION_CPTR 279u
-#define HW_nic_IOSPACE_CPTR 280u /* PCI 00:03.0 */
-#define HW_nic_irq_IRQ_CPTR 281u
+#define HW_IRQ_NOTIFICATION_CPTR 280u
+#define HW_nic_IOSPACE_CPTR 281u /* PCI 00:03.0 */
+#define HW_nic_irq_IRQ_CPTR 282u
 #define HW_nic_irq_IRQ_BIT 0x1ull /* IRQ 10 */
-#define HW_nic_bar_FIRST_FRAME_CPTR 282u
+#define HW_nic_bar_FIRST_FRAME_CPTR 283u
 #define HW_nic_bar_VADDR 0xfebc0000ull
 #define HW_nic_bar_SIZE 0x20000ull
 
