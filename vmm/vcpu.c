@@ -217,15 +217,43 @@ unsigned vcpu_cpl(struct vcpu *v)
     return (unsigned)(v->mode & BH_VM_MODE_CPL);
 }
 
-/* HLT: with interrupts off nothing can wake the vCPU, so the guest has stopped for good. */
-static void hlt_exit(struct vcpu *v)
+/* True when no vCPU can run again by itself: every started one halted with interrupts off. */
+static bool all_stopped(const struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->params->vcpus; i++) {
+        const struct vcpu *o = &vm->vcpu[i];
+        if (o->power == VCPU_RUNNING && !o->stopped) return false;
+    }
+    return true;
+}
+
+/* HLT with interrupts off: only an NMI or INIT (from another vCPU) can wake the vCPU, as
+ * Linux's stop_this_cpu expects of the CPUs it parks; when no vCPU is left to send one, the
+ * guest has stopped for good. */
+static void stopped_hlt(struct vcpu *v)
 {
     struct vm *vm = v->vm;
+    v->stopped = true;
+    while (!vm->ended && !v->lapic.nmi && !v->init_pending) {
+        if (all_stopped(vm)) {
+            vm_end(vm, VMM_END_HALTED, v->exit[BH_VM_MR_RIP], 0);
+            break;
+        }
+        v->kicked = false;
+        vm_unlock(vm);
+        (void)bh_wait(v->notification);
+        vm_lock(vm);
+    }
+    v->stopped = false;
+}
+
+static void hlt_exit(struct vcpu *v)
+{
+    v->next_rip = v->exit[BH_VM_MR_RIP] + 1;
     if (!(vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF)) {
-        vm_end(vm, VMM_END_HALTED, v->exit[BH_VM_MR_RIP], 0);
+        stopped_hlt(v);
         return;
     }
-    v->next_rip = v->exit[BH_VM_MR_RIP] + 1;
     /* Past the HLT, the interrupt shadow of a preceding STI is over (Linux idles with
      * "sti; hlt"): cleared, so that the wake-up's interrupt can be injected at once. */
     bh_word_t no_shadow = 0;

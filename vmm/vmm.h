@@ -91,6 +91,7 @@ struct vcpu {
     uint8_t sipi_vector;               /* where a start-up IPI starts it: vector << 12 */
     bool init_pending;                 /* an INIT arrived while it ran: back to WAIT_SIPI */
     bool kicked;                       /* its notification was signalled: an event for it */
+    bool stopped;                      /* halted with interrupts off (vcpu.c) */
     bh_word_t exit[BH_VM_MR_COUNT];    /* the last exit, as VMEnter returned it */
     bh_word_t reg[VCPU_CACHE_WORDS];
     uint64_t valid;                    /* bit i: reg[i] is valid for this exit */

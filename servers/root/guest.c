@@ -74,7 +74,7 @@ static void fill_params(const struct root *r, uint32_t i, const struct bh_spec_g
     p->input_vaddr = g->console == BH_SPEC_NONE ? 0 : mapped_at(r, in, in->vspace, g->console);
     p->slot.vcpu0 = (uint32_t)root_slot_of(r, in, t.vcpu);
     p->slot.guest_space = (uint32_t)root_slot_of(r, in, g->guest_space);
-    p->slot.notification = (uint32_t)root_slot_of(r, in, g->events);
+    p->slot.notification = (uint32_t)root_slot_with(r, in, g->events, ROOT_VMM_LINE_RIGHTS);
     p->slot.report = rg->report_slot;
     p->slot.timer = g->timer == BH_SPEC_NONE ? 0 : (uint32_t)root_slot_of(r, in, g->timer);
     p->counter_khz = r->bi->counter_khz;

@@ -9,6 +9,7 @@
  * files), and what a VMM must hold to start (its VCPU, GuestSpace and event line, a free slot
  * for its report capability). PCI passthrough (IOSpace objects) has no IOMMU support yet.
  */
+#include <stdbool.h>
 #include <string.h>
 #include "params.h"
 #include "root.h"
@@ -79,7 +80,39 @@ static void check_limits(struct root *r, const char *name, const struct bh_spec_
     }
 }
 
-/* What its VMM must hold: one vCPU thread per vCPU, caps to the VCPU, GuestSpace and event line. */
+/* Slot `slot` of the instance holds a capability to an object of `type` with `rights`; its
+ * object, or BH_SPEC_NONE. */
+static uint32_t cap_at(struct root *r, const struct bh_spec_instance *in, bh_word_t slot, uint8_t type, uint8_t rights)
+{
+    for (uint32_t k = 0; k < in->cap_count; k++) {
+        struct bh_spec_cap c;
+        struct bh_spec_object o;
+        bh_spec_cap(&r->spec, in->first_cap + k, &c);
+        if (c.slot != slot) continue;
+        bh_spec_object(&r->spec, c.object, &o);
+        return o.type == type && (c.rights & rights) == rights ? c.object : BH_SPEC_NONE;
+    }
+    return BH_SPEC_NONE;
+}
+
+/* vCPU n's thread needs its VCPU at vcpu0 + n and its notification at the event line + n (the
+ * VMM finds them so: vmm/params.h); the compiler allocates them so. */
+static bool per_vcpu_caps(struct root *r, const struct bh_spec_guest *g, const struct bh_spec_instance *in)
+{
+    struct bh_spec_thread t0;
+    bh_spec_thread(&r->spec, in->first_thread, &t0);
+    bh_word_t vcpu0 = root_slot_of(r, in, t0.vcpu), line = root_slot_with(r, in, g->events, ROOT_VMM_LINE_RIGHTS);
+    if (!vcpu0 || !line) return false;
+    for (uint32_t n = 0; n < g->vcpus; n++) {
+        struct bh_spec_thread t;
+        if (bh_spec_thread(&r->spec, in->first_thread + n, &t) != 0) return false;
+        if (cap_at(r, in, vcpu0 + n, BH_SPEC_OBJ_VCPU, BH_SPEC_RIGHT_READ) != t.vcpu) return false;
+        if (cap_at(r, in, line + n, BH_SPEC_OBJ_NOTIFICATION, ROOT_VMM_LINE_RIGHTS) == BH_SPEC_NONE) return false;
+    }
+    return true;
+}
+
+/* What its VMM must hold: one vCPU thread per vCPU, caps to the VCPUs, GuestSpace and event lines. */
 static void check_vmm(struct root *r, const char *name, const struct bh_spec_guest *g)
 {
     struct bh_spec_instance in;
@@ -94,10 +127,9 @@ static void check_vmm(struct root *r, const char *name, const struct bh_spec_gue
     if (in.thread_count != g->vcpus || bh_spec_thread(&r->spec, in.first_thread, &t) != 0 || t.vcpu == BH_SPEC_NONE) {
         problem(name);
         bh_printf("its VMM has %u threads for %u vCPUs, or no VCPU\n", in.thread_count, g->vcpus);
-    } else if (!root_slot_of(r, &in, t.vcpu) || !root_slot_of(r, &in, g->guest_space) ||
-               !root_slot_of(r, &in, g->events)) {
+    } else if (!root_slot_of(r, &in, g->guest_space) || !per_vcpu_caps(r, g, &in)) {
         problem(name);
-        bh_printf("its VMM lacks a capability to its VCPU, GuestSpace or event line\n");
+        bh_printf("its VMM lacks its GuestSpace, or a VCPU or notification of one of its vCPUs in the slots it expects\n");
     }
     struct bh_spec_cap last;
     if (in.cap_count == 0 || bh_spec_cap(&r->spec, in.first_cap + in.cap_count - 1, &last) != 0 ||

@@ -97,5 +97,10 @@ int root_delete(bh_cptr_t slot);
 bh_cptr_t root_supervisor_ep(struct root *r);
 /* The slot of an instance's CSpace that holds a cap to object `obj`, 0 if none. */
 bh_word_t root_slot_of(const struct root *r, const struct bh_spec_instance *in, uint32_t obj);
+/* The first slot holding obj with at least these rights (BH_SPEC_RIGHT_*); 0 if none. */
+bh_word_t root_slot_with(const struct root *r, const struct bh_spec_instance *in, uint32_t obj, uint8_t rights);
+/* A VMM's event line: the guest's events notification with read and write rights (a guest's
+ * consumed events are read-only caps to the same object); vCPU n's is n slots on. */
+#define ROOT_VMM_LINE_RIGHTS (BH_SPEC_RIGHT_READ | BH_SPEC_RIGHT_WRITE)
 
 #endif

@@ -47,6 +47,16 @@ bh_word_t root_slot_of(const struct root *r, const struct bh_spec_instance *in, 
     return 0;
 }
 
+bh_word_t root_slot_with(const struct root *r, const struct bh_spec_instance *in, uint32_t obj, uint8_t rights)
+{
+    for (uint32_t k = 0; k < in->cap_count; k++) {
+        struct bh_spec_cap c;
+        bh_spec_cap(&r->spec, in->first_cap + k, &c);
+        if (c.object == obj && (c.rights & rights) == rights) return c.slot;
+    }
+    return 0;
+}
+
 /* Writes the thread's index into the user_data word of its IPC buffer (through a copy of
  * the frame's capability: the original holds the thread's mapping). */
 static int store_index(struct root *r, const struct bh_spec_thread *t, bh_word_t index)

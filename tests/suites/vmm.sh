@@ -39,24 +39,26 @@ if [ ! -s build/linux/vmlinux ] || [ ! -s build/linux/initramfs.cpio ]; then
   exit 0
 fi
 # Three boots, at once (each is about 10 s of QEMU; the machine has two cores): /init ends the
-# first with poweroff -f (ACPI S5), the second with reboot -f, the third with a kernel panic.
+# first with poweroff -f (ACPI S5), the second (with two vCPUs) with reboot -f, the third with a
+# kernel panic.
 # linux_boot NAME EXTRA-CMDLINE: boots in the background; the log is build/test-logs/vmm-NAME.serial.
 cp build/linux/initramfs.cpio build/x86/vmmtest/linux-initrd
 pids=()
 linux_boot() {
-  local name=$1 extra=$2 dir=build/x86/vmmtest/$1
+  local name=$1 extra=$2 vcpus=$3 dir=build/x86/vmmtest/$1
   mkdir -p "$dir"
   printf '%s' "$extra" >"$dir/linux-cmdline"
+  printf '%s' "$vcpus" >"$dir/linux-vcpus"
   tools/mkarchive.sh build/x86/vmm-$name.cpio build/x86/vmmtest/root build/x86/vmm/vmm build/x86/vmmtest/vmm-guest \
-    build/x86/vmmtest/initrd.txt build/linux/vmlinux build/x86/vmmtest/linux-initrd "$dir/linux-cmdline"
+    build/x86/vmmtest/initrd.txt build/linux/vmlinux build/x86/vmmtest/linux-initrd "$dir/linux-cmdline" "$dir/linux-vcpus"
   # The guest's RAM (128 MiB), the image twice (archive and the VMM's copy): QEMU needs 1 GiB.
   (timeout 150 tools/qemu-x86.sh build/x86/vmm-$name.cpio q35 -m 1G >build/test-logs/vmm-$name.serial 2>&1
    echo $? >build/test-logs/vmm-$name.rc) &
   pids+=($!)
 }
-linux_boot linux bulkhead.end=poweroff
-linux_boot linux-reboot bulkhead.end=reboot
-linux_boot linux-panic bulkhead.end=panic
+linux_boot linux bulkhead.end=poweroff 1
+linux_boot linux-reboot bulkhead.end=reboot 2
+linux_boot linux-panic bulkhead.end=panic 1
 wait "${pids[@]}"
 fail=0
 check() { # log name, test name, then a pattern the log must contain
@@ -78,6 +80,9 @@ check linux linux_exit_statistics '^\[vmm linux\] exits by reason: cpuid [0-9]+ 
 # The endings, as the test root saw them in the VMM's report (reason and path).
 check linux linux_hardware_reduced_acpi '^\[linux (xen|hvc)\] .*ACPI: PM: \(supports S0 S5\)'
 check linux linux_poweroff_through_acpi_s5 '^\[vmmtest\] linux shutdown: poweroff via acpi$'
+# The reboot boot has two vCPUs: Linux starts the second with INIT and SIPI (the MADT lists it).
+check linux-reboot linux_smp_brings_up_2_cpus '^\[linux (xen|hvc)\] .*smp: Brought up 1 node, 2 CPUs'
+check linux-reboot linux_smp_runs_init '^\[linux (xen|hvc)\] .*BULKHEAD-LINUX-INIT-OK'
 check linux-reboot linux_reboot_through_schedop_shutdown '^\[vmmtest\] linux shutdown: reboot via hypercall$'
 check linux-panic linux_panic_through_schedop_shutdown_crash '^\[vmmtest\] linux shutdown: crash via hypercall$'
 grep -h -E '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK|^\[vmm linux\] (exits by reason|guest |console )|^\[vmmtest\] linux shutdown' \

@@ -7,7 +7,8 @@
  * reports. An archive that contains a file named "bench" runs the benchmark guest instead and
  * prints BENCH lines (run it under -icount shift=0). An archive that contains "vmlinux" and
  * "linux-initrd" (tools/fetch-linux.sh) boots that Linux kernel under one VMM instead, with
- * VT_LINUX_RAM_SIZE of RAM, and reports how far it got.
+ * VT_LINUX_RAM_SIZE of RAM and as many vCPUs as a file "linux-vcpus" says (a digit; 1 without
+ * it), and reports how far it got.
  */
 #include <stdio.h>
 #include <string.h>
@@ -362,8 +363,8 @@ static void run_linux(const void *vmlinux, size_t vmlinux_len, const char *extra
              extra ? extra : "");
     for (char *c = cmdline; *c; c++)
         if (*c == '\n') *c = ' ';
-    bh_printf("[vmmtest] linux: vmlinux %lu bytes, initrd %lu bytes, %lu MiB of guest RAM\n",
-              (unsigned long)vmlinux_len, (unsigned long)initrd_len, (unsigned long)(guest_ram_size >> 20));
+    bh_printf("[vmmtest] linux: vmlinux %lu bytes, initrd %lu bytes, %lu MiB of guest RAM, %u vCPUs\n",
+              (unsigned long)vmlinux_len, (unsigned long)initrd_len, (unsigned long)(guest_ram_size >> 20), guest_vcpus);
     if (run_to_end("linux", cmdline, vmlinux, vmlinux_len, &r) != 0) {
         verdict(0, "linux_boot", "setup failed");
         return;
@@ -403,6 +404,10 @@ int root_main(const struct bh_bootinfo *bi)
     if (vmlinux && linux_initrd) {
         size_t extra_len = 0;
         const char *extra = bh_archive_find(bi, "linux-cmdline", &extra_len);
+        size_t vcpus_len = 0;
+        const char *vcpus = bh_archive_find(bi, "linux-vcpus", &vcpus_len);
+        if (vcpus && vcpus_len >= 1 && vcpus[0] >= '1' && vcpus[0] <= '0' + (int)VT_MAX_VCPUS)
+            guest_vcpus = (unsigned)(vcpus[0] - '0');
         initrd = linux_initrd;
         initrd_len = unused;
         run_linux(vmlinux, vmlinux_len, extra, extra ? extra_len : 0);

@@ -21,7 +21,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 78u
+#define BH_SLOT_FREE_FIRST 82u
 #define BH_SLOT_FREE_LAST 127u
 
 /* Threads */
@@ -29,33 +29,37 @@
 #define THREAD_vcpu0_IPC_BUFFER_CPTR 4u
 #define THREAD_vcpu0_IPC_BUFFER_VADDR 0x10000000ull
 #define THREAD_vcpu0_STACK_TOP 0x20011000ull
+#define THREAD_vcpu1_TCB_CPTR 5u
+#define THREAD_vcpu1_IPC_BUFFER_CPTR 6u
+#define THREAD_vcpu1_IPC_BUFFER_VADDR 0x10002000ull
+#define THREAD_vcpu1_STACK_TOP 0x20022000ull
 
 /* The guest this VMM runs: its guest-physical space, vCPUs (one per thread above) and RAM,
  * large frames mapped from guest-physical 0 and, in this VMM, from BH_GUEST_RAM_VADDR. */
-#define BH_GUEST_SPACE_CPTR 11u
-#define BH_GUEST_VCPU_FIRST_CPTR 13u
-#define BH_GUEST_VCPUS 1u
+#define BH_GUEST_SPACE_CPTR 13u
+#define BH_GUEST_VCPU_FIRST_CPTR 16u
+#define BH_GUEST_VCPUS 2u
 /* vCPU n's notification (n = 0: the event line) at BH_GUEST_EVENTS_CPTR + n. */
-#define BH_GUEST_EVENTS_CPTR 12u
-#define BH_GUEST_RAM_FIRST_CPTR 14u
+#define BH_GUEST_EVENTS_CPTR 14u
+#define BH_GUEST_RAM_FIRST_CPTR 18u
 #define BH_GUEST_RAM_FRAMES 64u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x8000000ull
 
 /* Channel 'con' (console) */
-#define CHAN_con_ENDPOINT_CPTR 5u /* receive requests from 'console' */
-#define CHAN_con_PEER_ENDPOINT_CPTR 6u /* send requests to 'console' */
-#define CHAN_con_NOTIFICATION_CPTR 7u /* signalled by the peer */
-#define CHAN_con_PEER_NOTIFICATION_CPTR 8u /* signals the peer */
+#define CHAN_con_ENDPOINT_CPTR 7u /* receive requests from 'console' */
+#define CHAN_con_PEER_ENDPOINT_CPTR 8u /* send requests to 'console' */
+#define CHAN_con_NOTIFICATION_CPTR 9u /* signalled by the peer */
+#define CHAN_con_PEER_NOTIFICATION_CPTR 10u /* signals the peer */
 #define CHAN_con_RING_VADDR 0x80000000ull
 #define CHAN_con_RING_SIZE 4096u
 
 /* RPC client: uses timer clock. Each stub returns BHIDL_OK, a BHIDL_ERR_* code, or the server's own error code. */
-#define CONN_clock_CPTR 9u /* endpoint of 'timer', badge 1 */
+#define CONN_clock_CPTR 11u /* endpoint of 'timer', badge 1 */
 int clock_set_timeout(uint64_t deadline, uint64_t *ret);
 
 /* Event consumer 'tick': wait/poll return the badge bits of the emitters that signalled. */
-#define EVT_tick_CPTR 10u /* notification */
+#define EVT_tick_CPTR 12u /* notification */
 #define EVT_tick_FROM_timer 0x1u
 bh_word_t tick_wait(void);
 bh_word_t tick_poll(void);
