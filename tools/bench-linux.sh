@@ -9,6 +9,7 @@
 # that moment to the marker; and the VMM's exits by reason. Wall time under TCG, so figures
 # vary by some percent between runs; two runs each. Writes build/bench/linux.json.
 set -euo pipefail
+. "$(dirname "$0")/x86-cpu.sh"
 cd "$(dirname "$0")/.."
 [ -s build/linux/vmlinux ] || { echo "bench-linux: no build/linux/vmlinux (tools/fetch-linux.sh)" >&2; exit 0; }
 mkdir -p build/bench
@@ -52,7 +53,7 @@ for run in 1 2; do
     tools/qemu-x86.sh build/x86/vmm-linux.cpio q35 -m 1G)
   echo "bench: Linux booted directly by QEMU, run $run..." >&2
   read -r _ direct[$run] < <(time_until build/bench/linux-direct-$run.log "" \
-    qemu-system-x86_64 -machine q35 -cpu max -m 1G \
+    qemu-system-x86_64 -machine q35 -cpu "$X86_CPU" -m 1G \
     -nodefaults -nographic -monitor none -serial stdio -no-reboot -kernel build/linux/vmlinux \
     -initrd build/linux/initramfs.cpio -append "console=ttyS0 rdinit=/init")
 done

@@ -6,8 +6,9 @@
 # boot archive, serial on stdout (multiplexed: Ctrl-A X quits), isa-debug-exit for the
 # verdict (exit status 33 = pass). KERNEL=... boots another kernel (the release build).
 set -euo pipefail
+. "$(dirname "$0")/x86-cpu.sh"
 archive=$1; shift
 machine=${1:-q35}; [ $# -gt 0 ] && shift
-exec qemu-system-x86_64 -machine "$machine" -cpu max -m 256M -nodefaults -nographic -monitor none \
+exec qemu-system-x86_64 -machine "$machine" -cpu "$X86_CPU" -m 256M -nodefaults -nographic -monitor none \
   -serial mon:stdio -no-reboot -kernel "${KERNEL:-build/x86/kernel.elf}" -initrd "$archive" \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 "$@"

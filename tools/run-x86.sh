@@ -11,6 +11,7 @@
 #
 # Timed runs go through tools/qemu-x86.sh; interactive ones start QEMU with the same options.
 set -euo pipefail
+. "$(dirname "$0")/x86-cpu.sh"
 cd "$(dirname "$0")/.."
 timeout_s="" archive=build/x86/default.cpio
 while [ $# -gt 0 ]; do
@@ -45,6 +46,6 @@ if [ -n "$timeout_s" ]; then
 fi
 
 echo "Bulkhead: booting $archive in QEMU (q35). To quit, press Ctrl-A then X."
-exec qemu-system-x86_64 -machine q35 -cpu max -m 1G -nodefaults -nographic -monitor none \
+exec qemu-system-x86_64 -machine q35 -cpu "$X86_CPU" -m 1G -nodefaults -nographic -monitor none \
   -serial mon:stdio -no-reboot -kernel build/x86/kernel.elf -initrd "$archive" \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04
