@@ -4,7 +4,7 @@
  * Several vCPUs: one VMM thread per vCPU, each bound to its VCPU and to its own notification
  * (params slot.notification + id; vCPU 0's is the guest's event line, where the console and
  * the timer server signal too).
- *   The lock: a thread holds it whenever it is outside the guest, so exit handlers see one
+ *   The lock (vmm.h): a thread holds it whenever it is outside the guest, so exit handlers see one
  *   consistent VM; it is released for VMEnter and for every wait. The kernel runs the vCPU
  *   threads on one CPU, so a waiter yields to the holder rather than spin.
  *   Kicks: an event for another vCPU (a pending port, an IPI, INIT or SIPI) signals that vCPU's
@@ -28,16 +28,6 @@
 #define CR0_ET 0x10u
 
 static __thread struct vcpu *self;
-
-void vm_lock(struct vm *vm)
-{
-    while (__atomic_exchange_n(&vm->lock, 1, __ATOMIC_ACQUIRE)) bh_yield();
-}
-
-void vm_unlock(struct vm *vm)
-{
-    __atomic_store_n(&vm->lock, 0, __ATOMIC_RELEASE);
-}
 
 /* Another vCPU's thread is signalled (its VMEnter ends, or its wait); the caller's own
  * vCPU needs nothing: it checks for events before it enters or sleeps. */
@@ -122,12 +112,6 @@ void vcpu_deliver_ipi(struct vcpu *from, struct vcpu *target, unsigned mode, uns
     default: return;
     }
     vcpu_kick(target);
-}
-
-bool vcpu_lapic_pending(const struct vcpu *v)
-{
-    const struct lapic *l = &v->lapic;
-    return l->nmi || (l->irr[0] | l->irr[1] | l->irr[2] | l->irr[3]) != 0;
 }
 
 /* Injects the highest waiting fixed interrupt, or an NMI, when nothing else is being injected

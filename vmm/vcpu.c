@@ -363,7 +363,7 @@ void vcpu_run(struct vcpu *v)
         }
         if (vm->ended) break;
         vm_poll_sources(v);
-        vcpu_inject_lapic(v);
+        if (vcpu_lapic_pending(v)) vcpu_inject_lapic(v);
         inject_upcall(v);
     }
 }

@@ -278,8 +278,14 @@ void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detai
 
 /* smp.c: the lock serialises every vCPU thread's work outside the guest; kicks wake or
  * interrupt another vCPU's thread; vm_poll_sources fires due timers and takes console input. */
-void vm_lock(struct vm *vm);
-void vm_unlock(struct vm *vm);
+static inline void vm_lock(struct vm *vm)
+{
+    while (__atomic_exchange_n(&vm->lock, 1, __ATOMIC_ACQUIRE)) bh_yield();
+}
+static inline void vm_unlock(struct vm *vm)
+{
+    __atomic_store_n(&vm->lock, 0, __ATOMIC_RELEASE);
+}
 void vcpu_kick(struct vcpu *target);
 void vm_kick_all(struct vm *vm);
 void vm_poll_sources(struct vcpu *v);
@@ -289,7 +295,10 @@ int vcpu_bind(struct vm *vm, unsigned id, bh_cptr_t tcb);
 void vcpu_ap_main(struct vcpu *v);
 void vcpu_deliver_ipi(struct vcpu *from, struct vcpu *target, unsigned mode, unsigned vector);
 void vcpu_inject_lapic(struct vcpu *v);
-bool vcpu_lapic_pending(const struct vcpu *v);
+static inline bool vcpu_lapic_pending(const struct vcpu *v)
+{
+    return v->lapic.nmi || (v->lapic.irr[0] | v->lapic.irr[1] | v->lapic.irr[2] | v->lapic.irr[3]) != 0;
+}
 
 /* pit.c */
 bool pit_port_out(struct vm *vm, unsigned port, uint8_t value);
