@@ -19,6 +19,7 @@
 #define VT_BENCH_HYPERCALL 1u
 #define VT_BENCH_CPUID 2u
 #define VT_BENCH_IOPORT 3u
+#define VT_BENCH_IPI 4u               /* mode=bench-smp */
 #define VT_PROGRESS 0x5000u            /* a spinning guest's heartbeat, sent as a bench report */
 #define VT_HEARTBEAT_TSC 5000000000ull /* mode=heartbeat: TSC ticks between lines (a few seconds) */
 #define VT_LINUX_RAM_SIZE (128ull << 20) /* Debian's kernel loads at 16..74 MiB and needs 96 MiB */

@@ -102,5 +102,6 @@ void test_hostile(void);
 void test_acpi_poweroff(const struct hvm_start_info *si);
 void bench_exits(void);
 void test_smp(void);
+void bench_smp(void);
 
 #endif

@@ -125,6 +125,10 @@ void guest_main(uint32_t start_info)
     else if (mode_is(cmdline, "spin")) spin();
     else if (mode_is(cmdline, "heartbeat")) heartbeat();
     else if (mode_is(cmdline, "smp")) test_smp();
+    else if (mode_is(cmdline, "bench-smp")) {
+        bench_smp();
+        shutdown(SHUTDOWN_poweroff);
+    }
     else if (mode_is(cmdline, "bench")) {
         bench_exits();
         shutdown(SHUTDOWN_poweroff);
