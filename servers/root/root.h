@@ -97,5 +97,7 @@ int root_delete(bh_cptr_t slot);
 bh_cptr_t root_supervisor_ep(struct root *r);
 /* The slot of an instance's CSpace that holds a cap to object `obj`, 0 if none. */
 bh_word_t root_slot_of(const struct root *r, const struct bh_spec_instance *in, uint32_t obj);
+/* Where the spec mapped `obj` in `vspace`, among the instance's mappings; 0 if nowhere (guest.c). */
+uint64_t root_mapped_at(const struct root *r, const struct bh_spec_instance *in, uint32_t vspace, uint32_t obj);
 
 #endif

@@ -21,7 +21,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 314u
+#define BH_SLOT_FREE_FIRST 330u
 #define BH_SLOT_FREE_LAST 511u
 
 /* Threads */
@@ -44,13 +44,20 @@
 #define BH_GUEST_RAM_FRAMES 256u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x20000000ull
+/* Its grant frames, mapped in this VMM from BH_GUEST_GRANT_VADDR, and the spare page
+ * tables it maps them into the guest-physical space with. */
+#define BH_GUEST_GRANT_FIRST_CPTR 279u
+#define BH_GUEST_GRANT_FRAMES 4u
+#define BH_GUEST_GRANT_VADDR 0xf00000000ull
+#define BH_GUEST_GRANT_TABLE_FIRST_CPTR 283u
+#define BH_GUEST_GRANT_TABLES 12u
 
 /* Hardware */
-#define HW_IRQ_NOTIFICATION_CPTR 279u
-#define HW_nic_IOSPACE_CPTR 280u /* PCI 00:03.0 */
-#define HW_nic_irq_IRQ_CPTR 281u
+#define HW_IRQ_NOTIFICATION_CPTR 295u
+#define HW_nic_IOSPACE_CPTR 296u /* PCI 00:03.0 */
+#define HW_nic_irq_IRQ_CPTR 297u
 #define HW_nic_irq_IRQ_BIT 0x1ull /* IRQ 10 */
-#define HW_nic_bar_FIRST_FRAME_CPTR 282u
+#define HW_nic_bar_FIRST_FRAME_CPTR 298u
 #define HW_nic_bar_VADDR 0xfebc0000ull
 #define HW_nic_bar_SIZE 0x20000ull
 
