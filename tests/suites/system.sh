@@ -94,7 +94,7 @@ ok=1
 for i in "console      system        15     7 2: main/200,input/200" "ping         apps           7     6 1: main/100" \
          "pong         apps           7     6 1: main/100" "intruder     apps           5     5 1: main/100" \
          "timer        linux_vm       9     3 1: main/220  timer_server.elf" \
-         "linux        linux_vm      77   146 1: vcpu0/100  vmm.elf" "beat         beat_vm        9    21 1: vcpu0/100  vmm.elf"; do
+         "linux        linux_vm      93   150 1: vcpu0/100  vmm.elf" "beat         beat_vm       25    25 1: vcpu0/100  vmm.elf"; do
   has "$log" "[root]   $i" || { ok=0; fail report "report lacks '$i' (log: $log)"; }
 done
 [ $ok = 1 ] && pass report
@@ -131,6 +131,10 @@ else fail guests_built_from_spec "the root did not build both guests, or a VMM d
 if grep -qE '^\[linux hvc\] .*Linux version [0-9]' "$log" && grep -qE '^\[linux hvc\] .*BULKHEAD-LINUX-INIT-OK' "$log"
 then pass linux_guest_output_labelled
 else fail linux_guest_output_labelled "no '[linux hvc]' banner and init marker (log: $log)"; fi
+# Linux places its grant frames beyond its RAM; its VMM maps its own frames there.
+if grep -qE '^\[linux hvc\] .*Grant table initialized' "$log" && ! grep -qiE 'grant.table.*(fail|err)|grant frame refused' "$log"
+then pass linux_grant_table_initialised
+else fail linux_grant_table_initialised "no '[linux hvc] ... Grant table initialized', or a grant-table failure (log: $log)"; fi
 if has "$log" "[beat uart] test guest up: mode=heartbeat" && has "$log" "[beat uart] heartbeat 2"; then
   pass heartbeat_guest_output_labelled
 else fail heartbeat_guest_output_labelled "no '[beat uart] heartbeat 2' (log: $log)"; fi
@@ -172,9 +176,11 @@ refused spec_checksum build/x86/spec-flipped.cpio "checksum mismatch"
 refused spec_truncated build/x86/spec-truncated.cpio "truncated: the header's total size is beyond the end of the data (at byte offset"
 refused spec_bad_reference build/x86/spec-badref.cpio "instance cnode is not a CNode object (at byte offset"
 refused spec_guest_passthrough build/x86/spec-guest.cpio \
-  "object 647 (front.nic): PCI passthrough (IOSpace) is not supported yet"
+  "object 663 (front.nic): PCI passthrough (IOSpace) is not supported yet"
 refused spec_guest_ram_granularity build/x86/spec-guestram.cpio \
   "guest 'linux': RAM of 3145728 bytes is not a whole number of 2 MiB frames"
+refused spec_guest_without_grant_frames build/x86/spec-nogrant.cpio \
+  "guest 'linux': its VMM has 0 grant frames and 0 page tables for them, but needs 4 and 12"
 refused spec_guest_kernel_missing build/x86/default.cpio "guest 'linux': its kernel 'vmlinux' is not in the boot archive"
 # One boot, four bad guests: the root names each problem before it stops.
 refused spec_guest_vcpus build/x86/spec-guests.cpio "guest 'smp': 2 vCPUs, but the VMM supports 1"
