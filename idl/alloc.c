@@ -15,6 +15,7 @@
  * This pass reports nothing: every rule it relies on was checked before.
  */
 #include "bhidl.h"
+#include "../vmm/params.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -384,6 +385,31 @@ static void alloc_hardware(struct allocator *al, struct instance *in, struct ins
     }
 }
 
+/* An x86 VMM's grant frames (vmm/gnttab.c): its own frames, mapped into the VMM, that it
+ * places wherever the guest asks, with spare page tables (aux 0: the root does not map them)
+ * for up to three missing levels per frame. */
+static void alloc_grant(struct allocator *al, struct instance *in, struct inst_alloc *ia, struct sguest *g)
+{
+    uint32_t owner = (uint32_t)in->index;
+    g->grant_first = g->grant_table_first = NONE32;
+    if (in->comp->arch != ARCH_X86_PVH) return;
+    g->grant_first = (uint32_t)al->a->objs.n;
+    g->grant_count = VMM_GNTTAB_FRAMES;
+    for (uint32_t i = 0; i < VMM_GNTTAB_FRAMES; i++) new_obj(al, SOBJ_FRAME, 12, owner, 0, nm(al, "%s.grant", in->name, ""));
+    ia->grant_first_slot = al->next_slot;
+    for (uint32_t i = 0; i < VMM_GNTTAB_FRAMES; i++) new_cap(al, g->grant_first + i, RIGHT_READ | RIGHT_WRITE, 0);
+    map_frames(al, ia->vspace, g->grant_first, VMM_GNTTAB_FRAMES, VA_GRANT, RIGHT_READ | RIGHT_WRITE, 0);
+    g->grant_table_first = (uint32_t)al->a->objs.n;
+    g->grant_table_count = VMM_GNTTAB_TABLES;
+    for (uint32_t i = 0; i < VMM_GNTTAB_TABLES; i++) {
+        uint32_t o = new_obj(al, SOBJ_PAGE_TABLE, 12, owner, 0, nm(al, "%s.grant_table", in->name, ""));
+        al->a->objs.v[o].link = g->guest_space;
+    }
+    ia->grant_table_first_slot = al->next_slot;
+    for (uint32_t i = 0; i < VMM_GNTTAB_TABLES; i++)
+        new_cap(al, g->grant_table_first + i, RIGHT_READ | RIGHT_WRITE, 0);
+}
+
 static void alloc_guest(struct allocator *al, struct instance *in, struct inst_alloc *ia)
 {
     const struct component *co = in->comp;
@@ -427,6 +453,7 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
     for (uint32_t i = 0; i < n; i++) new_cap(al, first + i, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
     map_frames(al, g->guest_space, first, n, 0, RIGHT_READ | RIGHT_WRITE, 0);
     map_frames(al, ia->vspace, first, n, VA_GUEST_RAM, RIGHT_READ | RIGHT_WRITE, 0);
+    alloc_grant(al, in, ia, g);
 }
 
 /* Page tables each address space needs for its mappings: x86_64 levels 3 (PDPT, 512 GiB),

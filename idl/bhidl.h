@@ -296,6 +296,9 @@ struct sguest {
     uint32_t events;  /* the VMM's event line (notification) */
     uint32_t console; /* the ring of its first console channel, or NONE32 */
     uint32_t timer;   /* the endpoint of the timer server its VMM uses, or NONE32 */
+    /* x86: the VMM's grant frames and the spare page tables to map them into the GuestSpace
+     * (NONE32 and 0 for power9 guests) */
+    uint32_t grant_first, grant_count, grant_table_first, grant_table_count;
 };
 /* Where one port of one instance ended up. */
 struct peer {
@@ -324,6 +327,7 @@ struct inst_alloc {
     DA(unsigned) hw_bit;    /* HW_IRQ badge bit on the IRQ notification */
     uint64_t mem_bytes;
     uint32_t guest_space_slot, vcpu_first_slot, ram_first_slot, ram_count, events_slot; /* VMMs */
+    uint32_t grant_first_slot, grant_table_first_slot;                                   /* x86 VMMs */
 };
 struct alloc {
     DA(struct sobj) objs;
@@ -340,6 +344,7 @@ struct alloc {
 #define VA_HEAP 0x40000000ull
 #define VA_DATAPORT 0x80000000ull
 #define VA_DEVICE 0xc0000000ull
+#define VA_GRANT 0xf00000000ull
 #define VA_GUEST_RAM 0x1000000000ull
 #define FREE_SLOTS_MIN 32u
 

@@ -36,6 +36,7 @@ static void dump(const struct bh_spec *s, FILE *out)
         bh_spec_object(s, i, &o);
         fprintf(out, "  [%u] %s bits=%u", i, bh_spec_obj_type_name(o.type), o.size_bits);
         if (o.aux) fprintf(out, " aux=%u", o.aux);
+        if (o.type == BH_SPEC_OBJ_PAGE_TABLE && o.aux == 0) fprintf(out, " spare");
         if (o.arg) fprintf(out, " arg=0x%llx", (unsigned long long)o.arg);
         if (o.link != BH_SPEC_NONE) fprintf(out, " link=%u", o.link);
         if (o.owner == BH_SPEC_NONE) fprintf(out, " owner=- %s\n", s_or(s, o.name));
@@ -76,10 +77,13 @@ static void dump(const struct bh_spec *s, FILE *out)
     for (uint32_t i = 0; i < bh_spec_count(s, BH_SPEC_SEC_GUESTS); i++) {
         struct bh_spec_guest g;
         bh_spec_guest(s, i, &g);
-        fprintf(out, "  [%u] instance=%u %s vcpus=%u memory=0x%llx kernel=%s initrd=%s cmdline=\"%s\" space=%u ram=%u+%u events=%u console=%d timer=%d\n",
+        fprintf(out, "  [%u] instance=%u %s vcpus=%u memory=0x%llx kernel=%s initrd=%s cmdline=\"%s\" space=%u ram=%u+%u events=%u console=%d timer=%d",
                 i, g.instance, g.arch ? "power9" : "x86_pvh", g.vcpus, (unsigned long long)g.memory, s_or(s, g.kernel),
                 s_or(s, g.initrd), s_or(s, g.cmdline), g.guest_space, g.ram_first, g.ram_count, g.events,
                 g.console == BH_SPEC_NONE ? -1 : (int)g.console, g.timer == BH_SPEC_NONE ? -1 : (int)g.timer);
+        if (g.grant_count) fprintf(out, " grant=%u+%u", g.grant_first, g.grant_count);
+        if (g.grant_table_count) fprintf(out, " grant_tables=%u+%u", g.grant_table_first, g.grant_table_count);
+        fputc('\n', out);
     }
 }
 

@@ -3,7 +3,8 @@
 /*
  * libFuzzer target: the system-specification reader. The checksum would reject almost
  * every mutation, so the target also tries each input with its CRC fixed up, which lets
- * the fuzzer reach the structural checks. Every accessor is then walked over every record.
+ * the fuzzer reach the structural checks. Every accessor is then walked over every record,
+ * and what the reader promised about guests' grant frames and tables is checked.
  */
 #include "spec.h"
 
@@ -22,6 +23,16 @@ static void walk(const struct bh_spec *s)
     for (uint32_t i = 0; i < bh_spec_count(s, BH_SPEC_SEC_INSTANCES); i++) {
         struct bh_spec_instance in;
         if (bh_spec_instance(s, i, &in) != 0 || !bh_spec_string(s, in.name)) abort();
+    }
+    for (uint32_t i = 0; i < bh_spec_count(s, BH_SPEC_SEC_GUESTS); i++) {
+        struct bh_spec_guest g;
+        struct bh_spec_object o;
+        if (bh_spec_guest(s, i, &g) != 0) abort();
+        /* the reader promised: each listed grant frame and spare table exists */
+        for (uint32_t k = 0; k < g.grant_count; k++)
+            if (bh_spec_object(s, g.grant_first + k, &o) != 0 || o.type != BH_SPEC_OBJ_FRAME) abort();
+        for (uint32_t k = 0; k < g.grant_table_count; k++)
+            if (bh_spec_object(s, g.grant_table_first + k, &o) != 0 || o.aux != 0) abort();
     }
     struct bh_spec_cap c;
     if (bh_spec_cap(s, bh_spec_count(s, BH_SPEC_SEC_CAPS), &c) == 0) abort();

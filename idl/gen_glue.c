@@ -8,6 +8,7 @@
  * each procedure is documented in docs/idl.md ("Messages").
  */
 #include "bhidl.h"
+#include "../vmm/params.h"
 
 #include <errno.h>
 #include <string.h>
@@ -351,6 +352,15 @@ static void gen_header_top(struct gen *g)
                 ia->ram_count);
         fprintf(h, "#define BH_GUEST_RAM_VADDR 0x%llxull\n#define BH_GUEST_RAM_SIZE 0x%llxull\n",
                 (unsigned long long)VA_GUEST_RAM, (unsigned long long)in->comp->memory);
+        if (in->comp->arch == ARCH_X86_PVH) {
+            fprintf(h, "/* Its grant frames, mapped in this VMM from BH_GUEST_GRANT_VADDR, and the spare page\n"
+                       " * tables it maps them into the guest-physical space with. */\n");
+            fprintf(h, "#define BH_GUEST_GRANT_FIRST_CPTR %uu\n#define BH_GUEST_GRANT_FRAMES %uu\n", ia->grant_first_slot,
+                    VMM_GNTTAB_FRAMES);
+            fprintf(h, "#define BH_GUEST_GRANT_VADDR 0x%llxull\n", (unsigned long long)VA_GRANT);
+            fprintf(h, "#define BH_GUEST_GRANT_TABLE_FIRST_CPTR %uu\n#define BH_GUEST_GRANT_TABLES %uu\n",
+                    ia->grant_table_first_slot, VMM_GNTTAB_TABLES);
+        }
     }
 }
 

@@ -17,6 +17,7 @@
  * guest_device_overlaps_ram, guest_platform_mismatch, guest_uses_interface.
  */
 #include "bhidl.h"
+#include "../vmm/params.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -297,7 +298,7 @@ static void check_schedule(struct ctx *c)
 static uint64_t round_page(uint64_t n) { return (n + PAGE - 1) / PAGE * PAGE; }
 
 /* What an instance costs in RAM: its stacks and IPC buffers, heap, dataports (counted at
- * every end: an upper bound), channel rings and guest RAM. ELF images are not known here. */
+ * every end: an upper bound), channel rings, guest RAM and an x86 VMM's grant frames and tables. ELF images are not known here. */
 static uint64_t instance_memory(const struct instance *in)
 {
     const struct component *co = in->comp;
@@ -307,6 +308,7 @@ static uint64_t instance_memory(const struct instance *in)
         if (co->ports.v[k].kind == PORT_DATAPORT) m += round_page(co->ports.v[k].size);
         else if (co->ports.v[k].kind == PORT_CHANNEL) m += PAGE;
     if (co->is_guest) m += co->memory;
+    if (co->is_guest && co->arch == ARCH_X86_PVH) m += (VMM_GNTTAB_FRAMES + VMM_GNTTAB_TABLES) * PAGE;
     return m;
 }
 
@@ -325,6 +327,7 @@ static uint64_t instance_objects(const struct instance *in)
     for (size_t k = 0; k < co->hw.n; k++) /* oversized ranges are reported by device_memory_size */
         n += 2 + (co->hw.v[k].kind == HW_MEM && co->hw.v[k].size <= (4ull << 30) ? co->hw.v[k].size / PAGE : 0);
     if (co->is_guest) n += co->memory / (2ull << 20);
+    if (co->is_guest && co->arch == ARCH_X86_PVH) n += VMM_GNTTAB_FRAMES + VMM_GNTTAB_TABLES;
     return n;
 }
 

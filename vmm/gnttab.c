@@ -3,10 +3,8 @@
 /*
  * Grant tables (Xen's public grant_table.h), the guest's own only: a version 1 table of up to
  * VMM_GNTTAB_FRAMES frames. An auto-translated guest (PVH) places frame idx at a frame of its
- * physical space with memory_op(add_to_physmap, XENMAPSPACE_grant_table, idx, gpfn); here
- * that frame must be guest RAM, which then holds the grant frame (cleared when new, its
- * contents carried along when it moves, as Xen moves the frame itself). The VMM owns no memory
- * of its own to put behind a frame outside RAM, so such a gpfn is refused (-EINVAL).
+ * physical space with memory_op(add_to_physmap, XENMAPSPACE_grant_table, idx, gpfn):
+ * gnttab_frames.c, in RAM or, outside it, as the VMM's own frames its creator gave it.
  *   query_size    the table's size and the maximum (DOMID_SELF, else GNTST_bad_domain)
  *   setup_table   grows the table to nr_frames (more than the maximum: GNTST_general_error)
  *                 and lists where each frame is placed (XEN_INVALID_GFN for nowhere)
@@ -18,8 +16,6 @@
  * As in Xen: count must be 1 for the commands served here (-EINVAL otherwise); results and
  * status go back with one copy, -EFAULT when it fails.
  */
-#include <string.h>
-#include <bulkhead/runtime.h>
 #include "vmm.h"
 
 static int64_t query_size(struct vcpu *v, uint64_t arg)
@@ -97,36 +93,4 @@ int64_t hc_grant_table_op(struct vcpu *v, const uint64_t *a)
     case GNTTABOP_set_version: return set_version(v, a[1]);
     default: return get_version(v, a[1]);
     }
-}
-
-void gnttab_init(struct vm *vm)
-{
-    for (unsigned i = 0; i < VMM_GNTTAB_FRAMES; i++) vm->gnttab_gpfn[i] = XEN_INVALID_GFN;
-}
-
-/* memory_op(add_to_physmap, XENMAPSPACE_grant_table): frame idx at RAM frame gpfn. */
-int64_t gnttab_add_to_physmap(struct vm *vm, uint64_t idx, uint64_t gpfn)
-{
-    if (idx & XENMAPIDX_grant_table_status) return -XEN_EINVAL; /* status frames: v2 only */
-    if (idx >= VMM_GNTTAB_FRAMES) return -XEN_EINVAL;
-    if (gpfn >= console_ring_gpa(vm->ram_size) >> 12) {
-        /* Not RAM: the VMM has no memory to put there. Said once, as a guest may keep trying. */
-        if (!vm->gnttab_refusal_said)
-            bh_printf("[vmm %s] grant frame %lu refused at gpfn %#lx: not guest RAM, and the VMM has no memory of its own to put there\n",
-                      vm->params->name, (unsigned long)idx, (unsigned long)gpfn);
-        vm->gnttab_refusal_said = true;
-        return -XEN_EINVAL;
-    }
-    uint8_t *page = gpa_ptr(vm, gpfn << 12, 4096);
-    if (!page) return -XEN_EINVAL;
-    uint64_t old = vm->gnttab_gpfn[idx];
-    if (old == gpfn) return 0;
-    uint8_t *from = old != XEN_INVALID_GFN ? gpa_ptr(vm, old << 12, 4096) : NULL;
-    if (from) memcpy(page, from, 4096);
-    else memset(page, 0, 4096);
-    for (unsigned i = 0; i < VMM_GNTTAB_FRAMES; i++)
-        if (vm->gnttab_gpfn[i] == gpfn) vm->gnttab_gpfn[i] = XEN_INVALID_GFN; /* replaced, as in Xen */
-    vm->gnttab_gpfn[idx] = gpfn;
-    if (idx + 1 > vm->gnttab_frames) vm->gnttab_frames = (uint32_t)idx + 1;
-    return 0;
 }

@@ -23,6 +23,7 @@ static int check_params(const struct vmm_params *p)
     if (p->vcpus < 1 || p->vcpus > VMM_MAX_VCPUS) return -1;
     if (p->ram_vaddr == 0 || (p->ram_vaddr & 0x1fffff) != 0) return -1;
     if (!p->slot.vcpu0 || !p->slot.guest_space || !p->slot.notification || !p->slot.report) return -1;
+    if (p->grant.vaddr == 0 || (p->grant.vaddr & 0xfff) != 0) return -1;
     return 0;
 }
 

@@ -19,10 +19,15 @@
 #define VMM_IMAGE_VADDR 0x0000410000000000ull   /* the kernel image, read-only */
 #define VMM_INITRD_VADDR 0x0000420000000000ull  /* the initrd module, read-only */
 #define VMM_GUEST_WINDOW 0x0000480000000000ull  /* guest RAM, where the test root maps it */
+#define VMM_GRANT_WINDOW 0x0000440000000000ull  /* grant frames, where the test root maps them */
 
-#define VMM_PARAMS_MAGIC 0x33305241504d4d56ull /* "VMMPAR03" */
+#define VMM_PARAMS_MAGIC 0x34305241504d4d56ull /* "VMMPAR04" */
 #define VMM_NAME_LEN 16
 #define VMM_CMDLINE_LEN 256
+/* The grant table's maximum size in frames (vmm/gnttab.c; Linux's legacy default), and the
+ * page tables that place each frame anywhere in guest-physical space: a PDPT, a PD and a PT. */
+#define VMM_GNTTAB_FRAMES 4u
+#define VMM_GNTTAB_TABLES (3u * VMM_GNTTAB_FRAMES)
 
 struct vmm_params {
     uint64_t magic;
@@ -42,6 +47,13 @@ struct vmm_params {
         uint32_t timer;         /* the timer server's endpoint (servers/timer), 0: none */
     } slot;
     uint64_t counter_khz;       /* the TSC's frequency as the kernel measured it, 0: unknown */
+    /* The VMM's own grant frames: it maps them into the GuestSpace wherever the guest places
+     * them, adding the spare page tables there as needed (vmm/gnttab.c). */
+    struct vmm_grant_slots {
+        uint64_t vaddr;                     /* frame n at vaddr + n * 4096 in the VMM, read-write */
+        uint32_t frame[VMM_GNTTAB_FRAMES];  /* caps to them, unmapped (read-write) */
+        uint32_t table[VMM_GNTTAB_TABLES];  /* PageTable objects, unmapped */
+    } grant;
 };
 _Static_assert(sizeof(struct vmm_params) <= 4096, "vmm_params fits a page");
 

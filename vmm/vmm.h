@@ -17,6 +17,7 @@
  *   hypercall.c  VMMCALL: arguments, dispatch, xen_version, console_io, sched_op
  *   physmap.c    memory_op (memory map, shared_info and grant frame placement)
  *   gnttab.c     grant_table_op (the guest's own table: query_size, setup_table, versions)
+ *   gnttab_frames.c  grant frames in guest-physical space: in RAM, or the VMM's own beyond it
  *   time.c       the PV clock (vcpu_time_info), wallclock, runstate, VCPUOP and set_timer_op timers
  *   hvm.c        hvm_op (parameters) and vcpu_op (vcpu_info registration)
  *   evtchn.c     event_channel_op (within the guest), VIRQs, 2-level delivery through shared_info
@@ -49,9 +50,6 @@
 #define VMM_ACPI_SLEEP_CONTROL_PORT 0x520u
 #define VMM_ACPI_SLEEP_STATUS_PORT 0x521u
 #define VMM_ACPI_SLP_TYP_S5 5u
-
-/* The grant table's maximum size in frames (gnttab.c); Linux's legacy default. */
-#define VMM_GNTTAB_FRAMES 4u
 
 /* Exit statistics, by class (report.c names them). */
 enum vmm_exit_class {
@@ -154,7 +152,9 @@ struct vm {
     bool ended;
     uint8_t acpi_wake_status;          /* the sleep status register (WAK_STS) */
     uint32_t gnttab_frames;            /* the grant table's size, in frames */
-    bool gnttab_refusal_said;          /* a frame outside RAM was refused (said once) */
+    bool gnttab_nomem_said;            /* a frame was refused for want of page tables (said once) */
+    uint32_t gnttab_tables_used;       /* spare page tables (params grant.table) mapped so far */
+    uint64_t gnttab_gpfn_limit;        /* the first gpfn beyond the guest's physical address width */
     uint64_t gnttab_gpfn[VMM_GNTTAB_FRAMES]; /* where each frame is placed, XEN_INVALID_GFN for nowhere */
     /* Counters for the report. */
     uint64_t exits, hypercalls, hypercall_errors, checks_passed, checks_failed;
@@ -226,7 +226,7 @@ typedef int64_t hypercall_fn(struct vcpu *v, const uint64_t *a);
 hypercall_fn hc_xen_version, hc_console_io, hc_sched_op, hc_memory_op, hc_hvm_op, hc_vcpu_op,
     hc_event_channel_op, hc_grant_table_op;
 
-/* gnttab.c */
+/* gnttab_frames.c */
 void gnttab_init(struct vm *vm);
 int64_t gnttab_add_to_physmap(struct vm *vm, uint64_t idx, uint64_t gpfn);
 void msr_write_hypercall_page(uint8_t *page);

@@ -27,6 +27,7 @@
 #define XEN_EPERM 1
 #define XEN_ENOENT 2
 #define XEN_ESRCH 3
+#define XEN_ENOMEM 12
 #define XEN_EFAULT 14
 #define XEN_EBUSY 16
 #define XEN_EEXIST 17
@@ -289,6 +290,14 @@ struct gnttab_get_version {
 };
 _Static_assert(sizeof(struct gnttab_get_version) == 8, "gnttab_get_version");
 #define XEN_INVALID_GFN (~0ull)
+/* A version 1 grant entry: what a grant frame holds, 512 of them. */
+struct grant_entry_v1 {
+    uint16_t flags;        /* GTF_* */
+    uint16_t domid;        /* the domain granted access */
+    uint32_t frame;        /* the frame granted */
+};
+_Static_assert(sizeof(struct grant_entry_v1) == 8, "grant_entry_v1");
+#define GTF_permit_access 1u
 
 /* arch-x86/hvm/start_info.h, version 1 (with the memory map). */
 #define XEN_HVM_START_MAGIC 0x336ec578u

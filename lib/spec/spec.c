@@ -171,6 +171,11 @@ int bh_spec_guest(const struct bh_spec *s, uint32_t i, struct bh_spec_guest *o)
     o->events = rd32(p + 40);
     o->console = rd32(p + 44);
     o->timer = rd32(p + 48);
+    int grant = s->sec[BH_SPEC_SEC_GUESTS].entry_size >= BH_SPEC_GUEST_GRANT_SIZE;
+    o->grant_first = grant ? rd32(p + 52) : BH_SPEC_NONE;
+    o->grant_count = grant ? rd32(p + 56) : 0;
+    o->grant_table_first = grant ? rd32(p + 60) : BH_SPEC_NONE;
+    o->grant_table_count = grant ? rd32(p + 64) : 0;
     return 0;
 }
 
@@ -265,9 +270,9 @@ static int check_objects(const struct bh_spec *s, struct bh_spec_error *err)
                        (o.type == BH_SPEC_OBJ_LARGE_FRAME && o.size_bits != 21);
         if (bad_size) return fail(err, "object size does not fit its type", rec_off(s, BH_SPEC_SEC_OBJECTS, i, 1));
         if (o.type == BH_SPEC_OBJ_PAGE_TABLE &&
-            (o.aux < 1 || o.aux > 3 || o.link == BH_SPEC_NONE ||
+            (o.aux > 3 || o.link == BH_SPEC_NONE ||
              !(obj_is(s, o.link, BH_SPEC_OBJ_VSPACE) || obj_is(s, o.link, BH_SPEC_OBJ_GUEST_SPACE))))
-            return fail(err, "page table needs a level 1..3 and an address space", rec_off(s, BH_SPEC_SEC_OBJECTS, i, 2));
+            return fail(err, "page table needs a level 0..3 and an address space", rec_off(s, BH_SPEC_SEC_OBJECTS, i, 2));
         if (o.type == BH_SPEC_OBJ_IRQ_HANDLER &&
             (o.aux > 63 || (o.link != BH_SPEC_NONE && !obj_is(s, o.link, BH_SPEC_OBJ_NOTIFICATION))))
             return fail(err, "IRQ handler must bind a notification with a badge bit below 64",
@@ -342,6 +347,33 @@ static int check_caps_maps(const struct bh_spec *s, struct bh_spec_error *err)
     return 0;
 }
 
+/* `count` objects of one type from `first` on (none: NONE and 0); a spare page table must
+ * belong to `space`. A range is at most BH_SPEC_GUEST_GRANT_MAX long, so checks stay linear. */
+static int objects_are(const struct bh_spec *s, uint32_t first, uint32_t count, uint32_t type, uint32_t space)
+{
+    if (count == 0) return first == BH_SPEC_NONE;
+    if (count > BH_SPEC_GUEST_GRANT_MAX) return 0;
+    if (first >= s->sec[BH_SPEC_SEC_OBJECTS].count || count > s->sec[BH_SPEC_SEC_OBJECTS].count - first) return 0;
+    for (uint32_t k = 0; k < count; k++) {
+        struct bh_spec_object o;
+        bh_spec_object(s, first + k, &o);
+        if (o.type != type) return 0;
+        if (type == BH_SPEC_OBJ_PAGE_TABLE && (o.aux != 0 || o.link != space)) return 0;
+    }
+    return 1;
+}
+
+static int check_guest_grant(const struct bh_spec *s, uint32_t i, const struct bh_spec_guest *g,
+                             struct bh_spec_error *err)
+{
+    if (!objects_are(s, g->grant_first, g->grant_count, BH_SPEC_OBJ_FRAME, 0))
+        return fail(err, "guest grant frames are not frames", rec_off(s, BH_SPEC_SEC_GUESTS, i, 52));
+    if (!objects_are(s, g->grant_table_first, g->grant_table_count, BH_SPEC_OBJ_PAGE_TABLE, g->guest_space))
+        return fail(err, "guest grant page tables are not spare page tables of its GuestSpace",
+                    rec_off(s, BH_SPEC_SEC_GUESTS, i, 60));
+    return 0;
+}
+
 static int check_rest(const struct bh_spec *s, struct bh_spec_error *err)
 {
     uint32_t ninst = s->sec[BH_SPEC_SEC_INSTANCES].count, npart = s->sec[BH_SPEC_SEC_PARTITIONS].count;
@@ -385,6 +417,7 @@ static int check_rest(const struct bh_spec *s, struct bh_spec_error *err)
             return fail(err, "guest console ring is not a frame", rec_off(s, BH_SPEC_SEC_GUESTS, i, 44));
         if (g.timer != BH_SPEC_NONE && !obj_is(s, g.timer, BH_SPEC_OBJ_ENDPOINT))
             return fail(err, "guest timer is not an endpoint", rec_off(s, BH_SPEC_SEC_GUESTS, i, 48));
+        if (check_guest_grant(s, i, &g, err)) return -1;
     }
     return 0;
 }

@@ -44,6 +44,9 @@ enum bh_spec_section {
 #define BH_SPEC_THREAD_SIZE 48u
 #define BH_SPEC_PARTITION_SIZE 8u
 #define BH_SPEC_GUEST_SIZE 52u
+/* The guest record with its grant-frame fields (bytes 52..67); a shorter record has none. */
+#define BH_SPEC_GUEST_GRANT_SIZE 68u
+#define BH_SPEC_GUEST_GRANT_MAX 64u /* the longest grant frame or table range a reader takes */
 
 /*
  * Object types. 0..11 are retyped from untyped memory and follow the order of the user
@@ -58,7 +61,8 @@ enum bh_spec_obj_type {
     BH_SPEC_OBJ_CNODE = 4,        /* size_bits = radix: 2^radix slots */
     BH_SPEC_OBJ_FRAME = 5,        /* 4 KiB */
     BH_SPEC_OBJ_LARGE_FRAME = 6,  /* 2 MiB */
-    BH_SPEC_OBJ_PAGE_TABLE = 7,   /* aux = level (1 PT, 2 PD, 3 PDPT), arg = base vaddr, link = space */
+    BH_SPEC_OBJ_PAGE_TABLE = 7,   /* aux = level (1 PT, 2 PD, 3 PDPT), arg = base vaddr, link = space;
+                                     aux 0: a spare its holder maps (the root does not) */
     BH_SPEC_OBJ_VSPACE = 8,
     BH_SPEC_OBJ_VCPU = 9,         /* arg = vCPU index */
     BH_SPEC_OBJ_GUEST_SPACE = 10,
@@ -118,6 +122,11 @@ struct bh_spec_guest {
     uint32_t events;               /* the VMM's event line: a notification bound to its vCPU threads */
     uint32_t console;              /* the ring frame of its console channel, or BH_SPEC_NONE */
     uint32_t timer;                /* the endpoint of the timer server it uses, or BH_SPEC_NONE */
+    /* The VMM's own grant frames (consecutive 4 KiB frames) and the spare page tables (aux 0,
+     * linked to guest_space) it maps them into the GuestSpace with; BH_SPEC_NONE and 0 when
+     * the record is older than these fields or the guest has none. */
+    uint32_t grant_first, grant_count;
+    uint32_t grant_table_first, grant_table_count;
 };
 
 struct bh_spec_section_info {

@@ -2,7 +2,7 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * Step 6: every capability of the spec into its instance's CNode, at its slot, with its
- * rights and badge (badge 0: a plain copy; IRQ handlers are moved). Also, per instance, the guarded copy of its CNode
+ * rights and badge (badge 0: a plain copy; IRQ handlers and page tables are moved). Also, per instance, the guarded copy of its CNode
  * that its threads get as CSpace root: the kernel resolves a thread's capability pointers
  * over all 64 bits, so a CNode of radix r needs a guard of 64 - r zero bits in front
  * (guard word: value << 6 | bits). The caps inside the CSpace (slot 2 included) stay
@@ -47,8 +47,9 @@ static int fill_one(struct root *r, uint32_t instance)
         struct bh_spec_object o;
         bh_spec_object(&r->spec, c.object, &o);
         int err;
-        if (o.type == BH_SPEC_OBJ_IRQ_HANDLER) {
-            /* The kernel moves IRQ handlers, never copies them: one holder each (bound in step 5). */
+        if (o.type == BH_SPEC_OBJ_IRQ_HANDLER || o.type == BH_SPEC_OBJ_PAGE_TABLE) {
+            /* The kernel moves IRQ handlers (bound in step 5) and page tables (a VMM's spares
+             * for its grant frames), never copies them: one holder each. */
             err = bh_cnode_move(cnode, c.slot, radix, BH_ROOT_CNODE, r->obj[c.object], 64);
             if (err == BH_ERR_OK) r->obj[c.object] = 0;
         } else if (c.badge == 0) {

@@ -7,7 +7,8 @@
  * like an ELF image), a report capability to the root's supervisor endpoint (badged with the
  * guest's index, in the first free slot of the VMM's CSpace: reports are supervision, like
  * fault handlers), and the parameter page that tells the VMM all of it: the slots the compiler
- * chose, where RAM and the console input ring are mapped, the name, RAM size and command line.
+ * chose (its grant frames' and their spare page tables' among them), where RAM, the console
+ * input ring and the grant frames are mapped, the name, RAM size and command line.
  */
 #include <string.h>
 #include <bulkhead/arch/vcpu.h>
@@ -31,8 +32,7 @@ int root_guest_map_frame(bh_cptr_t guest_space, bh_cptr_t frame, uint64_t gpa, b
     return bh_guest_space_map_frame(guest_space, frame, gpa, rights | BH_VCPU_RIGHT_EXECUTE);
 }
 
-/* Where the spec mapped `obj` in `vspace`, among the instance's mappings; 0 if nowhere. */
-static uint64_t mapped_at(const struct root *r, const struct bh_spec_instance *in, uint32_t vspace, uint32_t obj)
+uint64_t root_mapped_at(const struct root *r, const struct bh_spec_instance *in, uint32_t vspace, uint32_t obj)
 {
     for (uint32_t k = 0; k < in->map_count; k++) {
         struct bh_spec_mapping m;
@@ -70,14 +70,19 @@ static void fill_params(const struct root *r, uint32_t i, const struct bh_spec_g
     p->vcpus = g->vcpus;
     strncpy(p->name, rg->name, VMM_NAME_LEN - 1);
     if (cmdline) strncpy(p->cmdline, cmdline, VMM_CMDLINE_LEN - 1);
-    p->ram_vaddr = mapped_at(r, in, in->vspace, g->ram_first);
-    p->input_vaddr = g->console == BH_SPEC_NONE ? 0 : mapped_at(r, in, in->vspace, g->console);
+    p->ram_vaddr = root_mapped_at(r, in, in->vspace, g->ram_first);
+    p->input_vaddr = g->console == BH_SPEC_NONE ? 0 : root_mapped_at(r, in, in->vspace, g->console);
     p->slot.vcpu0 = (uint32_t)root_slot_of(r, in, t.vcpu);
     p->slot.guest_space = (uint32_t)root_slot_of(r, in, g->guest_space);
     p->slot.notification = (uint32_t)root_slot_with(r, in, g->events, ROOT_VMM_LINE_RIGHTS);
     p->slot.report = rg->report_slot;
     p->slot.timer = g->timer == BH_SPEC_NONE ? 0 : (uint32_t)root_slot_of(r, in, g->timer);
     p->counter_khz = r->bi->counter_khz;
+    p->grant.vaddr = root_mapped_at(r, in, in->vspace, g->grant_first);
+    for (uint32_t k = 0; k < VMM_GNTTAB_FRAMES; k++)
+        p->grant.frame[k] = (uint32_t)root_slot_of(r, in, g->grant_first + k);
+    for (uint32_t k = 0; k < VMM_GNTTAB_TABLES; k++)
+        p->grant.table[k] = (uint32_t)root_slot_of(r, in, g->grant_table_first + k);
 }
 
 static int build_one(struct root *r, uint32_t i)

@@ -6,8 +6,9 @@
  * (docs/root-server.md), not with a kernel error halfway. Each problem is printed; any one
  * refuses the spec. What the checks stand for: the VMM's limits (vCPUs, RAM granularity and
  * minimum and maximum, name and command-line lengths: vmm/params.h, vmm/main.c), the boot archive (kernel and initrd
- * files), and what a VMM must hold to start (its VCPU, GuestSpace and event line, a free slot
- * for its report capability). PCI passthrough (IOSpace objects) has no IOMMU support yet.
+ * files), and what a VMM must hold to start (its VCPU, GuestSpace and event line, its grant
+ * frames mapped one after another with their spare page tables, a free slot for its report
+ * capability). PCI passthrough (IOSpace objects) has no IOMMU support yet.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -139,6 +140,31 @@ static void check_vmm(struct root *r, const char *name, const struct bh_spec_gue
     }
 }
 
+/* Its VMM's grant frames (vmm/gnttab_frames.c): caps to VMM_GNTTAB_FRAMES frames mapped one
+ * after another in the VMM, and to VMM_GNTTAB_TABLES spare page tables. */
+static void check_grant(struct root *r, const char *name, const struct bh_spec_guest *g)
+{
+    struct bh_spec_instance in;
+    bh_spec_instance(&r->spec, g->instance, &in);
+    if (g->grant_count != VMM_GNTTAB_FRAMES || g->grant_table_count != VMM_GNTTAB_TABLES) {
+        problem(name);
+        bh_printf("its VMM has %u grant frames and %u page tables for them, but needs %u and %u (a specification from "
+                  "an older bhidl?)\n", g->grant_count, g->grant_table_count, VMM_GNTTAB_FRAMES, VMM_GNTTAB_TABLES);
+        return;
+    }
+    uint64_t base = root_mapped_at(r, &in, in.vspace, g->grant_first);
+    int ok = base != 0;
+    for (uint32_t k = 0; k < VMM_GNTTAB_FRAMES; k++)
+        ok &= root_slot_of(r, &in, g->grant_first + k) != 0 &&
+              root_mapped_at(r, &in, in.vspace, g->grant_first + k) == base + k * 4096ull;
+    for (uint32_t k = 0; k < VMM_GNTTAB_TABLES; k++) ok &= root_slot_of(r, &in, g->grant_table_first + k) != 0;
+    if (!ok) {
+        problem(name);
+        bh_printf("its VMM lacks a capability to a grant frame or page table, or its grant frames are not mapped one "
+                  "after another in it\n");
+    }
+}
+
 static void check_one(struct root *r, uint32_t i)
 {
     struct bh_spec_guest g;
@@ -153,6 +179,7 @@ static void check_one(struct root *r, uint32_t i)
     check_file(r, rg->name, "its kernel", g.kernel, &rg->kernel, &rg->kernel_len);
     check_file(r, rg->name, "its initrd", g.initrd, &rg->initrd, &rg->initrd_len);
     check_vmm(r, rg->name, &g);
+    if (g.arch == 0) check_grant(r, rg->name, &g);
 }
 
 static void check_io_spaces(struct root *r)

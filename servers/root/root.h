@@ -102,5 +102,7 @@ bh_word_t root_slot_with(const struct root *r, const struct bh_spec_instance *in
 /* A VMM's event line: the guest's events notification with read and write rights (a guest's
  * consumed events are read-only caps to the same object); vCPU n's is n slots on. */
 #define ROOT_VMM_LINE_RIGHTS (BH_SPEC_RIGHT_READ | BH_SPEC_RIGHT_WRITE)
+/* Where the spec mapped `obj` in `vspace`, among the instance's mappings; 0 if nowhere (guest.c). */
+uint64_t root_mapped_at(const struct root *r, const struct bh_spec_instance *in, uint32_t vspace, uint32_t obj);
 
 #endif

@@ -2,7 +2,8 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * Steps 3 and 4: address spaces. Page tables of the spec go in top level first (PDPT, PD,
- * PT: PageTable Map installs a table at the first missing level above its address), then
+ * PT: PageTable Map installs a table at the first missing level above its address; a spare
+ * table, level 0, is left to its holder: a VMM maps its grant frames' tables itself), then
  * each instance's ELF image is loaded (image.c), then every frame of the spec is mapped
  * with its rights; a frame mapped a second time (a shared dataport) is mapped through a
  * copy of the root's capability, since one capability holds one mapping. A GuestSpace takes

@@ -97,7 +97,7 @@ ok=1
 for i in "console      system        15     7 2: main/200,input/200" "ping         apps           7     6 1: main/100" \
          "pong         apps           7     6 1: main/100" "intruder     apps           5     5 1: main/100" \
          "timer        linux_vm       9     3 1: main/220  timer_server.elf" \
-         "linux        linux_vm      81   163 2: vcpu0/100,vcpu1/100  vmm.elf" "beat         beat_vm        9    21 1: vcpu0/100  vmm.elf"; do
+         "linux        linux_vm      97   167 2: vcpu0/100,vcpu1/100  vmm.elf" "beat         beat_vm       25    25 1: vcpu0/100  vmm.elf"; do
   has "$log" "[root]   $i" || { ok=0; fail report "report lacks '$i' (log: $log)"; }
 done
 [ $ok = 1 ] && pass report
@@ -134,6 +134,10 @@ else fail guests_built_from_spec "the root did not build both guests, or a VMM d
 if grep -qE '^\[linux hvc\] .*Linux version [0-9]' "$log" && grep -qE '^\[linux hvc\] .*BULKHEAD-LINUX-INIT-OK' "$log"
 then pass linux_guest_output_labelled
 else fail linux_guest_output_labelled "no '[linux hvc]' banner and init marker (log: $log)"; fi
+# Linux places its grant frames beyond its RAM; its VMM maps its own frames there.
+if grep -qE '^\[linux hvc\] .*Grant table initialized' "$log" && ! grep -qiE 'grant.table.*(fail|err)|grant frame refused' "$log"
+then pass linux_grant_table_initialised
+else fail linux_grant_table_initialised "no '[linux hvc] ... Grant table initialized', or a grant-table failure (log: $log)"; fi
 if has "$log" "[beat uart] test guest up: mode=heartbeat" && has "$log" "[beat uart] heartbeat 2"; then
   pass heartbeat_guest_output_labelled
 else fail heartbeat_guest_output_labelled "no '[beat uart] heartbeat 2' (log: $log)"; fi
@@ -144,7 +148,7 @@ else fail linux_shell_answers_typed_command "typed 'echo \$((6*7))' on COM1, no 
 # The Linux guest has two vCPUs (servers/demo/default.bh): its VMM runs a thread for each, and
 # Linux starts the second with INIT and SIPI.
 # (loglevel=6 hides the kernel's own 'smp: Brought up' line; vmm.sh checks that one.)
-if [ $shell = 1 ] && counted_cpus "$log" && has "$log" "[root]   linux        linux_vm      81   163 2: vcpu0/100,vcpu1/100"
+if [ $shell = 1 ] && counted_cpus "$log" && has "$log" "[root]   linux        linux_vm      97   167 2: vcpu0/100,vcpu1/100"
 then pass linux_guest_runs_on_2_vcpus
 else fail linux_guest_runs_on_2_vcpus "no VMM with threads vcpu0 and vcpu1, or the shell did not count 2 processors in /proc/cpuinfo (log: $log)"; fi
 # The Linux guest's VMM sleeps until the guest's timers through the timer server, which it
@@ -181,9 +185,11 @@ refused spec_checksum build/x86/spec-flipped.cpio "checksum mismatch"
 refused spec_truncated build/x86/spec-truncated.cpio "truncated: the header's total size is beyond the end of the data (at byte offset"
 refused spec_bad_reference build/x86/spec-badref.cpio "instance cnode is not a CNode object (at byte offset"
 refused spec_guest_passthrough build/x86/spec-guest.cpio \
-  "object 648 (front.nic): PCI passthrough (IOSpace) is not supported yet"
+  "object 664 (front.nic): PCI passthrough (IOSpace) is not supported yet"
 refused spec_guest_ram_granularity build/x86/spec-guestram.cpio \
   "guest 'linux': RAM of 3145728 bytes is not a whole number of 2 MiB frames"
+refused spec_guest_without_grant_frames build/x86/spec-nogrant.cpio \
+  "guest 'linux': its VMM has 0 grant frames and 0 page tables for them, but needs 4 and 12"
 refused spec_guest_kernel_missing build/x86/default.cpio "guest 'linux': its kernel 'vmlinux' is not in the boot archive"
 # One boot, four bad guests: the root names each problem before it stops.
 refused spec_guest_vcpus build/x86/spec-guests.cpio "guest 'smp': 9 vCPUs, but the VMM supports 8"

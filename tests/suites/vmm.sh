@@ -10,7 +10,8 @@
 # under the VMM (128 MiB, busybox initramfs; QEMU stopped after at most 150 s) and checks that
 # Linux printed its banner as a Xen PVH guest, that /init ran (its marker in the kernel log),
 # that /init's output to /dev/console came through hvc0 (the VMM's PV console ring), that the
-# guest then stopped, and that the VMM printed its exit statistics; and how the guest ended:
+# guest then stopped, that its grant table initialised (frames beyond RAM), and that the VMM
+# printed its exit statistics; and how the guest ended:
 # poweroff -f through ACPI S5, reboot -f and a panic through SCHEDOP_shutdown (one boot each).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -78,6 +79,12 @@ check linux linux_console_through_hvc0_ring '^\[linux hvc\] BULKHEAD-LINUX-HVC0-
 check linux linux_stops_after_init '^PASS vmm\.linux_guest_stopped'
 check linux linux_exit_statistics '^\[vmm linux\] exits by reason: cpuid [0-9]+ msr [0-9]+ ioio [0-9]+ hlt [0-9]+ vmmcall [0-9]+'
 # The endings, as the test root saw them in the VMM's report (reason and path).
+# Linux 6.1 places its grant frames beyond RAM (unpopulated space); the VMM maps its own there.
+check linux linux_grant_table_version_1 '^\[linux (xen|hvc)\] .*xen:grant_table: Grant tables using version 1 layout'
+check linux linux_grant_table_initialised '^\[linux (xen|hvc)\] .*Grant table initialized'
+if grep -qiE 'grant.table.*(fail|err)|grant frame refused' build/test-logs/vmm-linux.serial.txt; then
+  echo "FAIL vmm.linux_no_grant_table_failure (log: build/test-logs/vmm-linux.serial)"; fail=1
+else echo "PASS vmm.linux_no_grant_table_failure"; fi
 check linux linux_hardware_reduced_acpi '^\[linux (xen|hvc)\] .*ACPI: PM: \(supports S0 S5\)'
 check linux linux_poweroff_through_acpi_s5 '^\[vmmtest\] linux shutdown: poweroff via acpi$'
 # The reboot boot has two vCPUs: Linux starts the second with INIT and SIPI (the MADT lists it).

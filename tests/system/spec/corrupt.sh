@@ -10,6 +10,8 @@
 #             that only the structural checks can catch it
 #   guestram  the first guest's RAM size set to 3 MiB (not 2 MiB granular, which the compiler
 #             never writes), CRC fixed up: the root server's own guest checks must catch it
+#   nogrant   the first guest's grant frames and their page tables taken out of its record
+#             (none, as a record from before them reads), CRC fixed up: the root must refuse
 set -euo pipefail
 mode=$1 in=$2 out=$3
 size=$(stat -c %s "$in")
@@ -45,6 +47,13 @@ case $mode in
     # kind 8 = guests; guest record: 24 u64 memory -> 0x300000 (3 MiB).
     guest=$(section 8)
     for k in 0 1 2 3 4 5 6 7; do byte $((guest + 24 + k)) $(( (0x300000 >> (8 * k)) & 255 )); done
+    fix_crc ;;
+  nogrant)
+    # guest record: 52 u32 grant_first, 56 grant_count, 60 grant_table_first, 64 grant_table_count.
+    guest=$(section 8)
+    for k in 0 1 2 3; do
+      byte $((guest + 52 + k)) 255; byte $((guest + 56 + k)) 0; byte $((guest + 60 + k)) 255; byte $((guest + 64 + k)) 0
+    done
     fix_crc ;;
   *) echo "corrupt.sh: unknown mode $mode" >&2; exit 2 ;;
 esac

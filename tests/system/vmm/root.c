@@ -2,9 +2,9 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * The VMM test root (the root server of build/x86/vmm.cpio). For each test it creates the
- * objects of one guest (VCPU, GuestSpace, RAM, notification), starts a VMM process holding
- * exactly those capabilities plus a badged send-only report endpoint, and judges the VMM's
- * reports. An archive that contains a file named "bench" runs the benchmark guest instead and
+ * objects of one guest (VCPU, GuestSpace, RAM, notification, grant frames and the spare page
+ * tables to place them), starts a VMM process holding exactly those capabilities plus a
+ * badged send-only report endpoint, and judges the VMM's reports. An archive that contains a file named "bench" runs the benchmark guest instead and
  * prints BENCH lines (run it under -icount shift=0). An archive that contains "vmlinux" and
  * "linux-initrd" (tools/fetch-linux.sh) boots that Linux kernel under one VMM instead, with
  * VT_LINUX_RAM_SIZE of RAM and as many vCPUs as a file "linux-vcpus" says (a digit; 1 without
@@ -25,11 +25,14 @@
 #define MAX_VMS 16u
 
 /* Where this creator puts a VMM's capabilities (it tells the VMM in the parameter page):
- * VCPU n at VT_SLOT_VCPU0 + n, vCPU n's notification at VT_SLOT_NOTIFICATION + n, and the TCB
- * of the thread of vCPU n > 0 at VT_SLOT_TCB1 + n - 1. */
+ * VCPU n at VT_SLOT_VCPU0 + n, vCPU n's notification at VT_SLOT_NOTIFICATION + n, the TCB of
+ * the thread of vCPU n > 0 at VT_SLOT_TCB1 + n - 1, then the grant frames and their tables. */
 #define VT_MAX_VCPUS 8u
-enum vt_slot { VT_SLOT_GUEST_SPACE = 12, VT_SLOT_REPORT = 14, VT_SLOT_VCPU0 = 16, VT_SLOT_NOTIFICATION = 24,
-               VT_SLOT_TCB1 = 32 };
+enum vt_slot {
+    VT_SLOT_GUEST_SPACE = 12, VT_SLOT_REPORT = 14, VT_SLOT_VCPU0 = 16, VT_SLOT_NOTIFICATION = 24, VT_SLOT_TCB1 = 32,
+    VT_SLOT_GRANT_FRAME0 = 40,                                /* VMM_GNTTAB_FRAMES of them */
+    VT_SLOT_GRANT_TABLE0 = VT_SLOT_GRANT_FRAME0 + VMM_GNTTAB_FRAMES, /* VMM_GNTTAB_TABLES of them */
+};
 
 struct vm_instance {
     struct bh_process proc;
@@ -78,6 +81,9 @@ static int fill_params(struct vm_instance *vm, const char *name, const char *cmd
     p.ram_vaddr = VMM_GUEST_WINDOW;
     p.slot = (struct vmm_slots){VT_SLOT_VCPU0, VT_SLOT_GUEST_SPACE, VT_SLOT_NOTIFICATION, VT_SLOT_REPORT, 0};
     p.counter_khz = counter_khz;
+    p.grant.vaddr = VMM_GRANT_WINDOW;
+    for (unsigned i = 0; i < VMM_GNTTAB_FRAMES; i++) p.grant.frame[i] = VT_SLOT_GRANT_FRAME0 + i;
+    for (unsigned i = 0; i < VMM_GNTTAB_TABLES; i++) p.grant.table[i] = VT_SLOT_GRANT_TABLE0 + i;
     return bh_map_data(&alloc, vm->proc.vspace, VMM_PARAMS_VADDR, &p, sizeof p, BH_RIGHT_READ);
 }
 
@@ -113,6 +119,26 @@ static int start_vcpu_threads(struct vm_instance *vm)
     return err;
 }
 
+/* The VMM's grant frames, mapped into it at VMM_GRANT_WINDOW and given unmapped (a copy), and
+ * the spare page tables it maps them into the GuestSpace with (moved: tables are never copied). */
+static int give_grant(struct vm_instance *vm)
+{
+    struct bh_process *p = &vm->proc;
+    int err = 0;
+    for (unsigned i = 0; i < VMM_GNTTAB_FRAMES && err == 0; i++) {
+        bh_cptr_t f = bh_alloc_object(&alloc, BH_OBJ_FRAME, 0);
+        err = f ? bh_map_frame(&alloc, f, p->vspace, VMM_GRANT_WINDOW + i * 4096ull, BH_RIGHT_READ | BH_RIGHT_WRITE, 1)
+                : BH_ERR_NOT_ENOUGH_MEMORY;
+        if (err == 0) err = bh_process_give(&alloc, p, VT_SLOT_GRANT_FRAME0 + i, f, BH_RIGHT_READ | BH_RIGHT_WRITE, 0);
+    }
+    for (unsigned i = 0; i < VMM_GNTTAB_TABLES && err == 0; i++) {
+        bh_cptr_t t = bh_alloc_object(&alloc, BH_OBJ_PAGE_TABLE, 0);
+        err = t ? bh_cnode_move(p->cnode, VT_SLOT_GRANT_TABLE0 + i, BH_PROC_CNODE_RADIX, alloc.cnode, t, 64)
+                : BH_ERR_NOT_ENOUGH_MEMORY;
+    }
+    return err;
+}
+
 static int map_module(bh_cptr_t vspace, uint64_t vaddr, const void *data, size_t len)
 {
     return bh_map_module(&alloc, vspace, vaddr, data, len);
@@ -136,6 +162,7 @@ static int start_vm(const char *name, const char *cmdline, const void *image, si
     if (err == 0) err = map_module(vm->proc.vspace, VMM_IMAGE_VADDR, image, image_len);
     if (err == 0) err = map_module(vm->proc.vspace, VMM_INITRD_VADDR, initrd, initrd_len);
     if (err == 0) err = give_caps(vm, id + 1);
+    if (err == 0) err = give_grant(vm);
     if (err == 0) err = bh_process_start(&vm->proc);
     if (err == 0) err = start_vcpu_threads(vm);
     if (err != 0) {

@@ -156,6 +156,7 @@ idt_desc:
 
     .section .bss
     .balign 4096
+    .globl pd1
 pml4: .skip 4096
 pdpt: .skip 4096
 pd0: .skip 4096

@@ -353,10 +353,9 @@ static void grant_tables(void)
     CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_bad_domain, st.status);
     q.dom = XEN_DOMID_SELF;
     CHECK(grant_op(GNTTABOP_query_size, &q, 1) == 0 && q.nr_frames == 2, q.nr_frames); /* setup_table grew it */
-    /* Refused: beyond the maximum, a v2 status frame, outside RAM, the console's page. */
+    /* Refused: beyond the maximum, a v2 status frame, the console's page. */
     CHECK(place_grant_frame(4, gpfn1) == -XEN_EINVAL, 0);
     CHECK(place_grant_frame(XENMAPIDX_grant_table_status, gpfn1) == -XEN_EINVAL, 0);
-    CHECK(place_grant_frame(1, VT_RAM_SIZE >> 12) == -XEN_EINVAL, 0);
     CHECK(place_grant_frame(1, (VT_RAM_SIZE >> 12) - 1) == -XEN_EINVAL, 0);
     /* Moving frame 0 carries its contents along. */
     grant_page[0][8] = 0x5c;
@@ -366,6 +365,77 @@ static void grant_tables(void)
     /* Grants between guests come later. */
     CHECK(grant_op(GNTTABOP_map_grant_ref, frames, 1) == -XEN_ENOSYS, 0);
     CHECK(grant_op(GNTTABOP_copy, frames, 1) == -XEN_ENOSYS && grant_op(99, frames, 1) == -XEN_ENOSYS, 0);
+}
+
+#define WINDOW_VA 0x40200000ull /* pd1[1]: 2 MiB of guest-physical space, anywhere */
+#define GIB_PAGES (1ull << 18)
+
+/* Shows the 2 MiB of guest-physical space around gpfn at WINDOW_VA; gpfn's grant entries there. */
+static volatile struct grant_entry_v1 *window(uint64_t gpfn)
+{
+    pd1[1] = ((gpfn << 12) & ~0x1fffffull) | 0x83;
+    __asm__ volatile("invlpg (%0)" : : "r"(WINDOW_VA) : "memory");
+    return (volatile struct grant_entry_v1 *)(uintptr_t)(WINDOW_VA + ((gpfn << 12) & 0x1fffff));
+}
+
+/* setup_table's list of where the four frames are. */
+static int frames_at(uint64_t f0, uint64_t f1, uint64_t f2, uint64_t f3)
+{
+    uint64_t frames[4] = {0, 0, 0, 0};
+    struct gnttab_setup_table st = {XEN_DOMID_SELF, 0, 4, 77, {0, 0, 0}, (uint64_t)(uintptr_t)frames};
+    return grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay && frames[0] == f0 &&
+           frames[1] == f1 && frames[2] == f2 && frames[3] == f3;
+}
+
+static int entry_is(volatile struct grant_entry_v1 *e, uint16_t flags, uint16_t domid, uint32_t frame)
+{
+    return e->flags == flags && e->domid == domid && e->frame == frame;
+}
+
+/* Grant frames beyond RAM are the VMM's own frames, mapped where the guest places them: frame 0
+ * comes from RAM (page 1, byte 8 = 0x5c) to 1 GiB, takes a grant entry, moves to the last page
+ * below the physical address limit (new page tables up to the PDPT), is replaced there by frame
+ * 1, placed again at 1 GiB and then in RAM, its entry going with it every time. Then the page
+ * tables run out (frame 2 one GiB further each time): -ENOMEM, the frame stays where it was. */
+static void grant_frames_outside_ram(void)
+{
+    uint64_t gpfn0 = (uint64_t)(uintptr_t)grant_page[0] >> 12;
+    unsigned bits = cpuid(0x80000008, 0).a & 0xffu;
+    uint64_t limit = 1ull << ((bits < 48 ? bits : 48) - 12), top = limit - 1, g1 = GIB_PAGES;
+    CHECK(place_grant_frame(0, g1) == 0, 0);
+    volatile struct grant_entry_v1 *e = window(g1);
+    CHECK(((volatile uint8_t *)e)[8] == 0x5c && ((volatile uint8_t *)e)[0] == 0, ((volatile uint8_t *)e)[8]);
+    e[2].frame = 0x1234;
+    e[2].domid = 7;
+    e[2].flags = GTF_permit_access;
+    CHECK(entry_is(&e[2], GTF_permit_access, 7, 0x1234) && frames_at(g1, XEN_INVALID_GFN, XEN_INVALID_GFN, XEN_INVALID_GFN),
+          e[2].frame);
+    CHECK(place_grant_frame(0, top) == 0 && frames_at(top, XEN_INVALID_GFN, XEN_INVALID_GFN, XEN_INVALID_GFN), top);
+    e = window(top);
+    CHECK(entry_is(&e[2], GTF_permit_access, 7, 0x1234), e[2].frame);
+    /* Beyond the limit, or an idx too large: refused, nothing moves. */
+    CHECK(place_grant_frame(1, limit) == -XEN_EINVAL && place_grant_frame(1, ~0ull) == -XEN_EINVAL &&
+              place_grant_frame(1, 1ull << 52) == -XEN_EINVAL && place_grant_frame(5, g1) == -XEN_EINVAL,
+          0);
+    CHECK(frames_at(top, XEN_INVALID_GFN, XEN_INVALID_GFN, XEN_INVALID_GFN), 0);
+    /* Frame 1 (new: zeros) where frame 0 is: frame 0 goes nowhere, its entry kept. */
+    CHECK(place_grant_frame(1, top) == 0 && entry_is(&e[2], 0, 0, 0) && frames_at(XEN_INVALID_GFN, top, XEN_INVALID_GFN, XEN_INVALID_GFN),
+          e[2].frame);
+    CHECK(place_grant_frame(0, g1) == 0 && entry_is(&window(g1)[2], GTF_permit_access, 7, 0x1234), 0);
+    grant_page[0][16] = 0xee;
+    CHECK(place_grant_frame(0, gpfn0) == 0 && entry_is(&((volatile struct grant_entry_v1 *)grant_page[0])[2], GTF_permit_access, 7, 0x1234),
+          grant_page[0][16]);
+    CHECK(frames_at(gpfn0, top, XEN_INVALID_GFN, XEN_INVALID_GFN), 0);
+    /* 12 tables: a PD and a PT at 1 GiB, the top's (a PDPT too above 512 GiB); 2 each GiB on. */
+    unsigned left = 12 - 2 - (top >= (512 * GIB_PAGES) ? 3 : 2), placed = 0;
+    uint64_t gib = 2;
+    long rc;
+    while ((rc = place_grant_frame(2, gib * GIB_PAGES)) == 0) placed++, gib++;
+    CHECK(rc == -XEN_ENOMEM && placed == left / 2, placed);
+    CHECK(frames_at(gpfn0, top, (gib - 1) * GIB_PAGES, XEN_INVALID_GFN), gib);
+    /* Nearby frames take no table; a frame at the GiB that ran out is still refused. */
+    CHECK(place_grant_frame(3, (gib - 1) * GIB_PAGES + 1) == 0 && place_grant_frame(3, g1 + 1) == 0, 0);
+    CHECK(place_grant_frame(3, gib * GIB_PAGES) == -XEN_ENOMEM && frames_at(gpfn0, top, (gib - 1) * GIB_PAGES, g1 + 1), 0);
 }
 
 static void other_exits(void)
@@ -403,6 +473,7 @@ void test_exits(const struct hvm_start_info *si)
     poll();
     event_channels();
     grant_tables();
+    grant_frames_outside_ram();
     other_exits();
     CHECK(gp_count == 8 && ud_count == 2, gp_count);
     outl(VMM_DEBUG_PORT_VALUE, next_id);

@@ -11,6 +11,7 @@
 #include "../vmmtest.h"
 
 extern uint8_t hypercall_page[4096];
+extern uint64_t pd1[512];   /* the page directory at 1 GiB of guest-virtual space (entry.S) */
 extern volatile uint32_t gp_count, ud_count, callback_count, pf_count, pf_error;
 extern volatile uint64_t pf_cr2;
 

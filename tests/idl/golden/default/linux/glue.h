@@ -14,15 +14,15 @@
 #define BHIDL_ERR_UNKNOWN_METHOD 1
 #define BHIDL_ERR_BAD_MESSAGE 2
 
-/* CSpace: one CNode of 2^7 slots; slot 0 is always empty. */
-#define BH_CNODE_RADIX 7u
+/* CSpace: one CNode of 2^8 slots; slot 0 is always empty. */
+#define BH_CNODE_RADIX 8u
 #define BH_SLOT_TCB 1u
 #define BH_SLOT_CNODE 2u
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 82u
-#define BH_SLOT_FREE_LAST 127u
+#define BH_SLOT_FREE_FIRST 98u
+#define BH_SLOT_FREE_LAST 255u
 
 /* Threads */
 #define THREAD_vcpu0_TCB_CPTR 1u
@@ -45,6 +45,13 @@
 #define BH_GUEST_RAM_FRAMES 64u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x8000000ull
+/* Its grant frames, mapped in this VMM from BH_GUEST_GRANT_VADDR, and the spare page
+ * tables it maps them into the guest-physical space with. */
+#define BH_GUEST_GRANT_FIRST_CPTR 82u
+#define BH_GUEST_GRANT_FRAMES 4u
+#define BH_GUEST_GRANT_VADDR 0xf00000000ull
+#define BH_GUEST_GRANT_TABLE_FIRST_CPTR 86u
+#define BH_GUEST_GRANT_TABLES 12u
 
 /* Channel 'con' (console) */
 #define CHAN_con_ENDPOINT_CPTR 7u /* receive requests from 'console' */

@@ -21,7 +21,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 315u
+#define BH_SLOT_FREE_FIRST 331u
 #define BH_SLOT_FREE_LAST 511u
 
 /* Threads */
@@ -45,13 +45,20 @@
 #define BH_GUEST_RAM_FRAMES 256u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x20000000ull
+/* Its grant frames, mapped in this VMM from BH_GUEST_GRANT_VADDR, and the spare page
+ * tables it maps them into the guest-physical space with. */
+#define BH_GUEST_GRANT_FIRST_CPTR 280u
+#define BH_GUEST_GRANT_FRAMES 4u
+#define BH_GUEST_GRANT_VADDR 0xf00000000ull
+#define BH_GUEST_GRANT_TABLE_FIRST_CPTR 284u
+#define BH_GUEST_GRANT_TABLES 12u
 
 /* Hardware */
-#define HW_IRQ_NOTIFICATION_CPTR 280u
-#define HW_nic_IOSPACE_CPTR 281u /* PCI 00:03.0 */
-#define HW_nic_irq_IRQ_CPTR 282u
+#define HW_IRQ_NOTIFICATION_CPTR 296u
+#define HW_nic_IOSPACE_CPTR 297u /* PCI 00:03.0 */
+#define HW_nic_irq_IRQ_CPTR 298u
 #define HW_nic_irq_IRQ_BIT 0x1ull /* IRQ 10 */
-#define HW_nic_bar_FIRST_FRAME_CPTR 283u
+#define HW_nic_bar_FIRST_FRAME_CPTR 299u
 #define HW_nic_bar_VADDR 0xfebc0000ull
 #define HW_nic_bar_SIZE 0x20000ull
 

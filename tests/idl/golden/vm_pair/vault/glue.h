@@ -21,7 +21,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 140u
+#define BH_SLOT_FREE_FIRST 156u
 #define BH_SLOT_FREE_LAST 255u
 
 /* Threads */
@@ -41,6 +41,13 @@
 #define BH_GUEST_RAM_FRAMES 128u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x10000000ull
+/* Its grant frames, mapped in this VMM from BH_GUEST_GRANT_VADDR, and the spare page
+ * tables it maps them into the guest-physical space with. */
+#define BH_GUEST_GRANT_FIRST_CPTR 140u
+#define BH_GUEST_GRANT_FRAMES 4u
+#define BH_GUEST_GRANT_VADDR 0xf00000000ull
+#define BH_GUEST_GRANT_TABLE_FIRST_CPTR 144u
+#define BH_GUEST_GRANT_TABLES 12u
 
 /* Channel 'store' (xenstore) */
 #define CHAN_store_ENDPOINT_CPTR 5u /* receive requests from 'vstore' */
