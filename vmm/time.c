@@ -17,6 +17,7 @@
 
 #define WALLCLOCK_SEC 1767225600u   /* 2026-01-01T00:00:00Z: fixed, so that runs are alike */
 #define MIN_PERIOD_NS 50000ull      /* Xen's minimum period (50 us) */
+#define MAX_PERIOD_NS 0x7fffffffffffffffull /* Xen's STIME_DELTA_MAX: system time stays signed */
 #define XEN_RUNSTATE_UPDATE (1ull << 63)
 
 /* ns = ((delta << shift) * mul) >> 32, shift in [-31, 31]; mul in [2^31, 2^32). */
@@ -122,7 +123,9 @@ void time_check_timers(struct vcpu *v)
     if (now < d) return;
     if (v->timer_ns && v->timer_ns <= now) v->timer_ns = 0;
     if (v->period_ns && v->periodic_next_ns <= now) {
-        while (v->periodic_next_ns <= now) v->periodic_next_ns += v->period_ns;
+        /* Every period missed at once, as Xen does: one event, and the next deadline after now
+         * (a division, not a loop: the period may be as long as MAX_PERIOD_NS). */
+        v->periodic_next_ns += ((now - v->periodic_next_ns) / v->period_ns + 1) * v->period_ns;
     }
     v->vm->timer_events++;
     time_update_vcpu(v);
@@ -153,7 +156,7 @@ int64_t time_vcpu_op(struct vcpu *target, struct vcpu *v, uint64_t cmd, uint64_t
     case VCPUOP_set_periodic_timer: {
         struct vcpu_set_periodic_timer p;
         if (guest_copy_from(v, arg, &p, sizeof p) != 0) return -XEN_EFAULT;
-        if (p.period_ns < MIN_PERIOD_NS) return -XEN_EINVAL;
+        if (p.period_ns < MIN_PERIOD_NS || p.period_ns > MAX_PERIOD_NS) return -XEN_EINVAL;
         target->period_ns = p.period_ns;
         target->periodic_next_ns = time_now_ns(v->vm) + p.period_ns;
         return 0;

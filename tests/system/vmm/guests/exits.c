@@ -239,6 +239,16 @@ static void vcpu_info(void)
     CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == 0, 0);
     CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
     CHECK(hypercall(XEN_HC_vcpu_op, 99, 0, 0) == -XEN_ENOSYS, 0);
+    /* Periods below 50 us or beyond signed system time are refused (a huge one once hung the
+     * VMM's catch-up loop); a valid one is stopped again. */
+    struct vcpu_set_periodic_timer pt = {~0ull};
+    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_set_periodic_timer, 0, (uint64_t)&pt) == -XEN_EINVAL, 0);
+    pt.period_ns = 1000;
+    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_set_periodic_timer, 0, (uint64_t)&pt) == -XEN_EINVAL, 0);
+    pt.period_ns = 1ull << 62;
+    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_set_periodic_timer, 0, (uint64_t)&pt) == 0 &&
+              hypercall(XEN_HC_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0) == 0,
+          0);
 }
 
 static long sched_poll(const uint32_t *ports, uint32_t n, uint64_t timeout)

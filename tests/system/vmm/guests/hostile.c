@@ -2,7 +2,8 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * The hostile guest: VT_HOSTILE_CALLS random hypercalls (through the page and bare VMMCALLs
- * with any rax), with random MSR, port and CPUID accesses in between, from a fixed seed; then
+ * with any rax), with random MSR, port, string I/O and CPUID accesses in between, from a fixed
+ * seed; then
  * an access outside its RAM. Argument structures hold random words; pointers are random, in
  * a scratch buffer, at the edge of RAM or unmapped. Excluded, because they would end or stall
  * the guest rather than test the VMM: SCHEDOP_shutdown/block/poll, writes that would really install
@@ -115,6 +116,22 @@ static void one_port(void)
     }
 }
 
+/* REP INS/OUTS of up to 63 elements between a random port and a random pointer. */
+static void one_string(void)
+{
+    uint16_t port = (uint16_t)rnd();
+    if ((port >= 0x3f8 && port <= 0x3ff) || (port >= 0x500 && port <= 0x50b) || port == 0x520 || port == 0x521)
+        port = 0x80;
+    uint64_t count = rnd() % 64;
+    void *p = (void *)(uintptr_t)pointer();
+    switch (rnd() % 4) {
+    case 0: __asm__ volatile("rep insb" : "+D"(p), "+c"(count) : "d"(port) : "memory"); break;
+    case 1: __asm__ volatile("rep insl" : "+D"(p), "+c"(count) : "d"(port) : "memory"); break;
+    case 2: __asm__ volatile("rep outsb" : "+S"(p), "+c"(count) : "d"(port) : "memory"); break;
+    default: __asm__ volatile("rep outsl" : "+S"(p), "+c"(count) : "d"(port) : "memory"); break;
+    }
+}
+
 static void one_cpuid(void)
 {
     static const uint32_t bases[] = {0, 0x40000000, 0x80000000, 0x4fffff00};
@@ -126,10 +143,11 @@ void test_hostile(void)
 {
     for (uint32_t i = 0; i < VT_HOSTILE_CALLS; i++) {
         one_hypercall();
-        switch (rnd() % 4) {
+        switch (rnd() % 5) {
         case 0: one_msr(); break;
         case 1: one_port(); break;
         case 2: one_cpuid(); break;
+        case 3: one_string(); break;
         default: break;
         }
         if (i % 20000 == 0) uart_puts("hostile guest: still going\n");
