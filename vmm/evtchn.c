@@ -44,10 +44,18 @@ static void mark_pending_sel(struct vcpu *v, struct xen_shared_info *si, uint32_
     if (__atomic_load_n(&si->evtchn_mask[port / 64], __ATOMIC_RELAXED) & bit) return;
     if (!vi) return;
     uint64_t sel = 1ull << (port / 64);
-    if (!(__atomic_fetch_or(&vi->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST) & sel)) {
-        __atomic_store_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST);
-        vcpu_kick(v);   /* another vCPU's thread: its VMEnter or wait ends (smp.c) */
-    }
+    if (!(__atomic_fetch_or(&vi->evtchn_pending_sel, sel, __ATOMIC_SEQ_CST) & sel) &&
+        !__atomic_exchange_n(&vi->evtchn_upcall_pending, 1, __ATOMIC_SEQ_CST))
+        evtchn_assert_upcall(v);   /* the flag rose (Xen's vcpu_mark_events_pending) */
+}
+
+/* With its own upcall vector, the vCPU gets it as an edge in its local APIC (hvm.c); with
+ * the domain's callback vector, vcpu.c injects it while the flag stays up. Either way its
+ * thread is woken if it is another vCPU's (smp.c). */
+void evtchn_assert_upcall(struct vcpu *v)
+{
+    if (v->upcall_vector) v->lapic.irr[v->upcall_vector / 64] |= 1ull << (v->upcall_vector % 64);
+    vcpu_kick(v);
 }
 
 static void set_pending(struct vcpu *v, uint32_t port)

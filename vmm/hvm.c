@@ -1,10 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * hvm_op (HVM parameters) and vcpu_op (vcpu_info registration). The guest is its own only
- * domain: DOMID_SELF or VMM_DOMID, anything else is -ESRCH. Of the parameters, the guest may
- * set only the callback (HVM_PARAM_CALLBACK_IRQ, type 2 = a vector: the VMM injects it when an
- * event arrives); it may read all of them (0 unless the creator set them).
+ * hvm_op (HVM parameters, per-vCPU upcall vectors) and vcpu_op (vcpu_info registration). The
+ * guest is its own only domain: DOMID_SELF or VMM_DOMID, anything else is -ESRCH. Of the
+ * parameters, the guest may set only the callback (HVM_PARAM_CALLBACK_IRQ, type 2 = a vector:
+ * the VMM injects it while an upcall is pending, level-triggered); it may read all of them (0
+ * unless the creator set them). HVMOP_set_evtchn_upcall_vector gives one vCPU its own vector
+ * instead (Xen's per-vCPU upcalls): injected edge-triggered through its local APIC when its
+ * upcall flag rises, the guest ending it with an EOI. CPUID does not offer it (cpuid.c says
+ * why), so Linux keeps the callback vector; a guest may still use it.
  */
 #include "vmm.h"
 
@@ -30,11 +34,25 @@ static int64_t hvm_param(struct vcpu *v, uint64_t arg, bool set)
     return guest_copy_to(v, arg, &p, sizeof p);
 }
 
+/* As Xen: vectors below 0x10 are refused; an upcall already pending is delivered at once. */
+static int64_t set_upcall_vector(struct vcpu *v, uint64_t arg)
+{
+    struct xen_hvm_evtchn_upcall_vector u;
+    if (guest_copy_from(v, arg, &u, sizeof u) != 0) return -XEN_EFAULT;
+    if (u.vector < 0x10) return -XEN_EINVAL;
+    if (u.vcpu >= v->vm->params->vcpus || u.vcpu >= VMM_MAX_VCPUS) return -XEN_ENOENT;
+    struct vcpu *target = &v->vm->vcpu[u.vcpu];
+    target->upcall_vector = u.vector;
+    if (evtchn_upcall_pending(target)) evtchn_assert_upcall(target);
+    return 0;
+}
+
 int64_t hc_hvm_op(struct vcpu *v, const uint64_t *a)
 {
     switch (a[0]) {
     case HVMOP_set_param: return hvm_param(v, a[1], true);
     case HVMOP_get_param: return hvm_param(v, a[1], false);
+    case HVMOP_set_evtchn_upcall_vector: return set_upcall_vector(v, a[1]);
     default: return -XEN_ENOSYS;
     }
 }

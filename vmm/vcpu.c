@@ -129,6 +129,10 @@ static void deliver_event(struct vcpu *v)
         struct xen_vcpu_info *vi = gpa_ptr(vm, v->vcpu_info_gpa, sizeof *vi);
         if (vi) vi->evtchn_upcall_pending = 1;
     }
+    if (v->upcall_vector) {
+        evtchn_assert_upcall(v);   /* its own vector, through the local APIC */
+        return;
+    }
     if (HVM_PARAM_CALLBACK_TYPE(cb) == HVM_PARAM_CALLBACK_TYPE_VECTOR && (cb & 0xff) >= 32 &&
         (vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF))
         vcpu_inject_interrupt(v, (unsigned)(cb & 0xff));
@@ -192,7 +196,9 @@ void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t
 static void inject_upcall(struct vcpu *v)
 {
     uint64_t cb = v->vm->hvm_param[HVM_PARAM_CALLBACK_IRQ];
-    if (v->event_inj || HVM_PARAM_CALLBACK_TYPE(cb) != HVM_PARAM_CALLBACK_TYPE_VECTOR || (cb & 0xff) < 32) return;
+    if (v->event_inj || v->upcall_vector || HVM_PARAM_CALLBACK_TYPE(cb) != HVM_PARAM_CALLBACK_TYPE_VECTOR ||
+        (cb & 0xff) < 32)
+        return;
     if (!evtchn_upcall_pending(v) || !(vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF)) return;
     if (bh_vcpu_read_state(v->cap, BH_VCPU_INT_SHADOW, 1, NULL) != 0 || (bh_get_mr(0) & 1)) return;
     vcpu_inject_interrupt(v, (unsigned)(cb & 0xff));

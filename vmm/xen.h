@@ -123,6 +123,13 @@ _Static_assert(sizeof(struct xen_e820_entry) == 20, "e820entry");
 /* hvm/hvm_op.h and hvm/params.h */
 #define HVMOP_set_param 0
 #define HVMOP_get_param 1
+#define HVMOP_set_evtchn_upcall_vector 23
+struct xen_hvm_evtchn_upcall_vector {
+    uint32_t vcpu;
+    uint8_t vector;
+    uint8_t pad[3];    /* the C layout's tail padding */
+};
+_Static_assert(sizeof(struct xen_hvm_evtchn_upcall_vector) == 8, "xen_hvm_evtchn_upcall_vector");
 struct xen_hvm_param {
     uint16_t domid;
     uint16_t pad;

@@ -9,6 +9,7 @@
  *   a fixed IPI wakes a halted AP; an event channel bound to an AP (bind_ipi) raises its upcall
  *   and wakes it; an AP's send wakes the halted BSP;
  *   an AP's own single-shot timer wakes it while every vCPU sleeps;
+ *   a per-vCPU upcall vector replaces the callback, edge-triggered;
  *   INIT stops a running AP and a new start-up IPI starts it again.
  * Only the BSP reports checks (VT_SMP_CHECKS); the APs leave their results in memory. Then
  * it shuts the guest down with SCHEDOP_shutdown(poweroff).
@@ -213,6 +214,28 @@ static void timers_and_wakeup(void)
     }
 }
 
+/* A per-vCPU upcall vector (HVMOP_set_evtchn_upcall_vector): refused below 0x10, for a vCPU
+ * that does not exist, or with a bad pointer; once set, an event on the BSP's port arrives as
+ * that vector (irq_stub counts it), not the callback, and only once while the flag stays up. */
+static void upcall_vector(void)
+{
+    struct xen_hvm_evtchn_upcall_vector u = {0, 0x08, {0}};
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_evtchn_upcall_vector, (uint64_t)&u, 0) == -XEN_EINVAL, 0);
+    u.vector = 0x50;
+    u.vcpu = VT_SMP_VCPUS;
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_evtchn_upcall_vector, (uint64_t)&u, 0) == -XEN_ENOENT, 0);
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_evtchn_upcall_vector, 0xdead00000000ull, 0) == -XEN_EFAULT, 0);
+    u.vcpu = 0;
+    (void)take_event(0, bsp_port);
+    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_evtchn_upcall_vector, (uint64_t)&u, 0) == 0, 0);
+    uint32_t irqs = irq_count, callbacks = callback_count;
+    struct evtchn_port_arg send = {bsp_port};
+    hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
+    __asm__ volatile("sti; hlt; cli" : : : "memory");   /* wakes at once: the vector waits */
+    CHECK(irq_count == irqs + 1 && callback_count == callbacks && shared()->vcpu_info[0].evtchn_upcall_pending,
+          irq_count - irqs);
+}
+
 /* INIT stops AP 1 where it spins; a start-up IPI starts it from the trampoline again. */
 static void restart_ap(void)
 {
@@ -236,6 +259,7 @@ void test_smp(void)
     start_all();
     wake_aps();
     timers_and_wakeup();
+    upcall_vector();
     restart_ap();
     struct sched_shutdown s = {SHUTDOWN_poweroff};
     hypercall(XEN_HC_sched_op, SCHEDOP_shutdown, (uint64_t)&s, 0);
