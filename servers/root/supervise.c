@@ -78,6 +78,24 @@ static void report_fault(const struct root *r, bh_word_t badge, bh_msginfo_t inf
     }
 }
 
+/* A fault in one thread of a guest's VMM ends the guest: a vCPU missing would leave the
+ * others waiting for it. The instance's other threads are stopped too; the rest runs on. */
+static void stop_vmm(struct root *r, bh_word_t badge)
+{
+    struct bh_spec_thread t;
+    struct bh_spec_instance in;
+    if (badge == 0 || bh_spec_thread(&r->spec, (uint32_t)(badge - 1), &t) != 0) return;
+    if (bh_spec_instance(&r->spec, t.instance, &in) != 0 || in.kind != 1 || in.thread_count < 2) return;
+    unsigned stopped = 0;
+    for (uint32_t k = 0; k < in.thread_count; k++) {
+        struct bh_spec_thread o;
+        if (in.first_thread + k == badge - 1 || bh_spec_thread(&r->spec, in.first_thread + k, &o) != 0) continue;
+        if (bh_tcb_suspend(r->obj[o.tcb]) == BH_ERR_OK) stopped++;
+    }
+    bh_printf("[root] supervisor: guest %s ended: a thread of its VMM faulted; its %u other vCPU threads are stopped\n",
+              r->inst[t.instance].name, stopped);
+}
+
 _Noreturn void root_supervise(struct root *r)
 {
     bh_printf("[root] supervising: faults of every thread come to the root\n");
@@ -89,6 +107,7 @@ _Noreturn void root_supervise(struct root *r)
             continue;
         }
         report_fault(r, badge, info);
+        stop_vmm(r, badge);
         /* A non-zero label leaves the faulting thread stopped (kernel/fault.c). */
         bh_reply(bh_msginfo(1, 0, 0, 0));
     }
