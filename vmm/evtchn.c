@@ -36,6 +36,14 @@ bool evtchn_upcall_pending(struct vcpu *v)
     return vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_RELAXED);
 }
 
+/* Xen's local_events_need_delivery: an upcall pending and not masked. */
+bool evtchn_events_need_delivery(struct vcpu *v)
+{
+    struct xen_vcpu_info *vi = evtchn_vcpu_info(v);
+    return vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_RELAXED) &&
+           !__atomic_load_n(&vi->evtchn_upcall_mask, __ATOMIC_RELAXED);
+}
+
 /* Xen's evtchn_2l_set_pending and its unmask path. */
 static void mark_pending_sel(struct vcpu *v, struct xen_shared_info *si, uint32_t port)
 {
@@ -58,6 +66,15 @@ void evtchn_assert_upcall(struct vcpu *v)
     vcpu_kick(v);
 }
 
+/* vCPUs in SCHEDOP_poll wait for ports that may be masked (Linux's PV spinlocks poll a
+ * masked port), so no upcall wakes them: every newly pending port wakes them to look (Xen's
+ * evtchn_check_pollers). */
+static void wake_pollers(struct vm *vm)
+{
+    for (unsigned i = 0; i < vm->params->vcpus; i++)
+        if (vm->vcpu[i].polling) vcpu_kick(&vm->vcpu[i]);
+}
+
 static void set_pending(struct vcpu *v, uint32_t port)
 {
     struct xen_shared_info *si = gpa_ptr(v->vm, v->vm->shared_info_gpa, sizeof *si);
@@ -65,6 +82,7 @@ static void set_pending(struct vcpu *v, uint32_t port)
     uint64_t bit = 1ull << (port % 64);
     if (__atomic_fetch_or(&si->evtchn_pending[port / 64], bit, __ATOMIC_SEQ_CST) & bit) return;
     mark_pending_sel(v, si, port);
+    wake_pollers(v->vm);
 }
 
 /* The port's bit in shared_info's evtchn_pending, masked or not (SCHEDOP_poll). */

@@ -118,7 +118,11 @@ static int64_t sched_poll(struct vcpu *v, uint64_t arg)
 int64_t hc_sched_op(struct vcpu *v, const uint64_t *a)
 {
     switch (a[0]) {
-    case SCHEDOP_yield: bh_yield(); return 0;
+    case SCHEDOP_yield:
+        vm_unlock(v->vm);   /* the other vCPUs' threads may run meanwhile */
+        bh_yield();
+        vm_lock(v->vm);
+        return 0;
     case SCHEDOP_block: vcpu_wait_event(v); return 0;
     case SCHEDOP_poll: return sched_poll(v, a[1]);
     case SCHEDOP_shutdown: {

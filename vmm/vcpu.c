@@ -170,10 +170,10 @@ void vcpu_wait_event(struct vcpu *v)
     deliver_event(v);
 }
 
-/* SCHEDOP_poll: the vCPU sleeps until one of the ports is pending (masked or not), the timeout
- * (system time, 0 for none) has passed, or an event arrives for it (an early return, which
- * Xen's callers tolerate: they poll again). The event itself is delivered at the next HLT or
- * block. */
+/* SCHEDOP_poll: the vCPU sleeps until one of the ports is pending (masked or not: a newly
+ * pending port wakes pollers, evtchn.c), the timeout (system time, 0 for none) has passed, or
+ * an event awaits delivery to it (an early return, which Xen's callers tolerate: they poll
+ * again). The event itself is delivered at the next entry, HLT or block. */
 void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t timeout)
 {
     struct vm *vm = v->vm;
@@ -181,12 +181,17 @@ void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t
         vm_poll_sources(v);
         for (uint32_t i = 0; i < n; i++)
             if (evtchn_port_pending(vm, ports[i])) return;
-        if ((timeout && time_now_ns(vm) >= timeout) || v->kicked || vcpu_lapic_pending(v) || vm->ended ||
-            v->init_pending)
+        /* As Xen: also back when events await delivery (an unmasked upcall). A bare kick is
+         * not a reason: the sources it stands for were just polled, and a PV spinlock that
+         * polls again must sleep again. */
+        if ((timeout && time_now_ns(vm) >= timeout) || evtchn_events_need_delivery(v) || vcpu_lapic_pending(v) ||
+            vm->ended || v->init_pending)
             return;
         uint64_t next = vm_next_deadline(vm);
         if (timeout && (!next || timeout < next)) next = timeout;
+        v->polling = true;
         sleep_until(v, next);
+        v->polling = false;
     }
 }
 

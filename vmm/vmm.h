@@ -90,6 +90,7 @@ struct vcpu {
     bool init_pending;                 /* an INIT arrived while it ran: back to WAIT_SIPI */
     bool kicked;                       /* its notification was signalled: an event for it */
     bool stopped;                      /* halted with interrupts off (vcpu.c) */
+    bool polling;                      /* asleep in SCHEDOP_poll: new pending ports wake it */
     uint8_t upcall_vector;             /* its own upcall vector (hvm.c), 0: the callback's */
     bh_word_t exit[BH_VM_MR_COUNT];    /* the last exit, as VMEnter returned it */
     bh_word_t reg[VCPU_CACHE_WORDS];
@@ -261,6 +262,7 @@ uint32_t evtchn_bind_vmm(struct vm *vm);                  /* a port bound to the
 void evtchn_raise(struct vm *vm, uint32_t port);          /* makes a port pending in the guest */
 bool evtchn_port_pending(struct vm *vm, uint32_t port);   /* its pending bit, masked or not */
 void evtchn_assert_upcall(struct vcpu *v);                 /* the upcall flag rose: interrupt it */
+bool evtchn_events_need_delivery(struct vcpu *v);          /* an upcall pending and not masked */
 
 /* console.c */
 uint64_t console_ring_gpa(uint64_t ram_size);             /* the ring's page: the top of RAM */

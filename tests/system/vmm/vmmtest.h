@@ -15,7 +15,7 @@
 #define VT_SHUTDOWN_REASON 1u          /* SHUTDOWN_reboot */
 #define VT_ACPI_CHECKS 16u             /* checks the acpi-poweroff guest passes before S5 */
 #define VT_SMP_VCPUS 3u               /* mode=smp: the BSP and two APs */
-#define VT_SMP_CHECKS 33u              /* checks the smp guest passes before it powers off */
+#define VT_SMP_CHECKS 37u              /* checks the smp guest passes before it powers off */
 #define VT_BENCH_HYPERCALL 1u
 #define VT_BENCH_CPUID 2u
 #define VT_BENCH_IOPORT 3u

@@ -7,7 +7,8 @@
  *   each AP's identity (x2APIC ID, CPUID initial APIC ID, Xen vCPU id, APIC_BASE without BSP);
  *   a start-up IPI without INIT starts nothing;
  *   a fixed IPI wakes a halted AP; an event channel bound to an AP (bind_ipi) raises its upcall
- *   and wakes it; an AP's send wakes the halted BSP;
+ *   and wakes it; an AP asleep in SCHEDOP_poll on a masked port wakes when the BSP sends on it;
+ *   an AP's send wakes the halted BSP;
  *   an AP's own single-shot timer wakes it while every vCPU sleeps;
  *   a per-vCPU upcall vector replaces the callback, edge-triggered;
  *   INIT stops a running AP and a new start-up IPI starts it again.
@@ -43,7 +44,7 @@ static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
 static volatile uint32_t started[VT_SMP_VCPUS], apic_id[VT_SMP_VCPUS], cpuid_apic[VT_SMP_VCPUS];
 static volatile uint32_t xen_vcpu[VT_SMP_VCPUS], bsp_bit[VT_SMP_VCPUS], ipi_port[VT_SMP_VCPUS];
 static volatile uint32_t stage[VT_SMP_VCPUS], go[VT_SMP_VCPUS], woke_irq[VT_SMP_VCPUS], woke_event[VT_SMP_VCPUS];
-static volatile uint32_t timer_fired[VT_SMP_VCPUS];
+static volatile uint32_t timer_fired[VT_SMP_VCPUS], poll_port[VT_SMP_VCPUS], polled[VT_SMP_VCPUS];
 static volatile uint64_t spins[VT_SMP_VCPUS];
 static volatile uint32_t bsp_port;
 static volatile uint32_t bench_mode;  /* mode=bench-smp: the APs answer events (ap_bench) */
@@ -136,6 +137,15 @@ void ap_main(void)
     while (!shared()->vcpu_info[id].evtchn_upcall_pending) __asm__ volatile("sti; hlt; cli" : : : "memory");
     woke_event[id] = take_event(id, ipi_port[id]) ? 1 : 2;
     stage[id] = 2;
+    /* 2b: SCHEDOP_poll on a masked port (as Linux's PV spinlocks wait) ends when the BSP sends. */
+    struct evtchn_bind_ipi pb = {id, 0};
+    hypercall(XEN_HC_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)&pb, 0);
+    __atomic_fetch_or(&shared()->evtchn_mask[pb.port / 64], 1ull << (pb.port % 64), __ATOMIC_SEQ_CST);
+    uint32_t ports[1] = {pb.port};
+    struct sched_poll sp = {(uint64_t)(uintptr_t)ports, 1, 0, 0};
+    poll_port[id] = pb.port;
+    hypercall(XEN_HC_sched_op, SCHEDOP_poll, (uint64_t)&sp, 0);
+    polled[id] = (shared()->evtchn_pending[pb.port / 64] >> (pb.port % 64)) & 1 ? 1 : 2;
     /* 3: its own timer wakes it; the BSP sleeps meanwhile. */
     struct evtchn_bind_virq v = {VIRQ_TIMER, id, 0};
     hypercall(XEN_HC_event_channel_op, EVTCHNOP_bind_virq, (uint64_t)&v, 0);
@@ -192,6 +202,13 @@ static void wake_aps(void)
         struct evtchn_port_arg send = {ipi_port[id]};
         CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0) == 0, 0);
         CHECK(wait_flag(&stage[id], 2) && woke_event[id] == 1, woke_event[id]);
+        while (!poll_port[id]) __asm__ volatile("pause");
+        uint64_t until = rdtsc() + QUIET_TSC;   /* let it fall asleep in the poll */
+        while (rdtsc() < until) __asm__ volatile("pause");
+        CHECK(polled[id] == 0, polled[id]);
+        send.port = poll_port[id];
+        hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
+        CHECK(wait_flag(&polled[id], 1), polled[id]);
     }
 }
 
