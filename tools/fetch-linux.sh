@@ -77,6 +77,9 @@ if [ ! -s "$out/initramfs.cpio" ] || [ "$(cat "$out/initramfs.stamp" 2>/dev/null
 #   bulkhead.end=reboot       reboot -f: SCHEDOP_shutdown(SHUTDOWN_reboot)
 #   bulkhead.end=halt         halt -f: the CPU halts with interrupts off
 #   bulkhead.end=panic        a kernel panic (sysrq c): SCHEDOP_shutdown(SHUTDOWN_crash)
+#   bulkhead.smp-work=1       first a busy loop per CPU for 2 s, then BULKHEAD-LINUX-SMP with
+#                             each CPU's user time (/proc/stat) and the Xen IPIs it received
+#                             (the resched and callfunc lines of /proc/interrupts)
 export PATH=/bin
 mount -t proc proc /proc
 mount -t devtmpfs dev /dev
@@ -87,12 +90,29 @@ echo "$msg" > /dev/kmsg
 echo "BULKHEAD-LINUX-HVC0-OK $(cat /sys/class/tty/console/active 2>/dev/null || echo '?')" > /dev/console
 end=poweroff
 shell=0
+work=0
 for arg in $(cat /proc/cmdline); do
   case "$arg" in
     bulkhead.end=*) end=${arg#bulkhead.end=} ;;
     bulkhead.shell=1) shell=1 ;;
+    bulkhead.smp-work=1) work=1 ;;
   esac
 done
+if [ "$work" = 1 ]; then
+  n=$(grep -c ^processor /proc/cpuinfo)
+  pids=""
+  i=0
+  while [ "$i" -lt "$n" ]; do
+    (while :; do :; done) &
+    pids="$pids $!"
+    i=$((i + 1))
+  done
+  sleep 2
+  kill $pids
+  users=$(awk '/^cpu[0-9]/ { printf " user%s=%s", substr($1, 4), $2 }' /proc/stat)
+  ipis=$(awk '/resched|callfunc/ { s = 0; for (f = 2; f <= NF; f++) if ($f ~ /^[0-9]+$/) s += $f; printf " %s=%d", $NF, s }' /proc/interrupts)
+  echo "BULKHEAD-LINUX-SMP cpus=$n$users$ipis" > /dev/kmsg
+fi
 if [ "$shell" = 1 ]; then
   echo "BULKHEAD-LINUX-SHELL on $(cat /sys/class/tty/console/active 2>/dev/null): exit the shell to power off" > /dev/console
   # setsid: a new session; cttyhack: opens the console's real tty (hvc0) and makes it the

@@ -58,7 +58,7 @@ linux_boot() {
   pids+=($!)
 }
 linux_boot linux bulkhead.end=poweroff 1
-linux_boot linux-reboot bulkhead.end=reboot 2
+linux_boot linux-reboot "bulkhead.end=reboot bulkhead.smp-work=1" 2
 linux_boot linux-panic bulkhead.end=panic 1
 wait "${pids[@]}"
 fail=0
@@ -90,6 +90,8 @@ check linux linux_poweroff_through_acpi_s5 '^\[vmmtest\] linux shutdown: powerof
 # The reboot boot has two vCPUs: Linux starts the second with INIT and SIPI (the MADT lists it).
 check linux-reboot linux_smp_brings_up_2_cpus '^\[linux (xen|hvc)\] .*smp: Brought up 1 node, 2 CPUs'
 check linux-reboot linux_smp_runs_init '^\[linux (xen|hvc)\] .*BULKHEAD-LINUX-INIT-OK'
+# /init's busy loop per CPU: both vCPUs ran user code, and the second received Xen IPIs.
+check linux-reboot linux_smp_both_vcpus_work '^\[linux hvc\] .*BULKHEAD-LINUX-SMP cpus=2 user0=[1-9][0-9]* user1=[1-9][0-9]* .*(resched1|callfunc1)=[1-9]'
 check linux-reboot linux_reboot_through_schedop_shutdown '^\[vmmtest\] linux shutdown: reboot via hypercall$'
 check linux-panic linux_panic_through_schedop_shutdown_crash '^\[vmmtest\] linux shutdown: crash via hypercall$'
 grep -h -E '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK|^\[vmm linux\] (exits by reason|guest |console )|^\[vmmtest\] linux shutdown' \
