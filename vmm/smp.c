@@ -128,8 +128,7 @@ void vcpu_inject_lapic(struct vcpu *v)
     }
     for (int w = 3; w >= 0; w--) {
         if (!l->irr[w]) continue;
-        if (!(vcpu_reg(v, BH_VCPU_RFLAGS) & (1ull << 9))) return;
-        if (bh_vcpu_read_state(v->cap, BH_VCPU_INT_SHADOW, 1, NULL) != 0 || (bh_get_mr(0) & 1)) return;
+        if (!(vcpu_reg(v, BH_VCPU_RFLAGS) & (1ull << 9)) || in_shadow(v)) return;
         unsigned bit = 63u - (unsigned)__builtin_clzll(l->irr[w]);
         l->irr[w] &= ~(1ull << bit);
         vcpu_inject_interrupt(v, (unsigned)w * 64u + bit);

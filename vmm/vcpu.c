@@ -195,6 +195,14 @@ void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t
     }
 }
 
+/* Whether the guest is in an interrupt shadow (after STI or MOV SS): not when the exit's
+ * instruction completed, as the kernel ends the shadow with a new RIP; else ask. */
+bool in_shadow(struct vcpu *v)
+{
+    if (v->shadow_over) return false;
+    return bh_vcpu_read_state(v->cap, BH_VCPU_INT_SHADOW, 1, NULL) != 0 || (bh_get_mr(0) & 1);
+}
+
 /* The callback vector is level-triggered on evtchn_upcall_pending, as in Xen: it is injected
  * at the next entry while the flag is set and the guest takes interrupts (IF set, no interrupt
  * shadow), unless another event is being injected. */
@@ -204,8 +212,7 @@ static void inject_upcall(struct vcpu *v)
     if (v->event_inj || v->upcall_vector || HVM_PARAM_CALLBACK_TYPE(cb) != HVM_PARAM_CALLBACK_TYPE_VECTOR ||
         (cb & 0xff) < 32)
         return;
-    if (!evtchn_upcall_pending(v) || !(vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF)) return;
-    if (bh_vcpu_read_state(v->cap, BH_VCPU_INT_SHADOW, 1, NULL) != 0 || (bh_get_mr(0) & 1)) return;
+    if (!evtchn_upcall_pending(v) || !(vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF) || in_shadow(v)) return;
     vcpu_inject_interrupt(v, (unsigned)(cb & 0xff));
 }
 
@@ -260,15 +267,14 @@ static void stopped_hlt(struct vcpu *v)
 
 static void hlt_exit(struct vcpu *v)
 {
+    /* Past the HLT, the interrupt shadow of a preceding STI is over (Linux idles with
+     * "sti; hlt"): the kernel ends it with the new RIP, so the wake-up's interrupt goes in at
+     * once (shadow_over). */
     v->next_rip = v->exit[BH_VM_MR_RIP] + 1;
     if (!(vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF)) {
         stopped_hlt(v);
         return;
     }
-    /* Past the HLT, the interrupt shadow of a preceding STI is over (Linux idles with
-     * "sti; hlt"): cleared, so that the wake-up's interrupt can be injected at once. */
-    bh_word_t no_shadow = 0;
-    (void)bh_vcpu_write_state(v->cap, BH_VCPU_INT_SHADOW, &no_shadow, 1);
     vcpu_wait_event(v);
 }
 
@@ -372,6 +378,7 @@ void vcpu_run(struct vcpu *v)
             dispatch(v);
             set_rip = true;
         }
+        v->shadow_over = set_rip && v->next_rip != v->exit[BH_VM_MR_RIP];
         if (vm->ended) break;
         vm_poll_sources(v);
         if (vcpu_lapic_pending(v)) vcpu_inject_lapic(v);

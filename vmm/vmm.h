@@ -91,6 +91,7 @@ struct vcpu {
     bool kicked;                       /* its notification was signalled: an event for it */
     bool stopped;                      /* halted with interrupts off (vcpu.c) */
     bool polling;                      /* asleep in SCHEDOP_poll: new pending ports wake it */
+    bool shadow_over;                  /* this exit's instruction completed: no interrupt shadow */
     uint8_t upcall_vector;             /* its own upcall vector (hvm.c), 0: the callback's */
     bh_word_t exit[BH_VM_MR_COUNT];    /* the last exit, as VMEnter returned it */
     bh_word_t reg[VCPU_CACHE_WORDS];
@@ -216,6 +217,7 @@ void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via);
 void vcpu_wait_event(struct vcpu *v);
 void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t timeout);
 unsigned vcpu_cpl(struct vcpu *v);
+bool in_shadow(struct vcpu *v);
 
 /* Exit handlers: each consumes one exit and sets v->next_rip (or ends the guest). */
 void cpuid_exit(struct vcpu *v);

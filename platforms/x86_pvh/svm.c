@@ -311,6 +311,8 @@ void svm_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
 {
     struct vmcb *c = vmcb_of(v);
     uint64_t *w = word_of(v, index);
+    /* A new RIP completes the instruction: a shadow of STI or MOV SS before it is over. */
+    if (index == BH_VCPU_RIP && value != c->rip) c->int_state = 0;
     if (w) {
         *w = value;
     } else if (index >= BH_VCPU_ES && index <= BH_VCPU_TR + 1) {

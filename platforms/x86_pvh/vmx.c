@@ -440,6 +440,9 @@ void vmx_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
 {
     use(v);
     enum vmcs_field f = plain_field(index);
+    /* A new RIP completes the instruction: a shadow of STI or MOV SS before it is over. */
+    if (index == BH_VCPU_RIP && value != vmread(GUEST_RIP))
+        vmwrite(GUEST_INTERRUPTIBILITY, vmread(GUEST_INTERRUPTIBILITY) & ~3ull);
     if (index <= BH_VCPU_R15 && index != BH_VCPU_RSP) {
         v->gpr[index] = value;
     } else if (f) {
