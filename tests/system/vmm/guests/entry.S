@@ -11,7 +11,7 @@
  * self-IPIs, which the VMM then rightly delivers); any other exception fails check 999 and
  * halts with interrupts off.
  */
-#define MSR_EFER 0xc0000080
+#include "long_mode.inc"
 #define ALIAS_PD_ENTRY (0x200000 + 0x83)
 
     .section .note.Xen, "a"
@@ -38,18 +38,7 @@ pvh_entry:
     incl %ecx
     cmpl $512, %ecx
     jne 1b
-    movl $pml4, %eax
-    movl %eax, %cr3
-    movl %cr4, %eax
-    orl $0x20, %eax             /* PAE */
-    movl %eax, %cr4
-    movl $MSR_EFER, %ecx
-    rdmsr
-    orl $0x100, %eax            /* LME */
-    wrmsr
-    movl %cr0, %eax
-    orl $0x80000000, %eax       /* PG */
-    movl %eax, %cr0
+    enter_long_mode
     lgdt gdt_desc
     ljmp $0x08, $long_entry
 

@@ -8,7 +8,7 @@
  * smp.c left in ap_stack_top, and calls ap_main.
  */
 #define SMP_TRAMPOLINE_GPA 0x8000
-#define MSR_EFER 0xc0000080
+#include "long_mode.inc"
 #define AT(label) (SMP_TRAMPOLINE_GPA + (label - ap_trampoline))
 
     .section .text, "ax"
@@ -28,18 +28,7 @@ ap_protected:
     movl %eax, %ds
     movl %eax, %es
     movl %eax, %ss
-    movl $pml4, %eax
-    movl %eax, %cr3
-    movl %cr4, %eax
-    orl $0x20, %eax             /* PAE */
-    movl %eax, %cr4
-    movl $MSR_EFER, %ecx
-    rdmsr
-    orl $0x100, %eax            /* LME */
-    wrmsr
-    movl %cr0, %eax
-    orl $0x80000000, %eax       /* PG */
-    movl %eax, %cr0
+    enter_long_mode
     ljmp $0x18, $ap_long
 
     .balign 8
