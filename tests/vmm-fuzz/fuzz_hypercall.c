@@ -13,6 +13,7 @@
  * the vCPU left due after its exit was handled (check_timers); in the fake kernel: the state
  * the VMM writes is state the kernel accepts, a timeout is never armed in the past.
  */
+#include <stdio.h>
 #include <string.h>
 #include <bulkhead/byte_ring.h>
 #include "guest.h"
@@ -129,6 +130,11 @@ static void enter(unsigned len, bh_word_t *mr)
     }
     if (in_empty()) sched_stop();
     guest_exit(id, mr);
+    if (fake.verbose)
+        fprintf(stderr, "vmm-fuzz: vCPU %u exit %#lx info1 %#lx rip %#lx rax %#lx rdi %#lx rsi %#lx\n", id,
+                (unsigned long)mr[BH_VM_MR_REASON], (unsigned long)mr[BH_VM_MR_INFO1], (unsigned long)mr[BH_VM_MR_RIP],
+                (unsigned long)mr[BH_VM_MR_SUMMARY], (unsigned long)mr[BH_VM_MR_SUMMARY + 5],
+                (unsigned long)mr[BH_VM_MR_SUMMARY + 4]);
 }
 
 static int choose(unsigned candidates)
@@ -210,5 +216,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vm.vcpu[0].next_rip = GUEST_ENTRY;
     sched_run((unsigned)p->vcpus, vcpu_thread, choose, timer_fires);
     check_vm();
+    if (fake.verbose)
+        fprintf(stderr, "vmm-fuzz: %lu exits, %lu hypercalls (%lu errors), %lu timer events, %lu lines, ended %d\n",
+                (unsigned long)vm.exits, (unsigned long)vm.hypercalls, (unsigned long)vm.hypercall_errors,
+                (unsigned long)vm.timer_events, (unsigned long)fake.lines, vm.ended);
     return 0;
 }

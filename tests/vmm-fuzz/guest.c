@@ -8,7 +8,7 @@
  *   between exits: a write to guest memory, a change of mode, time passing, console input
  *     (the console server's ring and its signal), the creator's signal on the event line
  * Argument words favour what reaches deep: small numbers, pointers to one of 256 64-byte
- * slots of guest memory (which memory writes fill), through the identity map or its alias in
+ * slots of guest memory at 0x21000 (which memory writes fill), through the identity map or its alias in
  * the upper half, or near the top of RAM; full words and edge values too.
  * Modes: long mode with the page tables guest_setup writes (CPL 0 or 3), compatibility mode,
  * long mode with a random CR3, 32-bit protected mode without paging, real mode.
@@ -18,7 +18,7 @@
 #include "guest.h"
 
 #define PT_GPA 0x10000ull           /* PML4, PDPT, PD, PT */
-#define SLOTS_GPA 0x20000ull
+#define SLOTS_GPA 0x21000ull           /* writable pages (the 16th ones are read-only) */
 #define SLOT_SIZE 64u
 #define ALIAS 0xffff800000000000ull  /* PML4[256]: the same tables */
 #define PTE_P 1ull
