@@ -50,7 +50,7 @@ static int pick(void)
         unsigned ids[VMM_MAX_VCPUS], n = 0;
         for (unsigned i = 0; i < nthreads; i++)
             if (sched_can_run(i)) ids[n++] = i;
-        bool timer = fake.timer_tsc != 0;
+        bool timer = fake.timer_tsc != 0 && fake.timer_tsc != UINT64_MAX;   /* the TSC never gets there */
         if (n == 0 && !timer) return -1;
         int c = choose(n + (timer ? 1u : 0u));
         if (c < 0) return -1;
