@@ -5,8 +5,9 @@
  * loader, it places segments by p_paddr and does not care about p_vaddr: Linux's vmlinux has a
  * per-CPU segment at virtual address 0 between kernel-space ones, which an ordered-vaddr
  * check refuses. Checked here: the header (ELF64, little-endian, x86-64, EXEC or DYN, 56-byte
- * program headers, at most 4 KiB of them), every program header inside the file, and every PT_LOAD's file bytes inside
- * the file with filesz <= memsz. The caller checks the physical ranges against guest RAM.
+ * program headers, at most 4 KiB of them), every program header inside the file, and every
+ * PT_LOAD's file bytes inside the file with filesz <= memsz. The caller checks the physical
+ * ranges against guest RAM.
  */
 #include <string.h>
 #include "vmm.h"
