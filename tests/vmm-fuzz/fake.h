@@ -68,14 +68,17 @@ extern void (*fake_enter)(unsigned len, bh_word_t *mr);
 void fake_signal(unsigned ntfn, bh_word_t badge);
 
 /* sched.c: one thread per vCPU, one running at a time; every blocking system call is a point
- * where another may run. The harness's choice function picks which (-1: the run ends). */
+ * where another may run. The harness's choice function picks which (-1: the run ends); after
+ * a yield it must take input even with one candidate, or a VMM that polls and yields until a
+ * deadline (it has no timer server) would keep the run going for ever. */
 enum sched_state { SCHED_START, SCHED_RUN, SCHED_ENTER, SCHED_WAIT, SCHED_YIELD, SCHED_DONE };
-typedef int sched_choose_fn(unsigned candidates);
+typedef int sched_choose_fn(unsigned candidates, bool yield);
 void sched_run(unsigned threads, void (*body)(unsigned id), sched_choose_fn *choose,
                void (*idle)(void));
 void sched_switch(enum sched_state why);   /* from the running thread; may not return */
 _Noreturn void sched_stop(void);           /* from the running thread: the run ends */
 bool sched_can_run(unsigned id);
 bool sched_waiting(unsigned id);           /* the thread waits on its notification */
+extern bool sched_asleep;                  /* the run ended as nothing could run, no timer armed */
 
 #endif

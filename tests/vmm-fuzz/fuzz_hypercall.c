@@ -113,6 +113,15 @@ static void check_timers(unsigned id)
     require(d == 0 || d > time_now_ns(&vm));
 }
 
+/* Every thread waits and no timeout is armed: the guest sleeps until something from outside.
+ * A vCPU that waits with interrupts on must then have no timer due: it would never fire. */
+static void check_asleep(void)
+{
+    if (!sched_asleep || vm.ended) return;
+    for (unsigned i = 0; i < vm.params->vcpus; i++)
+        if (vm.vcpu[i].power == VCPU_RUNNING && !vm.vcpu[i].stopped) check_timers(i);
+}
+
 static void enter(unsigned len, bh_word_t *mr)
 {
     unsigned id = fake_self;
@@ -137,10 +146,10 @@ static void enter(unsigned len, bh_word_t *mr)
                 (unsigned long)mr[BH_VM_MR_SUMMARY + 4]);
 }
 
-static int choose(unsigned candidates)
+static int choose(unsigned candidates, bool yield)
 {
     if (in_empty()) return -1;
-    return candidates == 1 ? 0 : (int)(in_byte() % candidates);
+    return candidates == 1 && !yield ? 0 : (int)(in_byte() % candidates);
 }
 
 /* The timer server's signal, at the deadline the VMM armed. */
@@ -216,6 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     vm.vcpu[0].next_rip = GUEST_ENTRY;
     sched_run((unsigned)p->vcpus, vcpu_thread, choose, timer_fires);
     check_vm();
+    check_asleep();
     if (fake.verbose)
         fprintf(stderr, "vmm-fuzz: %lu exits, %lu hypercalls (%lu errors), %lu timer events, %lu lines, ended %d\n",
                 (unsigned long)vm.exits, (unsigned long)vm.hypercalls, (unsigned long)vm.hypercall_errors,

@@ -25,6 +25,7 @@ static bh_ipc_buffer_t ipc[VMM_MAX_VCPUS];
 static void (*thread_body)(unsigned id);
 static sched_choose_fn *choose;
 static void (*idle_fn)(void);
+bool sched_asleep;
 
 bool sched_can_run(unsigned id)
 {
@@ -44,15 +45,18 @@ bool sched_waiting(unsigned id)
 
 /* Under mu: the next thread, or -1 when the run ends. The timer server firing is one more
  * choice when it is armed. */
-static int pick(void)
+static int pick(bool yield)
 {
     for (;;) {
         unsigned ids[VMM_MAX_VCPUS], n = 0;
         for (unsigned i = 0; i < nthreads; i++)
             if (sched_can_run(i)) ids[n++] = i;
         bool timer = fake.timer_tsc != 0 && fake.timer_tsc != UINT64_MAX;   /* the TSC never gets there */
-        if (n == 0 && !timer) return -1;
-        int c = choose(n + (timer ? 1u : 0u));
+        if (n == 0 && !timer) {
+            sched_asleep = true;
+            return -1;
+        }
+        int c = choose(n + (timer ? 1u : 0u), yield);
         if (c < 0) return -1;
         if ((unsigned)c < n) return (int)ids[c];
         idle_fn();
@@ -69,7 +73,7 @@ void sched_switch(enum sched_state why)
     unsigned me = fake_self;
     pthread_mutex_lock(&mu);
     state[me] = why;
-    current = pick();
+    current = pick(why == SCHED_YIELD);
     if (current < 0) stopping = true;
     pthread_cond_broadcast(&cv);
     wait_for_baton(me);
@@ -105,7 +109,7 @@ static void *thread_main(void *arg)
     pthread_mutex_lock(&mu);
     state[me] = SCHED_DONE;
     if (!stopping && current == (int)me) {   /* the VMM returned: another thread may go on */
-        current = pick();
+        current = pick(false);
         if (current < 0) stopping = true;
         pthread_cond_broadcast(&cv);
     }
@@ -121,6 +125,7 @@ void sched_run(unsigned threads, void (*body)(unsigned id), sched_choose_fn *cho
     choose = chooser;
     idle_fn = idle;
     stopping = false;
+    sched_asleep = false;
     current = 0;
     for (unsigned i = 0; i < threads; i++) state[i] = SCHED_START;
     for (unsigned i = 0; i < threads; i++)
