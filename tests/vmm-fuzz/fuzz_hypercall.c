@@ -152,10 +152,16 @@ static int choose(unsigned candidates, bool yield)
     return candidates == 1 && !yield ? 0 : (int)(in_byte() % candidates);
 }
 
-/* The timer server's signal, at the deadline the VMM armed. */
+/* The timer server's signal, a little after the deadline the VMM armed (the server sees the
+ * counter pass it, then signals): the VMM's clock (time.c's scale) rounds down, so exactly at
+ * the deadline's TSC value it may still see the deadline 1 ns ahead, sleep again and, in a
+ * model where time stands still, for ever. */
+#define TIMER_LATENCY 1000u
+
 static void timer_fires(void)
 {
     if (fake.counter < fake.timer_tsc) fake.counter = fake.timer_tsc;
+    fake.counter += TIMER_LATENCY;
     fake.timer_tsc = 0;
     fake_signal(0, 1);
 }
