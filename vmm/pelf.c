@@ -5,8 +5,9 @@
  * loader, it places segments by p_paddr and does not care about p_vaddr: Linux's vmlinux has a
  * per-CPU segment at virtual address 0 between kernel-space ones, which an ordered-vaddr
  * check refuses. Checked here: the header (ELF64, little-endian, x86-64, EXEC or DYN, 56-byte
- * program headers), every program header inside the file, and every PT_LOAD's file bytes inside
- * the file with filesz <= memsz. The caller checks the physical ranges against guest RAM.
+ * program headers, at most 4 KiB of them), every program header inside the file, and every
+ * PT_LOAD's file bytes inside the file with filesz <= memsz. The caller checks the physical
+ * ranges against guest RAM.
  */
 #include <string.h>
 #include "vmm.h"
@@ -17,6 +18,9 @@
 #define PT_NOTE 4u
 #define EM_X86_64 62u
 #define XEN_ELFNOTE_PHYS32_ENTRY 18u
+/* At most 4 KiB of program headers, as Linux's ELF loader (load_elf_phdrs) accepts: the
+ * loader compares segments pairwise, and 65,535 of them took seconds. */
+#define PH_TABLE_MAX 4096u
 
 static uint64_t rd(const uint8_t *p, unsigned n)
 {
@@ -39,6 +43,7 @@ int pelf_parse(struct pelf *e, const void *image, uint64_t len)
     e->phoff = rd(h + 32, 8);
     e->phnum = (uint32_t)rd(h + 56, 2);
     if (e->phoff > len || (uint64_t)e->phnum * PH_SIZE > len - e->phoff) return VMM_LOAD_TRUNCATED;
+    if (e->phnum * PH_SIZE > PH_TABLE_MAX) return VMM_LOAD_BAD_IMAGE;
     struct pelf_seg s;
     for (uint32_t i = 0; pelf_phdr(e, i, &s) == 0; i++) {
         if (s.type != PT_LOAD && s.type != PT_NOTE) continue;
@@ -57,7 +62,8 @@ int pelf_phdr(const struct pelf *e, uint32_t index, struct pelf_seg *s)
     s->paddr = rd(p + 24, 8);
     s->filesz = rd(p + 32, 8);
     s->memsz = rd(p + 40, 8);
-    s->data = e->image + s->offset;
+    /* Only segments whose bytes lie in the file have data: an offset beyond it makes no pointer. */
+    s->data = s->offset <= e->len ? e->image + s->offset : NULL;
     return 0;
 }
 

@@ -54,10 +54,15 @@ void vm_poll_sources(struct vcpu *v)
     input_poll(vm);
 }
 
+/* Only running vCPUs' timers: they are the ones vm_poll_sources fires. A timer of a vCPU that
+ * waits for INIT or SIPI (set by another vCPU, or kept over an INIT) fires when it starts;
+ * counted here, its past deadline made a halted vCPU 0 arm the timer server, wake at once,
+ * fire nothing and arm it again, for ever. */
 uint64_t vm_next_deadline(struct vm *vm)
 {
     uint64_t next = 0;
     for (unsigned i = 0; i < vm->params->vcpus; i++) {
+        if (vm->vcpu[i].power != VCPU_RUNNING) continue;
         uint64_t d = time_next_deadline(&vm->vcpu[i]);
         if (d && (next == 0 || d < next)) next = d;
     }

@@ -41,10 +41,13 @@ void time_init(struct vm *vm)
     vm->tsc0 = bh_arch_counter();
 }
 
-/* The TSC value at system time ns (for the timer server, which counts in TSC). */
+/* The TSC value at system time ns (for the timer server, which counts in TSC). A deadline
+ * the TSC never reaches (the guest may set any 64-bit one) is the last value, not a wrapped
+ * one in the past: the server would signal at once, and the VMM would arm it again, for ever. */
 uint64_t time_tsc_at(struct vm *vm, uint64_t ns)
 {
-    return vm->tsc0 + (uint64_t)((unsigned __int128)ns * vm->tsc_khz / 1000000u);
+    unsigned __int128 tsc = vm->tsc0 + (unsigned __int128)ns * vm->tsc_khz / 1000000u;
+    return tsc > UINT64_MAX ? UINT64_MAX : (uint64_t)tsc;
 }
 
 uint64_t time_now_ns(struct vm *vm)

@@ -247,7 +247,8 @@ static bool all_stopped(const struct vm *vm)
 
 /* HLT with interrupts off: only an NMI or INIT (from another vCPU) can wake the vCPU, as
  * Linux's stop_this_cpu expects of the CPUs it parks; when no vCPU is left to send one, the
- * guest has stopped for good. */
+ * guest has stopped for good. Stopped, vCPU 0 still answers the VM's event line: the timer
+ * server's signal is for the other vCPUs' timers too, which only vCPU 0 fires. */
 static void stopped_hlt(struct vcpu *v)
 {
     struct vm *vm = v->vm;
@@ -261,6 +262,7 @@ static void stopped_hlt(struct vcpu *v)
         vm_unlock(vm);
         (void)bh_wait(v->notification);
         vm_lock(vm);
+        vm_poll_sources(v);
     }
     v->stopped = false;
 }

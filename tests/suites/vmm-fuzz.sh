@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The Bulkhead authors
+#
+# The VMM fuzz suite: a smoke run of each VMM fuzzer (tests/vmm-fuzz, docs/testing.md), both
+# at once, on a fresh copy of its seed corpus: every seed first (the inputs that once found a
+# bug among them), then VMM_FUZZ_SECONDS (30) of fuzzing. A crash, a sanitizer report, a
+# broken check or an input running longer than 5 s (a hang) fails the run. Builds nothing:
+# run after the build. One line per test: "PASS vmm-fuzz.<test>" or "FAIL vmm-fuzz.<test>: <why>".
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+b=build/fuzz
+seconds=${VMM_FUZZ_SECONDS:-30}
+targets="vmm_image vmm_hypercall"
+
+start() {
+  local t=$1 dir=$b/smoke/$1
+  rm -rf "$dir" && mkdir -p "$dir/corpus"
+  cp tests/vmm-fuzz/corpus/"$t"/* "$dir/corpus/"
+  (cd "$dir" && exec "../../$t" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+     -print_final_stats=1 corpus >log 2>&1) &
+  eval "pid_$t=$!"
+}
+
+done_() {
+  local t=$1 pid rc=0
+  eval "pid=\$pid_$t"
+  wait "$pid" || rc=$?
+  echo "--- fuzz $t ($b/smoke/$t/log)"
+  grep -E '^(stat::|#[0-9]+[[:space:]]+(INITED|DONE))' "$b/smoke/$t/log" || true
+  if [ "$rc" -eq 0 ]; then
+    echo "PASS vmm-fuzz.$t"
+  else
+    echo "FAIL vmm-fuzz.$t: exited with status $rc; the input is in $b/smoke/$t/"
+    grep -E 'ERROR|SUMMARY|broken|runtime error|Test unit written' "$b/smoke/$t/log" | head -6 | sed 's/^/    /'
+  fi
+}
+
+missing=""
+for t in $targets; do
+  if [ -x "$b/$t" ]; then start "$t"; else missing="$missing $t"; fi
+done
+for t in $targets; do
+  case " $missing " in
+    *" $t "*) echo "FAIL vmm-fuzz.$t: $b/$t not built" ;;
+    *) done_ "$t" ;;
+  esac
+done
