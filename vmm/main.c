@@ -23,6 +23,10 @@ static int check_params(const struct vmm_params *p)
     if (p->vcpus < 1 || p->vcpus > VMM_MAX_VCPUS) return -1;
     if (p->ram_vaddr == 0 || (p->ram_vaddr & 0x1fffff) != 0) return -1;
     if (!p->slot.vcpu0 || !p->slot.guest_space || !p->slot.notification || !p->slot.report) return -1;
+    /* Strings end inside their fields; a TSC beyond 100 GHz is no measurement (time.c's scale
+     * would not fit). */
+    if (p->name[VMM_NAME_LEN - 1] != 0 || p->cmdline[VMM_CMDLINE_LEN - 1] != 0) return -1;
+    if (p->counter_khz > VMM_MAX_COUNTER_KHZ) return -1;
     if (p->grant.vaddr == 0 || (p->grant.vaddr & 0xfff) != 0) return -1;
     return 0;
 }

@@ -146,13 +146,10 @@ static void sleep_until(struct vcpu *v, uint64_t deadline)
     struct vm *vm = v->vm;
     bool sleep = deadline == 0 || timer_arm(vm, deadline);
     vm_unlock(vm);
-    if (sleep)
-        (void)bh_wait(v->notification);
-    else if (bh_poll(v->notification))
-        v->kicked = true;
-    else
-        bh_yield();
+    bh_word_t word = sleep ? bh_wait(v->notification) : bh_poll(v->notification);
+    if (!sleep && !word) bh_yield();
     vm_lock(vm);
+    if (word & ~VMM_KICK_BADGE) v->kicked = true;   /* an outside event, not another vCPU's kick */
 }
 
 /* Blocks the vCPU until an event is pending for it (a kick: a signal on its notification;
@@ -282,7 +279,7 @@ static void hlt_exit(struct vcpu *v)
 
 static void interrupted(struct vcpu *v)
 {
-    if (bh_poll(v->notification)) v->kicked = true;
+    if (bh_poll(v->notification) & ~VMM_KICK_BADGE) v->kicked = true;
 }
 
 /* Instructions whose CPUID feature the guest does not see: #UD, as on hardware without them. */

@@ -45,6 +45,7 @@
  * measurement (params counter_khz): guest time is then consistent with the TSC at this rate,
  * whatever the host's. */
 #define VMM_TSC_KHZ 2000000u
+#define VMM_MAX_COUNTER_KHZ 100000000ull   /* 100 GHz: params counter_khz beyond is refused */
 
 /* ACPI sleep control and status registers (acpi.c), and the sleep type that powers off. */
 #define VMM_ACPI_SLEEP_CONTROL_PORT 0x520u
@@ -88,7 +89,7 @@ struct vcpu {
     uint8_t power;                     /* enum vcpu_power */
     uint8_t sipi_vector;               /* where a start-up IPI starts it: vector << 12 */
     bool init_pending;                 /* an INIT arrived while it ran: back to WAIT_SIPI */
-    bool kicked;                       /* its notification was signalled: an event for it */
+    bool kicked;                       /* its notification had an outside signal (not a kick) */
     bool stopped;                      /* halted with interrupts off (vcpu.c) */
     bool polling;                      /* asleep in SCHEDOP_poll: new pending ports wake it */
     bool shadow_over;                  /* this exit's instruction completed: no interrupt shadow */
