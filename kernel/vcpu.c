@@ -151,8 +151,13 @@ void vcpu_enter(struct tcb *t)
     }
     struct vm_exit x = {0};
     if (t->bound && t->bound->word) {
+        /* Not entered. An event the VMM set up for injection was not delivered: it comes back
+         * as the exit's interrupt info (EXITINTINFO's layout), as when an exit interrupts a
+         * delivery, so that the VMM injects it again rather than overwriting it. */
         x.reason = VM_EXIT_INTERRUPTED;
         x.rip = plat_vcpu_read_state(&v->arch, VCPU_RIP);
+        x.intinfo = plat_vcpu_read_state(&v->arch, VCPU_EVENT_INJ);
+        plat_vcpu_write_state(&v->arch, VCPU_EVENT_INJ, 0);
     } else {
         plat_vcpu_run(&v->arch, root, &t->fpu, &x);
     }

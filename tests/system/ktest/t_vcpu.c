@@ -163,6 +163,25 @@ static int build_guest(struct env *env, struct guest *g)
     return 0;
 }
 
+/* With a signal pending on the thread's bound notification, VMEnter returns INTERRUPTED
+ * without entering; the injection the VMM set up comes back as the exit's interrupt info, and
+ * the VCPU no longer holds it (the VMM injects it again: it is never lost nor doubled). */
+static int undelivered_injection(struct env *env, bh_cptr_t vcpu, bh_word_t *x, bh_word_t rip, bh_word_t inj)
+{
+    bh_cptr_t ntfn = new_object(env, BH_OBJ_NOTIFICATION, 0), badged = new_slot(env);
+    CHECK(ntfn && badged);
+    CHECK_OK(bh_cnode_mint(BH_ROOT_CNODE, badged, 64, BH_ROOT_CNODE, ntfn, 64, BH_RIGHT_WRITE, 4));
+    CHECK_OK(bh_tcb_bind_notification(BH_ROOT_TCB, ntfn));
+    bh_signal(badged);
+    int r = vm_enter(x, 1, rip);
+    bh_word_t word = bh_poll(ntfn);
+    CHECK_OK(bh_tcb_unbind_notification(BH_ROOT_TCB));
+    CHECK_OK(r);
+    CHECK(x[0] == BH_VM_EXIT_INTERRUPTED && x[3] == rip && x[5] == inj && word == 4);
+    CHECK(get(vcpu, BH_VCPU_EVENT_INJ) == 0);
+    return 0;
+}
+
 /* CPUID, OUT, VMMCALL, NPF (then mapped), HLT with an injected interrupt. */
 static int first_exits(struct env *env, struct guest *g, bh_word_t *x)
 {
@@ -183,8 +202,11 @@ static int first_exits(struct env *env, struct guest *g, bh_word_t *x)
     CHECK(x[0] == BH_VM_EXIT_VMMCALL && get(v, BH_VCPU_RAX) == 0xfeedface);
     CHECK_OK(run(x, 1, x[3] + 3));
     CHECK(x[0] == BH_VM_EXIT_HLT && x[3] == gaddr(testguest_hlt));
-    CHECK_OK(set(v, BH_VCPU_EVENT_INJ, BH_VCPU_EVENT_VALID | BH_VCPU_EVENT_INTR | 0x20));
-    CHECK_OK(run(x, 1, x[3] + 1));
+    bh_word_t inj = BH_VCPU_EVENT_VALID | BH_VCPU_EVENT_INTR | 0x20, after_hlt = x[3] + 1;
+    CHECK_OK(set(v, BH_VCPU_EVENT_INJ, inj));
+    CHECK_OK(undelivered_injection(env, v, x, after_hlt, inj));
+    CHECK_OK(set(v, BH_VCPU_EVENT_INJ, inj));
+    CHECK_OK(run(x, 1, after_hlt));
     CHECK(x[0] == BH_VM_EXIT_VMMCALL && get(v, BH_VCPU_RAX) == 0x77); /* the handler ran */
     CHECK(get(v, BH_VCPU_EVENT_INJ) == 0);
     return 0;

@@ -11,6 +11,7 @@
 
 #define VCPU_STATE_COUNT 1u
 #define VCPU_RIP 0u
+#define VCPU_EVENT_INJ 1u   /* reads 0: no event injection */
 #define VCPU_RIGHT_EXECUTE 4u
 #define VM_EXIT_INTERRUPTED 0u
 /* Guest-physical addresses: one partition-scoped radix tree like the process-scoped ones. */

@@ -8,6 +8,7 @@
 
 #define VCPU_STATE_COUNT 1u
 #define VCPU_RIP 0u
+#define VCPU_EVENT_INJ 1u   /* reads 0: no event injection */
 #define VCPU_RIGHT_EXECUTE 8u
 #define VM_EXIT_INTERRUPTED (1ull << 32)
 #define GUEST_PHYS_TOP (1ul << 48)
