@@ -149,7 +149,7 @@ static void sleep_until(struct vcpu *v, uint64_t deadline)
     bh_word_t word = sleep ? bh_wait(v->notification) : bh_poll(v->notification);
     if (!sleep && !word) bh_yield();
     vm_lock(vm);
-    if (word) v->kicked = true;   /* a kick or an outside event: the waits look at what it brought */
+    if (word & ~VMM_KICK_BADGE) v->kicked = true;   /* an outside event; a kick brought its own */
 }
 
 /* Blocks the vCPU until an event is pending for it (a kick: a signal on its notification;
@@ -279,7 +279,7 @@ static void hlt_exit(struct vcpu *v)
 
 static void interrupted(struct vcpu *v)
 {
-    if (bh_poll(v->notification)) v->kicked = true;
+    if (bh_poll(v->notification) & ~VMM_KICK_BADGE) v->kicked = true;
 }
 
 /* Instructions whose CPUID feature the guest does not see: #UD, as on hardware without them. */

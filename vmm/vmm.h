@@ -89,7 +89,7 @@ struct vcpu {
     uint8_t power;                     /* enum vcpu_power */
     uint8_t sipi_vector;               /* where a start-up IPI starts it: vector << 12 */
     bool init_pending;                 /* an INIT arrived while it ran: back to WAIT_SIPI */
-    bool kicked;                       /* its notification was signalled (a kick or an outside event) */
+    bool kicked;                       /* an outside signal (console, timer, creator), not a kick */
     bool stopped;                      /* halted with interrupts off (vcpu.c) */
     bool polling;                      /* asleep in SCHEDOP_poll: new pending ports wake it */
     bool shadow_over;                  /* this exit's instruction completed: no interrupt shadow */
