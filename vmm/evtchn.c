@@ -62,7 +62,7 @@ static void mark_pending_sel(struct vcpu *v, struct xen_shared_info *si, uint32_
  * thread is woken if it is another vCPU's (smp.c). */
 void evtchn_assert_upcall(struct vcpu *v)
 {
-    if (v->upcall_vector) v->lapic.irr[v->upcall_vector / 64] |= 1ull << (v->upcall_vector % 64);
+    if (v->upcall_vector) lapic_raise(&v->lapic, v->upcall_vector);
     vcpu_kick(v);
 }
 

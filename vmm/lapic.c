@@ -75,7 +75,7 @@ static void send_ipi(struct vcpu *v, uint64_t icr)
             else
                 to = dest == i || dest == 0xffffffffu;
         }
-        if (to) vcpu_deliver_ipi(v, t, mode, vector);
+        if (to) vcpu_deliver_ipi(t, mode, vector);
     }
 }
 
@@ -129,7 +129,7 @@ int lapic_wrmsr(struct vcpu *v, uint32_t msr, uint64_t value)
         return 0;
     case R_SELF_IPI:
         if (value >> 8) return -1;
-        vcpu_deliver_ipi(v, v, LAPIC_DELIVERY_FIXED, (unsigned)value);
+        vcpu_deliver_ipi(v, LAPIC_DELIVERY_FIXED, (unsigned)value);
         return 0;
     default: return -1;
     }

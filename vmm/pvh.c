@@ -149,7 +149,7 @@ static int write_entry_state(struct vcpu *v, uint32_t entry)
     s[BH_VCPU_LDTR] = BH_VCPU_SEG(0, SEG_LDT, 0xffff);
     s[BH_VCPU_TR] = BH_VCPU_SEG(0x20, SEG_TSS32_BUSY, 0x67);
     int err = bh_vcpu_write_state(v->cap, 0, s, BH_VCPU_IDTR_LIMIT + 1);
-    bh_word_t controls = BH_VCPU_CTL_CPUID | BH_VCPU_CTL_HLT | BH_VCPU_CTL_MSR_SWITCHED;
+    bh_word_t controls = VMM_VCPU_CONTROLS;
     if (err == 0) err = bh_vcpu_write_state(v->cap, BH_VCPU_CONTROLS, &controls, 1);
     v->next_rip = entry;
     return err;

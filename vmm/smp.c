@@ -92,16 +92,14 @@ int vcpu_bind(struct vm *vm, unsigned id, bh_cptr_t tcb)
     return err;
 }
 
-/* INIT, SIPI, NMI or a fixed interrupt from `from`'s local APIC to `target`'s (lapic.c decodes
- * the ICR). A start-up IPI counts only after INIT, as on hardware; INIT to a running vCPU
+/* INIT, SIPI, NMI or a fixed interrupt to `target`'s local APIC (lapic.c decodes the ICR). A start-up IPI counts only after INIT, as on hardware; INIT to a running vCPU
  * sends it back to waiting for one. */
-void vcpu_deliver_ipi(struct vcpu *from, struct vcpu *target, unsigned mode, unsigned vector)
+void vcpu_deliver_ipi(struct vcpu *target, unsigned mode, unsigned vector)
 {
-    (void)from;
     switch (mode) {
     case LAPIC_DELIVERY_FIXED:
         if (vector < 32) return;
-        target->lapic.irr[vector / 64] |= 1ull << (vector % 64);
+        lapic_raise(&target->lapic, vector);
         break;
     case LAPIC_DELIVERY_NMI: target->lapic.nmi = true; break;
     case LAPIC_DELIVERY_INIT:
@@ -133,7 +131,7 @@ void vcpu_inject_lapic(struct vcpu *v)
     }
     for (int w = 3; w >= 0; w--) {
         if (!l->irr[w]) continue;
-        if (!(vcpu_reg(v, BH_VCPU_RFLAGS) & (1ull << 9)) || in_shadow(v)) return;
+        if (!vcpu_interruptible(v)) return;
         unsigned bit = 63u - (unsigned)__builtin_clzll(l->irr[w]);
         l->irr[w] &= ~(1ull << bit);
         vcpu_inject_interrupt(v, (unsigned)w * 64u + bit);
@@ -157,7 +155,7 @@ static int start_real_mode(struct vcpu *v)
     s[BH_VCPU_TR] = BH_VCPU_SEG(0, SEG_TSS16_BUSY, 0xffff);
     s[BH_VCPU_GDTR_LIMIT] = s[BH_VCPU_IDTR_LIMIT] = 0xffff;
     int err = bh_vcpu_write_state(v->cap, 0, s, BH_VCPU_IDTR_LIMIT + 1);
-    bh_word_t controls = BH_VCPU_CTL_CPUID | BH_VCPU_CTL_HLT | BH_VCPU_CTL_MSR_SWITCHED;
+    bh_word_t controls = VMM_VCPU_CONTROLS;
     if (err == 0) err = bh_vcpu_write_state(v->cap, BH_VCPU_CONTROLS, &controls, 1);
     v->valid = 0;
     v->dirty_lo = v->dirty_hi = 0;

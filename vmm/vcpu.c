@@ -114,6 +114,14 @@ void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via)
     vm_end(vm, VMM_END_SHUTDOWN, reason, via);
 }
 
+/* The domain's callback vector (HVM_PARAM_CALLBACK_IRQ of type vector, 32 or more), 0 for none. */
+static unsigned callback_vector(const struct vm *vm)
+{
+    uint64_t cb = vm->hvm_param[HVM_PARAM_CALLBACK_IRQ];
+    if (HVM_PARAM_CALLBACK_TYPE(cb) != HVM_PARAM_CALLBACK_TYPE_VECTOR || (cb & 0xff) < 32) return 0;
+    return (unsigned)(cb & 0xff);
+}
+
 /* The vCPU wakes from HLT. A signal on the guest's event line (vCPU 0's notification) that
  * brought nothing else becomes an upcall: the flag in vcpu_info, and the callback vector when
  * the guest takes interrupts (EVENTINJ ignores RFLAGS.IF, so the VMM checks it). Kicks between
@@ -121,7 +129,7 @@ void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via)
 static void deliver_event(struct vcpu *v)
 {
     struct vm *vm = v->vm;
-    uint64_t cb = vm->hvm_param[HVM_PARAM_CALLBACK_IRQ];
+    unsigned vector = callback_vector(vm);
     bool line = v->kicked && v->id == 0 && !vcpu_lapic_pending(v);
     v->kicked = false;
     if (!line) return;
@@ -133,9 +141,7 @@ static void deliver_event(struct vcpu *v)
         evtchn_assert_upcall(v);   /* its own vector, through the local APIC */
         return;
     }
-    if (HVM_PARAM_CALLBACK_TYPE(cb) == HVM_PARAM_CALLBACK_TYPE_VECTOR && (cb & 0xff) >= 32 &&
-        (vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF))
-        vcpu_inject_interrupt(v, (unsigned)(cb & 0xff));
+    if (vector && (vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF)) vcpu_inject_interrupt(v, vector);
 }
 
 /* Sleeps on the vCPU's notification, the lock released meanwhile. With `deadline` (system
@@ -192,12 +198,14 @@ void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t
     }
 }
 
-/* Whether the guest is in an interrupt shadow (after STI or MOV SS): not when the exit's
- * instruction completed, as the kernel ends the shadow with a new RIP; else ask. */
-bool in_shadow(struct vcpu *v)
+/* Whether the guest takes an interrupt at the next entry: RFLAGS.IF and no interrupt shadow
+ * (after STI or MOV SS). No shadow when the exit's instruction completed, as the kernel ends it
+ * with a new RIP; else the VMM asks. */
+bool vcpu_interruptible(struct vcpu *v)
 {
-    if (v->shadow_over) return false;
-    return bh_vcpu_read_state(v->cap, BH_VCPU_INT_SHADOW, 1, NULL) != 0 || (bh_get_mr(0) & 1);
+    if (!(vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF)) return false;
+    if (v->shadow_over) return true;
+    return bh_vcpu_read_state(v->cap, BH_VCPU_INT_SHADOW, 1, NULL) == 0 && !(bh_get_mr(0) & 1);
 }
 
 /* The callback vector is level-triggered on evtchn_upcall_pending, as in Xen: it is injected
@@ -205,12 +213,9 @@ bool in_shadow(struct vcpu *v)
  * shadow), unless another event is being injected. */
 static void inject_upcall(struct vcpu *v)
 {
-    uint64_t cb = v->vm->hvm_param[HVM_PARAM_CALLBACK_IRQ];
-    if (v->event_inj || v->upcall_vector || HVM_PARAM_CALLBACK_TYPE(cb) != HVM_PARAM_CALLBACK_TYPE_VECTOR ||
-        (cb & 0xff) < 32)
-        return;
-    if (!evtchn_upcall_pending(v) || !(vcpu_reg(v, BH_VCPU_RFLAGS) & RFLAGS_IF) || in_shadow(v)) return;
-    vcpu_inject_interrupt(v, (unsigned)(cb & 0xff));
+    unsigned vector = callback_vector(v->vm);
+    if (v->event_inj || v->upcall_vector || !vector || !evtchn_upcall_pending(v) || !vcpu_interruptible(v)) return;
+    vcpu_inject_interrupt(v, vector);
 }
 
 static unsigned exit_class(uint64_t reason)

@@ -41,6 +41,8 @@
 #define VMM_EVTCHN_PORTS 64u
 #define VMM_LINE_MAX 160u
 #define VMM_PAT_DEFAULT 0x0007040600070406ull
+/* The intercepts every vCPU starts with (PVH entry, AP start-up). */
+#define VMM_VCPU_CONTROLS (BH_VCPU_CTL_CPUID | BH_VCPU_CTL_HLT | BH_VCPU_CTL_MSR_SWITCHED)
 /* The TSC frequency the guest is told (kHz) when the creator does not pass the kernel's
  * measurement (params counter_khz): guest time is then consistent with the TSC at this rate,
  * whatever the host's. */
@@ -218,7 +220,7 @@ void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via);
 void vcpu_wait_event(struct vcpu *v);
 void vcpu_poll_ports(struct vcpu *v, const uint32_t *ports, uint32_t n, uint64_t timeout);
 unsigned vcpu_cpl(struct vcpu *v);
-bool in_shadow(struct vcpu *v);
+bool vcpu_interruptible(struct vcpu *v);
 
 /* Exit handlers: each consumes one exit and sets v->next_rip (or ends the guest). */
 void cpuid_exit(struct vcpu *v);
@@ -300,8 +302,13 @@ uint64_t vm_next_deadline(struct vm *vm);
 void vcpu_init(struct vm *vm, unsigned id);
 int vcpu_bind(struct vm *vm, unsigned id, bh_cptr_t tcb);
 void vcpu_ap_main(struct vcpu *v);
-void vcpu_deliver_ipi(struct vcpu *from, struct vcpu *target, unsigned mode, unsigned vector);
+void vcpu_deliver_ipi(struct vcpu *target, unsigned mode, unsigned vector);
 void vcpu_inject_lapic(struct vcpu *v);
+/* A fixed interrupt waits in the vCPU's IRR (an IPI, or its own upcall vector). */
+static inline void lapic_raise(struct lapic *l, unsigned vector)
+{
+    l->irr[(vector / 64) & 3u] |= 1ull << (vector % 64);
+}
 static inline bool vcpu_lapic_pending(const struct vcpu *v)
 {
     return v->lapic.nmi || (v->lapic.irr[0] | v->lapic.irr[1] | v->lapic.irr[2] | v->lapic.irr[3]) != 0;

@@ -39,12 +39,7 @@ int root_bind(struct root *r)
 
 bh_word_t root_slot_of(const struct root *r, const struct bh_spec_instance *in, uint32_t obj)
 {
-    for (uint32_t k = 0; k < in->cap_count; k++) {
-        struct bh_spec_cap c;
-        bh_spec_cap(&r->spec, in->first_cap + k, &c);
-        if (c.object == obj) return c.slot;
-    }
-    return 0;
+    return root_slot_with(r, in, obj, 0);
 }
 
 bh_word_t root_slot_with(const struct root *r, const struct bh_spec_instance *in, uint32_t obj, uint8_t rights)
