@@ -19,11 +19,10 @@ static bh_cptr_t service_ep, scratch, exit_port;
 static volatile unsigned long faults, messages;
 
 /* A fault that repeats at the same place forever means the task cannot go on: fail. */
-static int stuck(void)
+static int stuck(bh_word_t ip, bh_word_t addr)
 {
     static bh_word_t last_ip, last_addr;
     static unsigned repeats;
-    bh_word_t ip = bh_get_mr(3), addr = bh_get_mr(0);
     repeats = (ip == last_ip && addr == last_addr) ? repeats + 1 : 0;
     last_ip = ip;
     last_addr = addr;
@@ -41,12 +40,14 @@ static void server(bh_word_t arg)
     bh_set_receive_slot(0, scratch, 64);
     bh_msginfo_t info = bh_recv(service_ep, &badge);
     for (;;) {
+        /* The fault's words first: the next invocation overwrites the message registers. */
+        bh_word_t ip = bh_get_mr(3), addr = bh_get_mr(0);
         bh_cnode_delete(BH_ROOT_CNODE, scratch, 64);
         bh_set_receive_slot(0, scratch, 64);
         bh_msginfo_t reply;
         if (badge == FAULT_BADGE) {
             faults++;
-            reply = bh_msginfo((bh_word_t)stuck(), 0, 0, 0); /* label 0 resumes the faulting thread */
+            reply = bh_msginfo((bh_word_t)stuck(ip, addr), 0, 0, 0); /* label 0 resumes the faulting thread */
         } else {
             messages++;
             reply = bh_msginfo(bh_msginfo_label(info), 0, 0, bh_msginfo_length(info));
