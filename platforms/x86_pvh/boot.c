@@ -159,6 +159,7 @@ static void init_cpu_features(void)
     if (r[1] & (1u << 20)) cr4 |= 1ull << 21; /* SMAP */
     __asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
     __asm__ volatile("fninit");
+    x86_fpu_init();
 }
 
 void x86_boot(uint32_t start_info)

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
-/* Thread context on x86_64: switching, FPU state (eager fxsave/fxrstor), TLS base. */
+/* Thread context on x86_64: switching, FPU state (eager fxsave/fxrstor, fpu.c), TLS base. */
 #include "x86.h"
 
 /* Interrupts taken while idle save their frame here (traps.S checks this address). */
@@ -40,7 +40,7 @@ void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
     __asm__ volatile("mov %%cr3, %0" : "=r"(cur));
     if (cur != root) x86_load_cr3(root);
     if (!to) return;
-    __asm__ volatile("fxrstor64 %0" ::"m"(to->fpu));
+    x86_fpu_restore(&to->fpu);
     wrmsr(MSR_FS_BASE, to->ctx.fs_base);
     x86_set_kernel_entry_stack((uint64_t)&to->ctx.fs_base);
 }

@@ -82,6 +82,23 @@ void x86_init_kernel_paging(paddr_t max_ram);
 void x86_load_cr3(paddr_t root);
 int x86_map_leaf(void *root, vaddr_t vaddr, unsigned size_bits, uint64_t entry);
 
+/* fpu.c: FXSAVE/FXRSTOR, with the AMD FXSAVE-pointer-leak workaround on restore */
+void x86_fpu_init(void);
+void x86_fpu_save(struct fpu_state *f);
+void x86_fpu_restore(const struct fpu_state *f);
+
+/* The guest debug registers that no VMCB or VMCS field holds (svm.c, vmx.c). */
+static inline void x86_load_dr0_3(const uint64_t dr[4])
+{
+    __asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3" ::"r"(dr[0]), "r"(dr[1]),
+                     "r"(dr[2]), "r"(dr[3]));
+}
+static inline void x86_save_dr0_3(uint64_t dr[4])
+{
+    __asm__ volatile("mov %%dr0, %0; mov %%dr1, %1; mov %%dr2, %2; mov %%dr3, %3"
+                     : "=r"(dr[0]), "=r"(dr[1]), "=r"(dr[2]), "=r"(dr[3]));
+}
+
 /* virt.c, svm.c, vmx.c */
 void x86_virt_init(void);
 extern uint64_t x86_guest_tlb_epoch; /* bumped when a mapping leaves a non-current root */
