@@ -11,12 +11,13 @@
  * and data are (CVE-2006-1056, Linux's X86_BUG_FXSAVE_LEAK). On those processors every restore
  * first clears pending exceptions (FNCLEX), empties the register stack (EMMS) and loads a
  * kernel constant (FILD), so the pointers left behind are this file's, the same for everyone.
- * QEMU's TCG always restores the pointers, so the leak cannot be seen there.
+ * QEMU's TCG always restores the pointers, so the leak cannot be seen there. The save and
+ * restore themselves are inline (x86.h): they are on every thread switch and VM exit.
  */
 #include "x86.h"
 
-static bool fxsave_leaks_pointers;
-static const int32_t scrub_operand;
+bool x86_fxsave_leaks_pointers;
+const int32_t x86_fpu_scrub_operand;
 
 void x86_fpu_init(void)
 {
@@ -30,16 +31,6 @@ void x86_fpu_init(void)
         cpuid(0x80000008u, 0, r);
         keeps_pointers = (r[1] & (1u << 2)) != 0;
     }
-    fxsave_leaks_pointers = amd && !keeps_pointers;
-}
-
-void x86_fpu_save(struct fpu_state *f)
-{
-    __asm__ volatile("fxsave64 %0" : "=m"(*f));
-}
-
-void x86_fpu_restore(const struct fpu_state *f)
-{
-    if (fxsave_leaks_pointers) __asm__ volatile("fnclex; emms; fildl %0" ::"m"(scrub_operand));
-    __asm__ volatile("fxrstor64 %0" ::"m"(*f));
+    x86_fxsave_leaks_pointers = amd && !keeps_pointers;
+    if (x86_fxsave_leaks_pointers) kprintf("[kernel] FXSAVE keeps x87 FIP/FDP/FOP only with an exception pending: scrubbed before each restore\n");
 }

@@ -240,7 +240,6 @@ void svm_vcpu_init(struct vcpu_arch *v)
     struct vmcb *c = vmcb_of(v);
     v->controls = 0;
     v->exceptions = 0;
-    v->debug_live = 0;
     memset(v->dr, 0, sizeof v->dr);
     set_intercepts(c, v);
     c->iopm_pa = image_pa(iopm);
@@ -425,14 +424,14 @@ static bool is_mov_dr0_3(uint32_t code)
     return (code >= EXIT_READ_DR0 && code < EXIT_READ_DR0 + 4) || (code >= EXIT_WRITE_DR0 && code < EXIT_WRITE_DR0 + 4);
 }
 
-/* One VMRUN. DR0-DR3 go in when the guest may reach them or has a breakpoint enabled, and come
- * back when it may have changed them. */
-static void run_once(struct vcpu_arch *v, struct vmcb *c)
+/* One VMRUN. DR0-DR3 go in when the guest may reach them (live) or has a breakpoint enabled,
+ * and come back when it may have changed them. Inlined: it is on every exit's path. */
+static inline __attribute__((always_inline)) void run_once(struct vcpu_arch *v, struct vmcb *c, bool live)
 {
-    c->intercept_dr = v->debug_live ? 0 : DR_ACCESS_0_3;
-    if (v->debug_live || (c->dr7 & DR7_ENABLE_BITS)) x86_load_dr0_3(v->dr);
+    c->intercept_dr = live ? 0 : DR_ACCESS_0_3;
+    if (live || (c->dr7 & DR7_ENABLE_BITS)) x86_load_dr0_3(v->dr);
     x86_svm_run(v->gpr, ptr_to_paddr(c), image_pa(host_vmsave_area));
-    if (v->debug_live) x86_save_dr0_3(v->dr);
+    if (live) x86_save_dr0_3(v->dr);
     c->tlb_control = 0;
     c->event_inj = 0; /* delivered, or reported in EXITINTINFO */
 }
@@ -445,17 +444,14 @@ void svm_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     c->next_rip = 0;
     x86_fpu_save(host_fpu);
     x86_fpu_restore(&v->fpu);
-    v->debug_live = 0;
-    run_once(v, c);
+    run_once(v, c, false);
     /* The guest's first MOV DR0-DR3: with its own values loaded, it runs again without the
      * intercept (the instruction had not executed). That run cannot end in such an exit, so
      * this is at most a second VMRUN; an event being delivered is delivered again. */
-    if (is_mov_dr0_3(c->exit_code)) {
-        v->debug_live = 1;
+    if (__builtin_expect(is_mov_dr0_3(c->exit_code), 0)) {
         c->event_inj = c->exit_int_info;
         c->event_inj_err = c->exit_int_info_err;
-        run_once(v, c);
-        v->debug_live = 0;
+        run_once(v, c, true);
     }
     x86_fpu_save(&v->fpu);
     x86_fpu_restore(host_fpu);

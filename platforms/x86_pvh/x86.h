@@ -84,8 +84,17 @@ int x86_map_leaf(void *root, vaddr_t vaddr, unsigned size_bits, uint64_t entry);
 
 /* fpu.c: FXSAVE/FXRSTOR, with the AMD FXSAVE-pointer-leak workaround on restore */
 void x86_fpu_init(void);
-void x86_fpu_save(struct fpu_state *f);
-void x86_fpu_restore(const struct fpu_state *f);
+extern bool x86_fxsave_leaks_pointers;
+extern const int32_t x86_fpu_scrub_operand;
+static inline void x86_fpu_save(struct fpu_state *f)
+{
+    __asm__ volatile("fxsave64 %0" : "=m"(*f));
+}
+static inline void x86_fpu_restore(const struct fpu_state *f)
+{
+    if (x86_fxsave_leaks_pointers) __asm__ volatile("fnclex; emms; fildl %0" ::"m"(x86_fpu_scrub_operand));
+    __asm__ volatile("fxrstor64 %0" ::"m"(*f));
+}
 
 /* The guest debug registers that no VMCB or VMCS field holds (svm.c, vmx.c). */
 static inline void x86_load_dr0_3(const uint64_t dr[4])

@@ -37,8 +37,8 @@ struct vcpu_arch {
     uint64_t tlb_epoch;        /* guest-mapping removals seen at the last VMRUN */
     uint64_t exceptions;       /* the VMM's exception intercepts (#DB, #AC and #MC are added) */
     uint64_t dr[4];            /* the guest's DR0-DR3: no VMCB or VMCS field holds them */
-    uint64_t debug_live;       /* this run lets the guest reach the debug registers (loaded) */
     /* VT-x only: what the VMCS does not hold, or holds in another form. */
+    uint64_t debug_live;       /* this entry lets the guest reach the debug registers (loaded) */
     uint64_t launched;         /* VMLAUNCH done: the next entry is VMRESUME */
     uint64_t dr6;              /* the guest's DR6 (SVM keeps it in the VMCB) */
     uint64_t event_inj;        /* the pending injection, in the ABI's (SVM's EVENTINJ) form */
