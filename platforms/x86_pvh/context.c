@@ -32,21 +32,50 @@ void plat_set_tls_base(word_t base)
     wrmsr(MSR_FS_BASE, base);
 }
 
+/* DS, ES, FS and GS are the thread's own: user level loads them at will (null or the user
+ * segments), and nothing else on the way out restores them. A selector is written only when
+ * it differs, as a segment load is slow; FS before the FS base, which loading FS resets. */
+static void save_data_selectors(struct user_context *c)
+{
+    __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
+                     : "=m"(c->ds), "=m"(c->es), "=m"(c->fs), "=m"(c->gs));
+}
+
+static void load_data_selectors(const struct user_context *c)
+{
+    uint16_t ds, es, fs, gs;
+    __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
+                     : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+    if (ds != c->ds) __asm__ volatile("mov %0, %%ds" ::"r"(c->ds));
+    if (es != c->es) __asm__ volatile("mov %0, %%es" ::"r"(c->es));
+    if (fs != c->fs) __asm__ volatile("mov %0, %%fs" ::"r"(c->fs));
+    if (gs != c->gs) __asm__ volatile("mov %0, %%gs" ::"r"(c->gs));
+}
+
 void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
 {
-    if (from) __asm__ volatile("fxsave64 %0" : "=m"(from->fpu));
+    if (from) {
+        __asm__ volatile("fxsave64 %0" : "=m"(from->fpu));
+        save_data_selectors(&from->ctx);
+    }
     paddr_t root = vspace_root == plat_kernel_vspace() ? (uint64_t)vspace_root - KERNEL_VIRT : ptr_to_paddr(vspace_root);
     paddr_t cur;
     __asm__ volatile("mov %%cr3, %0" : "=r"(cur));
     if (cur != root) x86_load_cr3(root);
     if (!to) return;
     x86_fpu_restore(&to->fpu);
+    load_data_selectors(&to->ctx);
     wrmsr(MSR_FS_BASE, to->ctx.fs_base);
     x86_set_kernel_entry_stack((uint64_t)&to->ctx.fs_base);
 }
 
 void plat_return_to_user(struct tcb *t)
 {
+    /* Every writer keeps the saved RIP at most USER_TOP (WriteRegisters checks it, the last
+     * page below the canonical hole cannot be mapped); should one ever fail to, the thread
+     * resumes at 0, never mapped, and takes a page fault in user mode rather than the kernel
+     * a #GP on sysretq or iretq to a non-canonical address. */
+    if ((uint64_t)((int64_t)(t->ctx.rip << 16) >> 16) != t->ctx.rip) t->ctx.rip = 0;
     x86_exit_to_user(&t->ctx);
 }
 

@@ -93,7 +93,10 @@ void x86_init_cpu_tables(void)
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
     wrmsr(MSR_STAR, (0x10ull << 48) | ((uint64_t)SEL_KCODE << 32));
     wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry);
-    wrmsr(MSR_SFMASK, 0x40700); /* IF, TF, DF, AC cleared on entry */
+    /* TF, IF, DF, IOPL, NT and AC cleared on entry, as Linux does: a user NT would make the
+     * kernel's next iretq fault (#GP in ring 0), a user DF would run the kernel's string
+     * instructions backwards, a user AC would switch SMAP off inside the kernel. */
+    wrmsr(MSR_SFMASK, RFLAGS_TF | RFLAGS_IF | RFLAGS_DF | RFLAGS_IOPL | RFLAGS_NT | RFLAGS_AC);
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | 1u); /* SCE */
 }
 

@@ -76,6 +76,10 @@ trap_common:
     cmp %rax, %rsp
     jne 2f                       /* a trap inside the kernel: a kernel bug */
 1:  lea x86_kernel_stack_top(%rip), %rsp
+    /* An interrupt gate clears IF, TF and NT but not DF or AC, which user level sets at will:
+     * the kernel's C code must run with DF clear (string instructions) and AC clear (SMAP). */
+    pushq $2
+    popfq
     call x86_handle_trap
     ud2
 2:  call x86_kernel_trap
@@ -126,9 +130,18 @@ x86_exit_to_user:
     add $16, %rsp
     iretq
 1:  mov 16(%rsp), %rcx           /* rip */
+    /* Never sysret to a non-canonical address: Intel's sysretq would fault in ring 0 on the
+     * user's stack. USER_TOP makes it impossible; this keeps it so. */
+    mov %rcx, %r11
+    shr $47, %r11
+    jnz 2f
     mov 32(%rsp), %r11           /* rflags */
     mov 40(%rsp), %rsp           /* user rsp */
     sysretq
+2:  mov -24(%rsp), %rcx          /* the user's rcx and r11 (popped above) for iretq */
+    mov -88(%rsp), %r11
+    add $16, %rsp
+    iretq
 
 /* x86_idle_loop(frame end): wait for interrupts with the idle frame area as stack. */
     .globl x86_idle_loop

@@ -10,15 +10,22 @@
 #define PAGE_BITS 12u
 #define LARGE_PAGE_BITS 21u
 #define TABLE_LEVELS 4u
-/* The user half ends below the canonical hole. */
-#define USER_TOP 0x0000800000000000ul
+/* The user half ends one page below the canonical hole: a `syscall` in the last two bytes
+ * of a mapped page at 0x7ffffffff000 would leave a non-canonical return address in RCX,
+ * and Intel's sysretq faults on that in ring 0 with the user's stack (CVE-2012-0217). */
+#define USER_TOP 0x00007ffffffff000ul
 /* All physical memory (and the low 4 GiB of device space) is mapped here. */
 #define PHYS_WINDOW 0xffff800000000000ul
 #define KERNEL_VIRT 0xffffffff80000000ul
 
 #define USER_CS 0x23u
 #define USER_SS 0x1bu
+#define RFLAGS_TF 0x100u
 #define RFLAGS_IF 0x200u
+#define RFLAGS_DF 0x400u
+#define RFLAGS_IOPL 0x3000u
+#define RFLAGS_NT 0x4000u
+#define RFLAGS_AC 0x40000u
 #define RFLAGS_USER_MASK 0xcd5u /* CF PF AF ZF SF DF OF: what user level may set */
 /* ctx.vector value marking a context saved by the syscall instruction (sysret may return). */
 #define VECTOR_SYSCALL 0x100u
@@ -29,6 +36,9 @@ struct user_context {
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
     uint64_t fs_base;
+    /* Data segment selectors, switched with the thread (context.c); not part of the entry
+     * frame, so the CPU's and traps.S's pushes never reach them. */
+    uint16_t ds, es, fs, gs;
 };
 
 struct fpu_state {

@@ -1,0 +1,262 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The kernel API suite's x86_64 group: what an unprivileged thread can do to the CPU state
+ * the kernel runs with or hands to the next thread. Each test is the regression test of a
+ * hole an outside review demonstrated (issue 10): before its fix the kernel panicked or one
+ * thread saw another's state.
+ */
+#include "../../../tests/system/ktest/ktest.h"
+
+#define FAULT_USER_EXCEPTION 3
+#define FAULT_VM 4
+#define RFLAGS_DF 0x400ull
+#define RFLAGS_NT 0x4000ull
+#define RFLAGS_AC 0x40000ull
+#define UNMAPPED 0x0000123400000000ull
+/* The last page below the canonical hole, and the one below it. */
+#define LAST_PAGE 0x00007ffffffff000ull
+#define HIGHEST_PAGE 0x00007fffffffe000ull
+#define SCRATCH_PAGE 0x0000640000000000ull
+
+static volatile uint64_t spins, yields;
+static volatile int flags_kept;
+
+static void spin(bh_word_t arg)
+{
+    (void)arg;
+    for (;;) spins++;
+}
+
+static uint64_t read_rflags(void)
+{
+    uint64_t f;
+    __asm__ volatile("pushfq; popq %0" : "=r"(f));
+    return f;
+}
+
+/* Sets `bits` in RFLAGS (user level may set NT, DF and AC), then makes system calls. */
+static void yield_with_flags(bh_word_t bits)
+{
+    __asm__ volatile("pushfq; orq %0, (%%rsp); popfq" ::"r"(bits) : "cc", "memory");
+    for (;;) {
+        bh_yield();
+        /* The kernel cleared the bits on its side only: the thread's own flags come back. */
+        if ((read_rflags() & bits) != bits) flags_kept = -1;
+        else if (flags_kept == 0) flags_kept = 1;
+        yields++;
+    }
+}
+
+/* Busy-waits (never yielding, so only the tick lets the others run) until *c reaches n. */
+static int wait_count(volatile uint64_t *c, uint64_t n)
+{
+    for (uint64_t i = 0; i < 4000000000ull; i++)
+        if (*c >= n) return 1;
+    return 0;
+}
+
+/* RFLAGS.NT set by user level survived `syscall` (SFMASK left it): the kernel's next iretq,
+ * to a thread the tick had preempted, raised #GP in ring 0 and the kernel panicked. */
+static int rflags_nt_across_syscall(struct env *env)
+{
+    struct bh_thread spinner, setter;
+    spins = yields = 0;
+    flags_kept = 0;
+    CHECK_OK(bh_thread_create(&env->alloc, &spinner, spin, 0, 50));
+    CHECK_OK(bh_thread_create(&env->alloc, &setter, yield_with_flags, RFLAGS_NT | RFLAGS_DF | RFLAGS_AC, 50));
+    CHECK_OK(bh_thread_start(&spinner));
+    CHECK_OK(bh_thread_start(&setter));
+    CHECK_OK(bh_tcb_set_priority(BH_ROOT_TCB, 50, BH_ROOT_TCB));
+    /* The spinner is preempted by the tick (its return is an iretq) while the setter yields. */
+    int ok = wait_count(&yields, 200) && wait_count(&spins, 1000);
+    CHECK_OK(bh_tcb_set_priority(BH_ROOT_TCB, 255, BH_ROOT_TCB));
+    CHECK_OK(bh_tcb_suspend(spinner.tcb));
+    CHECK_OK(bh_tcb_suspend(setter.tcb));
+    CHECK(ok);
+    CHECK(flags_kept == 1);
+    return 0;
+}
+
+static volatile int df_resumed;
+
+/* DF and AC set, then an exception: an interrupt gate clears neither, and the kernel's fault
+ * delivery copies with string instructions. */
+static void fault_with_df(bh_word_t arg)
+{
+    (void)arg;
+    __asm__ volatile("pushfq; orq %0, (%%rsp); popfq" ::"r"(RFLAGS_DF | RFLAGS_AC) : "cc", "memory");
+    *(volatile uint64_t *)UNMAPPED = 1;
+    uint64_t f = read_rflags();
+    __asm__ volatile("cld" ::: "cc");
+    df_resumed = (f & RFLAGS_DF) ? 1 : -1;
+}
+
+static int rflags_df_on_exception(struct env *env)
+{
+    struct bh_thread t;
+    df_resumed = 0;
+    bh_cptr_t ep = new_object(env, BH_OBJ_ENDPOINT, 0), badged = new_slot(env);
+    CHECK_OK(bh_cnode_mint(BH_ROOT_CNODE, badged, 64, BH_ROOT_CNODE, ep, 64, BH_RIGHTS_ALL, 0x5d));
+    CHECK_OK(bh_thread_create(&env->alloc, &t, fault_with_df, 0, 255));
+    CHECK_OK(bh_tcb_set_fault_handler(t.tcb, badged));
+    CHECK_OK(bh_thread_start(&t));
+    bh_word_t badge = 0;
+    bh_msginfo_t info = bh_recv(ep, &badge);
+    CHECK(badge == 0x5d);
+    CHECK(bh_msginfo_label(info) == FAULT_VM);
+    CHECK(bh_msginfo_length(info) == 4);
+    CHECK(bh_get_mr(0) == UNMAPPED);
+    CHECK(bh_get_mr(2) == 0); /* a write, not an instruction fetch */
+    bh_cptr_t f = new_object(env, BH_OBJ_FRAME, 0);
+    CHECK_OK(bh_map_frame(&env->alloc, f, BH_ROOT_VSPACE, UNMAPPED, BH_RIGHT_READ | BH_RIGHT_WRITE, 1));
+    bh_reply(bh_msginfo(0, 0, 0, 0));
+    CHECK(wait_flag(&df_resumed, 100) == 1); /* it resumed with its own DF */
+    CHECK_OK(bh_frame_unmap(f));
+    return 0;
+}
+
+/* The last page below the canonical hole cannot be mapped (a `syscall` in its last two bytes
+ * would return to 0x800000000000); the one below it can, and a `syscall` in its last two
+ * bytes returns to the first address above it, where the thread takes a page fault in user
+ * mode. */
+static int sysret_below_canonical_hole(struct env *env)
+{
+    bh_cptr_t f = new_object(env, BH_OBJ_FRAME, 0), code = new_slot(env), large = new_object(env, BH_OBJ_LARGE_FRAME, 0);
+    CHECK(f && code && large);
+    CHECK_ERR(bh_map_frame(&env->alloc, f, BH_ROOT_VSPACE, LAST_PAGE, BH_RIGHT_READ | BH_RIGHT_WRITE, 0),
+              BH_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(bh_map_frame(&env->alloc, large, BH_ROOT_VSPACE, LAST_PAGE & ~0x1fffffull, BH_RIGHT_READ, 0),
+              BH_ERR_INVALID_ARGUMENT);
+
+    /* mov $BH_SYS_YIELD, %rax; nops; syscall at the page's last two bytes. */
+    CHECK_OK(bh_map_frame(&env->alloc, f, BH_ROOT_VSPACE, SCRATCH_PAGE, BH_RIGHT_READ | BH_RIGHT_WRITE, 1));
+    uint8_t *p = (uint8_t *)(uintptr_t)SCRATCH_PAGE + 0xff0;
+    const uint8_t insns[16] = {0x48, 0xc7, 0xc0, (uint8_t)BH_SYS_YIELD, 0xff, 0xff, 0xff, 0x90,
+                               0x90, 0x90, 0x90, 0x90, 0x90, 0x90, 0x0f, 0x05};
+    for (unsigned i = 0; i < 16; i++) p[i] = insns[i];
+    CHECK_OK(bh_cnode_copy(BH_ROOT_CNODE, code, 64, BH_ROOT_CNODE, f, 64, BH_RIGHTS_ALL));
+    CHECK_OK(bh_map_frame(&env->alloc, code, BH_ROOT_VSPACE, HIGHEST_PAGE, BH_RIGHT_READ, 0));
+
+    struct bh_thread t;
+    bh_cptr_t ep = new_object(env, BH_OBJ_ENDPOINT, 0), badged = new_slot(env);
+    CHECK_OK(bh_cnode_mint(BH_ROOT_CNODE, badged, 64, BH_ROOT_CNODE, ep, 64, BH_RIGHTS_ALL, 0x7f));
+    CHECK_OK(bh_thread_create(&env->alloc, &t, spin, 0, 255));
+    CHECK_OK(bh_tcb_set_fault_handler(t.tcb, badged));
+    bh_word_t regs[3] = {HIGHEST_PAGE + 0xff0, t.stack_top - 8, 0x202};
+    CHECK_OK(bh_tcb_write_registers(t.tcb, 0, regs, 3));
+    CHECK_OK(bh_thread_start(&t));
+    bh_word_t badge = 0;
+    bh_msginfo_t info = bh_recv(ep, &badge);
+    CHECK(badge == 0x7f);
+    CHECK(bh_msginfo_label(info) == FAULT_VM);
+    CHECK(bh_get_mr(0) == LAST_PAGE); /* the fetch at the return address */
+    CHECK(bh_get_mr(2) == 1);
+    CHECK(bh_get_mr(3) == LAST_PAGE);
+    CHECK_OK(bh_tcb_suspend(t.tcb));
+    CHECK_OK(bh_frame_unmap(code));
+    CHECK_OK(bh_frame_unmap(f));
+    return 0;
+}
+
+/* A thread whose stack pointer is not canonical is preempted and resumed (iretq) many times:
+ * the kernel must neither fault on it nor care. */
+static volatile uint64_t wild_rounds;
+static void spin_with_wild_stack(bh_word_t arg)
+{
+    (void)arg;
+    for (;;) {
+        __asm__ volatile("movq %%rsp, %%rbx\n"
+                         "movabsq $0x8000000000000000, %%rax\n"
+                         "movq %%rax, %%rsp\n"
+                         "movl $20000000, %%ecx\n"
+                         "1: decl %%ecx\n"
+                         "jnz 1b\n"
+                         "movq %%rbx, %%rsp\n"
+                         ::: "rax", "rbx", "rcx", "cc", "memory");
+        wild_rounds++;
+    }
+}
+
+static int noncanonical_user_stack(struct env *env)
+{
+    struct bh_thread t;
+    wild_rounds = 0;
+    CHECK_OK(bh_thread_create(&env->alloc, &t, spin_with_wild_stack, 0, 50));
+    CHECK_OK(bh_thread_start(&t));
+    CHECK_OK(bh_tcb_set_priority(BH_ROOT_TCB, 50, BH_ROOT_TCB));
+    int ok = wait_count(&wild_rounds, 3);
+    CHECK_OK(bh_tcb_set_priority(BH_ROOT_TCB, 255, BH_ROOT_TCB));
+    CHECK_OK(bh_tcb_suspend(t.tcb));
+    CHECK(ok);
+    return 0;
+}
+
+/* Data segment selectors are each thread's own. Thread A, in partition 1, loads the user data
+ * selector into DS, ES, FS and GS; thread B, in partition 2, records any non-null selector it
+ * ever sees. Before the fix B read A's 0x1b. */
+#define USER_DS 0x1bu
+static volatile uint64_t sel_a_rounds, sel_b_rounds, sel_b_seen, sel_a_lost;
+
+static uint64_t selectors(void)
+{
+    uint16_t ds, es, fs, gs;
+    __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3" : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
+    return (uint64_t)ds | (uint64_t)es << 16 | (uint64_t)fs << 32 | (uint64_t)gs << 48;
+}
+
+static void load_user_selectors(bh_word_t arg)
+{
+    (void)arg;
+    uint16_t s = USER_DS;
+    __asm__ volatile("mov %0, %%ds; mov %0, %%es; mov %0, %%fs; mov %0, %%gs" ::"r"(s));
+    const uint64_t mine = (uint64_t)USER_DS * 0x0001000100010001ull;
+    for (;;) {
+        if (selectors() != mine) sel_a_lost++;
+        sel_a_rounds++;
+    }
+}
+
+static void watch_selectors(bh_word_t arg)
+{
+    (void)arg;
+    for (;;) {
+        sel_b_seen |= selectors();
+        sel_b_rounds++;
+    }
+}
+
+static int selectors_per_thread(struct env *env)
+{
+    struct bh_thread a, b;
+    sel_a_rounds = sel_b_rounds = sel_b_seen = sel_a_lost = 0;
+    CHECK_OK(bh_thread_create(&env->alloc, &a, load_user_selectors, 0, 50));
+    CHECK_OK(bh_thread_create(&env->alloc, &b, watch_selectors, 0, 50));
+    CHECK_OK(bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, 1, a.tcb));
+    CHECK_OK(bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, 2, b.tcb));
+    bh_word_t sched[3] = {(0ull << 32) | 2, (1ull << 32) | 2, (2ull << 32) | 2};
+    CHECK_OK(bh_domain_control_set_schedule(BH_ROOT_DOMAIN_CONTROL, sched, 3));
+    CHECK_OK(bh_thread_start(&a));
+    CHECK_OK(bh_thread_start(&b));
+    /* We (partition 0, never yielding) see the counters move only after both partitions have
+     * had a turn: five rounds are ten switches between A and B at least. */
+    int ok = 1;
+    for (int i = 0; ok && i < 5; i++) ok = wait_count(&sel_b_rounds, sel_b_rounds + 1) && wait_count(&sel_a_rounds, sel_a_rounds + 1);
+    bh_word_t only0[1] = {(0ull << 32) | 1};
+    CHECK_OK(bh_domain_control_set_schedule(BH_ROOT_DOMAIN_CONTROL, only0, 1));
+    CHECK_OK(bh_tcb_suspend(a.tcb));
+    CHECK_OK(bh_tcb_suspend(b.tcb));
+    CHECK(ok);
+    CHECK(sel_b_seen == 0); /* B never saw A's selectors */
+    CHECK(sel_a_lost == 0); /* and A kept its own across the switches */
+    return 0;
+}
+
+const struct test tests_platform[] = {
+    {"x86_rflags_nt_across_syscall", rflags_nt_across_syscall},
+    {"x86_rflags_df_on_exception", rflags_df_on_exception},
+    {"x86_sysret_below_canonical_hole", sysret_below_canonical_hole},
+    {"x86_noncanonical_user_stack", noncanonical_user_stack},
+    {"x86_selectors_per_thread", selectors_per_thread},
+    {0, 0},
+};
