@@ -65,7 +65,8 @@ struct denied {
     const char *what;
     bh_thread_fn fn;
     unsigned vector, ic;
-    /* QEMU 7.2 raises this instead for an SPR it does not implement (0: none). */
+    /* Also accepted (0: none): what QEMU 7.2 raises for an SPR it does not implement (SPR 3)
+     * or for a write to a read-only problem-state SPR. */
     unsigned qemu_vector;
 };
 
