@@ -14,7 +14,7 @@
  */
 #include "kernel.h"
 
-static struct asid_pool *pools[ASID_POOLS];
+struct asid_pool *asid_pools[ASID_POOLS];
 /* Next fit: a freed ASID is reused as late as possible, so a mapping record left stale by a
  * deleted space rarely names a new one. */
 static uint16_t pool_cursor[ASID_POOLS];
@@ -22,39 +22,31 @@ static uint16_t pool_cursor[ASID_POOLS];
 void *asid_lookup(word_t asid)
 {
     if (asid >= ASIDS) return NULL;
-    struct asid_pool *p = pools[asid / ASID_POOL_ASIDS];
+    struct asid_pool *p = asid_pools[asid / ASID_POOL_ASIDS];
     return p ? p->space[asid % ASID_POOL_ASIDS] : NULL;
-}
-
-/* The root of a VSpace or GuestSpace capability whose ASID still names it, else NULL. ASID 0
- * names nothing, so an unassigned space has none. */
-void *space_root(const struct cap *c)
-{
-    void *root = (void *)c->ptr;
-    return asid_lookup(c->aux) == root ? root : NULL;
 }
 
 /* The last capability to a space is going: its ASID, if it still names it, is free again. */
 void asid_release(const struct cap *c)
 {
-    if (space_root(c)) pools[c->aux / ASID_POOL_ASIDS]->space[c->aux % ASID_POOL_ASIDS] = NULL;
+    if (space_root(c)) asid_pools[c->aux / ASID_POOL_ASIDS]->space[c->aux % ASID_POOL_ASIDS] = NULL;
 }
 
 bool asid_pool_installed(const struct cap *c)
 {
-    return c->aux < ASID_POOLS && pools[c->aux] == (struct asid_pool *)c->ptr;
+    return c->aux < ASID_POOLS && asid_pools[c->aux] == (struct asid_pool *)c->ptr;
 }
 
 static void install_pool(word_t range, struct asid_pool *pool)
 {
-    pools[range] = pool;
+    asid_pools[range] = pool;
     pool_cursor[range] = 0;
 }
 
 /* A free ASID of the pool of range: its index in the pool, or ASID_POOL_ASIDS. */
 static word_t free_asid(word_t range)
 {
-    const struct asid_pool *p = pools[range];
+    const struct asid_pool *p = asid_pools[range];
     for (word_t n = 0; n < ASID_POOL_ASIDS; n++) {
         word_t i = (pool_cursor[range] + n) % ASID_POOL_ASIDS;
         if (!p->space[i] && (range != 0 || i != 0)) return i;
@@ -64,7 +56,7 @@ static word_t free_asid(word_t range)
 
 static word_t take_asid(word_t range, word_t i, void *root)
 {
-    pools[range]->space[i] = root;
+    asid_pools[range]->space[i] = root;
     pool_cursor[range] = (uint16_t)((i + 1) % ASID_POOL_ASIDS);
     return range * ASID_POOL_ASIDS + i;
 }
@@ -87,7 +79,7 @@ static exception_t make_pool(const word_t *mr, word_t len, struct cte **caps, wo
         return fail(ERR_INVALID_CAPABILITY, 1, 0, "a pool needs 4 KiB of RAM untyped");
     if (cte_has_children(ut)) return fail(ERR_REVOKE_FIRST, 0, 0, "objects retyped from the untyped still exist");
     word_t range = 0;
-    while (range < ASID_POOLS && pools[range]) range++;
+    while (range < ASID_POOLS && asid_pools[range]) range++;
     if (range == ASID_POOLS) return fail(ERR_NOT_ENOUGH_MEMORY, 0, 0, "every range of ASIDs has its pool");
     exception_t e = lookup_dest_slot(&caps[1]->cap, a.dest_index, a.dest_depth, &dest);
     if (e != ERR_OK) return e;
@@ -135,6 +127,6 @@ void asid_pool_finalise(const struct cap *c)
         p->space[i] = NULL;
         plat_tlb_flush(root);
     }
-    pools[c->aux] = NULL;
+    asid_pools[c->aux] = NULL;
     sched_space_revoked();
 }

@@ -17,7 +17,7 @@ static bool message_fits(word_t info)
     return bh_msginfo_extra_caps(info) == 0 && bh_msginfo_length(info) <= MSG_REGISTERS;
 }
 
-static bool can_run_now(const struct tcb *from, const struct tcb *to)
+static ALWAYS_INLINE bool can_run_now(const struct tcb *from, const struct tcb *to)
 {
     return to->partition == from->partition && to->priority >= from->priority &&
            to->slots[TCB_VSPACE].cap.type == OBJ_VSPACE && space_root(&to->slots[TCB_VSPACE].cap);
