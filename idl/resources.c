@@ -14,10 +14,12 @@
  * port_connected_twice, too_many_emitters, too_many_irqs, guest_incomplete, vcpu_count,
  * priority_range, dataport_size, component_memory_range, device_memory_size, partition_ticks,
  * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects,
- * guest_device_overlaps_ram, guest_platform_mismatch, guest_uses_interface.
+ * too_many_address_spaces, guest_device_overlaps_ram, guest_platform_mismatch,
+ * guest_uses_interface.
  */
 #include "bhidl.h"
 #include "../vmm/params.h"
+#include <bulkhead/abi.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -332,18 +334,26 @@ static uint64_t instance_objects(const struct instance *in)
 }
 
 #define MAX_OBJECTS (1ull << 20)
+/* The ASID pools the root server can make: every range but the one of its own pool. */
+#define SYSTEM_ASIDS ((BH_ASID_POOLS - 1ull) * BH_ASID_POOL_ASIDS)
 
 static void check_budget(struct ctx *c)
 {
     const struct platform *pl = c->prog.platform;
-    uint64_t total = 0, objects = 0;
+    uint64_t total = 0, objects = 0, spaces = 0;
     for (size_t i = 0; i < c->prog.insts.n; i++) {
         struct instance *in = c->prog.insts.v[i];
         if (!in->comp) continue;
         in->alloc->mem_bytes = instance_memory(in);
         total += in->alloc->mem_bytes;
         objects += instance_objects(in);
+        spaces += in->comp->is_guest ? 2 : 1; /* a VSpace; a guest's VMM also a GuestSpace */
     }
+    if (spaces > SYSTEM_ASIDS)
+        diag_error(&c->diags, c->prog.assembly_loc, "too_many_address_spaces",
+                   "the system needs %llu address spaces (a VSpace per instance, a GuestSpace per guest) but the "
+                   "kernel's ASID pools the root server can make name at most %llu (%u pools of %u)",
+                   (unsigned long long)spaces, SYSTEM_ASIDS, BH_ASID_POOLS - 1u, BH_ASID_POOL_ASIDS);
     if (objects > MAX_OBJECTS)
         diag_error(&c->diags, c->prog.assembly_loc, "too_many_objects",
                    "the system would need about %llu kernel objects; bhidl describes at most %llu (use 2 MiB "

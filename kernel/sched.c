@@ -137,15 +137,27 @@ void sched_reschedule(void)
     sched_action_needed = true;
 }
 
+/* The address space a thread runs in: its VSpace while the VSpace's ASID names it; else the
+ * kernel's, which has no user mappings (the thread faults). */
+void *sched_space_of(const struct tcb *t)
+{
+    void *root = t && t->slots[TCB_VSPACE].cap.type == OBJ_VSPACE ? space_root(&t->slots[TCB_VSPACE].cap) : NULL;
+    return root ? root : plat_kernel_vspace();
+}
+
+/* ASIDs were taken back (a pool was deleted): the running thread may have lost its space. */
+void sched_space_revoked(void)
+{
+    if (current && sched_space_of(current) == plat_kernel_vspace()) plat_switch_to(current, current, plat_kernel_vspace());
+}
+
 void schedule(void)
 {
     if (!sched_action_needed) return;
     sched_action_needed = false;
     struct tcb *next = highest_ready(active_partition);
     if (next != current) {
-        void *root = NULL;
-        if (next && next->slots[TCB_VSPACE].cap.type == OBJ_VSPACE) root = (void *)next->slots[TCB_VSPACE].cap.ptr;
-        plat_switch_to(current, next, root ? root : plat_kernel_vspace());
+        plat_switch_to(current, next, sched_space_of(next));
         current = next;
     }
     if (current && current->timeslice == 0) current->timeslice = TIMESLICE_TICKS;

@@ -133,6 +133,21 @@ else
   fail no_small_limits "600 instances did not compile"
 fi
 
+# ---- too_many_address_spaces: the ASID pools the root server can make (7 of 512) name 3,584
+# spaces; generated here rather than kept as a 3,585-line fixture ----
+for n in 3584 3585; do
+  { echo 'component c { }'; echo 'assembly {'; for i in $(seq 1 $n); do echo "  instance c x$i;"; done; echo '}'; } >"$out/spaces-$n.bh"
+done
+rc=0; "$bhidl" --check "$out/spaces-3584.bh" 2>"$out/spaces-3584.stderr" || rc=$?
+rc2=0; "$bhidl" --check "$out/spaces-3585.bh" 2>"$out/spaces-3585.stderr" || rc2=$?
+want="$out/spaces-3585.bh:2:1: error: the system needs 3585 address spaces (a VSpace per instance, a GuestSpace per guest) but the kernel's ASID pools the root server can make name at most 3584 (7 pools of 512) [too_many_address_spaces]
+bhidl: 1 error"
+if [ "$rc" -eq 0 ] && [ "$rc2" -eq 1 ] && [ "$(cat "$out/spaces-3585.stderr")" = "$want" ]; then
+  pass error_too_many_address_spaces
+else
+  fail error_too_many_address_spaces "3584 spaces: status $rc; 3585: status $rc2, $(head -c 300 "$out/spaces-3585.stderr")"
+fi
+
 # ---- the marshalling round trip (prints its own lines) ----
 if [ -x $b/rt_harness ]; then
   rc=0; o=$($b/rt_harness 2>"$out/rt.stderr") || rc=$?

@@ -68,8 +68,9 @@ static bh_cptr_t new_vm_object(struct env *env, bh_word_t type)
 {
     bh_cptr_t ut = new_object(env, BH_OBJ_UNTYPED, 13);
     bh_cptr_t s = new_slot(env);
-    if (!ut || !s) return 0;
-    return bh_untyped_retype(ut, type, 0, BH_ROOT_CNODE, 0, 0, s, 1) == 0 ? s : 0;
+    if (!ut || !s || bh_untyped_retype(ut, type, 0, BH_ROOT_CNODE, 0, 0, s, 1) != BH_ERR_OK) return 0;
+    if (type == BH_OBJ_GUEST_SPACE && bh_asid_pool_assign(BH_ROOT_ASID_POOL, s) != BH_ERR_OK) return 0;
+    return s;
 }
 
 static bh_word_t xmm7(void)

@@ -22,7 +22,9 @@ enum bh_root_slot {
     BH_ROOT_DOMAIN_CONTROL = 6,
     BH_ROOT_BOOTINFO_FRAME = 7,
     BH_ROOT_IPC_BUFFER_FRAME = 8,
-    BH_ROOT_FIRST_FREE_FIXED = 9,
+    BH_ROOT_ASID_CONTROL = 9,   /* makes ASID pools from 4 KiB untyped */
+    BH_ROOT_ASID_POOL = 10,     /* the pool of range 0, which holds the ASID of BH_ROOT_VSPACE */
+    BH_ROOT_FIRST_FREE_FIXED = 11,
 };
 
 struct bh_untyped_desc {
