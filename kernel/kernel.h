@@ -161,6 +161,9 @@ bool preemption_point(void);
 
 /* boot.c */
 struct boot_region { paddr_t start, end; };
+/* Device memory the kernel itself drives (interrupt controllers, IOMMUs): the platform leaves
+ * it out of the device regions, and the boot info lists it (BH_KERNEL_DEVICE_* kinds). */
+struct kernel_device { paddr_t start, end; word_t kind; };
 struct boot_config {
     struct boot_region ram[64];
     word_t nram;
@@ -168,6 +171,8 @@ struct boot_config {
     word_t ndevice;
     struct boot_region reserved[16];   /* kernel image, boot module, firmware tables */
     word_t nreserved;
+    struct kernel_device kept[16];
+    word_t nkept;
     paddr_t module_start, module_end;  /* the boot archive */
 };
 NORETURN void kernel_boot(const struct boot_config *bc);
