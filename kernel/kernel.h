@@ -86,6 +86,7 @@ void sched_hand_over(struct tcb *from, struct tcb *to);
 void sched_reschedule(void);
 void schedule(void);
 void sched_timer_tick(void);
+extern word_t sched_ticks; /* timer ticks since boot */
 void sched_set_priority(struct tcb *t, word_t prio);
 void sched_set_partition(struct tcb *t, word_t partition);
 exception_t sched_set_schedule(const word_t *entries, word_t count);
