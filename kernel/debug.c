@@ -8,8 +8,7 @@
  * kernel busy for 87 us, so unbounded output let any thread take time from every partition
  * (a 960-byte line was 83 ms). Output is bounded per call (DEBUG_PUT_STRING_MAX bytes) and per
  * tick: a budget that refills by DEBUG_BYTES_PER_TICK each tick and holds one maximal call.
- * A call the budget cannot cover writes nothing and returns 0: retry after a tick. The system
- * itself prints through the console server (servers/console), not here.
+ * A call the budget cannot cover writes nothing and returns 0: retry after a tick.
  */
 #include "kernel.h"
 
