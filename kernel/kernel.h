@@ -86,6 +86,7 @@ void sched_hand_over(struct tcb *from, struct tcb *to);
 void sched_reschedule(void);
 void schedule(void);
 void sched_timer_tick(void);
+extern word_t sched_ticks; /* timer ticks since boot */
 void sched_set_priority(struct tcb *t, word_t prio);
 void sched_set_partition(struct tcb *t, word_t partition);
 exception_t sched_set_schedule(const word_t *entries, word_t count);
@@ -180,6 +181,9 @@ bool preemption_point(void);
 
 /* boot.c */
 struct boot_region { paddr_t start, end; };
+/* Device memory the kernel itself drives (interrupt controllers, IOMMUs): the platform leaves
+ * it out of the device regions, and the boot info lists it (BH_KERNEL_DEVICE_* kinds). */
+struct kernel_device { paddr_t start, end; word_t kind; };
 struct boot_config {
     struct boot_region ram[64];
     word_t nram;
@@ -187,6 +191,8 @@ struct boot_config {
     word_t ndevice;
     struct boot_region reserved[16];   /* kernel image, boot module, firmware tables */
     word_t nreserved;
+    struct kernel_device kept[16];
+    word_t nkept;
     paddr_t module_start, module_end;  /* the boot archive */
 };
 NORETURN void kernel_boot(const struct boot_config *bc);

@@ -34,6 +34,7 @@ static word_t active_partition;
 
 struct tcb *current;
 bool sched_action_needed;
+word_t sched_ticks;
 
 bool sched_in_queue(const struct tcb *t)
 {
@@ -173,6 +174,7 @@ static void next_partition(void)
 
 void sched_timer_tick(void)
 {
+    sched_ticks++;
     if (--partition_ticks_left == 0) {
         if (schedule_length > 1 || schedule_table[0].partition != active_partition) next_partition();
         else partition_ticks_left = schedule_table[0].ticks;

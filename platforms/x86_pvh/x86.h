@@ -23,6 +23,12 @@
 
 #define LAPIC_PADDR 0xfee00000ul
 #define IOAPIC_PADDR 0xfec00000ul
+#define MSR_APIC_BASE 0x1bu
+/* Interrupt messages are writes to 0xfeexxxxx (Intel SDM vol. 3A 11.11.1, AMD APM vol. 2
+ * 16.7): the local APIC's default page and the whole MSI address window. */
+#define MSI_WINDOW_START 0xfee00000ul
+#define MSI_WINDOW_END 0xfef00000ul
+#define X86_PHYS_ADDR_LIMIT (1ull << 52)
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
@@ -111,6 +117,12 @@ static inline void x86_save_dr0_3(uint64_t dr[4])
 /* virt.c, svm.c, vmx.c */
 void x86_virt_init(void);
 extern uint64_t x86_guest_tlb_epoch; /* bumped when a mapping leaves a non-current root */
+
+/* boot.c: device memory the kernel keeps (never device untyped; listed in the boot info) */
+void x86_keep_device(struct boot_config *bc, paddr_t start, paddr_t end, word_t kind);
+
+/* acpi.c: the I/O APICs (MADT) and IOMMUs (DMAR, IVRS) the firmware describes */
+void x86_acpi_find_devices(paddr_t rsdp_paddr, paddr_t mapped_end, struct boot_config *bc);
 
 /* apic.c */
 void x86_init_interrupts(void);

@@ -29,6 +29,20 @@ for machine in q35 pc microvm; do
   if [ "$machine" = microvm ]; then
     if grep -q "memory map entry .* ignored" "$log"; then echo "PASS $prefix.memory_map_garbage_entry_rejected"
     else echo "FAIL $prefix.memory_map_garbage_entry_rejected: no message about the bad entry (log: $log)"; status=1; fi
+    # microvm's MADT has a second I/O APIC: the kernel must have found it there and kept it
+    # (untyped_kernel_devices_never_frames then checks that no device untyped covers it).
+    if grep -q "kept from device memory:.* I/O APIC fec10000..fec11000" "$log"; then echo "PASS $prefix.second_io_apic_kept"
+    else echo "FAIL $prefix.second_io_apic_kept: the kernel did not keep the MADT's I/O APIC at 0xfec10000 (log: $log)"; status=1; fi
   fi
+done
+# With an IOMMU the firmware's DMAR (Intel) or IVRS (AMD) table names its registers: the kernel
+# keeps them too (for its future IOMMU driver), and no device untyped may cover them.
+for iommu in intel-iommu:fed90000..fed91000 amd-iommu:fed80000..fee00000; do
+  dev=${iommu%%:*} range=${iommu#*:}
+  log=build/test-logs/ktest-$dev.serial
+  timeout 150 tools/qemu-x86.sh build/x86/ktest.cpio q35 -device "$dev" >"$log" 2>&1
+  if grep -q "kept from device memory:.* IOMMU $range" "$log" && grep -q "^PASS ktest.untyped_kernel_devices_never_frames" <(tr -d '\r' <"$log"); then
+    echo "PASS ktest-$dev.iommu_registers_kept"
+  else echo "FAIL ktest-$dev.iommu_registers_kept: IOMMU $range not kept, or a device untyped covers it (log: $log)"; status=1; fi
 done
 exit $status

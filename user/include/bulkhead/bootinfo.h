@@ -36,6 +36,35 @@ struct bh_untyped_desc {
 
 #define BH_BOOTINFO_MAX_UNTYPED 200u
 
+/* Device memory the kernel drives itself and never hands out as device untyped: a frame of
+ * it would let its holder mask the scheduler's tick or redirect interrupts and DMA. The root
+ * server refuses a specification that asks for any of it (servers/root/objects.c). */
+enum bh_kernel_device_kind {
+    BH_KERNEL_DEVICE_LOCAL_APIC = 1,
+    BH_KERNEL_DEVICE_MSI_WINDOW = 2,  /* x86: 0xfee00000..0xfeefffff, interrupt messages */
+    BH_KERNEL_DEVICE_IO_APIC = 3,
+    BH_KERNEL_DEVICE_IOMMU = 4,       /* x86: a DMA-remapping unit of the ACPI DMAR table */
+};
+
+static inline const char *bh_kernel_device_name(uint64_t kind)
+{
+    switch (kind) {
+    case BH_KERNEL_DEVICE_LOCAL_APIC: return "local APIC";
+    case BH_KERNEL_DEVICE_MSI_WINDOW: return "MSI window";
+    case BH_KERNEL_DEVICE_IO_APIC: return "I/O APIC";
+    case BH_KERNEL_DEVICE_IOMMU: return "IOMMU";
+    default: return "device";
+    }
+}
+
+struct bh_kernel_device_desc {
+    uint64_t paddr;
+    uint64_t size;
+    uint64_t kind;              /* enum bh_kernel_device_kind */
+};
+
+#define BH_BOOTINFO_MAX_KERNEL_DEVICES 16u
+
 struct bh_bootinfo {
     uint64_t magic;
     uint64_t abi_version;
@@ -54,6 +83,8 @@ struct bh_bootinfo {
                                    measured or read from firmware at boot; 0 when unknown */
     uint64_t reserved[2];
     struct bh_untyped_desc untyped[BH_BOOTINFO_MAX_UNTYPED];
+    uint64_t kernel_devices;    /* entries of kernel_device[] in use */
+    struct bh_kernel_device_desc kernel_device[BH_BOOTINFO_MAX_KERNEL_DEVICES];
 };
 
 _Static_assert(sizeof(struct bh_bootinfo) <= 4096, "boot info fits one page");
