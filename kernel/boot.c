@@ -256,6 +256,7 @@ void kernel_boot(const struct boot_config *bc)
     bi->irq_lines = plat_irq_count();
     bi->tick_us = plat_tick_us();
     bi->counter_khz = plat_counter_khz();
+    bi->mitigations = plat_mitigations();
     r.next_slot = BH_ROOT_FIRST_FREE_FIXED;
     bi->untyped_first = bi->untyped_last = r.next_slot;
     word_t ram = 0;

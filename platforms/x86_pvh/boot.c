@@ -175,6 +175,7 @@ void x86_boot(uint32_t start_info)
     reserve((paddr_t)kernel_image_start_phys, (paddr_t)kernel_image_end_phys);
     find_device_regions();
     init_cpu_features();
+    x86_mitigations_init(si->cmdline_paddr ? paddr_to_ptr(si->cmdline_paddr) : "");
     x86_init_kernel_paging(max_ram);
     x86_init_cpu_tables();
     x86_init_interrupts();

@@ -403,6 +403,7 @@ void svm_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     c->next_rip = 0;
     __asm__ volatile("fxsave64 %0" : "=m"(*host_fpu));
     __asm__ volatile("fxrstor64 %0" ::"m"(v->fpu));
+    x86_mitigate_vm_entry(guest_root);
     x86_svm_run(v->gpr, ptr_to_paddr(c), image_pa(host_vmsave_area));
     __asm__ volatile("fxsave64 %0" : "=m"(v->fpu));
     __asm__ volatile("fxrstor64 %0" ::"m"(*host_fpu));

@@ -24,6 +24,8 @@ x86_boot_stack:
 x86_boot_stack_top:
 
     .section .data
+x86_verw_selector: .word 0x10  /* VERW's operand: any writable data segment (kernel data) */
+    .p2align 3
     .globl x86_entry_ctx_top
 x86_entry_ctx_top: .quad 0
 x86_user_rsp: .quad 0
@@ -105,11 +107,12 @@ x86_idt_stubs:
     STUB %i
     .set i, i + 1
     .endr
+    .noaltmacro
 
-/* x86_exit_to_user(ctx): restore everything from ctx; sysret if it came from syscall. */
-    .globl x86_exit_to_user
-x86_exit_to_user:
-    mov %rdi, %rsp
+/* Registers from the context (rsp points at it) up to the vector; sysret if the context came
+ * from syscall, else iretq. With verw=1, VERW is the last instruction before leaving: with
+ * MD_CLEAR microcode it clears the CPU buffers the kernel's loads and stores went through. */
+.macro RESTORE_AND_RETURN verw
     pop %r15
     pop %r14
     pop %r13
@@ -128,6 +131,9 @@ x86_exit_to_user:
     cmpq $VECTOR_SYSCALL, (%rsp)
     je 1f
     add $16, %rsp
+    .if \verw
+    verw x86_verw_selector(%rip)
+    .endif
     iretq
 1:  mov 16(%rsp), %rcx           /* rip */
     /* Never sysret to a non-canonical address: Intel's sysretq would fault in ring 0 on the
@@ -137,11 +143,28 @@ x86_exit_to_user:
     jnz 2f
     mov 32(%rsp), %r11           /* rflags */
     mov 40(%rsp), %rsp           /* user rsp */
+    .if \verw
+    verw x86_verw_selector(%rip)
+    .endif
     sysretq
 2:  mov -24(%rsp), %rcx          /* the user's rcx and r11 (popped above) for iretq */
     mov -88(%rsp), %r11
     add $16, %rsp
+    .if \verw
+    verw x86_verw_selector(%rip)
+    .endif
     iretq
+.endm
+
+/* x86_exit_to_user(ctx): restore everything from ctx and return to user level, the way
+ * x86_exit_variant (mitigations.c) says. */
+    .globl x86_exit_to_user
+x86_exit_to_user:
+    mov %rdi, %rsp
+    testb $0xff, x86_exit_variant(%rip)
+    jnz 1f
+    RESTORE_AND_RETURN 0
+1:  RESTORE_AND_RETURN 1
 
 /* x86_idle_loop(frame end): wait for interrupts with the idle frame area as stack. */
     .globl x86_idle_loop

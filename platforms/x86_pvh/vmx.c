@@ -559,6 +559,7 @@ void vmx_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     __asm__ volatile("fxsave64 %0" : "=m"(*host_fpu));
     __asm__ volatile("fxrstor64 %0" ::"m"(v->fpu));
     __asm__ volatile("mov %0, %%cr2" ::"r"(v->cr2));
+    x86_mitigate_vm_entry(guest_root);
     x86_vmx_run_guest(v->gpr, v->launched != 0);
     v->cr2 = read_cr2();
     bool failed = x86_vmx_entry_failed() != 0;

@@ -5,6 +5,7 @@
 #define X86_PVH_X86_H
 
 #include "../../kernel/kernel.h"
+#include "mitigations.h"
 
 #define SEL_KCODE 0x08u
 #define SEL_KDATA 0x10u
@@ -85,6 +86,26 @@ int x86_map_leaf(void *root, vaddr_t vaddr, unsigned size_bits, uint64_t entry);
 /* virt.c, svm.c, vmx.c */
 void x86_virt_init(void);
 extern uint64_t x86_guest_tlb_epoch; /* bumped when a mapping leaves a non-current root */
+
+/* mitigations.c: decided once at boot (docs/security.md) */
+struct x86_mitigations {
+    bool meltdown_affected; /* Intel without RDCL_NO */
+    bool buffers_affected;  /* MDS, TAA or MMIO stale data: buffers VERW clears */
+    bool verw_available;    /* MD_CLEAR or FB_CLEAR: VERW clears them */
+    bool verw;              /* VERW on every exit to user level and before guest entry */
+    bool ibpb;              /* IBPB on partition switches and between guests */
+    bool rsb_fill;          /* RSB overwritten on partition switches and VM exits */
+    bool l1d_flush_msr;     /* IA32_FLUSH_CMD exists (else a software displacement) */
+    bool l1d_flush_vm_entry;
+    bool partition_flush;
+    bool enhanced_ibrs, auto_ibrs;
+};
+extern struct x86_mitigations x86_mitigations;
+extern uint8_t x86_exit_variant;        /* EXIT_* (mitigations.h), read by traps.S */
+extern uint8_t x86_rsb_fill_on_vm_exit; /* read by svm.S and vmx.S */
+void x86_mitigations_init(const char *cmdline);
+void x86_mitigate_vm_entry(const void *guest_space);
+void x86_rsb_fill(void); /* mitigations.S */
 
 /* apic.c */
 void x86_init_interrupts(void);

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/* Side-channel mitigations shared by C and assembly (mitigations.c, traps.S, svm.S, vmx.S). */
+#ifndef X86_PVH_MITIGATIONS_H
+#define X86_PVH_MITIGATIONS_H
+
+/* x86_exit_variant: what the exit to user level does beyond restoring registers. */
+#define EXIT_VERW 1      /* VERW last (MD_CLEAR microcode clears the CPU's buffers) */
+
+#ifdef __ASSEMBLER__
+/*
+ * Overwrite every return-stack-buffer entry with one that points at a speculation trap, so
+ * that no return the kernel makes can be predicted from an entry a guest or another partition
+ * left (SpectreRSB). 32 calls cover the RSB of every CPU we know of (Intel's and AMD's
+ * guidance); each call's return address is a pause/lfence loop that speculation cannot leave.
+ * Clobbers \reg and the flags; uses 256 bytes below the stack pointer.
+ */
+.macro RSB_FILL reg
+    mov $16, \reg
+.Lrsb_call\@:
+    call .Lrsb_second\@
+.Lrsb_trap1\@:
+    pause
+    lfence
+    jmp .Lrsb_trap1\@
+.Lrsb_second\@:
+    call .Lrsb_next\@
+.Lrsb_trap2\@:
+    pause
+    lfence
+    jmp .Lrsb_trap2\@
+.Lrsb_next\@:
+    dec \reg
+    jnz .Lrsb_call\@
+    add $(32 * 8), %rsp
+    lfence
+.endm
+#endif
+
+#endif
