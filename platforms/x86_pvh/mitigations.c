@@ -4,8 +4,8 @@
  * CPU side-channel mitigations (docs/security.md). At boot: what this CPU is affected by and
  * what it offers, from CPUID and IA32_ARCH_CAPABILITIES, with the kernel command line's
  * overrides; one boot line says what was chosen. After boot: the flushes at a partition
- * switch and before a guest runs. The exit path (traps.S) reads x86_exit_variant; svm.S and
- * vmx.S read x86_rsb_fill_on_vm_exit.
+ * switch and before a guest runs. The entry and exit paths (traps.S) read x86_exit_variant
+ * and x86_meltdown_window; svm.S and vmx.S read x86_rsb_fill_on_vm_exit.
  *
  * Sources: Intel's "Speculative Execution Side Channel Mitigations" and the per-issue
  * guidance, AMD's "Software Techniques for Managing Speculation", the bit layouts in the SDM
@@ -59,7 +59,7 @@ struct cpu_bits {
 
 /* What the command line asks: -1 = decide from the CPU, 0 = off, 1 = on. */
 struct overrides {
-    int all, verw;
+    int all, window, verw;
 };
 
 struct x86_mitigations x86_mitigations;
@@ -149,6 +149,7 @@ static void decide(const struct cpu_bits *b, const struct overrides *o)
     m->meltdown_affected = meltdown_affected(b);
     m->buffers_affected = buffers_affected(b);
     m->verw_available = verw_works;
+    m->window = choose(o->window, off, m->meltdown_affected);
     /* VERW is an old instruction that every CPU executes; only MD_CLEAR microcode makes it
      * clear buffers. Forced on, it measures its cost where it does nothing. */
     m->verw = choose(o->verw, off, m->buffers_affected && verw_works);
@@ -156,7 +157,8 @@ static void decide(const struct cpu_bits *b, const struct overrides *o)
     m->partition_flush = !off;
     m->enhanced_ibrs = !off && (b->arch_cap & ARCH_IBRS_ALL) != 0;
     m->auto_ibrs = !off && b->vendor == VENDOR_AMD && (b->amd21_eax & A21A_AUTO_IBRS) != 0;
-    x86_exit_variant = m->verw ? EXIT_VERW : 0;
+    x86_exit_variant = (uint8_t)((m->window ? EXIT_WINDOW : 0) | (m->verw ? EXIT_VERW : 0));
+    x86_meltdown_window = m->window;
     x86_rsb_fill_on_vm_exit = m->rsb_fill;
 }
 
@@ -174,10 +176,11 @@ static void print_line(const struct cpu_bits *b, const struct overrides *o)
     const struct x86_mitigations *m = &x86_mitigations;
     static const char *const vendors[] = {"other", "Intel", "AMD"};
     int verw_override = o->verw >= 0 ? o->verw : (o->all == 0 ? 0 : -1);
+    int window_override = o->window >= 0 ? o->window : (o->all == 0 ? 0 : -1);
     kprintf("[kernel] mitigations: cpu %s 7.ebx %x 7.edx %x 80000008.ebx %x 80000021.eax %x arch_cap %lx%s;"
-            " meltdown %s; verw %s; ibpb %s; rsb fill %s; l1d flush %s; ibrs %s\n",
+            " meltdown window %s; verw %s; ibpb %s; rsb fill %s; l1d flush %s; ibrs %s\n",
             vendors[b->vendor], b->l7_ebx, b->l7_edx, b->amd8_ebx, b->amd21_eax, b->arch_cap,
-            b->has_arch_cap ? "" : " (none)", m->meltdown_affected ? "vulnerable" : "not affected",
+            b->has_arch_cap ? "" : " (none)", state(m->window, m->meltdown_affected, window_override, true),
             state(m->verw, m->buffers_affected, verw_override, m->verw_available),
             m->ibpb ? "partition switch, guest switch" : (o->all == 0 ? "off" : "not available"),
             m->rsb_fill ? "partition switch, vm exit" : "off",
@@ -190,7 +193,7 @@ static void print_line(const struct cpu_bits *b, const struct overrides *o)
 void x86_mitigations_init(const char *cmdline)
 {
     struct cpu_bits b = read_cpu_bits();
-    struct overrides o = {option(cmdline, "mitigations"), option(cmdline, "verw")};
+    struct overrides o = {option(cmdline, "mitigations"), option(cmdline, "meltdown_window"), option(cmdline, "verw")};
     decide(&b, &o);
     print_line(&b, &o);
     /* Indirect-branch predictions made at user level or in a guest cannot steer the
@@ -230,6 +233,14 @@ static void tlb_flush_all(void)
     __asm__ volatile("mov %0, %%cr4; mov %1, %%cr4" ::"r"(cr4 & ~(1ull << 7)), "r"(cr4) : "memory");
 }
 
+/* No register of the last partition's threads stays readable in the Meltdown window (an exit
+ * through sysret leaves an earlier iretq's frame on the trampoline stack). */
+static void window_wipe(void)
+{
+    memset(x86_trampoline_stack, 0, (size_t)(x86_trampoline_top - x86_trampoline_stack));
+    x86_window_user_rsp = 0;
+}
+
 /* The time partition changes: leave nothing in the caches, TLBs and branch predictors that
  * the next partition could time. Called from the scheduler (kernel/sched.c). */
 void plat_partition_switch(void)
@@ -240,6 +251,7 @@ void plat_partition_switch(void)
     l1d_flush();
     if (x86_mitigations.verw_available || x86_mitigations.verw) verw();
     tlb_flush_all();
+    window_wipe();
     last_guest_space = NULL;
 }
 
@@ -258,7 +270,7 @@ void x86_mitigate_vm_entry(const void *guest_space)
 word_t plat_mitigations(void)
 {
     const struct x86_mitigations *m = &x86_mitigations;
-    return (m->verw ? BH_MITIGATION_VERW : 0) |
+    return (m->window ? BH_MITIGATION_MELTDOWN_WINDOW : 0) | (m->verw ? BH_MITIGATION_VERW : 0) |
            (m->ibpb ? BH_MITIGATION_IBPB : 0) | (m->rsb_fill ? BH_MITIGATION_RSB_FILL : 0) |
            (m->partition_flush ? BH_MITIGATION_PARTITION_FLUSH : 0) |
            (m->l1d_flush_vm_entry ? BH_MITIGATION_L1D_FLUSH_VM_ENTRY : 0);

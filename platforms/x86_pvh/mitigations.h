@@ -6,6 +6,7 @@
 
 /* x86_exit_variant: what the exit to user level does beyond restoring registers. */
 #define EXIT_VERW 1      /* VERW last (MD_CLEAR microcode clears the CPU's buffers) */
+#define EXIT_WINDOW 2    /* through the Meltdown window: CR3 switched to x86_user_cr3 */
 
 #ifdef __ASSEMBLER__
 /*

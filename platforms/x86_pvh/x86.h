@@ -22,6 +22,10 @@
 #define MSR_SFMASK 0xc0000084u
 #define MSR_FS_BASE 0xc0000100u
 
+/* Data the entry and exit paths touch before switching CR3: mapped in user address spaces
+ * when the Meltdown window is on (linker.ld, mmu.c). Nothing placed there may be secret. */
+#define WINDOW_DATA __attribute__((section(".window.data")))
+
 #define LAPIC_PADDR 0xfee00000ul
 #define IOAPIC_PADDR 0xfec00000ul
 
@@ -81,6 +85,7 @@ void x86_reload_descriptor_tables(void);
 /* mmu.c */
 void x86_init_kernel_paging(paddr_t max_ram);
 void x86_load_cr3(paddr_t root);
+paddr_t x86_user_root(void *vspace_root); /* the CR3 a thread of this VSpace runs with */
 int x86_map_leaf(void *root, vaddr_t vaddr, unsigned size_bits, uint64_t entry);
 
 /* virt.c, svm.c, vmx.c */
@@ -98,6 +103,7 @@ struct x86_mitigations {
     bool l1d_flush_msr;     /* IA32_FLUSH_CMD exists (else a software displacement) */
     bool l1d_flush_vm_entry;
     bool partition_flush;
+    bool window;            /* the Meltdown window (traps.S) */
     bool enhanced_ibrs, auto_ibrs;
 };
 extern struct x86_mitigations x86_mitigations;
@@ -117,10 +123,16 @@ void x86_serial_init(void);
 /* traps.S */
 extern char x86_idt_stubs[];
 void x86_syscall_entry(void);
+void x86_syscall_entry_window(void);
 NORETURN void x86_exit_to_user(struct user_context *ctx);
 NORETURN void x86_idle_loop(struct user_context *frame_area_end);
 /* Where the next kernel entry saves user registers (the end of the current context). */
 extern uint64_t x86_entry_ctx_top;
 extern struct user_context x86_idle_frame_bottom;
+/* The Meltdown window (traps.S): whether it is on, the two address spaces an entry and an
+ * exit switch to, the stack the CPU's frame lands on from user level, the user's rsp. */
+extern uint8_t x86_meltdown_window;
+extern uint64_t x86_kernel_cr3, x86_user_cr3, x86_window_user_rsp;
+extern char x86_trampoline_stack[], x86_trampoline_top[];
 
 #endif
