@@ -46,11 +46,16 @@ static uint64_t gdt[7] WINDOW_DATA __attribute__((aligned(16))) = {
 static struct tss tss WINDOW_DATA __attribute__((aligned(16)));
 static struct idt_gate idt[256] WINDOW_DATA __attribute__((aligned(16)));
 
-/* Without the Meltdown window: an interrupt from user level pushes its frame straight into
- * the thread's context. With it, on the trampoline stack, which user address spaces map. */
+/* Where the next entry from user level saves registers (the end of the thread's context).
+ * Without the Meltdown window an interrupt pushes its frame straight there: RSP0 follows it.
+ * With the window, RSP0 stays on the trampoline stack and the context's end goes to a word
+ * nobody reads: no test of the mode on this path, which every IPC pass runs. */
+static uint64_t rsp0_unused;
+static void *rsp0_slot = (char *)&tss + offsetof(struct tss, rsp); /* unaligned: packed */
+
 void x86_set_kernel_entry_stack(uint64_t top)
 {
-    tss.rsp[0] = x86_meltdown_window ? (uint64_t)x86_trampoline_top : top;
+    __builtin_memcpy(rsp0_slot, &top, sizeof top);
     x86_entry_ctx_top = top;
 }
 
@@ -95,6 +100,10 @@ void x86_init_cpu_tables(void)
     __asm__ volatile("lidt %0" ::"m"(i));
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
     wrmsr(MSR_STAR, (0x10ull << 48) | ((uint64_t)SEL_KCODE << 32));
+    if (x86_meltdown_window) {
+        rsp0_slot = &rsp0_unused;
+        tss.rsp[0] = (uint64_t)x86_trampoline_top;
+    }
     wrmsr(MSR_LSTAR, (uint64_t)(x86_meltdown_window ? x86_syscall_entry_window : x86_syscall_entry));
     /* TF, IF, DF, IOPL, NT and AC cleared on entry, as Linux does: a user NT would make the
      * kernel's next iretq fault (#GP in ring 0), a user DF would run the kernel's string

@@ -8,7 +8,7 @@
  * speculation trap, harmlessly. */
     .globl x86_rsb_fill
 x86_rsb_fill:
-    RSB_FILL %rax
+    RSB_FILL
     ret
 
     .section .note.GNU-stack,"",@progbits

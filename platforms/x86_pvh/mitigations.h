@@ -14,25 +14,17 @@
  * that no return the kernel makes can be predicted from an entry a guest or another partition
  * left (SpectreRSB). 32 calls cover the RSB of every CPU we know of (Intel's and AMD's
  * guidance); each call's return address is a pause/lfence loop that speculation cannot leave.
- * Clobbers \reg and the flags; uses 256 bytes below the stack pointer.
+ * Unrolled: 34 instructions instead of a loop's 67. Uses 256 bytes below the stack pointer;
+ * clobbers the flags. It defines the local labels 1 and 2: jump around it with named labels.
  */
-.macro RSB_FILL reg
-    mov $16, \reg
-.Lrsb_call\@:
-    call .Lrsb_second\@
-.Lrsb_trap1\@:
-    pause
+.macro RSB_FILL
+    .rept 32
+    call 1f
+2:  pause
     lfence
-    jmp .Lrsb_trap1\@
-.Lrsb_second\@:
-    call .Lrsb_next\@
-.Lrsb_trap2\@:
-    pause
-    lfence
-    jmp .Lrsb_trap2\@
-.Lrsb_next\@:
-    dec \reg
-    jnz .Lrsb_call\@
+    jmp 2b
+1:
+    .endr
     add $(32 * 8), %rsp
     lfence
 .endm

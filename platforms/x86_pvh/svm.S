@@ -70,9 +70,9 @@ x86_svm_run:
     mov 16(%rsp), %rax
     vmload
     testb $1, x86_rsb_fill_on_vm_exit(%rip)
-    jz 1f
-    RSB_FILL %rax
-1:
+    jz .Lno_rsb_fill
+    RSB_FILL
+.Lno_rsb_fill:
     cli
     stgi
     add $24, %rsp

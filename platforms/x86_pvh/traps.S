@@ -304,7 +304,7 @@ x86_idt_stubs:
 .endm
 
 /* x86_exit_to_user(ctx): restore everything from ctx and return to user level, the way
- * x86_exit_variant (mitigations.c) says: one test on the common path. */
+ * x86_exit_variant (mitigations.c) says: one test without mitigations, two with the window. */
     .globl x86_exit_to_user
 x86_exit_to_user:
     mov %rdi, %rsp
@@ -312,13 +312,13 @@ x86_exit_to_user:
     jnz .Lexit_variants
     RESTORE_AND_RETURN 0
 .Lexit_variants:
-    testb $EXIT_WINDOW, x86_exit_variant(%rip)
-    jnz .Lexit_window
-    RESTORE_AND_RETURN 1
-.Lexit_window:
-    testb $EXIT_VERW, x86_exit_variant(%rip)
-    jnz .Lexit_window_verw
+    cmpb $EXIT_WINDOW, x86_exit_variant(%rip)
+    jne .Lexit_verw
     WINDOW_RESTORE_AND_RETURN 0
+.Lexit_verw:
+    testb $EXIT_WINDOW, x86_exit_variant(%rip)
+    jnz .Lexit_window_verw
+    RESTORE_AND_RETURN 1
 .Lexit_window_verw:
     WINDOW_RESTORE_AND_RETURN 1
 

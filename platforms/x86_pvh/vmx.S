@@ -78,8 +78,9 @@ x86_vmx_exit:
     mov %r15, G(14)(%rdi)
     popq G(5)(%rdi)
     testb $1, x86_rsb_fill_on_vm_exit(%rip)
-    jz 3f
-    RSB_FILL %rax
+    jz .Lexit_done
+    RSB_FILL
+.Lexit_done:
 3:  add $8, %rsp                 /* gprs */
     pop %r15
     pop %r14
