@@ -265,6 +265,7 @@ void kernel_boot(const struct boot_config *bc)
         bi->kernel_device[i] = (struct bh_kernel_device_desc){bc->kept[i].start, bc->kept[i].end - bc->kept[i].start,
                                                              bc->kept[i].kind};
     bi->kernel_devices = bc->nkept;
+    bi->mitigations = plat_mitigations();
     r.next_slot = BH_ROOT_FIRST_FREE_FIXED;
     bi->untyped_first = bi->untyped_last = r.next_slot;
     word_t ram = 0;

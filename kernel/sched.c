@@ -166,8 +166,10 @@ void schedule(void)
 
 static void next_partition(void)
 {
+    word_t was = active_partition;
     schedule_index = (schedule_index + 1) % schedule_length;
     active_partition = schedule_table[schedule_index].partition;
+    if (active_partition != was) plat_partition_switch();
     partition_ticks_left = schedule_table[schedule_index].ticks;
     sched_action_needed = true;
 }

@@ -204,6 +204,7 @@ void x86_boot(uint32_t start_info)
     reserve(0, 0x100000);
     reserve((paddr_t)kernel_image_start_phys, (paddr_t)kernel_image_end_phys);
     init_cpu_features();
+    x86_mitigations_init(si->cmdline_paddr ? paddr_to_ptr(si->cmdline_paddr) : "");
     x86_init_kernel_paging(max_ram);
     keep_interrupt_controllers(si, max_ram > LOW_DEVICE_END ? max_ram : LOW_DEVICE_END);
     find_device_regions();

@@ -444,6 +444,7 @@ void svm_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     c->next_rip = 0;
     x86_fpu_save(host_fpu);
     x86_fpu_restore(&v->fpu);
+    x86_mitigate_vm_entry(guest_root);
     run_once(v, c, false);
     /* The guest's first MOV DR0-DR3: with its own values loaded, it runs again without the
      * intercept (the instruction had not executed). That run cannot end in such an exit, so
@@ -451,6 +452,7 @@ void svm_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     if (__builtin_expect(is_mov_dr0_3(c->exit_code), 0)) {
         c->event_inj = c->exit_int_info;
         c->event_inj_err = c->exit_int_info_err;
+        x86_mitigate_vm_entry(guest_root);
         run_once(v, c, true);
     }
     x86_fpu_save(&v->fpu);

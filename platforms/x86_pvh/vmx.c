@@ -623,6 +623,7 @@ void vmx_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     x86_fpu_save(host_fpu);
     x86_fpu_restore(&v->fpu);
     v->debug_live = 0;
+    x86_mitigate_vm_entry(guest_root);
     bool failed = enter_once(v);
     read_exit(v, x, failed);
     /* The guest's first MOV DR: with its own values loaded, it runs again without MOV-DR
@@ -630,6 +631,7 @@ void vmx_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     if (!failed && is_mov_dr(x->reason)) {
         v->debug_live = 1;
         v->event_inj = x->intinfo;
+        x86_mitigate_vm_entry(guest_root);
         failed = enter_once(v);
         read_exit(v, x, failed);
         v->debug_live = 0;

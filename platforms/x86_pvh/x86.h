@@ -5,6 +5,7 @@
 #define X86_PVH_X86_H
 
 #include "../../kernel/kernel.h"
+#include "mitigations.h"
 
 #define SEL_KCODE 0x08u
 #define SEL_KDATA 0x10u
@@ -20,6 +21,10 @@
 #define MSR_LSTAR 0xc0000082u
 #define MSR_SFMASK 0xc0000084u
 #define MSR_FS_BASE 0xc0000100u
+
+/* Data the entry and exit paths touch before switching CR3: mapped in user address spaces
+ * when the Meltdown window is on (linker.ld, mmu.c). Nothing placed there may be secret. */
+#define WINDOW_DATA __attribute__((section(".window.data")))
 
 #define LAPIC_PADDR 0xfee00000ul
 #define IOAPIC_PADDR 0xfec00000ul
@@ -86,6 +91,7 @@ void x86_reload_descriptor_tables(void);
 /* mmu.c */
 void x86_init_kernel_paging(paddr_t max_ram);
 void x86_load_cr3(paddr_t root);
+paddr_t x86_user_root(void *vspace_root); /* the CR3 a thread of this VSpace runs with */
 int x86_map_leaf(void *root, vaddr_t vaddr, unsigned size_bits, uint64_t entry);
 
 /* fpu.c: FXSAVE/FXRSTOR, with the AMD FXSAVE-pointer-leak workaround on restore */
@@ -124,6 +130,27 @@ void x86_keep_device(struct boot_config *bc, paddr_t start, paddr_t end, word_t 
 /* acpi.c: the I/O APICs (MADT) and IOMMUs (DMAR, IVRS) the firmware describes */
 void x86_acpi_find_devices(paddr_t rsdp_paddr, paddr_t mapped_end, struct boot_config *bc);
 
+/* mitigations.c: decided once at boot (docs/security.md) */
+struct x86_mitigations {
+    bool meltdown_affected; /* Intel without RDCL_NO */
+    bool buffers_affected;  /* MDS, TAA or MMIO stale data: buffers VERW clears */
+    bool verw_available;    /* MD_CLEAR or FB_CLEAR: VERW clears them */
+    bool verw;              /* VERW on every exit to user level and before guest entry */
+    bool ibpb;              /* IBPB on partition switches and between guests */
+    bool rsb_fill;          /* RSB overwritten on partition switches and VM exits */
+    bool l1d_flush_msr;     /* IA32_FLUSH_CMD exists (else a software displacement) */
+    bool l1d_flush_vm_entry;
+    bool partition_flush;
+    bool window;            /* the Meltdown window (traps.S) */
+    bool enhanced_ibrs, auto_ibrs;
+};
+extern struct x86_mitigations x86_mitigations;
+extern uint8_t x86_exit_variant;        /* EXIT_* (mitigations.h), read by traps.S */
+extern uint8_t x86_rsb_fill_on_vm_exit; /* read by svm.S and vmx.S */
+void x86_mitigations_init(const char *cmdline);
+void x86_mitigate_vm_entry(const void *guest_space);
+void x86_rsb_fill(void); /* mitigations.S */
+
 /* apic.c */
 void x86_init_interrupts(void);
 void x86_lapic_eoi(void);
@@ -134,10 +161,16 @@ void x86_serial_init(void);
 /* traps.S */
 extern char x86_idt_stubs[];
 void x86_syscall_entry(void);
+void x86_syscall_entry_window(void);
 NORETURN void x86_exit_to_user(struct user_context *ctx);
 NORETURN void x86_idle_loop(struct user_context *frame_area_end);
 /* Where the next kernel entry saves user registers (the end of the current context). */
 extern uint64_t x86_entry_ctx_top;
 extern struct user_context x86_idle_frame_bottom;
+/* The Meltdown window (traps.S): whether it is on, the two address spaces an entry and an
+ * exit switch to, the stack the CPU's frame lands on from user level, the user's rsp. */
+extern uint8_t x86_meltdown_window;
+extern uint64_t x86_kernel_cr3, x86_user_cr3, x86_window_user_rsp;
+extern char x86_trampoline_stack[], x86_trampoline_top[];
 
 #endif

@@ -65,6 +65,15 @@ struct bh_kernel_device_desc {
 
 #define BH_BOOTINFO_MAX_KERNEL_DEVICES 16u
 
+/* Speculation mitigations the kernel applies (bh_bootinfo.mitigations), chosen at boot from
+ * the CPU and the kernel command line (docs/security.md). */
+#define BH_MITIGATION_MELTDOWN_WINDOW 0x1u     /* only an entry window of the kernel is mapped at user level */
+#define BH_MITIGATION_VERW 0x2u                /* CPU buffers cleared on every exit to user level */
+#define BH_MITIGATION_IBPB 0x4u                /* branch predictor barrier between partitions and guests */
+#define BH_MITIGATION_RSB_FILL 0x8u            /* return stack overwritten after VM exits and partition switches */
+#define BH_MITIGATION_PARTITION_FLUSH 0x10u    /* L1D, TLB (and the above) flushed on partition switches */
+#define BH_MITIGATION_L1D_FLUSH_VM_ENTRY 0x20u /* L1D flushed before every guest entry (L1TF) */
+
 struct bh_bootinfo {
     uint64_t magic;
     uint64_t abi_version;
@@ -81,7 +90,8 @@ struct bh_bootinfo {
     uint64_t tick_us;           /* scheduler tick */
     uint64_t counter_khz;       /* the user-readable cycle counter (x86 TSC, POWER timebase),
                                    measured or read from firmware at boot; 0 when unknown */
-    uint64_t reserved[2];
+    uint64_t mitigations;       /* BH_MITIGATION_* in force (docs/security.md) */
+    uint64_t reserved[1];
     struct bh_untyped_desc untyped[BH_BOOTINFO_MAX_UNTYPED];
     uint64_t kernel_devices;    /* entries of kernel_device[] in use */
     struct bh_kernel_device_desc kernel_device[BH_BOOTINFO_MAX_KERNEL_DEVICES];
