@@ -11,11 +11,13 @@
  * a slot; every slot is below 2^radix of the instance's CNode; the CNode keeps at least
  * FREE_SLOTS_MIN free slots at its end. Badges: a client of an RPC port gets badge k
  * (1, 2, ... in connection order); an emitter gets bit k of its consumer's notification.
- * Page-table objects follow the x86_64 four-level layout (docs/idl.md).
+ * Page-table objects follow the x86_64 four-level layout (docs/idl.md). Every VSpace and
+ * GuestSpace links the ASID pool its ASID comes from; the pools come last in the object table.
  * This pass reports nothing: every rule it relies on was checked before.
  */
 #include "bhidl.h"
 #include "../vmm/params.h"
+#include <bulkhead/abi.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -536,6 +538,27 @@ static void alloc_instance(struct allocator *al, struct instance *in)
     if (gspace != NONE32) alloc_page_tables(al, gspace, ia->first_map, al->a->maps.n, owner);
 }
 
+/* ASID pools, which the root server makes with ASIDControl and keeps: address spaces fill
+ * them in object order, BH_ASID_POOL_ASIDS each (resources.c checked that they fit). */
+static void alloc_asid_pools(struct allocator *al)
+{
+    struct alloc *a = al->a;
+    uint32_t pool = NONE32, used = 0;
+    size_t n = a->objs.n;
+    for (size_t i = 0; i < n; i++) {
+        uint8_t type = a->objs.v[i].type;
+        if (type != SOBJ_VSPACE && type != SOBJ_GUEST_SPACE) continue;
+        if (pool == NONE32 || used == BH_ASID_POOL_ASIDS) {
+            pool = new_obj(al, SOBJ_ASID_POOL, 12, NONE32, 0, arena_printf(&al->c->arena, "asid_pool.%u", a->asid_pools++));
+            used = 0;
+        }
+        a->objs.v[i].link = pool; /* new_obj may have moved the table: index, never hold pointers */
+        used++;
+        if (type == SOBJ_VSPACE) a->vspaces++;
+        else a->guest_spaces++;
+    }
+}
+
 void allocate(struct ctx *c)
 {
     struct program *pr = &c->prog;
@@ -553,4 +576,5 @@ void allocate(struct ctx *c)
     for (size_t i = 0; i < nports; i++) al.dp_parent[i] = i;
     create_port_objects(&al);
     for (size_t i = 0; i < pr->insts.n; i++) alloc_instance(&al, pr->insts.v[i]);
+    alloc_asid_pools(&al);
 }

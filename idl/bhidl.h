@@ -260,7 +260,7 @@ struct program {
 enum spec_obj {
     SOBJ_UNTYPED, SOBJ_TCB, SOBJ_ENDPOINT, SOBJ_NOTIFICATION, SOBJ_CNODE, SOBJ_FRAME,
     SOBJ_LARGE_FRAME, SOBJ_PAGE_TABLE, SOBJ_VSPACE, SOBJ_VCPU, SOBJ_GUEST_SPACE, SOBJ_IO_SPACE,
-    SOBJ_IRQ_HANDLER = 64, SOBJ_IO_PORT, SOBJ_DEVICE_FRAME,
+    SOBJ_IRQ_HANDLER = 64, SOBJ_IO_PORT, SOBJ_DEVICE_FRAME, SOBJ_ASID_POOL,
 };
 #define NONE32 0xffffffffu
 struct sobj {
@@ -335,6 +335,7 @@ struct alloc {
     DA(struct smap) maps;
     DA(struct sthread) threads;
     DA(struct sguest) guests;
+    uint32_t asid_pools, vspaces, guest_spaces; /* every address space links one of the pools */
 };
 
 /* Per-instance virtual-address layout (documented in docs/idl.md). */

@@ -9,6 +9,7 @@
  * bold purple (both ways).
  */
 #include "bhidl.h"
+#include <bulkhead/abi.h>
 
 size_t flow_bfs(const struct flow_graph *g, size_t src, uint32_t *parent, uint32_t *queue);
 
@@ -81,7 +82,10 @@ int gen_report(struct ctx *c, FILE *f)
                 pr->parts.n ? pr->parts.v[in->partition]->name : "all", in->alloc->thread_count, in->alloc->cap_count,
                 (unsigned long long)(in->alloc->mem_bytes >> 10));
     }
-    fprintf(f, "\n");
+    fprintf(f, "\nAddress spaces: %u VSpaces, %u GuestSpaces; their ASIDs from %u ASID pool%s of %u, which the root "
+               "server keeps: no instance holds one.\n\n",
+            c->alloc.vspaces, c->alloc.guest_spaces, c->alloc.asid_pools, c->alloc.asid_pools == 1 ? "" : "s",
+            BH_ASID_POOL_ASIDS);
     fprintf(f, "Direct information flows (A -> B: A can pass information to B):\n");
     for (size_t a = 0; a < n; a++)
         for (size_t k = 0; k < g->succ[a].n; k++)

@@ -14,10 +14,12 @@
  * port_connected_twice, too_many_emitters, too_many_irqs, guest_incomplete, vcpu_count,
  * priority_range, dataport_size, component_memory_range, device_memory_size, partition_ticks,
  * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects,
- * guest_device_overlaps_ram, guest_platform_mismatch, guest_uses_interface.
+ * too_many_address_spaces, guest_device_overlaps_ram, guest_platform_mismatch,
+ * guest_uses_interface, device_memory_kept_by_kernel.
  */
 #include "bhidl.h"
 #include "../vmm/params.h"
+#include <bulkhead/abi.h>
 
 #include <stdlib.h>
 #include <string.h>
@@ -225,6 +227,34 @@ static void check_guest_uses(struct ctx *c, const struct component *co)
     }
 }
 
+/* Physical ranges the kernel keeps for itself on each platform: the interrupt controllers at
+ * their architectural addresses (x86: Intel SDM vol. 3A 11.4.1 and 11.11.1; I/O APICs in the
+ * chipsets' 0xfec00000 window). The kernel also keeps what the firmware describes elsewhere
+ * (more I/O APICs, IOMMUs); the root server refuses those from the kernel's own list, which
+ * the compiler cannot know (docs/idl.md). */
+struct kept_range { enum platform_arch arch; uint64_t start, end; const char *what; };
+static const struct kept_range kept_ranges[] = {
+    {ARCH_X86_PVH, 0xfec00000ull, 0xfed00000ull, "the I/O APIC window"},
+    {ARCH_X86_PVH, 0xfee00000ull, 0xfef00000ull, "the local APIC and MSI window"},
+};
+
+/* A platform's table, or every table when the system names no platform architecture. */
+static void check_kept_by_kernel(struct ctx *c, const struct component *co, const struct hw *h)
+{
+    const struct platform *pl = c->prog.platform;
+    for (size_t i = 0; i < sizeof kept_ranges / sizeof kept_ranges[0]; i++) {
+        const struct kept_range *k = &kept_ranges[i];
+        if (pl && pl->has_arch && pl->arch != k->arch) continue;
+        if (h->base < k->end && k->start < h->base + h->size)
+            diag_error(&c->diags, h->loc, "device_memory_kept_by_kernel",
+                       "device memory '%s' [0x%llx, 0x%llx) of '%s' overlaps %s [0x%llx, 0x%llx), which the kernel "
+                       "keeps for itself on %s",
+                       h->name, (unsigned long long)h->base, (unsigned long long)(h->base + h->size), co->name, k->what,
+                       (unsigned long long)k->start, (unsigned long long)k->end,
+                       k->arch == ARCH_X86_PVH ? "x86_pvh" : "power9");
+    }
+}
+
 static void check_units(struct ctx *c)
 {
     for (size_t i = 0; i < c->prog.comps.n; i++) {
@@ -238,6 +268,9 @@ static void check_units(struct ctx *c)
             if (co->ports.v[k].kind == PORT_DATAPORT && (co->ports.v[k].size == 0 || co->ports.v[k].size > (4ull << 30)))
                 diag_error(&c->diags, co->ports.v[k].loc, "dataport_size",
                            "dataport '%s' must have between 1 byte and 4 GiB", co->ports.v[k].name);
+        for (size_t k = 0; k < co->hw.n; k++)
+            if (co->hw.v[k].kind == HW_MEM && co->hw.v[k].size && co->hw.v[k].base + co->hw.v[k].size > co->hw.v[k].base)
+                check_kept_by_kernel(c, co, &co->hw.v[k]);
         if (co->stack > (64ull << 20) || co->heap > (4ull << 30))
             diag_error(&c->diags, co->loc, "component_memory_range",
                        "component '%s' asks for a stack above 64 MiB or a heap above 4 GiB", co->name);
@@ -332,18 +365,26 @@ static uint64_t instance_objects(const struct instance *in)
 }
 
 #define MAX_OBJECTS (1ull << 20)
+/* The ASID pools the root server can make: every range but the one of its own pool. */
+#define SYSTEM_ASIDS ((BH_ASID_POOLS - 1ull) * BH_ASID_POOL_ASIDS)
 
 static void check_budget(struct ctx *c)
 {
     const struct platform *pl = c->prog.platform;
-    uint64_t total = 0, objects = 0;
+    uint64_t total = 0, objects = 0, spaces = 0;
     for (size_t i = 0; i < c->prog.insts.n; i++) {
         struct instance *in = c->prog.insts.v[i];
         if (!in->comp) continue;
         in->alloc->mem_bytes = instance_memory(in);
         total += in->alloc->mem_bytes;
         objects += instance_objects(in);
+        spaces += in->comp->is_guest ? 2 : 1; /* a VSpace; a guest's VMM also a GuestSpace */
     }
+    if (spaces > SYSTEM_ASIDS)
+        diag_error(&c->diags, c->prog.assembly_loc, "too_many_address_spaces",
+                   "the system needs %llu address spaces (a VSpace per instance, a GuestSpace per guest) but the "
+                   "kernel's ASID pools the root server can make name at most %llu (%u pools of %u)",
+                   (unsigned long long)spaces, SYSTEM_ASIDS, BH_ASID_POOLS - 1u, BH_ASID_POOL_ASIDS);
     if (objects > MAX_OBJECTS)
         diag_error(&c->diags, c->prog.assembly_loc, "too_many_objects",
                    "the system would need about %llu kernel objects; bhidl describes at most %llu (use 2 MiB "

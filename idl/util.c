@@ -210,6 +210,7 @@ const char *sobj_name(unsigned t)
     case SOBJ_IRQ_HANDLER: return "irq_handler";
     case SOBJ_IO_PORT: return "io_port";
     case SOBJ_DEVICE_FRAME: return "device_frame";
+    case SOBJ_ASID_POOL: return "asid_pool";
     default: return "?";
     }
 }

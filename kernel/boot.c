@@ -3,8 +3,9 @@
 /*
  * Boot: from the platform's description of memory, create the root server (the program
  * "root" in the boot archive) with capabilities to everything: all free memory as Untyped,
- * device memory as device Untyped, IRQControl, IOPortControl, DomainControl. The root
- * server's own objects come from a boot pool that it cannot reclaim (as in seL4).
+ * device memory as device Untyped, IRQControl, IOPortControl, DomainControl, ASIDControl and
+ * the ASID pool of its own VSpace. The root server's own objects come from a boot pool that it
+ * cannot reclaim (as in seL4).
  */
 #include "kernel.h"
 #include <bulkhead/bootinfo.h>
@@ -169,7 +170,8 @@ static struct tcb *create_root_objects(struct root *r)
     r->cnode = pool_alloc(ROOT_CNODE_RADIX + CTE_SIZE_BITS);
     r->vspace = pool_alloc(PAGE_BITS);
     plat_vspace_init(r->vspace);
-    r->asid = asid_alloc(r->vspace);
+    struct asid_pool *asids = pool_alloc(OBJ_ASID_POOL_SIZE_BITS);
+    r->asid = asid_boot_pool(asids, r->vspace);
     struct tcb *t = pool_alloc(OBJ_TCB_SIZE_BITS);
     tcb_init(t);
     r->bi = pool_alloc(PAGE_BITS);
@@ -187,6 +189,8 @@ static struct tcb *create_root_objects(struct root *r)
     if (plat_io_ports_exist())
         put_cap(r, BH_ROOT_IO_PORT_CONTROL, (struct cap){.type = OBJ_IO_PORT_CONTROL, .rights = RIGHTS_ALL});
     put_cap(r, BH_ROOT_DOMAIN_CONTROL, (struct cap){.type = OBJ_DOMAIN_CONTROL, .rights = RIGHTS_ALL});
+    put_cap(r, BH_ROOT_ASID_CONTROL, (struct cap){.type = OBJ_ASID_CONTROL, .rights = RIGHTS_ALL});
+    put_cap(r, BH_ROOT_ASID_POOL, object_cap(OBJ_ASID_POOL, asids)); /* range 0 */
     put_cap(r, BH_ROOT_BOOTINFO_FRAME, object_cap(OBJ_FRAME, r->bi));
     put_cap(r, BH_ROOT_IPC_BUFFER_FRAME, object_cap(OBJ_FRAME, ipcbuf));
     give_copy(root_slot(r, BH_ROOT_CNODE), &t->slots[TCB_CSPACE]);
@@ -256,6 +260,12 @@ void kernel_boot(const struct boot_config *bc)
     bi->irq_lines = plat_irq_count();
     bi->tick_us = plat_tick_us();
     bi->counter_khz = plat_counter_khz();
+    _Static_assert(ARRAY_SIZE(bc->kept) <= BH_BOOTINFO_MAX_KERNEL_DEVICES, "the boot info lists every kept device");
+    for (word_t i = 0; i < bc->nkept; i++)
+        bi->kernel_device[i] = (struct bh_kernel_device_desc){bc->kept[i].start, bc->kept[i].end - bc->kept[i].start,
+                                                             bc->kept[i].kind};
+    bi->kernel_devices = bc->nkept;
+    bi->mitigations = plat_mitigations();
     r.next_slot = BH_ROOT_FIRST_FREE_FIXED;
     bi->untyped_first = bi->untyped_last = r.next_slot;
     word_t ram = 0;

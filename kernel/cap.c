@@ -154,8 +154,17 @@ struct cap cap_derive(const struct cap *src, word_t rights, bool set_badge, word
     case OBJ_IRQ_HANDLER:
     case OBJ_DOMAIN_CONTROL:
     case OBJ_IRQ_CONTROL:
+    case OBJ_ASID_CONTROL:
         *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "this capability is moved, not copied");
         return c;
+    case OBJ_VSPACE:
+    case OBJ_GUEST_SPACE:
+        /* One capability until ASSIGN: two unassigned copies could each get an ASID. */
+        if (c.aux == 0) {
+            *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "an address space without an ASID is not copied");
+            return c;
+        }
+        break;
     case OBJ_PAGE_TABLE:
         /* One capability per table, so one mapping per table: a table installed twice (at two
          * levels, or in two spaces) would let user level write page-table entries. */

@@ -35,7 +35,8 @@ static void finalise_simple(struct cap *c)
     switch (c->type) {
     case OBJ_ENDPOINT: ipc_cancel_all(cap_endpoint(c)); break;
     case OBJ_NOTIFICATION: notification_cancel_all(cap_notification(c)); break;
-    case OBJ_VSPACE: asid_free(c->aux); break;
+    case OBJ_VSPACE: asid_release(c); break;
+    case OBJ_ASID_POOL: asid_pool_finalise(c); break;
     case OBJ_GUEST_SPACE: guest_space_finalise(c); break;
     case OBJ_VCPU: vcpu_finalise(cap_vcpu(c)); break;
     case OBJ_IRQ_HANDLER: irq_handler_deleted(c->aux); break;

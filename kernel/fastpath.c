@@ -17,10 +17,10 @@ static bool message_fits(word_t info)
     return bh_msginfo_extra_caps(info) == 0 && bh_msginfo_length(info) <= MSG_REGISTERS;
 }
 
-static bool can_run_now(const struct tcb *from, const struct tcb *to)
+static ALWAYS_INLINE bool can_run_now(const struct tcb *from, const struct tcb *to)
 {
     return to->partition == from->partition && to->priority >= from->priority &&
-           to->slots[TCB_VSPACE].cap.type == OBJ_VSPACE;
+           to->slots[TCB_VSPACE].cap.type == OBJ_VSPACE && space_root(&to->slots[TCB_VSPACE].cap);
 }
 
 static void copy_message(struct tcb *from, struct tcb *to, word_t badge, word_t info)
@@ -44,7 +44,7 @@ NORETURN static void switch_to(struct tcb *from, struct tcb *to)
 {
     sched_hand_over(from, to);
     sched_action_needed = false;
-    plat_switch_to(from, to, (void *)to->slots[TCB_VSPACE].cap.ptr);
+    plat_switch_to(from, to, (void *)to->slots[TCB_VSPACE].cap.ptr); /* live: checked by can_run_now */
     current = to;
     if (to->timeslice == 0) to->timeslice = 1;
     plat_return_to_user(to);

@@ -9,8 +9,8 @@
  * (vspace.c), which also tells the platform to flush (plat_tlb_flush; on x86 the next VMRUN of
  * every VCPU takes a fresh ASID).
  *
- * A GuestSpace takes an identifier from the same table as VSpaces (asid_alloc): it names the root
- * while it lives, so a stale record is found stale. The record of a frame mapped into a guest
+ * A GuestSpace takes an ASID from an ASID pool as VSpaces do (asid_pool.c): it names the root
+ * while both live, so a stale record is found stale. The record of a frame mapped into a guest
  * space is data = gpa | GUEST_MAPPED: a guest may use address 0, and a capability's data is 0
  * only when it is unmapped. The flag is below the page size, where the table walks look not.
  */
@@ -20,8 +20,8 @@
 
 static exception_t check_space(const struct cap *gs, void **root)
 {
-    *root = asid_lookup(gs->aux);
-    if (*root != (void *)gs->ptr) return fail(ERR_INVALID_CAPABILITY, 0, 0, "the GuestSpace has no identifier");
+    *root = space_root(gs);
+    if (!*root) return fail(ERR_INVALID_CAPABILITY, 0, 0, "the GuestSpace has no ASID (assign one from an ASID pool)");
     return ERR_OK;
 }
 
@@ -94,9 +94,9 @@ exception_t decode_guest_space(struct cte *slot, word_t label, const word_t *mr,
     }
 }
 
-/* The last capability is going: the identifier is freed, so every record of a mapping into
- * this space is stale from now on. */
+/* The last capability is going: the ASID is freed, so every record of a mapping into this
+ * space is stale from now on. */
 void guest_space_finalise(const struct cap *c)
 {
-    asid_free(c->aux);
+    asid_release(c);
 }

@@ -86,10 +86,13 @@ void sched_hand_over(struct tcb *from, struct tcb *to);
 void sched_reschedule(void);
 void schedule(void);
 void sched_timer_tick(void);
+extern word_t sched_ticks; /* timer ticks since boot */
 void sched_set_priority(struct tcb *t, word_t prio);
 void sched_set_partition(struct tcb *t, word_t partition);
 exception_t sched_set_schedule(const word_t *entries, word_t count);
 bool sched_in_queue(const struct tcb *t);
+void *sched_space_of(const struct tcb *t);
+void sched_space_revoked(void);
 extern bool sched_action_needed;
 
 /* ipc.c */
@@ -123,9 +126,26 @@ exception_t decode_page_table(struct cte *slot, word_t label, const word_t *mr, 
 void frame_unmap_cap(struct cap *c);
 void page_table_unmap_cap(struct cap *c);
 void page_table_clear(const struct cap *c);
-word_t asid_alloc(void *vspace);
-void asid_free(word_t asid);
+
+/* asid_pool.c: ASIDControl, ASID pools, the ASIDs of address spaces */
+exception_t decode_asid_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
+exception_t decode_asid_pool(struct cte *slot, word_t label, struct cte **caps, word_t ncaps);
+extern struct asid_pool *asid_pools[ASID_POOLS];
 void *asid_lookup(word_t asid);
+/* The root of a VSpace or GuestSpace capability whose ASID still names it, else NULL. Inline:
+ * the scheduler and the IPC fast path ask on every switch. A capability's ASID is below ASIDS
+ * (set by the kernel; invariants.c checks it), and the modulo keeps even a wrong one in the
+ * table; ASID 0 names nothing, so an unassigned space has no root. */
+static ALWAYS_INLINE void *space_root(const struct cap *c)
+{
+    const struct asid_pool *p = asid_pools[c->aux / ASID_POOL_ASIDS % ASID_POOLS];
+    void *root = (void *)c->ptr;
+    return p && p->space[c->aux % ASID_POOL_ASIDS] == root ? root : NULL;
+}
+void asid_release(const struct cap *c);
+bool asid_pool_installed(const struct cap *c);
+void asid_pool_finalise(const struct cap *c);
+word_t asid_boot_pool(struct asid_pool *pool, void *root_vspace);
 
 /* vcpu.c, guest_space.c: virtual CPUs and guest-physical spaces */
 exception_t decode_vcpu(struct cte *slot, word_t label, word_t *mr, word_t len, struct cte **caps, word_t ncaps, word_t *rlen);
@@ -161,6 +181,9 @@ bool preemption_point(void);
 
 /* boot.c */
 struct boot_region { paddr_t start, end; };
+/* Device memory the kernel itself drives (interrupt controllers, IOMMUs): the platform leaves
+ * it out of the device regions, and the boot info lists it (BH_KERNEL_DEVICE_* kinds). */
+struct kernel_device { paddr_t start, end; word_t kind; };
 struct boot_config {
     struct boot_region ram[64];
     word_t nram;
@@ -168,6 +191,8 @@ struct boot_config {
     word_t ndevice;
     struct boot_region reserved[16];   /* kernel image, boot module, firmware tables */
     word_t nreserved;
+    struct kernel_device kept[16];
+    word_t nkept;
     paddr_t module_start, module_end;  /* the boot archive */
 };
 NORETURN void kernel_boot(const struct boot_config *bc);

@@ -22,7 +22,9 @@
  *   FRAME, LARGE_FRAME: data = mapped user address (0: unmapped); aux = ASID when mapped;
  *             size_bits = 1 for device frames (never zeroed)
  *   PAGE_TABLE: data = mapped address | level; aux = ASID
- *   VSPACE:   aux = ASID
+ *   VSPACE, GUEST_SPACE: aux = ASID (0: never assigned; it stays after its pool is deleted,
+ *             then names nothing or another space: compare with asid_lookup)
+ *   ASID_POOL: aux = its range (first ASID / ASID_POOL_ASIDS)
  *   IRQ_HANDLER: aux = line
  *   ZOMBIE:   an object being destroyed; see cnode.c
  */
@@ -120,10 +122,16 @@ struct vcpu {
 };
 _Static_assert(sizeof(struct vcpu) <= (1u << OBJ_VCPU_SIZE_BITS), "vcpu size");
 
+/* An ASID pool: the space (VSpace or GuestSpace root) each ASID of its range names, or NULL. */
+struct asid_pool {
+    void *space[ASID_POOL_ASIDS];
+};
+_Static_assert(sizeof(struct asid_pool) == (1u << OBJ_ASID_POOL_SIZE_BITS), "ASID pool size");
+
 /* Static limits of kernel tables (not of user configurations). */
 #define PARTITIONS 16u
 #define PRIORITIES 256u
-#define ASIDS 4096u
+#define ASIDS (ASID_POOLS * ASID_POOL_ASIDS)
 #define SCHEDULE_ENTRIES 64u
 
 static inline struct cte *cnode_slots(const struct cap *c) { return (struct cte *)c->ptr; }

@@ -100,6 +100,13 @@ void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host
 int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights);
 int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table);
 
+/* Side channels (docs/security.md). The time partition has changed: flush what could carry a
+ * timing channel from the last partition's threads to the next's (caches, TLBs, branch
+ * predictors, as far as the platform can). plat_mitigations: the BH_MITIGATION_* bits
+ * (<bulkhead/bootinfo.h>) in force, for the boot info. */
+void plat_partition_switch(void);
+word_t plat_mitigations(void);
+
 /* Halt the machine after a kernel bug. */
 NORETURN void plat_halt(void);
 /* Stop the machine on request (debug builds, tests); status reaches the host where it can. */

@@ -34,6 +34,7 @@ static word_t active_partition;
 
 struct tcb *current;
 bool sched_action_needed;
+word_t sched_ticks;
 
 bool sched_in_queue(const struct tcb *t)
 {
@@ -137,15 +138,27 @@ void sched_reschedule(void)
     sched_action_needed = true;
 }
 
+/* The address space a thread runs in: its VSpace while the VSpace's ASID names it; else the
+ * kernel's, which has no user mappings (the thread faults). */
+void *sched_space_of(const struct tcb *t)
+{
+    void *root = t && t->slots[TCB_VSPACE].cap.type == OBJ_VSPACE ? space_root(&t->slots[TCB_VSPACE].cap) : NULL;
+    return root ? root : plat_kernel_vspace();
+}
+
+/* ASIDs were taken back (a pool was deleted): the running thread may have lost its space. */
+void sched_space_revoked(void)
+{
+    if (current && sched_space_of(current) == plat_kernel_vspace()) plat_switch_to(current, current, plat_kernel_vspace());
+}
+
 void schedule(void)
 {
     if (!sched_action_needed) return;
     sched_action_needed = false;
     struct tcb *next = highest_ready(active_partition);
     if (next != current) {
-        void *root = NULL;
-        if (next && next->slots[TCB_VSPACE].cap.type == OBJ_VSPACE) root = (void *)next->slots[TCB_VSPACE].cap.ptr;
-        plat_switch_to(current, next, root ? root : plat_kernel_vspace());
+        plat_switch_to(current, next, sched_space_of(next));
         current = next;
     }
     if (current && current->timeslice == 0) current->timeslice = TIMESLICE_TICKS;
@@ -153,14 +166,17 @@ void schedule(void)
 
 static void next_partition(void)
 {
+    word_t was = active_partition;
     schedule_index = (schedule_index + 1) % schedule_length;
     active_partition = schedule_table[schedule_index].partition;
+    if (active_partition != was) plat_partition_switch();
     partition_ticks_left = schedule_table[schedule_index].ticks;
     sched_action_needed = true;
 }
 
 void sched_timer_tick(void)
 {
+    sched_ticks++;
     if (--partition_ticks_left == 0) {
         if (schedule_length > 1 || schedule_table[0].partition != active_partition) next_partition();
         else partition_ticks_left = schedule_table[0].ticks;

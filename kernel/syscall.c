@@ -81,6 +81,8 @@ static exception_t dispatch(struct cte *slot, struct invocation *inv, word_t *rl
     case OBJ_DOMAIN_CONTROL: return decode_domain(slot, l, inv->mr, n, inv->caps, c);
     case OBJ_VCPU: return decode_vcpu(slot, l, inv->mr, n, inv->caps, c, rlen);
     case OBJ_GUEST_SPACE: return decode_guest_space(slot, l, inv->mr, n, inv->caps, c);
+    case OBJ_ASID_CONTROL: return decode_asid_control(slot, l, inv->mr, n, inv->caps, c);
+    case OBJ_ASID_POOL: return decode_asid_pool(slot, l, inv->caps, c);
     default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "this object has no invocations");
     }
 }

@@ -70,6 +70,7 @@ static exception_t configure(struct tcb *t, const word_t *mr, word_t len, struct
     if (!unpack_tcb_configure(mr, len, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "configure needs 1 word and 3 caps");
     if (caps[0]->cap.type != OBJ_CNODE) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "cspace_root is not a CNode");
     if (caps[1]->cap.type != OBJ_VSPACE) return fail(ERR_WRONG_OBJECT_TYPE, 2, 0, "vspace_root is not a VSpace");
+    if (!space_root(&caps[1]->cap)) return fail(ERR_INVALID_CAPABILITY, 2, 0, "the VSpace has no ASID");
     const struct cap *f = &caps[2]->cap;
     if ((f->type != OBJ_FRAME && f->type != OBJ_LARGE_FRAME) || f->size_bits == 1)
         return fail(ERR_WRONG_OBJECT_TYPE, 3, 0, "ipc_buffer_frame is not a RAM frame");

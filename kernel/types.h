@@ -19,6 +19,7 @@ typedef uint64_t vaddr_t;
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 #define UNUSED __attribute__((unused))
 #define NORETURN __attribute__((noreturn))
+#define ALWAYS_INLINE inline __attribute__((always_inline))
 #define likely(x) __builtin_expect(!!(x), 1)
 #define unlikely(x) __builtin_expect(!!(x), 0)
 

@@ -28,13 +28,15 @@ word_t object_size_bits(word_t type, word_t user_bits)
     case OBJ_VSPACE: return OBJ_VSPACE_SIZE_BITS;
     case OBJ_VCPU: return OBJ_VCPU_SIZE_BITS;
     case OBJ_GUEST_SPACE: return OBJ_GUEST_SPACE_SIZE_BITS;
+    case OBJ_ASID_POOL: return OBJ_ASID_POOL_SIZE_BITS;
     default: return 0;
     }
 }
 
 static exception_t check_type_and_size(const struct cap *ut, word_t type, word_t bits)
 {
-    if (object_size_bits(type, 1) == 0) return fail(ERR_INVALID_ARGUMENT, 0, 0, "type is not retypable");
+    if (object_size_bits(type, 1) == 0 || type == OBJ_ASID_POOL)
+        return fail(ERR_INVALID_ARGUMENT, 0, 0, "type is not retypable (ASID pools come from ASIDControl)");
     if (ut->aux && type != OBJ_FRAME && type != OBJ_LARGE_FRAME && type != OBJ_UNTYPED)
         return fail(ERR_INVALID_ARGUMENT, 0, 0, "device memory can hold only frames and untyped");
     if (type == OBJ_UNTYPED && (bits < MIN_UNTYPED_BITS || bits > ut->size_bits))
@@ -69,13 +71,6 @@ static exception_t find_dest_node(const struct cap *root, const struct args_unty
     return ERR_OK;
 }
 
-static word_t free_asids(void)
-{
-    word_t n = 0;
-    for (word_t i = 1; i < ASIDS; i++) n += asid_lookup(i) == NULL;
-    return n;
-}
-
 /* Zero the used part from the top down; preemptible. */
 static exception_t reset_untyped(struct cap *ut)
 {
@@ -89,15 +84,11 @@ static exception_t reset_untyped(struct cap *ut)
     return ERR_OK;
 }
 
-static void init_object(word_t type, word_t ptr, struct cap *c)
+static void init_object(word_t type, word_t ptr)
 {
     switch (type) {
     case OBJ_TCB: tcb_init((struct tcb *)ptr); break;
-    case OBJ_VSPACE:
-        plat_vspace_init((void *)ptr);
-        c->aux = (uint32_t)asid_alloc((void *)ptr);
-        break;
-    case OBJ_GUEST_SPACE: c->aux = (uint32_t)asid_alloc((void *)ptr); break;
+    case OBJ_VSPACE: plat_vspace_init((void *)ptr); break; /* usable once an ASID pool assigns it an ASID */
     case OBJ_VCPU: plat_vcpu_init(&((struct vcpu *)ptr)->arch); break;
     default: break;
     }
@@ -120,8 +111,6 @@ exception_t decode_untyped(struct cte *slot, word_t label, const word_t *mr, wor
     word_t size = BIT(ut->size_bits);
     if (obj_bits > ut->size_bits || start > size || a.num_objects > ((size - start) >> obj_bits))
         return fail(ERR_NOT_ENOUGH_MEMORY, start < size ? size - start : 0, 0, "untyped has too little free memory");
-    if ((a.type == OBJ_VSPACE || a.type == OBJ_GUEST_SPACE) && free_asids() < a.num_objects)
-        return fail(ERR_NOT_ENOUGH_MEMORY, 0, 0, "no free address-space identifiers");
 
     /* Invoke: nothing below fails except by preemption during the reset. */
     if (reset && ut->data > base) {
@@ -138,7 +127,7 @@ exception_t decode_untyped(struct cte *slot, word_t label, const word_t *mr, wor
         if (a.type == OBJ_UNTYPED || a.type == OBJ_CNODE) c.size_bits = (uint8_t)a.size_bits;
         if (a.type == OBJ_UNTYPED) c.aux = ut->aux;
         if ((a.type == OBJ_FRAME || a.type == OBJ_LARGE_FRAME) && ut->aux) c.size_bits = 1;
-        init_object(a.type, ptr, &c);
+        init_object(a.type, ptr);
         cte_insert_child(slot, &cnode_slots(node)[a.node_offset + i], c);
     }
     ut->data = start + (a.num_objects << obj_bits);

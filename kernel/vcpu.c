@@ -51,7 +51,7 @@ static exception_t set_space(struct vcpu *v, struct cte **caps, word_t ncaps)
     if (ncaps < 1) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs a GuestSpace");
     struct cte *src = caps[0];
     if (src->cap.type != OBJ_GUEST_SPACE) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a GuestSpace");
-    if (asid_lookup(src->cap.aux) != (void *)src->cap.ptr) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the GuestSpace has no identifier");
+    if (!space_root(&src->cap)) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the GuestSpace has no ASID");
     exception_t e = cte_delete(&v->space);
     if (e != ERR_OK) return e;
     struct cap c = cap_derive(&src->cap, RIGHTS_ALL, false, 0, &e);
@@ -104,8 +104,8 @@ static exception_t decode_vm_enter(struct tcb *t, void **root, bool *set_rip)
     if (!v) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "no VCPU is bound to this thread");
     const struct cap *gs = &v->space.cap;
     if (gs->type != OBJ_GUEST_SPACE) return fail(ERR_INVALID_CAPABILITY, 0, 0, "the VCPU has no GuestSpace");
-    *root = asid_lookup(gs->aux);
-    if (*root != (void *)gs->ptr) return fail(ERR_INVALID_CAPABILITY, 0, 0, "the GuestSpace has no identifier");
+    *root = space_root(gs);
+    if (!*root) return fail(ERR_INVALID_CAPABILITY, 0, 0, "the GuestSpace has no ASID");
     *set_rip = bh_msginfo_length(ctx_syscall_info(&t->ctx)) >= 1;
     return ERR_OK;
 }

@@ -1,40 +1,15 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * Address spaces, portable part: Frame and PageTable invocations and the ASID table.
+ * Address spaces, portable part: Frame and PageTable invocations.
  * Each frame or page-table capability holds at most one mapping, recorded in the capability
- * as (ASID, address). An ASID names a VSpace while it lives; a mapping whose VSpace is gone
- * is found stale through the table and needs no work. Unmapping checks that the entry still
- * refers to this frame, so a stale record can never remove someone else's mapping of
- * another frame. The platform walks and edits the tables (plat_map_*).
+ * as (ASID, address). An ASID names a VSpace while both live (asid_pool.c); a mapping whose
+ * VSpace is gone, or lost its ASID with its pool, is found stale through asid_lookup and needs
+ * no work. Unmapping checks that the entry still refers to this frame, so a stale record can
+ * never remove someone else's mapping of another frame. The platform walks and edits the
+ * tables (plat_map_*).
  */
 #include "kernel.h"
-
-static void *asid_table[ASIDS];
-static word_t asid_next = 1;
-
-word_t asid_alloc(void *vspace)
-{
-    for (word_t n = 0; n < ASIDS; n++) {
-        word_t a = asid_next;
-        asid_next = asid_next + 1 < ASIDS ? asid_next + 1 : 1;
-        if (a != 0 && !asid_table[a]) {
-            asid_table[a] = vspace;
-            return a;
-        }
-    }
-    panic("asid_alloc called without a free ASID");
-}
-
-void asid_free(word_t asid)
-{
-    if (asid < ASIDS) asid_table[asid] = NULL;
-}
-
-void *asid_lookup(word_t asid)
-{
-    return asid < ASIDS ? asid_table[asid] : NULL;
-}
 
 static unsigned frame_bits(const struct cap *c)
 {
@@ -75,8 +50,8 @@ void page_table_unmap_cap(struct cap *c)
 static exception_t check_vspace(const struct cte *v, void **root)
 {
     if (v->cap.type != OBJ_VSPACE) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a VSpace");
-    *root = asid_lookup(v->cap.aux);
-    if (*root != (void *)v->cap.ptr) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the VSpace has no ASID");
+    *root = space_root(&v->cap);
+    if (!*root) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the VSpace has no ASID (assign one from an ASID pool)");
     return ERR_OK;
 }
 

@@ -44,7 +44,8 @@ struct invocation {
 };
 
 static struct constant syscalls[MAX_ITEMS], errors[MAX_ITEMS], rights[MAX_ITEMS], objects[MAX_ITEMS];
-static int nsyscalls, nerrors, nrights, nobjects;
+static struct constant kernel_constants[MAX_ITEMS];
+static int nsyscalls, nerrors, nrights, nobjects, nkernel_constants;
 static struct invocation invs[MAX_ITEMS];
 static int ninvs;
 static int abi_version = -1;
@@ -169,6 +170,8 @@ static void parse(FILE *in)
             add_constant(errors, &nerrors, &p, 0);
         } else if (strcmp(word, "right") == 0) {
             add_constant(rights, &nrights, &p, 0);
+        } else if (strcmp(word, "constant") == 0) {
+            add_constant(kernel_constants, &nkernel_constants, &p, 0);
         } else if (strcmp(word, "object") == 0) {
             add_constant(objects, &nobjects, &p, 1);
         } else if (strcmp(word, "invocation") == 0) {
@@ -221,7 +224,10 @@ static void write_abi_h(FILE *f)
     fprintf(f, "\n/* Capability rights. */\n");
     for (int i = 0; i < nrights; i++)
         fprintf(f, "#define BH_RIGHT_%s %ldu /* %s */\n", rights[i].name, rights[i].value, rights[i].doc);
-    fprintf(f, "#define BH_RIGHTS_ALL 7u\n\n/* Object (and capability) types; size in bytes is 1 << size bits. */\n");
+    fprintf(f, "#define BH_RIGHTS_ALL 7u\n\n/* Constants of the kernel that user level plans with. */\n");
+    for (int i = 0; i < nkernel_constants; i++)
+        fprintf(f, "#define BH_%s %ldu /* %s */\n", kernel_constants[i].name, kernel_constants[i].value, kernel_constants[i].doc);
+    fprintf(f, "\n/* Object (and capability) types; size in bytes is 1 << size bits. */\n");
     for (int i = 0; i < nobjects; i++) {
         fprintf(f, "#define BH_OBJ_%s %ld /* %s */\n", objects[i].name, objects[i].value, objects[i].doc);
         if (isdigit((unsigned char)objects[i].extra[0]))
@@ -329,7 +335,9 @@ static void write_kernel_h(FILE *f)
     for (int i = 0; i < nerrors; i++) fprintf(f, "    ERR_%s = %ld,\n", errors[i].name, errors[i].value);
     fprintf(f, "};\n\nenum rights_bits {\n");
     for (int i = 0; i < nrights; i++) fprintf(f, "    RIGHT_%s = %ld,\n", rights[i].name, rights[i].value);
-    fprintf(f, "    RIGHTS_ALL = 7,\n};\n\nenum object_type {\n");
+    fprintf(f, "    RIGHTS_ALL = 7,\n};\n\n");
+    for (int i = 0; i < nkernel_constants; i++) fprintf(f, "#define %s %ldu\n", kernel_constants[i].name, kernel_constants[i].value);
+    fprintf(f, "\nenum object_type {\n");
     for (int i = 0; i < nobjects; i++) fprintf(f, "    OBJ_%s = %ld,\n", objects[i].name, objects[i].value);
     fprintf(f, "    OBJ_COUNT = %d,\n};\n\n", nobjects);
     for (int i = 0; i < nobjects; i++)
@@ -358,6 +366,9 @@ static void write_reference(FILE *f)
     fprintf(f, "\n## Rights\n\n| bit | name | meaning |\n| --- | --- | --- |\n");
     for (int i = 0; i < nrights; i++)
         fprintf(f, "| %ld | `%s` | %s |\n", rights[i].value, rights[i].name, rights[i].doc);
+    fprintf(f, "\n## Constants\n\n| value | name | meaning |\n| --- | --- | --- |\n");
+    for (int i = 0; i < nkernel_constants; i++)
+        fprintf(f, "| %ld | `%s` | %s |\n", kernel_constants[i].value, kernel_constants[i].name, kernel_constants[i].doc);
     fprintf(f, "\n## Object types\n\n| number | name | size bits | what it is |\n| --- | --- | --- | --- |\n");
     for (int i = 0; i < nobjects; i++)
         fprintf(f, "| %ld | `%s` | %s | %s |\n", objects[i].value, objects[i].name, objects[i].extra, objects[i].doc);

@@ -48,4 +48,4 @@ fi
 echo "Bulkhead: booting $archive in QEMU (q35). To quit, press Ctrl-A then X."
 exec qemu-system-x86_64 -machine q35 -cpu "$X86_CPU" -m 1G -nodefaults -nographic -monitor none \
   -serial mon:stdio -no-reboot -kernel build/x86/kernel.elf -initrd "$archive" \
-  -device isa-debug-exit,iobase=0xf4,iosize=0x04
+  -device isa-debug-exit,iobase=0xf4,iosize=0x04 ${KERNEL_CMDLINE:+-append "$KERNEL_CMDLINE"}

@@ -1,37 +1,64 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
-/* Console output for every architecture, over the runtime's bh_putc (musl formats). */
+/* Console output for every architecture, over a sink the program chooses (musl formats). */
 #include <bulkhead/runtime.h>
 #include <stdarg.h>
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
-/* A line (up to 256 bytes) goes to the kernel in one system call, so other threads' output
- * never lands inside it: the text is copied into the IPC buffer's message words, whose contents are saved before
- * and restored after (a server may print while a message is in them). Without an IPC buffer,
- * a character at a time. */
-void bh_puts(const char *s)
+/* A piece (up to 256 bytes, the kernel's limit per call) goes to the kernel in one system
+ * call, so other threads' output never lands inside it: the text is copied into the IPC
+ * buffer's message words, whose contents are saved before and restored after (a server may
+ * print while a message is in them). A piece the kernel's budget cannot cover yet waits for
+ * the next tick (the thread yields). Without an IPC buffer, a character at a time. */
+static void debug_console(const char *s, size_t len)
 {
     bh_ipc_buffer_t *b = bh_ipc_buffer_ptr;
     if (!b) {
-        while (*s) bh_putc(*s++);
+        for (size_t i = 0; i < len; i++)
+            while (bh_debug_put_char(s[i]) == 0) bh_yield();
         return;
     }
-    /* 256 bytes: a line, and at most 22 ms of a 115200-baud UART with the kernel busy. */
     enum { CHUNK = 256 };
     static_assert(CHUNK <= sizeof b->mr, "a chunk fits the message words");
-    size_t len = strlen(s);
     while (len) {
         size_t n = len < CHUNK ? len : CHUNK;
         unsigned char saved[CHUNK];
         memcpy(saved, b->mr, n);
         memcpy(b->mr, s, n);
-        bh_debug_put_string(n);
+        size_t written = bh_debug_put_string(n);
         memcpy(b->mr, saved, n);
-        s += n;
-        len -= n;
+        if (written == 0) {
+            bh_yield();
+            continue;
+        }
+        s += written;
+        len -= written;
     }
+}
+
+static bh_console_sink_t sink = debug_console;
+
+void bh_console_set_sink(bh_console_sink_t s)
+{
+    sink = s ? s : debug_console;
+}
+
+void bh_console_discard(const char *text, size_t len)
+{
+    (void)text;
+    (void)len;
+}
+
+void bh_putc(char c)
+{
+    sink(&c, 1);
+}
+
+void bh_puts(const char *s)
+{
+    sink(s, strlen(s));
 }
 
 int bh_printf(const char *fmt, ...)

@@ -12,8 +12,9 @@ bh_cptr_t bh_alloc_vm_object(struct bh_alloc *a, bh_word_t type)
 {
     bh_cptr_t ut = bh_alloc_object(a, BH_OBJ_UNTYPED, BH_OBJ_VCPU_SIZE_BITS);
     bh_cptr_t slot = bh_alloc_slot(a);
-    if (!ut || !slot) return 0;
-    return bh_untyped_retype(ut, type, 0, a->cnode, 0, 0, slot, 1) == BH_ERR_OK ? slot : 0;
+    if (!ut || !slot || bh_untyped_retype(ut, type, 0, a->cnode, 0, 0, slot, 1) != BH_ERR_OK) return 0;
+    if (type == BH_OBJ_GUEST_SPACE && a->asid_pool && bh_asid_pool_assign(a->asid_pool, slot) != BH_ERR_OK) return 0;
+    return slot;
 }
 
 int bh_guest_map_frame(struct bh_alloc *a, bh_cptr_t space, bh_cptr_t frame, uint64_t gpa, bh_word_t rights)

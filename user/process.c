@@ -19,6 +19,7 @@ void bh_alloc_init(struct bh_alloc *a, const struct bh_bootinfo *bi, bh_cptr_t v
     a->end_slot = bi->empty_last;
     a->vspace = vspace;
     a->scratch_vaddr = scratch_vaddr;
+    a->asid_pool = BH_ROOT_ASID_POOL;
     for (uint64_t s = bi->untyped_first; s < bi->untyped_last && a->nuntyped < BH_ALLOC_MAX_UNTYPED; s++) {
         const struct bh_untyped_desc *d = &bi->untyped[s - bi->untyped_first];
         a->untyped[a->nuntyped].cptr = s;
@@ -66,9 +67,25 @@ bh_cptr_t bh_alloc_object(struct bh_alloc *a, bh_word_t type, bh_word_t size_bit
             return 0;
         }
         a->untyped[i].used = start + (1ull << bits);
+        if (type == BH_OBJ_VSPACE && a->asid_pool && (err = bh_asid_pool_assign(a->asid_pool, slot)) != BH_ERR_OK) {
+            bh_printf("[alloc] no ASID for a VSpace: error %d\n", err);
+            return 0;
+        }
         return slot;
     }
     return 0;
+}
+
+bh_cptr_t bh_alloc_asid_pool(struct bh_alloc *a, bh_cptr_t asid_control)
+{
+    bh_cptr_t ut = bh_alloc_object(a, BH_OBJ_UNTYPED, BH_OBJ_ASID_POOL_SIZE_BITS), slot = bh_alloc_slot(a);
+    if (!ut || !slot) return 0;
+    int err = bh_asid_control_make_pool(asid_control, ut, a->cnode, slot, a->cnode_depth);
+    if (err != BH_ERR_OK) {
+        bh_printf("[alloc] no ASID pool: error %d\n", err);
+        return 0;
+    }
+    return slot;
 }
 
 bh_cptr_t bh_alloc_device_frame(struct bh_alloc *a, uint64_t paddr)

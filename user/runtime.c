@@ -107,14 +107,14 @@ _Noreturn void bh_debug_halt(bh_word_t status)
     for (;;) (void)raw((bh_word_t)BH_SYS_DEBUG_HALT, 0, 0, status);
 }
 
-void bh_debug_put_string(size_t len)
+size_t bh_debug_put_string(size_t len)
 {
-    (void)raw((bh_word_t)BH_SYS_DEBUG_PUT_STRING, (bh_word_t)len, 0, 0);
+    return (size_t)raw((bh_word_t)BH_SYS_DEBUG_PUT_STRING, (bh_word_t)len, 0, 0);
 }
 
-void bh_putc(char c)
+size_t bh_debug_put_char(char c)
 {
-    (void)raw((bh_word_t)BH_SYS_DEBUG_PUT_CHAR, 0, 0, (bh_word_t)(unsigned char)c);
+    return (size_t)raw((bh_word_t)BH_SYS_DEBUG_PUT_CHAR, 0, 0, (bh_word_t)(unsigned char)c);
 }
 
 _Noreturn void bh_exit(int status)

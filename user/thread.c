@@ -4,6 +4,7 @@
  * Threads in the caller's address space. Each gets a stack, an IPC buffer and a TLS area in
  * a window of the caller's space (above BH_THREAD_AREA), one area per thread.
  */
+#include <bulkhead/arch/machine.h>
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>
 #include <string.h>
@@ -43,9 +44,9 @@ int bh_thread_create(struct bh_alloc *a, struct bh_thread *t, bh_thread_fn fn, b
     int err = bh_tcb_configure(t->tcb, BH_ROOT_CNODE, a->vspace, t->ipc_frame, t->ipc_addr);
     if (err == BH_ERR_OK) err = bh_tcb_set_priority(t->tcb, priority, BH_SLOT_SELF_TCB);
     if (err == BH_ERR_OK) err = bh_tcb_set_tls_base(t->tcb, tp);
-    /* rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi */
-    bh_word_t regs[9] = {(bh_word_t)(uintptr_t)thread_trampoline, t->stack_top - 8, 0x202, 0, 0, 0, 0, arg,
-                         (bh_word_t)(uintptr_t)fn};
+    /* rip, rsp, rflags, rax, rbx, rcx, rdx, rsi, rdi (ppc64le: pc, r1, cr, r0, r11, r10, r9, r4, r3) */
+    bh_word_t regs[9] = {(bh_word_t)(uintptr_t)thread_trampoline, BH_ARCH_ENTRY_SP(t->stack_top), 0x202, 0, 0, 0, 0,
+                         arg, (bh_word_t)(uintptr_t)fn};
     if (err == BH_ERR_OK) err = bh_tcb_write_registers(t->tcb, 0, regs, 9);
     return err;
 }

@@ -18,6 +18,7 @@
 #define EXIT_INVLPGA 0x7au
 #define EXIT_VMLOAD 0x82u
 #define EXIT_SKINIT 0x86u
+#define EXIT_ICEBP 0x88u
 #define EXIT_MONITOR 0x8au
 #define EXIT_MWAIT_COND 0x8cu
 
@@ -294,6 +295,27 @@ static bool undefined_here(uint32_t reason)
            (reason >= EXIT_MONITOR && reason <= EXIT_MWAIT_COND) || reason == BH_VM_EXIT_XSETBV;
 }
 
+/* #DB and #AC always exit (the kernel intercepts them against the benign-exception loops of
+ * CVE-2015-8104 and CVE-2015-5307); this VMM does not want them, so the guest gets them as the
+ * processor would have delivered them: the VMCB already holds the DR6 and DR7 a #DB handler
+ * sees, the RIP is the one to push, and #AC's error code (0) is in EXITINFO1. An event that
+ * the exit interrupted (EXITINTINFO) goes in first; a trap that recurs exits again. */
+static void reflect_exception(struct vcpu *v, unsigned vector)
+{
+    if (v->event_inj) return;
+    vcpu_inject_exception(v, vector, vector == 17, (uint32_t)v->exit[BH_VM_MR_INFO1]);
+}
+
+/* INT1 (ICEBP): VT-x's #DB intercept catches it (reported as SVM's ICEBP exit; on SVM the
+ * kernel leaves that intercept off). The guest gets its #DB past the instruction, as INT1
+ * delivers it. */
+static void icebp_exit(struct vcpu *v)
+{
+    if (v->event_inj || !v->exit[BH_VM_MR_NEXT_RIP]) return;
+    vcpu_inject_exception(v, 1, false, 0);
+    v->next_rip = v->exit[BH_VM_MR_NEXT_RIP];
+}
+
 static void dispatch(struct vcpu *v)
 {
     uint32_t reason = (uint32_t)v->exit[BH_VM_MR_REASON];
@@ -304,6 +326,12 @@ static void dispatch(struct vcpu *v)
     case BH_VM_EXIT_IOIO: ioport_exit(v); return;
     case BH_VM_EXIT_MSR: msr_exit(v); return;
     case BH_VM_EXIT_VMMCALL: hypercall_exit(v); return;
+    case BH_VM_EXIT_WRITE_CR4: insn_cr4_write_exit(v); return;
+    case BH_VM_EXIT_INVD:
+    case BH_VM_EXIT_WBINVD: insn_skip_cache_exit(v); return;
+    case BH_VM_EXIT_EXCEPTION(1):
+    case BH_VM_EXIT_EXCEPTION(17): reflect_exception(v, reason - BH_VM_EXIT_EXCEPTION(0)); return;
+    case EXIT_ICEBP: icebp_exit(v); return;
     case BH_VM_EXIT_SHUTDOWN: vm_end(v->vm, VMM_END_CRASH, rip, 0); return;
     case BH_VM_EXIT_NPF: vm_end(v->vm, VMM_END_NPF, v->exit[BH_VM_MR_INFO2], rip); return;
     case BH_VM_EXIT_INVALID: vm_end(v->vm, VMM_END_BAD_STATE, rip, 0); return;

@@ -224,6 +224,10 @@ bool vcpu_interruptible(struct vcpu *v);
 
 /* Exit handlers: each consumes one exit and sets v->next_rip (or ends the guest). */
 void cpuid_exit(struct vcpu *v);
+/* insn.c: the instructions the kernel intercepts and the VMM completes (MOV to CR4, INVD,
+ * WBINVD). */
+void insn_cr4_write_exit(struct vcpu *v);
+void insn_skip_cache_exit(struct vcpu *v);
 void msr_exit(struct vcpu *v);
 void ioport_exit(struct vcpu *v);
 void hypercall_exit(struct vcpu *v);

@@ -42,6 +42,7 @@ const char *bh_spec_obj_type_name(uint32_t type)
     case BH_SPEC_OBJ_IRQ_HANDLER: return "irq_handler";
     case BH_SPEC_OBJ_IO_PORT: return "io_port";
     case BH_SPEC_OBJ_DEVICE_FRAME: return "device_frame";
+    case BH_SPEC_OBJ_ASID_POOL: return "asid_pool";
     default: return "?";
     }
 }
@@ -190,7 +191,7 @@ static int fail(struct bh_spec_error *err, const char *what, uint32_t offset)
     return -1;
 }
 
-static int obj_type_known(uint32_t t) { return t <= BH_SPEC_OBJ_IO_SPACE || (t >= 64 && t <= 66); }
+static int obj_type_known(uint32_t t) { return t <= BH_SPEC_OBJ_IO_SPACE || (t >= 64 && t <= BH_SPEC_OBJ_ASID_POOL); }
 
 static int obj_is(const struct bh_spec *s, uint32_t i, uint32_t type)
 {
@@ -267,12 +268,16 @@ static int check_objects(const struct bh_spec *s, struct bh_spec_error *err)
             return fail(err, "object link is not an object", rec_off(s, BH_SPEC_SEC_OBJECTS, i, 20));
         int bad_size = (o.type == BH_SPEC_OBJ_CNODE && (o.size_bits < 1 || o.size_bits > 28)) ||
                        ((o.type == BH_SPEC_OBJ_FRAME || o.type == BH_SPEC_OBJ_DEVICE_FRAME) && o.size_bits != 12) ||
-                       (o.type == BH_SPEC_OBJ_LARGE_FRAME && o.size_bits != 21);
+                       (o.type == BH_SPEC_OBJ_LARGE_FRAME && o.size_bits != 21) ||
+                       (o.type == BH_SPEC_OBJ_ASID_POOL && o.size_bits != 12);
         if (bad_size) return fail(err, "object size does not fit its type", rec_off(s, BH_SPEC_SEC_OBJECTS, i, 1));
         if (o.type == BH_SPEC_OBJ_PAGE_TABLE &&
             (o.aux > 3 || o.link == BH_SPEC_NONE ||
              !(obj_is(s, o.link, BH_SPEC_OBJ_VSPACE) || obj_is(s, o.link, BH_SPEC_OBJ_GUEST_SPACE))))
             return fail(err, "page table needs a level 0..3 and an address space", rec_off(s, BH_SPEC_SEC_OBJECTS, i, 2));
+        if ((o.type == BH_SPEC_OBJ_VSPACE || o.type == BH_SPEC_OBJ_GUEST_SPACE) &&
+            (o.link == BH_SPEC_NONE || !obj_is(s, o.link, BH_SPEC_OBJ_ASID_POOL)))
+            return fail(err, "address space does not link the ASID pool of its ASID", rec_off(s, BH_SPEC_SEC_OBJECTS, i, 20));
         if (o.type == BH_SPEC_OBJ_IRQ_HANDLER &&
             (o.aux > 63 || (o.link != BH_SPEC_NONE && !obj_is(s, o.link, BH_SPEC_OBJ_NOTIFICATION))))
             return fail(err, "IRQ handler must bind a notification with a badge bit below 64",

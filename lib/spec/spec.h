@@ -69,7 +69,9 @@ enum bh_spec_obj_type {
     BH_SPEC_OBJ_IO_SPACE = 11,    /* arg = PCI bus << 8 | dev << 3 | fn */
     BH_SPEC_OBJ_IRQ_HANDLER = 64, /* from IRQControl: arg = IRQ, link = notification, aux = badge bit */
     BH_SPEC_OBJ_IO_PORT = 65,     /* from IOPortControl: arg = first | last << 16 */
-    BH_SPEC_OBJ_DEVICE_FRAME = 66 /* from device untyped: arg = physical address (4 KiB) */
+    BH_SPEC_OBJ_DEVICE_FRAME = 66, /* from device untyped: arg = physical address (4 KiB) */
+    BH_SPEC_OBJ_ASID_POOL = 67     /* from ASIDControl and a 4 KiB untyped (size_bits 12); every
+                                      VSPACE and GUEST_SPACE links the pool it takes its ASID from */
 };
 
 #define BH_SPEC_RIGHT_READ 1u

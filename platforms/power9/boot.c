@@ -4,13 +4,15 @@
  * POWER9 boot after entry.S: OPAL console, the flattened device tree (read with libfdt:
  * memory nodes, the reserve map and /reserved-memory, /chosen's initrd range and bootargs,
  * the CPUs and the timebase frequency, PCIe memory windows as device memory), the exception
- * vectors, LPCR, the radix MMU and the
- * decrementer; then the portable core's kernel_boot.
+ * vectors, LPCR, the radix MMU, the decrementer and what problem state may use
+ * (facilities.c); then the portable core's kernel_boot.
  */
 #include "power9.h"
 #include <libfdt.h>
 
-#define LOW_VECTOR_AREA 0x10000ul
+/* The vectors (0..0x2000) and the scv vectors (0x17000 + LEV * 0x20, used only if FSCR[SCV]
+ * were set: facilities.c) stay the kernel's. */
+#define LOW_VECTOR_AREA 0x18000ul
 
 extern char kernel_image_start[], kernel_image_end[];
 const uint64_t p9_user_msr = MSR_USER;
@@ -242,12 +244,6 @@ void p9_boot(void *fdt, uint64_t opal_base, uint64_t opal_entry)
     print_device_memory();
     p9_init_mmu();
     p9_init_timer();
-    if (bench_counters) {
-        /* Benchmarks only (bootargs "bench_counters"): unfreeze the performance monitor with
-         * MMCR0[PMCC] = 00, so that user level can read UPMC5 (instructions completed) — a
-         * shared counter, hence a timing channel: never on in a separated system. */
-        mtspr(SPRN_MMCR0, 0);
-        kprintf("[kernel] bench_counters: performance counters readable at user level\n");
-    }
+    p9_init_problem_state(bench_counters);
     kernel_boot(&bc);
 }

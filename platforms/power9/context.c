@@ -1,10 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * Threads on POWER9: context switch (eager FP/VMX/VSX switch, PID), return to user with
- * rfid, the idle loop, the trap dispatcher and the decrementer tick (interrupt lines: xive.c).
+ * Threads on POWER9: context switch (eager FP/VMX/VSX switch with VRSAVE, PID, the per-CPU
+ * state a thread leaves behind reset), return to user with hrfid, the idle loop, the trap
+ * dispatcher and the decrementer tick (interrupt lines: xive.c). What a problem-state thread
+ * can write and how each piece is kept from the next thread: docs/platforms.md,
+ * "POWER9 user-writable CPU state" (facilities denied at boot: facilities.c).
  */
+#include <stddef.h>
 #include "power9.h"
+
+_Static_assert(offsetof(struct fpu_state, fpscr) == 1024 && offsetof(struct fpu_state, vrsave) == 1032 &&
+                   offsetof(struct fpu_state, vscr) == 1040,
+               "entry.S p9_fpu_save/p9_fpu_restore offsets");
 
 #define TICK_US 1000u
 
@@ -34,10 +42,31 @@ void plat_set_tls_base(word_t base)
     (void)base;
 }
 
+/* Target of the store-conditional that drops a reservation. */
+static uint64_t reservation_sink;
+
+/* Per-CPU state that no thread owns, reset at every switch: the next thread must neither
+ * see it nor complete anything on it. PPR: a thread's priority hint ("or 1,1,1", mtspr PPR)
+ * lasts until it is switched out. A reservation (lwarx): the architecture does not promise
+ * that an interrupt or hrfid drops it (QEMU does), a stdcx. does, so the next thread's
+ * stwcx. cannot succeed on it (Linux drops or replaces it on every return to user). The
+ * copy-paste buffer (copy): cp_abort empties it (POWER9 pastes only to accelerator windows,
+ * which Bulkhead does not hand out, but it costs one instruction). */
+static void reset_cpu_state(void)
+{
+    mtspr(SPRN_PPR, PPR_MEDIUM);
+    __asm__ volatile("stdcx. %0, 0, %1\n\t"
+                     ".long 0x7c00068c /* cp_abort */"
+                     :
+                     : "r"(0ul), "r"(&reservation_sink)
+                     : "cr0", "memory");
+}
+
 void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
 {
     if (from) p9_fpu_save(&from->fpu);
     p9_switch_vspace(vspace_root);
+    reset_cpu_state();
     if (!to) return;
     p9_fpu_restore(&to->fpu);
     mtspr(SPRN_HSPRG0, (uint64_t)(uintptr_t)&to->ctx);
@@ -87,6 +116,15 @@ static NORETURN void kernel_trap(struct user_context *c)
     panic("kernel trap");
 }
 
+/* Facility unavailable (a facility FSCR denies): which one, FSCR[IC], for the fault message
+ * (MR2). Cleared after reading: QEMU 7.2 ORs the cause of scv and TM into the old one. */
+static word_t facility_cause(void)
+{
+    uint64_t fscr = mfspr(SPRN_FSCR);
+    mtspr(SPRN_FSCR, fscr & ~FSCR_IC);
+    return fscr >> 56;
+}
+
 void p9_handle_trap(struct user_context *c)
 {
     uint64_t v = c->vector;
@@ -109,6 +147,7 @@ void p9_handle_trap(struct user_context *c)
     case 0x380: handle_user_exception(FAULT_VM, c->dar, 0, 0);
     case 0x400: handle_user_exception(FAULT_VM, c->pc, c->msr & 0xffffffffu, 1);
     case 0x480: handle_user_exception(FAULT_VM, c->pc, 0, 1);
+    case 0xf60: handle_user_exception(FAULT_USER_EXCEPTION, v, c->msr & 0xffffffffu, facility_cause());
     default: handle_user_exception(FAULT_USER_EXCEPTION, v, c->msr & 0xffffffffu, 0);
     }
 }

@@ -172,7 +172,9 @@ p9_idle_loop:
 1:  or 1, 1, 1
     b 1b
 
-/* FP/VMX/VSX state: p9_fpu_save(struct fpu_state *), p9_fpu_restore(const struct fpu_state *). */
+/* FP/VMX/VSX state: p9_fpu_save(struct fpu_state *), p9_fpu_restore(const struct fpu_state *).
+ * Offsets: VSRs 0, FPSCR 1024, VRSAVE 1032, VSCR 1040 (plat/machine.h). */
+#define SPRN_VRSAVE 256
 .macro FACILITIES_ON
     mfmsr %r9
     lis %r10, 0x0280          /* MSR_VEC | MSR_VSX */
@@ -191,6 +193,8 @@ p9_fpu_save:
     .endr
     mffs %f0
     stfd %f0, 1024(%r3)
+    mfspr %r5, SPRN_VRSAVE
+    std %r5, 1032(%r3)
     mfvscr %v0
     li %r4, 1040
     stvx %v0, %r3, %r4
@@ -209,8 +213,10 @@ p9_fpu_restore:
     li %r4, 1040
     lvx %v0, %r3, %r4
     mtvscr %v0
+    ld %r5, 1032(%r3)
+    mtspr SPRN_VRSAVE, %r5
     lfd %f0, 1024(%r3)
-    mtfsf 0xff, %f0
+    mtfsf 0xff, %f0, 1, 0     /* L = 1: all 64 bits (without it the upper word, DRN, stays) */
     li %r4, 0
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
     lxvd2x %vs\n, %r3, %r4

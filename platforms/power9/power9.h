@@ -13,6 +13,12 @@
 #define SPRN_HSPRG0 304
 #define SPRN_PIR 1023
 #define SPRN_MMCR0 795
+#define SPRN_FSCR 153
+#define FSCR_IC (0xfful << 56) /* interrupt cause of the last facility-unavailable interrupt */
+#define SPRN_PPR 896
+
+/* PPR[PRI] (bits 11:13): medium, the priority every thread starts its turn with. */
+#define PPR_MEDIUM (4ul << 50)
 
 #define LPCR_HDICE (1ul << 0)
 #define LPCR_HVICE (1ul << 1)
@@ -82,6 +88,9 @@ bool p9_xive_pending(void);
 /* mmu.c */
 void p9_init_mmu(void);
 void p9_switch_vspace(void *vspace_root);
+
+/* facilities.c */
+void p9_init_problem_state(bool bench_counters);
 
 /* context.c */
 void p9_handle_trap(struct user_context *ctx);

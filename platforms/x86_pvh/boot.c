@@ -6,11 +6,11 @@
  * SMEP/SMAP, global pages), paging, traps and interrupts, and describe memory to the core.
  */
 #include "x86.h"
+#include <bulkhead/bootinfo.h>
 
 #define HVM_START_MAGIC 0x336ec578u
 #define MEMMAP_RAM 1u
 #define MEMMAP_MAX_ENTRIES 128u
-#define PHYS_ADDR_LIMIT (1ull << 52)
 #define LOW_DEVICE_END (4ull << 30)
 
 struct hvm_start_info {
@@ -48,7 +48,7 @@ NORETURN void x86_boot(uint32_t start_info);
 
 static struct boot_config bc;
 /* Every region the firmware described, whatever its type (for the device gaps). */
-static struct boot_region described[MEMMAP_MAX_ENTRIES + 4];
+static struct boot_region described[MEMMAP_MAX_ENTRIES + ARRAY_SIZE(bc.kept) + 1];
 static word_t ndescribed;
 
 static void describe(paddr_t s, paddr_t e)
@@ -69,7 +69,7 @@ static bool entry_valid(word_t i, const struct hvm_memmap_entry *m)
     const char *why = NULL;
     if (m->size == 0) why = "zero size";
     else if (m->addr + m->size < m->addr) why = "wraps around";
-    else if (m->addr + m->size > PHYS_ADDR_LIMIT) why = "beyond the 52-bit physical limit";
+    else if (m->addr + m->size > X86_PHYS_ADDR_LIMIT) why = "beyond the 52-bit physical limit";
     else if (m->type == 0 || m->type > 5) why = "unknown type";
     else if (m->type == MEMMAP_RAM && overlaps_ram(m->addr, m->addr + m->size)) why = "overlaps other RAM";
     if (!why) return true;
@@ -123,9 +123,38 @@ static bool has_word(const char *s, const char *w)
     return false;
 }
 
-/* Device untyped: the low 4 GiB that no firmware entry describes, less the APICs. */
+void x86_keep_device(struct boot_config *c, paddr_t start, paddr_t end, word_t kind)
+{
+    start &= ~MASK(PAGE_BITS);
+    end = (end + MASK(PAGE_BITS)) & ~MASK(PAGE_BITS);
+    for (word_t i = 0; i < c->nkept; i++)
+        if (c->kept[i].start == start && c->kept[i].end == end && c->kept[i].kind == kind) return;
+    if (c->nkept == ARRAY_SIZE(c->kept)) panic("too many interrupt controllers and IOMMUs to keep");
+    c->kept[c->nkept++] = (struct kernel_device){start, end, kind};
+}
+
+/* What the kernel drives itself: the local APIC where APIC_BASE puts it and where the kernel
+ * addresses it, the MSI window, the I/O APIC it programs, and whatever the firmware's MADT
+ * and DMAR describe. A holder of any of them could mask the tick or redirect interrupts. */
+static void keep_interrupt_controllers(const struct hvm_start_info *si, paddr_t mapped_end)
+{
+    paddr_t apic_base = rdmsr(MSR_APIC_BASE) & (X86_PHYS_ADDR_LIMIT - 1) & ~MASK(PAGE_BITS);
+    x86_keep_device(&bc, apic_base, apic_base + BIT(PAGE_BITS), BH_KERNEL_DEVICE_LOCAL_APIC);
+    x86_keep_device(&bc, LAPIC_PADDR, LAPIC_PADDR + BIT(PAGE_BITS), BH_KERNEL_DEVICE_LOCAL_APIC);
+    x86_keep_device(&bc, MSI_WINDOW_START, MSI_WINDOW_END, BH_KERNEL_DEVICE_MSI_WINDOW);
+    x86_keep_device(&bc, IOAPIC_PADDR, IOAPIC_PADDR + BIT(PAGE_BITS), BH_KERNEL_DEVICE_IO_APIC);
+    x86_acpi_find_devices(si->rsdp_paddr, mapped_end, &bc);
+    kprintf("[kernel] kept from device memory:");
+    for (word_t i = 0; i < bc.nkept; i++)
+        kprintf(" %s %lx..%lx", bh_kernel_device_name(bc.kept[i].kind), bc.kept[i].start, bc.kept[i].end);
+    kprintf("\n");
+}
+
+/* Device untyped: the low 4 GiB that no firmware entry describes, less what the kernel keeps. */
 static void find_device_regions(void)
 {
+    for (word_t i = 0; i < bc.nkept; i++) describe(bc.kept[i].start, bc.kept[i].end);
+    if (ndescribed == ARRAY_SIZE(described)) panic("too many memory regions to find device memory safely");
     paddr_t pos = 0x100000;
     while (pos < LOW_DEVICE_END && bc.ndevice < ARRAY_SIZE(bc.device)) {
         paddr_t next = LOW_DEVICE_END;
@@ -159,6 +188,7 @@ static void init_cpu_features(void)
     if (r[1] & (1u << 20)) cr4 |= 1ull << 21; /* SMAP */
     __asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
     __asm__ volatile("fninit");
+    x86_fpu_init();
 }
 
 void x86_boot(uint32_t start_info)
@@ -173,9 +203,11 @@ void x86_boot(uint32_t start_info)
     read_module(si);
     reserve(0, 0x100000);
     reserve((paddr_t)kernel_image_start_phys, (paddr_t)kernel_image_end_phys);
-    find_device_regions();
     init_cpu_features();
+    x86_mitigations_init(si->cmdline_paddr ? paddr_to_ptr(si->cmdline_paddr) : "");
     x86_init_kernel_paging(max_ram);
+    keep_interrupt_controllers(si, max_ram > LOW_DEVICE_END ? max_ram : LOW_DEVICE_END);
+    find_device_regions();
     x86_init_cpu_tables();
     x86_init_interrupts();
     x86_virt_init();

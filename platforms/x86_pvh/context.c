@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
-/* Thread context on x86_64: switching, FPU state (eager fxsave/fxrstor), TLS base. */
+/* Thread context on x86_64: switching, FPU state (eager fxsave/fxrstor, fpu.c), TLS base. */
 #include "x86.h"
 
 /* Interrupts taken while idle save their frame here (traps.S checks this address). */
@@ -52,20 +52,32 @@ static void load_data_selectors(const struct user_context *c)
     if (gs != c->gs) __asm__ volatile("mov %0, %%gs" ::"r"(c->gs));
 }
 
+static void load_thread_state(struct tcb *to)
+{
+    x86_fpu_restore(&to->fpu);
+    load_data_selectors(&to->ctx);
+    wrmsr(MSR_FS_BASE, to->ctx.fs_base);
+}
+
+/* With the Meltdown window the kernel stays in its own address space: the thread's is loaded
+ * by the exit to user level (traps.S), and the CPU's frame of an interrupt from user level
+ * lands on the trampoline stack, not in the context. */
 void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
 {
     if (from) {
         __asm__ volatile("fxsave64 %0" : "=m"(from->fpu));
         save_data_selectors(&from->ctx);
     }
-    paddr_t root = vspace_root == plat_kernel_vspace() ? (uint64_t)vspace_root - KERNEL_VIRT : ptr_to_paddr(vspace_root);
-    paddr_t cur;
-    __asm__ volatile("mov %%cr3, %0" : "=r"(cur));
-    if (cur != root) x86_load_cr3(root);
+    paddr_t root = x86_user_root(vspace_root);
+    if (x86_meltdown_window) {
+        x86_user_cr3 = root;
+    } else {
+        paddr_t cur;
+        __asm__ volatile("mov %%cr3, %0" : "=r"(cur));
+        if (cur != root) x86_load_cr3(root);
+    }
     if (!to) return;
-    __asm__ volatile("fxrstor64 %0" ::"m"(to->fpu));
-    load_data_selectors(&to->ctx);
-    wrmsr(MSR_FS_BASE, to->ctx.fs_base);
+    load_thread_state(to);
     x86_set_kernel_entry_stack((uint64_t)&to->ctx.fs_base);
 }
 

@@ -34,7 +34,8 @@ struct table_ptr {
     uint64_t base;
 } __attribute__((packed));
 
-static uint64_t gdt[7] __attribute__((aligned(16))) = {
+/* In the Meltdown window: the CPU reads all three when an interrupt arrives at user level. */
+static uint64_t gdt[7] WINDOW_DATA __attribute__((aligned(16))) = {
     0,
     0x00af9a000000ffffull, /* 0x08 kernel code, 64-bit */
     0x00cf92000000ffffull, /* 0x10 kernel data */
@@ -42,12 +43,19 @@ static uint64_t gdt[7] __attribute__((aligned(16))) = {
     0x00affa000000ffffull, /* 0x20 user code, 64-bit (DPL 3) */
     0, 0,                  /* 0x28 TSS (16 bytes) */
 };
-static struct tss tss __attribute__((aligned(16)));
-static struct idt_gate idt[256] __attribute__((aligned(16)));
+static struct tss tss WINDOW_DATA __attribute__((aligned(16)));
+static struct idt_gate idt[256] WINDOW_DATA __attribute__((aligned(16)));
+
+/* Where the next entry from user level saves registers (the end of the thread's context).
+ * Without the Meltdown window an interrupt pushes its frame straight there: RSP0 follows it.
+ * With the window, RSP0 stays on the trampoline stack and the context's end goes to a word
+ * nobody reads: no test of the mode on this path, which every IPC pass runs. */
+static uint64_t rsp0_unused;
+static void *rsp0_slot = (char *)&tss + offsetof(struct tss, rsp); /* unaligned: packed */
 
 void x86_set_kernel_entry_stack(uint64_t top)
 {
-    tss.rsp[0] = top;
+    __builtin_memcpy(rsp0_slot, &top, sizeof top);
     x86_entry_ctx_top = top;
 }
 
@@ -92,7 +100,11 @@ void x86_init_cpu_tables(void)
     __asm__ volatile("lidt %0" ::"m"(i));
     __asm__ volatile("ltr %w0" ::"r"(SEL_TSS));
     wrmsr(MSR_STAR, (0x10ull << 48) | ((uint64_t)SEL_KCODE << 32));
-    wrmsr(MSR_LSTAR, (uint64_t)x86_syscall_entry);
+    if (x86_meltdown_window) {
+        rsp0_slot = &rsp0_unused;
+        tss.rsp[0] = (uint64_t)x86_trampoline_top;
+    }
+    wrmsr(MSR_LSTAR, (uint64_t)(x86_meltdown_window ? x86_syscall_entry_window : x86_syscall_entry));
     /* TF, IF, DF, IOPL, NT and AC cleared on entry, as Linux does: a user NT would make the
      * kernel's next iretq fault (#GP in ring 0), a user DF would run the kernel's string
      * instructions backwards, a user AC would switch SMAP off inside the kernel. */

@@ -1,9 +1,14 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * 4-level paging (AMD64 APM vol. 2, 5.3). The kernel half (PML4 entries 256..511) is the
- * same in every address space: the physical window at PHYS_WINDOW (2 MiB pages, the low
- * 4 GiB and all RAM) and the kernel image at KERNEL_VIRT; global, so CR3 switches keep them.
+ * 4-level paging (AMD64 APM vol. 2, 5.3). The kernel's address space (kernel_pml4) maps
+ * the physical window at PHYS_WINDOW (2 MiB pages, the low 4 GiB and all RAM) and the kernel
+ * image at KERNEL_VIRT. Without the Meltdown window, that kernel half (PML4 entries 256..511)
+ * is the same in every address space, in global pages that CR3 switches keep. With it
+ * (docs/security.md), user address spaces hold only the window (window_pml4's entry 511: the
+ * pages of .window.text and .window.data at their kernel addresses, global, supervisor-only),
+ * the kernel's mappings are not global, and the kernel runs in kernel_pml4 alone: it reaches
+ * user memory only through the physical window, never at user addresses.
  * User tables come from PageTable objects; the leaf rights come from the mapping.
  * Levels, counted as the core sees them: 3 = PDPT, 2 = PD, 1 = PT.
  */
@@ -28,6 +33,14 @@ static pte_t phys_pdpt[512] __attribute__((aligned(4096)));
 static pte_t phys_pd[PHYS_WINDOW_GIB][512] __attribute__((aligned(4096)));
 static pte_t image_pdpt[512] __attribute__((aligned(4096)));
 static pte_t image_pd[512] __attribute__((aligned(4096)));
+/* The Meltdown window: a PML4 whose kernel half user address spaces copy, and its tables. The
+ * window's text and data each lie in one 2 MiB region, so two page tables cover it. */
+static pte_t window_pml4[512] __attribute__((aligned(4096)));
+static pte_t window_pdpt[512] __attribute__((aligned(4096)));
+static pte_t window_pd[512] __attribute__((aligned(4096)));
+static pte_t window_pt[2][512] __attribute__((aligned(4096)));
+static unsigned window_pts_used;
+extern char x86_window_text_start[], x86_window_text_end[], x86_window_data_start[], x86_window_data_end[];
 
 /* Kernel-image pointers are not in the physical window. */
 static paddr_t image_paddr(const void *p)
@@ -35,13 +48,40 @@ static paddr_t image_paddr(const void *p)
     return (uint64_t)p - KERNEL_VIRT;
 }
 
+static pte_t *table_of_image(pte_t e)
+{
+    return (pte_t *)((e & PTE_ADDR) + KERNEL_VIRT);
+}
+
 void x86_load_cr3(paddr_t root)
 {
     __asm__ volatile("mov %0, %%cr3" ::"r"(root) : "memory");
 }
 
+static void window_map(const char *start, const char *end, pte_t rights)
+{
+    for (uint64_t va = (uint64_t)start; va < (uint64_t)end; va += 1ull << PAGE_BITS) {
+        pte_t *pde = &window_pd[(va >> LARGE_PAGE_BITS) & 511u];
+        if (!*pde) {
+            if (window_pts_used == ARRAY_SIZE(window_pt)) panic("the Meltdown window spans too many 2 MiB regions");
+            *pde = image_paddr(window_pt[window_pts_used++]) | PTE_P | PTE_W;
+        }
+        table_of_image(*pde)[(va >> PAGE_BITS) & 511u] = image_paddr((const void *)va) | rights;
+    }
+}
+
+static void init_window(void)
+{
+    window_map(x86_window_text_start, x86_window_text_end, PTE_P | PTE_G);
+    window_map(x86_window_data_start, x86_window_data_end, PTE_P | PTE_W | PTE_G | PTE_NX);
+    window_pdpt[(KERNEL_VIRT >> 30) & 511u] = image_paddr(window_pd) | PTE_P | PTE_W;
+    window_pml4[511] = image_paddr(window_pdpt) | PTE_P | PTE_W;
+}
+
 void x86_init_kernel_paging(paddr_t max_ram)
 {
+    /* With the window, kernel translations must not outlive a switch to a user space. */
+    pte_t global = x86_meltdown_window ? 0 : PTE_G;
     uint64_t gib = (max_ram + (1ull << 30) - 1) >> 30;
     if (gib < 4) gib = 4;
     if (gib > PHYS_WINDOW_GIB) {
@@ -53,15 +93,23 @@ void x86_init_kernel_paging(paddr_t max_ram)
             uint64_t pa = (g << 30) | (i << 21);
             /* 3..4 GiB holds the local APIC, I/O APIC and PCI holes: uncached. */
             uint64_t cache = (g == 3) ? PTE_PCD | PTE_PWT : 0;
-            phys_pd[g][i] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | PTE_NX | cache;
+            phys_pd[g][i] = pa | PTE_P | PTE_W | PTE_PS | global | PTE_NX | cache;
         }
         phys_pdpt[g] = image_paddr(phys_pd[g]) | PTE_P | PTE_W;
     }
-    for (uint64_t i = 0; i < 512; i++) image_pd[i] = (i << 21) | PTE_P | PTE_W | PTE_PS | PTE_G;
+    for (uint64_t i = 0; i < 512; i++) image_pd[i] = (i << 21) | PTE_P | PTE_W | PTE_PS | global;
     image_pdpt[510] = image_paddr(image_pd) | PTE_P | PTE_W;
     kernel_pml4[256] = image_paddr(phys_pdpt) | PTE_P | PTE_W;
     kernel_pml4[511] = image_paddr(image_pdpt) | PTE_P | PTE_W;
-    x86_load_cr3(image_paddr(kernel_pml4));
+    x86_kernel_cr3 = image_paddr(kernel_pml4);
+    if (x86_meltdown_window) init_window();
+    x86_load_cr3(x86_kernel_cr3);
+}
+
+paddr_t x86_user_root(void *vspace_root)
+{
+    if (vspace_root == kernel_pml4) return image_paddr(x86_meltdown_window ? window_pml4 : kernel_pml4);
+    return ptr_to_paddr(vspace_root);
 }
 
 void *plat_kernel_vspace(void)
@@ -72,7 +120,8 @@ void *plat_kernel_vspace(void)
 void plat_vspace_init(void *vspace_root)
 {
     pte_t *root = vspace_root;
-    for (unsigned i = 256; i < 512; i++) root[i] = kernel_pml4[i];
+    const pte_t *kernel_half = x86_meltdown_window ? window_pml4 : kernel_pml4;
+    for (unsigned i = 256; i < 512; i++) root[i] = kernel_half[i];
 }
 
 static unsigned index_at(vaddr_t va, unsigned level)
@@ -159,11 +208,13 @@ void plat_unmap_table(void *vspace_root, vaddr_t vaddr, unsigned level, paddr_t 
     if (e && (*e & PTE_P) && !(*e & PTE_PS) && (*e & PTE_ADDR) == table) *e = 0;
 }
 
+/* With the Meltdown window the kernel runs in its own space and every exit to user level
+ * loads CR3, flushing every user translation: a user space needs no flush of its own. */
 void plat_tlb_flush(void *vspace_root)
 {
     paddr_t cur;
     __asm__ volatile("mov %%cr3, %0" : "=r"(cur));
-    if (cur == ptr_to_paddr(vspace_root)) x86_load_cr3(cur);
+    if (!x86_meltdown_window && cur == ptr_to_paddr(vspace_root)) x86_load_cr3(cur);
     else x86_guest_tlb_epoch++; /* it may be a GuestSpace: VCPUs take fresh ASIDs (svm.c) or flush EPT (vmx.c) */
 }
 

@@ -10,7 +10,10 @@
  * #VMEXIT restores the host's rax, rsp, rip, segments, control registers and EFER from the
  * host-save area (VM_HSAVE_PA); the other general registers hold the guest's values.
  * gprs: 15 words indexed like BH_VCPU_RAX..R15 (word 0, rax, is not used).
+ * Before the first return after the exit, the RSB is overwritten (mitigations.h): the guest
+ * may have filled it with addresses of its choosing.
  */
+#include "mitigations.h"
 #define G(n) (8 * (n))
 
     .section .text
@@ -66,6 +69,10 @@ x86_svm_run:
     vmsave
     mov 16(%rsp), %rax
     vmload
+    testb $1, x86_rsb_fill_on_vm_exit(%rip)
+    jz .Lno_rsb_fill
+    RSB_FILL
+.Lno_rsb_fill:
     cli
     stgi
     add $24, %rsp

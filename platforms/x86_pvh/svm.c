@@ -7,10 +7,20 @@
  * What the kernel fixes, whatever the VMM asks: the intercepts of physical interrupts, NMI,
  * SMI, INIT, every I/O port (a kernel-owned IOPM of all ones), every MSR but the ones VMLOAD/
  * VMSAVE switch (kernel-owned MSRPMs), VMRUN/VMMCALL/VMLOAD/VMSAVE/STGI/CLGI/SKINIT/INVLPGA,
- * MONITOR/MWAIT, XSETBV, shutdown and machine checks; V_INTR_MASKING (the guest's IF never
- * masks host interrupts); nested paging with the kernel's tables; EFER.SVME in the guest's
- * EFER (the APM requires it for VMRUN; the VMM never sees it). TSC offset 0: the guest's TSC
- * passes through. A VMRUN that fails its consistency checks is an exit (VMEXIT_INVALID).
+ * MONITOR/MWAIT, XSETBV, INVD, WBINVD, MOV to CR4 (the VMM checks it against
+ * BH_VCPU_CR4_ALLOWED), shutdown, and the exceptions #DB, #AC (CVE-2015-8104, CVE-2015-5307:
+ * a benign exception that recurs during its own delivery never lets the processor out) and
+ * #MC; V_INTR_MASKING (the guest's IF never masks host interrupts); nested paging with the
+ * kernel's tables; EFER.SVME in the guest's EFER (the APM requires it for VMRUN; the VMM never
+ * sees it). TSC offset 0: the guest's TSC passes through. A VMRUN that fails its consistency
+ * checks is an exit (VMEXIT_INVALID).
+ *
+ * Debug registers: DR6 and DR7 are in the VMCB; DR0-DR3 are not, and the kernel never uses
+ * them, so they are switched lazily (as KVM does): MOV DR0-DR3 is intercepted until the guest
+ * touches one; that exit loads the guest's values and runs the guest again at once without
+ * the intercept, and the exit that ends that run saves them and intercepts again. A guest
+ * whose DR7 enables a breakpoint gets its DR0-DR3 loaded before every run. So a guest only
+ * ever sees its own values, and one that never uses them costs nothing.
  *
  * ASIDs: the VMCB's ASID is valid while the VCPU's generation matches the global one. A new
  * ASID is taken when the generation moved, when the VCPU changed GuestSpace, or when a guest
@@ -33,6 +43,7 @@
 #define I3_SMI (1u << 2)
 #define I3_INIT (1u << 3)
 #define I3_CPUID (1u << 18)
+#define I3_INVD (1u << 22)
 #define I3_HLT (1u << 24)
 #define I3_INVLPGA (1u << 26)
 #define I3_IOIO (1u << 27)
@@ -40,9 +51,14 @@
 #define I3_SHUTDOWN (1u << 31)
 #define I4_VMRUN (1u << 0)
 #define I4_SVM_INSNS 0x7fu         /* VMRUN VMMCALL VMLOAD VMSAVE STGI CLGI SKINIT */
+#define I4_WBINVD (1u << 9)        /* WBINVD and WBNOINVD */
 #define I4_MONITOR_MWAIT (7u << 10) /* MONITOR MWAIT MWAIT-conditional */
 #define I4_XSETBV (1u << 13)
-#define EXC_MC (1u << 18)
+#define CR_WRITE(n) (1u << (16 + (n)))
+#define DR_ACCESS_0_3 0x000f000fu  /* reads (bits 0-3) and writes (bits 16-19) of DR0-DR3 */
+#define EXIT_READ_DR0 0x20u
+#define EXIT_WRITE_DR0 0x30u
+#define DR7_ENABLE_BITS 0xffu       /* L0 G0 ... L3 G3 */
 
 #define EXIT_INTR 0x60u
 #define EXIT_NMI 0x61u
@@ -208,30 +224,29 @@ static void init_guest_state(struct vmcb *c)
     c->g_pat = GUEST_PAT;
 }
 
-static void set_intercepts(struct vmcb *c, uint64_t controls, uint64_t exceptions)
+static void set_intercepts(struct vmcb *c, const struct vcpu_arch *v)
 {
-    c->intercept3 = I3_INTR | I3_NMI | I3_SMI | I3_INIT | I3_INVLPGA | I3_IOIO | I3_MSR | I3_SHUTDOWN;
-    if (controls & BH_VCPU_CTL_CPUID) c->intercept3 |= I3_CPUID;
-    if (controls & BH_VCPU_CTL_HLT) c->intercept3 |= I3_HLT;
-    c->intercept4 = I4_SVM_INSNS | I4_MONITOR_MWAIT | I4_XSETBV;
-    c->intercept_exc = (uint32_t)exceptions | EXC_MC;
-    c->msrpm_pa = image_pa((controls & BH_VCPU_CTL_MSR_SWITCHED) ? msrpm_switched : msrpm_all);
+    c->intercept3 = I3_INTR | I3_NMI | I3_SMI | I3_INIT | I3_INVLPGA | I3_IOIO | I3_MSR | I3_SHUTDOWN | I3_INVD;
+    if (v->controls & BH_VCPU_CTL_CPUID) c->intercept3 |= I3_CPUID;
+    if (v->controls & BH_VCPU_CTL_HLT) c->intercept3 |= I3_HLT;
+    c->intercept4 = I4_SVM_INSNS | I4_MONITOR_MWAIT | I4_XSETBV | I4_WBINVD;
+    c->intercept_cr = CR_WRITE(4);
+    c->intercept_exc = (uint32_t)v->exceptions | BH_VCPU_EXCEPTIONS_ALWAYS;
+    c->msrpm_pa = image_pa((v->controls & BH_VCPU_CTL_MSR_SWITCHED) ? msrpm_switched : msrpm_all);
 }
 
 void svm_vcpu_init(struct vcpu_arch *v)
 {
     struct vmcb *c = vmcb_of(v);
     v->controls = 0;
-    set_intercepts(c, 0, 0);
+    v->exceptions = 0;
+    memset(v->dr, 0, sizeof v->dr);
+    set_intercepts(c, v);
     c->iopm_pa = image_pa(iopm);
     c->int_ctl = INT_CTL_V_INTR_MASKING;
     c->nested_ctl = 1; /* NP_ENABLE */
     init_guest_state(c);
-    memset(&v->fpu, 0, sizeof v->fpu);
-    v->fpu.fxsave[0] = 0x7f; /* FCW = 0x037f, MXCSR = 0x1f80: the reset values */
-    v->fpu.fxsave[1] = 0x03;
-    v->fpu.fxsave[24] = 0x80;
-    v->fpu.fxsave[25] = 0x1f;
+    virt_fpu_reset(&v->fpu);
 }
 
 /* ---- Guest state: BH_VCPU_* indices ---- */
@@ -258,7 +273,10 @@ static uint64_t *word_of(struct vcpu_arch *v, word_t index)
     case BH_VCPU_DR7: return &c->dr7;
     case BH_VCPU_GDTR_BASE: return &c->gdtr.base;
     case BH_VCPU_IDTR_BASE: return &c->idtr.base;
-    default: return index <= BH_VCPU_R15 ? &v->gpr[index] : NULL;
+    case BH_VCPU_DR6: return &c->dr6;
+    default:
+        if (index >= BH_VCPU_DR0 && index <= BH_VCPU_DR3) return &v->dr[index - BH_VCPU_DR0];
+        return index <= BH_VCPU_R15 ? &v->gpr[index] : NULL;
     }
 }
 
@@ -289,6 +307,9 @@ bool svm_vcpu_check_state(word_t index, word_t value)
     case BH_VCPU_EXCEPTIONS: return value <= 0xffffffffu;
     case BH_VCPU_EVENT_INJ: return event_ok(value);
     case BH_VCPU_INT_SHADOW: return value <= 1;
+    case BH_VCPU_CR4: return (value & ~BH_VCPU_CR4_ALLOWED) == 0;
+    case BH_VCPU_DR6:
+    case BH_VCPU_DR7: return value <= 0xffffffffu; /* MOV to DR6/DR7 and VMRUN refuse more */
     default: return index < VCPU_STATE_COUNT;
     }
 }
@@ -313,6 +334,9 @@ void svm_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
     uint64_t *w = word_of(v, index);
     /* A new RIP completes the instruction: a shadow of STI or MOV SS before it is over. */
     if (index == BH_VCPU_RIP && value != c->rip) c->int_state = 0;
+    /* A VMM that emulates MOV to CR0, CR3 or CR4 changes the translation: as the instruction
+     * would, flush the guest's TLB (a fresh ASID at the next run). */
+    if (virt_changes_translation(index) && value != *w) v->asid_generation = 0;
     if (w) {
         *w = value;
     } else if (index >= BH_VCPU_ES && index <= BH_VCPU_TR + 1) {
@@ -323,7 +347,7 @@ void svm_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
         case BH_VCPU_GDTR_LIMIT: c->gdtr.limit = (uint32_t)value; break;
         case BH_VCPU_IDTR_LIMIT: c->idtr.limit = (uint32_t)value; break;
         case BH_VCPU_CONTROLS: v->controls = value; break;
-        case BH_VCPU_EXCEPTIONS: c->intercept_exc = (uint32_t)value; break;
+        case BH_VCPU_EXCEPTIONS: v->exceptions = value; break;
         case BH_VCPU_EVENT_INJ:
             c->event_inj = (uint32_t)value;
             c->event_inj_err = (uint32_t)(value >> 32);
@@ -332,7 +356,7 @@ void svm_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
         default: break;
         }
     }
-    set_intercepts(c, v->controls, c->intercept_exc & ~EXC_MC);
+    set_intercepts(c, v);
 }
 
 static word_t read_seg(const struct vmcb *c, word_t index)
@@ -353,7 +377,7 @@ word_t svm_vcpu_read_state(const struct vcpu_arch *v, word_t index)
     case BH_VCPU_GDTR_LIMIT: return c->gdtr.limit;
     case BH_VCPU_IDTR_LIMIT: return c->idtr.limit;
     case BH_VCPU_CONTROLS: return v->controls;
-    case BH_VCPU_EXCEPTIONS: return c->intercept_exc & ~EXC_MC;
+    case BH_VCPU_EXCEPTIONS: return v->exceptions;
     case BH_VCPU_EVENT_INJ: return (word_t)c->event_inj | (word_t)c->event_inj_err << 32;
     case BH_VCPU_INT_SHADOW: return c->int_state & 1u;
     default: return 0;
@@ -395,19 +419,44 @@ static void read_exit(const struct vmcb *c, struct vm_exit *x)
     x->intinfo = (word_t)c->exit_int_info | (word_t)c->exit_int_info_err << 32;
 }
 
+static bool is_mov_dr0_3(uint32_t code)
+{
+    return (code >= EXIT_READ_DR0 && code < EXIT_READ_DR0 + 4) || (code >= EXIT_WRITE_DR0 && code < EXIT_WRITE_DR0 + 4);
+}
+
+/* One VMRUN. DR0-DR3 go in when the guest may reach them (live) or has a breakpoint enabled,
+ * and come back when it may have changed them. Inlined: it is on every exit's path. */
+static inline __attribute__((always_inline)) void run_once(struct vcpu_arch *v, struct vmcb *c, bool live)
+{
+    c->intercept_dr = live ? 0 : DR_ACCESS_0_3;
+    if (live || (c->dr7 & DR7_ENABLE_BITS)) x86_load_dr0_3(v->dr);
+    x86_svm_run(v->gpr, ptr_to_paddr(c), image_pa(host_vmsave_area));
+    if (live) x86_save_dr0_3(v->dr);
+    c->tlb_control = 0;
+    c->event_inj = 0; /* delivered, or reported in EXITINTINFO */
+}
+
 void svm_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *x)
 {
     struct vmcb *c = vmcb_of(v);
     c->nested_cr3 = ptr_to_paddr(guest_root);
     c->tlb_control = asid_refresh(v, c);
     c->next_rip = 0;
-    __asm__ volatile("fxsave64 %0" : "=m"(*host_fpu));
-    __asm__ volatile("fxrstor64 %0" ::"m"(v->fpu));
-    x86_svm_run(v->gpr, ptr_to_paddr(c), image_pa(host_vmsave_area));
-    __asm__ volatile("fxsave64 %0" : "=m"(v->fpu));
-    __asm__ volatile("fxrstor64 %0" ::"m"(*host_fpu));
-    c->tlb_control = 0;
-    c->event_inj = 0; /* delivered, or reported in EXITINTINFO */
+    x86_fpu_save(host_fpu);
+    x86_fpu_restore(&v->fpu);
+    x86_mitigate_vm_entry(guest_root);
+    run_once(v, c, false);
+    /* The guest's first MOV DR0-DR3: with its own values loaded, it runs again without the
+     * intercept (the instruction had not executed). That run cannot end in such an exit, so
+     * this is at most a second VMRUN; an event being delivered is delivered again. */
+    if (__builtin_expect(is_mov_dr0_3(c->exit_code), 0)) {
+        c->event_inj = c->exit_int_info;
+        c->event_inj_err = c->exit_int_info_err;
+        x86_mitigate_vm_entry(guest_root);
+        run_once(v, c, true);
+    }
+    x86_fpu_save(&v->fpu);
+    x86_fpu_restore(host_fpu);
     read_exit(c, x);
 }
 

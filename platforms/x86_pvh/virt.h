@@ -34,6 +34,23 @@ static inline void virt_set_results(uint64_t *rax, uint64_t *gpr, const word_t *
     gpr[BH_VCPU_RDX] = in[3];
 }
 
+/* A write of CR0, CR3 or CR4 changes how the guest translates addresses: a VMM emulating the
+ * guest's MOV expects the TLB flush the instruction does. */
+static inline bool virt_changes_translation(word_t index)
+{
+    return index == BH_VCPU_CR0 || index == BH_VCPU_CR3 || index == BH_VCPU_CR4;
+}
+
+/* A new VCPU's x87/SSE state: the reset values, FCW 0x037f and MXCSR 0x1f80, the rest 0. */
+static inline void virt_fpu_reset(struct fpu_state *f)
+{
+    memset(f, 0, sizeof *f);
+    f->fxsave[0] = 0x7f;
+    f->fxsave[1] = 0x03;
+    f->fxsave[24] = 0x80;
+    f->fxsave[25] = 0x1f;
+}
+
 bool x86_svm_init(void);
 bool svm_vcpu_supported(void);
 void svm_vcpu_init(struct vcpu_arch *v);

@@ -10,7 +10,9 @@
  * entry itself failed (VMfailValid/VMfailInvalid: the guest never ran).
  * Interrupts: with external-interrupt exiting and without acknowledge-on-exit, a host
  * interrupt ends the guest's run and stays pending; the exit leaves IF clear.
+ * Before the first return after an exit, the RSB is overwritten (mitigations.h).
  */
+#include "mitigations.h"
 #define G(n) (8 * (n))
 #define HOST_RSP 0x6c14
 
@@ -75,6 +77,10 @@ x86_vmx_exit:
     mov %r14, G(13)(%rdi)
     mov %r15, G(14)(%rdi)
     popq G(5)(%rdi)
+    testb $1, x86_rsb_fill_on_vm_exit(%rip)
+    jz .Lexit_done
+    RSB_FILL
+.Lexit_done:
 3:  add $8, %rsp                 /* gprs */
     pop %r15
     pop %r14

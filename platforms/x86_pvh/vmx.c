@@ -12,13 +12,20 @@
  *
  * What the kernel fixes, as with SVM: external-interrupt and NMI exiting, unconditional I/O
  * exiting, MSR bitmaps of all ones (or all ones but the MSRs the kernel switches, with
- * BH_VCPU_CTL_MSR_SWITCHED), INVD/MWAIT/MONITOR/RDPMC/XSETBV and every VMX instruction exit
- * (VT-x makes some unconditional), #MC intercepted, EPT with the kernel's tables, TSC offset
- * 0. CPUID always exits on VT-x, whatever BH_VCPU_CTL_CPUID says. The guest's CR0 keeps the
- * bits VMX requires set (NE; PE and PG may be clear with unrestricted guests); CR4.VMXE is
- * required by VMX, owned by the host and hidden from the guest by the read shadow.
+ * BH_VCPU_CTL_MSR_SWITCHED), INVD/WBINVD/MWAIT/MONITOR/RDPMC/XSETBV and every VMX instruction
+ * exit (VT-x makes some unconditional), #DB, #AC and #MC intercepted, EPT with the kernel's
+ * tables, TSC offset 0. CPUID always exits on VT-x, whatever BH_VCPU_CTL_CPUID says. The
+ * guest's CR0 keeps the bits VMX requires set (NE; PE and PG may be clear with unrestricted
+ * guests). CR4: every bit outside BH_VCPU_CR4_ALLOWED is owned by the host (guest/host mask),
+ * so a guest's MOV to CR4 that sets one exits (reported as SVM's CR4-write intercept, for the
+ * VMM to refuse); VMXE, which VMX requires, is hidden by the read shadow.
  * STAR, LSTAR, CSTAR, SFMASK and KernelGSBase are not in the VMCS: with MSR_SWITCHED they are
  * switched by hand around the run, as VMLOAD/VMSAVE do for SVM; so is CR2, always.
+ * Debug registers: DR7 and IA32_DEBUGCTL are loaded and saved through the VMCS (load/save
+ * debug controls); DR0-DR3 and DR6 are not, and are switched lazily as in svm.c, with
+ * MOV-DR exiting in place of SVM's DR intercepts. A #DB that exits does not update DR6 (SDM
+ * 27.1): the kernel updates the guest's DR6 from the exit qualification, so a VMM sees what
+ * SVM shows it.
  */
 #include "x86.h"
 #include "virt.h"
@@ -60,7 +67,8 @@ enum vmcs_field {
     GUEST_ES_SELECTOR = 0x0800, HOST_ES_SELECTOR = 0x0c00, HOST_CS_SELECTOR = 0x0c02, HOST_SS_SELECTOR = 0x0c04,
     HOST_DS_SELECTOR = 0x0c06, HOST_FS_SELECTOR = 0x0c08, HOST_GS_SELECTOR = 0x0c0a, HOST_TR_SELECTOR = 0x0c0c,
     IO_BITMAP_A = 0x2000, IO_BITMAP_B = 0x2002, MSR_BITMAP = 0x2004, TSC_OFFSET = 0x2010, EPT_POINTER = 0x201a,
-    GUEST_PHYSICAL_ADDRESS = 0x2400, VMCS_LINK_POINTER = 0x2800, GUEST_PAT = 0x2804, GUEST_EFER = 0x2806,
+    GUEST_PHYSICAL_ADDRESS = 0x2400, VMCS_LINK_POINTER = 0x2800, GUEST_DEBUGCTL = 0x2802, GUEST_PAT = 0x2804,
+    GUEST_EFER = 0x2806,
     HOST_PAT = 0x2c00, HOST_EFER = 0x2c02,
     PIN_CONTROLS = 0x4000, PROC_CONTROLS = 0x4002, EXCEPTION_BITMAP = 0x4004, EXIT_CONTROLS = 0x400c,
     ENTRY_CONTROLS = 0x4012, ENTRY_INTR_INFO = 0x4016, ENTRY_EXCEPTION_ERROR = 0x4018, ENTRY_INSN_LEN = 0x401a,
@@ -85,21 +93,26 @@ enum vmcs_field {
 #define PROC_HLT (1u << 7)
 #define PROC_MWAIT (1u << 10)
 #define PROC_RDPMC (1u << 11)
+#define PROC_MOV_DR (1u << 23)
 #define PROC_UNCONDITIONAL_IO (1u << 24)
 #define PROC_MSR_BITMAPS (1u << 28)
 #define PROC_MONITOR (1u << 29)
 #define PROC_SECONDARY (1u << 31)
 #define PROC2_EPT (1u << 1)
+#define PROC2_WBINVD (1u << 6)
 #define PROC2_UNRESTRICTED (1u << 7)
+#define EXIT_SAVE_DEBUG (1u << 2)
 #define EXIT_HOST_64 (1u << 9)
 #define EXIT_SAVE_PAT (1u << 18)
 #define EXIT_LOAD_PAT (1u << 19)
 #define EXIT_SAVE_EFER (1u << 20)
 #define EXIT_LOAD_EFER (1u << 21)
+#define ENTRY_LOAD_DEBUG (1u << 2)
 #define ENTRY_IA32E (1u << 9)
 #define ENTRY_LOAD_PAT (1u << 14)
 #define ENTRY_LOAD_EFER (1u << 15)
-#define EXC_MC (1u << 18)
+#define DR7_ENABLE_BITS 0xffu
+#define CR4_HOST_OWNED (~(uint64_t)BH_VCPU_CR4_ALLOWED)
 #define EFER_LMA (1ull << 10)
 #define EFER_SVME_BIT (1ull << 12)
 #define GUEST_PAT_RESET 0x0007040600070406ull
@@ -193,14 +206,18 @@ static bool read_caps(void)
                                   PIN_EXTERNAL_INT | PIN_NMI | PIN_VIRTUAL_NMI, &caps.pin);
     ok = ok && vmx_adjust_controls(true_or_plain(MSR_VMX_PROCBASED, MSR_VMX_TRUE_PINBASED + 1, t),
                                    PROC_UNCONDITIONAL_IO | PROC_MSR_BITMAPS | PROC_MWAIT | PROC_MONITOR |
-                                       PROC_RDPMC | PROC_SECONDARY,
+                                       PROC_RDPMC | PROC_SECONDARY | PROC_MOV_DR,
                                    &caps.proc);
-    ok = ok && vmx_adjust_controls(rdmsr(MSR_VMX_PROCBASED2), PROC2_EPT | PROC2_UNRESTRICTED, &caps.proc2);
+    ok = ok && vmx_adjust_controls(rdmsr(MSR_VMX_PROCBASED2), PROC2_EPT | PROC2_UNRESTRICTED | PROC2_WBINVD,
+                                   &caps.proc2);
     ok = ok && vmx_adjust_controls(true_or_plain(MSR_VMX_EXIT, MSR_VMX_TRUE_PINBASED + 2, t),
-                                   EXIT_HOST_64 | EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER,
+                                   EXIT_HOST_64 | EXIT_SAVE_PAT | EXIT_LOAD_PAT | EXIT_SAVE_EFER | EXIT_LOAD_EFER |
+                                       EXIT_SAVE_DEBUG,
                                    &caps.exit);
     ok = ok && vmx_adjust_controls(true_or_plain(MSR_VMX_ENTRY, MSR_VMX_TRUE_PINBASED + 3, t),
-                                   ENTRY_LOAD_PAT | ENTRY_LOAD_EFER, &caps.entry);
+                                   ENTRY_LOAD_PAT | ENTRY_LOAD_EFER | ENTRY_LOAD_DEBUG, &caps.entry);
+    /* MOV-DR exiting is chosen per run (lazy debug registers): it must be possible to clear. */
+    ok = ok && !((uint32_t)true_or_plain(MSR_VMX_PROCBASED, MSR_VMX_TRUE_PINBASED + 1, t) & PROC_MOV_DR);
     caps.entry &= ~ENTRY_IA32E; /* per entry, from the guest's EFER.LMA */
     uint64_t ept = rdmsr(MSR_VMX_EPT_VPID_CAP);
     ok = ok && (ept & EPT_CAP_WALK4) && (ept & EPT_CAP_WB) && (ept & EPT_CAP_2M) &&
@@ -328,13 +345,14 @@ static void init_guest_state(void)
     vmwrite(GUEST_CR0, (0x10u | caps.cr0_fixed0) & ~(CR0_PE | CR0_PG) & caps.cr0_fixed1);
     vmwrite(CR0_SHADOW, 0x10u);
     vmwrite(GUEST_CR4, caps.cr4_fixed0 & caps.cr4_fixed1);
-    vmwrite(CR4_MASK, CR4_VMXE);
+    vmwrite(CR4_MASK, CR4_HOST_OWNED);
     vmwrite(CR4_SHADOW, 0);
     vmwrite(GUEST_CR3, 0);
     vmwrite(GUEST_EFER, 0);
     vmwrite(GUEST_PAT, GUEST_PAT_RESET);
     vmwrite(GUEST_RFLAGS, 0x2);
     vmwrite(GUEST_DR7, 0x400);
+    vmwrite(GUEST_DEBUGCTL, 0);
     vmwrite(GUEST_RSP, 0);
     vmwrite(GUEST_RIP, 0);
     vmwrite(GUEST_INTERRUPTIBILITY, 0);
@@ -345,13 +363,19 @@ static void init_guest_state(void)
     vmwrite(VMCS_LINK_POINTER, ~0ull);
 }
 
+static uint32_t proc_controls(const struct vcpu_arch *v)
+{
+    uint32_t proc = caps.proc & ~PROC_MOV_DR;
+    if (v->controls & BH_VCPU_CTL_HLT) proc |= PROC_HLT;
+    if (!v->debug_live) proc |= PROC_MOV_DR;
+    return proc;
+}
+
 static void set_controls(struct vcpu_arch *v)
 {
-    uint32_t proc = caps.proc;
-    if (v->controls & BH_VCPU_CTL_HLT) proc |= PROC_HLT;
-    vmwrite(PROC_CONTROLS, proc);
+    vmwrite(PROC_CONTROLS, proc_controls(v));
     vmwrite(MSR_BITMAP, image_pa((v->controls & BH_VCPU_CTL_MSR_SWITCHED) ? msr_bitmap_switched : msr_bitmap_all));
-    vmwrite(EXCEPTION_BITMAP, (uint32_t)v->exceptions | EXC_MC);
+    vmwrite(EXCEPTION_BITMAP, (uint32_t)v->exceptions | BH_VCPU_EXCEPTIONS_ALWAYS);
 }
 
 bool vmx_vcpu_supported(void)
@@ -369,6 +393,10 @@ void vmx_vcpu_init(struct vcpu_arch *v)
     v->exceptions = 0;
     v->event_inj = 0;
     v->cr2 = 0;
+    v->debug_live = 0;
+    memset(v->dr, 0, sizeof v->dr);
+    v->dr6 = 0xffff0ff0u;
+    virt_fpu_reset(&v->fpu);
     use(v);
     vmwrite(PIN_CONTROLS, caps.pin);
     vmwrite(PROC_CONTROLS2, caps.proc2);
@@ -464,7 +492,10 @@ void vmx_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
         case BH_VCPU_EXCEPTIONS: v->exceptions = value; break;
         case BH_VCPU_EVENT_INJ: v->event_inj = value; break;
         case BH_VCPU_INT_SHADOW: vmwrite(GUEST_INTERRUPTIBILITY, value ? 1u : 0u); break;
-        default: break;
+        case BH_VCPU_DR6: v->dr6 = value; break;
+        default:
+            if (index >= BH_VCPU_DR0 && index <= BH_VCPU_DR3) v->dr[index - BH_VCPU_DR0] = value;
+            break;
         }
     }
     set_controls(v);
@@ -483,12 +514,13 @@ word_t vmx_vcpu_read_state(const struct vcpu_arch *v, word_t index)
         return (vmread(GUEST_CR0) & ~forced) | (vmread(CR0_SHADOW) & forced);
     }
     case BH_VCPU_CR2: return v->cr2;
-    case BH_VCPU_CR4: return (vmread(GUEST_CR4) & ~CR4_VMXE) | (vmread(CR4_SHADOW) & CR4_VMXE);
+    case BH_VCPU_CR4: return (vmread(GUEST_CR4) & ~CR4_HOST_OWNED) | (vmread(CR4_SHADOW) & CR4_HOST_OWNED);
     case BH_VCPU_CONTROLS: return v->controls;
     case BH_VCPU_EXCEPTIONS: return v->exceptions;
     case BH_VCPU_EVENT_INJ: return v->event_inj;
     case BH_VCPU_INT_SHADOW: return (vmread(GUEST_INTERRUPTIBILITY) & 3u) != 0;
-    default: return 0;
+    case BH_VCPU_DR6: return v->dr6;
+    default: return index >= BH_VCPU_DR0 && index <= BH_VCPU_DR3 ? v->dr[index - BH_VCPU_DR0] : 0;
     }
 }
 
@@ -516,7 +548,7 @@ static void swap_msrs(uint64_t *mine, const uint32_t *msrs, unsigned n)
 static const uint32_t switched_msrs[VMX_SWITCHED_MSRS] = {MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK,
                                                           MSR_KERNEL_GS_BASE};
 
-static void read_exit(struct vm_exit *x, bool entry_failed)
+static void read_exit(struct vcpu_arch *v, struct vm_exit *x, bool entry_failed)
 {
     struct vmx_exit_in in = {0};
     struct vmx_exit_out out;
@@ -535,6 +567,39 @@ static void read_exit(struct vm_exit *x, bool entry_failed)
     x->rip = in.rip;
     x->next_rip = out.next_rip;
     x->intinfo = vmx_exit_int_info((uint32_t)vmread(IDT_VECTORING_INFO), (uint32_t)vmread(IDT_VECTORING_ERROR));
+    /* As SVM does before its #DB intercept: DR6 as the guest's handler would see it. */
+    if (out.code == SVM_EXIT_EXCP_BASE + 1) v->dr6 = vmx_dr6_after_db(v->dr6, in.qualification, in.intr_info);
+}
+
+static bool is_mov_dr(uint64_t code)
+{
+    return code >= SVM_EXIT_READ_DR0 && code < SVM_EXIT_EXCP_BASE;
+}
+
+/* One VM entry. DR0-DR3 and DR6 go in when the guest may reach them (MOV-DR exiting off) or
+ * has a breakpoint enabled, and come back when it may have changed them. True when the entry
+ * itself failed. */
+static bool enter_once(struct vcpu_arch *v)
+{
+    load_entry_event(v);
+    vmwrite(PROC_CONTROLS, proc_controls(v));
+    if (v->debug_live || (vmread(GUEST_DR7) & DR7_ENABLE_BITS)) {
+        x86_load_dr0_3(v->dr);
+        __asm__ volatile("mov %0, %%dr6" ::"r"(v->dr6));
+    }
+    __asm__ volatile("mov %0, %%cr2" ::"r"(v->cr2));
+    x86_vmx_run_guest(v->gpr, v->launched != 0);
+    v->cr2 = read_cr2();
+    bool failed = x86_vmx_entry_failed() != 0;
+    if (v->debug_live) {
+        x86_save_dr0_3(v->dr);
+        __asm__ volatile("mov %%dr6, %0" : "=r"(v->dr6));
+    }
+    x86_reload_descriptor_tables(); /* a VM exit leaves the GDT and IDT limits at 0xffff */
+    /* A failed entry (VMfail, or an exit with bit 31: the guest never ran) leaves the VMCS
+     * unlaunched, so the next entry is VMLAUNCH again. */
+    if (!failed && !(vmread(EXIT_REASON) & (1u << 31))) v->launched = 1;
+    return failed;
 }
 
 void vmx_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *x)
@@ -553,23 +618,27 @@ void vmx_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
         v->tlb_epoch = x86_guest_tlb_epoch;
         v->asid_generation = 1;
     }
-    load_entry_event(v);
     bool switched = (v->controls & BH_VCPU_CTL_MSR_SWITCHED) != 0;
     if (switched) swap_msrs(v->msrs, switched_msrs, VMX_SWITCHED_MSRS);
-    __asm__ volatile("fxsave64 %0" : "=m"(*host_fpu));
-    __asm__ volatile("fxrstor64 %0" ::"m"(v->fpu));
-    __asm__ volatile("mov %0, %%cr2" ::"r"(v->cr2));
-    x86_vmx_run_guest(v->gpr, v->launched != 0);
-    v->cr2 = read_cr2();
-    bool failed = x86_vmx_entry_failed() != 0;
-    __asm__ volatile("fxsave64 %0" : "=m"(v->fpu));
-    __asm__ volatile("fxrstor64 %0" ::"m"(*host_fpu));
+    x86_fpu_save(host_fpu);
+    x86_fpu_restore(&v->fpu);
+    v->debug_live = 0;
+    x86_mitigate_vm_entry(guest_root);
+    bool failed = enter_once(v);
+    read_exit(v, x, failed);
+    /* The guest's first MOV DR: with its own values loaded, it runs again without MOV-DR
+     * exiting (the instruction had not executed); at most a second entry, as in svm.c. */
+    if (!failed && is_mov_dr(x->reason)) {
+        v->debug_live = 1;
+        v->event_inj = x->intinfo;
+        x86_mitigate_vm_entry(guest_root);
+        failed = enter_once(v);
+        read_exit(v, x, failed);
+        v->debug_live = 0;
+    }
+    x86_fpu_save(&v->fpu);
+    x86_fpu_restore(host_fpu);
     if (switched) swap_msrs(v->msrs, switched_msrs, VMX_SWITCHED_MSRS);
-    x86_reload_descriptor_tables(); /* a VM exit leaves the GDT and IDT limits at 0xffff */
-    /* A failed entry (VMfail, or an exit with bit 31: the guest never ran) leaves the VMCS
-     * unlaunched, so the next entry is VMLAUNCH again. */
-    if (!failed && !(vmread(EXIT_REASON) & (1u << 31))) v->launched = 1;
-    read_exit(x, failed);
 }
 
 void vmx_vcpu_space_changed(struct vcpu_arch *v)

@@ -12,9 +12,9 @@
 enum vmx_reason {
     R_EXCEPTION_NMI = 0, R_EXTERNAL_INT = 1, R_TRIPLE_FAULT = 2, R_INIT = 3, R_TASK_SWITCH = 9,
     R_CPUID = 10, R_HLT = 12, R_INVD = 13, R_RDPMC = 15, R_VMCALL = 18, R_VMCLEAR = 19, R_VMXON = 27,
-    R_IO = 30, R_RDMSR = 31, R_WRMSR = 32, R_BAD_GUEST_STATE = 33, R_BAD_MSR_LOAD = 34, R_MWAIT = 36,
-    R_MONITOR = 39, R_MACHINE_CHECK = 41, R_EPT_VIOLATION = 48, R_EPT_MISCONFIG = 49, R_INVEPT = 50,
-    R_RDTSCP = 51, R_INVVPID = 53, R_XSETBV = 55,
+    R_CR_ACCESS = 28, R_DR_ACCESS = 29, R_IO = 30, R_RDMSR = 31, R_WRMSR = 32, R_BAD_GUEST_STATE = 33,
+    R_BAD_MSR_LOAD = 34, R_MWAIT = 36, R_MONITOR = 39, R_MACHINE_CHECK = 41, R_EPT_VIOLATION = 48,
+    R_EPT_MISCONFIG = 49, R_INVEPT = 50, R_RDTSCP = 51, R_INVVPID = 53, R_WBINVD = 54, R_XSETBV = 55,
 };
 
 #define REASON_ENTRY_FAILED (1u << 31)
@@ -27,14 +27,24 @@ enum vmx_reason {
 #define TYPE_SW_INTERRUPT 4u
 #define TYPE_PRIV_SW_EXCEPTION 5u
 #define TYPE_SW_EXCEPTION 6u
+#define VECTOR_DB 1u
 #define VECTOR_PF 14u
+#define SVM_EXITINFO1_HAS_GPR (1ull << 63) /* decode assists' form (APM 15.8.1) */
 
-/* An exception or NMI exit: NMI is the host's (NMI exiting is on), the rest the guest's. */
+/* An exception or NMI exit: NMI is the host's (NMI exiting is on), the rest the guest's.
+ * INT1 (ICEBP) raises a #DB that the exception bitmap catches as a privileged software
+ * exception, with the RIP of the instruction: it is reported as SVM's ICEBP intercept, with
+ * the next RIP, for the VMM to deliver the #DB there. */
 static void exception_exit(const struct vmx_exit_in *in, struct vmx_exit_out *out)
 {
     uint32_t info = in->intr_info;
     if (INTR_TYPE(info) == TYPE_NMI) {
         out->code = VMX_EXIT_HOST_EVENT;
+        return;
+    }
+    if (INTR_TYPE(info) == TYPE_PRIV_SW_EXCEPTION && INTR_VECTOR(info) == VECTOR_DB) {
+        out->code = SVM_EXIT_ICEBP;
+        out->next_rip = in->rip + in->insn_len;
         return;
     }
     out->code = SVM_EXIT_EXCP_BASE + INTR_VECTOR(info);
@@ -95,6 +105,20 @@ void vmx_translate_exit(const struct vmx_exit_in *in, struct vmx_exit_out *out)
     case R_MONITOR: out->code = SVM_EXIT_MONITOR; break;
     case R_RDTSCP: out->code = SVM_EXIT_RDTSCP; break;
     case R_XSETBV: out->code = SVM_EXIT_XSETBV; break;
+    case R_WBINVD: out->code = SVM_EXIT_WBINVD; break;
+    case R_CR_ACCESS:
+        /* Table 27-3: only MOV to CR (access type 0) exits here, for CR4's masked bits. */
+        if ((in->qualification >> 4 & 3u) != 0) {
+            out->code = VMX_EXIT_UNMAPPED_BASE + basic;
+            return;
+        }
+        out->code = SVM_EXIT_WRITE_CR0 + (uint32_t)(in->qualification & 15u);
+        out->info1 = SVM_EXITINFO1_HAS_GPR | (in->qualification >> 8 & 15u);
+        break;
+    case R_DR_ACCESS: /* table 27-4: DR in 2:0, direction in 4 (1 = MOV from DR), GPR in 11:8 */
+        out->code = ((in->qualification & 16u) ? SVM_EXIT_READ_DR0 : SVM_EXIT_WRITE_DR0) + (uint32_t)(in->qualification & 7u);
+        out->info1 = in->qualification >> 8 & 15u;
+        break;
     case R_IO:
         out->code = SVM_EXIT_IOIO;
         out->info1 = ioio_info(in);
@@ -125,6 +149,21 @@ void vmx_translate_exit(const struct vmx_exit_in *in, struct vmx_exit_out *out)
         return;
     }
     out->next_rip = next;
+}
+
+#define DR6_TRAP_BITS 0xfull
+#define DR6_CAUSES 0x600full        /* B0-B3, BD, BS */
+#define DR6_FIXED_1 0xfffe0ff0ull   /* reads as 1: bits 4-11 and 17-31; RTM (16) is active low */
+#define DR6_RTM (1ull << 16)
+
+uint64_t vmx_dr6_after_db(uint64_t dr6, uint64_t q, uint32_t intr_info)
+{
+    if (INTR_TYPE(intr_info) != TYPE_HW_EXCEPTION) return dr6;
+    /* "Certain debug exceptions may clear bits 0-3" (SDM 18.2.3): those of this #DB replace
+     * them; the others are never cleared by the processor. */
+    dr6 = (dr6 & ~DR6_TRAP_BITS) | DR6_FIXED_1 | DR6_RTM | (q & DR6_CAUSES);
+    if (q & DR6_RTM) dr6 &= ~DR6_RTM;
+    return dr6 & 0xffffefffull; /* bit 12 is reserved, 0 in DR6 */
 }
 
 uint32_t vmx_access_rights(uint16_t a)

@@ -13,6 +13,9 @@
 #include <stdint.h>
 
 /* SVM exit codes the ABI reports (AMD APM vol. 2, appendix C). */
+#define SVM_EXIT_WRITE_CR0 0x10u /* + n: MOV to CRn */
+#define SVM_EXIT_READ_DR0 0x20u  /* + n: MOV from DRn */
+#define SVM_EXIT_WRITE_DR0 0x30u /* + n: MOV to DRn */
 #define SVM_EXIT_EXCP_BASE 0x40u
 #define SVM_EXIT_CPUID 0x72u
 #define SVM_EXIT_INVD 0x76u
@@ -24,6 +27,8 @@
 #define SVM_EXIT_VMRUN 0x80u
 #define SVM_EXIT_VMMCALL 0x81u
 #define SVM_EXIT_RDTSCP 0x87u
+#define SVM_EXIT_ICEBP 0x88u
+#define SVM_EXIT_WBINVD 0x89u
 #define SVM_EXIT_MONITOR 0x8au
 #define SVM_EXIT_MWAIT 0x8bu
 #define SVM_EXIT_XSETBV 0x8du
@@ -54,6 +59,12 @@ struct vmx_exit_out {
 };
 
 void vmx_translate_exit(const struct vmx_exit_in *in, struct vmx_exit_out *out);
+
+/* A #DB that exits leaves DR6 as it was (SDM 27.1); its causes are in the exit qualification
+ * (B0-B3, BD, BS; RTM active high). The DR6 a #DB handler would see, as SVM saves it before
+ * its intercept, from the guest's DR6 and the exit; unchanged for INT1 (ICEBP), which does
+ * not touch DR6. */
+uint64_t vmx_dr6_after_db(uint64_t dr6, uint64_t qualification, uint32_t intr_info);
 
 /* Segment attributes: SVM's packed 12 bits <-> VT-x access rights (unusable when not present). */
 uint32_t vmx_access_rights(uint16_t svm_attrib);

@@ -5,6 +5,7 @@
 #define X86_PVH_X86_H
 
 #include "../../kernel/kernel.h"
+#include "mitigations.h"
 
 #define SEL_KCODE 0x08u
 #define SEL_KDATA 0x10u
@@ -21,8 +22,18 @@
 #define MSR_SFMASK 0xc0000084u
 #define MSR_FS_BASE 0xc0000100u
 
+/* Data the entry and exit paths touch before switching CR3: mapped in user address spaces
+ * when the Meltdown window is on (linker.ld, mmu.c). Nothing placed there may be secret. */
+#define WINDOW_DATA __attribute__((section(".window.data")))
+
 #define LAPIC_PADDR 0xfee00000ul
 #define IOAPIC_PADDR 0xfec00000ul
+#define MSR_APIC_BASE 0x1bu
+/* Interrupt messages are writes to 0xfeexxxxx (Intel SDM vol. 3A 11.11.1, AMD APM vol. 2
+ * 16.7): the local APIC's default page and the whole MSI address window. */
+#define MSI_WINDOW_START 0xfee00000ul
+#define MSI_WINDOW_END 0xfef00000ul
+#define X86_PHYS_ADDR_LIMIT (1ull << 52)
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port)); }
 static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port)); }
@@ -80,11 +91,65 @@ void x86_reload_descriptor_tables(void);
 /* mmu.c */
 void x86_init_kernel_paging(paddr_t max_ram);
 void x86_load_cr3(paddr_t root);
+paddr_t x86_user_root(void *vspace_root); /* the CR3 a thread of this VSpace runs with */
 int x86_map_leaf(void *root, vaddr_t vaddr, unsigned size_bits, uint64_t entry);
+
+/* fpu.c: FXSAVE/FXRSTOR, with the AMD FXSAVE-pointer-leak workaround on restore */
+void x86_fpu_init(void);
+extern bool x86_fxsave_leaks_pointers;
+extern const int32_t x86_fpu_scrub_operand;
+static inline void x86_fpu_save(struct fpu_state *f)
+{
+    __asm__ volatile("fxsave64 %0" : "=m"(*f));
+}
+static inline void x86_fpu_restore(const struct fpu_state *f)
+{
+    if (x86_fxsave_leaks_pointers) __asm__ volatile("fnclex; emms; fildl %0" ::"m"(x86_fpu_scrub_operand));
+    __asm__ volatile("fxrstor64 %0" ::"m"(*f));
+}
+
+/* The guest debug registers that no VMCB or VMCS field holds (svm.c, vmx.c). */
+static inline void x86_load_dr0_3(const uint64_t dr[4])
+{
+    __asm__ volatile("mov %0, %%dr0; mov %1, %%dr1; mov %2, %%dr2; mov %3, %%dr3" ::"r"(dr[0]), "r"(dr[1]),
+                     "r"(dr[2]), "r"(dr[3]));
+}
+static inline void x86_save_dr0_3(uint64_t dr[4])
+{
+    __asm__ volatile("mov %%dr0, %0; mov %%dr1, %1; mov %%dr2, %2; mov %%dr3, %3"
+                     : "=r"(dr[0]), "=r"(dr[1]), "=r"(dr[2]), "=r"(dr[3]));
+}
 
 /* virt.c, svm.c, vmx.c */
 void x86_virt_init(void);
 extern uint64_t x86_guest_tlb_epoch; /* bumped when a mapping leaves a non-current root */
+
+/* boot.c: device memory the kernel keeps (never device untyped; listed in the boot info) */
+void x86_keep_device(struct boot_config *bc, paddr_t start, paddr_t end, word_t kind);
+
+/* acpi.c: the I/O APICs (MADT) and IOMMUs (DMAR, IVRS) the firmware describes */
+void x86_acpi_find_devices(paddr_t rsdp_paddr, paddr_t mapped_end, struct boot_config *bc);
+
+/* mitigations.c: decided once at boot (docs/security.md) */
+struct x86_mitigations {
+    bool meltdown_affected; /* Intel without RDCL_NO */
+    bool buffers_affected;  /* MDS, TAA or MMIO stale data: buffers VERW clears */
+    bool verw_available;    /* MD_CLEAR or FB_CLEAR: VERW clears them */
+    bool verw;              /* VERW on every exit to user level and before guest entry */
+    bool ibpb;              /* IBPB on partition switches and between guests */
+    bool rsb_fill;          /* RSB overwritten on partition switches and VM exits */
+    bool l1d_flush_msr;     /* IA32_FLUSH_CMD exists (else a software displacement) */
+    bool l1d_flush_vm_entry;
+    bool partition_flush;
+    bool window;            /* the Meltdown window (traps.S) */
+    bool enhanced_ibrs, auto_ibrs;
+};
+extern struct x86_mitigations x86_mitigations;
+extern uint8_t x86_exit_variant;        /* EXIT_* (mitigations.h), read by traps.S */
+extern uint8_t x86_rsb_fill_on_vm_exit; /* read by svm.S and vmx.S */
+void x86_mitigations_init(const char *cmdline);
+void x86_mitigate_vm_entry(const void *guest_space);
+void x86_rsb_fill(void); /* mitigations.S */
 
 /* apic.c */
 void x86_init_interrupts(void);
@@ -96,10 +161,16 @@ void x86_serial_init(void);
 /* traps.S */
 extern char x86_idt_stubs[];
 void x86_syscall_entry(void);
+void x86_syscall_entry_window(void);
 NORETURN void x86_exit_to_user(struct user_context *ctx);
 NORETURN void x86_idle_loop(struct user_context *frame_area_end);
 /* Where the next kernel entry saves user registers (the end of the current context). */
 extern uint64_t x86_entry_ctx_top;
 extern struct user_context x86_idle_frame_bottom;
+/* The Meltdown window (traps.S): whether it is on, the two address spaces an entry and an
+ * exit switch to, the stack the CPU's frame lands on from user level, the user's rsp. */
+extern uint8_t x86_meltdown_window;
+extern uint64_t x86_kernel_cr3, x86_user_cr3, x86_window_user_rsp;
+extern char x86_trampoline_stack[], x86_trampoline_top[];
 
 #endif

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /* Step 1: find system.spec in the boot archive, validate it, and refuse what this root and
- * kernel cannot run (more objects or partitions than they have room for; guests that the
- * VMM cannot run: guest_check.c). */
+ * kernel cannot run (more objects or partitions than they have room for; device frames of the
+ * interrupt controllers and IOMMUs the kernel keeps; guests that the VMM cannot run:
+ * guest_check.c). */
 #include "root.h"
 
 #define SPEC_NAME "system.spec"
@@ -33,6 +34,31 @@ static int refuse(const char *why, unsigned long n)
     return -1;
 }
 
+/* The kernel lists the device memory it keeps (bootinfo.h); no device untyped covers it, so
+ * such a frame could not be made anyway: say why here, before anything is created. */
+static int check_device_frames(const struct root *r)
+{
+    int refused = 0;
+    uint64_t nkept = r->bi->kernel_devices < BH_BOOTINFO_MAX_KERNEL_DEVICES ? r->bi->kernel_devices
+                                                                            : BH_BOOTINFO_MAX_KERNEL_DEVICES;
+    for (uint32_t i = 0; i < r->nobjects; i++) {
+        struct bh_spec_object o;
+        bh_spec_object(&r->spec, i, &o);
+        if (o.type != BH_SPEC_OBJ_DEVICE_FRAME) continue;
+        for (uint64_t k = 0; k < nkept; k++) {
+            const struct bh_kernel_device_desc *d = &r->bi->kernel_device[k];
+            if (o.arg < d->paddr || o.arg - d->paddr >= d->size) continue;
+            bh_printf("[root] error: object %u (%s): device frame 0x%llx lies in the %s [0x%llx, 0x%llx), which the "
+                      "kernel keeps for itself\n", i, root_object_name(r, i), (unsigned long long)o.arg,
+                      bh_kernel_device_name(d->kind), (unsigned long long)d->paddr,
+                      (unsigned long long)(d->paddr + d->size));
+            refused++;
+            break;
+        }
+    }
+    return refused ? refuse("device memory the kernel keeps", (unsigned long)refused) : 0;
+}
+
 int root_load_spec(struct root *r)
 {
     size_t len = 0;
@@ -58,5 +84,6 @@ int root_load_spec(struct root *r)
     if (r->ninstances > ROOT_MAX_INSTANCES) return refuse("more instances than the root can track", r->ninstances);
     if (r->nthreads > ROOT_MAX_THREADS) return refuse("more threads than the root can track", r->nthreads);
     if (nparts > r->bi->partitions) return refuse("more partitions than the kernel has", nparts);
+    if (check_device_frames(r) != 0) return -1;
     return root_check_guests(r);
 }

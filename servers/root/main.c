@@ -35,6 +35,7 @@ int root_main(const struct bh_bootinfo *bi)
               (unsigned long)bi->abi_version, (unsigned long)(bi->untyped_last - bi->untyped_first),
               (unsigned long)bi->module_size, (unsigned long)bi->partitions);
     bh_alloc_init(&r->alloc, bi, BH_ROOT_VSPACE, ROOT_SCRATCH_VADDR);
+    r->alloc.asid_pool = 0; /* the spec says which pool each address space's ASID comes from */
     for (unsigned i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         if (steps[i].fn(r) != 0) {
             bh_printf("[root] stopped at step %u (%s); nothing more is started, the kernel stays up\n", i + 1,

@@ -2,9 +2,11 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * Step 2: every object of the spec. Types 0..10 are retyped from untyped memory, largest
- * first (less fragmentation; indices stay the table's); 64..66 are derived from the boot
+ * first (less fragmentation; indices stay the table's); 64..67 are derived from the boot
  * authority: IRQ handlers from IRQControl, I/O port ranges from IOPortControl, device frames
- * from the device untyped that covers them. (IOSpaces, 11, were refused in step 1.)
+ * from the device untyped that covers them, ASID pools from ASIDControl (and a 4 KiB
+ * untyped). Then each VSpace and GuestSpace gets its ASID from the pool it links. (IOSpaces,
+ * 11, were refused in step 1.)
  */
 #include "root.h"
 
@@ -62,6 +64,16 @@ static int derive_one(struct root *r, uint32_t i, const struct bh_spec_object *o
         r->derived++;
         return 0;
     }
+    if (o->type == BH_SPEC_OBJ_ASID_POOL) {
+        r->obj[i] = bh_alloc_asid_pool(&r->alloc, BH_ROOT_ASID_CONTROL);
+        if (!r->obj[i]) {
+            bh_printf("[root] error: object %u (%s): no ASID pool (every range in use, or no memory or slot left)\n",
+                      i, root_object_name(r, i));
+            return -1;
+        }
+        r->derived++;
+        return 0;
+    }
     r->obj[i] = bh_alloc_slot(&r->alloc);
     if (!r->obj[i]) err = BH_ERR_RANGE;
     else if (o->type == BH_SPEC_OBJ_IRQ_HANDLER)
@@ -81,6 +93,20 @@ static int derive_one(struct root *r, uint32_t i, const struct bh_spec_object *o
     return 0;
 }
 
+/* The ASID of an address space, from the pool it links (the reader checked the link). */
+static int assign_asid(struct root *r, uint32_t i, const struct bh_spec_object *o)
+{
+    int err = bh_asid_pool_assign(r->obj[o->link], r->obj[i]);
+    if (err != BH_ERR_OK) {
+        bh_printf("[root] error: object %u (%s, %s) gets no ASID from pool %u (%s): error %d (%s)\n", i,
+                  bh_spec_obj_type_name(o->type), root_object_name(r, i), o->link, root_object_name(r, o->link), err,
+                  root_error_name(err));
+        return -1;
+    }
+    r->assigned++;
+    return 0;
+}
+
 int root_create_objects(struct root *r)
 {
     struct bh_spec_object o;
@@ -95,7 +121,12 @@ int root_create_objects(struct root *r)
         bh_spec_object(&r->spec, i, &o);
         if (o.type >= BH_SPEC_OBJ_IRQ_HANDLER && derive_one(r, i, &o) != 0) return -1;
     }
-    bh_printf("[root] created %u objects from untyped memory, derived %u from boot authority\n", r->retyped,
-              r->derived);
+    for (uint32_t i = 0; i < r->nobjects; i++) {
+        bh_spec_object(&r->spec, i, &o);
+        if ((o.type == BH_SPEC_OBJ_VSPACE || o.type == BH_SPEC_OBJ_GUEST_SPACE) && assign_asid(r, i, &o) != 0)
+            return -1;
+    }
+    bh_printf("[root] created %u objects from untyped memory, derived %u from boot authority, gave %u address "
+              "spaces their ASIDs\n", r->retyped, r->derived, r->assigned);
     return 0;
 }

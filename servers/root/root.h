@@ -57,7 +57,7 @@ struct root {
     uint32_t nguests;
     struct root_guest guest[ROOT_MAX_GUESTS];
     bh_cptr_t fault_ep;                  /* faults (badge: thread + 1) and VMM reports (ROOT_REPORT_BADGE) */
-    unsigned retyped, derived, copies, deleted, kept;
+    unsigned retyped, derived, assigned, copies, deleted, kept;
 };
 
 /* The root's state (one, static: too large for the stack). */

@@ -4,8 +4,8 @@
  * After the start: the root deletes its copies of what it handed out (endpoints,
  * notifications, CNodes, IRQ handlers, I/O ports: the instances hold their own) and keeps
  * what supervision needs: TCBs (to stop or inspect threads), VSpaces, frames and page
- * tables (deleting the capability that made a mapping would undo it), and the fault
- * endpoint. Then it receives the faults of every thread, reports them and leaves the
+ * tables (deleting the capability that made a mapping would undo it), the ASID pools (their
+ * only capabilities: deleting one would take every ASID in it back), and the fault endpoint. Then it receives the faults of every thread, reports them and leaves the
  * faulting thread stopped, and the VMMs' reports of how their guests ended (guest_report.c);
  * the rest of the system runs on.
  */
@@ -40,7 +40,7 @@ void root_cleanup(struct root *r)
         r->inst[i].cspace = 0;
     }
     bh_printf("[root] deleted %u of its capabilities that the instances now hold; kept %u for supervision "
-              "(TCBs, VSpaces, frames, page tables) and the fault endpoint\n",
+              "(TCBs, VSpaces, frames, page tables, ASID pools) and the fault endpoint\n",
               r->deleted, r->kept);
 }
 

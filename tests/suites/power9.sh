@@ -9,7 +9,9 @@
 #   power9.root_bootinfo the bring-up root server runs and prints its boot info (user mode,
 #                        system calls, radix MMU, musl with FP state)
 #   power9.ktest.*      the kernel API suite (build/power9/ktest.cpio): every test it reaches,
-#                        with the POWER9 group (XIVE interrupt line raised from user level).
+#                        with the POWER9 group (XIVE interrupt line raised from user level,
+#                        user-writable CPU state across partitions, denied facilities and
+#                        kernel addresses faulting as user faults).
 #     It cannot end QEMU (no isa-debug-exit), so the run stops at its summary line, after 20 s
 #     without output, or after 240 s. Tests that need a PIT skip themselves; tests of what
 #     POWER9 does not have yet are reported as SKIP lines (in the log), not failures: see

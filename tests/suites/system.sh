@@ -166,8 +166,9 @@ fi
 # --- broken and unsupported specifications: refused, the kernel stays up
 refused() {
   local name=$1 archive=$2 message=$3
+  shift 3
   local log=build/test-logs/system-$name.serial
-  boot "$archive" "$log" "[root] stopped at step 1" 30
+  boot "$archive" "$log" "[root] stopped at step 1" 30 "$@"
   cat "$log"
   if ! has "$log" "[root] error: system.spec refused: $message"; then
     fail "$name" "no '[root] error: system.spec refused: $message' (log: $log)"
@@ -191,6 +192,14 @@ refused spec_guest_ram_granularity build/x86/spec-guestram.cpio \
 refused spec_guest_without_grant_frames build/x86/spec-nogrant.cpio \
   "guest 'linux': its VMM has 0 grant frames and 0 page tables for them, but needs 4 and 12"
 refused spec_guest_kernel_missing build/x86/default.cpio "guest 'linux': its kernel 'vmlinux' is not in the boot archive"
+# Device frames of what the kernel keeps: the VT-d unit (only the firmware's DMAR names it, so
+# the compiler cannot know it) and the local APIC (moved there behind the compiler's back).
+refused spec_kept_device_memory build/x86/spec-kept.cpio "device memory the kernel keeps (2)" -device intel-iommu
+kept=build/test-logs/system-spec_kept_device_memory.serial
+if has "$kept" "device frame 0xfed90000 lies in the IOMMU [0xfed90000, 0xfed91000), which the kernel keeps for itself" &&
+   has "$kept" "device frame 0xfee00000 lies in the local APIC [0xfee00000, 0xfee01000), which the kernel keeps for itself"; then
+  pass spec_kept_device_memory_named
+else fail spec_kept_device_memory_named "the root did not name the IOMMU and the local APIC frames (log: $kept)"; fi
 # One boot, four bad guests: the root names each problem before it stops.
 refused spec_guest_vcpus build/x86/spec-guests.cpio "guest 'smp': 9 vCPUs, but the VMM supports 8"
 bad=build/test-logs/system-spec_guest_vcpus.serial

@@ -223,7 +223,11 @@ static uint64_t intinfo(void)
 static uint32_t other_reason(void)
 {
     static const uint32_t reasons[] = {BH_VM_EXIT_SHUTDOWN, BH_VM_EXIT_NPF, BH_VM_EXIT_INVALID, 0x82, 0x83, 0x7a, 0x8a,
-                                       0x8b, 0x8c, BH_VM_EXIT_XSETBV, BH_VM_EXIT_VMRUN, 0x86, 0x4e, 0x10045};
+                                       0x8b, 0x8c, BH_VM_EXIT_XSETBV, BH_VM_EXIT_VMRUN, 0x86, 0x4e, 0x10045,
+                                       /* always intercepted: MOV to CR4 (decoded from guest memory),
+                                        * INVD, WBINVD, #DB, #AC, INT1 */
+                                       BH_VM_EXIT_WRITE_CR4, BH_VM_EXIT_INVD, BH_VM_EXIT_WBINVD,
+                                       BH_VM_EXIT_EXCEPTION(1), BH_VM_EXIT_EXCEPTION(17), 0x88};
     uint8_t b = in_byte();
     return b < 0xf0 ? reasons[b % (sizeof reasons / sizeof reasons[0])] : (uint32_t)in_bytes(4);
 }

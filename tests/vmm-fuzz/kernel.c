@@ -107,6 +107,9 @@ static bool state_ok(bh_word_t index, bh_word_t value)
     case BH_VCPU_EXCEPTIONS: return value <= 0xffffffffu;
     case BH_VCPU_EVENT_INJ: return event_ok(value);
     case BH_VCPU_INT_SHADOW: return value <= 1;
+    case BH_VCPU_CR4: return (value & ~BH_VCPU_CR4_ALLOWED) == 0;
+    case BH_VCPU_DR6:
+    case BH_VCPU_DR7: return value <= 0xffffffffu;
     default: return index < BH_VCPU_STATE_COUNT;
     }
 }

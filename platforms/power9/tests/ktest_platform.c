@@ -7,9 +7,11 @@
  * untyped, line i's page as the i-th device untyped (platforms/power9/xive.c). The test
  * raises a line by storing to a frame of its trigger page and expects the signal on the
  * handler's notification; it also checks that another line's page does not raise it, and
- * that a masked line (before Ack) does not signal again.
+ * that a masked line (before Ack) does not signal again. The group's other tests (CPU state
+ * hygiene, user faults) are in their own files.
  */
 #include "../../../tests/system/ktest/ktest.h"
+#include "ktest_power9.h"
 
 #define TRIGGER_VADDR 0x0000620000000000ull
 
@@ -94,5 +96,8 @@ static int xive_line_to_notification(struct env *env)
 
 const struct test tests_platform[] = {
     {"power9_xive_line_to_notification", xive_line_to_notification},
+    {"power9_state_hygiene_across_partitions", power9_state_hygiene_across_partitions},
+    {"power9_denied_facilities_fault_in_user", power9_denied_facilities_fault_in_user},
+    {"power9_kernel_addresses_fault_in_user", power9_kernel_addresses_fault_in_user},
     {0, 0},
 };

@@ -252,11 +252,64 @@ static int selectors_per_thread(struct env *env)
     return 0;
 }
 
+/* Meltdown (docs/security.md). A user thread reads a kernel address and its fault handler
+ * reads the error code: without the Meltdown window every kernel address is a present
+ * supervisor page (P = 1), which a Meltdown-affected CPU reads speculatively all the same;
+ * with it, nothing but the window is mapped at user level (P = 0). The IDT, whose address
+ * SIDT gives user level, is in the window: present either way. Before the window, the
+ * physical window and kernel image faulted with P = 1 even when the window was asked for. */
+#define PF_PRESENT 1u
+#define KERNEL_PHYS_WINDOW_ADDR 0xffff800000100000ull /* physical 1 MiB, through the kernel's window */
+#define KERNEL_IMAGE_ADDR 0xffffffff80400000ull       /* physical 4 MiB, through the image mapping */
+
+static void read_address(bh_word_t addr)
+{
+    (void)*(volatile uint64_t *)addr;
+    for (;;) bh_yield();
+}
+
+static int kernel_read_fault_code(struct env *env, uint64_t addr, bh_word_t *code)
+{
+    struct bh_thread t;
+    bh_cptr_t ep = new_object(env, BH_OBJ_ENDPOINT, 0), badged = new_slot(env);
+    CHECK(ep && badged);
+    CHECK_OK(bh_cnode_mint(BH_ROOT_CNODE, badged, 64, BH_ROOT_CNODE, ep, 64, BH_RIGHTS_ALL, 0x3e));
+    CHECK_OK(bh_thread_create(&env->alloc, &t, read_address, addr, 255));
+    CHECK_OK(bh_tcb_set_fault_handler(t.tcb, badged));
+    CHECK_OK(bh_thread_start(&t));
+    bh_word_t badge = 0;
+    bh_msginfo_t info = bh_recv(ep, &badge);
+    CHECK(badge == 0x3e);
+    CHECK(bh_msginfo_label(info) == FAULT_VM);
+    CHECK(bh_get_mr(0) == addr);
+    *code = bh_get_mr(1);
+    CHECK_OK(bh_tcb_suspend(t.tcb));
+    return 0;
+}
+
+static int meltdown_window(struct env *env)
+{
+    int window = (env->bi->mitigations & BH_MITIGATION_MELTDOWN_WINDOW) != 0;
+    struct __attribute__((packed)) { uint16_t limit; uint64_t base; } idtr;
+    __asm__ volatile("sidt %0" : "=m"(idtr));
+    bh_word_t phys = 0, image = 0, idt = 0;
+    CHECK(kernel_read_fault_code(env, KERNEL_PHYS_WINDOW_ADDR, &phys) == 0);
+    CHECK(kernel_read_fault_code(env, KERNEL_IMAGE_ADDR, &image) == 0);
+    CHECK(kernel_read_fault_code(env, idtr.base, &idt) == 0);
+    bh_printf("ktest: meltdown window %s: kernel read fault codes %lx %lx, window %lx\n", window ? "on" : "off",
+              (unsigned long)phys, (unsigned long)image, (unsigned long)idt);
+    CHECK((phys & PF_PRESENT) == (window ? 0 : PF_PRESENT));
+    CHECK((image & PF_PRESENT) == (window ? 0 : PF_PRESENT));
+    CHECK((idt & PF_PRESENT) == PF_PRESENT);
+    return 0;
+}
+
 const struct test tests_platform[] = {
     {"x86_rflags_nt_across_syscall", rflags_nt_across_syscall},
     {"x86_rflags_df_on_exception", rflags_df_on_exception},
     {"x86_sysret_below_canonical_hole", sysret_below_canonical_hole},
     {"x86_noncanonical_user_stack", noncanonical_user_stack},
     {"x86_selectors_per_thread", selectors_per_thread},
+    {"x86_meltdown_window", meltdown_window},
     {0, 0},
 };

@@ -32,6 +32,8 @@ static struct cap untyped(word_t offset, word_t bits, bool device)
 void fx_boot(void)
 {
     root_cnode = (struct cte *)fx_mem; /* the boot pool: the first 2 MiB */
+    struct asid_pool *asids = (struct asid_pool *)(fx_mem + (1ul << 20));
+    void *boot_vspace = fx_mem + (1ul << 20) + BIT(OBJ_ASID_POOL_SIZE_BITS);
     struct cap cn = {.type = OBJ_CNODE, .rights = RIGHTS_ALL, .size_bits = ROOT_RADIX,
                      .guard_bits = (uint8_t)(WORD_BITS - ROOT_RADIX), .ptr = (word_t)root_cnode};
     put_root(S_CNODE, cn);
@@ -41,6 +43,15 @@ void fx_boot(void)
     put_root(S_IRQ_CONTROL, (struct cap){.type = OBJ_IRQ_CONTROL, .rights = RIGHTS_ALL});
     put_root(S_IO_PORT_CONTROL, (struct cap){.type = OBJ_IO_PORT_CONTROL, .rights = RIGHTS_ALL});
     put_root(S_DOMAIN, (struct cap){.type = OBJ_DOMAIN_CONTROL, .rights = RIGHTS_ALL});
+    put_root(S_ASID_CONTROL, (struct cap){.type = OBJ_ASID_CONTROL, .rights = RIGHTS_ALL});
+    ASSERT(asid_boot_pool(asids, boot_vspace) == 1);
+    put_root(S_ASID_POOL, (struct cap){.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .ptr = (word_t)asids});
+}
+
+exception_t fx_assign(word_t pool_slot, word_t slot)
+{
+    struct cte *caps[1] = {fx_slot(slot)};
+    return decode_asid_pool(fx_slot(pool_slot), INV_ASID_POOL_ASSIGN, caps, 1);
 }
 
 exception_t fx_retype(word_t ut_slot, word_t type, word_t bits, word_t dest, word_t n)
@@ -78,8 +89,14 @@ static void give(struct tcb *t, enum tcb_slot which, struct cte *src)
 
 struct tcb *fx_thread(word_t slot, word_t prio)
 {
+    return fx_thread_in(slot, prio, S_ASID_POOL);
+}
+
+struct tcb *fx_thread_in(word_t slot, word_t prio, word_t pool_slot)
+{
     ASSERT(fx_retype(S_UT, OBJ_TCB, 0, slot, 1) == ERR_OK);
     ASSERT(fx_retype(S_UT, OBJ_VSPACE, 0, slot + 1, 1) == ERR_OK);
+    ASSERT(fx_assign(pool_slot, slot + 1) == ERR_OK);
     ASSERT(fx_retype(S_UT, OBJ_FRAME, 0, slot + 2, 1) == ERR_OK);
     struct tcb *t = cap_tcb(&fx_slot(slot)->cap);
     give(t, TCB_CSPACE, fx_slot(S_CNODE));

@@ -25,6 +25,8 @@ enum root_slot {
     S_IRQ_CONTROL = 5,
     S_IO_PORT_CONTROL = 6,
     S_DOMAIN = 7,
+    S_ASID_CONTROL = 8,
+    S_ASID_POOL = 9, /* range 0; ASID 1 names the boot VSpace */
     S_FREE = 16, /* first free slot */
 };
 
@@ -35,13 +37,17 @@ struct cte *fx_slot(word_t i);
 
 /* Retype from the root untyped in ut_slot into root slots dest..dest+n-1 (decode_untyped). */
 exception_t fx_retype(word_t ut_slot, word_t type, word_t bits, word_t dest, word_t n);
+/* ASID pool Assign of the space in slot from the pool in pool_slot (decode_asid_pool). */
+exception_t fx_assign(word_t pool_slot, word_t slot);
 /* Copy or mint (CNode invocations on the root CNode); ERR_OK or the error. */
 exception_t fx_copy(word_t src, word_t dest, word_t rights);
 exception_t fx_mint(word_t src, word_t dest, word_t rights, word_t badge);
 exception_t fx_cnode(word_t label, const word_t *mr, word_t len);
-/* A thread: TCB in slot, VSpace in slot+1, IPC buffer frame in slot+2; CSpace = the root
- * CNode; runnable at priority prio in partition 0. */
+/* A thread: TCB in slot, VSpace in slot+1 (its ASID from S_ASID_POOL), IPC buffer frame in
+ * slot+2; CSpace = the root CNode; runnable at priority prio in partition 0. */
 struct tcb *fx_thread(word_t slot, word_t prio);
+/* The same with the VSpace's ASID from the pool in pool_slot. */
+struct tcb *fx_thread_in(word_t slot, word_t prio, word_t pool_slot);
 
 /* System calls from thread t (it becomes current). Registers: cptr, info, MRs. */
 enum fake_exit fx_syscall(struct tcb *t, word_t number);

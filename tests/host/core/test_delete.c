@@ -198,6 +198,7 @@ TEST(delete_preempted_leaves_zombie_and_resumes)
 TEST(delete_mapped_frame_unmaps)
 {
     CHECK_EQ(fx_retype(S_UT, OBJ_VSPACE, 0, N, 1), ERR_OK);
+    CHECK_EQ(fx_assign(S_ASID_POOL, N), ERR_OK);
     CHECK_EQ(fx_retype(S_UT, OBJ_PAGE_TABLE, 0, N + 1, 2), ERR_OK);
     CHECK_EQ(fx_retype(S_UT, OBJ_FRAME, 0, N + 3, 1), ERR_OK);
     struct cte *caps[1] = {fx_slot(N)};

@@ -211,9 +211,13 @@ TEST(retype_reset_is_preemptible)
     for (word_t i = 0; i < 200 * 4096; i += 997) CHECK_EQ(m[i], 0);
 }
 
-TEST(retype_vspace_takes_asid)
+TEST(retype_vspace_has_no_asid_until_assigned)
 {
     CHECK_EQ(fx_retype(S_UT, OBJ_VSPACE, 0, D, 2), ERR_OK);
+    CHECK_EQ(fx_slot(D)->cap.aux, 0);
+    CHECK_PTR(space_root(&fx_slot(D)->cap), NULL);
+    CHECK_EQ(fx_assign(S_ASID_POOL, D), ERR_OK);
+    CHECK_EQ(fx_assign(S_ASID_POOL, D + 1), ERR_OK);
     word_t a0 = fx_slot(D)->cap.aux, a1 = fx_slot(D + 1)->cap.aux;
     CHECK(a0 != 0 && a1 != 0 && a0 != a1);
     CHECK_PTR(asid_lookup(a0), fx_slot(D)->cap.ptr);

@@ -112,6 +112,29 @@ TEST(sched_partitions_do_not_borrow_time)
     CHECK(sched_queue_consistent());
 }
 
+/* The platform flushes what could carry a timing channel when, and only when, the active
+ * partition changes: not between two schedule entries of the same partition. */
+TEST(sched_partition_switch_flushes)
+{
+    struct tcb *p0 = thread(0, 10), *p1 = thread(1, 10);
+    sched_set_partition(p1, 1);
+    pick();
+    word_t entries[3] = {(0ul << 32) | 1, (0ul << 32) | 1, (1ul << 32) | 1};
+    word_t before = fake_partition_switches;
+    CHECK_EQ(sched_set_schedule(entries, 3), ERR_OK); /* starts at entry 0: partition 0 again */
+    CHECK_EQ(fake_partition_switches, before);
+    tick(); /* entry 1, partition 0 */
+    CHECK_EQ(sched_active_partition(), 0);
+    CHECK_EQ(fake_partition_switches, before);
+    tick(); /* entry 2, partition 1 */
+    CHECK_EQ(sched_active_partition(), 1);
+    CHECK_EQ(fake_partition_switches, before + 1);
+    CHECK_PTR(current, p1);
+    tick(); /* entry 0, partition 0 */
+    CHECK_EQ(fake_partition_switches, before + 2);
+    CHECK_PTR(current, p0);
+}
+
 TEST(sched_set_schedule_errors)
 {
     word_t entries[3] = {(0ul << 32) | 1, (16ul << 32) | 1, 0};

@@ -29,6 +29,7 @@ extern struct tcb *fake_switched_to;
 extern void *fake_switched_root;
 extern word_t fake_tls_base;
 extern word_t fake_tlb_flushes;
+extern word_t fake_partition_switches; /* plat_partition_switch calls */
 
 /* The software page tables: level 1 tables cover 1 GiB, level 2 tables 2 MiB; a 4 KiB frame
  * needs both, a 2 MiB frame needs level 1. */

@@ -23,6 +23,7 @@ struct tcb *fake_switched_to;
 void *fake_switched_root;
 word_t fake_tls_base;
 word_t fake_tlb_flushes;
+word_t fake_partition_switches;
 word_t fake_io_last_port, fake_io_last_value;
 unsigned fake_io_last_bytes;
 
@@ -173,6 +174,16 @@ void plat_tlb_flush(void *vspace_root)
 {
     (void)vspace_root;
     fake_tlb_flushes++;
+}
+
+void plat_partition_switch(void)
+{
+    fake_partition_switches++;
+}
+
+word_t plat_mitigations(void)
+{
+    return 0;
 }
 
 bool fake_lookup(void *root, vaddr_t vaddr, paddr_t *pa, word_t *rights)

@@ -174,8 +174,49 @@ static void controls_and_ept(void)
     printf("PASS vmx.%s\n", __func__);
 }
 
+/* What the kernel always intercepts on top of the VMM's choices: MOV to CR4 (masked bits),
+ * MOV DR, WBINVD, and #DB with DR6 as SVM would have saved it. */
+static void hygiene_exits(void)
+{
+    /* MOV to CR4 from r9 (qualification: CR 4, type 0, GPR 9 in 11:8): SVM's write-CR4 code
+     * with the decode-assist EXITINFO1 and the next RIP. */
+    struct vmx_exit_out o = exit_of(28, 4u | 0u << 4 | 9u << 8);
+    CHECK(o.code == 0x14 && o.info1 == (1ull << 63 | 9u) && o.next_rip == 0x1002);
+    CHECK(exit_of(28, 0u | 1u << 4).code == VMX_EXIT_UNMAPPED_BASE + 28); /* MOV from CR: not ours */
+    CHECK(exit_of(28, 0u | 3u << 4).code == VMX_EXIT_UNMAPPED_BASE + 28); /* LMSW */
+    /* MOV to DR3 from rcx, MOV from DR0 to rax (direction bit 4). */
+    o = exit_of(29, 3u | 1u << 8);
+    CHECK(o.code == SVM_EXIT_WRITE_DR0 + 3 && o.info1 == 1 && o.next_rip == 0x1002);
+    CHECK(exit_of(29, 0u | 16u).code == SVM_EXIT_READ_DR0);
+    CHECK(exit_of(54, 0).code == SVM_EXIT_WBINVD && exit_of(54, 0).next_rip == 0x1002);
+    CHECK(exit_of(13, 0).code == SVM_EXIT_INVD && exit_of(13, 0).next_rip == 0x1002);
+    /* INT1 (ICEBP): a privileged software exception #DB, reported as SVM's ICEBP exit. */
+    struct vmx_exit_in in;
+    memset(&in, 0, sizeof in);
+    in.intr_info = 1u << 31 | 5u << 8 | 1u;
+    in.rip = 0x2000;
+    in.insn_len = 1;
+    vmx_translate_exit(&in, &o);
+    CHECK(o.code == SVM_EXIT_ICEBP && o.next_rip == 0x2001);
+    in.intr_info = 1u << 31 | 3u << 8 | 1u; /* a hardware #DB: the exception's exit */
+    vmx_translate_exit(&in, &o);
+    CHECK(o.code == SVM_EXIT_EXCP_BASE + 1 && o.next_rip == 0);
+    /* DR6 after a #DB: a single step (BS) on a clean DR6; a breakpoint 2 hit replaces an
+     * older B0 but keeps BS; RTM (bit 16, active low) cleared when the qualification sets
+     * it; bit 12 (enabled breakpoint in the qualification) never reaches DR6; INT1 leaves
+     * DR6 alone. */
+    uint32_t hw = 1u << 31 | 3u << 8 | 1u;
+    CHECK(vmx_dr6_after_db(0xffff0ff0u, 1u << 14, hw) == 0xffff4ff0u);
+    CHECK(vmx_dr6_after_db(0xffff4ff1u, 1u << 12 | 1u << 2, hw) == 0xffff4ff4u);
+    CHECK(vmx_dr6_after_db(0xffff0ff0u, 1u << 16 | 1u, hw) == 0xfffe0ff1u);
+    CHECK(vmx_dr6_after_db(0xffff0ff0u, 1u << 13, hw) == 0xffff2ff0u); /* BD: general detect */
+    CHECK(vmx_dr6_after_db(0xffff0ff3u, 1u << 14, 1u << 31 | 5u << 8 | 1u) == 0xffff0ff3u);
+    printf("PASS vmx.%s\n", __func__);
+}
+
 int main(void)
 {
+    hygiene_exits();
     exit_reasons_map_to_svm_codes();
     host_events_and_failures();
     exceptions_and_nmi();

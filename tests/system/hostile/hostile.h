@@ -16,6 +16,7 @@ enum hostile_slot {
     H_FRAME = 12,
     H_PAGE_TABLE = 13,
     H_SMALL_CNODE = 14,
+    H_ASID_POOL = 15,     /* an ASID pool of its own, which the runner left HOSTILE_FREE_ASIDS free */
     H_FIRST_EMPTY = 16,
     /* The report endpoint, out of reach of the random slot choice. */
     H_DONE = 255,
@@ -24,5 +25,6 @@ enum hostile_slot {
 #define HOSTILE_CALLS 100000u
 #define HOSTILE_BATCH 1000u
 #define HOSTILE_SEED 0x5eed0b5eULL
+#define HOSTILE_FREE_ASIDS 12u
 
 #endif

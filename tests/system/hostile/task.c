@@ -4,7 +4,8 @@
  * The hostile task: 100,000 random system calls and invocations with random capabilities,
  * labels, lengths, arguments and transferred capabilities, from a fixed seed. It never uses
  * the blocking receives (nobody would wake it); everything else is fair game. After every
- * batch it asks the kernel to check its invariants.
+ * batch it asks the kernel to check its invariants. Before them it uses up its ASID pool; the
+ * runner then checks that its own pool is untouched.
  */
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>
@@ -50,7 +51,7 @@ static bh_word_t raw_syscall(bh_word_t nr, bh_word_t dest, bh_word_t info)
 static bh_cptr_t random_cptr(void)
 {
     static const bh_cptr_t held[] = {H_CNODE, H_VSPACE, H_SERVICE, H_UNTYPED, H_VICTIM_TCB, H_NOTIFICATION,
-                                     H_ENDPOINT_RO, H_IO_PORT, H_FRAME, H_PAGE_TABLE, H_SMALL_CNODE};
+                                     H_ENDPOINT_RO, H_IO_PORT, H_FRAME, H_PAGE_TABLE, H_SMALL_CNODE, H_ASID_POOL};
     uint64_t r = rnd() % 16;
     if (r < 9) return held[rnd() % (sizeof held / sizeof held[0])];
     if (r < 13) return H_FIRST_EMPTY + rnd() % 32;
@@ -88,16 +89,33 @@ static void one_call(unsigned *errors)
     if (bh_msginfo_label(r) != 0) (*errors)++;
 }
 
+/* VSpaces from its untyped into its empty slots, each given an ASID from its pool, until the
+ * pool refuses: how many it got and the refusal. */
+static void use_up_asids(bh_word_t *assigned, bh_word_t *refusal)
+{
+    for (bh_cptr_t s = H_FIRST_EMPTY; s < H_DONE; s++) {
+        int e = bh_untyped_retype(H_UNTYPED, BH_OBJ_VSPACE, 0, H_CNODE, 0, 0, s, 1);
+        if (e == BH_ERR_OK) e = bh_asid_pool_assign(H_ASID_POOL, s);
+        if (e != BH_ERR_OK) {
+            *refusal = (bh_word_t)e;
+            return;
+        }
+        (*assigned)++;
+    }
+}
+
 int program_main(bh_word_t arg)
 {
     (void)arg;
     unsigned errors = 0;
-    bh_word_t violations = 0;
+    bh_word_t violations = 0, assigned = 0, refusal = 0;
     rng_state = HOSTILE_SEED;
     /* Give up the capabilities to our own TCB and IPC buffer (the runtime used them at start):
      * losing them at random would only end the test early. */
     bh_cnode_delete(H_CNODE, BH_PROC_SLOT_TCB, BH_PROC_CNODE_RADIX);
     bh_cnode_delete(H_CNODE, BH_PROC_SLOT_IPC_BUFFER, BH_PROC_CNODE_RADIX);
+    use_up_asids(&assigned, &refusal);
+    bh_printf("[hostile] its ASID pool gave %lu ASIDs, then error %lu\n", (unsigned long)assigned, (unsigned long)refusal);
     bh_printf("[hostile] %u random calls, seed %llx\n", HOSTILE_CALLS, (unsigned long long)HOSTILE_SEED);
     for (unsigned n = 0; n < HOSTILE_CALLS; n++) {
         one_call(&errors);
@@ -112,6 +130,8 @@ int program_main(bh_word_t arg)
               (unsigned long)violations);
     bh_set_mr(0, violations);
     bh_set_mr(1, errors);
-    bh_call(H_DONE, bh_msginfo(0xd0e, 0, 0, 2));
+    bh_set_mr(2, assigned);
+    bh_set_mr(3, refusal);
+    bh_call(H_DONE, bh_msginfo(0xd0e, 0, 0, 4));
     return 0;
 }

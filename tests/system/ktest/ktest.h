@@ -50,6 +50,11 @@ int wait_flag(volatile int *flag, unsigned limit);
 /* Whether this machine has an 8254 PIT at ports 0x40..0x43 on interrupt line 2 (QEMU's x86 machines). */
 int have_pit(struct env *env);
 
+/* Device memory that must never be a device frame, known independently of the boot info
+ * (the platform's fixed interrupt controllers); main.c's weak default knows none. */
+struct kept_fact { uint64_t paddr; const char *what; };
+size_t platform_kept_facts(const struct kept_fact **facts);
+
 /* platform: the platform's own tests, from a file its build adds (platforms/<name>/tests/);
  * main.c holds an empty weak default. */
 #define KTEST_LIST(X) \

@@ -35,6 +35,12 @@ __attribute__((weak)) int have_pit(struct env *env)
     return known;
 }
 
+__attribute__((weak)) size_t platform_kept_facts(const struct kept_fact **facts)
+{
+    *facts = NULL;
+    return 0;
+}
+
 int wait_flag(volatile int *flag, unsigned limit)
 {
     for (unsigned i = 0; i < limit && !*flag; i++) bh_yield();

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /* Whole-object lifecycles: a process built, run and torn down by revoking its untyped. */
+#include <string.h>
+#include <bulkhead/arch/machine.h>
 #include "ktest.h"
 
 static int process_teardown_by_revoke(struct env *env)
@@ -45,8 +47,33 @@ static int bootinfo_counter_frequency(struct env *env)
     return 0;
 }
 
+/* The kernel's polled debug output is bounded per call (256 bytes) and per tick (a budget of
+ * 16 bytes per tick holding 256): a 960-byte call kept the kernel busy for 83 ms on a real
+ * line. The text is carriage returns, which the test logs drop. */
+static int debug_output_bounded(struct env *env)
+{
+    bh_ipc_buffer_t *b = bh_ipc_buffer_ptr;
+    memset(b->mr, '\r', 960);
+    size_t w;
+    for (unsigned i = 0; (w = bh_debug_put_string(960)) == 0 && i < 1000000u; i++) bh_yield();
+    CHECK(w == 256);
+    uint64_t khz = env->bi->counter_khz, tick_us = env->bi->tick_us;
+    if (!khz || !tick_us) SKIP("no counter frequency in the boot info (microvm): the per-tick bound needs a clock");
+    uint64_t total = 0, t0 = bh_arch_counter(), t1;
+    do {
+        total += bh_debug_put_string(64);
+        t1 = bh_arch_counter();
+    } while (t1 - t0 < 50 * khz);
+    uint64_t ticks = (t1 - t0) * 1000u / khz / tick_us + 2;
+    bh_printf("ktest: debug output: %llu bytes in %llu ticks\n", (unsigned long long)total, (unsigned long long)ticks);
+    CHECK(total <= 256 + 16 * ticks);
+    CHECK(total >= 64);   /* the budget refills */
+    return 0;
+}
+
 const struct test tests_misc[] = {
     {"process_teardown_by_revoke", process_teardown_by_revoke},
     {"bootinfo_counter_frequency", bootinfo_counter_frequency},
+    {"debug_output_bounded", debug_output_bounded},
     {0, 0},
 };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
-/* TCB invocations: registers, suspend/resume, priorities, configure errors, TLS. */
+/* TCB invocations: registers, suspend/resume, priorities, configure errors, TLS, the stack a
+ * new thread starts with. */
 #include "ktest.h"
 
 static volatile uint64_t counter;
@@ -80,6 +81,39 @@ static int thread_local_storage(struct env *env)
     return 0;
 }
 
+/* A thread entered directly at a function must find the stack its ABI promises (x86-64:
+ * rsp + 8 16-byte aligned; ppc64le ELFv2: r1 16-byte aligned with the callee's 32-byte header
+ * above it) and must not write above its stack, where its IPC buffer starts. */
+static volatile uint64_t local_misalignment;
+static volatile int stack_checked;
+static void check_stack(bh_word_t arg)
+{
+    (void)arg;
+    _Alignas(16) volatile char local[16];
+    uintptr_t address = (uintptr_t)local;
+    local[0] = 1;
+    __asm__("" : "+r"(address)); /* the compiler would assume the ABI's alignment */
+    local_misalignment = address % 16u;
+    stack_checked = 1;
+}
+
+static int thread_stack_follows_the_abi(struct env *env)
+{
+    struct bh_thread t;
+    CHECK_OK(bh_thread_create(&env->alloc, &t, check_stack, 0, 255));
+    bh_ipc_buffer_t *ipc = (bh_ipc_buffer_t *)(uintptr_t)t.ipc_addr;
+    for (unsigned i = 0; i < 4; i++) ipc->mr[i] = 0x5afe0000u + i;
+    ipc->tag = 0x5afe;
+    stack_checked = 0;
+    local_misalignment = ~0ull;
+    CHECK_OK(bh_thread_start(&t));
+    CHECK(wait_flag(&stack_checked, 100));
+    CHECK(local_misalignment == 0);
+    CHECK(ipc->tag == 0x5afe);
+    for (unsigned i = 0; i < 4; i++) CHECK(ipc->mr[i] == 0x5afe0000u + i);
+    return 0;
+}
+
 static int delete_running_thread(struct env *env)
 {
     struct bh_thread t;
@@ -95,6 +129,7 @@ const struct test tests_tcb[] = {
     {"tcb_priorities_bounded_by_mcp", priorities},
     {"tcb_configure_errors", configure_errors},
     {"tcb_thread_local_storage", thread_local_storage},
+    {"tcb_thread_stack_follows_the_abi", thread_stack_follows_the_abi},
     {"tcb_delete_runnable_thread", delete_running_thread},
     {0, 0},
 };

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /* Untyped.Retype: success, every error, reset after revoke. */
+#include <stdbool.h>
 #include "ktest.h"
 
 /* A fresh child untyped of 2^bits bytes to play with. */
@@ -99,6 +100,45 @@ static int device_untyped_frames_only(struct env *env)
     return 0;
 }
 
+static bool device_untyped_covers(const struct bh_bootinfo *bi, uint64_t start, uint64_t end)
+{
+    for (uint64_t s = bi->untyped_first; s < bi->untyped_last; s++) {
+        const struct bh_untyped_desc *d = &bi->untyped[s - bi->untyped_first];
+        if (d->is_device && start < d->paddr + (1ull << d->size_bits) && d->paddr < end) return true;
+    }
+    return false;
+}
+
+/* The kernel keeps the interrupt controllers (and IOMMUs): no device untyped covers them, so
+ * no retype can make a frame of them, and the boot info names each. A frame of the local
+ * APIC let its holder mask the tick and stop the partition schedule. */
+static int kernel_devices_never_frames(struct env *env)
+{
+    const struct bh_bootinfo *bi = env->bi;
+    const struct kept_fact *facts;
+    size_t nfacts = platform_kept_facts(&facts);
+    for (size_t i = 0; i < nfacts; i++) {
+        if (bh_alloc_device_frame(&env->alloc, facts[i].paddr) != 0)
+            bh_printf("ktest: obtained a frame of the %s at 0x%llx\n", facts[i].what, (unsigned long long)facts[i].paddr);
+        CHECK(!device_untyped_covers(bi, facts[i].paddr, facts[i].paddr + 4096));
+        bool listed = false;
+        for (uint64_t k = 0; k < bi->kernel_devices; k++)
+            listed |= bi->kernel_device[k].paddr <= facts[i].paddr &&
+                      facts[i].paddr < bi->kernel_device[k].paddr + bi->kernel_device[k].size;
+        CHECK(listed);
+    }
+    CHECK(bi->kernel_devices <= BH_BOOTINFO_MAX_KERNEL_DEVICES);
+    for (uint64_t k = 0; k < bi->kernel_devices; k++) {
+        const struct bh_kernel_device_desc *d = &bi->kernel_device[k];
+        CHECK(d->size && d->paddr % 4096 == 0 && d->size % 4096 == 0 && d->paddr + d->size > d->paddr);
+        CHECK(d->kind >= BH_KERNEL_DEVICE_LOCAL_APIC && d->kind <= BH_KERNEL_DEVICE_IOMMU);
+        CHECK(!device_untyped_covers(bi, d->paddr, d->paddr + d->size));
+        CHECK(bh_alloc_device_frame(&env->alloc, d->paddr) == 0);
+        CHECK(bh_alloc_device_frame(&env->alloc, d->paddr + d->size - 4096) == 0);
+    }
+    return 0;
+}
+
 const struct test tests_untyped[] = {
     {"untyped_retype_every_type", retype_every_type},
     {"untyped_retype_many_consecutive", retype_many},
@@ -106,5 +146,6 @@ const struct test tests_untyped[] = {
     {"untyped_retype_truncated_and_wrong_label", retype_truncated},
     {"untyped_reset_after_revoke_zeroes", reset_after_revoke},
     {"untyped_device_memory_frames_only", device_untyped_frames_only},
+    {"untyped_kernel_devices_never_frames", kernel_devices_never_frames},
     {0, 0},
 };

@@ -9,6 +9,7 @@
  * instructions).
  */
 #include "ktest.h"
+#include "vcpu_test.h"
 #include <bulkhead/arch/vcpu.h>
 #include <string.h>
 
@@ -67,8 +68,9 @@ static bh_cptr_t new_vm_object(struct env *env, bh_word_t type)
 {
     bh_cptr_t ut = new_object(env, BH_OBJ_UNTYPED, 13);
     bh_cptr_t s = new_slot(env);
-    if (!ut || !s) return 0;
-    return bh_untyped_retype(ut, type, 0, BH_ROOT_CNODE, 0, 0, s, 1) == 0 ? s : 0;
+    if (!ut || !s || bh_untyped_retype(ut, type, 0, BH_ROOT_CNODE, 0, 0, s, 1) != BH_ERR_OK) return 0;
+    if (type == BH_OBJ_GUEST_SPACE && bh_asid_pool_assign(BH_ROOT_ASID_POOL, s) != BH_ERR_OK) return 0;
+    return s;
 }
 
 static bh_word_t xmm7(void)
@@ -91,8 +93,8 @@ static int errors(struct env *env)
     CHECK_ERR(bh_vcpu_set_space(v, BH_ROOT_VSPACE), BH_ERR_WRONG_OBJECT_TYPE);
     bh_word_t vals[2] = {0, 0};
     CHECK_ERR(bh_vcpu_read_state(v, BH_VCPU_STATE_COUNT, 1, vals), BH_ERR_RANGE);
-    CHECK_ERR(bh_vcpu_read_state(v, 40, 9, vals), BH_ERR_RANGE);
-    CHECK_ERR(bh_vcpu_write_state(v, BH_VCPU_INT_SHADOW, vals, 2), BH_ERR_RANGE);
+    CHECK_ERR(bh_vcpu_read_state(v, 40, BH_VCPU_STATE_COUNT - 39, NULL), BH_ERR_RANGE);
+    CHECK_ERR(bh_vcpu_write_state(v, BH_VCPU_DR6, vals, 2), BH_ERR_RANGE);
     CHECK_ERR(set(v, BH_VCPU_CONTROLS, 0x100), BH_ERR_INVALID_ARGUMENT);
     CHECK_ERR(set(v, BH_VCPU_EVENT_INJ, BH_VCPU_EVENT_VALID | (1u << 8) | 0x20), BH_ERR_INVALID_ARGUMENT);
     CHECK_ERR(set(v, BH_VCPU_EVENT_INJ, BH_VCPU_EVENT_VALID | BH_VCPU_EVENT_EXCEPTION | 40), BH_ERR_INVALID_ARGUMENT);
@@ -103,6 +105,20 @@ static int errors(struct env *env)
     CHECK(get(v, BH_VCPU_EFER) == 1); /* SVME stays hidden */
     CHECK_OK(set(v, BH_VCPU_RBX, 0x1234));
     CHECK(get(v, BH_VCPU_RBX) == 0x1234);
+    /* CR4 bits whose state the kernel does not switch (PKRU, XCR0) are refused. */
+    CHECK_ERR(set(v, BH_VCPU_CR4, 0x200 | (1u << 22)), BH_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(set(v, BH_VCPU_CR4, 0x200 | (1u << 18)), BH_ERR_INVALID_ARGUMENT);
+    CHECK_OK(set(v, BH_VCPU_CR4, BH_VCPU_CR4_ALLOWED));
+    CHECK(get(v, BH_VCPU_CR4) == BH_VCPU_CR4_ALLOWED);
+    /* DR0-DR3 and DR6 are VCPU state; DR6 and DR7 take 32 bits. */
+    CHECK(get(v, BH_VCPU_DR0) == 0 && get(v, BH_VCPU_DR3) == 0 && get(v, BH_VCPU_DR6) == 0xffff0ff0u);
+    CHECK_OK(set(v, BH_VCPU_DR3, 0xffffffff80001000ull));
+    CHECK(get(v, BH_VCPU_DR3) == 0xffffffff80001000ull);
+    CHECK_ERR(set(v, BH_VCPU_DR6, 1ull << 32), BH_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(set(v, BH_VCPU_DR7, 1ull << 32), BH_ERR_INVALID_ARGUMENT);
+    /* The exceptions that always exit are not the VMM's choice: they do not read back. */
+    CHECK_OK(set(v, BH_VCPU_EXCEPTIONS, 1u << 6));
+    CHECK(get(v, BH_VCPU_EXCEPTIONS) == 1u << 6);
     CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, v, 64));
     CHECK_ERR(vm_enter(x, 0, 0), BH_ERR_ILLEGAL_OPERATION); /* deleting the VCPU unbound it */
     return 0;
@@ -269,8 +285,36 @@ static int guest_run(struct env *env)
     return 0;
 }
 
+/* The helpers above, for the other VCPU tests (vcpu_test.h). */
+int vcpu_test_run(bh_word_t *x, int set_rip, bh_word_t rip)
+{
+    return run(x, set_rip, rip);
+}
+
+bh_word_t vcpu_test_get(bh_cptr_t vcpu, bh_word_t index)
+{
+    return get(vcpu, index);
+}
+
+int vcpu_test_set(bh_cptr_t vcpu, bh_word_t index, bh_word_t value)
+{
+    return set(vcpu, index, value);
+}
+
+bh_cptr_t vcpu_test_copy(struct env *env, bh_cptr_t c)
+{
+    return copy_of(env, c);
+}
+
+bh_cptr_t vcpu_test_new_object(struct env *env, bh_word_t type)
+{
+    return new_vm_object(env, type);
+}
+
 const struct test tests_vcpu[] = {
     {"vcpu_errors", errors},
     {"vcpu_guest_exits", guest_run},
+    {"vcpu_state_hygiene_fresh_guest", vcpu_hygiene_fresh_guest},
+    {"vcpu_state_hygiene_after_delete", vcpu_hygiene_after_delete},
     {0, 0},
 };

@@ -12,6 +12,9 @@
 #             never writes), CRC fixed up: the root server's own guest checks must catch it
 #   nogrant   the first guest's grant frames and their page tables taken out of its record
 #             (none, as a record from before them reads), CRC fixed up: the root must refuse
+#   lapic     the last device frame's physical address set to the local APIC's, 0xfee00000
+#             (the compiler refuses it), CRC fixed up: the root must refuse it from the
+#             kernel's list of the device memory it keeps
 set -euo pipefail
 mode=$1 in=$2 out=$3
 size=$(stat -c %s "$in")
@@ -54,6 +57,15 @@ case $mode in
     for k in 0 1 2 3; do
       byte $((guest + 52 + k)) 255; byte $((guest + 56 + k)) 0; byte $((guest + 60 + k)) 255; byte $((guest + 64 + k)) 0
     done
+    fix_crc ;;
+  lapic)
+    # kind 3 = objects; object record (24 bytes): 0 u8 type (66 = device frame), 8 u64 arg.
+    objs=$(section 3) n=$(u32 $((24 + 16 * 2 + 8))) last=
+    for ((i = 0; i < n; i++)); do
+      [ "$(od -An -tu1 -j $((objs + 24 * i)) -N1 "$in" | tr -d ' ')" = 66 ] && last=$i
+    done
+    [ -n "$last" ] || { echo "corrupt.sh: no device frame in $in" >&2; exit 2; }
+    for k in 0 1 2 3 4 5 6 7; do byte $((objs + 24 * last + 8 + k)) $(( (0xfee00000 >> (8 * k)) & 255 )); done
     fix_crc ;;
   *) echo "corrupt.sh: unknown mode $mode" >&2; exit 2 ;;
 esac

@@ -7,7 +7,7 @@
 #define VT_RAM_SIZE (4u << 20)
 #define VT_INITRD_TEXT "bulkhead-initrd-contents"
 #define VT_EXITS_CMDLINE "mode=exits check=cmdline-ok"
-#define VT_EXITS_CHECKS 154u           /* checks the exits guest passes when all is well */
+#define VT_EXITS_CHECKS 161u           /* checks the exits guest passes when all is well */
 #define VT_EXITS_NPF_GPA 0x800000u     /* its last access, outside its RAM */
 #define VT_HOSTILE_NPF_GPA 0x1234000u
 #define VT_HOSTILE_CALLS 100000u

@@ -22,7 +22,9 @@ enum bh_root_slot {
     BH_ROOT_DOMAIN_CONTROL = 6,
     BH_ROOT_BOOTINFO_FRAME = 7,
     BH_ROOT_IPC_BUFFER_FRAME = 8,
-    BH_ROOT_FIRST_FREE_FIXED = 9,
+    BH_ROOT_ASID_CONTROL = 9,   /* makes ASID pools from 4 KiB untyped */
+    BH_ROOT_ASID_POOL = 10,     /* the pool of range 0, which holds the ASID of BH_ROOT_VSPACE */
+    BH_ROOT_FIRST_FREE_FIXED = 11,
 };
 
 struct bh_untyped_desc {
@@ -33,6 +35,44 @@ struct bh_untyped_desc {
 };
 
 #define BH_BOOTINFO_MAX_UNTYPED 200u
+
+/* Device memory the kernel drives itself and never hands out as device untyped: a frame of
+ * it would let its holder mask the scheduler's tick or redirect interrupts and DMA. The root
+ * server refuses a specification that asks for any of it (servers/root/objects.c). */
+enum bh_kernel_device_kind {
+    BH_KERNEL_DEVICE_LOCAL_APIC = 1,
+    BH_KERNEL_DEVICE_MSI_WINDOW = 2,  /* x86: 0xfee00000..0xfeefffff, interrupt messages */
+    BH_KERNEL_DEVICE_IO_APIC = 3,
+    BH_KERNEL_DEVICE_IOMMU = 4,       /* x86: a DMA-remapping unit of the ACPI DMAR table */
+};
+
+static inline const char *bh_kernel_device_name(uint64_t kind)
+{
+    switch (kind) {
+    case BH_KERNEL_DEVICE_LOCAL_APIC: return "local APIC";
+    case BH_KERNEL_DEVICE_MSI_WINDOW: return "MSI window";
+    case BH_KERNEL_DEVICE_IO_APIC: return "I/O APIC";
+    case BH_KERNEL_DEVICE_IOMMU: return "IOMMU";
+    default: return "device";
+    }
+}
+
+struct bh_kernel_device_desc {
+    uint64_t paddr;
+    uint64_t size;
+    uint64_t kind;              /* enum bh_kernel_device_kind */
+};
+
+#define BH_BOOTINFO_MAX_KERNEL_DEVICES 16u
+
+/* Speculation mitigations the kernel applies (bh_bootinfo.mitigations), chosen at boot from
+ * the CPU and the kernel command line (docs/security.md). */
+#define BH_MITIGATION_MELTDOWN_WINDOW 0x1u     /* only an entry window of the kernel is mapped at user level */
+#define BH_MITIGATION_VERW 0x2u                /* CPU buffers cleared on every exit to user level */
+#define BH_MITIGATION_IBPB 0x4u                /* branch predictor barrier between partitions and guests */
+#define BH_MITIGATION_RSB_FILL 0x8u            /* return stack overwritten after VM exits and partition switches */
+#define BH_MITIGATION_PARTITION_FLUSH 0x10u    /* L1D, TLB (and the above) flushed on partition switches */
+#define BH_MITIGATION_L1D_FLUSH_VM_ENTRY 0x20u /* L1D flushed before every guest entry (L1TF) */
 
 struct bh_bootinfo {
     uint64_t magic;
@@ -50,8 +90,11 @@ struct bh_bootinfo {
     uint64_t tick_us;           /* scheduler tick */
     uint64_t counter_khz;       /* the user-readable cycle counter (x86 TSC, POWER timebase),
                                    measured or read from firmware at boot; 0 when unknown */
-    uint64_t reserved[2];
+    uint64_t mitigations;       /* BH_MITIGATION_* in force (docs/security.md) */
+    uint64_t reserved[1];
     struct bh_untyped_desc untyped[BH_BOOTINFO_MAX_UNTYPED];
+    uint64_t kernel_devices;    /* entries of kernel_device[] in use */
+    struct bh_kernel_device_desc kernel_device[BH_BOOTINFO_MAX_KERNEL_DEVICES];
 };
 
 _Static_assert(sizeof(struct bh_bootinfo) <= 4096, "boot info fits one page");

@@ -10,7 +10,8 @@
 
 #include <bulkhead/process.h>
 
-/* A VCPU or GUEST_SPACE object in a free slot (from a fresh 8 KiB untyped); 0 on failure. */
+/* A VCPU or GUEST_SPACE object in a free slot (from a fresh 8 KiB untyped; a GuestSpace gets its
+ * ASID from a->asid_pool); 0 on failure. */
 bh_cptr_t bh_alloc_vm_object(struct bh_alloc *a, bh_word_t type);
 /* Maps a frame into a GuestSpace, adding page tables as needed. */
 int bh_guest_map_frame(struct bh_alloc *a, bh_cptr_t space, bh_cptr_t frame, uint64_t gpa, bh_word_t rights);

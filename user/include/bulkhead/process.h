@@ -29,13 +29,17 @@ struct bh_alloc {
     } untyped[BH_ALLOC_MAX_UNTYPED];
     bh_cptr_t vspace;           /* the caller's own VSpace, for scratch mappings */
     uint64_t scratch_vaddr;     /* a free page-aligned window in the caller's space */
+    bh_cptr_t asid_pool;        /* where new VSpaces and GuestSpaces get their ASIDs (0: none) */
 };
 
 void bh_alloc_init(struct bh_alloc *a, const struct bh_bootinfo *bi, bh_cptr_t vspace, uint64_t scratch_vaddr);
 /* A free slot of the caller's CNode, or 0 when there is none. */
 bh_cptr_t bh_alloc_slot(struct bh_alloc *a);
-/* Retypes one object (size_bits for UNTYPED and CNODE) into a free slot; 0 on failure. */
+/* Retypes one object (size_bits for UNTYPED and CNODE) into a free slot; 0 on failure. A
+ * VSpace is also given an ASID from a->asid_pool (without one it cannot be used). */
 bh_cptr_t bh_alloc_object(struct bh_alloc *a, bh_word_t type, bh_word_t size_bits);
+/* A new ASID pool (ASIDControl MAKE_POOL on a fresh 4 KiB untyped) in a free slot; 0 on failure. */
+bh_cptr_t bh_alloc_asid_pool(struct bh_alloc *a, bh_cptr_t asid_control);
 /* A device frame at a physical address (from device untyped); 0 if none covers it. */
 bh_cptr_t bh_alloc_device_frame(struct bh_alloc *a, uint64_t paddr);
 /* Maps frame into vspace, creating page tables as needed. Returns BH_ERR_*. */

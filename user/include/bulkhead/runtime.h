@@ -35,10 +35,20 @@ bh_word_t bh_debug_check_kernel(void);
 /* Debug builds: stop the machine; on x86 QEMU exits with (status << 1) | 1. */
 _Noreturn void bh_debug_halt(bh_word_t status);
 
-/* Console output through the kernel's debug console. */
+/* Debug builds: the kernel's debug console. The first len bytes (at most 256) of the IPC
+ * buffer's message words, in one piece, or one character; each returns the bytes written, 0
+ * when the kernel's output budget is spent for this tick (the release kernel has neither:
+ * they are unknown system calls there). */
+size_t bh_debug_put_string(size_t len);
+size_t bh_debug_put_char(char c);
+
+/* Console output: through the sink the program chose (bh_console_set_sink), by default the
+ * kernel's debug console, waiting out its budget. A program that runs on the release kernel
+ * must choose another sink (the console server's, or none) before it prints. */
+typedef void (*bh_console_sink_t)(const char *text, size_t len);
+void bh_console_set_sink(bh_console_sink_t sink);
+void bh_console_discard(const char *text, size_t len); /* a sink that drops everything */
 void bh_putc(char c);
-/* Debug builds: the first len bytes of the IPC buffer's message words, in one piece. */
-void bh_debug_put_string(size_t len);
 void bh_puts(const char *s);
 int bh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 

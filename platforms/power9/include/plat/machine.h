@@ -53,12 +53,13 @@ struct user_context {
     uint64_t pad;
 };
 
-/* VSR0..63 (FPR n is the high half of VSR n), FPSCR, VSCR: switched eagerly. */
+/* VSR0..63 (FPR n is the high half of VSR n), FPSCR (all 64 bits: DRN is in the upper word),
+ * VRSAVE, VSCR: switched eagerly (entry.S p9_fpu_save/p9_fpu_restore use the offsets). */
 struct fpu_state {
-    uint64_t vsr[64][2];
-    uint64_t fpscr;
-    uint64_t vscr[2];
-    uint64_t pad;
+    uint64_t vsr[64][2]; /* 0 */
+    uint64_t fpscr;      /* 1024 */
+    uint64_t vrsave;     /* 1032 */
+    uint64_t vscr[2];    /* 1040: stvx/lvx, 16-byte aligned */
 } __attribute__((aligned(16)));
 
 /* System-call registers (user/arch/ppc64le/include/bulkhead/arch/syscall_stubs.h):

@@ -3,7 +3,7 @@
 /*
  * The x86 (AMD SVM or Intel VT-x) part of a VCPU object. The VCPU object starts with it, so the VMCB is the
  * object's first, page-aligned 4 KiB. The guest registers that the VMCB does not hold (all
- * general registers but rax and rsp) and the guest's FPU/SSE state live next to it.
+ * general registers but rax and rsp), DR0-DR3 and the guest's FPU/SSE state live next to it.
  * The state indices are the ABI's (<bulkhead/arch/vcpu.h>, shared with user level).
  */
 #ifndef PLAT_VCPU_H
@@ -35,9 +35,12 @@ struct vcpu_arch {
     uint64_t controls;         /* the VMM's BH_VCPU_CTL_* choices */
     uint64_t asid_generation;  /* the ASID in the VMCB is valid while this matches (VT-x: 0 = flush EPT) */
     uint64_t tlb_epoch;        /* guest-mapping removals seen at the last VMRUN */
+    uint64_t exceptions;       /* the VMM's exception intercepts (#DB, #AC and #MC are added) */
+    uint64_t dr[4];            /* the guest's DR0-DR3: no VMCB or VMCS field holds them */
     /* VT-x only: what the VMCS does not hold, or holds in another form. */
+    uint64_t debug_live;       /* this entry lets the guest reach the debug registers (loaded) */
     uint64_t launched;         /* VMLAUNCH done: the next entry is VMRESUME */
-    uint64_t exceptions;       /* the VMM's exception intercepts */
+    uint64_t dr6;              /* the guest's DR6 (SVM keeps it in the VMCB) */
     uint64_t event_inj;        /* the pending injection, in the ABI's (SVM's EVENTINJ) form */
     uint64_t cr2;
     uint64_t msrs[VMX_SWITCHED_MSRS]; /* guest values, switched by hand with BH_VCPU_CTL_MSR_SWITCHED */

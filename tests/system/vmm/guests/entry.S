@@ -70,8 +70,11 @@ idt_install:
     jne 9f
     leaq gp_stub(%rip), %rax
 9:  cmpl $14, %ecx
-    jne 5f
+    jne 10f
     leaq pf_stub(%rip), %rax
+10: cmpl $1, %ecx
+    jne 5f
+    leaq db_stub(%rip), %rax
 5:  cmpl $0xf3, %ecx
     jne 6f
     leaq callback_stub(%rip), %rax
@@ -90,7 +93,8 @@ idt_install:
     lidt idt_desc(%rip)
     ret
 
-    .globl gp_count, ud_count, callback_count, irq_count, pf_count, pf_cr2, pf_error
+    .globl gp_count, ud_count, callback_count, irq_count, pf_count, pf_cr2, pf_error, gp_skip
+    .globl db_count, db_dr6
 pf_stub:                        /* records CR2 and the error code; the faulting instruction is 2 bytes */
     pushq %rax
     movq %cr2, %rax
@@ -103,13 +107,26 @@ pf_stub:                        /* records CR2 and the error code; the faulting 
     addq $8, %rsp
     iretq
 gp_stub:
-    addq $2, 8(%rsp)            /* past the error code: the saved RIP */
+    pushq %rax
+    movq gp_skip(%rip), %rax
+    addq %rax, 16(%rsp)         /* past the error code: the saved RIP */
+    popq %rax
     incl gp_count(%rip)
     addq $8, %rsp
     iretq
 ud_stub:
     addq $3, (%rsp)
     incl ud_count(%rip)
+    iretq
+db_stub:                        /* records DR6 and resets it, as a handler does; clears TF */
+    pushq %rax
+    movq %dr6, %rax
+    movq %rax, db_dr6(%rip)
+    movq $0xffff0ff0, %rax
+    movq %rax, %dr6
+    popq %rax
+    andq $~0x100, 16(%rsp)
+    incl db_count(%rip)
     iretq
 callback_stub:
     incl callback_count(%rip)
@@ -143,6 +160,10 @@ idt_desc:
     .word 256 * 16 - 1
     .quad idt
 
+    .section .data
+    .balign 8
+gp_skip: .quad 2                /* the length of the instruction the #GP handler skips */
+
     .section .bss
     .balign 4096
     .globl pd1
@@ -158,6 +179,9 @@ stack: .skip 16384
 stack_top:
 gp_count: .long 0
 ud_count: .long 0
+db_count: .long 0
+    .balign 8
+db_dr6: .quad 0
 callback_count: .long 0
 irq_count: .long 0
 pf_count: .long 0

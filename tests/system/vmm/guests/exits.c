@@ -469,6 +469,53 @@ static void other_exits(void)
     CHECK(vi->evtchn_upcall_pending == 1, vi->evtchn_upcall_pending);
 }
 
+static uint64_t read_cr4(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(v));
+    return v;
+}
+
+/* MOV to CR4 (3 bytes): a refused value is a #GP, which the handler skips. */
+static void write_cr4(uint64_t v)
+{
+    gp_skip = 3;
+    __asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
+    gp_skip = 2;
+}
+
+/* What the kernel always intercepts and this VMM completes or reflects: MOV to CR4, INVD,
+ * WBINVD and WBNOINVD, #DB (a single step, and a data breakpoint through DR0 and DR7). */
+static void cpu_state_exits(void)
+{
+    static volatile uint32_t watched;
+    uint64_t cr4 = read_cr4();
+    uint32_t gp = gp_count;
+    __asm__ volatile("invd; wbinvd; .byte 0xf3, 0x0f, 0x09" : : : "memory"); /* the last is WBNOINVD */
+    write_cr4(cr4 & ~(1ull << 7));                                         /* PGE off and on: a TLB flush */
+    CHECK(read_cr4() == (cr4 & ~(1ull << 7)), read_cr4());
+    write_cr4(cr4 | (1ull << 7));
+    CHECK(read_cr4() == (cr4 | (1ull << 7)) && gp_count == gp, read_cr4());
+    write_cr4(read_cr4() | (1ull << 22)); /* PKE: PKRU is not switched */
+    CHECK(gp_count == gp + 1 && !(read_cr4() & (1ull << 22)), gp_count);
+    write_cr4(read_cr4() | (1ull << 18)); /* OSXSAVE: XCR0 is the host's */
+    CHECK(gp_count == gp + 2 && !(read_cr4() & (1ull << 18)), gp_count);
+    write_cr4(read_cr4() & ~(1ull << 5)); /* PAE off in long mode */
+    CHECK(gp_count == gp + 3, gp_count);
+    gp_count = gp;
+    /* A single step: the trap comes after the instruction that follows POPF. */
+    uint32_t db = db_count;
+    __asm__ volatile("pushfq; orq $0x100, (%%rsp); popfq; nop" : : : "memory", "cc");
+    CHECK(db_count == db + 1 && (db_dr6 & (1u << 14)), db_dr6);
+    /* A 4-byte write breakpoint on `watched`. */
+    uint64_t addr = (uint64_t)(uintptr_t)&watched, dr0;
+    __asm__ volatile("mov %0, %%dr0; mov %1, %%dr7" : : "r"(addr), "r"(0x000d0401ull) : "memory");
+    __asm__ volatile("mov %%dr0, %0" : "=r"(dr0));
+    watched = 1;
+    __asm__ volatile("mov %0, %%dr7" : : "r"(0x400ull) : "memory");
+    CHECK(dr0 == addr && db_count == db + 2 && (db_dr6 & 1u), db_dr6);
+}
+
 void test_exits(const struct hvm_start_info *si)
 {
     boot_info(si);
@@ -485,6 +532,7 @@ void test_exits(const struct hvm_start_info *si)
     grant_tables();
     grant_frames_outside_ram();
     other_exits();
+    cpu_state_exits();
     CHECK(gp_count == 8 && ud_count == 2, gp_count);
     outl(VMM_DEBUG_PORT_VALUE, next_id);
     bench_exits();

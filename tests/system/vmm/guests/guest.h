@@ -13,7 +13,8 @@
 extern uint8_t hypercall_page[4096];
 extern uint64_t pd1[512];   /* the page directory at 1 GiB of guest-virtual space (entry.S) */
 extern volatile uint32_t gp_count, ud_count, callback_count, pf_count, pf_error;
-extern volatile uint64_t pf_cr2;
+extern volatile uint64_t pf_cr2, gp_skip, db_dr6;
+extern volatile uint32_t db_count;
 
 static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port)); }
 static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port)); }

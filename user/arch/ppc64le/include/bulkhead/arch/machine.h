@@ -7,6 +7,10 @@
 #define BH_ARCH_ELF_MACHINE 21u /* EM_PPC64: what loaders accept */
 #define BH_ARCH_TRAP_VECTOR 0x700u /* program check: what __builtin_trap() (trap) raises */
 #define BH_ARCH_HAS_IO_PORTS 1  /* the LPC bus's I/O space, through OPAL */
+/* The stack pointer for a function entered directly below the top of a stack: ELFv2 wants r1
+ * 16-byte aligned with the caller's 32-byte header above it (back chain, CR, LR and TOC save
+ * words, which the callee may write). */
+#define BH_ARCH_ENTRY_SP(top) ((top) - 32u)
 
 #include <stdint.h>
 

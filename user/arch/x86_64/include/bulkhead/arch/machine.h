@@ -7,6 +7,9 @@
 #define BH_ARCH_ELF_MACHINE 62u /* EM_X86_64: what loaders accept */
 #define BH_ARCH_TRAP_VECTOR 6u /* #UD: what __builtin_trap() (ud2) raises */
 #define BH_ARCH_HAS_IO_PORTS 1
+/* The stack pointer for a function entered directly below the top of a stack: as if a call
+ * had pushed a return address (rsp + 8 16-byte aligned at a function's entry). */
+#define BH_ARCH_ENTRY_SP(top) ((top) - 8u)
 
 #include <stdint.h>
 

@@ -45,7 +45,20 @@
 #define BH_VCPU_EXCEPTIONS 45u  /* bit n: intercept guest exception n (exit 0x40 + n) */
 #define BH_VCPU_EVENT_INJ 46u
 #define BH_VCPU_INT_SHADOW 47u
-#define BH_VCPU_STATE_COUNT 48u
+/* The debug registers the hardware does not switch: the kernel keeps them per VCPU and loads
+ * them only while the guest may use them (docs/vmm.md, "Debug registers"). DR6 and DR7 take
+ * 32-bit values. */
+#define BH_VCPU_DR0 48u
+#define BH_VCPU_DR3 51u
+#define BH_VCPU_DR6 52u
+#define BH_VCPU_STATE_COUNT 53u
+
+/* CR4 bits a guest may have: WRITE_STATE refuses any other, and a guest's own MOV to CR4
+ * always exits (BH_VM_EXIT_WRITE_CR4) for its VMM to check and write. Left out because the
+ * kernel does not switch their state: PKE (PKRU), OSXSAVE (XCR0 and the XSAVE state beyond
+ * x87/SSE), CET, PKS, Key Locker, UINTR; and VMXE, SMXE. */
+#define BH_VCPU_CR4_ALLOWED 0x331fffull /* VME PVI TSD DE PSE PAE MCE PGE PCE OSFXSR OSXMMEXCPT
+                                           UMIP LA57, FSGSBASE PCIDE, SMEP SMAP */
 
 #define BH_VCPU_SEG(sel, attr, limit) ((bh_word_t)(sel) | (bh_word_t)(attr) << 16 | (bh_word_t)(limit) << 32)
 
@@ -69,14 +82,22 @@
 #define BH_VCPU_RIGHT_EXECUTE 8u
 
 /* VM_ENTER exit reasons in MR0: the SVM exit code (APM vol. 2, appendix C), or these. */
+#define BH_VM_EXIT_WRITE_CR4 0x14u  /* MOV to CR4; INFO1 bit 63 set: bits 3:0 name the source
+                                       register (x86 encoding), else the VMM decodes */
 #define BH_VM_EXIT_EXCEPTION(n) (0x40u + (n))
+/* Exceptions that always exit, whatever the exception bitmap says (the benign-exception loops
+ * of CVE-2015-5307 and CVE-2015-8104 would otherwise hang the processor): a VMM that did not
+ * ask for them reflects them into the guest. #MC also always exits. */
+#define BH_VCPU_EXCEPTIONS_ALWAYS ((1u << 1) | (1u << 17) | (1u << 18)) /* #DB #AC #MC */
 #define BH_VM_EXIT_CPUID 0x72u
+#define BH_VM_EXIT_INVD 0x76u
 #define BH_VM_EXIT_HLT 0x78u
 #define BH_VM_EXIT_IOIO 0x7bu
 #define BH_VM_EXIT_MSR 0x7cu
 #define BH_VM_EXIT_SHUTDOWN 0x7fu
 #define BH_VM_EXIT_VMRUN 0x80u
 #define BH_VM_EXIT_VMMCALL 0x81u
+#define BH_VM_EXIT_WBINVD 0x89u     /* WBINVD or WBNOINVD */
 #define BH_VM_EXIT_XSETBV 0x8du
 #define BH_VM_EXIT_NPF 0x400u
 #define BH_VM_EXIT_INVALID 0xffffffffu

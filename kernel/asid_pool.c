@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * Address-space identifiers (ASIDs), handed out through capabilities as in seL4: the kernel's
+ * ASIDS identifiers come in ASID_POOLS ranges; ASIDControl turns a 4 KiB untyped into the pool
+ * object of a free range, and the pool's Assign gives a VSpace or GuestSpace one of its ASIDs.
+ * A holder of untyped memory and a pool can so exhaust that pool, never anyone else's.
+ *
+ * An ASID names its space while both live: capabilities and mapping records carry the number
+ * and asid_lookup says what it names now. A space keeps its number for good, so a space whose
+ * pool was deleted can never be given another (its tables may still point at frames freed
+ * since): it cannot be mapped into or entered any more, and the processor never loads it again
+ * (the scheduler switches only to spaces that space_root accepts).
+ */
+#include "kernel.h"
+
+struct asid_pool *asid_pools[ASID_POOLS];
+/* Next fit: a freed ASID is reused as late as possible, so a mapping record left stale by a
+ * deleted space rarely names a new one. */
+static uint16_t pool_cursor[ASID_POOLS];
+
+void *asid_lookup(word_t asid)
+{
+    if (asid >= ASIDS) return NULL;
+    struct asid_pool *p = asid_pools[asid / ASID_POOL_ASIDS];
+    return p ? p->space[asid % ASID_POOL_ASIDS] : NULL;
+}
+
+/* The last capability to a space is going: its ASID, if it still names it, is free again. */
+void asid_release(const struct cap *c)
+{
+    if (space_root(c)) asid_pools[c->aux / ASID_POOL_ASIDS]->space[c->aux % ASID_POOL_ASIDS] = NULL;
+}
+
+bool asid_pool_installed(const struct cap *c)
+{
+    return c->aux < ASID_POOLS && asid_pools[c->aux] == (struct asid_pool *)c->ptr;
+}
+
+static void install_pool(word_t range, struct asid_pool *pool)
+{
+    asid_pools[range] = pool;
+    pool_cursor[range] = 0;
+}
+
+/* A free ASID of the pool of range: its index in the pool, or ASID_POOL_ASIDS. */
+static word_t free_asid(word_t range)
+{
+    const struct asid_pool *p = asid_pools[range];
+    for (word_t n = 0; n < ASID_POOL_ASIDS; n++) {
+        word_t i = (pool_cursor[range] + n) % ASID_POOL_ASIDS;
+        if (!p->space[i] && (range != 0 || i != 0)) return i;
+    }
+    return ASID_POOL_ASIDS;
+}
+
+static word_t take_asid(word_t range, word_t i, void *root)
+{
+    asid_pools[range]->space[i] = root;
+    pool_cursor[range] = (uint16_t)((i + 1) % ASID_POOL_ASIDS);
+    return range * ASID_POOL_ASIDS + i;
+}
+
+/* Boot: the root server's pool is range 0 (from the boot pool) and its VSpace the first ASID. */
+word_t asid_boot_pool(struct asid_pool *pool, void *root_vspace)
+{
+    install_pool(0, pool);
+    return take_asid(0, free_asid(0), root_vspace);
+}
+
+static exception_t make_pool(const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+{
+    struct args_asid_control_make_pool a;
+    struct cte *dest;
+    if (!unpack_asid_control_make_pool(mr, len, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "make_pool needs 2 words and 2 caps");
+    struct cte *ut = caps[0];
+    if (ut->cap.type != OBJ_UNTYPED) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not an untyped");
+    if (ut->cap.aux || ut->cap.size_bits != OBJ_ASID_POOL_SIZE_BITS)
+        return fail(ERR_INVALID_CAPABILITY, 1, 0, "a pool needs 4 KiB of RAM untyped");
+    if (cte_has_children(ut)) return fail(ERR_REVOKE_FIRST, 0, 0, "objects retyped from the untyped still exist");
+    word_t range = 0;
+    while (range < ASID_POOLS && asid_pools[range]) range++;
+    if (range == ASID_POOLS) return fail(ERR_NOT_ENOUGH_MEMORY, 0, 0, "every range of ASIDs has its pool");
+    exception_t e = lookup_dest_slot(&caps[1]->cap, a.dest_index, a.dest_depth, &dest);
+    if (e != ERR_OK) return e;
+
+    struct asid_pool *pool = (struct asid_pool *)ut->cap.ptr;
+    /* Without children, what lies below the watermark is dead objects: zero it (as a reset). */
+    if (ut->cap.data) memset(pool, 0, sizeof *pool);
+    ut->cap.data = sizeof *pool;
+    install_pool(range, pool);
+    struct cap c = {.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .aux = (uint32_t)range, .ptr = ut->cap.ptr};
+    cte_insert_child(ut, dest, c);
+    return ERR_OK;
+}
+
+exception_t decode_asid_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+{
+    (void)slot;
+    if (label != INV_ASID_CONTROL_MAKE_POOL) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an ASIDControl operation");
+    return make_pool(mr, len, caps, ncaps);
+}
+
+exception_t decode_asid_pool(struct cte *slot, word_t label, struct cte **caps, word_t ncaps)
+{
+    struct args_asid_pool_assign a;
+    if (label != INV_ASID_POOL_ASSIGN) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an ASID pool operation");
+    if (!unpack_asid_pool_assign(NULL, 0, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "assign needs a space");
+    ASSERT(asid_pool_installed(&slot->cap));
+    struct cap *s = &caps[0]->cap;
+    if (s->type != OBJ_VSPACE && s->type != OBJ_GUEST_SPACE) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a VSpace or GuestSpace");
+    if (s->aux != 0) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the space has, or had, an ASID");
+    word_t range = slot->cap.aux, i = free_asid(range);
+    if (i == ASID_POOL_ASIDS) return fail(ERR_NOT_ENOUGH_MEMORY, 0, 0, "the pool has no free ASID");
+    s->aux = (uint32_t)take_asid(range, i, (void *)s->ptr);
+    return ERR_OK;
+}
+
+/* The last capability to a pool is going: every ASID of its range names nothing from now on,
+ * and what the TLBs hold of those spaces goes. O(ASID_POOL_ASIDS), as in seL4. */
+void asid_pool_finalise(const struct cap *c)
+{
+    struct asid_pool *p = (struct asid_pool *)c->ptr;
+    for (word_t i = 0; i < ASID_POOL_ASIDS; i++) {
+        void *root = p->space[i];
+        if (!root) continue;
+        p->space[i] = NULL;
+        plat_tlb_flush(root);
+    }
+    asid_pools[c->aux] = NULL;
+    sched_space_revoked();
+}
