@@ -4,6 +4,8 @@
 #
 # tools/fuzz.sh <target> [seconds]   run build/fuzz/<target> (default 300 s)
 # tools/fuzz.sh list                 list the fuzz targets that are built
+# tools/fuzz.sh syscalls [calls] [seed] [--window] [--trace]
+#                                    the structured system-call fuzzer in QEMU (tools/sysfuzz.sh)
 # The corpus lives in build/fuzz-corpus/<target>, seeded from tests/*/corpus/<target>/
 # when present; crash inputs land in build/fuzz-corpus/<target>-crashes/.
 set -euo pipefail
@@ -17,11 +19,14 @@ if [ "${1:-}" = list ] || [ -z "${1:-}" ]; then
     found=1
   done
   [ "$found" -eq 1 ] || echo "no fuzz targets built (run ./bulkhead build)" >&2
+  echo "syscalls  (in QEMU: ./bulkhead fuzz syscalls [calls] [seed] [--window] [--trace])"
   [ -n "${1:-}" ] || { echo "usage: tools/fuzz.sh <target> [seconds] | list" >&2; exit 2; }
   exit 0
 fi
 
 target=$1
+# The system-call fuzzer runs in QEMU, not as a host fuzzer: tools/sysfuzz.sh.
+if [ "$target" = syscalls ]; then shift; exec tools/sysfuzz.sh "$@"; fi
 seconds=${2:-300}
 bin=build/fuzz/$target
 if [ ! -x "$bin" ]; then

@@ -13,7 +13,11 @@
  * #MC; V_INTR_MASKING (the guest's IF never masks host interrupts); nested paging with the
  * kernel's tables; EFER.SVME in the guest's EFER (the APM requires it for VMRUN; the VMM never
  * sees it). TSC offset 0: the guest's TSC passes through. A VMRUN that fails its consistency
- * checks is an exit (VMEXIT_INVALID).
+ * checks is an exit (VMEXIT_INVALID). The kernel does not rely on the processor for those:
+ * every value the VMM writes is checked on its own (reserved bits of CR0, CR3, RFLAGS, EFER,
+ * canonical bases), and before each VMRUN the combinations the APM lists (15.5.1) are; a
+ * state that fails is a VMEXIT_INVALID without a VMRUN, EXITINFO1 naming the rule. QEMU's
+ * TCG checks less than the APM and, given such a state, ran on in a mode that no exit ended.
  *
  * Debug registers: DR6 and DR7 are in the VMCB; DR0-DR3 are not, and the kernel never uses
  * them, so they are switched lazily (as KVM does): MOV DR0-DR3 is intercepted until the guest
@@ -295,11 +299,35 @@ static bool event_ok(word_t e)
     return true;
 }
 
+/* Bits 63:47 all equal. */
+static bool canonical(word_t a)
+{
+    return (word_t)((int64_t)(a << 16) >> 16) == a;
+}
+
+#define CR0_PE (1ull << 0)
+#define CR0_NW (1ull << 29)
+#define CR0_CD (1ull << 30)
+#define CR0_PG (1ull << 31)
+#define CR4_PAE (1ull << 5)
+#define EFER_LME (1ull << 8)
+#define EFER_LMA (1ull << 10)
+#define SEG_ATTR_L (1u << 9)  /* the VMCB's packed attributes: type, S, DPL, P, AVL, L, D/B, G */
+#define SEG_ATTR_DB (1u << 10)
+/* RFLAGS bits with a meaning (CF, 1, PF, AF, ZF, SF, TF, IF, DF, OF, IOPL, NT, RF, VM, AC, VIF,
+ * VIP, ID); bits 3, 5, 15 and 22..63 are reserved (zero). */
+#define RFLAGS_DEFINED 0x3f7fd7ull
+
 bool svm_vcpu_check_state(word_t index, word_t value)
 {
     if (index >= BH_VCPU_ES && index <= BH_VCPU_TR + 1)
-        return ((index - BH_VCPU_ES) & 1u) || (value & 0xf0000000ull) == 0;
+        return ((index - BH_VCPU_ES) & 1u) ? canonical(value) : (value & 0xf0000000ull) == 0;
     switch (index) {
+    case BH_VCPU_CR0: return value >> 32 == 0;
+    case BH_VCPU_CR3: return value >> 52 == 0; /* MBZ in long mode; legacy modes ignore them */
+    case BH_VCPU_RFLAGS: return (value & ~RFLAGS_DEFINED) == 0;
+    case BH_VCPU_GDTR_BASE:
+    case BH_VCPU_IDTR_BASE: return canonical(value);
     case BH_VCPU_EFER: return (value & ~(EFER_GUEST_BITS | EFER_SVME)) == 0;
     case BH_VCPU_GDTR_LIMIT:
     case BH_VCPU_IDTR_LIMIT: return value <= 0xffff;
@@ -436,9 +464,28 @@ static inline __attribute__((always_inline)) void run_once(struct vcpu_arch *v, 
     c->event_inj = 0; /* delivered, or reported in EXITINTINFO */
 }
 
+/* The VMRUN consistency checks of the APM (vol. 2, 15.5.1) on combinations of values, each
+ * checked alone when written; plus EFER.LMA, which the processor keeps as LME && PG but a
+ * VMRUN takes from the VMCB. Returns 0, or the number of the rule broken (EXITINFO1). */
+static word_t vmrun_inconsistency(const struct vmcb *c)
+{
+    bool long_paging = (c->efer & EFER_LME) && (c->cr0 & CR0_PG);
+    if ((c->cr0 & CR0_NW) && !(c->cr0 & CR0_CD)) return 1;
+    if ((c->cr0 & CR0_PG) && !(c->cr0 & CR0_PE)) return 2;
+    if (long_paging && !(c->cr4 & CR4_PAE)) return 3;
+    if (long_paging && (c->cs.attrib & SEG_ATTR_L) && (c->cs.attrib & SEG_ATTR_DB)) return 4;
+    if (((c->efer & EFER_LMA) != 0) != long_paging) return 5;
+    return 0;
+}
+
 void svm_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *x)
 {
     struct vmcb *c = vmcb_of(v);
+    word_t broken = vmrun_inconsistency(c);
+    if (broken) {
+        *x = (struct vm_exit){.reason = BH_VM_EXIT_INVALID, .info1 = broken, .rip = c->rip};
+        return;
+    }
     c->nested_cr3 = ptr_to_paddr(guest_root);
     c->tlb_control = asid_refresh(v, c);
     c->next_rip = 0;

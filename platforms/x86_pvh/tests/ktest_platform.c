@@ -304,12 +304,102 @@ static int meltdown_window(struct env *env)
     return 0;
 }
 
+/* x87, SSE and MXCSR state is each thread's own. Thread A, in partition 1, loads markers into
+ * xmm0..15, MXCSR, the x87 control word and stack, and leaves the x87 data pointer at a
+ * variable of its own; thread B, in partition 2, saves its state with FXSAVE again and again
+ * and must always see a fresh thread's (FCW 0x37f, MXCSR 0x1f80, empty x87 stack, zero
+ * vector registers) and never A's pointers. */
+static volatile uint64_t fpu_a_rounds, fpu_b_rounds, fpu_b_bad, fpu_a_lost;
+static volatile uint64_t fpu_marker_var = 0x4142434445464748ull;
+static uint8_t fpu_image_b[512] __attribute__((aligned(16)));
+static uint8_t fpu_image_a[512] __attribute__((aligned(16)));
+
+#define FPU_MARK_FCW 0x027fu  /* 53-bit precision: differs from the reset 0x37f */
+#define FPU_MARK_MXCSR 0x9fc0u /* flush-to-zero, denormals-are-zero, all masked */
+
+static void fpu_marker_thread(bh_word_t arg)
+{
+    (void)arg;
+    static const uint16_t fcw = FPU_MARK_FCW;
+    static const uint32_t mxcsr = FPU_MARK_MXCSR;
+    static const uint64_t pattern[2] __attribute__((aligned(16))) = {0x5a5a5a5a12345678ull, 0xa5a5a5a587654321ull};
+    __asm__ volatile("fninit\n"
+                     "fldcw %0\n"
+                     "ldmxcsr %1\n"
+                     "fildq %2\n" /* leaves FDP at fpu_marker_var */
+                     "fld1\n"
+                     "movdqa %3, %%xmm0\n"
+                     "movdqa %%xmm0, %%xmm1\n movdqa %%xmm0, %%xmm2\n movdqa %%xmm0, %%xmm3\n"
+                     "movdqa %%xmm0, %%xmm4\n movdqa %%xmm0, %%xmm5\n movdqa %%xmm0, %%xmm6\n"
+                     "movdqa %%xmm0, %%xmm7\n movdqa %%xmm0, %%xmm8\n movdqa %%xmm0, %%xmm9\n"
+                     "movdqa %%xmm0, %%xmm10\n movdqa %%xmm0, %%xmm11\n movdqa %%xmm0, %%xmm12\n"
+                     "movdqa %%xmm0, %%xmm13\n movdqa %%xmm0, %%xmm14\n movdqa %%xmm0, %%xmm15\n"
+                     ::"m"(fcw), "m"(mxcsr), "m"(fpu_marker_var), "m"(pattern[0]));
+    for (;;) {
+        __asm__ volatile("fxsave64 %0" : "=m"(fpu_image_a));
+        uint16_t f = (uint16_t)(fpu_image_a[0] | fpu_image_a[1] << 8);
+        uint32_t m = (uint32_t)fpu_image_a[24] | (uint32_t)fpu_image_a[25] << 8;
+        if (f != FPU_MARK_FCW || m != FPU_MARK_MXCSR || fpu_image_a[160] != 0x78 || fpu_image_a[160 + 15 * 16] != 0x78)
+            fpu_a_lost++;
+        fpu_a_rounds++;
+    }
+}
+
+static void fpu_watch_thread(bh_word_t arg)
+{
+    (void)arg;
+    for (;;) {
+        __asm__ volatile("fxsave64 %0" : "=m"(fpu_image_b));
+        uint64_t bad = 0;
+        uint16_t f = (uint16_t)(fpu_image_b[0] | fpu_image_b[1] << 8);
+        uint32_t m = (uint32_t)fpu_image_b[24] | (uint32_t)fpu_image_b[25] << 8;
+        uint64_t fdp;
+        __builtin_memcpy(&fdp, &fpu_image_b[16], 8);
+        if (f != 0x037f) bad |= 1;
+        if (m != 0x1f80) bad |= 2;
+        if (fpu_image_b[4] != 0) bad |= 4; /* abridged tag word: every x87 register empty */
+        if (fdp == (uint64_t)(uintptr_t)&fpu_marker_var) bad |= 8;
+        /* Byte by byte through a volatile pointer: a vectorised loop would use xmm itself. */
+        const volatile uint8_t *v = fpu_image_b;
+        for (unsigned i = 160; i < 160 + 16 * 16; i++)
+            if (v[i]) bad |= 16;
+        fpu_b_bad |= bad;
+        fpu_b_rounds++;
+    }
+}
+
+static int fpu_state_per_partition(struct env *env)
+{
+    struct bh_thread a, b;
+    fpu_a_rounds = fpu_b_rounds = fpu_b_bad = fpu_a_lost = 0;
+    CHECK_OK(bh_thread_create(&env->alloc, &a, fpu_marker_thread, 0, 50));
+    CHECK_OK(bh_thread_create(&env->alloc, &b, fpu_watch_thread, 0, 50));
+    CHECK_OK(bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, 1, a.tcb));
+    CHECK_OK(bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, 2, b.tcb));
+    bh_word_t sched[3] = {(0ull << 32) | 2, (1ull << 32) | 2, (2ull << 32) | 2};
+    CHECK_OK(bh_domain_control_set_schedule(BH_ROOT_DOMAIN_CONTROL, sched, 3));
+    CHECK_OK(bh_thread_start(&a));
+    CHECK_OK(bh_thread_start(&b));
+    int ok = 1;
+    for (int i = 0; ok && i < 5; i++) ok = wait_count(&fpu_b_rounds, fpu_b_rounds + 1) && wait_count(&fpu_a_rounds, fpu_a_rounds + 1);
+    bh_word_t only0[1] = {(0ull << 32) | 1};
+    CHECK_OK(bh_domain_control_set_schedule(BH_ROOT_DOMAIN_CONTROL, only0, 1));
+    CHECK_OK(bh_tcb_suspend(a.tcb));
+    CHECK_OK(bh_tcb_suspend(b.tcb));
+    CHECK(ok);
+    if (fpu_b_bad) bh_printf("ktest: fpu_b_bad %lx\n", (unsigned long)fpu_b_bad);
+    CHECK(fpu_b_bad == 0); /* bit 1 FCW, 2 MXCSR, 4 x87 stack, 8 A's data pointer, 16 vector registers */
+    CHECK(fpu_a_lost == 0);
+    return 0;
+}
+
 const struct test tests_platform[] = {
     {"x86_rflags_nt_across_syscall", rflags_nt_across_syscall},
     {"x86_rflags_df_on_exception", rflags_df_on_exception},
     {"x86_sysret_below_canonical_hole", sysret_below_canonical_hole},
     {"x86_noncanonical_user_stack", noncanonical_user_stack},
     {"x86_selectors_per_thread", selectors_per_thread},
+    {"x86_fpu_state_per_partition", fpu_state_per_partition},
     {"x86_meltdown_window", meltdown_window},
     {0, 0},
 };

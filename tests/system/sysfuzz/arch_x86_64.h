@@ -69,6 +69,13 @@ static inline void sf_clear_sticky_flags(void)
     __asm__ volatile("sub $128, %%rsp; pushfq; andq %0, (%%rsp); popfq; add $128, %%rsp" ::"r"(keep) : "cc", "memory");
 }
 
+static inline uint64_t sf_timestamp(void)
+{
+    uint32_t lo, hi;
+    __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+    return (uint64_t)hi << 32 | lo;
+}
+
 /* Null, the user data segment or the user code segment (readable), any RPL the CPU takes. */
 static inline void sf_random_selectors(uint64_t r)
 {

@@ -2,7 +2,7 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * The structured fuzzer's runner (the root server of its boot archive). It gives an
- * unprivileged process 4 MiB of untyped memory and its own TCB, CNode and VSpace, serves its
+ * unprivileged process 4 MiB of untyped memory, an ASID pool and its own TCB, CNode and VSpace, serves its
  * endpoint (echo; capabilities it is sent are deleted at once), resumes its own faults, leaves
  * the faulting threads it made stopped, and prints the fuzzer's progress. The campaign's size
  * and seed come from the file "sysfuzz.args" in the boot archive ("calls seed trace",
@@ -95,6 +95,9 @@ static int build_task(struct bh_process *p, const void *img, size_t len, bh_cptr
     bh_cptr_t ut = bh_alloc_object(&alloc, BH_OBJ_UNTYPED, SF_UNTYPED_BITS);
     e |= !ut;
     e |= bh_cnode_move(p->cnode, SF_UNTYPED_SLOT, BH_PROC_CNODE_RADIX, BH_ROOT_CNODE, ut, 64);
+    bh_cptr_t pool = bh_alloc_asid_pool(&alloc, BH_ROOT_ASID_CONTROL);
+    e |= !pool;
+    e |= bh_process_give(&alloc, p, SF_ASID_POOL, pool, BH_RIGHTS_ALL, 0);
     bh_cptr_t fault_ep = bh_alloc_slot(&alloc);
     e |= bh_cnode_mint(BH_ROOT_CNODE, fault_ep, 64, BH_ROOT_CNODE, service_ep, 64, BH_RIGHTS_ALL, SF_FAULT_BADGE);
     e |= bh_tcb_set_fault_handler(p->tcb, fault_ep);

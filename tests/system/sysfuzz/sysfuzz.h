@@ -15,6 +15,7 @@ enum sysfuzz_slot {
     SF_VSPACE = 3,        /* its own VSpace: never given to the threads it makes */
     SF_SERVICE = 6,       /* the runner's endpoint (badge SF_TASK_BADGE): echo, capability transfer */
     SF_REPORT = 7,        /* the runner's endpoint (badge SF_REPORT_BADGE): parameters, progress */
+    SF_ASID_POOL = 8,     /* an ASID pool of its own (512 ASIDs) for the spaces it makes */
     SF_UNTYPED_SLOT = 15, /* 4 MiB of untyped memory: retyped and revoked, never moved or deleted */
     SF_PLAYGROUND = 16,   /* first slot the operations may touch */
     SF_PLAYGROUND_END = 240,

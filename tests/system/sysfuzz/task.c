@@ -44,20 +44,21 @@ enum op { OP_RETYPE, OP_COPY, OP_MINT, OP_MOVE, OP_MUTATE, OP_DELETE, OP_REVOKE,
           OP_TABLE_MAP, OP_TABLE_UNMAP, OP_TCB_CONFIGURE, OP_TCB_WRITE_REGS, OP_TCB_READ_REGS, OP_TCB_RESUME,
           OP_TCB_SUSPEND, OP_TCB_PRIORITY, OP_TCB_BIND, OP_TCB_FAULT_HANDLER, OP_SIGNAL, OP_POLL, OP_ENDPOINT_NB,
           OP_TRANSFER, OP_VCPU_BIND, OP_VCPU_SPACE, OP_VCPU_WRITE, OP_VCPU_READ, OP_VM_ENTER, OP_GUEST_MAP,
-          OP_YIELD, OP_RANDOM_INVOCATION, OP_COUNT };
+          OP_YIELD, OP_RANDOM_INVOCATION, OP_ASID_ASSIGN, OP_COUNT };
 
 static const char *const op_names[OP_COUNT] = {
     "retype", "copy", "mint", "move", "mutate", "delete", "revoke", "frame_map", "frame_unmap", "table_map",
     "table_unmap", "tcb_configure", "tcb_write_registers", "tcb_read_registers", "tcb_resume", "tcb_suspend",
     "tcb_priority", "tcb_bind_notification", "tcb_fault_handler", "signal", "poll", "endpoint_nb", "ipc_transfer",
     "vcpu_bind", "vcpu_space", "vcpu_write_state", "vcpu_read_state", "vm_enter", "guest_map", "yield",
-    "random_invocation",
+    "random_invocation", "asid_assign",
 };
 /* Relative frequencies. */
 static const uint8_t op_weight[OP_COUNT] = {
-    14, 6, 6, 4, 3, 8, 3, 8, 3, 6, 2, 4, 5, 2, 3, 2, 2, 2, 2, 3, 2, 3, 5, 2, 2, 6, 2, 3, 4, 1, 6,
+    14, 6, 6, 4, 3, 8, 3, 8, 3, 6, 2, 4, 5, 2, 3, 2, 2, 2, 2, 3, 2, 3, 5, 2, 2, 6, 2, 3, 4, 1, 6, 5,
 };
 static unsigned op_tried[OP_COUNT], op_ok[OP_COUNT];
+static uint64_t op_ticks[OP_COUNT]; /* time-stamp counter ticks spent, for the campaign's profile */
 
 static uint64_t rng, trace;
 static uint64_t rnd(void)
@@ -327,8 +328,9 @@ static int op_notification(enum op op)
 {
     unsigned n = find_slot(K_NOTIFICATION);
     if (!n) return -1;
-    if (op == OP_SIGNAL) return invoke((bh_word_t)BH_SYS_SEND, n, 0, 0, 0);
-    return invoke((bh_word_t)BH_SYS_NBRECV, n, 0, 0, 0);
+    /* Neither reports an error: the returned label is a received message's, or ours. */
+    (void)invoke(op == OP_SIGNAL ? (bh_word_t)BH_SYS_SEND : (bh_word_t)BH_SYS_NBRECV, n, 0, 0, 0);
+    return 0;
 }
 
 /* Endpoints of ours: never a blocking operation (nobody serves them). */
@@ -337,8 +339,9 @@ static int op_endpoint(void)
     unsigned e = find_slot(K_ENDPOINT);
     if (!e) return -1;
     bh_set_cap(0, find_full());
-    return invoke(rnd() % 2 ? (bh_word_t)BH_SYS_NBSEND : (bh_word_t)BH_SYS_NBRECV, e, rnd() % 8, rnd() % 2,
-                  (unsigned)(rnd() % 6));
+    (void)invoke(rnd() % 2 ? (bh_word_t)BH_SYS_NBSEND : (bh_word_t)BH_SYS_NBRECV, e, rnd() % 8, rnd() % 2,
+                 (unsigned)(rnd() % 6));
+    return 0; /* no error channel: the label back is a received message's, or ours */
 }
 
 /* A Call to the runner carrying up to three of our capabilities (it keeps none). */
@@ -377,6 +380,8 @@ static int op_vcpu(enum op op)
         unsigned n = 1 + (unsigned)(rnd() % 8);
         for (unsigned i = 0; i < n; i++) values[i] = interesting();
         err = bh_vcpu_write_state(v, first, values, n);
+        if (trace && err == BH_ERR_OK)
+            for (unsigned i = 0; i < n; i++) bh_printf("[sysfuzz]   vcpu %u state %lu = %lx\n", v, (unsigned long)(first + i), (unsigned long)values[i]);
         break;
     }
     default: {
@@ -420,6 +425,14 @@ static int op_random_invocation(void)
     return call(s, rnd() % (BH_INV_COUNT + 3), (unsigned)(rnd() % 4), len);
 }
 
+/* A space we made gets an ASID from our pool (without one it can be neither used nor copied). */
+static int op_asid_assign(void)
+{
+    unsigned s = find_slot(rnd() % 2 ? K_VSPACE : K_GUEST_SPACE);
+    if (!s || rnd() % 32 == 0) s = playground_slot();
+    return bh_asid_pool_assign(SF_ASID_POOL, s);
+}
+
 static enum op pick_op(void)
 {
     static unsigned total;
@@ -450,7 +463,8 @@ static int one_op(enum op op)
     case OP_VCPU_BIND: case OP_VCPU_SPACE: case OP_VCPU_WRITE: case OP_VCPU_READ: return op_vcpu(op);
     case OP_VM_ENTER: return op_vm_enter();
     case OP_GUEST_MAP: return op_guest_map();
-    case OP_YIELD: return invoke((bh_word_t)BH_SYS_YIELD, 0, 0, 0, 0);
+    case OP_YIELD: (void)invoke((bh_word_t)BH_SYS_YIELD, 0, 0, 0, 0); return 0;
+    case OP_ASID_ASSIGN: return op_asid_assign();
     default: return op_random_invocation();
     }
 }
@@ -463,14 +477,16 @@ int program_main(bh_word_t arg)
     trace = bh_get_mr(3);
     rng = bh_get_mr(1) ? bh_get_mr(1) : SF_DEFAULT_SEED;
     model[SF_UNTYPED_SLOT].kind = K_UNTYPED;
-    uint64_t done = 0, ok = 0, violations = 0;
+    uint64_t done = 0, ok = 0, violations = 0, check_ticks = 0;
     while (done < calls) {
         if (rnd() % 8 == 0) sf_random_selectors(rnd());
         enum op op = pick_op();
         if (trace) bh_printf("[sysfuzz] call %llu: %s\n", (unsigned long long)done, op_names[op]);
+        uint64_t t0 = sf_timestamp();
         sf_set_sticky_flags(rnd());
         int err = one_op(op);
         sf_clear_sticky_flags();
+        op_ticks[op] += sf_timestamp() - t0;
         if (trace) bh_printf("[sysfuzz]   -> %d\n", err);
         if (err < 0) continue;
         op_tried[op]++;
@@ -479,7 +495,9 @@ int program_main(bh_word_t arg)
             ok++;
         }
         if (++done % batch == 0) {
+            uint64_t c0 = sf_timestamp();
             bh_word_t v = bh_debug_check_kernel();
+            check_ticks += sf_timestamp() - c0;
             violations += v;
             if (v) bh_printf("[sysfuzz] after call %llu: %lu invariant violations\n", (unsigned long long)done, (unsigned long)v);
             bh_set_mr(0, done);
@@ -488,8 +506,11 @@ int program_main(bh_word_t arg)
             bh_call(SF_REPORT, bh_msginfo(SF_PROGRESS, 0, 0, 3));
         }
     }
+    bh_printf("[sysfuzz] %-22s %8llu calls %8s           %12llu ticks\n", "invariant_check",
+              (unsigned long long)(done / batch), "", (unsigned long long)check_ticks);
     for (unsigned i = 0; i < OP_COUNT; i++)
-        bh_printf("[sysfuzz] %-22s %8u calls %8u succeeded\n", op_names[i], op_tried[i], op_ok[i]);
+        bh_printf("[sysfuzz] %-22s %8u calls %8u succeeded %12llu ticks\n", op_names[i], op_tried[i], op_ok[i],
+                  (unsigned long long)op_ticks[i]);
     bh_set_mr(0, done);
     bh_set_mr(1, ok);
     bh_set_mr(2, violations);
