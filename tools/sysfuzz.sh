@@ -31,11 +31,11 @@ log=build/fuzz-logs/sysfuzz-$seed.log
 limit=$(( 600 + calls / 550 ))
 echo "sysfuzz: $calls calls, seed $seed${cmdline:+, $cmdline}; log $log"
 start=$(date +%s)
-rc=0
+set +e
 KERNEL_CMDLINE=$cmdline timeout --foreground "$limit" tools/qemu-x86.sh "$dir/sysfuzz.cpio" q35 </dev/null 2>&1 \
-  | tee "$log" | sed -u 's/\r$//' | grep --line-buffered -aE '^\[sysfuzz\] [0-9]+/|^(PASS|FAIL) |PANIC|^\[sysfuzz\] done' \
-  || true
+  | tee "$log" | sed -u 's/\r$//' | grep --line-buffered -aE '^\[sysfuzz\] [0-9]+/|^(PASS|FAIL) |PANIC|^\[sysfuzz\] done'
 rc=${PIPESTATUS[0]}
+set -e
 end=$(date +%s)
 if grep -aq '^\[sysfuzz\] done' "$log"; then
   grep -a '^\[sysfuzz\] [a-z_]* *[0-9]* calls' "$log" | tr -d '\r'

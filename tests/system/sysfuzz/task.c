@@ -250,6 +250,33 @@ static bh_cptr_t some_vspace(void)
     return v ? v : playground_slot();
 }
 
+/* Addresses where a table went in lately, per space: tables and frames go near them, so that
+ * all three levels below a VSpace's root come together and frames find their tables. */
+#define HOT_SPOTS 8
+struct hot_spot {
+    bh_cptr_t space;
+    bh_word_t vaddr;
+};
+static struct hot_spot hot[HOT_SPOTS];
+
+static void hot_spot(bh_cptr_t space, bh_word_t vaddr)
+{
+    hot[rnd() % HOT_SPOTS] = (struct hot_spot){space, vaddr};
+}
+
+/* A space and an address for a mapping: near a hot spot, or anywhere. */
+static void mapping_target(bh_cptr_t *space, bh_word_t *vaddr, bh_word_t align_mask)
+{
+    unsigned h = (unsigned)(rnd() % HOT_SPOTS);
+    if (hot[h].space && rnd() % 4) {
+        *space = hot[h].space;
+        *vaddr = ((hot[h].vaddr & ~0x1fffffull) + (rnd() % 512) * 4096) & ~align_mask;
+        return;
+    }
+    *space = rnd() % 3 ? some_vspace() : SF_VSPACE;
+    *vaddr = random_vaddr();
+}
+
 static int op_frame(enum op op)
 {
     unsigned f = find_slot(rnd() % 8 ? K_FRAME : K_LARGE_FRAME);
@@ -259,8 +286,10 @@ static int op_frame(enum op op)
         err = rnd() % 2 ? bh_frame_unmap(f) : call(f, BH_INV_FRAME_GET_ADDRESS, 0, 0);
     } else {
         /* Into one of our VSpaces, or our own at an address we never use ourselves. */
-        bh_cptr_t vs = rnd() % 3 ? some_vspace() : SF_VSPACE;
-        err = bh_frame_map(f, vs, random_vaddr(), random_rights(), rnd() % 4);
+        bh_cptr_t vs;
+        bh_word_t va;
+        mapping_target(&vs, &va, model[f].kind == K_LARGE_FRAME ? 0x1fffffull : 0);
+        err = bh_frame_map(f, vs, va, random_rights(), rnd() % 4);
     }
     return err;
 }
@@ -269,8 +298,12 @@ static int op_table(enum op op)
 {
     unsigned t = find_slot(K_PAGE_TABLE);
     if (!t) return -1;
-    int err = op == OP_TABLE_UNMAP ? bh_page_table_unmap(t)
-                                   : bh_page_table_map(t, rnd() % 3 ? some_vspace() : SF_VSPACE, random_vaddr());
+    if (op == OP_TABLE_UNMAP) return bh_page_table_unmap(t);
+    bh_cptr_t vs;
+    bh_word_t va;
+    mapping_target(&vs, &va, 0);
+    int err = bh_page_table_map(t, vs, va);
+    if (err == BH_ERR_OK) hot_spot(vs, va);
     return err;
 }
 
