@@ -91,13 +91,13 @@ wait_for beats_after_linux 60 && sleep 2
 boot_stop
 cat "$log"
 if has "$log" "PANIC"; then fail no_kernel_panic "the kernel panicked (log: $log)"; else pass no_kernel_panic; fi
-if has "$log" "[root] started 9 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
-else fail root_executes_spec "no '[root] started 9 threads' / '[root] supervising' (log: $log)"; fi
+if has "$log" "[root] started 11 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
+else fail root_executes_spec "no '[root] started 11 threads' / '[root] supervising' (log: $log)"; fi
 ok=1
-for i in "console      system        15     7 2: main/200,input/200" "ping         apps           7     6 1: main/100" \
+for i in "console      system        23    14 4: main/200,input/200,vm0/200,vm1/200" "ping         apps           7     6 1: main/100" \
          "pong         apps           7     6 1: main/100" "intruder     apps           5     5 1: main/100" \
-         "timer        linux_vm       9     3 1: main/220  timer_server.elf" \
-         "linux        linux_vm      97   167 2: vcpu0/100,vcpu1/100  vmm.elf" "beat         beat_vm       25    25 1: vcpu0/100  vmm.elf"; do
+         "timer        linux_vm      10     3 1: main/220  timer_server.elf" \
+         "linux        linux_vm      97   167 2: vcpu0/100,vcpu1/100  vmm.elf" "beat         beat_vm       29    26 1: vcpu0/100  vmm.elf"; do
   has "$log" "[root]   $i" || { ok=0; fail report "report lacks '$i' (log: $log)"; }
 done
 [ $ok = 1 ] && pass report
@@ -129,7 +129,7 @@ if has "$log" "[root] partition schedule: system=5 ticks apps=5 ticks linux_vm=2
   pass guest_partitions
 else fail guest_partitions "no schedule line with the partitions linux_vm and beat_vm (log: $log)"; fi
 if has "$log" '[root] guest linux: kernel vmlinux (' && has "$log" '[root] guest beat: kernel vmm-guest (' &&
-   has "$log" '[vmm linux] PVH kernel loaded' && has "$log" '[vmm beat] PVH kernel loaded'; then pass guests_built_from_spec
+   has "$log" '[linux vmm] PVH kernel loaded' && has "$log" '[beat vmm] PVH kernel loaded'; then pass guests_built_from_spec
 else fail guests_built_from_spec "the root did not build both guests, or a VMM did not load its kernel (log: $log)"; fi
 if grep -qE '^\[linux hvc\] .*Linux version [0-9]' "$log" && grep -qE '^\[linux hvc\] .*BULKHEAD-LINUX-INIT-OK' "$log"
 then pass linux_guest_output_labelled
@@ -154,9 +154,9 @@ else fail linux_guest_runs_on_2_vcpus "no VMM with threads vcpu0 and vcpu1, or t
 # The Linux guest's VMM sleeps until the guest's timers through the timer server, which it
 # reaches through the spec's 'uses timer clock' (its report after the guest's end says how often).
 if has "$log" "[timer] PIT channel 0 one-shot timeouts" &&
-   grep -qE '^\[vmm linux\] time: TSC at [0-9]+ kHz \(the kernel.s measure\), [1-9][0-9]* sleeps until a deadline through the timer server$' "$log"
+   grep -qE '^\[linux vmm\] time: TSC at [0-9]+ kHz \(the kernel.s measure\), [1-9][0-9]* sleeps until a deadline through the timer server$' "$log"
 then pass linux_vmm_sleeps_through_timer_server
-else fail linux_vmm_sleeps_through_timer_server "no '[vmm linux] time: ... N sleeps ... through the timer server' with N > 0 (log: $log)"; fi
+else fail linux_vmm_sleeps_through_timer_server "no '[linux vmm] time: ... N sleeps ... through the timer server' with N > 0 (log: $log)"; fi
 end=$(line_of "$log" "[root] supervisor: guest linux ")
 if [ -n "$end" ] && beats_after_linux "$log" && [ "$alive" = 1 ] && ! has "$log" "[root] supervisor: guest beat"; then
   pass guest_end_leaves_others_running
