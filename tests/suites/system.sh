@@ -6,8 +6,8 @@
 # spec, the components run and print through the console server, the two guests run under
 # their VMMs in their own partitions with labelled output, and the Linux guest's end leaves
 # the rest running; and the root refuses broken or unsupported specs (corruptions by
-# tests/system/spec/corrupt.sh, bad guests) with a clear message while the kernel stays up. The system never exits by itself: each boot is watched until its last expected
-# line appears (or a deadline passes), then QEMU is stopped.
+# tests/system/spec/corrupt.sh, bad guests) with a clear message while the kernel stays up.
+# Each boot is watched until its last expected line appears (tests/system/boot.sh).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
@@ -15,49 +15,7 @@ status=0
 pass() { echo "PASS system.$1"; }
 fail() { echo "FAIL system.$1: $2"; status=1; }
 
-# boot_start ARCHIVE LOG [QEMU ARGS]: starts QEMU in the background, its serial input from a
-# FIFO that `type` writes to (QEMU runs with -serial mon:stdio: what is typed reaches COM1).
-boot_start() {
-  local archive=$1
-  blog=$2
-  shift 2
-  rm -f "$blog.in" "$blog" && mkfifo "$blog.in"
-  : >"$blog.raw" # before QEMU's own redirection: a log from an earlier run must not be judged
-  tools/qemu-x86.sh "$archive" q35 "$@" <"$blog.in" >"$blog.raw" 2>&1 &
-  qpid=$!
-  exec 3>"$blog.in"
-}
-# wait_for UNTIL DEADLINE: until UNTIL holds (a line to look for, or the name of a shell
-# function that judges the log so far, given as its argument), or DEADLINE seconds.
-wait_for() {
-  local until=$1 deadline=$2 t=0
-  while [ "$t" -lt "$((deadline * 10))" ] && kill -0 "$qpid" 2>/dev/null; do
-    tr -d '\r' <"$blog.raw" >"$blog"
-    if { declare -F "$until" >/dev/null && "$until" "$blog"; } || grep -qF -- "$until" "$blog"; then return 0; fi
-    sleep 0.1; t=$((t + 1))
-  done
-  return 1
-}
-type_line() { printf '%s\n' "$1" >&3; }
-# boot_stop: stops QEMU; sets `alive` to 1 when it was still running.
-boot_stop() {
-  alive=0
-  kill -0 "$qpid" 2>/dev/null && alive=1
-  kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null
-  exec 3>&-
-  tr -d '\r' <"$blog.raw" >"$blog"; rm -f "$blog.raw" "$blog.in"
-}
-# boot ARCHIVE LOG UNTIL DEADLINE [QEMU ARGS]: runs QEMU until UNTIL holds and 2 more seconds
-# passed, or DEADLINE seconds.
-boot() {
-  local archive=$1 log=$2 until=$3 deadline=$4
-  shift 4
-  boot_start "$archive" "$log" "$@"
-  wait_for "$until" "$deadline" && sleep 2
-  boot_stop
-}
-has() { grep -qF -- "$2" "$1"; }
-line_of() { grep -nF -- "$2" "$1" | head -1 | cut -d: -f1; }
+. tests/system/boot.sh
 
 # --- the default system, with its guests (Debian's kernel joins the archive: tools/with-linux.sh)
 log=build/test-logs/system-default.serial
