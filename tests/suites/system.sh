@@ -51,6 +51,12 @@ cat "$log"
 if has "$log" "PANIC"; then fail no_kernel_panic "the kernel panicked (log: $log)"; else pass no_kernel_panic; fi
 if has "$log" "[root] started 11 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
 else fail root_executes_spec "no '[root] started 11 threads' / '[root] supervising' (log: $log)"; fi
+# The root drives COM1 itself on the debug kernel too (docs/console.md), and so does the
+# console server: the lines of both reach the log.
+if has "$log" "[root] debug kernel (with debug calls); the root prints on COM1" &&
+   has "$log" "[console] every client at most 1024 bytes/s after a burst of 4096; linux 4096, 16384"; then
+  pass root_and_console_server_on_com1
+else fail root_and_console_server_on_com1 "no '[root] debug kernel (with debug calls); the root prints on COM1' or no rate-limit line of the console server (log: $log)"; fi
 ok=1
 for i in "console      system        23    14 4: main/200,input/200,vm0/200,vm1/200" "ping         apps           7     6 1: main/100" \
          "pong         apps           7     6 1: main/100" "intruder     apps           5     5 1: main/100" \
