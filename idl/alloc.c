@@ -425,10 +425,13 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
     g->memory = co->memory;
     g->guest_space = new_obj(al, SOBJ_GUEST_SPACE, 0, owner, 0, nm(al, "%s.guest_space", in->name, ""));
     g->events = al->events[in->index];
-    g->console = NONE32;
+    g->console = g->console_signal = NONE32;
     for (size_t k = 0; k < co->ports.n && g->console == NONE32; k++)
-        if (co->ports.v[k].kind == PORT_CHANNEL && co->ports.v[k].chan == CHAN_CONSOLE && ia->ports[k].peers.n)
-            g->console = ia->ports[k].peers.v[0].conn->chan_ring;
+        if (co->ports.v[k].kind == PORT_CHANNEL && co->ports.v[k].chan == CHAN_CONSOLE && ia->ports[k].peers.n) {
+            const struct connection *cn = ia->ports[k].peers.v[0].conn;
+            g->console = cn->chan_ring;
+            g->console_signal = cn->chan_ntfn[cn->from.inst == in && cn->from.port_index == k ? 1 : 0];
+        }
     /* The one interface a VMM speaks as a client: the timer (resources.c checks its shape). */
     g->timer = NONE32;
     for (size_t k = 0; k < co->ports.n && g->timer == NONE32; k++)

@@ -295,6 +295,7 @@ struct sguest {
     uint8_t arch, vcpus;
     uint32_t events;  /* the VMM's event line (notification) */
     uint32_t console; /* the ring of its first console channel, or NONE32 */
+    uint32_t console_signal; /* that channel's other end's notification, or NONE32 */
     uint32_t timer;   /* the endpoint of the timer server its VMM uses, or NONE32 */
     /* x86: the VMM's grant frames and the spare page tables to map them into the GuestSpace
      * (NONE32 and 0 for power9 guests) */

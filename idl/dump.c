@@ -83,6 +83,7 @@ static void dump(const struct bh_spec *s, FILE *out)
                 g.console == BH_SPEC_NONE ? -1 : (int)g.console, g.timer == BH_SPEC_NONE ? -1 : (int)g.timer);
         if (g.grant_count) fprintf(out, " grant=%u+%u", g.grant_first, g.grant_count);
         if (g.grant_table_count) fprintf(out, " grant_tables=%u+%u", g.grant_table_first, g.grant_table_count);
+        if (g.console_signal != BH_SPEC_NONE) fprintf(out, " console_signal=%u", g.console_signal);
         fputc('\n', out);
     }
 }

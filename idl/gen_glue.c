@@ -488,7 +488,16 @@ static void gen_instance(struct gen *g)
             break;
         case PORT_CHANNEL:
             fprintf(h, "\n/* Channel '%s' (%s)%s */\n", po->name, chan_kind_name(po->chan), pa->peers.n ? "" : ": unconnected");
-            if (!pa->peers.n) break;
+            fprintf(h, "#define CHAN_%s_CONNECTED %d\n", po->name, pa->peers.n ? 1 : 0);
+            if (!pa->peers.n) {
+                /* The same names, empty, so that code serving several channels compiles alike. */
+                fprintf(h, "#define CHAN_%s_PEER \"\"\n#define CHAN_%s_ENDPOINT_CPTR 0u\n#define CHAN_%s_PEER_ENDPOINT_CPTR 0u\n",
+                        po->name, po->name, po->name);
+                fprintf(h, "#define CHAN_%s_NOTIFICATION_CPTR 0u\n#define CHAN_%s_PEER_NOTIFICATION_CPTR 0u\n", po->name, po->name);
+                fprintf(h, "#define CHAN_%s_RING_VADDR 0x0ull\n#define CHAN_%s_RING_SIZE 0u\n", po->name, po->name);
+                break;
+            }
+            fprintf(h, "#define CHAN_%s_PEER \"%s\" /* the instance at the other end */\n", po->name, pa->peers.v[0].inst->name);
             fprintf(h, "#define CHAN_%s_ENDPOINT_CPTR %uu /* receive requests from '%s' */\n", po->name, pa->slot,
                     pa->peers.v[0].inst->name);
             fprintf(h, "#define CHAN_%s_PEER_ENDPOINT_CPTR %uu /* send requests to '%s' */\n", po->name, pa->slot4,

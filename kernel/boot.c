@@ -266,6 +266,7 @@ void kernel_boot(const struct boot_config *bc)
                                                              bc->kept[i].kind};
     bi->kernel_devices = bc->nkept;
     bi->mitigations = plat_mitigations();
+    bi->flags = debug_bootinfo_flags;
     r.next_slot = BH_ROOT_FIRST_FREE_FIXED;
     bi->untyped_first = bi->untyped_last = r.next_slot;
     word_t ram = 0;

@@ -11,6 +11,9 @@
  * A call the budget cannot cover writes nothing and returns 0: retry after a tick.
  */
 #include "kernel.h"
+#include <bulkhead/bootinfo.h>
+
+const word_t debug_bootinfo_flags = BH_BOOTINFO_DEBUG_CALLS;
 
 #define DEBUG_PUT_STRING_MAX 256u
 #define DEBUG_BYTES_PER_TICK 16u

@@ -199,6 +199,8 @@ NORETURN void kernel_boot(const struct boot_config *bc);
 
 /* debug.c (debug builds) or release.c: the debug system calls; false when not one */
 bool debug_syscall(struct tcb *t, word_t number);
+/* The boot info's flags that say which variant this is (BH_BOOTINFO_DEBUG_CALLS or 0). */
+extern const word_t debug_bootinfo_flags;
 
 /* invariants.c */
 word_t check_invariants(void);

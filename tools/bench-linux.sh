@@ -69,8 +69,8 @@ r1=$(ratio "${ours[1]}" "${direct[1]}"); r2=$(ratio "${ours[2]}" "${direct[2]}")
 v1=$(ratio "$g1" "${direct[1]}"); v2=$(ratio "$g2" "${direct[2]}")
 printf '%-52s %10s %10s\n' "ratio, whole system" "$r1" "$r2"
 printf '%-52s %10s %10s  (target under 1.3)\n' "ratio, the guest under the VMM" "$v1" "$v2"
-exits=$(tr -d '\r' <build/bench/linux-vmm-1.log | grep -m1 '^\[vmm linux\] exits by reason' || true)
-echo "${exits:-[vmm linux] (no exit statistics: the guest did not stop)}"
+exits=$(tr -d '\r' <build/bench/linux-vmm-1.log | grep -m1 '^\[linux vmm\] exits by reason' || true)
+echo "${exits:-[linux vmm] (no exit statistics: the guest did not stop)}"
 cat >build/bench/linux.json <<JSON
 [
   {"name": "linux_boot_to_init_under_vmm", "unit": "s", "value": ${ours[1]}, "runs": [${ours[1]}, ${ours[2]}]},

@@ -10,6 +10,7 @@
 # stays up by design). Without build/linux/vmlinux it says how to fetch it (./bulkhead setup).
 #
 # Timed runs go through tools/qemu-x86.sh; interactive ones start QEMU with the same options.
+# KERNEL=build/x86/kernel-release.elf boots the release kernel (no debug calls) instead.
 set -euo pipefail
 . "$(dirname "$0")/x86-cpu.sh"
 cd "$(dirname "$0")/.."
@@ -23,7 +24,7 @@ while [ $# -gt 0 ]; do
     *) echo "run-x86.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
 done
-for f in build/x86/kernel.elf "$archive"; do
+for f in "${KERNEL:-build/x86/kernel.elf}" "$archive"; do
   [ -f "$f" ] || { echo "run-x86.sh: $f is missing: build first (ninja, or ./bulkhead run)" >&2; exit 1; }
 done
 if [ "$archive" = build/x86/default.cpio ]; then
@@ -47,5 +48,5 @@ fi
 
 echo "Bulkhead: booting $archive in QEMU (q35). To quit, press Ctrl-A then X."
 exec qemu-system-x86_64 -machine q35 -cpu "$X86_CPU" -m 1G -nodefaults -nographic -monitor none \
-  -serial mon:stdio -no-reboot -kernel build/x86/kernel.elf -initrd "$archive" \
+  -serial mon:stdio -no-reboot -kernel "${KERNEL:-build/x86/kernel.elf}" -initrd "$archive" \
   -device isa-debug-exit,iobase=0xf4,iosize=0x04 ${KERNEL_CMDLINE:+-append "$KERNEL_CMDLINE"}

@@ -12,7 +12,7 @@
  * buffer's message words, whose contents are saved before and restored after (a server may
  * print while a message is in them). A piece the kernel's budget cannot cover yet waits for
  * the next tick (the thread yields). Without an IPC buffer, a character at a time. */
-static void debug_console(const char *s, size_t len)
+void bh_console_debug(const char *s, size_t len)
 {
     bh_ipc_buffer_t *b = bh_ipc_buffer_ptr;
     if (!b) {
@@ -38,11 +38,11 @@ static void debug_console(const char *s, size_t len)
     }
 }
 
-static bh_console_sink_t sink = debug_console;
+static bh_console_sink_t sink = bh_console_debug;
 
 void bh_console_set_sink(bh_console_sink_t s)
 {
-    sink = s ? s : debug_console;
+    sink = s ? s : bh_console_debug;
 }
 
 void bh_console_discard(const char *text, size_t len)

@@ -6,7 +6,8 @@
  * component starts here with its IPC buffer, its index within the instance and the slot of its
  * own TCB in the instance's CSpace in the first three argument registers (x86_64 rdi, rsi,
  * rdx; ppc64le r3, r4, r5). The index is also in the IPC buffer's user_data word, which is what this entry reads: thread 0 runs main(), the others
- * the glue's bhidl_thread_start(index).
+ * the glue's bhidl_thread_start(index). MR0 of the IPC buffer holds the start message's
+ * counter frequency (bh_counter_khz), read before any system call reuses the message words.
  */
 #include <bulkhead/runtime.h>
 
@@ -16,6 +17,8 @@
 int main(void);
 int bhidl_thread_start(bh_word_t index);
 _Noreturn void bh_start(bh_ipc_buffer_t *ipc, bh_word_t index_arg, bh_cptr_t self_tcb);
+
+uint64_t bh_counter_khz;
 
 static _Alignas(64) unsigned char extra_tls[EXTRA_THREADS][TLS_AREA];
 
@@ -36,6 +39,7 @@ _Noreturn void bh_start(bh_ipc_buffer_t *ipc, bh_word_t index_arg, bh_cptr_t sel
 {
     bh_word_t index = ipc->user_data;
     (void)index_arg;
+    if (index == 0) bh_counter_khz = ipc->mr[0];
     if (index == 0) {
         bh_runtime_init(ipc);
         bh_exit(main());

@@ -189,8 +189,8 @@ bool acpi_port_out(struct vm *vm, unsigned port, uint8_t value)
         vm_shutdown(vm, SHUTDOWN_poweroff, VMM_SHUTDOWN_VIA_ACPI);
         return true;
     }
-    bh_printf("[vmm %s] guest asked for ACPI sleep type %u, which its DSDT does not offer: woken at once\n",
-              vm->params->name, type);
+    vmm_say(vm, "guest asked for ACPI sleep type %u, which its DSDT does not offer: woken at once",
+            type);
     vm->acpi_wake_status = WAKE_STATUS;
     return true;
 }

@@ -6,7 +6,10 @@
  * physmap.c) and its frame number is HVM_PARAM_CONSOLE_PFN. HVM_PARAM_CONSOLE_EVTCHN names a
  * port the VMM bound to itself at start (EVTCHN_CONSOLE): the guest's EVTCHNOP_send on it makes
  * the VMM drain out[] to its console output, labelled "[name hvc]"; bytes the VMM puts into
- * in[] raise that port in the guest (2-level delivery, evtchn.c).
+ * in[] raise that port in the guest (2-level delivery, evtchn.c). Output is never dropped
+ * here: a line the console server's ring has no room for stays in out[] (report.c,
+ * output_room), the guest sees its ring full and waits, and the VMM drains again after its
+ * next exit (input.c).
  * Ring rules: the producer writes data, then (write barrier) its index; the consumer reads the
  * producer's index, then (read barrier) the data, then (full barrier) writes its own index.
  * Indices are free-running 32-bit counters masked by the ring size; a producer index more than
@@ -65,11 +68,18 @@ void console_drain(struct vm *vm)
     for (; cons != prod; cons++) {
         uint32_t i = cons & (RING_OUT_SIZE - 1);    /* < RING_OUT_SIZE */
         char c = __atomic_load_n(&r->out[i], __ATOMIC_RELAXED);
+        if ((c == '\n' || vm->ring_len == VMM_LINE_MAX) && !output_room(vm, vm->ring_len)) break;
         console_put(vm, vm->ring_line, &vm->ring_len, c, "hvc");
         vm->console_bytes++;
     }
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     __atomic_store_n(&r->out_cons, cons, __ATOMIC_RELAXED);
+}
+
+bool console_pending(struct vm *vm)
+{
+    struct xencons_interface *r = ring(vm);
+    return r && __atomic_load_n(&r->out_prod, __ATOMIC_ACQUIRE) != __atomic_load_n(&r->out_cons, __ATOMIC_RELAXED);
 }
 
 /* Input for the guest: as much of buf as in[] has room for; the number of bytes queued. */

@@ -70,8 +70,8 @@ static int withdraw(struct vm *vm, uint64_t idx)
 static int64_t out_of_tables(struct vm *vm, uint64_t gpfn)
 {
     if (!vm->gnttab_nomem_said)
-        bh_printf("[vmm %s] grant frame refused at gpfn %#lx: the %u page tables for grant frames are all in use\n",
-                  vm->params->name, (unsigned long)gpfn, VMM_GNTTAB_TABLES);
+        vmm_say(vm, "grant frame refused at gpfn %#lx: the %u page tables for grant frames are all in use",
+                (unsigned long)gpfn, VMM_GNTTAB_TABLES);
     vm->gnttab_nomem_said = true;
     return -XEN_ENOMEM;
 }

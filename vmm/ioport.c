@@ -83,8 +83,7 @@ static void debug_out(struct vm *vm, unsigned port, uint32_t value)
     case VMM_DEBUG_PORT_CHECK:
         if (value & VMM_DEBUG_CHECK_FAILED) {
             vm->checks_failed++;
-            bh_printf("[vmm %s] guest check %u FAILED (value %#x)\n", vm->params->name,
-                      value & ~VMM_DEBUG_CHECK_FAILED, vm->debug_value);
+            vmm_say(vm, "guest check %u FAILED (value %#x)", value & ~VMM_DEBUG_CHECK_FAILED, vm->debug_value);
         } else {
             vm->checks_passed++;
         }

@@ -28,6 +28,7 @@ static int check_params(const struct vmm_params *p)
     if (p->name[VMM_NAME_LEN - 1] != 0 || p->cmdline[VMM_CMDLINE_LEN - 1] != 0) return -1;
     if (p->counter_khz > VMM_MAX_COUNTER_KHZ) return -1;
     if (p->grant.vaddr == 0 || (p->grant.vaddr & 0xfff) != 0) return -1;
+    if ((p->console_vaddr & 0xfff) != 0 || (p->slot.console_signal && !p->console_vaddr)) return -1;
     return 0;
 }
 
@@ -42,6 +43,7 @@ int main(void)
         bh_send(VMM_SLOT_REPORT, bh_msginfo(VMM_REPORT_END, 0, 0, 1));
         return 1;
     }
+    output_init(vm);
     vm->ram = (uint8_t *)(uintptr_t)vm->params->ram_vaddr;
     vm->ram_size = vm->params->ram_size;
     vm_lock(vm);

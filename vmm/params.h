@@ -5,7 +5,7 @@
  * at a fixed address of its VSpace, which names everything else: the slots of its
  * capabilities (the creator chooses them: the root server takes them from the system
  * specification, where the IDL compiler allocated them), where guest RAM and the console
- * input ring are mapped, and the guest's boot files (read-only at fixed addresses). The VMM
+ * channel's page are mapped, and the guest's boot files (read-only at fixed addresses). The VMM
  * holds no untyped memory and no capability to its guest's frames: its creator maps guest RAM
  * twice, into the GuestSpace at gpa and into the VMM at ram_vaddr + gpa.
  */
@@ -21,7 +21,7 @@
 #define VMM_GUEST_WINDOW 0x0000480000000000ull  /* guest RAM, where the test root maps it */
 #define VMM_GRANT_WINDOW 0x0000440000000000ull  /* grant frames, where the test root maps them */
 
-#define VMM_PARAMS_MAGIC 0x34305241504d4d56ull /* "VMMPAR04" */
+#define VMM_PARAMS_MAGIC 0x35305241504d4d56ull /* "VMMPAR05" */
 #define VMM_NAME_LEN 16
 #define VMM_CMDLINE_LEN 256
 /* The grant table's maximum size in frames (vmm/gnttab.c; Linux's legacy default), and the
@@ -38,13 +38,16 @@ struct vmm_params {
     char name[VMM_NAME_LEN];    /* labels the guest's console output */
     char cmdline[VMM_CMDLINE_LEN];
     uint64_t ram_vaddr;         /* guest RAM in the VMM: ram_vaddr + gpa, 2 MiB aligned */
-    uint64_t input_vaddr;       /* console input ring (bulkhead/byte_ring.h), 0: none */
+    uint64_t console_vaddr;     /* the console channel's page (bulkhead/console_ring.h): input
+                                   from and output to the console server; 0: none */
     struct vmm_slots {
         uint32_t vcpu0;         /* VCPU n at vcpu0 + n (this stage: one) */
         uint32_t guest_space;   /* the GuestSpace, already holding guest RAM */
         uint32_t notification;  /* the guest's event line: a signal wakes a halted vCPU */
         uint32_t report;        /* send-only endpoint to the creator, badged per guest */
         uint32_t timer;         /* the timer server's endpoint (servers/timer), 0: none */
+        uint32_t console_signal; /* the console server's notification for the channel: signalled
+                                    after output is written; 0: none */
     } slot;
     uint64_t counter_khz;       /* the TSC's frequency as the kernel measured it, 0: unknown */
     /* The VMM's own grant frames: it maps them into the GuestSpace wherever the guest places
@@ -54,7 +57,12 @@ struct vmm_params {
         uint32_t frame[VMM_GNTTAB_FRAMES];  /* caps to them, unmapped (read-write) */
         uint32_t table[VMM_GNTTAB_TABLES];  /* PageTable objects, unmapped */
     } grant;
+    uint64_t flags;             /* VMM_PARAMS_* */
 };
+
+/* flags: the kernel has debug calls (bootinfo.h's BH_BOOTINFO_DEBUG_CALLS). Without a console
+ * channel the VMM prints through them, and where there are none, nowhere. */
+#define VMM_PARAMS_DEBUG_CALLS 0x1u
 _Static_assert(sizeof(struct vmm_params) <= 4096, "vmm_params fits a page");
 
 /* The badge of the VMM's own capabilities to its vCPUs' notifications (slot.notification + n):

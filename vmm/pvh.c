@@ -49,8 +49,7 @@ const char *pvh_strerror(int err)
 
 static int refuse(struct vm *vm, int err, const char *detail)
 {
-    bh_printf("[vmm %s] refusing the guest image: %s%s%s\n", vm->params->name, pvh_strerror(err),
-              detail ? ": " : "", detail ? detail : "");
+    vmm_say(vm, "refusing the guest image: %s%s%s", pvh_strerror(err), detail ? ": " : "", detail ? detail : "");
     return err;
 }
 
@@ -164,8 +163,8 @@ int pvh_load(struct vm *vm)
     load_segments(vm, &l.elf);
     write_start_info(vm, &l);
     if (write_entry_state(&vm->vcpu[0], l.entry) != 0) return VMM_LOAD_BAD_IMAGE;
-    bh_printf("[vmm %s] PVH kernel loaded: entry %#x, %lu KiB RAM, initrd %lu bytes, cmdline \"%s\"\n",
-              vm->params->name, l.entry, (unsigned long)(vm->ram_size >> 10), (unsigned long)vm->params->initrd_size,
-              (const char *)gpa_ptr(vm, CMDLINE_GPA, 1));
+    vmm_say(vm, "PVH kernel loaded: entry %#x, %lu KiB RAM, initrd %lu bytes, cmdline \"%s\"", l.entry,
+            (unsigned long)(vm->ram_size >> 10), (unsigned long)vm->params->initrd_size,
+            (const char *)gpa_ptr(vm, CMDLINE_GPA, 1));
     return 0;
 }

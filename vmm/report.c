@@ -1,16 +1,76 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * What the VMM tells the outside: the guest's console output, a line at a time and labelled
- * "[name source]", and reports to its creator on the report endpoint (params.h).
+ * What the VMM tells the outside: the guest's console output and its own messages, a line at
+ * a time and labelled "[name source]", and reports to its creator on the report endpoint
+ * (params.h).
+ *
+ * Where lines go is chosen once at start. With a console channel (params console_vaddr and
+ * slot.console_signal), into its output ring (bulkhead/console_ring.h) as "source] text\n":
+ * the console server writes them to COM1 at its client's rate and adds "[name " itself. A
+ * line the ring has no room for is dropped and counted (the UART, console_io and the VMM's
+ * own lines; the PV console is held back instead: console.c asks output_room first).
+ * Without a channel, through the kernel's debug console where it exists (the test root's
+ * VMMs), else nowhere.
  */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <bulkhead/console_ring.h>
 #include <bulkhead/runtime.h>
 #include "vmm.h"
+
+#define SOURCE_MAX 8u
+_Static_assert(VMM_LINE_MAX + SOURCE_MAX + 2 <= BH_CONSOLE_LINE_MAX, "a guest's line fits a console line whole");
+
+void output_init(struct vm *vm)
+{
+    const struct vmm_params *p = vm->params;
+    vm->out_ring = p->console_vaddr && p->slot.console_signal ? bh_console_output_ring(p->console_vaddr) : NULL;
+    if (!vm->out_ring && !(p->flags & VMM_PARAMS_DEBUG_CALLS)) bh_console_set_sink(bh_console_discard);
+}
+
+bool output_room(struct vm *vm, unsigned len)
+{
+    return !vm->out_ring || bh_byte_ring_room(vm->out_ring) >= SOURCE_MAX + 2 + len + 1;
+}
+
+void vmm_line(struct vm *vm, const char *source, const char *text, unsigned len)
+{
+    if (!vm->out_ring) {
+        bh_printf("[%s %s] %.*s\n", vm->params->name, source, (int)len, text);
+        return;
+    }
+    char line[BH_CONSOLE_LINE_MAX + 1];
+    unsigned n = 0;
+    while (n < SOURCE_MAX && source[n]) n++;
+    if (len > BH_CONSOLE_LINE_MAX - SOURCE_MAX - 2) len = BH_CONSOLE_LINE_MAX - SOURCE_MAX - 2;
+    memcpy(line, source, n);
+    line[n++] = ']';
+    line[n++] = ' ';
+    memcpy(line + n, text, len);
+    n += len;
+    line[n++] = '\n';
+    if (bh_byte_ring_put_all(vm->out_ring, (const uint8_t *)line, n)) bh_signal(vm->params->slot.console_signal);
+    else vm->console_dropped += n;
+}
+
+void vmm_say(struct vm *vm, const char *fmt, ...)
+{
+    char text[BH_CONSOLE_LINE_MAX - SOURCE_MAX - 2 + 1];
+    va_list ap;
+    va_start(ap, fmt);
+    int n = vsnprintf(text, sizeof text, fmt, ap);
+    va_end(ap);
+    unsigned len = n < 0 ? 0 : (unsigned)n < sizeof text ? (unsigned)n : (unsigned)sizeof text - 1;
+    if (len && text[len - 1] == '\n') len--;
+    vmm_line(vm, "vmm", text, len);
+}
 
 static void flush_line(struct vm *vm, char *line, unsigned *len, const char *source)
 {
     if (*len == 0) return;
-    bh_printf("[%s %s] %.*s\n", vm->params->name, source, (int)*len, line);
+    vmm_line(vm, source, line, *len);
     *len = 0;
 }
 
@@ -31,28 +91,47 @@ void report_bench(struct vm *vm, uint32_t id, uint32_t value)
     bh_send(VMM_SLOT_REPORT, bh_msginfo(VMM_REPORT_BENCH, 0, 0, 2));
 }
 
+/* At the end, what the guest left in its console ring and the report's lines should not be
+ * lost to an output ring the server drains at its client's rate: wait for it to empty, in the
+ * VMM's own time, at most two seconds. */
+static void output_settle(struct vm *vm)
+{
+    if (!vm->out_ring) return;
+    uint64_t until = bh_arch_counter() + 2000u * vm->tsc_khz;
+    for (;;) {
+        console_drain(vm);
+        if ((bh_byte_ring_room(vm->out_ring) == BH_BYTE_RING_SIZE && !console_pending(vm)) ||
+            bh_arch_counter() > until)
+            return;
+        bh_yield();
+    }
+}
+
 void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
 {
     flush_line(vm, vm->uart_line, &vm->uart_len, "uart");
-    console_drain(vm);
+    output_settle(vm);
     flush_line(vm, vm->hvc_line, &vm->hvc_len, "xen");
     flush_line(vm, vm->ring_line, &vm->ring_len, "hvc");
-    bh_printf("[vmm %s] guest %s (%#lx, %#lx); %lu exits, %lu hypercalls (%lu errors), checks %lu passed, %lu failed\n",
-              vm->params->name, vmm_end_name(why), (unsigned long)detail, (unsigned long)detail2,
-              (unsigned long)vm->exits, (unsigned long)vm->hypercalls, (unsigned long)vm->hypercall_errors,
-              (unsigned long)vm->checks_passed, (unsigned long)vm->checks_failed);
+    vmm_say(vm, "guest %s (%#lx, %#lx); %lu exits, %lu hypercalls (%lu errors), checks %lu passed, %lu failed",
+            vmm_end_name(why), (unsigned long)detail, (unsigned long)detail2, (unsigned long)vm->exits,
+            (unsigned long)vm->hypercalls, (unsigned long)vm->hypercall_errors, (unsigned long)vm->checks_passed,
+            (unsigned long)vm->checks_failed);
     static const char *const names[VMM_EXIT_CLASSES] = {"cpuid", "msr", "ioio", "hlt", "vmmcall", "npf",
                                                          "interrupted", "other"};
-    bh_printf("[vmm %s] exits by reason:", vm->params->name);
-    for (unsigned i = 0; i < VMM_EXIT_CLASSES; i++) bh_printf(" %s %lu", names[i], (unsigned long)vm->exits_by_reason[i]);
-    bh_printf("; timer events %lu\n", (unsigned long)vm->timer_events);
-    bh_printf("[vmm %s] time: TSC at %lu kHz (%s), %lu sleeps until a deadline through the timer server%s\n",
-              vm->params->name, (unsigned long)vm->tsc_khz, vm->params->counter_khz ? "the kernel's measure" : "nominal",
-              (unsigned long)vm->timer_waits, timer_available() ? "" : " (none configured)");
+    char line[BH_CONSOLE_LINE_MAX];
+    int n = snprintf(line, sizeof line, "exits by reason:");
+    for (unsigned i = 0; i < VMM_EXIT_CLASSES && n > 0 && (size_t)n < sizeof line; i++)
+        n += snprintf(line + n, sizeof line - (size_t)n, " %s %lu", names[i], (unsigned long)vm->exits_by_reason[i]);
+    vmm_say(vm, "%s; timer events %lu", line, (unsigned long)vm->timer_events);
+    vmm_say(vm, "time: TSC at %lu kHz (%s), %lu sleeps until a deadline through the timer server%s",
+            (unsigned long)vm->tsc_khz, vm->params->counter_khz ? "the kernel's measure" : "nominal",
+            (unsigned long)vm->timer_waits, timer_available() ? "" : " (none configured)");
     if (vm->console_gpa)
-        bh_printf("[vmm %s] console ring at %#lx, port %u: %lu bytes out, %lu index errors\n", vm->params->name,
-                  (unsigned long)vm->console_gpa, vm->console_port, (unsigned long)vm->console_bytes,
-                  (unsigned long)vm->console_errors);
+        vmm_say(vm, "console ring at %#lx, port %u: %lu bytes out, %lu index errors", (unsigned long)vm->console_gpa,
+                vm->console_port, (unsigned long)vm->console_bytes, (unsigned long)vm->console_errors);
+    if (vm->console_dropped)
+        vmm_say(vm, "%lu bytes of output dropped: the console server's ring was full", (unsigned long)vm->console_dropped);
     bh_word_t words[8] = {why, detail, detail2, vm->checks_passed, vm->checks_failed, vm->exits, vm->hypercalls,
                           vm->hypercall_errors};
     for (unsigned i = 0; i < 8; i++) bh_set_mr(i, words[i]);

@@ -109,9 +109,8 @@ void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
 void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via)
 {
     static const char *const names[] = {"poweroff", "reboot", "suspend", "crash", "watchdog", "soft_reset"};
-    bh_printf("[vmm %s] guest shut down: %s (%s)\n", vm->params->name,
-              reason <= SHUTDOWN_soft_reset ? names[reason] : "unknown",
-              via == VMM_SHUTDOWN_VIA_ACPI ? "ACPI sleep state S5" : "SCHEDOP_shutdown");
+    vmm_say(vm, "guest shut down: %s (%s)", reason <= SHUTDOWN_soft_reset ? names[reason] : "unknown",
+            via == VMM_SHUTDOWN_VIA_ACPI ? "ACPI sleep state S5" : "SCHEDOP_shutdown");
     vm_end(vm, VMM_END_SHUTDOWN, reason, via);
 }
 

@@ -22,8 +22,8 @@
  *   hvm.c        hvm_op (parameters) and vcpu_op (vcpu_info registration)
  *   evtchn.c     event_channel_op (within the guest), VIRQs, 2-level delivery through shared_info
  *   console.c    the Xen PV console: a ring page and an event channel bound to the VMM (hvc0)
- *   input.c      console input from the console server's ring into the PV console
- *   report.c     console labels and reports to the creator
+ *   input.c      console input from the console server's ring into the PV console; output retried
+ *   report.c     console lines (to the console server's channel or the debug console) and reports
  */
 #ifndef VMM_VMM_H
 #define VMM_VMM_H
@@ -171,6 +171,9 @@ struct vm {
     uint64_t console_gpa;
     uint32_t console_port;
     uint64_t console_bytes, console_errors;
+    /* Where lines go (report.c): the console channel's output ring, or NULL; bytes dropped. */
+    struct bh_byte_ring *out_ring;
+    uint64_t console_dropped;
     /* Console lines, labelled with the guest's name: the UART, console_io, the PV console ring. */
     char uart_line[VMM_LINE_MAX], hvc_line[VMM_LINE_MAX], ring_line[VMM_LINE_MAX];
     unsigned uart_len, hvc_len, ring_len;
@@ -276,15 +279,23 @@ bool evtchn_events_need_delivery(struct vcpu *v);          /* an upcall pending 
 /* console.c */
 uint64_t console_ring_gpa(uint64_t ram_size);             /* the ring's page: the top of RAM */
 void console_init(struct vm *vm);
-void console_drain(struct vm *vm);
+void console_drain(struct vm *vm);               /* out[] to the console, as far as it takes it */
+bool console_pending(struct vm *vm);             /* out[] holds bytes not yet drained */
 uint32_t console_input(struct vm *vm, const char *buf, uint32_t len);
-/* input.c: moves the console server's typed bytes into the guest's console ring. */
-void input_poll(struct vm *vm);
+/* input.c: moves the console server's typed bytes into the guest's console ring, and drains
+ * what the guest's ring still holds (after every exit). */
+void console_poll(struct vm *vm);
 
 /* memory.c */
 int guest_gpa(struct vcpu *v, uint64_t gva, uint64_t len, bool write, uint64_t *gpa);
 
-/* report.c */
+/* report.c: where lines go (chosen at start); whether the output takes a line of len bytes
+ * now; a line "[name source] text"; the VMM's own, source "vmm"; a byte of a guest's line. */
+struct bh_byte_ring;
+void output_init(struct vm *vm);
+bool output_room(struct vm *vm, unsigned len);
+void vmm_line(struct vm *vm, const char *source, const char *text, unsigned len);
+void vmm_say(struct vm *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void console_put(struct vm *vm, char *line, unsigned *len, char c, const char *source);
 void report_bench(struct vm *vm, uint32_t id, uint32_t value);
 void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2);

@@ -177,6 +177,7 @@ int bh_spec_guest(const struct bh_spec *s, uint32_t i, struct bh_spec_guest *o)
     o->grant_count = grant ? rd32(p + 56) : 0;
     o->grant_table_first = grant ? rd32(p + 60) : BH_SPEC_NONE;
     o->grant_table_count = grant ? rd32(p + 64) : 0;
+    o->console_signal = s->sec[BH_SPEC_SEC_GUESTS].entry_size >= BH_SPEC_GUEST_CONSOLE_SIZE ? rd32(p + 68) : BH_SPEC_NONE;
     return 0;
 }
 
@@ -422,6 +423,8 @@ static int check_rest(const struct bh_spec *s, struct bh_spec_error *err)
             return fail(err, "guest console ring is not a frame", rec_off(s, BH_SPEC_SEC_GUESTS, i, 44));
         if (g.timer != BH_SPEC_NONE && !obj_is(s, g.timer, BH_SPEC_OBJ_ENDPOINT))
             return fail(err, "guest timer is not an endpoint", rec_off(s, BH_SPEC_SEC_GUESTS, i, 48));
+        if (g.console_signal != BH_SPEC_NONE && (g.console == BH_SPEC_NONE || !obj_is(s, g.console_signal, BH_SPEC_OBJ_NOTIFICATION)))
+            return fail(err, "guest console signal is not a notification of a console channel", rec_off(s, BH_SPEC_SEC_GUESTS, i, 68));
         if (check_guest_grant(s, i, &g, err)) return -1;
     }
     return 0;

@@ -47,6 +47,8 @@ enum bh_spec_section {
 /* The guest record with its grant-frame fields (bytes 52..67); a shorter record has none. */
 #define BH_SPEC_GUEST_GRANT_SIZE 68u
 #define BH_SPEC_GUEST_GRANT_MAX 64u /* the longest grant frame or table range a reader takes */
+/* The guest record with console_signal (bytes 68..71); a shorter record has none. */
+#define BH_SPEC_GUEST_CONSOLE_SIZE 72u
 
 /*
  * Object types. 0..11 are retyped from untyped memory and follow the order of the user
@@ -129,6 +131,10 @@ struct bh_spec_guest {
      * the record is older than these fields or the guest has none. */
     uint32_t grant_first, grant_count;
     uint32_t grant_table_first, grant_table_count;
+    /* The notification of its console channel's other end (the console server's), which the
+     * VMM signals after it wrote output; BH_SPEC_NONE without a console channel or when the
+     * record is older than this field. */
+    uint32_t console_signal;
 };
 
 struct bh_spec_section_info {

@@ -7,10 +7,13 @@
  * like an ELF image), a report capability to the root's supervisor endpoint (badged with the
  * guest's index, in the first free slot of the VMM's CSpace: reports are supervision, like
  * fault handlers), and the parameter page that tells the VMM all of it: the slots the compiler
- * chose (its grant frames' and their spare page tables' among them), where RAM, the console
- * input ring and the grant frames are mapped, the name, RAM size and command line.
+ * chose (its grant frames' and their spare page tables' among them, and the console server's
+ * notification it signals after output), where RAM, the console channel's page and the grant
+ * frames are mapped, the name, RAM size and command line, and whether the kernel has debug
+ * calls (where a VMM without a console channel prints).
  */
 #include <string.h>
+#include <bulkhead/bootinfo.h>
 #include <bulkhead/arch/vcpu.h>
 #include <bulkhead/guest.h>
 #include "params.h"
@@ -71,12 +74,14 @@ static void fill_params(const struct root *r, uint32_t i, const struct bh_spec_g
     strncpy(p->name, rg->name, VMM_NAME_LEN - 1);
     if (cmdline) strncpy(p->cmdline, cmdline, VMM_CMDLINE_LEN - 1);
     p->ram_vaddr = root_mapped_at(r, in, in->vspace, g->ram_first);
-    p->input_vaddr = g->console == BH_SPEC_NONE ? 0 : root_mapped_at(r, in, in->vspace, g->console);
+    p->console_vaddr = g->console == BH_SPEC_NONE ? 0 : root_mapped_at(r, in, in->vspace, g->console);
     p->slot.vcpu0 = (uint32_t)root_slot_of(r, in, t.vcpu);
     p->slot.guest_space = (uint32_t)root_slot_of(r, in, g->guest_space);
     p->slot.notification = (uint32_t)root_slot_with(r, in, g->events, ROOT_VMM_LINE_RIGHTS);
     p->slot.report = rg->report_slot;
     p->slot.timer = g->timer == BH_SPEC_NONE ? 0 : (uint32_t)root_slot_of(r, in, g->timer);
+    p->slot.console_signal = g->console_signal == BH_SPEC_NONE ? 0 : (uint32_t)root_slot_of(r, in, g->console_signal);
+    p->flags = (r->bi->flags & BH_BOOTINFO_DEBUG_CALLS) ? VMM_PARAMS_DEBUG_CALLS : 0;
     p->counter_khz = r->bi->counter_khz;
     p->grant.vaddr = root_mapped_at(r, in, in->vspace, g->grant_first);
     for (uint32_t k = 0; k < VMM_GNTTAB_FRAMES; k++)
@@ -117,7 +122,7 @@ static int build_one(struct root *r, uint32_t i)
     bh_printf("[root] guest %s: kernel %s (%lu KiB), initrd %s (%lu KiB), %lu MiB of RAM, %u vCPU, command line \"%s\"%s\n",
               rg->name, bh_spec_string(&r->spec, g.kernel), (unsigned long)(rg->kernel_len >> 10),
               rg->initrd ? bh_spec_string(&r->spec, g.initrd) : "(none)", (unsigned long)(rg->initrd_len >> 10),
-              (unsigned long)(g.memory >> 20), g.vcpus, params.cmdline, params.input_vaddr ? ", console input" : "");
+              (unsigned long)(g.memory >> 20), g.vcpus, params.cmdline, params.slot.console_signal ? ", console channel" : "");
     return 0;
 }
 

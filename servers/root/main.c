@@ -6,6 +6,7 @@
  * then supervises (faults of every thread come to it). On any error it says what failed and
  * stops; the kernel and whatever already runs stay up.
  */
+#include <bulkhead/bootinfo.h>
 #include "root.h"
 
 struct root root_state;
@@ -31,10 +32,14 @@ int root_main(const struct bh_bootinfo *bi)
 {
     struct root *r = &root_state;
     r->bi = bi;
+    bh_alloc_init(&r->alloc, bi, BH_ROOT_VSPACE, ROOT_SCRATCH_VADDR);
+    root_console_init(r);
     bh_printf("[root] Bulkhead root server: ABI %lu, %lu untyped regions, archive of %lu bytes, %lu partitions\n",
               (unsigned long)bi->abi_version, (unsigned long)(bi->untyped_last - bi->untyped_first),
               (unsigned long)bi->module_size, (unsigned long)bi->partitions);
-    bh_alloc_init(&r->alloc, bi, BH_ROOT_VSPACE, ROOT_SCRATCH_VADDR);
+    bh_printf("[root] %s kernel (%s debug calls); the root prints on %s\n",
+              (bi->flags & BH_BOOTINFO_DEBUG_CALLS) ? "debug" : "release",
+              (bi->flags & BH_BOOTINFO_DEBUG_CALLS) ? "with" : "without", root_console_name(r));
     r->alloc.asid_pool = 0; /* the spec says which pool each address space's ASID comes from */
     for (unsigned i = 0; i < sizeof steps / sizeof steps[0]; i++) {
         if (steps[i].fn(r) != 0) {

@@ -54,6 +54,7 @@ static int retype_one(struct root *r, uint32_t i, const struct bh_spec_object *o
 static int derive_one(struct root *r, uint32_t i, const struct bh_spec_object *o)
 {
     int err = BH_ERR_OK;
+    bh_cptr_t own;
     if (o->type == BH_SPEC_OBJ_DEVICE_FRAME) {
         r->obj[i] = bh_alloc_device_frame(&r->alloc, o->arg);
         if (!r->obj[i]) {
@@ -78,6 +79,8 @@ static int derive_one(struct root *r, uint32_t i, const struct bh_spec_object *o
     if (!r->obj[i]) err = BH_ERR_RANGE;
     else if (o->type == BH_SPEC_OBJ_IRQ_HANDLER)
         err = bh_irq_control_get(BH_ROOT_IRQ_CONTROL, o->arg, BH_ROOT_CNODE, r->obj[i], 64);
+    else if (o->type == BH_SPEC_OBJ_IO_PORT && (own = root_console_port(r, o->arg)) != 0)
+        err = bh_cnode_copy(BH_ROOT_CNODE, r->obj[i], 64, BH_ROOT_CNODE, own, 64, BH_RIGHTS_ALL); /* COM1: handed on */
     else if (o->type == BH_SPEC_OBJ_IO_PORT)
         err = bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, o->arg & 0xffffu, (o->arg >> 16) & 0xffffu,
                                        BH_ROOT_CNODE, r->obj[i], 64);

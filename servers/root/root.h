@@ -86,6 +86,13 @@ _Noreturn void root_supervise(struct root *r);
 /* Prints how a guest ended (a VMM's report on the supervisor endpoint). */
 void root_guest_report(const struct root *r, bh_word_t badge, bh_msginfo_t info);
 
+/* The root's own output (console_com1.c on x86, console_debug.c elsewhere): chosen at start;
+ * where it goes, in words; and for a spec I/O port object of this range (first | last << 16),
+ * the root's own capability to hand over instead of issuing the range again, or 0. */
+void root_console_init(struct root *r);
+const char *root_console_name(const struct root *r);
+bh_cptr_t root_console_port(struct root *r, uint64_t range);
+
 /* Helpers shared by the steps. */
 const char *root_error_name(int err);
 const char *root_object_name(const struct root *r, uint32_t index);

@@ -7,7 +7,9 @@
  * rcx, rdx, rsi, rdi) rsp = stack_top, rdi = its IPC buffer, rsi = its index within its
  * instance, rdx = the slot of its own TCB in its CSpace (0 if the spec gives it none); the
  * index is also stored in its IPC buffer's user_data word (docs/idl.md), which
- * user/start_component.c reads. Its faults go to the root's fault endpoint, badged with the
+ * user/start_component.c reads, beside a start message in its message words: MR0 the
+ * cycle counter's frequency from the boot info (counter_khz; the console server measures its
+ * clients' rates with it). Its faults go to the root's fault endpoint, badged with the
  * thread's index in the spec + 1.
  */
 #include <stddef.h>
@@ -52,8 +54,9 @@ bh_word_t root_slot_with(const struct root *r, const struct bh_spec_instance *in
     return 0;
 }
 
-/* Writes the thread's index into the user_data word of its IPC buffer (through a copy of
- * the frame's capability: the original holds the thread's mapping). */
+/* Writes the thread's index into the user_data word of its IPC buffer and the counter
+ * frequency into its MR0 (through a copy of the frame's capability: the original holds the
+ * thread's mapping). */
 static int store_index(struct root *r, const struct bh_spec_thread *t, bh_word_t index)
 {
     bh_cptr_t f = root_copy(r, r->obj[t->ipc_frame], BH_RIGHT_READ | BH_RIGHT_WRITE, 0);
@@ -62,6 +65,7 @@ static int store_index(struct root *r, const struct bh_spec_thread *t, bh_word_t
     if (err == BH_ERR_OK) {
         uintptr_t at = (uintptr_t)ROOT_SCRATCH_VADDR + (uintptr_t)(t->ipc_vaddr & 4095u);
         ((bh_ipc_buffer_t *)at)->user_data = index;
+        ((bh_ipc_buffer_t *)at)->mr[0] = r->bi->counter_khz;
         bh_frame_unmap(f);
     }
     root_delete(f);

@@ -6,8 +6,8 @@
 # spec, the components run and print through the console server, the two guests run under
 # their VMMs in their own partitions with labelled output, and the Linux guest's end leaves
 # the rest running; and the root refuses broken or unsupported specs (corruptions by
-# tests/system/spec/corrupt.sh, bad guests) with a clear message while the kernel stays up. The system never exits by itself: each boot is watched until its last expected
-# line appears (or a deadline passes), then QEMU is stopped.
+# tests/system/spec/corrupt.sh, bad guests) with a clear message while the kernel stays up.
+# Each boot is watched until its last expected line appears (tests/system/boot.sh).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
@@ -15,49 +15,7 @@ status=0
 pass() { echo "PASS system.$1"; }
 fail() { echo "FAIL system.$1: $2"; status=1; }
 
-# boot_start ARCHIVE LOG [QEMU ARGS]: starts QEMU in the background, its serial input from a
-# FIFO that `type` writes to (QEMU runs with -serial mon:stdio: what is typed reaches COM1).
-boot_start() {
-  local archive=$1
-  blog=$2
-  shift 2
-  rm -f "$blog.in" "$blog" && mkfifo "$blog.in"
-  : >"$blog.raw" # before QEMU's own redirection: a log from an earlier run must not be judged
-  tools/qemu-x86.sh "$archive" q35 "$@" <"$blog.in" >"$blog.raw" 2>&1 &
-  qpid=$!
-  exec 3>"$blog.in"
-}
-# wait_for UNTIL DEADLINE: until UNTIL holds (a line to look for, or the name of a shell
-# function that judges the log so far, given as its argument), or DEADLINE seconds.
-wait_for() {
-  local until=$1 deadline=$2 t=0
-  while [ "$t" -lt "$((deadline * 10))" ] && kill -0 "$qpid" 2>/dev/null; do
-    tr -d '\r' <"$blog.raw" >"$blog"
-    if { declare -F "$until" >/dev/null && "$until" "$blog"; } || grep -qF -- "$until" "$blog"; then return 0; fi
-    sleep 0.1; t=$((t + 1))
-  done
-  return 1
-}
-type_line() { printf '%s\n' "$1" >&3; }
-# boot_stop: stops QEMU; sets `alive` to 1 when it was still running.
-boot_stop() {
-  alive=0
-  kill -0 "$qpid" 2>/dev/null && alive=1
-  kill "$qpid" 2>/dev/null; wait "$qpid" 2>/dev/null
-  exec 3>&-
-  tr -d '\r' <"$blog.raw" >"$blog"; rm -f "$blog.raw" "$blog.in"
-}
-# boot ARCHIVE LOG UNTIL DEADLINE [QEMU ARGS]: runs QEMU until UNTIL holds and 2 more seconds
-# passed, or DEADLINE seconds.
-boot() {
-  local archive=$1 log=$2 until=$3 deadline=$4
-  shift 4
-  boot_start "$archive" "$log" "$@"
-  wait_for "$until" "$deadline" && sleep 2
-  boot_stop
-}
-has() { grep -qF -- "$2" "$1"; }
-line_of() { grep -nF -- "$2" "$1" | head -1 | cut -d: -f1; }
+. tests/system/boot.sh
 
 # --- the default system, with its guests (Debian's kernel joins the archive: tools/with-linux.sh)
 log=build/test-logs/system-default.serial
@@ -91,13 +49,19 @@ wait_for beats_after_linux 60 && sleep 2
 boot_stop
 cat "$log"
 if has "$log" "PANIC"; then fail no_kernel_panic "the kernel panicked (log: $log)"; else pass no_kernel_panic; fi
-if has "$log" "[root] started 9 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
-else fail root_executes_spec "no '[root] started 9 threads' / '[root] supervising' (log: $log)"; fi
+if has "$log" "[root] started 11 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
+else fail root_executes_spec "no '[root] started 11 threads' / '[root] supervising' (log: $log)"; fi
+# The root drives COM1 itself on the debug kernel too (docs/console.md), and so does the
+# console server: the lines of both reach the log.
+if has "$log" "[root] debug kernel (with debug calls); the root prints on COM1" &&
+   has "$log" "[console] every client at most 1024 bytes/s after a burst of 4096; linux 4096, 16384"; then
+  pass root_and_console_server_on_com1
+else fail root_and_console_server_on_com1 "no '[root] debug kernel (with debug calls); the root prints on COM1' or no rate-limit line of the console server (log: $log)"; fi
 ok=1
-for i in "console      system        15     7 2: main/200,input/200" "ping         apps           7     6 1: main/100" \
+for i in "console      system        23    14 4: main/200,input/200,vm0/200,vm1/200" "ping         apps           7     6 1: main/100" \
          "pong         apps           7     6 1: main/100" "intruder     apps           5     5 1: main/100" \
-         "timer        linux_vm       9     3 1: main/220  timer_server.elf" \
-         "linux        linux_vm      97   167 2: vcpu0/100,vcpu1/100  vmm.elf" "beat         beat_vm       25    25 1: vcpu0/100  vmm.elf"; do
+         "timer        linux_vm      10     3 1: main/220  timer_server.elf" \
+         "linux        linux_vm      97   167 2: vcpu0/100,vcpu1/100  vmm.elf" "beat         beat_vm       29    26 1: vcpu0/100  vmm.elf"; do
   has "$log" "[root]   $i" || { ok=0; fail report "report lacks '$i' (log: $log)"; }
 done
 [ $ok = 1 ] && pass report
@@ -129,7 +93,7 @@ if has "$log" "[root] partition schedule: system=5 ticks apps=5 ticks linux_vm=2
   pass guest_partitions
 else fail guest_partitions "no schedule line with the partitions linux_vm and beat_vm (log: $log)"; fi
 if has "$log" '[root] guest linux: kernel vmlinux (' && has "$log" '[root] guest beat: kernel vmm-guest (' &&
-   has "$log" '[vmm linux] PVH kernel loaded' && has "$log" '[vmm beat] PVH kernel loaded'; then pass guests_built_from_spec
+   has "$log" '[linux vmm] PVH kernel loaded' && has "$log" '[beat vmm] PVH kernel loaded'; then pass guests_built_from_spec
 else fail guests_built_from_spec "the root did not build both guests, or a VMM did not load its kernel (log: $log)"; fi
 if grep -qE '^\[linux hvc\] .*Linux version [0-9]' "$log" && grep -qE '^\[linux hvc\] .*BULKHEAD-LINUX-INIT-OK' "$log"
 then pass linux_guest_output_labelled
@@ -154,9 +118,9 @@ else fail linux_guest_runs_on_2_vcpus "no VMM with threads vcpu0 and vcpu1, or t
 # The Linux guest's VMM sleeps until the guest's timers through the timer server, which it
 # reaches through the spec's 'uses timer clock' (its report after the guest's end says how often).
 if has "$log" "[timer] PIT channel 0 one-shot timeouts" &&
-   grep -qE '^\[vmm linux\] time: TSC at [0-9]+ kHz \(the kernel.s measure\), [1-9][0-9]* sleeps until a deadline through the timer server$' "$log"
+   grep -qE '^\[linux vmm\] time: TSC at [0-9]+ kHz \(the kernel.s measure\), [1-9][0-9]* sleeps until a deadline through the timer server$' "$log"
 then pass linux_vmm_sleeps_through_timer_server
-else fail linux_vmm_sleeps_through_timer_server "no '[vmm linux] time: ... N sleeps ... through the timer server' with N > 0 (log: $log)"; fi
+else fail linux_vmm_sleeps_through_timer_server "no '[linux vmm] time: ... N sleeps ... through the timer server' with N > 0 (log: $log)"; fi
 end=$(line_of "$log" "[root] supervisor: guest linux ")
 if [ -n "$end" ] && beats_after_linux "$log" && [ "$alive" = 1 ] && ! has "$log" "[root] supervisor: guest beat"; then
   pass guest_end_leaves_others_running

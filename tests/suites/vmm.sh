@@ -77,7 +77,7 @@ check linux linux_runs_init '^\[linux (xen|hvc)\] .*BULKHEAD-LINUX-INIT-OK'
 # to /dev/console only, so it arrives through hvc0 and the ring or not at all.
 check linux linux_console_through_hvc0_ring '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK'
 check linux linux_stops_after_init '^PASS vmm\.linux_guest_stopped'
-check linux linux_exit_statistics '^\[vmm linux\] exits by reason: cpuid [0-9]+ msr [0-9]+ ioio [0-9]+ hlt [0-9]+ vmmcall [0-9]+'
+check linux linux_exit_statistics '^\[linux vmm\] exits by reason: cpuid [0-9]+ msr [0-9]+ ioio [0-9]+ hlt [0-9]+ vmmcall [0-9]+'
 # The endings, as the test root saw them in the VMM's report (reason and path).
 # Linux 6.1 places its grant frames beyond RAM (unpopulated space); the VMM maps its own there.
 check linux linux_grant_table_version_1 '^\[linux (xen|hvc)\] .*xen:grant_table: Grant tables using version 1 layout'
@@ -94,6 +94,6 @@ check linux-reboot linux_smp_runs_init '^\[linux (xen|hvc)\] .*BULKHEAD-LINUX-IN
 check linux-reboot linux_smp_both_vcpus_work '^\[linux hvc\] .*BULKHEAD-LINUX-SMP cpus=2 user0=[1-9][0-9]* user1=[1-9][0-9]* .*(resched1|callfunc1)=[1-9]'
 check linux-reboot linux_reboot_through_schedop_shutdown '^\[vmmtest\] linux shutdown: reboot via hypercall$'
 check linux-panic linux_panic_through_schedop_shutdown_crash '^\[vmmtest\] linux shutdown: crash via hypercall$'
-grep -h -E '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK|^\[vmm linux\] (exits by reason|guest |console )|^\[vmmtest\] linux shutdown' \
+grep -h -E '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK|^\[linux vmm\] (exits by reason|guest |console )|^\[vmmtest\] linux shutdown' \
   build/test-logs/vmm-linux.serial.txt build/test-logs/vmm-linux-reboot.serial.txt build/test-logs/vmm-linux-panic.serial.txt
 exit $fail

@@ -24,6 +24,7 @@ _Noreturn void fake_broken(const char *what, const char *file, int line);
 #define FAKE_CAP_NOTIFICATION0 0x120u
 #define FAKE_CAP_REPORT 0x130u
 #define FAKE_CAP_TIMER 0x131u
+#define FAKE_CAP_CONSOLE_SIGNAL 0x132u  /* the console server's notification */
 #define FAKE_CAP_GRANT_FRAME0 0x140u
 #define FAKE_CAP_GRANT_TABLE0 0x150u
 #define FAKE_CAP_TCB0 0x160u
@@ -33,7 +34,7 @@ _Noreturn void fake_broken(const char *what, const char *file, int line);
 #define FAKE_RAM_MAX (16ull << 20)
 #define FAKE_IMAGE_MAX (1ull << 20)
 #define FAKE_INITRD_MAX (8ull << 20)
-#define FAKE_INPUT_RING 0x0000430000000000ull
+#define FAKE_CONSOLE_PAGE 0x0000430000000000ull  /* the console channel's page */
 void space_init(void);
 struct vmm_params *space_params(void);           /* the params page, writable for the harness */
 void space_set_ram(uint64_t size);               /* zeroed; [size, max) poisoned */

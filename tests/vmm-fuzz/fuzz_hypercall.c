@@ -5,8 +5,8 @@
  * thread running the VMM's own loop (vcpu_run, vcpu_ap_main) against the fake kernel, with
  * the guest (guest.c) played by the input: hypercalls with any registers and guest memory,
  * CPUID, MSRs (the x2APIC's ICR sends IPIs, INIT and SIPI start the other vCPUs), port and
- * string I/O, HLT, interruptions, timers through the fake timer server, console input.
- * Header (13 bytes): vCPUs, RAM size (2..8 MiB), a timer server or not, console input or not,
+ * string I/O, HLT, interruptions, timers through the fake timer server, the console channel.
+ * Header (13 bytes): vCPUs, RAM size (2..8 MiB), a timer server or not, a console channel or not,
  * the TSC's rate, the TSC at start, vCPU 0's mode.
  * Checked at every VMEnter, besides ASan and UBSan in every line: the VM's invariants
  * (check_vm), the RIP the VMM resumes at for the exit it handled (check_resume), no timer of
@@ -190,10 +190,11 @@ static void setup_params(const uint8_t *h)
     p->ram_size = (2ull << 20) * (1u + h[1] % 4u);
     memcpy(p->name, "fuzz", 5);
     p->ram_vaddr = VMM_GUEST_WINDOW;
-    p->input_vaddr = h[2] & 2 ? FAKE_INPUT_RING : 0;
+    p->console_vaddr = h[2] & 2 ? FAKE_CONSOLE_PAGE : 0;
     p->slot = (struct vmm_slots){FAKE_CAP_VCPU0, FAKE_CAP_GUEST_SPACE, FAKE_CAP_NOTIFICATION0, FAKE_CAP_REPORT,
-                                 h[2] & 1 ? FAKE_CAP_TIMER : 0};
+                                 h[2] & 1 ? FAKE_CAP_TIMER : 0, h[2] & 2 ? FAKE_CAP_CONSOLE_SIGNAL : 0};
     p->counter_khz = khz[(h[2] >> 2) & 3];
+    p->flags = VMM_PARAMS_DEBUG_CALLS;
     p->grant.vaddr = VMM_GRANT_WINDOW;
     for (unsigned i = 0; i < VMM_GNTTAB_FRAMES; i++) p->grant.frame[i] = FAKE_CAP_GRANT_FRAME0 + i;
     for (unsigned i = 0; i < VMM_GNTTAB_TABLES; i++) p->grant.table[i] = FAKE_CAP_GRANT_TABLE0 + i;
@@ -206,7 +207,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     setup_params(data);
     const struct vmm_params *p = space_params();
     space_set_ram(p->ram_size);
-    memset((void *)(uintptr_t)FAKE_INPUT_RING, 0, sizeof(struct bh_byte_ring));
+    memset((void *)(uintptr_t)FAKE_CONSOLE_PAGE, 0, 4096);
     memset(&vm, 0, sizeof vm);
     uint64_t counter = 0;
     memcpy(&counter, data + 3, 8);
@@ -223,6 +224,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     time_init(&vm);
     gnttab_init(&vm);
+    output_init(&vm);
     console_init(&vm);
     guest_setup(&vm);
     in_start(data + HEADER, size - HEADER);

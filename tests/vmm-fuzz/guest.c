@@ -5,8 +5,9 @@
  *   exits: VMMCALL (rax and the argument registers of the current mode), CPUID, RDMSR or
  *     WRMSR, port I/O (plain or string, any size and address size), HLT, an interrupted run
  *     (with an event being delivered or not), another exit reason (most end the VM)
- *   between exits: a write to guest memory, a change of mode, time passing, console input
- *     (the console server's ring and its signal), the creator's signal on the event line
+ *   between exits: a write to guest memory, a change of mode, time passing, the console server
+ *     (typing into the input ring, or taking the output ring, and its signal), the creator's
+ *     signal on the event line
  * Argument words favour what reaches deep: small numbers, pointers to one of 256 64-byte
  * slots of guest memory at 0x21000 (which memory writes fill), through the identity map or its alias in
  * the upper half, or near the top of RAM; full words and edge values too.
@@ -14,7 +15,7 @@
  * long mode with a random CR3, 32-bit protected mode without paging, real mode.
  */
 #include <string.h>
-#include <bulkhead/byte_ring.h>
+#include <bulkhead/console_ring.h>
 #include "guest.h"
 
 #define PT_GPA 0x10000ull           /* PML4, PDPT, PD, PT */
@@ -157,13 +158,25 @@ static void poke(void)
     for (unsigned i = 0; i < len; i++) the_vm->ram[gpa + i] = how & 2 ? (uint8_t)word() : in_byte();
 }
 
-static void console_typing(void)
+/* The console server: typing into the channel's input ring, or taking the VMM's output,
+ * which must come in whole lines no longer than BH_CONSOLE_LINE_MAX; then its signal. */
+static void console_server(void)
 {
-    struct bh_byte_ring *ring = (struct bh_byte_ring *)(uintptr_t)FAKE_INPUT_RING;
-    uint8_t buf[32];
-    unsigned n = in_byte() % 32;
-    for (unsigned i = 0; i < n; i++) buf[i] = in_byte();
-    if (the_vm->params->input_vaddr) (void)bh_byte_ring_put(ring, buf, n);
+    uint8_t buf[BH_CONSOLE_LINE_MAX + 1];
+    if (in_byte() & 1) {
+        unsigned n = in_byte() % 32;
+        for (unsigned i = 0; i < n; i++) buf[i] = in_byte();
+        if (the_vm->params->console_vaddr) (void)bh_byte_ring_put(bh_console_input_ring(FAKE_CONSOLE_PAGE), buf, n);
+    } else if (the_vm->params->console_vaddr) {
+        struct bh_byte_ring *out = bh_console_output_ring(FAKE_CONSOLE_PAGE);
+        uint32_t n;
+        while ((n = bh_byte_ring_peek(out, buf, sizeof buf)) != 0) {
+            uint32_t k = 0;
+            while (k < n && buf[k] != '\n') k++;
+            require(k < n);
+            bh_byte_ring_consume(out, k + 1);
+        }
+    }
     fake_signal(0, 1);
 }
 
@@ -330,7 +343,7 @@ void guest_exit(unsigned id, bh_word_t *mr)
         case 13: case 14: poke(); break;
         case 15: { uint8_t p = in_byte(); guest_mode(id, p, in_byte()); break; }
         case 16: fake.counter += in_bytes(8) >> (in_byte() & 63); break;
-        case 17: console_typing(); break;
+        case 17: console_server(); break;
         default: fake_signal(0, 2); break;         /* the creator's signal on the event line */
         }
         if (in_empty()) sched_stop();

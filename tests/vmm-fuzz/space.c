@@ -41,8 +41,8 @@ void space_init(void)
     map_at(VMM_GUEST_WINDOW, FAKE_RAM_MAX + GUARD);
     map_at(VMM_GRANT_WINDOW, VMM_GNTTAB_FRAMES * 4096ull + GUARD);
     limit(VMM_GRANT_WINDOW, VMM_GNTTAB_FRAMES * 4096ull, VMM_GNTTAB_FRAMES * 4096ull + GUARD);
-    map_at(FAKE_INPUT_RING, 4096 + GUARD);
-    limit(FAKE_INPUT_RING, 4096, 4096 + GUARD);
+    map_at(FAKE_CONSOLE_PAGE, 4096 + GUARD);
+    limit(FAKE_CONSOLE_PAGE, 4096, 4096 + GUARD);
 }
 
 struct vmm_params *space_params(void)

@@ -47,6 +47,14 @@ static int bootinfo_counter_frequency(struct env *env)
     return 0;
 }
 
+/* The suite runs on the debug kernel, and its boot info says so (the release kernel's says
+ * the opposite: tests/suites/release.sh sees its root print "release kernel"); no other flag. */
+static int bootinfo_flags_say_debug_calls(struct env *env)
+{
+    CHECK(env->bi->flags == BH_BOOTINFO_DEBUG_CALLS);
+    return 0;
+}
+
 /* The kernel's polled debug output is bounded per call (256 bytes) and per tick (a budget of
  * 16 bytes per tick holding 256): a 960-byte call kept the kernel busy for 83 ms on a real
  * line. The text is carriage returns, which the test logs drop. */
@@ -74,6 +82,7 @@ static int debug_output_bounded(struct env *env)
 const struct test tests_misc[] = {
     {"process_teardown_by_revoke", process_teardown_by_revoke},
     {"bootinfo_counter_frequency", bootinfo_counter_frequency},
+    {"bootinfo_flags_say_debug_calls", bootinfo_flags_say_debug_calls},
     {"debug_output_bounded", debug_output_bounded},
     {0, 0},
 };

@@ -79,8 +79,9 @@ static int fill_params(struct vm_instance *vm, const char *name, const char *cmd
     strncpy(p.name, name, VMM_NAME_LEN - 1);
     strncpy(p.cmdline, cmdline, VMM_CMDLINE_LEN - 1);
     p.ram_vaddr = VMM_GUEST_WINDOW;
-    p.slot = (struct vmm_slots){VT_SLOT_VCPU0, VT_SLOT_GUEST_SPACE, VT_SLOT_NOTIFICATION, VT_SLOT_REPORT, 0};
+    p.slot = (struct vmm_slots){VT_SLOT_VCPU0, VT_SLOT_GUEST_SPACE, VT_SLOT_NOTIFICATION, VT_SLOT_REPORT, 0, 0};
     p.counter_khz = counter_khz;
+    p.flags = VMM_PARAMS_DEBUG_CALLS; /* a test root: the debug kernel; no console channel */
     p.grant.vaddr = VMM_GRANT_WINDOW;
     for (unsigned i = 0; i < VMM_GNTTAB_FRAMES; i++) p.grant.frame[i] = VT_SLOT_GRANT_FRAME0 + i;
     for (unsigned i = 0; i < VMM_GNTTAB_TABLES; i++) p.grant.table[i] = VT_SLOT_GRANT_TABLE0 + i;

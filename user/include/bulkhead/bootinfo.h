@@ -74,6 +74,10 @@ struct bh_kernel_device_desc {
 #define BH_MITIGATION_PARTITION_FLUSH 0x10u    /* L1D, TLB (and the above) flushed on partition switches */
 #define BH_MITIGATION_L1D_FLUSH_VM_ENTRY 0x20u /* L1D flushed before every guest entry (L1TF) */
 
+/* bh_bootinfo.flags: what kind of kernel this is. */
+#define BH_BOOTINFO_DEBUG_CALLS 0x1u  /* the debug system calls exist (a debug build); the release
+                                         kernel has none, so its programs print otherwise */
+
 struct bh_bootinfo {
     uint64_t magic;
     uint64_t abi_version;
@@ -91,7 +95,7 @@ struct bh_bootinfo {
     uint64_t counter_khz;       /* the user-readable cycle counter (x86 TSC, POWER timebase),
                                    measured or read from firmware at boot; 0 when unknown */
     uint64_t mitigations;       /* BH_MITIGATION_* in force (docs/security.md) */
-    uint64_t reserved[1];
+    uint64_t flags;             /* BH_BOOTINFO_* */
     struct bh_untyped_desc untyped[BH_BOOTINFO_MAX_UNTYPED];
     uint64_t kernel_devices;    /* entries of kernel_device[] in use */
     struct bh_kernel_device_desc kernel_device[BH_BOOTINFO_MAX_KERNEL_DEVICES];

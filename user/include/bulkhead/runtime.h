@@ -30,6 +30,11 @@ int bh_runtime_init_thread(void *area, size_t area_size, bh_ipc_buffer_t *ipc_bu
 /* The calling thread's TCB capability. */
 extern __thread bh_cptr_t bh_self_tcb;
 
+/* Components started by the root server (user/start_component.c): the frequency of the
+ * cycle counter (bh_arch_counter) in kHz, as the kernel measured it (the boot info's
+ * counter_khz, which the root passes in its start message); 0 when unknown. */
+extern uint64_t bh_counter_khz;
+
 /* Debug builds: run the kernel's invariant checker; returns the number of violations. */
 bh_word_t bh_debug_check_kernel(void);
 /* Debug builds: stop the machine; on x86 QEMU exits with (status << 1) | 1. */
@@ -48,6 +53,7 @@ size_t bh_debug_put_char(char c);
 typedef void (*bh_console_sink_t)(const char *text, size_t len);
 void bh_console_set_sink(bh_console_sink_t sink);
 void bh_console_discard(const char *text, size_t len); /* a sink that drops everything */
+void bh_console_debug(const char *text, size_t len);   /* the default: the debug console */
 void bh_putc(char c);
 void bh_puts(const char *s);
 int bh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -9,9 +9,29 @@
  *   crash     a triple fault
  *   spin      runs for ever, reporting a heartbeat
  *   heartbeat runs for ever, printing "heartbeat N" on the UART every VT_HEARTBEAT_TSC ticks
+ *   flood     runs for ever, writing 960-byte lines through console_io as fast as it can
  *   bench     timed round trips (run under -icount shift=0), then shutdown
  */
 #include "guest.h"
+
+/* The hostile guest of the console's temporal isolation (issue 10): 960 bytes a call, lines
+ * numbered, never a pause. Its VMM takes what its console channel has room for. */
+static void flood(void)
+{
+    static char line[961];
+    for (uint32_t n = 1;; n++) {
+        memset(line, 'x', sizeof line - 1);
+        memcpy(line, "flood ", 6);
+        int at = 6;
+        char digits[12];
+        int k = 0;
+        for (uint32_t v = n; v || k == 0; v /= 10) digits[k++] = (char)('0' + v % 10);
+        while (k) line[at++] = digits[--k];
+        line[at] = ' ';
+        line[sizeof line - 2] = '\n';
+        hypercall(XEN_HC_console_io, CONSOLEIO_write, sizeof line - 1, (uint64_t)(uintptr_t)line);
+    }
+}
 
 void guest_main(uint32_t start_info);
 
@@ -124,6 +144,7 @@ void guest_main(uint32_t start_info)
     else if (mode_is(cmdline, "crash")) triple_fault();
     else if (mode_is(cmdline, "spin")) spin();
     else if (mode_is(cmdline, "heartbeat")) heartbeat();
+    else if (mode_is(cmdline, "flood")) flood();
     else if (mode_is(cmdline, "smp")) test_smp();
     else if (mode_is(cmdline, "bench-smp")) {
         bench_smp();

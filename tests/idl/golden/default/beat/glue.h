@@ -21,7 +21,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 26u
+#define BH_SLOT_FREE_FIRST 30u
 #define BH_SLOT_FREE_LAST 63u
 
 /* Threads */
@@ -32,21 +32,31 @@
 
 /* The guest this VMM runs: its guest-physical space, vCPUs (one per thread above) and RAM,
  * large frames mapped from guest-physical 0 and, in this VMM, from BH_GUEST_RAM_VADDR. */
-#define BH_GUEST_SPACE_CPTR 5u
-#define BH_GUEST_VCPU_FIRST_CPTR 7u
+#define BH_GUEST_SPACE_CPTR 9u
+#define BH_GUEST_VCPU_FIRST_CPTR 11u
 #define BH_GUEST_VCPUS 1u
 /* vCPU n's notification (n = 0: the event line) at BH_GUEST_EVENTS_CPTR + n. */
-#define BH_GUEST_EVENTS_CPTR 6u
-#define BH_GUEST_RAM_FIRST_CPTR 8u
+#define BH_GUEST_EVENTS_CPTR 10u
+#define BH_GUEST_RAM_FIRST_CPTR 12u
 #define BH_GUEST_RAM_FRAMES 2u
 #define BH_GUEST_RAM_VADDR 0x1000000000ull
 #define BH_GUEST_RAM_SIZE 0x400000ull
 /* Its grant frames, mapped in this VMM from BH_GUEST_GRANT_VADDR, and the spare page
  * tables it maps them into the guest-physical space with. */
-#define BH_GUEST_GRANT_FIRST_CPTR 10u
+#define BH_GUEST_GRANT_FIRST_CPTR 14u
 #define BH_GUEST_GRANT_FRAMES 4u
 #define BH_GUEST_GRANT_VADDR 0xf00000000ull
-#define BH_GUEST_GRANT_TABLE_FIRST_CPTR 14u
+#define BH_GUEST_GRANT_TABLE_FIRST_CPTR 18u
 #define BH_GUEST_GRANT_TABLES 12u
+
+/* Channel 'con' (console) */
+#define CHAN_con_CONNECTED 1
+#define CHAN_con_PEER "console" /* the instance at the other end */
+#define CHAN_con_ENDPOINT_CPTR 5u /* receive requests from 'console' */
+#define CHAN_con_PEER_ENDPOINT_CPTR 6u /* send requests to 'console' */
+#define CHAN_con_NOTIFICATION_CPTR 7u /* signalled by the peer */
+#define CHAN_con_PEER_NOTIFICATION_CPTR 8u /* signals the peer */
+#define CHAN_con_RING_VADDR 0x80000000ull
+#define CHAN_con_RING_SIZE 4096u
 
 #endif

@@ -57,6 +57,12 @@ int bhidl_thread_start(bh_word_t index)
     case 1u:
         thread_input();
         return 0;
+    case 2u:
+        thread_vm0();
+        return 0;
+    case 3u:
+        thread_vm1();
+        return 0;
     default:
         return -1;
     }

@@ -21,7 +21,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 16u
+#define BH_SLOT_FREE_FIRST 24u
 #define BH_SLOT_FREE_LAST 63u
 
 /* Threads */
@@ -33,39 +33,62 @@
 #define THREAD_input_IPC_BUFFER_CPTR 6u
 #define THREAD_input_IPC_BUFFER_VADDR 0x10002000ull
 #define THREAD_input_STACK_TOP 0x20006000ull
+#define THREAD_vm0_TCB_CPTR 7u
+#define THREAD_vm0_IPC_BUFFER_CPTR 8u
+#define THREAD_vm0_IPC_BUFFER_VADDR 0x10004000ull
+#define THREAD_vm0_STACK_TOP 0x20009000ull
+#define THREAD_vm1_TCB_CPTR 9u
+#define THREAD_vm1_IPC_BUFFER_CPTR 10u
+#define THREAD_vm1_IPC_BUFFER_VADDR 0x10006000ull
+#define THREAD_vm1_STACK_TOP 0x2000c000ull
 
 /* Hardware */
-#define HW_IRQ_NOTIFICATION_CPTR 12u
-#define HW_com1_data_IOPORT_CPTR 13u /* ports 0x3f8..0x3f9 */
-#define HW_com1_status_IOPORT_CPTR 14u /* ports 0x3fd..0x3fd */
-#define HW_com1_irq_IRQ_CPTR 15u
+#define HW_IRQ_NOTIFICATION_CPTR 20u
+#define HW_com1_data_IOPORT_CPTR 21u /* ports 0x3f8..0x3f9 */
+#define HW_com1_status_IOPORT_CPTR 22u /* ports 0x3fd..0x3fd */
+#define HW_com1_irq_IRQ_CPTR 23u
 #define HW_com1_irq_IRQ_BIT 0x1ull /* IRQ 4 */
 
 /* RPC server: provides console out. Implement each out_<procedure>: return 0, or a positive error code
  * that the client's stub returns. 'badge' says which client called (the CONN_out_CLIENT_* values). */
-#define CONN_out_CPTR 7u /* endpoint */
+#define CONN_out_CPTR 11u /* endpoint */
 #define CONN_out_CLIENT_ping 1u
 #define CONN_out_CLIENT_pong 2u
-#define CONN_out_CLIENT_COUNT 2u
-#define CONN_out_CLIENT_TABLE {{1u, "ping"}, {2u, "pong"}}
+#define CONN_out_CLIENT_timer 3u
+#define CONN_out_CLIENT_COUNT 3u
+#define CONN_out_CLIENT_TABLE {{1u, "ping"}, {2u, "pong"}, {3u, "timer"}}
 int out_put_string(bh_word_t badge, const uint8_t text[96], uint32_t len, uint32_t *ret);
 /* Handles one request already in the IPC buffer; returns the reply's message info. */
 bh_msginfo_t out__dispatch(bh_word_t badge, bh_msginfo_t info);
 /* Receives requests on CONN_out_CPTR and answers them, forever. */
 _Noreturn void out_run(void);
 
-/* Channel 'linux_in' (console) */
-#define CHAN_linux_in_ENDPOINT_CPTR 8u /* receive requests from 'linux' */
-#define CHAN_linux_in_PEER_ENDPOINT_CPTR 9u /* send requests to 'linux' */
-#define CHAN_linux_in_NOTIFICATION_CPTR 10u /* signalled by the peer */
-#define CHAN_linux_in_PEER_NOTIFICATION_CPTR 11u /* signals the peer */
-#define CHAN_linux_in_RING_VADDR 0x80000000ull
-#define CHAN_linux_in_RING_SIZE 4096u
+/* Channel 'vm0' (console) */
+#define CHAN_vm0_CONNECTED 1
+#define CHAN_vm0_PEER "linux" /* the instance at the other end */
+#define CHAN_vm0_ENDPOINT_CPTR 12u /* receive requests from 'linux' */
+#define CHAN_vm0_PEER_ENDPOINT_CPTR 13u /* send requests to 'linux' */
+#define CHAN_vm0_NOTIFICATION_CPTR 14u /* signalled by the peer */
+#define CHAN_vm0_PEER_NOTIFICATION_CPTR 15u /* signals the peer */
+#define CHAN_vm0_RING_VADDR 0x80000000ull
+#define CHAN_vm0_RING_SIZE 4096u
+
+/* Channel 'vm1' (console) */
+#define CHAN_vm1_CONNECTED 1
+#define CHAN_vm1_PEER "beat" /* the instance at the other end */
+#define CHAN_vm1_ENDPOINT_CPTR 16u /* receive requests from 'beat' */
+#define CHAN_vm1_PEER_ENDPOINT_CPTR 17u /* send requests to 'beat' */
+#define CHAN_vm1_NOTIFICATION_CPTR 18u /* signalled by the peer */
+#define CHAN_vm1_PEER_NOTIFICATION_CPTR 19u /* signals the peer */
+#define CHAN_vm1_RING_VADDR 0x80002000ull
+#define CHAN_vm1_RING_SIZE 4096u
 
 /* Threads after the first: each starts in thread_<name>(), which you implement. The runtime
  * calls bhidl_thread_start(index) with the index from the IPC buffer's user_data word;
  * index 0 is the first thread, which runs main(). */
 void thread_input(void);
+void thread_vm0(void);
+void thread_vm1(void);
 /* Returns 0 after running thread 'index', -1 for index 0 or an unknown index. */
 int bhidl_thread_start(bh_word_t index);
 

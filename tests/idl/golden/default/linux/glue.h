@@ -54,6 +54,8 @@
 #define BH_GUEST_GRANT_TABLES 12u
 
 /* Channel 'con' (console) */
+#define CHAN_con_CONNECTED 1
+#define CHAN_con_PEER "console" /* the instance at the other end */
 #define CHAN_con_ENDPOINT_CPTR 7u /* receive requests from 'console' */
 #define CHAN_con_PEER_ENDPOINT_CPTR 8u /* send requests to 'console' */
 #define CHAN_con_NOTIFICATION_CPTR 9u /* signalled by the peer */

@@ -4,6 +4,18 @@
 
 #include <bulkhead/syscalls.h>
 
+/* Arrays and structs travel as bytes packed little-endian into message registers. */
+static inline void bhidl_put_bytes(unsigned mr, const void *src, size_t n)
+{
+    const unsigned char *p = src;
+    for (size_t i = 0; i < n; i += 8) {
+        bh_word_t w = 0;
+        for (size_t k = 0; k < 8 && i + k < n; k++)
+            w |= (bh_word_t)p[i + k] << (8 * k);
+        bh_set_mr(mr + (unsigned)(i / 8), w);
+    }
+}
+
 static bh_msginfo_t clients__set_timeout(bh_word_t badge, bh_msginfo_t info)
 {
     if (bh_msginfo_length(info) != 1u || bh_msginfo_extra_caps(info) != 0u)
@@ -36,6 +48,19 @@ _Noreturn void clients_run(void)
         bh_msginfo_t reply = clients__dispatch(badge, info);
         info = bh_reply_recv(CONN_clients_CPTR, reply, &badge);
     }
+}
+
+int log_put_string(const uint8_t text[96], uint32_t len, uint32_t *ret)
+{
+    bhidl_put_bytes(0, text, sizeof(uint8_t) * 96u);
+    bh_set_mr(12, (bh_word_t)len);
+    bh_msginfo_t info = bh_call(CONN_log_CPTR, bh_msginfo(0u /* put_string */, 0, 0u, 13u));
+    if (bh_msginfo_label(info) != 0)
+        return (int)bh_msginfo_label(info);
+    if (bh_msginfo_length(info) != 1u || bh_msginfo_extra_caps(info) != 0u)
+        return BHIDL_ERR_BAD_MESSAGE;
+    *ret = (uint32_t)bh_get_mr(0);
+    return BHIDL_OK;
 }
 
 void fired_emit(void)

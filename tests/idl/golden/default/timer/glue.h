@@ -21,7 +21,7 @@
 #define BH_SLOT_VSPACE 3u
 #define BH_SLOT_IPC_BUFFER 4u
 /* Free for the instance's own use (received capabilities, copies): */
-#define BH_SLOT_FREE_FIRST 10u
+#define BH_SLOT_FREE_FIRST 11u
 #define BH_SLOT_FREE_LAST 63u
 
 /* Threads */
@@ -31,9 +31,9 @@
 #define THREAD_main_STACK_TOP 0x20003000ull
 
 /* Hardware */
-#define HW_IRQ_NOTIFICATION_CPTR 7u
-#define HW_pit_IOPORT_CPTR 8u /* ports 0x40..0x43 */
-#define HW_pit_irq_IRQ_CPTR 9u
+#define HW_IRQ_NOTIFICATION_CPTR 8u
+#define HW_pit_IOPORT_CPTR 9u /* ports 0x40..0x43 */
+#define HW_pit_irq_IRQ_CPTR 10u
 #define HW_pit_irq_IRQ_BIT 0x1ull /* IRQ 2 */
 
 /* RPC server: provides timer clients. Implement each clients_<procedure>: return 0, or a positive error code
@@ -48,10 +48,14 @@ bh_msginfo_t clients__dispatch(bh_word_t badge, bh_msginfo_t info);
 /* Receives requests on CONN_clients_CPTR and answers them, forever. */
 _Noreturn void clients_run(void);
 
+/* RPC client: uses console log. Each stub returns BHIDL_OK, a BHIDL_ERR_* code, or the server's own error code. */
+#define CONN_log_CPTR 6u /* endpoint of 'console', badge 3 */
+int log_put_string(const uint8_t text[96], uint32_t len, uint32_t *ret);
+
 /* Event emitter 'fired': signals every consumer. */
-#define EVT_fired_TO_linux_CPTR 6u /* badge 0x1 */
+#define EVT_fired_TO_linux_CPTR 7u /* badge 0x1 */
 #define EVT_fired_TO_COUNT 1u
-#define EVT_fired_TO_TABLE {{6u, "linux"}}
+#define EVT_fired_TO_TABLE {{7u, "linux"}}
 void fired_emit(void);
 
 #endif

@@ -37,6 +37,8 @@ int disk_write(uint64_t sector, const uint8_t data[64], uint32_t *ret);
 int disk_sectors(uint64_t *ret);
 
 /* Channel 'front_net' (grant) */
+#define CHAN_front_net_CONNECTED 1
+#define CHAN_front_net_PEER "front" /* the instance at the other end */
 #define CHAN_front_net_ENDPOINT_CPTR 6u /* receive requests from 'front' */
 #define CHAN_front_net_PEER_ENDPOINT_CPTR 7u /* send requests to 'front' */
 #define CHAN_front_net_NOTIFICATION_CPTR 8u /* signalled by the peer */
@@ -45,6 +47,8 @@ int disk_sectors(uint64_t *ret);
 #define CHAN_front_net_RING_SIZE 4096u
 
 /* Channel 'front_store' (xenstore) */
+#define CHAN_front_store_CONNECTED 1
+#define CHAN_front_store_PEER "front" /* the instance at the other end */
 #define CHAN_front_store_ENDPOINT_CPTR 10u /* receive requests from 'front' */
 #define CHAN_front_store_PEER_ENDPOINT_CPTR 11u /* send requests to 'front' */
 #define CHAN_front_store_NOTIFICATION_CPTR 12u /* signalled by the peer */

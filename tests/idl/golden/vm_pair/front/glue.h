@@ -63,6 +63,8 @@
 #define HW_nic_bar_SIZE 0x20000ull
 
 /* Channel 'net' (grant) */
+#define CHAN_net_CONNECTED 1
+#define CHAN_net_PEER "be" /* the instance at the other end */
 #define CHAN_net_ENDPOINT_CPTR 7u /* receive requests from 'be' */
 #define CHAN_net_PEER_ENDPOINT_CPTR 8u /* send requests to 'be' */
 #define CHAN_net_NOTIFICATION_CPTR 9u /* signalled by the peer */
@@ -71,6 +73,8 @@
 #define CHAN_net_RING_SIZE 4096u
 
 /* Channel 'store' (xenstore) */
+#define CHAN_store_CONNECTED 1
+#define CHAN_store_PEER "be" /* the instance at the other end */
 #define CHAN_store_ENDPOINT_CPTR 11u /* receive requests from 'be' */
 #define CHAN_store_PEER_ENDPOINT_CPTR 12u /* send requests to 'be' */
 #define CHAN_store_NOTIFICATION_CPTR 13u /* signalled by the peer */
@@ -79,6 +83,8 @@
 #define CHAN_store_RING_SIZE 4096u
 
 /* Channel 'con' (console) */
+#define CHAN_con_CONNECTED 1
+#define CHAN_con_PEER "mux" /* the instance at the other end */
 #define CHAN_con_ENDPOINT_CPTR 15u /* receive requests from 'mux' */
 #define CHAN_con_PEER_ENDPOINT_CPTR 16u /* send requests to 'mux' */
 #define CHAN_con_NOTIFICATION_CPTR 17u /* signalled by the peer */

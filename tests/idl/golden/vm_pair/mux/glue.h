@@ -31,6 +31,8 @@
 #define THREAD_main_STACK_TOP 0x20005000ull
 
 /* Channel 'front_con' (console) */
+#define CHAN_front_con_CONNECTED 1
+#define CHAN_front_con_PEER "front" /* the instance at the other end */
 #define CHAN_front_con_ENDPOINT_CPTR 5u /* receive requests from 'front' */
 #define CHAN_front_con_PEER_ENDPOINT_CPTR 6u /* send requests to 'front' */
 #define CHAN_front_con_NOTIFICATION_CPTR 7u /* signalled by the peer */

@@ -50,6 +50,8 @@
 #define BH_GUEST_GRANT_TABLES 12u
 
 /* Channel 'store' (xenstore) */
+#define CHAN_store_CONNECTED 1
+#define CHAN_store_PEER "vstore" /* the instance at the other end */
 #define CHAN_store_ENDPOINT_CPTR 5u /* receive requests from 'vstore' */
 #define CHAN_store_PEER_ENDPOINT_CPTR 6u /* send requests to 'vstore' */
 #define CHAN_store_NOTIFICATION_CPTR 7u /* signalled by the peer */

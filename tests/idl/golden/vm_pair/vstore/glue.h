@@ -33,6 +33,8 @@
 #define BH_HEAP_SIZE 262144u
 
 /* Channel 'guest' (xenstore) */
+#define CHAN_guest_CONNECTED 1
+#define CHAN_guest_PEER "vault" /* the instance at the other end */
 #define CHAN_guest_ENDPOINT_CPTR 5u /* receive requests from 'vault' */
 #define CHAN_guest_PEER_ENDPOINT_CPTR 6u /* send requests to 'vault' */
 #define CHAN_guest_NOTIFICATION_CPTR 7u /* signalled by the peer */
