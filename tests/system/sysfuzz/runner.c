@@ -5,8 +5,8 @@
  * unprivileged process 4 MiB of untyped memory, an ASID pool and its own TCB, CNode and VSpace, serves its
  * endpoint (echo; capabilities it is sent are deleted at once), resumes its own faults, leaves
  * the faulting threads it made stopped, and prints the fuzzer's progress. The campaign's size
- * and seed come from the file "sysfuzz.args" in the boot archive ("calls seed trace",
- * decimal or 0x-hex; trace 1 prints every operation), else the defaults of sysfuzz.h.
+ * and seed come from the file "sysfuzz.args" in the boot archive ("calls seed flags",
+ * decimal or 0x-hex; flags: 1 prints every operation, 2 leaves VM_ENTER out), else the defaults of sysfuzz.h.
  */
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>

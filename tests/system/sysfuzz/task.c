@@ -507,13 +507,15 @@ int program_main(bh_word_t arg)
     (void)arg;
     bh_call(SF_REPORT, bh_msginfo(SF_GET_PARAMS, 0, 0, 0));
     uint64_t calls = bh_get_mr(0), batch = bh_get_mr(2);
-    trace = bh_get_mr(3);
+    trace = bh_get_mr(3) & 1;
+    int no_guests = (bh_get_mr(3) & 2) != 0; /* no VM_ENTER: see tools/sysfuzz.sh --no-guests */
     rng = bh_get_mr(1) ? bh_get_mr(1) : SF_DEFAULT_SEED;
     model[SF_UNTYPED_SLOT].kind = K_UNTYPED;
     uint64_t done = 0, ok = 0, violations = 0, check_ticks = 0;
     while (done < calls) {
         if (rnd() % 8 == 0) sf_random_selectors(rnd());
         enum op op = pick_op();
+        if (no_guests && op == OP_VM_ENTER) continue;
         if (trace) bh_printf("[sysfuzz] call %llu: %s\n", (unsigned long long)done, op_names[op]);
         uint64_t t0 = sf_timestamp();
         sf_set_sticky_flags(rnd());
