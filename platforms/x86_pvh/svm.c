@@ -466,7 +466,8 @@ static inline __attribute__((always_inline)) void run_once(struct vcpu_arch *v, 
 
 /* The VMRUN consistency checks of the APM (vol. 2, 15.5.1) on combinations of values, each
  * checked alone when written; plus EFER.LMA, which the processor keeps as LME && PG but a
- * VMRUN takes from the VMCB. Returns 0, or the number of the rule broken (EXITINFO1). */
+ * VMRUN takes from the VMCB, and LME only with PAE. Returns 0, or the number of the rule
+ * broken (EXITINFO1). */
 static word_t vmrun_inconsistency(const struct vmcb *c)
 {
     bool long_paging = (c->efer & EFER_LME) && (c->cr0 & CR0_PG);
@@ -475,6 +476,12 @@ static word_t vmrun_inconsistency(const struct vmcb *c)
     if (long_paging && !(c->cr4 & CR4_PAE)) return 3;
     if (long_paging && (c->cs.attrib & SEG_ATTR_L) && (c->cs.attrib & SEG_ATTR_DB)) return 4;
     if (((c->efer & EFER_LMA) != 0) != long_paging) return 5;
+    /* EFER.LME without CR4.PAE: allowed by the architecture while paging is off, but no mode
+     * switch passes through it (the SDM's order is PAE, then LME, then PG), and QEMU's TCG
+     * restores the host's CR0 before its CR4 on #VMEXIT, so with the guest's PAE clear it
+     * drops the host's CR0 and the host runs on in real mode (a hang the fuzzer found). The
+     * guest cannot reach it alone: EFER and CR4 writes exit to the VMM. */
+    if ((c->efer & EFER_LME) && !(c->cr4 & CR4_PAE)) return 6;
     return 0;
 }
 

@@ -296,7 +296,8 @@ static int guest_run(struct env *env)
  * processor: values with reserved bits are refused when written, combinations end the VMEnter
  * as VMEXIT_INVALID with the broken rule in EXITINFO1. Found by the structured system-call
  * fuzzer: QEMU's TCG, given CR0 = 0xb4 with EFER.LMA (long mode without paging), ran on in a
- * state no host interrupt ended, and the machine hung. */
+ * state no host interrupt ended, and given EFER.LME without CR4.PAE in real mode it lost the
+ * host's CR0 at the next #VMEXIT; either way the machine hung. */
 static int inconsistent_state(struct env *env)
 {
     static struct guest g;
@@ -317,7 +318,8 @@ static int inconsistent_state(struct env *env)
         {2, 0x80000010, 0, 0, 0},                    /* PG without PE */
         {3, 0x80000011, 0, 0x100, 0},                /* long mode without PAE */
         {4, 0x80000011, 0x20, 0x500, 0x69b},          /* 64-bit code segment with D set */
-        {5, 0xb4, 0, 0x500, 0x29b},                  /* LMA without paging: the hang */
+        {5, 0xb4, 0, 0x500, 0x29b},                  /* LMA without paging: a hang */
+        {6, 0x10, 0, 0x100, 0},                      /* LME without PAE: the other hang */
     };
     for (unsigned i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         CHECK_OK(set(v, BH_VCPU_CR0, bad[i].cr0));
