@@ -33,29 +33,31 @@ void plat_set_tls_base(word_t base)
 }
 
 /* DS, ES, FS and GS are the thread's own: user level loads them at will (null or the user
- * segments), and nothing else on the way out restores them. A selector is written only when
- * it differs, as a segment load is slow; FS before the FS base, which loading FS resets. */
-static void save_data_selectors(struct user_context *c)
-{
-    __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
-                     : "=m"(c->ds), "=m"(c->es), "=m"(c->fs), "=m"(c->gs));
-}
-
-static void load_data_selectors(const struct user_context *c)
+ * segments), and nothing else on the way out restores them. They are read once per switch,
+ * saved as one word, and written only when the next thread's differ (almost never: a segment
+ * load is slow); FS before the FS base, which loading FS resets. */
+static uint64_t read_data_selectors(void)
 {
     uint16_t ds, es, fs, gs;
     __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
                      : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
-    if (ds != c->ds) __asm__ volatile("mov %0, %%ds" ::"r"(c->ds));
-    if (es != c->es) __asm__ volatile("mov %0, %%es" ::"r"(c->es));
-    if (fs != c->fs) __asm__ volatile("mov %0, %%fs" ::"r"(c->fs));
-    if (gs != c->gs) __asm__ volatile("mov %0, %%gs" ::"r"(c->gs));
+    return (uint64_t)ds | (uint64_t)es << 16 | (uint64_t)fs << 32 | (uint64_t)gs << 48;
 }
 
-static void load_thread_state(struct tcb *to)
+static void load_data_selectors(uint64_t cur, uint64_t want)
+{
+    if (cur == want) return;
+    uint16_t ds = (uint16_t)want, es = (uint16_t)(want >> 16), fs = (uint16_t)(want >> 32), gs = (uint16_t)(want >> 48);
+    if (ds != (uint16_t)cur) __asm__ volatile("mov %0, %%ds" ::"r"(ds));
+    if (es != (uint16_t)(cur >> 16)) __asm__ volatile("mov %0, %%es" ::"r"(es));
+    if (fs != (uint16_t)(cur >> 32)) __asm__ volatile("mov %0, %%fs" ::"r"(fs));
+    if (gs != (uint16_t)(cur >> 48)) __asm__ volatile("mov %0, %%gs" ::"r"(gs));
+}
+
+static void load_thread_state(struct tcb *to, uint64_t selectors)
 {
     x86_fpu_restore(&to->fpu);
-    load_data_selectors(&to->ctx);
+    load_data_selectors(selectors, to->ctx.data_selectors);
     wrmsr(MSR_FS_BASE, to->ctx.fs_base);
 }
 
@@ -64,9 +66,10 @@ static void load_thread_state(struct tcb *to)
  * lands on the trampoline stack, not in the context. */
 void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
 {
+    uint64_t selectors = read_data_selectors(); /* from's, or the last thread's before idle */
     if (from) {
         __asm__ volatile("fxsave64 %0" : "=m"(from->fpu));
-        save_data_selectors(&from->ctx);
+        from->ctx.data_selectors = selectors;
     }
     paddr_t root = x86_user_root(vspace_root);
     if (x86_meltdown_window) {
@@ -77,16 +80,17 @@ void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
         if (cur != root) x86_load_cr3(root);
     }
     if (!to) return;
-    load_thread_state(to);
+    load_thread_state(to, selectors);
     x86_set_kernel_entry_stack((uint64_t)&to->ctx.fs_base);
 }
 
 void plat_return_to_user(struct tcb *t)
 {
-    /* Every writer keeps the saved RIP at most USER_TOP (WriteRegisters checks it, the last
-     * page below the canonical hole cannot be mapped); should one ever fail to, the thread
-     * resumes at 0, never mapped, and takes a page fault in user mode rather than the kernel
-     * a #GP on sysretq or iretq to a non-canonical address. */
+    /* The one place that keeps sysretq (and iretq) from a non-canonical RIP, which Intel's
+     * sysretq faults on in ring 0 with the user's stack (CVE-2012-0217). Every writer keeps
+     * the saved RIP at most USER_TOP (WriteRegisters checks it, the last page below the
+     * canonical hole cannot be mapped); should one ever fail to, the thread resumes at 0,
+     * never mapped, and takes a page fault in user mode. */
     if ((uint64_t)((int64_t)(t->ctx.rip << 16) >> 16) != t->ctx.rip) t->ctx.rip = 0;
     x86_exit_to_user(&t->ctx);
 }

@@ -216,21 +216,11 @@ x86_idt_stubs:
     add $16, %rsp
     VERW_IF \verw
     iretq
-1:  mov 16(%rsp), %rcx           /* rip */
-    /* Never sysret to a non-canonical address: Intel's sysretq would fault in ring 0 on the
-     * user's stack. USER_TOP makes it impossible; this keeps it so. */
-    mov %rcx, %r11
-    shr $47, %r11
-    jnz 2f
+1:  mov 16(%rsp), %rcx           /* rip: canonical (plat_return_to_user sees to it) */
     mov 32(%rsp), %r11           /* rflags */
     mov 40(%rsp), %rsp           /* user rsp */
     VERW_IF \verw
     sysretq
-2:  mov -24(%rsp), %rcx          /* the user's rcx and r11 (popped above) for iretq */
-    mov -88(%rsp), %r11
-    add $16, %rsp
-    VERW_IF \verw
-    iretq
 .endm
 
 /* Through the window: every register but the stack pointer (and rcx/r11 for sysret, rax for
@@ -238,10 +228,7 @@ x86_idt_stubs:
 .macro WINDOW_RESTORE_AND_RETURN verw
     cmpq $VECTOR_SYSCALL, CTX_VECTOR(%rsp)
     jne 1f
-    mov CTX_RIP(%rsp), %rcx
-    mov %rcx, %r11
-    shr $47, %r11
-    jnz 1f
+    mov CTX_RIP(%rsp), %rcx      /* canonical (plat_return_to_user sees to it) */
     mov CTX_RSP(%rsp), %r11
     mov %r11, x86_window_user_rsp(%rip)
     mov CTX_RFLAGS(%rsp), %r11

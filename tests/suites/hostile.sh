@@ -8,21 +8,5 @@
 # window (hostile-window.*, docs/security.md).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
-mkdir -p build/test-logs
-status=0
-for variant in default window; do
-  prefix=hostile; cmdline=""
-  [ $variant = window ] && { prefix=hostile-window; cmdline=meltdown_window=on; }
-  log=build/test-logs/$prefix.serial
-  KERNEL_CMDLINE=$cmdline timeout 600 tools/qemu-x86.sh build/x86/hostile.cpio q35 >"$log" 2>&1
-  rc=$?
-  tr -d '\r' <"$log" | grep -aE '^(PASS|FAIL) hostile\.' | sed "s/ hostile\./ $prefix./"
-  grep -a '^\[hostile\]' "$log" | tr -d '\r' >&2
-  case $rc in
-    33) ;;
-    124) echo "FAIL $prefix.run: QEMU timed out (log: $log)"; status=1; continue ;;
-    *) echo "FAIL $prefix.run: QEMU exited with status $rc (log: $log)"; status=1; continue ;;
-  esac
-  grep -aq PANIC "$log" && { echo "FAIL $prefix.no_kernel_panic: the kernel panicked (log: $log)"; status=1; }
-done
-exit $status
+. tests/system/task_suite.sh
+run_task_both_ways hostile build/x86/hostile.cpio 600

@@ -192,6 +192,33 @@ static int noncanonical_user_stack(struct env *env)
     return 0;
 }
 
+/* Runs writer in partition 1 and watcher in partition 2, each for a turn of 2 ticks beside
+ * ours, until both have had five turns (we, in partition 0 and never yielding, see their
+ * counters move only after both partitions ran: ten switches between them at least); then
+ * stops them and restores the schedule. Returns 0 when both kept making progress. */
+static int run_in_two_partitions(struct env *env, bh_thread_fn writer, volatile uint64_t *writer_rounds,
+                                 bh_thread_fn watcher, volatile uint64_t *watcher_rounds)
+{
+    struct bh_thread a, b;
+    CHECK_OK(bh_thread_create(&env->alloc, &a, writer, 0, 50));
+    CHECK_OK(bh_thread_create(&env->alloc, &b, watcher, 0, 50));
+    CHECK_OK(bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, 1, a.tcb));
+    CHECK_OK(bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, 2, b.tcb));
+    bh_word_t sched[3] = {(0ull << 32) | 2, (1ull << 32) | 2, (2ull << 32) | 2};
+    CHECK_OK(bh_domain_control_set_schedule(BH_ROOT_DOMAIN_CONTROL, sched, 3));
+    CHECK_OK(bh_thread_start(&a));
+    CHECK_OK(bh_thread_start(&b));
+    int ok = 1;
+    for (int i = 0; ok && i < 5; i++)
+        ok = wait_count(watcher_rounds, *watcher_rounds + 1) && wait_count(writer_rounds, *writer_rounds + 1);
+    bh_word_t only0[1] = {(0ull << 32) | 1};
+    CHECK_OK(bh_domain_control_set_schedule(BH_ROOT_DOMAIN_CONTROL, only0, 1));
+    CHECK_OK(bh_tcb_suspend(a.tcb));
+    CHECK_OK(bh_tcb_suspend(b.tcb));
+    CHECK(ok);
+    return 0;
+}
+
 /* Data segment selectors are each thread's own. Thread A, in partition 1, loads the user data
  * selector into DS, ES, FS and GS; thread B, in partition 2, records any non-null selector it
  * ever sees. Before the fix B read A's 0x1b. */
@@ -228,25 +255,8 @@ static void watch_selectors(bh_word_t arg)
 
 static int selectors_per_thread(struct env *env)
 {
-    struct bh_thread a, b;
     sel_a_rounds = sel_b_rounds = sel_b_seen = sel_a_lost = 0;
-    CHECK_OK(bh_thread_create(&env->alloc, &a, load_user_selectors, 0, 50));
-    CHECK_OK(bh_thread_create(&env->alloc, &b, watch_selectors, 0, 50));
-    CHECK_OK(bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, 1, a.tcb));
-    CHECK_OK(bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, 2, b.tcb));
-    bh_word_t sched[3] = {(0ull << 32) | 2, (1ull << 32) | 2, (2ull << 32) | 2};
-    CHECK_OK(bh_domain_control_set_schedule(BH_ROOT_DOMAIN_CONTROL, sched, 3));
-    CHECK_OK(bh_thread_start(&a));
-    CHECK_OK(bh_thread_start(&b));
-    /* We (partition 0, never yielding) see the counters move only after both partitions have
-     * had a turn: five rounds are ten switches between A and B at least. */
-    int ok = 1;
-    for (int i = 0; ok && i < 5; i++) ok = wait_count(&sel_b_rounds, sel_b_rounds + 1) && wait_count(&sel_a_rounds, sel_a_rounds + 1);
-    bh_word_t only0[1] = {(0ull << 32) | 1};
-    CHECK_OK(bh_domain_control_set_schedule(BH_ROOT_DOMAIN_CONTROL, only0, 1));
-    CHECK_OK(bh_tcb_suspend(a.tcb));
-    CHECK_OK(bh_tcb_suspend(b.tcb));
-    CHECK(ok);
+    if (run_in_two_partitions(env, load_user_selectors, &sel_a_rounds, watch_selectors, &sel_b_rounds)) return 1;
     CHECK(sel_b_seen == 0); /* B never saw A's selectors */
     CHECK(sel_a_lost == 0); /* and A kept its own across the switches */
     return 0;
@@ -370,23 +380,8 @@ static void fpu_watch_thread(bh_word_t arg)
 
 static int fpu_state_per_partition(struct env *env)
 {
-    struct bh_thread a, b;
     fpu_a_rounds = fpu_b_rounds = fpu_b_bad = fpu_a_lost = 0;
-    CHECK_OK(bh_thread_create(&env->alloc, &a, fpu_marker_thread, 0, 50));
-    CHECK_OK(bh_thread_create(&env->alloc, &b, fpu_watch_thread, 0, 50));
-    CHECK_OK(bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, 1, a.tcb));
-    CHECK_OK(bh_domain_control_set_partition(BH_ROOT_DOMAIN_CONTROL, 2, b.tcb));
-    bh_word_t sched[3] = {(0ull << 32) | 2, (1ull << 32) | 2, (2ull << 32) | 2};
-    CHECK_OK(bh_domain_control_set_schedule(BH_ROOT_DOMAIN_CONTROL, sched, 3));
-    CHECK_OK(bh_thread_start(&a));
-    CHECK_OK(bh_thread_start(&b));
-    int ok = 1;
-    for (int i = 0; ok && i < 5; i++) ok = wait_count(&fpu_b_rounds, fpu_b_rounds + 1) && wait_count(&fpu_a_rounds, fpu_a_rounds + 1);
-    bh_word_t only0[1] = {(0ull << 32) | 1};
-    CHECK_OK(bh_domain_control_set_schedule(BH_ROOT_DOMAIN_CONTROL, only0, 1));
-    CHECK_OK(bh_tcb_suspend(a.tcb));
-    CHECK_OK(bh_tcb_suspend(b.tcb));
-    CHECK(ok);
+    if (run_in_two_partitions(env, fpu_marker_thread, &fpu_a_rounds, fpu_watch_thread, &fpu_b_rounds)) return 1;
     if (fpu_b_bad) bh_printf("ktest: fpu_b_bad %lx\n", (unsigned long)fpu_b_bad);
     CHECK(fpu_b_bad == 0); /* bit 1 FCW, 2 MXCSR, 4 x87 stack, 8 A's data pointer, 16 vector registers */
     CHECK(fpu_a_lost == 0);

@@ -10,52 +10,15 @@
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>
 #include "hostile.h"
+#include "../common/task_server.h"
 
 #define FAULT_BADGE 0xfau
 #define EXIT_PASS 0x10u
 #define EXIT_FAIL 0x11u
 
 static struct bh_alloc alloc;
-static bh_cptr_t service_ep, scratch, exit_port;
-static volatile unsigned long faults, messages;
-
-/* A fault that repeats at the same place forever means the task cannot go on: fail. */
-static int stuck(bh_word_t ip, bh_word_t addr)
-{
-    static bh_word_t last_ip, last_addr;
-    static unsigned repeats;
-    repeats = (ip == last_ip && addr == last_addr) ? repeats + 1 : 0;
-    last_ip = ip;
-    last_addr = addr;
-    if (repeats < 1000) return 0;
-    bh_printf("FAIL hostile.task_makes_progress: the same fault repeats at ip %lx (address %lx)\n",
-              (unsigned long)ip, (unsigned long)addr);
-    bh_io_port_out8(exit_port, 0xf4, EXIT_FAIL);
-    return 1;
-}
-
-static void server(bh_word_t arg)
-{
-    (void)arg;
-    bh_word_t badge;
-    bh_set_receive_slot(0, scratch, 64);
-    bh_msginfo_t info = bh_recv(service_ep, &badge);
-    for (;;) {
-        /* The fault's words first: the next invocation overwrites the message registers. */
-        bh_word_t ip = bh_get_mr(3), addr = bh_get_mr(0);
-        bh_cnode_delete(BH_ROOT_CNODE, scratch, 64);
-        bh_set_receive_slot(0, scratch, 64);
-        bh_msginfo_t reply;
-        if (badge == FAULT_BADGE) {
-            faults++;
-            reply = bh_msginfo((bh_word_t)stuck(ip, addr), 0, 0, 0); /* label 0 resumes the faulting thread */
-        } else {
-            messages++;
-            reply = bh_msginfo(bh_msginfo_label(info), 0, 0, bh_msginfo_length(info));
-        }
-        info = bh_reply_recv(service_ep, reply, &badge);
-    }
-}
+static bh_cptr_t service_ep, exit_port;
+static struct task_server srv_state;
 
 static int fill_cspace(struct bh_process *p, bh_cptr_t done_ep)
 {
@@ -99,10 +62,10 @@ int root_main(const struct bh_bootinfo *bi)
     bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0xf4, 0xf7, BH_ROOT_CNODE, exit_port, 64);
     service_ep = bh_alloc_object(&alloc, BH_OBJ_ENDPOINT, 0);
     bh_cptr_t done_ep = bh_alloc_object(&alloc, BH_OBJ_ENDPOINT, 0);
-    scratch = bh_alloc_slot(&alloc);
+    srv_state = (struct task_server){service_ep, bh_alloc_slot(&alloc), exit_port, FAULT_BADGE, "hostile", 0, 0};
     const void *img = bh_archive_find(bi, "hostile-task", &len);
     int ok = img && bh_process_create(&alloc, &task, "hostile-task", img, len, 100, 0) == 0 &&
-             fill_cspace(&task, done_ep) == 0 && bh_thread_create(&alloc, &srv, server, 0, 200) == 0 &&
+             fill_cspace(&task, done_ep) == 0 && bh_thread_create(&alloc, &srv, task_server_run, (bh_word_t)(uintptr_t)&srv_state, 200) == 0 &&
              bh_thread_start(&srv) == 0 && bh_process_start(&task) == 0;
     if (!ok) {
         bh_printf("FAIL hostile.setup: could not build the hostile task\n");
@@ -119,7 +82,7 @@ int root_main(const struct bh_bootinfo *bi)
     int others_fine = vs && f && bh_map_frame(&alloc, f, vs, 0x10000000ull, BH_RIGHT_READ, 1) == BH_ERR_OK;
     int pass = bh_msginfo_label(info) == 0xd0e && violations == 0 && final_check == 0 && own_exhausted && others_fine;
     bh_printf("[hostile] %lu error replies, %lu faults answered, %lu messages served\n", (unsigned long)errors,
-              faults, messages);
+              srv_state.faults, srv_state.messages);
     bh_printf("PASS hostile.kernel_survives_%u_random_calls\n", HOSTILE_CALLS);
     bh_printf("%s hostile.invariants_hold_after_every_batch%s\n", violations == 0 ? "PASS" : "FAIL",
               violations == 0 ? "" : ": the checker found violations");
@@ -129,6 +92,7 @@ int root_main(const struct bh_bootinfo *bi)
               own_exhausted ? "" : ": the task's pool did not give exactly its free ASIDs and then refuse");
     bh_printf("%s hostile.other_asid_pools_unaffected%s\n", others_fine ? "PASS" : "FAIL",
               others_fine ? "" : ": the runner's pool gave no working VSpace");
+    unsigned long faults = srv_state.faults;
     bh_printf("%s hostile.faults_reach_the_handler%s\n", faults > 0 ? "PASS" : "FAIL", faults > 0 ? "" : ": none");
     bh_io_port_out8(exit_port, 0xf4, pass && faults > 0 ? EXIT_PASS : EXIT_FAIL);
     return 0;

@@ -27,7 +27,7 @@ static inline bh_word_t sf_random_flags(uint64_t r)
 
 /* The system call `nr` with MR0..MR3 from the IPC buffer, `set_flags` ORed into RFLAGS for
  * the `syscall` alone (DF, AC, NT and TF are cleared again before any compiled code runs).
- * The red zone below the stack pointer is stepped over for pushfq. */
+ * pushfq may write below the stack pointer: user code is built without a red zone. */
 static inline bh_msginfo_t sf_syscall(bh_word_t nr, bh_word_t *dest, bh_msginfo_t info, bh_word_t set_flags)
 {
     bh_ipc_buffer_t *b = bh_ipc_buffer_ptr;
@@ -36,15 +36,13 @@ static inline bh_msginfo_t sf_syscall(bh_word_t nr, bh_word_t *dest, bh_msginfo_
     register bh_word_t mr2 __asm__("r9") = b->mr[2];
     register bh_word_t mr3 __asm__("r15") = b->mr[3];
     const bh_word_t keep = ~(SF_RFLAGS_TF | SF_RFLAGS_DF | SF_RFLAGS_NT | SF_RFLAGS_AC);
-    __asm__ volatile("sub $128, %%rsp\n"
-                     "pushfq\n"
+    __asm__ volatile("pushfq\n"
                      "orq %[set], (%%rsp)\n"
                      "popfq\n"
                      "syscall\n"
                      "pushfq\n"
                      "andq %[keep], (%%rsp)\n"
                      "popfq\n"
-                     "add $128, %%rsp\n"
                      : "+D"(*dest), "+S"(info), "+r"(mr0), "+r"(mr1), "+r"(mr2), "+r"(mr3), "+a"(nr)
                      : [set] "r"(set_flags), [keep] "r"(keep)
                      : "rcx", "r11", "memory", "cc");
@@ -60,13 +58,13 @@ static inline bh_msginfo_t sf_syscall(bh_word_t nr, bh_word_t *dest, bh_msginfo_
 static inline void sf_set_sticky_flags(uint64_t r)
 {
     bh_word_t f = r & (SF_RFLAGS_NT | SF_RFLAGS_AC);
-    __asm__ volatile("sub $128, %%rsp; pushfq; orq %0, (%%rsp); popfq; add $128, %%rsp" ::"r"(f) : "cc", "memory");
+    __asm__ volatile("pushfq; orq %0, (%%rsp); popfq" ::"r"(f) : "cc", "memory");
 }
 
 static inline void sf_clear_sticky_flags(void)
 {
     const bh_word_t keep = ~(SF_RFLAGS_NT | SF_RFLAGS_AC);
-    __asm__ volatile("sub $128, %%rsp; pushfq; andq %0, (%%rsp); popfq; add $128, %%rsp" ::"r"(keep) : "cc", "memory");
+    __asm__ volatile("pushfq; andq %0, (%%rsp); popfq" ::"r"(keep) : "cc", "memory");
 }
 
 static inline uint64_t sf_timestamp(void)

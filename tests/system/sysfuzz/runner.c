@@ -11,58 +11,20 @@
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>
 #include "sysfuzz.h"
+#include "../common/task_server.h"
 
 #define EXIT_PASS 0x10u
 #define EXIT_FAIL 0x11u
 
 static struct bh_alloc alloc;
-static bh_cptr_t service_ep, scratch, exit_port;
-static volatile unsigned long faults, messages;
+static bh_cptr_t service_ep, exit_port;
+/* The task's own faults come from the random RFLAGS.TF (a #DB after a return to user level):
+ * resumed; the threads it made fault here too and stay stopped (task_server.h). */
+static struct task_server srv_state;
 
 static void finish(int pass)
 {
     bh_io_port_out8(exit_port, 0xf4, pass ? EXIT_PASS : EXIT_FAIL);
-}
-
-/* The task's own faults come from the random RFLAGS.TF (a #DB after a return to user level):
- * resume; the same fault at the same place a thousand times over means it cannot go on. */
-static bh_word_t task_fault(bh_word_t ip, bh_word_t detail)
-{
-    static bh_word_t last_ip, last_detail;
-    static unsigned repeats;
-    repeats = (ip == last_ip && detail == last_detail) ? repeats + 1 : 0;
-    last_ip = ip;
-    last_detail = detail;
-    if (repeats < 1000) return 0;
-    bh_printf("FAIL sysfuzz.task_makes_progress: the same fault repeats at ip %lx (%lx)\n", (unsigned long)ip,
-              (unsigned long)detail);
-    finish(0);
-    return 1;
-}
-
-/* Serves SF_SERVICE: the task's messages are echoed with their label; the threads it made
- * fault here too (label = fault kind, never 0), and the echo of that label leaves them stopped. */
-static void server(bh_word_t arg)
-{
-    (void)arg;
-    bh_word_t badge;
-    bh_set_receive_slot(0, scratch, 64);
-    bh_msginfo_t info = bh_recv(service_ep, &badge);
-    for (;;) {
-        /* The fault's words first: the next invocation overwrites the message registers. */
-        bh_word_t ip = bh_get_mr(3), detail = bh_get_mr(0);
-        bh_cnode_delete(BH_ROOT_CNODE, scratch, 64);
-        bh_set_receive_slot(0, scratch, 64);
-        bh_msginfo_t reply;
-        if (badge == SF_FAULT_BADGE) {
-            faults++;
-            reply = bh_msginfo(task_fault(ip, detail), 0, 0, 0);
-        } else {
-            messages++;
-            reply = bh_msginfo(bh_msginfo_label(info), 0, 0, bh_msginfo_length(info));
-        }
-        info = bh_reply_recv(service_ep, reply, &badge);
-    }
 }
 
 static uint64_t parse_number(const char **p, const char *end)
@@ -114,7 +76,7 @@ int root_main(const struct bh_bootinfo *bi)
     bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0xf4, 0xf7, BH_ROOT_CNODE, exit_port, 64);
     service_ep = bh_alloc_object(&alloc, BH_OBJ_ENDPOINT, 0);
     bh_cptr_t report_ep = bh_alloc_object(&alloc, BH_OBJ_ENDPOINT, 0);
-    scratch = bh_alloc_slot(&alloc);
+    srv_state = (struct task_server){service_ep, bh_alloc_slot(&alloc), exit_port, SF_FAULT_BADGE, "sysfuzz", 0, 0};
 
     uint64_t calls = SF_DEFAULT_CALLS, seed = SF_DEFAULT_SEED, trace = 0;
     const char *args = bh_archive_find(bi, "sysfuzz.args", &args_len);
@@ -126,7 +88,7 @@ int root_main(const struct bh_bootinfo *bi)
         trace = parse_number(&p, end);
     }
     const void *img = bh_archive_find(bi, "sysfuzz-task", &len);
-    int ok = img && build_task(&task, img, len, report_ep) == 0 && bh_thread_create(&alloc, &srv, server, 0, 200) == 0 &&
+    int ok = img && build_task(&task, img, len, report_ep) == 0 && bh_thread_create(&alloc, &srv, task_server_run, (bh_word_t)(uintptr_t)&srv_state, 200) == 0 &&
              bh_thread_start(&srv) == 0 && bh_process_start(&task) == 0;
     if (!ok) {
         bh_printf("FAIL sysfuzz.setup: could not build the fuzzer's process\n");
@@ -164,7 +126,7 @@ int root_main(const struct bh_bootinfo *bi)
     bh_word_t final_check = bh_debug_check_kernel();
     bh_printf("[sysfuzz] done: %llu calls, %llu succeeded (%llu%%), %lu faults of its own resumed, %lu messages served\n",
               (unsigned long long)done, (unsigned long long)succeeded,
-              (unsigned long long)(done ? succeeded * 100 / done : 0), faults, messages);
+              (unsigned long long)(done ? succeeded * 100 / done : 0), srv_state.faults, srv_state.messages);
     int pass = done == calls && violations == 0 && final_check == 0;
     bh_printf("%s sysfuzz.kernel_survives_%llu_typed_calls%s\n", done == calls ? "PASS" : "FAIL",
               (unsigned long long)calls, done == calls ? "" : ": the campaign did not finish");

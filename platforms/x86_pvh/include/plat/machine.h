@@ -36,9 +36,9 @@ struct user_context {
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
     uint64_t fs_base;
-    /* Data segment selectors, switched with the thread (context.c); not part of the entry
-     * frame, so the CPU's and traps.S's pushes never reach them. */
-    uint16_t ds, es, fs, gs;
+    /* Data segment selectors, switched with the thread (context.c): ds | es << 16 | fs << 32 |
+     * gs << 48. Not part of the entry frame, so the CPU's and traps.S's pushes never reach it. */
+    uint64_t data_selectors;
 };
 
 struct fpu_state {
