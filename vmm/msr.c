@@ -4,8 +4,11 @@
  * MSR policy. The kernel lets the guest reach the MSRs that VMLOAD/VMSAVE switch directly
  * (BH_VCPU_CTL_MSR_SWITCHED); every other RDMSR/WRMSR exits here. Emulated: EFER (through the
  * VCPU state, reserved bits #GP), PAT (kept, not enforced yet), the TSC (read only) and Xen's
- * hypercall-page MSR (write only); APIC_BASE and the x2APIC registers go to lapic.c. Anything else raises #GP(0), as hardware does for an MSR it
- * does not have.
+ * hypercall-page MSR (write only); APIC_BASE and the x2APIC registers go to lapic.c. AMD's
+ * NB_CFG reads as 0 and ignores writes, as KVM and Xen's HVM guests see it: Linux sets its
+ * CF8 extended-config bit on AMD CPUs without a fault handler (enable_pci_io_ecs in
+ * arch/x86/pci/amd_bus.c) and would print two call traces. Anything else raises
+ * #GP(0), as hardware does for an MSR it does not have.
  */
 #include <string.h>
 #include "vmm.h"
@@ -13,6 +16,7 @@
 #define MSR_TSC 0x10u
 #define MSR_PAT 0x277u
 #define MSR_EFER 0xc0000080u
+#define MSR_AMD64_NB_CFG 0xc001001fu   /* AMD northbridge configuration */
 #define EFER_ALLOWED 0x6d01ull    /* SCE, LME, LMA, NXE, LMSLE, FFXSR (the kernel's list minus TCE) */
 #define EFER_LMA 0x400ull
 #define VMMCALL_STUB_SIZE 32u
@@ -46,6 +50,7 @@ static int rdmsr(struct vcpu *v, uint32_t msr, uint64_t *value)
     case MSR_EFER: *value = vcpu_reg(v, BH_VCPU_EFER); return 0;
     case MSR_PAT: *value = v->pat; return 0;
     case MSR_TSC: *value = bh_arch_counter(); return 0;
+    case MSR_AMD64_NB_CFG: *value = 0; return 0;
     default: return -1;
     }
 }
@@ -73,6 +78,7 @@ static int wrmsr(struct vcpu *v, uint32_t msr, uint64_t value)
         v->pat = value;
         return 0;
     case XEN_HYPERCALL_MSR: return write_hypercall_page(v->vm, value);
+    case MSR_AMD64_NB_CFG: return 0;
     default: return -1;
     }
 }

@@ -85,6 +85,10 @@ check linux linux_grant_table_initialised '^\[linux (xen|hvc)\] .*Grant table in
 if grep -qiE 'grant.table.*(fail|err)|grant frame refused' build/test-logs/vmm-linux.serial.txt; then
   echo "FAIL vmm.linux_no_grant_table_failure (log: build/test-logs/vmm-linux.serial)"; fail=1
 else echo "PASS vmm.linux_no_grant_table_failure"; fi
+# Every MSR Linux touches without a fault handler answers as KVM and Xen answer it (no call trace).
+if grep -qE "unchecked MSR access error" build/test-logs/vmm-linux.serial.txt build/test-logs/vmm-linux-reboot.serial.txt; then
+  echo "FAIL vmm.linux_no_unchecked_msr_access: $(grep -m1 -ohE "unchecked MSR access error: [^(]*" build/test-logs/vmm-linux*.serial.txt)"; fail=1
+else echo "PASS vmm.linux_no_unchecked_msr_access"; fi
 check linux linux_hardware_reduced_acpi '^\[linux (xen|hvc)\] .*ACPI: PM: \(supports S0 S5\)'
 check linux linux_poweroff_through_acpi_s5 '^\[vmmtest\] linux shutdown: poweroff via acpi$'
 # The reboot boot has two vCPUs: Linux starts the second with INIT and SIPI (the MADT lists it).
