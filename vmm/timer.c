@@ -26,6 +26,6 @@ bool timer_arm(struct vm *vm, uint64_t ns)
     bh_set_mr(0, time_tsc_at(vm, ns));
     bh_msginfo_t reply = bh_call(VMM_SLOT_TIMER, bh_msginfo(SET_TIMEOUT_LABEL, 0, 0, 1));
     if (bh_msginfo_label(reply) != 0) return false;
-    vm->timer_waits++;
+    __atomic_fetch_add(&vm->timer_waits, 1, __ATOMIC_RELAXED);   /* called without the VM's lock */
     return true;
 }

@@ -150,8 +150,8 @@ static void deliver_event(struct vcpu *v)
 static void sleep_until(struct vcpu *v, uint64_t deadline)
 {
     struct vm *vm = v->vm;
+    vm_unlock(vm);   /* before the call: the other vCPUs must never wait on the timer server */
     bool sleep = deadline == 0 || timer_arm(vm, deadline);
-    vm_unlock(vm);
     bh_word_t word = sleep ? bh_wait(v->notification) : bh_poll(v->notification);
     if (!sleep && !word) bh_yield();
     vm_lock(vm);

@@ -211,8 +211,13 @@ void x86_init_interrupts(void)
     *lapic(LAPIC_LVT_TIMER) = VECTOR_TIMER | LVT_PERIODIC;
     *lapic(LAPIC_TIMER_INIT) = per_tick;
     init_ioapic();
-    kprintf("[kernel] APIC timer: %u counts per %u us tick; TSC %lu kHz (median of %u windows, %lu..%lu); "
-            "I/O APIC with %lu lines\n", per_tick, TICK_US, tsc_khz, cal_windows, cal_khz_low, cal_khz_high, ioapic_pins);
+    if (tsc_khz)
+        kprintf("[kernel] APIC timer: %u counts per %u us tick; TSC %lu kHz (median of %u windows, %lu..%lu); "
+                "I/O APIC with %lu lines\n", per_tick, TICK_US, tsc_khz, cal_windows, cal_khz_low, cal_khz_high,
+                ioapic_pins);
+    else
+        kprintf("[kernel] APIC timer: %u counts per %u us tick; TSC rate unknown; I/O APIC with %lu lines\n", per_tick,
+                TICK_US, ioapic_pins);
 }
 
 word_t plat_counter_khz(void)

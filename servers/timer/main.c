@@ -26,6 +26,7 @@
 #include "pit.h"
 
 #define ERR_NO_EVENT 3 /* the configuration connects no event of ours to this client */
+#define ERR_NO_CLOCK 4 /* the PIT gave no calibration or its interrupt cannot be bound: no timeouts */
 
 struct client {
     bh_word_t badge;
@@ -138,6 +139,7 @@ int clients_set_timeout(bh_word_t badge, uint64_t deadline, uint64_t *ret)
 {
     struct client *c = client_of(badge);
     if (!c || !c->event) return ERR_NO_EVENT;
+    if (!counter_khz) return ERR_NO_CLOCK;
     c->deadline = deadline;
     run_timeouts();
     *ret = counter_khz;
@@ -173,15 +175,20 @@ int main(void)
     console_client_init();
     match_clients();
     calibrate();
+    /* Without a clock the server still answers, with an error: a client (a VMM holding its
+     * guest's lock, once) must never wait for ever on a server that stopped. */
     if (!counter_khz) {
-        bh_printf("error: PIT channel 0 gave no usable calibration; serving no timeouts\n");
-        return 1;
-    }
-    bh_printf("PIT channel 0 one-shot timeouts; counter %llu kHz\n", (unsigned long long)counter_khz);
-    int err = bh_tcb_bind_notification(BH_SLOT_TCB, HW_IRQ_NOTIFICATION_CPTR);
-    if (err) {
-        bh_printf("error: cannot bind the interrupt notification: %d\n", err);
-        return 1;
+        bh_printf("error: PIT channel 0 gave no usable calibration; every set_timeout is refused (error %d)\n",
+                  ERR_NO_CLOCK);
+    } else {
+        int err = bh_tcb_bind_notification(BH_SLOT_TCB, HW_IRQ_NOTIFICATION_CPTR);
+        if (err) {
+            bh_printf("error: cannot bind the interrupt notification (%d); every set_timeout is refused (error %d)\n",
+                      err, ERR_NO_CLOCK);
+            counter_khz = 0;
+        } else {
+            bh_printf("PIT channel 0 one-shot timeouts; counter %llu kHz\n", (unsigned long long)counter_khz);
+        }
     }
     bh_word_t badge = 0;
     bh_msginfo_t info = bh_recv(CONN_clients_CPTR, &badge);

@@ -29,6 +29,28 @@ done
 grep -q PANIC "$log" && { echo "FAIL timer.no_kernel_panic: the kernel panicked (log: $log)"; status=1; }
 grep -q '^FAIL timer\.' "$log" && status=1
 
+# Without a PIT (QEMU microvm with pit=off) the server cannot calibrate: it must keep answering,
+# refusing every set_timeout with error 4, so that no client (a VMM, once, holding its guest's
+# lock) waits for ever. Before, its main returned and both sleepers blocked in their first call.
+nolog=build/test-logs/timer-no-pit.serial
+tools/qemu-x86.sh build/x86/timer.cpio microvm,pit=off </dev/null >"$nolog.raw" 2>&1 &
+pid=$!
+for _ in $(seq 1 300); do # at most 30 s
+  [ "$(tr -d '\r' <"$nolog.raw" | grep -c 'timer tests done')" -ge 3 ] && break
+  kill -0 "$pid" 2>/dev/null || break
+  sleep 0.1
+done
+kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
+tr -d '\r' <"$nolog.raw" >"$nolog"; rm -f "$nolog.raw"
+if grep -q 'every set_timeout is refused (error 4)' "$nolog" &&
+   grep -q '^FAIL timer.quick_counter_frequency: the server has no clock (error 4)' "$nolog" &&
+   grep -q '^FAIL timer.slow_counter_frequency: the server has no clock (error 4)' "$nolog" &&
+   [ "$(grep -c 'timer tests done' "$nolog")" -eq 3 ]; then
+  echo "PASS timer.server_without_clock_answers_with_an_error"
+else
+  echo "FAIL timer.server_without_clock_answers_with_an_error: the sleepers were not all answered with error 4 (log: $nolog)"; status=1
+fi
+
 # The kernel's calibration of the TSC and APIC timer against the PIT (platforms/x86_pvh/apic.c)
 # must hold when the host preempts QEMU: the boot is frozen (SIGSTOP) for 50 ms in every 60 ms
 # until the kernel has reported its rates, which must agree within 5% with an undisturbed boot.

@@ -14,6 +14,7 @@
 #include "glue.h"
 
 #define ERR_NO_EVENT 3
+#define ERR_NO_CLOCK 4
 #define LATE_LIMIT_MS 100u /* a 7-tick schedule period, QEMU's timer slack and TCG's pace on a loaded host */
 
 static unsigned failures;
@@ -77,7 +78,14 @@ static void disarm_and_replace(void)
 int main(void)
 {
     khz = 0;
-    bool ok = clock_set_timeout(0, &khz) == BHIDL_OK;
+    int err = clock_set_timeout(0, &khz);
+    if (err == ERR_NO_CLOCK) {
+        /* The suite's run without a PIT expects exactly this answer (instead of no answer). */
+        verdict(false, "counter_frequency", "the server has no clock (error 4)");
+        bh_printf("[%s] timer tests done, %u failed\n", INSTANCE, failures);
+        return 0;
+    }
+    bool ok = err == BHIDL_OK;
     verdict(ok && khz >= 100000u && khz <= 10000000u, "counter_frequency", "no credible frequency from the server");
     if (!ok || !khz) return 1;
     sleeps();
