@@ -7,6 +7,7 @@
 #include "bhidl.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,11 +48,30 @@ static char *read_file(struct arena *a, const char *path, size_t *len)
     return buf.n ? buf.v : arena_alloc(a, 1);
 }
 
-static int make_dir(const char *path)
+/* mkdir -p: the output folder and every missing parent. */
+static int make_dirs(struct arena *a, const char *path)
 {
-    if (mkdir(path, 0777) == 0 || errno == EEXIST) return 0;
-    perror(path);
-    return -1;
+    char *p = arena_printf(a, "%s", path);
+    for (char *s = p + 1; ; s++) {
+        if (*s != '/' && *s != '\0') continue;
+        char c = *s;
+        *s = '\0';
+        if (mkdir(p, 0777) != 0 && errno != EEXIST) {
+            fprintf(stderr, "bhidl: cannot create the folder %s: %s\n", p, strerror(errno));
+            return -1;
+        }
+        *s = c;
+        if (c == '\0') return 0;
+    }
+}
+
+/* The folder part of a file path ("." when it has none). */
+static const char *parent_of(struct arena *a, const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (!slash) return ".";
+    if (slash == path) return "/";
+    return arena_printf(a, "%.*s", (int)(slash - path), path);
 }
 
 static int run_dot(const char *dot, const char *svg)
@@ -76,22 +96,31 @@ int main(int argc, char **argv)
     int check_only = 0, graph = 0, report = 0, glue = 1;
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
-        if (!strcmp(a, "-o") && i + 1 < argc) outdir = argv[++i];
-        else if (!strcmp(a, "--spec") && i + 1 < argc) spec = argv[++i];
+        bool takes_value = !strcmp(a, "-o") || !strcmp(a, "--spec") || !strcmp(a, "--dump-spec");
+        if (takes_value && (i + 1 >= argc || argv[i + 1][0] == '\0')) {
+            fprintf(stderr, "bhidl: %s needs a %s (see bhidl --help)\n", a, strcmp(a, "-o") ? "file" : "folder");
+            return 2;
+        }
+        if (!strcmp(a, "-o")) outdir = argv[++i];
+        else if (!strcmp(a, "--spec")) spec = argv[++i];
         else if (!strcmp(a, "--check")) check_only = 1;
         else if (!strcmp(a, "--graph")) graph = 1;
         else if (!strcmp(a, "--report")) report = 1;
         else if (!strcmp(a, "--no-glue")) glue = 0;
-        else if (!strcmp(a, "--dump-spec") && i + 1 < argc) return dump_spec(argv[i + 1], stdout);
+        else if (!strcmp(a, "--dump-spec")) return dump_spec(argv[i + 1], stdout);
         else if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
             usage(stdout);
             return 0;
-        } else if (a[0] == '-' || input) {
-            usage(stderr);
+        } else if (a[0] == '-' && a[1] != '\0') {
+            fprintf(stderr, "bhidl: unknown option '%s' (see bhidl --help)\n", a);
+            return 2;
+        } else if (input) {
+            fprintf(stderr, "bhidl: one system description at a time: '%s' and '%s' (see bhidl --help)\n", input, a);
             return 2;
         } else input = a;
     }
     if (!input) {
+        fprintf(stderr, "bhidl: no system description given\n");
         usage(stderr);
         return 2;
     }
@@ -110,7 +139,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "bhidl: %zu error%s\n", c.diags.errors, c.diags.errors == 1 ? "" : "s");
         rc = 1;
     } else if (!check_only) {
-        if (make_dir(outdir) != 0) rc = 1;
+        if (make_dirs(&c.arena, outdir) != 0 || (spec && make_dirs(&c.arena, parent_of(&c.arena, spec)) != 0)) rc = 1;
         if (!rc && glue && gen_glue(&c, outdir) != 0) rc = 1;
         if (!rc && gen_spec(&c, spec ? spec : arena_printf(&c.arena, "%s/system.spec", outdir)) != 0) rc = 1;
         if (!rc) {
