@@ -17,6 +17,7 @@
 #define BHIDL_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -229,9 +230,13 @@ struct partition {
     uint64_t ticks;
     DA(struct nameref) members;
 };
+enum policy_kind { POLICY_NO_FLOW, POLICY_TRUSTED };
 struct policy {
     struct loc loc;
-    struct nameref from, to;
+    enum policy_kind kind;
+    struct nameref from, to;   /* trusted: 'from' is the trusted instance */
+    const char *reason;        /* trusted: why it keeps its clients apart (shown in the report) */
+    const char *violation;     /* no_flow: the path that breaks it, NULL when it holds */
 };
 struct platform {
     struct loc loc;
@@ -356,7 +361,9 @@ struct flow_graph {
     DA(uint32_t) *succ;      /* succ[i]: nodes that i sends information to */
     DA(const char *) *why;   /* why[i][k]: what carries succ[i][k] */
     uint8_t *reach;          /* n*n matrix, reach[i*n+j] */
+    uint8_t *trusted;        /* trusted[i]: flows end at i, none pass through it */
 };
+size_t flow_bfs(const struct flow_graph *g, size_t src, uint32_t *parent, uint32_t *queue);
 
 /* ---- the passes ---- */
 struct ctx {
@@ -365,6 +372,7 @@ struct ctx {
     struct program prog;
     struct alloc alloc;
     struct flow_graph flow;
+    int policy_failed;   /* the system is complete and allocated; only a policy failed */
 };
 void parse(struct ctx *c, const struct tokens *toks);
 void resolve(struct ctx *c);

@@ -28,6 +28,9 @@ int run_passes(struct ctx *c, const char *src, size_t len)
     check_resources(c);
     if (c->diags.errors) return -1;
     allocate(c);
+    if (c->diags.errors) return -1;
     check_policy(c);
+    /* Only policies failed: the report and the picture can still be written (and are wanted). */
+    c->policy_failed = c->diags.errors != 0;
     return c->diags.errors ? -1 : 0;
 }

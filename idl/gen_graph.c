@@ -11,13 +11,13 @@
 #include "bhidl.h"
 #include <bulkhead/abi.h>
 
-size_t flow_bfs(const struct flow_graph *g, size_t src, uint32_t *parent, uint32_t *queue);
-
-static void node(FILE *f, const struct instance *in, const char *indent)
+static void node(FILE *f, const struct ctx *c, const struct instance *in, const char *indent)
 {
-    fprintf(f, "%s\"%s\" [label=\"%s\\n%s %s\"%s];\n", indent, in->name, in->name,
-            in->comp->is_guest ? "guest" : "component", in->comp->name,
-            in->comp->is_guest ? ", shape=box3d, style=filled, fillcolor=\"#fff2cc\"" : "");
+    bool trusted = c->flow.trusted && c->flow.trusted[in->index];
+    fprintf(f, "%s\"%s\" [label=\"%s\\n%s %s%s\"%s%s];\n", indent, in->name, in->name,
+            in->comp->is_guest ? "guest" : "component", in->comp->name, trusted ? "\\n(trusted)" : "",
+            in->comp->is_guest ? ", shape=box3d, style=filled, fillcolor=\"#fff2cc\"" : "",
+            trusted ? ", peripheries=2" : "");
 }
 
 int gen_graph(struct ctx *c, const char *path)
@@ -36,11 +36,11 @@ int gen_graph(struct ctx *c, const char *path)
             fprintf(f, "  subgraph cluster_%zu {\n    label=\"partition %s (%llu ticks)\";\n    style=rounded;\n", p,
                     pr->parts.v[p]->name, (unsigned long long)pr->parts.v[p]->ticks);
             for (size_t i = 0; i < pr->insts.n; i++)
-                if (pr->insts.v[i]->partition == (long)p) node(f, pr->insts.v[i], "    ");
+                if (pr->insts.v[i]->partition == (long)p) node(f, c, pr->insts.v[i], "    ");
             fprintf(f, "  }\n");
         }
     } else {
-        for (size_t i = 0; i < pr->insts.n; i++) node(f, pr->insts.v[i], "  ");
+        for (size_t i = 0; i < pr->insts.n; i++) node(f, c, pr->insts.v[i], "  ");
     }
     static const char *const style[] = {
         "style=solid, color=black",
@@ -91,7 +91,16 @@ int gen_report(struct ctx *c, FILE *f)
         for (size_t k = 0; k < g->succ[a].n; k++)
             fprintf(f, "  %s -> %s  via %s\n", pr->insts.v[a]->name, pr->insts.v[g->succ[a].v[k]]->name,
                     g->why[a].v[k]);
-    fprintf(f, "\nTransitive reach (who can influence whom, through any chain of flows):\n");
+    size_t trusted = 0;
+    for (size_t i = 0; i < pr->policies.n; i++) trusted += pr->policies.v[i]->kind == POLICY_TRUSTED;
+    if (trusted) {
+        fprintf(f, "\nTrusted to keep their clients apart (declared, reviewed; no flow passes through them):\n");
+        for (size_t i = 0; i < pr->policies.n; i++)
+            if (pr->policies.v[i]->kind == POLICY_TRUSTED)
+                fprintf(f, "  %s: %s\n", pr->policies.v[i]->from.name, pr->policies.v[i]->reason);
+    }
+    fprintf(f, "\nTransitive reach (who can influence whom, through any chain of flows%s):\n",
+            trusted ? " not passing a trusted component" : "");
     uint32_t *parent = arena_alloc(&c->arena, (n + 1) * sizeof *parent);
     uint32_t *queue = arena_alloc(&c->arena, (n + 1) * sizeof *queue);
     uint8_t *row = NULL;
@@ -129,8 +138,23 @@ int gen_report(struct ctx *c, FILE *f)
             fprintf(f, "   %zu\n", a % 10);
         }
     }
-    fprintf(f, "\nPolicies: %zu checked, all hold.\n", pr->policies.n);
+    size_t checked = 0, violated = 0;
     for (size_t i = 0; i < pr->policies.n; i++)
-        fprintf(f, "  no_flow %s -> %s: holds\n", pr->policies.v[i]->from.name, pr->policies.v[i]->to.name);
+        if (pr->policies.v[i]->kind == POLICY_NO_FLOW) {
+            checked++;
+            violated += pr->policies.v[i]->violation != NULL;
+        }
+    if (violated)
+        fprintf(f, "\nPolicies: %zu checked, %zu VIOLATED.\n", checked, violated);
+    else
+        fprintf(f, "\nPolicies: %zu checked, all hold.\n", checked);
+    for (size_t i = 0; i < pr->policies.n; i++) {
+        const struct policy *po = pr->policies.v[i];
+        if (po->kind != POLICY_NO_FLOW) continue;
+        if (po->violation)
+            fprintf(f, "  no_flow %s -> %s: VIOLATED: %s\n", po->from.name, po->to.name, po->violation);
+        else
+            fprintf(f, "  no_flow %s -> %s: holds\n", po->from.name, po->to.name);
+    }
     return 0;
 }

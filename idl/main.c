@@ -90,6 +90,24 @@ static int run_dot(const char *dot, const char *svg)
     return 0;
 }
 
+/* DIR/report.txt, and with --graph DIR/system.dot and DIR/system.svg. */
+static int write_views(struct ctx *c, const char *outdir, int graph)
+{
+    if (make_dirs(&c->arena, outdir) != 0) return -1;
+    const char *rp = arena_printf(&c->arena, "%s/report.txt", outdir);
+    FILE *f = fopen(rp, "w");
+    if (!f) {
+        perror(rp);
+        return -1;
+    }
+    gen_report(c, f);
+    if (fclose(f) != 0) return -1;
+    if (!graph) return 0;
+    const char *dot = arena_printf(&c->arena, "%s/system.dot", outdir);
+    if (gen_graph(c, dot) != 0 || run_dot(dot, arena_printf(&c->arena, "%s/system.svg", outdir)) != 0) return -1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     const char *outdir = ".", *spec = NULL, *input = NULL;
@@ -138,26 +156,16 @@ int main(int argc, char **argv)
         diag_print(&c.diags, stderr);
         fprintf(stderr, "bhidl: %zu error%s\n", c.diags.errors, c.diags.errors == 1 ? "" : "s");
         rc = 1;
+        /* A failed policy is when the report and the picture are needed: written, no spec. */
+        if (c.policy_failed && !check_only && write_views(&c, outdir, graph) == 0)
+            fprintf(stderr, "bhidl: no system specification written; the report (%s/report.txt)%s show%s the flows\n",
+                    outdir, graph ? " and the picture (system.svg)" : "", graph ? "" : "s");
     } else if (!check_only) {
         if (make_dirs(&c.arena, outdir) != 0 || (spec && make_dirs(&c.arena, parent_of(&c.arena, spec)) != 0)) rc = 1;
         if (!rc && glue && gen_glue(&c, outdir) != 0) rc = 1;
         if (!rc && gen_spec(&c, spec ? spec : arena_printf(&c.arena, "%s/system.spec", outdir)) != 0) rc = 1;
-        if (!rc) {
-            const char *rp = arena_printf(&c.arena, "%s/report.txt", outdir);
-            FILE *f = fopen(rp, "w");
-            if (!f) {
-                perror(rp);
-                rc = 1;
-            } else {
-                gen_report(&c, f);
-                if (fclose(f) != 0) rc = 1;
-            }
-        }
+        if (!rc && write_views(&c, outdir, graph) != 0) rc = 1;
         if (!rc && report) gen_report(&c, stdout);
-        if (!rc && graph) {
-            const char *dot = arena_printf(&c.arena, "%s/system.dot", outdir);
-            if (gen_graph(&c, dot) != 0 || run_dot(dot, arena_printf(&c.arena, "%s/system.svg", outdir)) != 0) rc = 1;
-        }
     }
     arena_free(&c.arena);
     return rc;

@@ -637,6 +637,16 @@ static int parse_asm_stmt(struct parser *p)
         next(p);
         struct policy *po = arena_alloc(&p->c->arena, sizeof *po);
         po->loc = loc;
+        if (is_kw(peek(p), "trusted")) {
+            next(p);
+            po->kind = POLICY_TRUSTED;
+            po->from.loc = peek(p)->loc;
+            if (!(po->from.name = expect_ident(p, "an instance name")) || !parse_string(p, &po->reason) ||
+                !expect(p, TK_SEMI))
+                return 0;
+            *DA_PUSH(&p->c->arena, &p->c->prog.policies) = po;
+            return 1;
+        }
         if (!expect_kw(p, "no_flow")) return 0;
         po->from.loc = peek(p)->loc;
         if (!(po->from.name = expect_ident(p, "an instance name")) || !expect(p, TK_ARROW)) return 0;

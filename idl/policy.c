@@ -10,9 +10,14 @@
  *   dataport   writer -> reader, for every pair of instances mapping the same frames
  *   channel    both ways
  *   shared hardware (a 'shared' device range, IRQ, I/O port range or PCI function): both ways
+ * 'policy trusted S "reason";' declares that component S keeps its clients apart (a reviewed
+ * claim, shown with its reason in the report): flows into and out of S still count, but no
+ * path continues through S.
  * Postcondition: for every 'policy no_flow A -> B;', B is not reachable from A in the graph,
- * or an error names one shortest path A -> X -> ... -> B and what carries each step.
- * Checks: policy_no_flow, policy_self.
+ * or an error names one shortest path A -> X -> ... -> B and what carries each step (also kept
+ * in the policy for the report, which is written even then).
+ * Checks: policy_no_flow, policy_self, policy_trusted_guest, policy_trusted_twice,
+ * policy_trusted_reason.
  */
 #include "bhidl.h"
 
@@ -126,8 +131,8 @@ static void build_graph(struct ctx *c)
     shared_hw_edges(c);
 }
 
-/* Breadth-first search from src; parent[] gives a shortest path back. Returns reached count. */
-size_t flow_bfs(const struct flow_graph *g, size_t src, uint32_t *parent, uint32_t *queue);
+/* Breadth-first search from src; parent[] gives a shortest path back. Returns reached count.
+ * A trusted instance is reached but not passed through (unless it is the source). */
 size_t flow_bfs(const struct flow_graph *g, size_t src, uint32_t *parent, uint32_t *queue)
 {
     for (size_t i = 0; i < g->n; i++) parent[i] = NONE32;
@@ -136,6 +141,7 @@ size_t flow_bfs(const struct flow_graph *g, size_t src, uint32_t *parent, uint32
     queue[tail++] = (uint32_t)src;
     while (head < tail) {
         uint32_t u = queue[head++];
+        if (u != src && g->trusted && g->trusted[u]) continue;
         for (size_t k = 0; k < g->succ[u].n; k++) {
             uint32_t v = g->succ[u].v[k];
             if (parent[v] != NONE32) continue;
@@ -153,7 +159,7 @@ static const char *edge_why(const struct flow_graph *g, uint32_t a, uint32_t b)
     return "?";
 }
 
-static void check_one(struct ctx *c, const struct policy *po, uint32_t *parent, uint32_t *queue)
+static void check_one(struct ctx *c, struct policy *po, uint32_t *parent, uint32_t *queue)
 {
     size_t a = po->from.inst->index, b = po->to.inst->index;
     if (a == b) {
@@ -179,14 +185,40 @@ static void check_one(struct ctx *c, const struct policy *po, uint32_t *parent, 
     }
     *DA_PUSH(&c->arena, &s) = 0;
     *DA_PUSH(&c->arena, &w) = 0;
-    diag_error(&c->diags, po->loc, "policy_no_flow", "policy 'no_flow %s -> %s' is violated: information flows %s (%s)",
-               po->from.name, po->to.name, s.v, w.v);
+    po->violation = arena_printf(&c->arena, "information flows %s (%s)", s.v, w.v);
+    diag_error(&c->diags, po->loc, "policy_no_flow", "policy 'no_flow %s -> %s' is violated: %s", po->from.name,
+               po->to.name, po->violation);
+}
+
+/* Marks the trusted instances: components only (a guest runs code nobody reviewed), each
+ * once, each with its reason. */
+static void mark_trusted(struct ctx *c)
+{
+    c->flow.trusted = arena_alloc(&c->arena, c->flow.n + 1);
+    for (size_t i = 0; i < c->prog.policies.n; i++) {
+        const struct policy *po = c->prog.policies.v[i];
+        if (po->kind != POLICY_TRUSTED) continue;
+        const struct instance *in = po->from.inst;
+        if (in->comp->is_guest)
+            diag_error(&c->diags, po->from.loc, "policy_trusted_guest",
+                       "'%s' is a guest: only a component can be trusted to keep its clients apart", in->name);
+        else if (c->flow.trusted[in->index])
+            diag_error(&c->diags, po->loc, "policy_trusted_twice", "'%s' is declared trusted twice", in->name);
+        else if (!po->reason[0])
+            diag_error(&c->diags, po->loc, "policy_trusted_reason",
+                       "'policy trusted %s' needs a reason: why it keeps its clients apart (the report shows it)",
+                       in->name);
+        else
+            c->flow.trusted[in->index] = 1;
+    }
 }
 
 void check_policy(struct ctx *c)
 {
     build_graph(c);
+    mark_trusted(c);
     uint32_t *parent = arena_alloc(&c->arena, (c->flow.n + 1) * sizeof *parent);
     uint32_t *queue = arena_alloc(&c->arena, (c->flow.n + 1) * sizeof *queue);
-    for (size_t i = 0; i < c->prog.policies.n; i++) check_one(c, c->prog.policies.v[i], parent, queue);
+    for (size_t i = 0; i < c->prog.policies.n; i++)
+        if (c->prog.policies.v[i]->kind == POLICY_NO_FLOW) check_one(c, c->prog.policies.v[i], parent, queue);
 }

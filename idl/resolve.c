@@ -208,6 +208,6 @@ void resolve(struct ctx *c)
     for (size_t i = 0; i < pr->policies.n; i++) {
         struct policy *po = pr->policies.v[i];
         po->from.inst = resolve_instance(c, po->from.name, po->from.loc);
-        po->to.inst = resolve_instance(c, po->to.name, po->to.loc);
+        if (po->kind == POLICY_NO_FLOW) po->to.inst = resolve_instance(c, po->to.name, po->to.loc);
     }
 }

@@ -125,6 +125,28 @@ if "$bhidl" -o "$out/deep/er/out" --spec "$out/deep/spec/dir/s.spec" idl/example
    [ -s "$out/deep/er/out/report.txt" ] && [ -s "$out/deep/spec/dir/s.spec" ]; then pass cli_output_parents_created
 else fail cli_output_parents_created "bhidl -o a/b/c did not create the missing folders"; fi
 
+# ---- trusted servers: a declared, reviewed exception to the flow model ----
+pc=tests/idl/policy/shared_console.bh
+rm -rf "$out/trust" && mkdir -p "$out/trust"
+rc=0; "$bhidl" -o "$out/trust/fail" --graph --no-glue "$pc" 2>"$out/trust/fail.stderr" || rc=$?
+if [ "$rc" -eq 1 ] && grep -q "information flows r -> con -> w" "$out/trust/fail.stderr" &&
+   grep -q "no_flow r -> w: VIOLATED: information flows r -> con -> w" "$out/trust/fail/report.txt" &&
+   grep -q '<svg' "$out/trust/fail/system.svg" && [ ! -e "$out/trust/fail/system.spec" ]; then
+  pass policy_failure_still_writes_report_and_picture
+else fail policy_failure_still_writes_report_and_picture "exit $rc; see $out/trust"; fi
+sed 's|^    policy no_flow r -> w;|&\n    policy trusted con "one ring per client; a client reads only its own input";|' "$pc" >"$out/trust/t.bh"
+if "$bhidl" -o "$out/trust/ok" --graph --no-glue "$out/trust/t.bh" &&
+   grep -q "^  con: one ring per client; a client reads only its own input" "$out/trust/ok/report.txt" &&
+   grep -q "no_flow r -> w: holds" "$out/trust/ok/report.txt" && grep -q 'peripheries=2' "$out/trust/ok/system.dot"; then
+  pass policy_trusted_server_separates_its_clients
+else fail policy_trusted_server_separates_its_clients "see $out/trust/ok"; fi
+# trust ends paths through the server, not flows to it
+sed 's|^    policy no_flow r -> w;|    policy no_flow r -> con;\n    policy trusted con "one ring per client";|' "$pc" >"$out/trust/direct.bh"
+rc=0; "$bhidl" --check "$out/trust/direct.bh" 2>"$out/trust/direct.stderr" || rc=$?
+if [ "$rc" -eq 1 ] && grep -q "information flows r -> con (rpc r.log -> con.out)" "$out/trust/direct.stderr"; then
+  pass policy_trusted_server_still_receives
+else fail policy_trusted_server_still_receives "exit $rc: $(head -2 "$out/trust/direct.stderr")"; fi
+
 # ---- determinism: the same input gives byte-identical specs ----
 "$bhidl" -o "$out/det1" idl/examples/large.bh && "$bhidl" -o "$out/det2" idl/examples/large.bh
 if cmp -s "$out/det1/system.spec" "$out/det2/system.spec" && diff -rq "$out/det1" "$out/det2" >/dev/null; then
