@@ -6,10 +6,15 @@
 /*
  * The assertion macros of the lib/ host tests. A test is a void function;
  * the first failing CHECK records why and returns from it; RUN prints
- * "PASS lib.<name>" or "FAIL lib.<name>: <why>" as docs/development.md asks.
+ * "PASS lib.<name>" or "FAIL lib.<name>: <why>" as docs/development.md asks (CHECK_SUITE,
+ * defined before including this, replaces "lib").
  */
 #include <stdarg.h>
 #include <stdio.h>
+
+#ifndef CHECK_SUITE
+#define CHECK_SUITE "lib"
+#endif
 
 static char check_why[512];
 static int check_failed;
@@ -58,16 +63,16 @@ static void check_fail(const char *file, int line, const char *fmt, ...)
 
 #define RUN(name, fn) check_run(name, fn)
 
-static void check_run(const char *name, void (*fn)(void))
+__attribute__((unused)) static void check_run(const char *name, void (*fn)(void))
 {
 	check_failed = 0;
 	check_why[0] = 0;
 	fn();
 	if (check_failed) {
-		printf("FAIL lib.%s: %s\n", name, check_why);
+		printf("FAIL " CHECK_SUITE ".%s: %s\n", name, check_why);
 		check_fails++;
 	} else {
-		printf("PASS lib.%s\n", name);
+		printf("PASS " CHECK_SUITE ".%s\n", name);
 		check_passes++;
 	}
 	fflush(stdout);
