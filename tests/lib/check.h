@@ -6,10 +6,15 @@
 /*
  * The assertion macros of the lib/ host tests. A test is a void function;
  * the first failing CHECK records why and returns from it; RUN prints
- * "PASS lib.<name>" or "FAIL lib.<name>: <why>" as docs/development.md asks.
+ * "PASS lib.<name>" or "FAIL lib.<name>: <why>" as docs/development.md asks; a test program
+ * of another suite defines CHECK_SUITE ("papr") before including this file.
  */
 #include <stdarg.h>
 #include <stdio.h>
+
+#ifndef CHECK_SUITE
+#define CHECK_SUITE "lib"
+#endif
 
 static char check_why[512];
 static int check_failed;
@@ -64,10 +69,10 @@ static void check_run(const char *name, void (*fn)(void))
 	check_why[0] = 0;
 	fn();
 	if (check_failed) {
-		printf("FAIL lib.%s: %s\n", name, check_why);
+		printf("FAIL " CHECK_SUITE ".%s: %s\n", name, check_why);
 		check_fails++;
 	} else {
-		printf("PASS lib.%s\n", name);
+		printf("PASS " CHECK_SUITE ".%s\n", name);
 		check_passes++;
 	}
 	fflush(stdout);
