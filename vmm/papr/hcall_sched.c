@@ -18,8 +18,10 @@
 int64_t hc_cede(struct papr_vm *vm, unsigned vcpu, struct papr_hcall *call, enum papr_action *action)
 {
     struct papr_vcpu *v = &vm->vcpu[vcpu];
-    if (v->prodded)
+    if (v->prodded) {
         v->prodded = false;
+        return H_SUCCESS;
+    }
     if (!xics_pending(vm, vcpu)) *action = PAPR_CEDE;
     return H_SUCCESS;
 }
