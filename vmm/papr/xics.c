@@ -67,21 +67,26 @@ static void icp_resend(struct papr_vm *vm, uint32_t server)
     ics_resend(vm);
 }
 
+/* A CPPR at least as favoured as the presented interrupt withdraws it, back to its source. */
+static void icp_withdraw_masked(struct papr_vm *vm, struct xics_icp *icp)
+{
+    if (xisr(icp) && cppr(icp) <= icp->pending_priority) {
+        uint32_t displaced = xisr(icp);
+        icp->xirr &= CPPR_MASK;
+        icp->pending_priority = XICS_PRIORITY_MASKED;
+        ics_reject(vm, displaced);
+    }
+}
+
 static void icp_set_cppr(struct papr_vm *vm, uint32_t server, uint8_t value)
 {
     struct xics_icp *icp = &vm->vcpu[server].icp;
     uint8_t old = cppr(icp);
     icp->xirr = (icp->xirr & XISR_MASK) | (uint32_t)value << 24;
-    if (value < old) {
-        if (xisr(icp) && value <= icp->pending_priority) {
-            uint32_t displaced = xisr(icp);
-            icp->xirr &= CPPR_MASK;
-            icp->pending_priority = XICS_PRIORITY_MASKED;
-            ics_reject(vm, displaced);
-        }
-    } else if (!xisr(icp)) {
+    if (value < old)
+        icp_withdraw_masked(vm, icp);
+    else if (!xisr(icp))
         icp_resend(vm, server);
-    }
 }
 
 void xics_reset(struct papr_vm *vm)
@@ -160,6 +165,8 @@ int64_t hc_eoi(struct papr_vm *vm, unsigned vcpu, struct papr_hcall *call, enum 
     if (value > 0xffffffffu || (irq != 0 && irq != XICS_IPI && !source_valid(irq))) return H_PARAMETER;
     struct xics_icp *icp = &vm->vcpu[vcpu].icp;
     icp->xirr = (icp->xirr & XISR_MASK) | ((uint32_t)value & CPPR_MASK);
+    /* The new CPPR rules as an H_CPPR's would (QEMU's icp_eoi left a masked one presented). */
+    icp_withdraw_masked(vm, icp);
     if (!xisr(icp)) icp_resend(vm, vcpu);
     return H_SUCCESS;
 }

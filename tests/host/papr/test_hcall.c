@@ -347,6 +347,24 @@ static void xics_cppr_masks_and_resends(void)
     CHECK(xics_pending(&h->vm, 1));
 }
 
+/* Found by the fuzzer: an EOI whose CPPR is more favoured than an interrupt already presented
+ * left it presented below the CPPR. The EOI's CPPR acts as an H_CPPR does: it withdraws it. */
+static void xics_eoi_cppr_withdraws(void)
+{
+    struct papr_hcall c;
+    fresh(2);
+    CHECK_EQ(hc(1, H_CPPR, 0xff, 0, 0, 0), H_SUCCESS);
+    CHECK_EQ(hc(0, H_IPI, 1, 4, 0, 0), H_SUCCESS);
+    CHECK(xics_pending(&h->vm, 1));
+    CHECK_EQ(hc(1, H_EOI, 0x02000000u, 0, 0, 0), H_SUCCESS);   /* CPPR 2, more favoured than 4 */
+    CHECK(!xics_pending(&h->vm, 1));
+    CHECK_EQ(h->vm.vcpu[1].icp.pending_priority, XICS_PRIORITY_MASKED);
+    CHECK_EQ(hc(1, H_EOI, 0xff000000u, 0, 0, 0), H_SUCCESS);   /* relaxed: the IPI again */
+    CHECK(xics_pending(&h->vm, 1));
+    CHECK_EQ(hcall6(&c, 1, H_XIRR, 0, 0, 0, 0, 0, 0, NULL), H_SUCCESS);
+    CHECK_EQ(c.r[4], 0xff000000u | XICS_IPI);
+}
+
 static void xics_errors(void)
 {
     fresh(2);
@@ -663,6 +681,7 @@ int main(void)
     RUN("hcall_register_vpa", register_vpa);
     RUN("xics_ipi_accept_eoi", xics_ipi_accept_eoi);
     RUN("xics_cppr_masks_and_resends", xics_cppr_masks_and_resends);
+    RUN("xics_eoi_cppr_withdraws", xics_eoi_cppr_withdraws);
     RUN("xics_errors", xics_errors);
     RUN("xics_sources_through_rtas", xics_sources_through_rtas);
     RUN("rtas_buffer_errors", rtas_buffer_errors);
