@@ -48,23 +48,35 @@ void fx_boot(void)
     put_root(S_ASID_POOL, (struct cap){.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .ptr = (word_t)asids});
 }
 
+exception_t fx_decode(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+{
+    static struct message m;
+    word_t out_length = 0;
+    m.label = label;
+    m.length = len;
+    m.ncaps = ncaps;
+    for (word_t i = 0; i < len; i++) m.mr[i] = mr[i];
+    for (word_t i = 0; i < ncaps; i++) m.caps[i] = caps[i];
+    return decode_invocation(slot, &m, &out_length);
+}
+
 exception_t fx_assign(word_t pool_slot, word_t slot)
 {
     struct cte *caps[1] = {fx_slot(slot)};
-    return decode_asid_pool(fx_slot(pool_slot), INV_ASID_POOL_ASSIGN, caps, 1);
+    return fx_decode(fx_slot(pool_slot), INV_ASID_POOL_ASSIGN, NULL, 0, caps, 1);
 }
 
 exception_t fx_retype(word_t ut_slot, word_t type, word_t bits, word_t dest, word_t n)
 {
     word_t mr[6] = {type, bits, 0, 0, dest, n};
     struct cte *caps[1] = {fx_slot(S_CNODE)};
-    return decode_untyped(fx_slot(ut_slot), INV_UNTYPED_RETYPE, mr, 6, caps, 1);
+    return fx_decode(fx_slot(ut_slot), INV_UNTYPED_RETYPE, mr, 6, caps, 1);
 }
 
 exception_t fx_cnode(word_t label, const word_t *mr, word_t len)
 {
     struct cte *caps[1] = {fx_slot(S_CNODE)};
-    return decode_cnode(fx_slot(S_CNODE), label, mr, len, caps, 1);
+    return fx_decode(fx_slot(S_CNODE), label, mr, len, caps, 1);
 }
 
 exception_t fx_copy(word_t src, word_t dest, word_t rights)
