@@ -17,7 +17,7 @@ void fx_init(void)
 
 struct cte *fx_slot(word_t i) { return &root_cnode[i]; }
 
-static void put_root(word_t slot, struct cap c)
+void fx_put(word_t slot, struct cap c)
 {
     cte_insert_root(NULL, fx_slot(slot), c);
     invariants_register_root(fx_slot(slot));
@@ -36,16 +36,16 @@ void fx_boot(void)
     void *boot_vspace = fx_mem + (1ul << 20) + BIT(OBJ_ASID_POOL_SIZE_BITS);
     struct cap cn = {.type = OBJ_CNODE, .rights = RIGHTS_ALL, .size_bits = ROOT_RADIX,
                      .guard_bits = (uint8_t)(WORD_BITS - ROOT_RADIX), .ptr = (word_t)root_cnode};
-    put_root(S_CNODE, cn);
-    put_root(S_UT, untyped(BIT(BIG_UT_BITS), BIG_UT_BITS, false));
-    put_root(S_UT_SMALL, untyped(4ul << 20, SMALL_UT_BITS, false));
-    put_root(S_DEV_UT, untyped(2ul << 20, DEV_UT_BITS, true));
-    put_root(S_IRQ_CONTROL, (struct cap){.type = OBJ_IRQ_CONTROL, .rights = RIGHTS_ALL});
-    put_root(S_IO_PORT_CONTROL, (struct cap){.type = OBJ_IO_PORT_CONTROL, .rights = RIGHTS_ALL});
-    put_root(S_DOMAIN, (struct cap){.type = OBJ_DOMAIN_CONTROL, .rights = RIGHTS_ALL});
-    put_root(S_ASID_CONTROL, (struct cap){.type = OBJ_ASID_CONTROL, .rights = RIGHTS_ALL});
+    fx_put(S_CNODE, cn);
+    fx_put(S_UT, untyped(BIT(BIG_UT_BITS), BIG_UT_BITS, false));
+    fx_put(S_UT_SMALL, untyped(4ul << 20, SMALL_UT_BITS, false));
+    fx_put(S_DEV_UT, untyped(2ul << 20, DEV_UT_BITS, true));
+    fx_put(S_IRQ_CONTROL, (struct cap){.type = OBJ_IRQ_CONTROL, .rights = RIGHTS_ALL});
+    fx_put(S_IO_PORT_CONTROL, (struct cap){.type = OBJ_IO_PORT_CONTROL, .rights = RIGHTS_ALL});
+    fx_put(S_DOMAIN, (struct cap){.type = OBJ_DOMAIN_CONTROL, .rights = RIGHTS_ALL});
+    fx_put(S_ASID_CONTROL, (struct cap){.type = OBJ_ASID_CONTROL, .rights = RIGHTS_ALL});
     ASSERT(asid_boot_pool(asids, boot_vspace) == 1);
-    put_root(S_ASID_POOL, (struct cap){.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .ptr = (word_t)asids});
+    fx_put(S_ASID_POOL, (struct cap){.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .ptr = (word_t)asids});
 }
 
 exception_t fx_decode(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)

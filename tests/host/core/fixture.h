@@ -34,6 +34,8 @@ extern unsigned char *fx_mem;
 void fx_init(void);        /* once, in the parent: the host buffer */
 void fx_boot(void);        /* in each test's process: the root capabilities */
 struct cte *fx_slot(word_t i);
+/* A capability made by hand in a root slot (objects the fake platform cannot retype). */
+void fx_put(word_t slot, struct cap c);
 
 /* Retype from the root untyped in ut_slot into root slots dest..dest+n-1 (Retype). */
 exception_t fx_retype(word_t ut_slot, word_t type, word_t bits, word_t dest, word_t n);
