@@ -68,51 +68,46 @@ word_t asid_boot_pool(struct asid_pool *pool, void *root_vspace)
     return take_asid(0, free_asid(0), root_vspace);
 }
 
-static exception_t make_pool(const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+static void invoke_asid_control_make_pool(struct cte *ut, struct cte *dest, word_t range)
 {
-    struct args_asid_control_make_pool a;
-    struct cte *dest;
-    if (!unpack_asid_control_make_pool(mr, len, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "make_pool needs 2 words and 2 caps");
-    struct cte *ut = caps[0];
-    if (ut->cap.type != OBJ_UNTYPED) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not an untyped");
-    if (ut->cap.aux || ut->cap.size_bits != OBJ_ASID_POOL_SIZE_BITS)
+    struct asid_pool *pool = (struct asid_pool *)ut->cap.ptr;
+    /* Without children, what lies below the watermark is dead objects: zero it (as a reset). */
+    if (untyped_watermark(&ut->cap)) memset(pool, 0, sizeof *pool);
+    ut->cap.data = sizeof *pool;
+    install_pool(range, pool);
+    struct cap c = {.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .aux = (uint32_t)range, .ptr = ut->cap.ptr};
+    cte_insert_child(ut, dest, c);
+}
+
+exception_t decode_asid_control_make_pool(struct cte *slot, const struct args_asid_control_make_pool *a)
+{
+    (void)slot;
+    struct cte *dest, *ut = a->untyped;
+    if (untyped_is_device(&ut->cap) || ut->cap.size_bits != OBJ_ASID_POOL_SIZE_BITS)
         return fail(ERR_INVALID_CAPABILITY, 1, 0, "a pool needs 4 KiB of RAM untyped");
     if (cte_has_children(ut)) return fail(ERR_REVOKE_FIRST, 0, 0, "objects retyped from the untyped still exist");
     word_t range = 0;
     while (range < ASID_POOLS && asid_pools[range]) range++;
     if (range == ASID_POOLS) return fail(ERR_NOT_ENOUGH_MEMORY, 0, 0, "every range of ASIDs has its pool");
-    exception_t e = lookup_dest_slot(&caps[1]->cap, a.dest_index, a.dest_depth, &dest);
+    exception_t e = lookup_dest_slot(&a->dest_root->cap, a->dest_index, a->dest_depth, &dest);
     if (e != ERR_OK) return e;
-
-    struct asid_pool *pool = (struct asid_pool *)ut->cap.ptr;
-    /* Without children, what lies below the watermark is dead objects: zero it (as a reset). */
-    if (ut->cap.data) memset(pool, 0, sizeof *pool);
-    ut->cap.data = sizeof *pool;
-    install_pool(range, pool);
-    struct cap c = {.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .aux = (uint32_t)range, .ptr = ut->cap.ptr};
-    cte_insert_child(ut, dest, c);
+    invoke_asid_control_make_pool(ut, dest, range);
     return ERR_OK;
 }
 
-exception_t decode_asid_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+static void invoke_asid_pool_assign(struct cap *space, word_t range, word_t i)
 {
-    (void)slot;
-    if (label != INV_ASID_CONTROL_MAKE_POOL) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an ASIDControl operation");
-    return make_pool(mr, len, caps, ncaps);
+    space->aux = (uint32_t)take_asid(range, i, (void *)space->ptr);
 }
 
-exception_t decode_asid_pool(struct cte *slot, word_t label, struct cte **caps, word_t ncaps)
+exception_t decode_asid_pool_assign(struct cte *slot, const struct args_asid_pool_assign *a)
 {
-    struct args_asid_pool_assign a;
-    if (label != INV_ASID_POOL_ASSIGN) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an ASID pool operation");
-    if (!unpack_asid_pool_assign(NULL, 0, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "assign needs a space");
     ASSERT(asid_pool_installed(&slot->cap));
-    struct cap *s = &caps[0]->cap;
-    if (s->type != OBJ_VSPACE && s->type != OBJ_GUEST_SPACE) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a VSpace or GuestSpace");
-    if (s->aux != 0) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the space has, or had, an ASID");
+    struct cap *s = &a->space->cap;
+    if (space_asid(s) != 0) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the space has, or had, an ASID");
     word_t range = slot->cap.aux, i = free_asid(range);
     if (i == ASID_POOL_ASIDS) return fail(ERR_NOT_ENOUGH_MEMORY, 0, 0, "the pool has no free ASID");
-    s->aux = (uint32_t)take_asid(range, i, (void *)s->ptr);
+    invoke_asid_pool_assign(s, range, i);
     return ERR_OK;
 }
 

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
-/* CNode invocations: Copy, Mint, Move, Mutate, Delete, Revoke. Decode checks everything,
- * then the operation runs and cannot fail except by preemption. */
+/* CNode invocations: Copy, Mint, Move, Mutate, Delete, Revoke. Each decode_cnode_<op> checks
+ * everything and changes nothing; its invoke_cnode_<op> cannot fail except by preemption. */
 #include "kernel.h"
 
 struct src_dest {
@@ -10,7 +10,7 @@ struct src_dest {
 };
 
 static exception_t lookup_pair(const struct cap *node, word_t dest_index, word_t dest_depth,
-                               struct cte *src_root, word_t src_index, word_t src_depth, struct src_dest *p)
+                               const struct cte *src_root, word_t src_index, word_t src_depth, struct src_dest *p)
 {
     exception_t e = lookup_dest_slot(node, dest_index, dest_depth, &p->dest);
     if (e != ERR_OK) return e;
@@ -21,39 +21,45 @@ static exception_t lookup_pair(const struct cap *node, word_t dest_index, word_t
     return ERR_OK;
 }
 
-static exception_t copy_or_mint(const struct cap *node, const word_t *mr, word_t len, struct cte **caps,
-                                word_t ncaps, bool mint)
+/* Copy and Mint: the derived capability, a child of the source. */
+static void invoke_cnode_insert(struct cte *src, struct cte *dest, struct cap c)
 {
-    struct args_cnode_mint m;
+    cte_insert_child(src, dest, c);
+}
+
+static exception_t decode_copy_or_mint(const struct cap *node, const struct args_cnode_mint *m, struct cte *src_root,
+                                       bool mint)
+{
     struct src_dest p;
-    if (mint) {
-        if (!unpack_cnode_mint(mr, len, ncaps, &m)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "mint needs 6 words and 1 cap");
-    } else {
-        struct args_cnode_copy c;
-        if (!unpack_cnode_copy(mr, len, ncaps, &c)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "copy needs 5 words and 1 cap");
-        m = (struct args_cnode_mint){c.dest_index, c.dest_depth, c.src_index, c.src_depth, c.rights, 0};
-    }
-    exception_t e = lookup_pair(node, m.dest_index, m.dest_depth, caps[0], m.src_index, m.src_depth, &p);
+    exception_t e = lookup_pair(node, m->dest_index, m->dest_depth, src_root, m->src_index, m->src_depth, &p);
     if (e != ERR_OK) return e;
-    struct cap c = cap_derive(&p.src->cap, m.rights, mint, m.badge, &e);
+    struct cap c = cap_derive(&p.src->cap, m->rights, mint, m->badge, &e);
     if (e != ERR_OK) return e;
-    cte_insert_child(p.src, p.dest, c);
+    invoke_cnode_insert(p.src, p.dest, c);
     return ERR_OK;
 }
 
-static exception_t move_or_mutate(const struct cap *node, const word_t *mr, word_t len, struct cte **caps,
-                                  word_t ncaps, bool mutate)
+exception_t decode_cnode_copy(struct cte *slot, const struct args_cnode_copy *a)
 {
-    struct args_cnode_mutate m;
+    struct args_cnode_mint m = {a->dest_index, a->dest_depth, a->src_root, a->src_index, a->src_depth, a->rights, 0};
+    return decode_copy_or_mint(&slot->cap, &m, a->src_root, false);
+}
+
+exception_t decode_cnode_mint(struct cte *slot, const struct args_cnode_mint *a)
+{
+    return decode_copy_or_mint(&slot->cap, a, a->src_root, true);
+}
+
+/* Move and Mutate: the capability c leaves src for dest, keeping its place in the tree. */
+static void invoke_cnode_move(struct cte *src, struct cte *dest, struct cap c)
+{
+    cte_move(dest, src, c);
+}
+
+static exception_t decode_move_or_mutate(const struct cap *node, const struct args_cnode_mutate *m, bool mutate)
+{
     struct src_dest p;
-    if (mutate) {
-        if (!unpack_cnode_mutate(mr, len, ncaps, &m)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "mutate needs 5 words and 1 cap");
-    } else {
-        struct args_cnode_move v;
-        if (!unpack_cnode_move(mr, len, ncaps, &v)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "move needs 4 words and 1 cap");
-        m = (struct args_cnode_mutate){v.dest_index, v.dest_depth, v.src_index, v.src_depth, 0};
-    }
-    exception_t e = lookup_pair(node, m.dest_index, m.dest_depth, caps[0], m.src_index, m.src_depth, &p);
+    exception_t e = lookup_pair(node, m->dest_index, m->dest_depth, m->src_root, m->src_index, m->src_depth, &p);
     if (e != ERR_OK) return e;
     struct cap c = p.src->cap;
     if (mutate) {
@@ -61,45 +67,54 @@ static exception_t move_or_mutate(const struct cap *node, const word_t *mr, word
         struct cap plain = c;
         if (c.type == OBJ_ENDPOINT || c.type == OBJ_NOTIFICATION) {
             if (c.data != 0) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "the source is badged already");
-            c.data = m.badge;
+            c.data = m->badge;
         } else if (c.type == OBJ_CNODE) {
             plain.data = 0;
             plain.guard_bits = 0;
-            c = cap_derive(&plain, RIGHTS_ALL, true, m.badge, &e);
+            c = cap_derive(&plain, RIGHTS_ALL, true, m->badge, &e);
             if (e != ERR_OK) return e;
             c.rights = p.src->cap.rights;
-        } else if (m.badge != 0) {
+        } else if (m->badge != 0) {
             return fail(ERR_INVALID_ARGUMENT, 4, 0, "only endpoints, notifications and CNodes take a badge or guard");
         }
     }
     if (p.src->owner >= SLOT_IN_TCB) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "cannot move out of a TCB slot");
-    cte_move(p.dest, p.src, c);
+    invoke_cnode_move(p.src, p.dest, c);
     return ERR_OK;
 }
 
-static exception_t lookup_target(const struct cap *node, const word_t *mr, word_t len, struct cte **out)
+exception_t decode_cnode_move(struct cte *slot, const struct args_cnode_move *a)
 {
-    struct args_cnode_delete a;
-    if (!unpack_cnode_delete(mr, len, 0, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs index and depth");
-    return lookup_src_slot(node, a.index, a.depth, out);
+    struct args_cnode_mutate m = {a->dest_index, a->dest_depth, a->src_root, a->src_index, a->src_depth, 0};
+    return decode_move_or_mutate(&slot->cap, &m, false);
 }
 
-exception_t decode_cnode(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+exception_t decode_cnode_mutate(struct cte *slot, const struct args_cnode_mutate *a)
 {
-    const struct cap *node = &slot->cap;
+    return decode_move_or_mutate(&slot->cap, a, true);
+}
+
+/* Delete and Revoke can only be preempted (and then resume). */
+static exception_t invoke_cnode_delete(struct cte *target)
+{
+    return cte_delete(target);
+}
+
+static exception_t invoke_cnode_revoke(struct cte *target)
+{
+    return cte_revoke(target);
+}
+
+exception_t decode_cnode_delete(struct cte *slot, const struct args_cnode_delete *a)
+{
     struct cte *target;
-    exception_t e;
-    switch (label) {
-    case INV_CNODE_COPY: return copy_or_mint(node, mr, len, caps, ncaps, false);
-    case INV_CNODE_MINT: return copy_or_mint(node, mr, len, caps, ncaps, true);
-    case INV_CNODE_MOVE: return move_or_mutate(node, mr, len, caps, ncaps, false);
-    case INV_CNODE_MUTATE: return move_or_mutate(node, mr, len, caps, ncaps, true);
-    case INV_CNODE_DELETE:
-        e = lookup_target(node, mr, len, &target);
-        return e != ERR_OK ? e : cte_delete(target);
-    case INV_CNODE_REVOKE:
-        e = lookup_target(node, mr, len, &target);
-        return e != ERR_OK ? e : cte_revoke(target);
-    default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not a CNode operation");
-    }
+    exception_t e = lookup_src_slot(&slot->cap, a->index, a->depth, &target);
+    return e != ERR_OK ? e : invoke_cnode_delete(target);
+}
+
+exception_t decode_cnode_revoke(struct cte *slot, const struct args_cnode_revoke *a)
+{
+    struct cte *target;
+    exception_t e = lookup_src_slot(&slot->cap, a->index, a->depth, &target);
+    return e != ERR_OK ? e : invoke_cnode_revoke(target);
 }

@@ -3,21 +3,31 @@
 /* DomainControl: the time-partition schedule and which partition a thread runs in. */
 #include "kernel.h"
 
-exception_t decode_domain(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+static void invoke_domain_control_set_schedule(const word_t *entries, word_t count)
+{
+    sched_set_schedule(entries, count);
+}
+
+exception_t decode_domain_control_set_schedule(struct cte *slot, const struct args_domain_control_set_schedule *a)
 {
     (void)slot;
-    if (label == INV_DOMAIN_CONTROL_SET_SCHEDULE) {
-        struct args_domain_control_set_schedule a;
-        if (!unpack_domain_control_set_schedule(mr, len, 0, &a)) return fail(ERR_RANGE, 1, SCHEDULE_ENTRIES, "too many entries");
-        return sched_set_schedule(a.entries, a.entries_count);
+    if (a->entries_count == 0) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "the schedule needs at least one entry");
+    for (word_t i = 0; i < a->entries_count; i++) {
+        if ((a->entries[i] >> 32) >= PARTITIONS) return fail(ERR_INVALID_ARGUMENT, i, 0, "partition out of range");
+        if ((a->entries[i] & MASK(32)) == 0) return fail(ERR_INVALID_ARGUMENT, i, 0, "an entry has 0 ticks");
     }
-    if (label == INV_DOMAIN_CONTROL_SET_PARTITION) {
-        struct args_domain_control_set_partition a;
-        if (!unpack_domain_control_set_partition(mr, len, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs a partition and a TCB");
-        if (caps[0]->cap.type != OBJ_TCB) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a TCB");
-        if (a.partition >= PARTITIONS) return fail(ERR_RANGE, 0, PARTITIONS - 1, "partition out of range");
-        sched_set_partition(cap_tcb(&caps[0]->cap), a.partition);
-        return ERR_OK;
-    }
-    return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not a DomainControl operation");
+    invoke_domain_control_set_schedule(a->entries, a->entries_count);
+    return ERR_OK;
+}
+
+static void invoke_domain_control_set_partition(struct tcb *t, word_t partition)
+{
+    sched_set_partition(t, partition);
+}
+
+exception_t decode_domain_control_set_partition(struct cte *slot, const struct args_domain_control_set_partition *a)
+{
+    (void)slot;
+    invoke_domain_control_set_partition(cap_tcb(&a->tcb->cap), a->partition); /* the generated checks are all */
+    return ERR_OK;
 }

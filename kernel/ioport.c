@@ -29,49 +29,91 @@ void io_port_deleted(word_t range)
     range_mark(range & 0xffff, (range >> 16) & 0xffff, false);
 }
 
-exception_t decode_io_port_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+static void invoke_io_port_control_issue(struct cte *control, struct cte *dest, word_t first, word_t last)
 {
-    struct args_io_port_control_issue a;
-    struct cte *dest;
-    if (label != INV_IO_PORT_CONTROL_ISSUE) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an IOPortControl operation");
-    if (!plat_io_ports_exist()) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "this platform has no I/O ports");
-    if (!unpack_io_port_control_issue(mr, len, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "issue needs 4 words and 1 cap");
-    if (a.first > a.last || a.last > 0xffff) return fail(ERR_RANGE, 0, 0xffff, "bad port range");
-    if (!range_free(a.first, a.last)) return fail(ERR_REVOKE_FIRST, 0, 0, "a port in the range is issued or reserved");
-    exception_t e = lookup_dest_slot(&caps[0]->cap, a.dest_index, a.dest_depth, &dest);
-    if (e != ERR_OK) return e;
     struct cap c = {0};
     c.type = OBJ_IO_PORT;
     c.rights = RIGHTS_ALL;
-    c.ptr = a.first | (a.last << 16);
-    range_mark(a.first, a.last, true);
-    cte_insert_child(slot, dest, c);
+    c.ptr = first | (last << 16);
+    range_mark(first, last, true);
+    cte_insert_child(control, dest, c);
+}
+
+exception_t decode_io_port_control_issue(struct cte *slot, const struct args_io_port_control_issue *a)
+{
+    struct cte *dest;
+    if (!plat_io_ports_exist()) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "this platform has no I/O ports");
+    if (a->first > a->last) return fail(ERR_RANGE, 0, 0xffff, "bad port range");
+    if (!range_free(a->first, a->last)) return fail(ERR_REVOKE_FIRST, 0, 0, "a port in the range is issued or reserved");
+    exception_t e = lookup_dest_slot(&a->dest_root->cap, a->dest_index, a->dest_depth, &dest);
+    if (e != ERR_OK) return e;
+    invoke_io_port_control_issue(slot, dest, a->first, a->last);
     return ERR_OK;
 }
 
-exception_t decode_io_port(struct cte *slot, word_t label, word_t *mr, word_t len, word_t *rlen)
+/* The port and width inside the capability's range. No addition: a port near the top of the
+ * word must not wrap into the range. */
+static exception_t check_port(const struct cap *c, word_t port, unsigned bytes)
 {
-    word_t first = slot->cap.ptr & 0xffff, last = (slot->cap.ptr >> 16) & 0xffff;
-    unsigned bytes;
-    bool out;
-    switch (label) {
-    case INV_IO_PORT_IN8: bytes = 1; out = false; break;
-    case INV_IO_PORT_IN16: bytes = 2; out = false; break;
-    case INV_IO_PORT_IN32: bytes = 4; out = false; break;
-    case INV_IO_PORT_OUT8: bytes = 1; out = true; break;
-    case INV_IO_PORT_OUT16: bytes = 2; out = true; break;
-    case INV_IO_PORT_OUT32: bytes = 4; out = true; break;
-    default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an I/O port operation");
-    }
-    if (len < (out ? 2u : 1u)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs a port (and a value)");
-    /* No addition: a port near the top of the word must not wrap into the range. */
-    if (mr[0] < first || mr[0] > last || last - mr[0] < bytes - 1)
+    word_t first = io_port_first(c), last = io_port_last(c);
+    if (port < first || port > last || last - port < bytes - 1)
         return fail(ERR_RANGE, first, last, "port outside the capability's range");
-    if (out) {
-        plat_io_out(mr[0], bytes, mr[1]);
-    } else {
-        mr[0] = plat_io_in(mr[0], bytes);
-        *rlen = 1;
-    }
     return ERR_OK;
+}
+
+static word_t invoke_io_port_in(word_t port, unsigned bytes)
+{
+    return plat_io_in(port, bytes);
+}
+
+static void invoke_io_port_out(word_t port, unsigned bytes, word_t value)
+{
+    plat_io_out(port, bytes, value);
+}
+
+static exception_t decode_in(const struct cap *c, word_t port, unsigned bytes, word_t *out, word_t *out_length)
+{
+    exception_t e = check_port(c, port, bytes);
+    if (e != ERR_OK) return e;
+    out[0] = invoke_io_port_in(port, bytes);
+    *out_length = 1;
+    return ERR_OK;
+}
+
+static exception_t decode_out(const struct cap *c, word_t port, unsigned bytes, word_t value)
+{
+    exception_t e = check_port(c, port, bytes);
+    if (e != ERR_OK) return e;
+    invoke_io_port_out(port, bytes, value);
+    return ERR_OK;
+}
+
+exception_t decode_io_port_in8(struct cte *slot, const struct args_io_port_in8 *a, word_t *out, word_t *out_length)
+{
+    return decode_in(&slot->cap, a->port, 1, out, out_length);
+}
+
+exception_t decode_io_port_in16(struct cte *slot, const struct args_io_port_in16 *a, word_t *out, word_t *out_length)
+{
+    return decode_in(&slot->cap, a->port, 2, out, out_length);
+}
+
+exception_t decode_io_port_in32(struct cte *slot, const struct args_io_port_in32 *a, word_t *out, word_t *out_length)
+{
+    return decode_in(&slot->cap, a->port, 4, out, out_length);
+}
+
+exception_t decode_io_port_out8(struct cte *slot, const struct args_io_port_out8 *a)
+{
+    return decode_out(&slot->cap, a->port, 1, a->value);
+}
+
+exception_t decode_io_port_out16(struct cte *slot, const struct args_io_port_out16 *a)
+{
+    return decode_out(&slot->cap, a->port, 2, a->value);
+}
+
+exception_t decode_io_port_out32(struct cte *slot, const struct args_io_port_out32 *a)
+{
+    return decode_out(&slot->cap, a->port, 4, a->value);
 }

@@ -19,22 +19,24 @@ static word_t irq_lines(void)
     return n < IRQ_LINES ? n : IRQ_LINES;
 }
 
-exception_t decode_irq_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+static void invoke_irq_control_get(struct cte *control, struct cte *dest, word_t irq)
 {
-    struct args_irq_control_get a;
-    struct cte *dest;
-    if (label != INV_IRQ_CONTROL_GET) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an IRQControl operation");
-    if (!unpack_irq_control_get(mr, len, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "get needs 3 words and 1 cap");
-    if (a.irq >= irq_lines() || plat_irq_reserved(a.irq)) return fail(ERR_RANGE, 0, irq_lines() - 1, "no such interrupt line");
-    if (irq_claimed[a.irq]) return fail(ERR_REVOKE_FIRST, 0, 0, "the line has a handler already");
-    exception_t e = lookup_dest_slot(&caps[0]->cap, a.dest_index, a.dest_depth, &dest);
-    if (e != ERR_OK) return e;
     struct cap c = {0};
     c.type = OBJ_IRQ_HANDLER;
     c.rights = RIGHTS_ALL;
-    c.aux = (uint32_t)a.irq;
-    irq_claimed[a.irq] = true;
-    cte_insert_child(slot, dest, c);
+    c.aux = (uint32_t)irq;
+    irq_claimed[irq] = true;
+    cte_insert_child(control, dest, c);
+}
+
+exception_t decode_irq_control_get(struct cte *slot, const struct args_irq_control_get *a)
+{
+    struct cte *dest;
+    if (a->irq >= irq_lines() || plat_irq_reserved(a->irq)) return fail(ERR_RANGE, 0, irq_lines() - 1, "no such interrupt line");
+    if (irq_claimed[a->irq]) return fail(ERR_REVOKE_FIRST, 0, 0, "the line has a handler already");
+    exception_t e = lookup_dest_slot(&a->dest_root->cap, a->dest_index, a->dest_depth, &dest);
+    if (e != ERR_OK) return e;
+    invoke_irq_control_get(slot, dest, a->irq);
     return ERR_OK;
 }
 
@@ -50,32 +52,47 @@ static void clear_notification(word_t irq)
     if (final) notification_cancel_all(n);
 }
 
-exception_t decode_irq_handler(struct cte *slot, word_t label, struct cte **caps, word_t ncaps)
+static void invoke_irq_handler_ack(word_t irq)
 {
-    word_t irq = slot->cap.aux;
-    switch (label) {
-    case INV_IRQ_HANDLER_ACK:
-        plat_irq_mask(irq, false);
-        return ERR_OK;
-    case INV_IRQ_HANDLER_SET_NOTIFICATION: {
-        if (ncaps < 1) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs a notification");
-        struct cte *n = caps[0];
-        if (n->cap.type != OBJ_NOTIFICATION) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a notification");
-        if (!(n->cap.rights & RIGHT_WRITE)) return fail(ERR_INSUFFICIENT_RIGHTS, RIGHT_WRITE, 0, "cannot signal it");
-        clear_notification(irq);
-        exception_t e;
-        struct cap c = cap_derive(&n->cap, RIGHTS_ALL, false, 0, &e);
-        irq_slots[irq].owner = SLOT_IN_IRQ;
-        cte_insert_child(n, &irq_slots[irq], c);
-        plat_irq_mask(irq, false);
-        return ERR_OK;
-    }
-    case INV_IRQ_HANDLER_CLEAR:
-        plat_irq_mask(irq, true);
-        clear_notification(irq);
-        return ERR_OK;
-    default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an IRQHandler operation");
-    }
+    plat_irq_mask(irq, false);
+}
+
+exception_t decode_irq_handler_ack(struct cte *slot, const struct args_irq_handler_ack *a)
+{
+    (void)a;
+    invoke_irq_handler_ack(irq_handler_line(&slot->cap)); /* nothing to check */
+    return ERR_OK;
+}
+
+static void invoke_irq_handler_set_notification(word_t irq, struct cte *n)
+{
+    clear_notification(irq);
+    exception_t e;
+    struct cap c = cap_derive(&n->cap, RIGHTS_ALL, false, 0, &e);
+    ASSERT(e == ERR_OK);
+    irq_slots[irq].owner = SLOT_IN_IRQ;
+    cte_insert_child(n, &irq_slots[irq], c);
+    plat_irq_mask(irq, false);
+}
+
+exception_t decode_irq_handler_set_notification(struct cte *slot, const struct args_irq_handler_set_notification *a)
+{
+    /* The generated decoder checked the type and the write right: nothing else can be wrong. */
+    invoke_irq_handler_set_notification(irq_handler_line(&slot->cap), a->notification);
+    return ERR_OK;
+}
+
+static void invoke_irq_handler_clear(word_t irq)
+{
+    plat_irq_mask(irq, true);
+    clear_notification(irq);
+}
+
+exception_t decode_irq_handler_clear(struct cte *slot, const struct args_irq_handler_clear *a)
+{
+    (void)a;
+    invoke_irq_handler_clear(irq_handler_line(&slot->cap)); /* nothing to check */
+    return ERR_OK;
 }
 
 void irq_handler_deleted(word_t irq)

@@ -19,6 +19,17 @@ struct current_error {
 extern struct current_error current_error;
 exception_t fail(word_t code, word_t d0, word_t d1, const char *reason);
 
+/* The message of an invocation, copied out of registers and the IPC buffer (syscall.c); the
+ * generated decoders (decode_gen.h) read it, and out values go back in mr. */
+struct message {
+    word_t label;
+    word_t length;
+    word_t ncaps;
+    word_t mr[BH_MSG_MAX_LENGTH];
+    struct cte *caps[BH_MSG_MAX_EXTRA_CAPS];
+};
+exception_t decode_invocation(struct cte *slot, struct message *m, word_t *out_length);
+
 /* console.c */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 NORETURN void panic(const char *why);
@@ -60,14 +71,9 @@ exception_t cte_revoke(struct cte *slot);
 void cte_delete_nonfinal_or_simple(struct cte *slot);
 
 /* untyped.c */
-exception_t decode_untyped(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
 word_t object_size_bits(word_t type, word_t user_bits);
 
-/* cnode.c */
-exception_t decode_cnode(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
-
 /* tcb.c */
-exception_t decode_tcb(struct cte *slot, word_t label, word_t *mr, word_t len, struct cte **caps, word_t ncaps, word_t *rlen);
 void tcb_finalise(struct tcb *t);
 void tcb_slot_emptied(struct tcb *t, enum tcb_slot which);
 void tcb_init(struct tcb *t);
@@ -89,7 +95,7 @@ void sched_timer_tick(void);
 extern word_t sched_ticks; /* timer ticks since boot */
 void sched_set_priority(struct tcb *t, word_t prio);
 void sched_set_partition(struct tcb *t, word_t partition);
-exception_t sched_set_schedule(const word_t *entries, word_t count);
+void sched_set_schedule(const word_t *entries, word_t count);
 bool sched_in_queue(const struct tcb *t);
 void *sched_space_of(const struct tcb *t);
 void sched_space_revoked(void);
@@ -121,15 +127,15 @@ void fault_raise(struct tcb *t, word_t kind, word_t d0, word_t d1, word_t d2);
 void fault_reply(struct tcb *t, struct tcb *handler_reply_from);
 
 /* vspace.c */
-exception_t decode_frame(struct cte *slot, word_t label, word_t *mr, word_t len, struct cte **caps, word_t ncaps, word_t *rlen);
-exception_t decode_page_table(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
 void frame_unmap_cap(struct cap *c);
 void page_table_unmap_cap(struct cap *c);
 void page_table_clear(const struct cap *c);
+/* One mapping helper for VSpaces and GuestSpaces: the checks change nothing, the map cannot fail. */
+exception_t frame_map_check(const struct cap *f, void *root, word_t addr, bool remap);
+exception_t page_table_map_check(const struct cap *t, void *root, word_t addr);
+void page_table_map(struct cap *t, void *root, word_t asid, word_t addr, bool guest);
 
 /* asid_pool.c: ASIDControl, ASID pools, the ASIDs of address spaces */
-exception_t decode_asid_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
-exception_t decode_asid_pool(struct cte *slot, word_t label, struct cte **caps, word_t ncaps);
 extern struct asid_pool *asid_pools[ASID_POOLS];
 void *asid_lookup(word_t asid);
 /* The root of a VSpace or GuestSpace capability whose ASID still names it, else NULL. Inline:
@@ -148,24 +154,17 @@ void asid_pool_finalise(const struct cap *c);
 word_t asid_boot_pool(struct asid_pool *pool, void *root_vspace);
 
 /* vcpu.c, guest_space.c: virtual CPUs and guest-physical spaces */
-exception_t decode_vcpu(struct cte *slot, word_t label, word_t *mr, word_t len, struct cte **caps, word_t ncaps, word_t *rlen);
 void vcpu_enter(struct tcb *t);
 void vcpu_finalise(struct vcpu *v);
 void vcpu_tcb_finalise(struct tcb *t);
-exception_t decode_guest_space(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
 void guest_space_finalise(const struct cap *c);
 
 /* irq.c */
-exception_t decode_irq_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
-exception_t decode_irq_handler(struct cte *slot, word_t label, struct cte **caps, word_t ncaps);
 void irq_handler_deleted(word_t irq);
 void handle_interrupt(word_t irq);
 
 /* ioport.c, domain.c */
-exception_t decode_io_port_control(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
-exception_t decode_io_port(struct cte *slot, word_t label, word_t *mr, word_t len, word_t *rlen);
 void io_port_deleted(word_t range);
-exception_t decode_domain(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
 
 /* fastpath.c: return only when the slow path must handle the call */
 bool fastpath_call(struct tcb *t);
@@ -207,5 +206,10 @@ word_t check_invariants(void);
 void invariants_register_root(struct cte *slot);
 word_t sched_active_partition(void);
 bool sched_queue_consistent(void);
+
+/* The generated decoders: decode_args_<object>_<op> checks what abi/bulkhead.abi states,
+ * decode_invocation_<object> dispatches on the label to decode_<object>_<op> (in the object's
+ * file), which checks the rest, changes nothing, and calls invoke_<object>_<op>. */
+#include "decode_gen.h"
 
 #endif

@@ -20,7 +20,7 @@
  *   CNODE:    size_bits = radix; guard_bits; data = guard value
  *   ENDPOINT, NOTIFICATION: data = badge
  *   FRAME, LARGE_FRAME: data = mapped user address (0: unmapped); aux = ASID when mapped;
- *             size_bits = 1 for device frames (never zeroed)
+ *             size_bits = FRAME_DEVICE for device frames (never zeroed)
  *   PAGE_TABLE: data = mapped address | level; aux = ASID
  *   VSPACE, GUEST_SPACE: aux = ASID (0: never assigned; it stays after its pool is deleted,
  *             then names nothing or another space: compare with asid_lookup)
@@ -133,6 +133,30 @@ _Static_assert(sizeof(struct asid_pool) == (1u << OBJ_ASID_POOL_SIZE_BITS), "ASI
 #define PRIORITIES 256u
 #define ASIDS (ASID_POOLS * ASID_POOL_ASIDS)
 #define SCHEDULE_ENTRIES 64u
+
+/*
+ * Typed accessors: what a field means depends on the capability's type (the table above), so
+ * code reads and writes it through a name that says what it is, never the raw field.
+ */
+static inline bool untyped_is_device(const struct cap *c) { return c->aux != 0; }
+static inline word_t untyped_watermark(const struct cap *c) { return c->data; }
+#define FRAME_DEVICE 1u /* a frame's size_bits: device memory, never zeroed */
+static inline bool frame_is_device(const struct cap *c) { return c->size_bits == FRAME_DEVICE; }
+static inline void frame_set_device(struct cap *c) { c->size_bits = FRAME_DEVICE; }
+static inline bool cap_is_frame(const struct cap *c) { return c->type == OBJ_FRAME || c->type == OBJ_LARGE_FRAME; }
+/* FRAME, LARGE_FRAME, PAGE_TABLE: the space its one mapping is in (0: none), and where. */
+static inline word_t mapping_asid(const struct cap *c) { return c->aux; }
+static inline bool mapping_present(const struct cap *c) { return c->data != 0; }
+static inline void mapping_record(struct cap *c, word_t asid, word_t where)
+{
+    c->aux = (uint32_t)asid;
+    c->data = where;
+}
+/* VSPACE, GUEST_SPACE: its ASID (0: never assigned). */
+static inline word_t space_asid(const struct cap *c) { return c->aux; }
+static inline word_t irq_handler_line(const struct cap *c) { return c->aux; }
+static inline word_t io_port_first(const struct cap *c) { return c->ptr & 0xffff; }
+static inline word_t io_port_last(const struct cap *c) { return (c->ptr >> 16) & 0xffff; }
 
 static inline struct cte *cnode_slots(const struct cap *c) { return (struct cte *)c->ptr; }
 static inline struct tcb *cap_tcb(const struct cap *c) { return (struct tcb *)c->ptr; }

@@ -36,74 +36,65 @@ void kernel_exit(void)
     plat_idle();
 }
 
-/* The message of an invocation, copied out of registers and the IPC buffer. */
-struct invocation {
-    word_t label;
-    word_t length;
-    word_t ncaps;
-    word_t mr[BH_MSG_MAX_LENGTH];
-    struct cte *caps[BH_MSG_MAX_EXTRA_CAPS];
-};
-
-static exception_t read_invocation(struct tcb *t, word_t info, struct invocation *inv)
+static exception_t read_invocation(struct tcb *t, word_t info, struct message *m)
 {
-    inv->label = bh_msginfo_label(info);
-    inv->length = bh_msginfo_length(info);
-    inv->ncaps = bh_msginfo_extra_caps(info);
+    m->label = bh_msginfo_label(info);
+    m->length = bh_msginfo_length(info);
+    m->ncaps = bh_msginfo_extra_caps(info);
     if (!t->ipc_buffer) {
-        if (inv->length > MSG_REGISTERS) inv->length = MSG_REGISTERS;
-        inv->ncaps = 0;
+        if (m->length > MSG_REGISTERS) m->length = MSG_REGISTERS;
+        m->ncaps = 0;
     }
-    if (inv->length > BH_MSG_MAX_LENGTH) inv->length = BH_MSG_MAX_LENGTH;
-    for (word_t i = 0; i < inv->length; i++) inv->mr[i] = ipc_get_mr(t, i);
-    for (word_t i = 0; i < inv->ncaps; i++) {
-        inv->caps[i] = cspace_lookup_cap(t, t->ipc_buffer->caps_or_badges[i]);
-        if (!inv->caps[i]) return fail(ERR_FAILED_LOOKUP, 1, LF_MISSING, "an extra capability does not resolve");
-        if (inv->caps[i]->cap.type == CAP_ZOMBIE) return fail(ERR_INVALID_CAPABILITY, i + 1, 0, "an extra capability is being deleted");
+    if (m->length > BH_MSG_MAX_LENGTH) m->length = BH_MSG_MAX_LENGTH;
+    for (word_t i = 0; i < m->length; i++) m->mr[i] = ipc_get_mr(t, i);
+    for (word_t i = 0; i < m->ncaps; i++) {
+        m->caps[i] = cspace_lookup_cap(t, t->ipc_buffer->caps_or_badges[i]);
+        if (!m->caps[i]) return fail(ERR_FAILED_LOOKUP, 1, LF_MISSING, "an extra capability does not resolve");
+        if (m->caps[i]->cap.type == CAP_ZOMBIE) return fail(ERR_INVALID_CAPABILITY, i + 1, 0, "an extra capability is being deleted");
     }
     return ERR_OK;
 }
 
-static exception_t dispatch(struct cte *slot, struct invocation *inv, word_t *rlen)
+/* The object's generated decoder (decode_gen.h); frames of both sizes share one. */
+exception_t decode_invocation(struct cte *slot, struct message *m, word_t *out_length)
 {
-    word_t l = inv->label, n = inv->length, c = inv->ncaps;
     switch (slot->cap.type) {
-    case OBJ_UNTYPED: return decode_untyped(slot, l, inv->mr, n, inv->caps, c);
-    case OBJ_CNODE: return decode_cnode(slot, l, inv->mr, n, inv->caps, c);
-    case OBJ_TCB: return decode_tcb(slot, l, inv->mr, n, inv->caps, c, rlen);
+    case OBJ_UNTYPED: return decode_invocation_untyped(slot, m, out_length);
+    case OBJ_CNODE: return decode_invocation_cnode(slot, m, out_length);
+    case OBJ_TCB: return decode_invocation_tcb(slot, m, out_length);
     case OBJ_FRAME:
-    case OBJ_LARGE_FRAME: return decode_frame(slot, l, inv->mr, n, inv->caps, c, rlen);
-    case OBJ_PAGE_TABLE: return decode_page_table(slot, l, inv->mr, n, inv->caps, c);
-    case OBJ_IRQ_CONTROL: return decode_irq_control(slot, l, inv->mr, n, inv->caps, c);
-    case OBJ_IRQ_HANDLER: return decode_irq_handler(slot, l, inv->caps, c);
-    case OBJ_IO_PORT_CONTROL: return decode_io_port_control(slot, l, inv->mr, n, inv->caps, c);
-    case OBJ_IO_PORT: return decode_io_port(slot, l, inv->mr, n, rlen);
-    case OBJ_DOMAIN_CONTROL: return decode_domain(slot, l, inv->mr, n, inv->caps, c);
-    case OBJ_VCPU: return decode_vcpu(slot, l, inv->mr, n, inv->caps, c, rlen);
-    case OBJ_GUEST_SPACE: return decode_guest_space(slot, l, inv->mr, n, inv->caps, c);
-    case OBJ_ASID_CONTROL: return decode_asid_control(slot, l, inv->mr, n, inv->caps, c);
-    case OBJ_ASID_POOL: return decode_asid_pool(slot, l, inv->caps, c);
+    case OBJ_LARGE_FRAME: return decode_invocation_frame(slot, m, out_length);
+    case OBJ_PAGE_TABLE: return decode_invocation_page_table(slot, m, out_length);
+    case OBJ_IRQ_CONTROL: return decode_invocation_irq_control(slot, m, out_length);
+    case OBJ_IRQ_HANDLER: return decode_invocation_irq_handler(slot, m, out_length);
+    case OBJ_IO_PORT_CONTROL: return decode_invocation_io_port_control(slot, m, out_length);
+    case OBJ_IO_PORT: return decode_invocation_io_port(slot, m, out_length);
+    case OBJ_DOMAIN_CONTROL: return decode_invocation_domain_control(slot, m, out_length);
+    case OBJ_VCPU: return decode_invocation_vcpu(slot, m, out_length);
+    case OBJ_GUEST_SPACE: return decode_invocation_guest_space(slot, m, out_length);
+    case OBJ_ASID_CONTROL: return decode_invocation_asid_control(slot, m, out_length);
+    case OBJ_ASID_POOL: return decode_invocation_asid_pool(slot, m, out_length);
     default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "this object has no invocations");
     }
 }
 
 static void invoke(struct tcb *t, struct cte *slot, word_t info, bool is_call)
 {
-    static struct invocation inv;
+    static struct message m;
     word_t rlen = 0;
-    exception_t e = read_invocation(t, info, &inv);
-    if (e == ERR_OK) e = dispatch(slot, &inv, &rlen);
+    exception_t e = read_invocation(t, info, &m);
+    if (e == ERR_OK) e = decode_invocation(slot, &m, &rlen);
     if (e == EXC_PREEMPTED) {
         ctx_restart_syscall(&t->ctx);
         return;
     }
     if (e != ERR_OK) {
-        if (debug_errors) kprintf("[kernel] invocation %lu failed: error %lu: %s\n", inv.label, e, current_error.reason);
+        if (debug_errors) kprintf("[kernel] invocation %lu failed: error %lu: %s\n", m.label, e, current_error.reason);
         if (is_call) ipc_reply_error(t);
         return;
     }
     if (!is_call) return;
-    for (word_t i = 0; i < rlen; i++) ipc_set_mr(t, i, inv.mr[i]);
+    for (word_t i = 0; i < rlen; i++) ipc_set_mr(t, i, m.mr[i]);
     ctx_set_info(&t->ctx, bh_msginfo(0, 0, 0, (unsigned)rlen));
 }
 

@@ -10,7 +10,6 @@
 #include "kernel.h"
 
 #define RESET_CHUNK_BITS 12u /* zeroed per preemption point */
-#define MAX_RETYPE_OBJECTS 256u
 #define MAX_CNODE_RADIX 24u
 #define MIN_UNTYPED_BITS 4u
 
@@ -37,7 +36,8 @@ static exception_t check_type_and_size(const struct cap *ut, word_t type, word_t
 {
     if (object_size_bits(type, 1) == 0 || type == OBJ_ASID_POOL)
         return fail(ERR_INVALID_ARGUMENT, 0, 0, "type is not retypable (ASID pools come from ASIDControl)");
-    if (ut->aux && type != OBJ_FRAME && type != OBJ_LARGE_FRAME && type != OBJ_UNTYPED)
+    /* As seL4 (decodeUntypedInvocation): an invalid argument, the type. */
+    if (untyped_is_device(ut) && type != OBJ_FRAME && type != OBJ_LARGE_FRAME && type != OBJ_UNTYPED)
         return fail(ERR_INVALID_ARGUMENT, 0, 0, "device memory can hold only frames and untyped");
     if (type == OBJ_UNTYPED && (bits < MIN_UNTYPED_BITS || bits > ut->size_bits))
         return fail(ERR_INVALID_ARGUMENT, 1, 0, "untyped size_bits out of range");
@@ -51,7 +51,6 @@ static exception_t check_type_and_size(const struct cap *ut, word_t type, word_t
 /* The CNode that receives the new capabilities, and checks on its slots. */
 static exception_t find_dest_node(const struct cap *root, const struct args_untyped_retype *a, struct cap **node)
 {
-    if (root->type != OBJ_CNODE) return fail(ERR_FAILED_LOOKUP, 0, LF_INVALID_ROOT, "root is not a CNode");
     if (a->node_depth == 0) {
         *node = (struct cap *)root;
     } else {
@@ -61,8 +60,6 @@ static exception_t find_dest_node(const struct cap *root, const struct args_unty
         *node = &l.slot->cap;
     }
     word_t slots = BIT((*node)->size_bits);
-    if (a->num_objects < 1 || a->num_objects > MAX_RETYPE_OBJECTS)
-        return fail(ERR_RANGE, 1, MAX_RETYPE_OBJECTS, "num_objects out of range");
     if (a->node_offset >= slots || a->num_objects > slots - a->node_offset)
         return fail(ERR_RANGE, 0, slots - 1, "destination slots run past the CNode");
     for (word_t i = 0; i < a->num_objects; i++)
@@ -77,7 +74,7 @@ static exception_t reset_untyped(struct cap *ut)
     while (ut->data > 0) {
         word_t chunk = ut->data & MASK(RESET_CHUNK_BITS);
         if (chunk == 0) chunk = BIT(RESET_CHUNK_BITS);
-        if (!ut->aux) memset((void *)(ut->ptr + ut->data - chunk), 0, chunk);
+        if (!untyped_is_device(ut)) memset((void *)(ut->ptr + ut->data - chunk), 0, chunk);
         ut->data -= chunk;
         if (ut->data > 0 && preemption_point()) return EXC_PREEMPTED;
     }
@@ -94,42 +91,53 @@ static void init_object(word_t type, word_t ptr)
     }
 }
 
-exception_t decode_untyped(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
-{
-    struct args_untyped_retype a;
-    struct cap *ut = &slot->cap;
-    struct cap *node = NULL;
-    if (label != INV_UNTYPED_RETYPE) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not an untyped operation");
-    if (!unpack_untyped_retype(mr, len, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "retype needs 5 words and 1 cap");
-    exception_t e = check_type_and_size(ut, a.type, a.size_bits);
-    if (e == ERR_OK) e = find_dest_node(&caps[0]->cap, &a, &node);
-    if (e != ERR_OK) return e;
-    word_t obj_bits = object_size_bits(a.type, a.size_bits);
-    bool reset = !cte_has_children(slot);
-    word_t base = reset ? 0 : ut->data;
-    word_t start = (base + MASK(obj_bits)) & ~MASK(obj_bits);
-    word_t size = BIT(ut->size_bits);
-    if (obj_bits > ut->size_bits || start > size || a.num_objects > ((size - start) >> obj_bits))
-        return fail(ERR_NOT_ENOUGH_MEMORY, start < size ? size - start : 0, 0, "untyped has too little free memory");
+/* What decode found: where the objects go. */
+struct retype_plan {
+    word_t type, size_bits, count, obj_bits;
+    bool reset;
+    word_t start;                   /* offset of the first object in the untyped */
+    struct cte *dest;               /* the first destination slot */
+};
 
-    /* Invoke: nothing below fails except by preemption during the reset. */
-    if (reset && ut->data > base) {
-        e = reset_untyped(ut);
+/* Cannot fail except by preemption during the reset (which resumes where it stopped). */
+static exception_t invoke_untyped_retype(struct cte *slot, const struct retype_plan *p)
+{
+    struct cap *ut = &slot->cap;
+    if (p->reset && ut->data > 0) {
+        exception_t e = reset_untyped(ut);
         if (e != ERR_OK) return e;
     }
-    if (reset) ut->data = 0;
-    for (word_t i = 0; i < a.num_objects; i++) {
-        word_t ptr = ut->ptr + start + (i << obj_bits);
+    for (word_t i = 0; i < p->count; i++) {
+        word_t ptr = ut->ptr + p->start + (i << p->obj_bits);
         struct cap c = {0};
-        c.type = (uint8_t)a.type;
+        c.type = (uint8_t)p->type;
         c.rights = RIGHTS_ALL;
         c.ptr = ptr;
-        if (a.type == OBJ_UNTYPED || a.type == OBJ_CNODE) c.size_bits = (uint8_t)a.size_bits;
-        if (a.type == OBJ_UNTYPED) c.aux = ut->aux;
-        if ((a.type == OBJ_FRAME || a.type == OBJ_LARGE_FRAME) && ut->aux) c.size_bits = 1;
-        init_object(a.type, ptr);
-        cte_insert_child(slot, &cnode_slots(node)[a.node_offset + i], c);
+        if (p->type == OBJ_UNTYPED || p->type == OBJ_CNODE) c.size_bits = (uint8_t)p->size_bits;
+        if (p->type == OBJ_UNTYPED) c.aux = ut->aux; /* device or not, as the parent */
+        if (cap_is_frame(&c) && untyped_is_device(ut)) frame_set_device(&c);
+        init_object(p->type, ptr);
+        cte_insert_child(slot, p->dest + i, c);
     }
-    ut->data = start + (a.num_objects << obj_bits);
+    ut->data = p->start + (p->count << p->obj_bits);
     return ERR_OK;
+}
+
+exception_t decode_untyped_retype(struct cte *slot, const struct args_untyped_retype *a)
+{
+    const struct cap *ut = &slot->cap;
+    struct cap *node = NULL;
+    exception_t e = check_type_and_size(ut, a->type, a->size_bits);
+    if (e == ERR_OK) e = find_dest_node(&a->root->cap, a, &node);
+    if (e != ERR_OK) return e;
+    struct retype_plan p = {.type = a->type, .size_bits = a->size_bits, .count = a->num_objects,
+                            .obj_bits = object_size_bits(a->type, a->size_bits),
+                            .reset = !cte_has_children(slot),
+                            .dest = &cnode_slots(node)[a->node_offset]};
+    word_t base = p.reset ? 0 : untyped_watermark(ut);
+    p.start = (base + MASK(p.obj_bits)) & ~MASK(p.obj_bits);
+    word_t size = BIT(ut->size_bits);
+    if (p.obj_bits > ut->size_bits || p.start > size || p.count > ((size - p.start) >> p.obj_bits))
+        return fail(ERR_NOT_ENOUGH_MEMORY, p.start < size ? size - p.start : 0, 0, "untyped has too little free memory");
+    return invoke_untyped_retype(slot, &p);
 }

@@ -35,23 +35,25 @@ void vcpu_finalise(struct vcpu *v)
     if (final) guest_space_finalise(&c);
 }
 
-static exception_t set_tcb(struct vcpu *v, struct cte **caps, word_t ncaps)
+static void invoke_vcpu_set_tcb(struct vcpu *v, struct tcb *t)
 {
-    if (ncaps < 1) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs a TCB");
-    if (caps[0]->cap.type != OBJ_TCB) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a TCB");
-    struct tcb *t = cap_tcb(&caps[0]->cap);
-    if (v->tcb || t->vcpu) return fail(ERR_DELETE_FIRST, 0, 0, "the VCPU or the thread is bound already");
     v->tcb = t;
     t->vcpu = v;
+}
+
+exception_t decode_vcpu_set_tcb(struct cte *slot, const struct args_vcpu_set_tcb *a)
+{
+    struct vcpu *v = cap_vcpu(&slot->cap);
+    struct tcb *t = cap_tcb(&a->tcb->cap);
+    if (v->tcb || t->vcpu) return fail(ERR_DELETE_FIRST, 0, 0, "the VCPU or the thread is bound already");
+    invoke_vcpu_set_tcb(v, t);
     return ERR_OK;
 }
 
-static exception_t set_space(struct vcpu *v, struct cte **caps, word_t ncaps)
+/* Fails only by preemption: the VCPU's old copy is a child of some GuestSpace capability, so
+ * deleting it never destroys an object that needs more than finalise_simple. */
+static exception_t invoke_vcpu_set_space(struct vcpu *v, struct cte *src)
 {
-    if (ncaps < 1) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs a GuestSpace");
-    struct cte *src = caps[0];
-    if (src->cap.type != OBJ_GUEST_SPACE) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a GuestSpace");
-    if (!space_root(&src->cap)) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the GuestSpace has no ASID");
     exception_t e = cte_delete(&v->space);
     if (e != ERR_OK) return e;
     struct cap c = cap_derive(&src->cap, RIGHTS_ALL, false, 0, &e);
@@ -61,40 +63,41 @@ static exception_t set_space(struct vcpu *v, struct cte **caps, word_t ncaps)
     return ERR_OK;
 }
 
-static exception_t read_state(struct vcpu *v, word_t *mr, word_t len, word_t *rlen)
+exception_t decode_vcpu_set_space(struct cte *slot, const struct args_vcpu_set_space *a)
 {
-    struct args_vcpu_read_state a;
-    if (!unpack_vcpu_read_state(mr, len, 0, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs first and count");
-    if (a.first >= VCPU_STATE_COUNT || a.count < 1 || a.count > VCPU_STATE_COUNT - a.first)
+    if (!space_root(&a->space->cap)) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the GuestSpace has no ASID");
+    return invoke_vcpu_set_space(cap_vcpu(&slot->cap), a->space);
+}
+
+static void invoke_vcpu_read_state(const struct vcpu *v, word_t first, word_t count, word_t *out)
+{
+    for (word_t i = 0; i < count; i++) out[i] = plat_vcpu_read_state(&v->arch, first + i);
+}
+
+exception_t decode_vcpu_read_state(struct cte *slot, const struct args_vcpu_read_state *a, word_t *out,
+                                   word_t *out_length)
+{
+    if (a->first >= VCPU_STATE_COUNT || a->count < 1 || a->count > VCPU_STATE_COUNT - a->first)
         return fail(ERR_RANGE, 1, VCPU_STATE_COUNT, "state range");
-    for (word_t i = 0; i < a.count; i++) mr[i] = plat_vcpu_read_state(&v->arch, a.first + i);
-    *rlen = a.count;
+    invoke_vcpu_read_state(cap_vcpu(&slot->cap), a->first, a->count, out);
+    *out_length = a->count;
     return ERR_OK;
 }
 
-static exception_t write_state(struct vcpu *v, const word_t *mr, word_t len)
+static void invoke_vcpu_write_state(struct vcpu *v, word_t first, const word_t *values, word_t count)
 {
-    struct args_vcpu_write_state a;
-    if (!unpack_vcpu_write_state(mr, len, 0, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "needs first and at most 48 values");
-    if (a.first >= VCPU_STATE_COUNT || a.values_count > VCPU_STATE_COUNT - a.first)
+    for (word_t i = 0; i < count; i++) plat_vcpu_write_state(&v->arch, first + i, values[i]);
+}
+
+exception_t decode_vcpu_write_state(struct cte *slot, const struct args_vcpu_write_state *a)
+{
+    if (a->first >= VCPU_STATE_COUNT || a->values_count > VCPU_STATE_COUNT - a->first)
         return fail(ERR_RANGE, 0, VCPU_STATE_COUNT, "state range");
-    for (word_t i = 0; i < a.values_count; i++)
-        if (!plat_vcpu_check_state(a.first + i, a.values[i]))
-            return fail(ERR_INVALID_ARGUMENT, a.first + i, 0, "a guest state value is not allowed");
-    for (word_t i = 0; i < a.values_count; i++) plat_vcpu_write_state(&v->arch, a.first + i, a.values[i]);
+    for (word_t i = 0; i < a->values_count; i++)
+        if (!plat_vcpu_check_state(a->first + i, a->values[i]))
+            return fail(ERR_INVALID_ARGUMENT, a->first + i, 0, "a guest state value is not allowed");
+    invoke_vcpu_write_state(cap_vcpu(&slot->cap), a->first, a->values, a->values_count);
     return ERR_OK;
-}
-
-exception_t decode_vcpu(struct cte *slot, word_t label, word_t *mr, word_t len, struct cte **caps, word_t ncaps, word_t *rlen)
-{
-    struct vcpu *v = cap_vcpu(&slot->cap);
-    switch (label) {
-    case INV_VCPU_SET_TCB: return set_tcb(v, caps, ncaps);
-    case INV_VCPU_SET_SPACE: return set_space(v, caps, ncaps);
-    case INV_VCPU_READ_STATE: return read_state(v, mr, len, rlen);
-    case INV_VCPU_WRITE_STATE: return write_state(v, mr, len);
-    default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not a VCPU operation");
-    }
 }
 
 /* Decode of VMEnter: a bound VCPU with a live GuestSpace, and a valid new RIP if one is given. */

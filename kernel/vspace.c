@@ -18,13 +18,12 @@ static unsigned frame_bits(const struct cap *c)
 
 void frame_unmap_cap(struct cap *c)
 {
-    void *root = asid_lookup(c->aux);
+    void *root = asid_lookup(mapping_asid(c));
     if (root) {
         plat_unmap_frame(root, c->data, ptr_to_paddr((void *)c->ptr), frame_bits(c));
         plat_tlb_flush(root);
     }
-    c->data = 0;
-    c->aux = 0;
+    mapping_record(c, 0, 0);
 }
 
 /* A table out of its space forgets its entries: were it mapped again, entries to frames
@@ -36,89 +35,137 @@ void page_table_clear(const struct cap *c)
 
 void page_table_unmap_cap(struct cap *c)
 {
-    void *root = asid_lookup(c->aux);
+    void *root = asid_lookup(mapping_asid(c));
     if (root) {
         plat_unmap_table(root, c->data & ~MASK(PAGE_BITS), (unsigned)(c->data & MASK(PAGE_BITS)),
                          ptr_to_paddr((void *)c->ptr));
         plat_tlb_flush(root);
     }
     page_table_clear(c);
-    c->data = 0;
-    c->aux = 0;
+    mapping_record(c, 0, 0);
+}
+
+/*
+ * The mapping helpers of VSpaces and GuestSpaces. The checks change nothing (the platform's
+ * probes say what a map would do), so a failed Map leaves every table as it was; the map
+ * steps then cannot fail.
+ */
+exception_t frame_map_check(const struct cap *f, void *root, word_t addr, bool remap)
+{
+    paddr_t there;
+    int r = plat_frame_slot(root, addr, frame_bits(f), &there);
+    if (r > 0) return fail(ERR_FAILED_LOOKUP, 0, (word_t)r, "a page table is missing");
+    if (r < 0 && !(remap && there == ptr_to_paddr((void *)f->ptr)))
+        return fail(ERR_DELETE_FIRST, 0, 0, "the address is mapped already");
+    return ERR_OK;
+}
+
+exception_t page_table_map_check(const struct cap *t, void *root, word_t addr)
+{
+    if (mapping_present(t)) return fail(ERR_DELETE_FIRST, 0, 0, "this page table is mapped already");
+    if (plat_table_slot(root, addr) < 0) return fail(ERR_DELETE_FIRST, 0, 0, "every table level at this address is present");
+    return ERR_OK;
+}
+
+void page_table_map(struct cap *t, void *root, word_t asid, word_t addr, bool guest)
+{
+    /* Entries left from an address space that died while the table was in it go now. */
+    page_table_clear(t);
+    paddr_t pa = ptr_to_paddr((void *)t->ptr);
+    int level = guest ? plat_guest_map_table(root, addr, pa) : plat_map_table(root, addr, pa);
+    ASSERT(level > 0);
+    mapping_record(t, asid, (addr & ~MASK(PAGE_BITS)) | (word_t)level);
 }
 
 static exception_t check_vspace(const struct cte *v, void **root)
 {
-    if (v->cap.type != OBJ_VSPACE) return fail(ERR_WRONG_OBJECT_TYPE, 1, 0, "not a VSpace");
     *root = space_root(&v->cap);
     if (!*root) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the VSpace has no ASID (assign one from an ASID pool)");
     return ERR_OK;
 }
 
-static exception_t frame_map(struct cap *c, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+static void invoke_frame_map(struct cap *c, void *root, word_t asid, const struct args_frame_map *a, word_t rights,
+                             bool remap)
 {
-    struct args_frame_map a;
+    paddr_t pa = ptr_to_paddr((void *)c->ptr);
+    unsigned bits = frame_bits(c);
+    if (remap) plat_unmap_frame(root, a->vaddr, pa, bits);
+    int r = plat_map_frame(root, a->vaddr, pa, bits, rights, a->attributes);
+    ASSERT(r == 0);
+    if (remap) plat_tlb_flush(root);
+    mapping_record(c, asid, a->vaddr);
+}
+
+exception_t decode_frame_map(struct cte *slot, const struct args_frame_map *a)
+{
+    struct cap *c = &slot->cap;
     void *root;
-    if (!unpack_frame_map(mr, len, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "map needs 3 words and a VSpace");
-    exception_t e = check_vspace(caps[0], &root);
+    exception_t e = check_vspace(a->vspace, &root);
     if (e != ERR_OK) return e;
     unsigned bits = frame_bits(c);
-    if (!ALIGNED(a.vaddr, bits)) return fail(ERR_ALIGNMENT, 0, 0, "address not aligned to the frame size");
-    if (a.vaddr == 0 || a.vaddr >= USER_TOP || USER_TOP - a.vaddr < BIT(bits))
+    if (!ALIGNED(a->vaddr, bits)) return fail(ERR_ALIGNMENT, 0, 0, "address not aligned to the frame size");
+    if (a->vaddr == 0 || a->vaddr >= USER_TOP || USER_TOP - a->vaddr < BIT(bits))
         return fail(ERR_INVALID_ARGUMENT, 1, 0, "address outside user space (or page 0)");
-    word_t rights = a.rights & c->rights & (RIGHT_READ | RIGHT_WRITE);
+    word_t rights = a->rights & c->rights & (RIGHT_READ | RIGHT_WRITE);
     if (!(rights & RIGHT_READ)) return fail(ERR_INSUFFICIENT_RIGHTS, RIGHT_READ, 0, "a mapping needs the read right");
-    if (a.attributes & ~3ul) return fail(ERR_INVALID_ARGUMENT, 3, 0, "unknown attribute bits");
-    bool remap = c->data != 0;
-    if (remap && (c->data != a.vaddr || c->aux != caps[0]->cap.aux))
+    if (a->attributes & ~3ul) return fail(ERR_INVALID_ARGUMENT, 3, 0, "unknown attribute bits");
+    word_t asid = space_asid(&a->vspace->cap);
+    bool remap = mapping_present(c);
+    if (remap && (c->data != a->vaddr || mapping_asid(c) != asid))
         return fail(ERR_DELETE_FIRST, 0, 0, "this capability is mapped elsewhere");
-    paddr_t pa = ptr_to_paddr((void *)c->ptr);
-    if (remap) plat_unmap_frame(root, a.vaddr, pa, bits);
-    int r = plat_map_frame(root, a.vaddr, pa, bits, rights, a.attributes);
-    if (r > 0) return fail(ERR_FAILED_LOOKUP, 0, (word_t)r, "a page table is missing");
-    if (r < 0) return fail(ERR_DELETE_FIRST, 0, 0, "the address is mapped already");
-    if (remap) plat_tlb_flush(root);
-    c->data = a.vaddr;
-    c->aux = (uint32_t)caps[0]->cap.aux;
+    e = frame_map_check(c, root, a->vaddr, remap);
+    if (e != ERR_OK) return e;
+    invoke_frame_map(c, root, asid, a, rights, remap);
     return ERR_OK;
 }
 
-exception_t decode_frame(struct cte *slot, word_t label, word_t *mr, word_t len, struct cte **caps, word_t ncaps, word_t *rlen)
+static void invoke_frame_unmap(struct cap *c)
 {
-    struct cap *c = &slot->cap;
-    switch (label) {
-    case INV_FRAME_MAP: return frame_map(c, mr, len, caps, ncaps);
-    case INV_FRAME_UNMAP:
-        if (c->data) frame_unmap_cap(c);
-        return ERR_OK;
-    case INV_FRAME_GET_ADDRESS:
-        mr[0] = ptr_to_paddr((void *)c->ptr);
-        *rlen = 1;
-        return ERR_OK;
-    default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not a frame operation");
-    }
+    if (mapping_present(c)) frame_unmap_cap(c);
 }
 
-exception_t decode_page_table(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+exception_t decode_frame_unmap(struct cte *slot, const struct args_frame_unmap *a)
+{
+    (void)a;
+    invoke_frame_unmap(&slot->cap); /* nothing to check */
+    return ERR_OK;
+}
+
+exception_t decode_frame_get_address(struct cte *slot, const struct args_frame_get_address *a, word_t *out,
+                                     word_t *out_length)
+{
+    (void)a;
+    out[0] = ptr_to_paddr((void *)slot->cap.ptr); /* reads only: no invoke step */
+    *out_length = 1;
+    return ERR_OK;
+}
+
+static void invoke_page_table_map(struct cap *c, void *root, word_t asid, word_t vaddr)
+{
+    page_table_map(c, root, asid, vaddr, false);
+}
+
+exception_t decode_page_table_map(struct cte *slot, const struct args_page_table_map *a)
 {
     struct cap *c = &slot->cap;
-    struct args_page_table_map a;
     void *root;
-    if (label == INV_PAGE_TABLE_UNMAP) {
-        if (c->data) page_table_unmap_cap(c);
-        return ERR_OK;
-    }
-    if (label != INV_PAGE_TABLE_MAP) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "not a page-table operation");
-    if (!unpack_page_table_map(mr, len, ncaps, &a)) return fail(ERR_TRUNCATED_MESSAGE, 0, 0, "map needs an address and a VSpace");
-    exception_t e = check_vspace(caps[0], &root);
+    exception_t e = check_vspace(a->vspace, &root);
     if (e != ERR_OK) return e;
-    if (a.vaddr >= USER_TOP) return fail(ERR_INVALID_ARGUMENT, 0, 0, "address outside user space");
-    if (c->data) return fail(ERR_DELETE_FIRST, 0, 0, "this page table is mapped already");
-    /* Entries left from an address space that died while the table was in it go now. */
-    page_table_clear(c);
-    int level = plat_map_table(root, a.vaddr, ptr_to_paddr((void *)c->ptr));
-    if (level < 0) return fail(ERR_DELETE_FIRST, 0, 0, "every table level at this address is present");
-    c->data = (a.vaddr & ~MASK(PAGE_BITS)) | (word_t)level;
-    c->aux = (uint32_t)caps[0]->cap.aux;
+    if (a->vaddr >= USER_TOP) return fail(ERR_INVALID_ARGUMENT, 0, 0, "address outside user space");
+    e = page_table_map_check(c, root, a->vaddr);
+    if (e != ERR_OK) return e;
+    invoke_page_table_map(c, root, space_asid(&a->vspace->cap), a->vaddr);
+    return ERR_OK;
+}
+
+static void invoke_page_table_unmap(struct cap *c)
+{
+    if (mapping_present(c)) page_table_unmap_cap(c);
+}
+
+exception_t decode_page_table_unmap(struct cte *slot, const struct args_page_table_unmap *a)
+{
+    (void)a;
+    invoke_page_table_unmap(&slot->cap); /* nothing to check */
     return ERR_OK;
 }

@@ -3,10 +3,11 @@
 /*
  * abigen: reads abi/bulkhead.abi and writes the user-visible constants (abi.h), the
  * user-level invocation stubs (invocations.h), the kernel's argument unpackers
- * (abi_gen.h) and the API reference (markdown). One description, four outputs, so the
- * kernel and user level cannot disagree.
+ * (abi_gen.h), the kernel's invocation decoders (decode_gen.h: every check the description
+ * states, and the table the error-contract test walks) and the API reference (markdown). One
+ * description, five outputs, so the kernel and user level cannot disagree.
  *
- * usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h reference.md
+ * usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h kernel-decode_gen.h reference.md
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -24,7 +25,10 @@ enum field_kind { F_IN, F_INARRAY, F_CAP, F_OUT, F_ERROR };
 struct field {
     enum field_kind kind;
     char name[NAME_LEN];
-    char object[NAME_LEN]; /* F_CAP: the object type; F_INARRAY: the max count */
+    char object[NAME_LEN]; /* F_CAP: the object types, A|B; F_INARRAY: the max count */
+    char rights[NAME_LEN]; /* F_CAP: the rights it needs, A|B, or "" */
+    int lookup;            /* F_CAP: 0, or 1 + the FAILED_LOOKUP detail (0 destination, 1 source) */
+    char lo[NAME_LEN], hi[NAME_LEN]; /* F_IN: the range, or "" */
     char doc[DOC_LEN];
 };
 
@@ -128,6 +132,51 @@ static void add_constant(struct constant *tab, int *n, char **p, int has_extra)
     need(p, c->doc, sizeof c->doc, "a doc string");
 }
 
+static int find_right(const char *name)
+{
+    for (int i = 0; i < nrights; i++)
+        if (strcmp(rights[i].name, name) == 0) return i;
+    return -1;
+}
+
+/* Checks every name of an A|B list with find. */
+static void check_list(const char *list, int (*find)(const char *), const char *what)
+{
+    char copy[NAME_LEN];
+    strcpy(copy, list);
+    for (char *t = strtok(copy, "|"); t; t = strtok(NULL, "|"))
+        if (find(t) < 0) die("unknown %s '%s'", what, t);
+}
+
+static int next_is_string(const char *p)
+{
+    while (*p == ' ' || *p == '\t') p++;
+    return *p == '"';
+}
+
+/* The words between a field's name and its doc string: rights, lookup, range. */
+static void field_options(struct field *f, char **p)
+{
+    char word[NAME_LEN];
+    while (!next_is_string(*p)) {
+        need(p, word, sizeof word, "an option or a doc string");
+        if (f->kind == F_CAP && strcmp(word, "rights") == 0) {
+            need(p, f->rights, sizeof f->rights, "rights");
+            check_list(f->rights, find_right, "right");
+        } else if (f->kind == F_CAP && strcmp(word, "lookup") == 0) {
+            need(p, word, sizeof word, "source or destination");
+            if (strcmp(word, "source") == 0) f->lookup = 2;
+            else if (strcmp(word, "destination") == 0) f->lookup = 1;
+            else die("lookup is source or destination, not '%s'", word);
+        } else if (f->kind == F_IN && strcmp(word, "range") == 0) {
+            need(p, f->lo, sizeof f->lo, "a minimum");
+            need(p, f->hi, sizeof f->hi, "a maximum");
+        } else {
+            die("unknown option '%s'", word);
+        }
+    }
+}
+
 static void add_field(struct invocation *inv, enum field_kind kind, char **p)
 {
     if (inv->nfields >= MAX_FIELDS) die("too many fields");
@@ -138,10 +187,11 @@ static void add_field(struct invocation *inv, enum field_kind kind, char **p)
     need(p, f->name, sizeof f->name, "a name");
     if (kind == F_CAP) {
         need(p, f->object, sizeof f->object, "an object type");
-        if (find_object(f->object) < 0) die("unknown object '%s'", f->object);
+        check_list(f->object, find_object, "object");
     }
     if (kind == F_INARRAY) need(p, f->object, sizeof f->object, "a maximum count");
     if (kind == F_ERROR && find_error(f->name) < 0) die("unknown error '%s'", f->name);
+    field_options(f, p);
     need(p, f->doc, sizeof f->doc, "a doc string");
 }
 
@@ -283,44 +333,205 @@ static void write_invocations_h(FILE *f)
     fprintf(f, "#endif\n");
 }
 
-/* Kernel side: a struct per invocation and an unpacker that checks lengths only. */
-static void write_unpacker(FILE *f, const struct invocation *inv)
+/* Kernel side: the arguments of an invocation, decoded (decode_gen.h fills them). */
+static void write_args(FILE *f, const struct invocation *inv)
 {
     char obj[NAME_LEN], op[NAME_LEN];
     lower(obj, inv->object);
     lower(op, inv->name);
-    int nin = count(inv, F_IN), ncap = count(inv, F_CAP), narr = count(inv, F_INARRAY);
     fprintf(f, "struct args_%s_%s {\n", obj, op);
+    int n = 0;
     for (int i = 0; i < inv->nfields; i++) {
         const struct field *fl = &inv->fields[i];
-        if (fl->kind == F_IN) fprintf(f, "    word_t %s;\n", fl->name);
-        if (fl->kind == F_INARRAY) fprintf(f, "    const word_t *%s;\n    word_t %s_count;\n", fl->name, fl->name);
+        if (fl->kind == F_IN) fprintf(f, "    word_t %s;\n", fl->name), n++;
+        if (fl->kind == F_CAP) fprintf(f, "    struct cte *%s;\n", fl->name), n++;
+        if (fl->kind == F_INARRAY) fprintf(f, "    const word_t *%s;\n    word_t %s_count;\n", fl->name, fl->name), n++;
     }
-    if (nin + narr == 0) fprintf(f, "    word_t unused;\n");
+    if (n == 0) fprintf(f, "    word_t unused;\n");
     fprintf(f, "};\n\n");
-    fprintf(f, "#define ABI_%s_%s_CAPS %d\n", inv->object, inv->name, ncap);
-    fprintf(f, "/* Fills a from the message words; false when the message is too short. */\n");
-    fprintf(f, "static inline bool unpack_%s_%s(const word_t *mr, word_t length, word_t extra_caps,\n"
-               "                                struct args_%s_%s *a)\n{\n", obj, op, obj, op);
-    if (nin > 0 && ncap > 0)
-        fprintf(f, "    if (length < %d || extra_caps < %d) return false;\n", nin, ncap);
-    else if (nin > 0)
-        fprintf(f, "    if (length < %d) return false;\n", nin);
-    else if (ncap > 0)
-        fprintf(f, "    if (extra_caps < %d) return false;\n", ncap);
-    if (ncap == 0) fprintf(f, "    (void)extra_caps;\n");
-    if (nin + narr == 0) fprintf(f, "    (void)length;\n");
-    int k = 0;
+}
+
+/* A C expression for an A|B list: "OBJ_A" or "RIGHT_A | RIGHT_B". */
+static void list_expr(char *out, size_t cap, const char *list, const char *prefix, const char *sep)
+{
+    char copy[NAME_LEN];
+    strcpy(copy, list);
+    out[0] = '\0';
+    for (char *t = strtok(copy, "|"); t; t = strtok(NULL, "|")) {
+        size_t n = strlen(out);
+        snprintf(out + n, cap - n, "%s%s%s", n ? sep : "", prefix, t);
+    }
+}
+
+/*
+ * decode_args_<object>_<op>: what the description says, checked in one order for every
+ * invocation: the message's length and capability count (TRUNCATED_MESSAGE), the ranges of
+ * inputs in order (RANGE: MR0 minimum, MR1 maximum), an inarray's count (RANGE), then each
+ * capability's type (WRONG_OBJECT_TYPE: MR0 its index, 1 = the first; or, for a CNode that
+ * roots a lookup, FAILED_LOOKUP with LF_INVALID_ROOT) and rights (INSUFFICIENT_RIGHTS: MR0 the
+ * rights needed). Changes nothing.
+ */
+static void write_decoder(FILE *f, const struct invocation *inv)
+{
+    char obj[NAME_LEN], op[NAME_LEN], expr[256];
+    lower(obj, inv->object);
+    lower(op, inv->name);
+    int nin = count(inv, F_IN), ncap = count(inv, F_CAP);
+    fprintf(f, "static inline exception_t decode_args_%s_%s(const struct message *m, struct args_%s_%s *a)\n{\n",
+            obj, op, obj, op);
+    if (nin > 0 || ncap > 0) {
+        if (nin > 0 && ncap > 0) fprintf(f, "    if (m->length < %d || m->ncaps < %d)\n", nin, ncap);
+        else if (nin > 0) fprintf(f, "    if (m->length < %d)\n", nin);
+        else fprintf(f, "    if (m->ncaps < %d)\n", ncap);
+        fprintf(f, "        return fail(ERR_TRUNCATED_MESSAGE, 0, 0, \"%s %s needs %d words and %d capabilities\");\n",
+                inv->object, inv->name, nin, ncap);
+    }
+    int k = 0, c = 0, n = 0;
     for (int i = 0; i < inv->nfields; i++) {
         const struct field *fl = &inv->fields[i];
-        if (fl->kind == F_IN) fprintf(f, "    a->%s = mr[%d];\n", fl->name, k++);
+        if (fl->kind == F_IN) fprintf(f, "    a->%s = m->mr[%d];\n", fl->name, k++), n++;
+        if (fl->kind == F_CAP) fprintf(f, "    a->%s = m->caps[%d];\n", fl->name, c++), n++;
         if (fl->kind == F_INARRAY) {
-            fprintf(f, "    a->%s = &mr[%d];\n    a->%s_count = length - %d;\n", fl->name, k, fl->name, k);
-            fprintf(f, "    if (a->%s_count > %s) return false;\n", fl->name, fl->object);
+            fprintf(f, "    a->%s = &m->mr[%d];\n    a->%s_count = m->length > %d ? m->length - %d : 0;\n",
+                    fl->name, k, fl->name, k, k);
+            fprintf(f, "    if (a->%s_count > %s) return fail(ERR_RANGE, 0, %s, \"too many %s\");\n", fl->name,
+                    fl->object, fl->object, fl->name);
+            n++;
         }
     }
-    if (nin + narr == 0) fprintf(f, "    (void)mr;\n    a->unused = 0;\n");
-    fprintf(f, "    return true;\n}\n\n");
+    if (n == 0) fprintf(f, "    (void)m;\n    a->unused = 0;\n");
+    for (int i = 0; i < inv->nfields; i++) {
+        const struct field *fl = &inv->fields[i];
+        if (fl->kind != F_IN || !fl->lo[0]) continue;
+        if (strcmp(fl->lo, "0") == 0)
+            fprintf(f, "    if (a->%s > %s)", fl->name, fl->hi);
+        else
+            fprintf(f, "    if (a->%s < %s || a->%s > %s)", fl->name, fl->lo, fl->name, fl->hi);
+        fprintf(f, " return fail(ERR_RANGE, %s, %s, \"%s out of range\");\n", fl->lo, fl->hi, fl->name);
+    }
+    c = 0;
+    for (int i = 0; i < inv->nfields; i++) {
+        const struct field *fl = &inv->fields[i];
+        if (fl->kind != F_CAP) continue;
+        c++;
+        char types[NAME_LEN], copy[NAME_LEN];
+        strcpy(copy, fl->object);
+        fprintf(f, "    if (");
+        int first = 1;
+        for (char *t = strtok(copy, "|"); t; t = strtok(NULL, "|"), first = 0)
+            fprintf(f, "%sa->%s->cap.type != OBJ_%s", first ? "" : " && ", fl->name, t);
+        strcpy(types, fl->object);
+        if (fl->lookup)
+            fprintf(f, ")\n        return fail(ERR_FAILED_LOOKUP, %d, LF_INVALID_ROOT, \"%s is not a %s\");\n",
+                    fl->lookup - 1, fl->name, types);
+        else
+            fprintf(f, ")\n        return fail(ERR_WRONG_OBJECT_TYPE, %d, 0, \"%s is not a %s\");\n", c, fl->name, types);
+        if (fl->rights[0]) {
+            list_expr(expr, sizeof expr, fl->rights, "RIGHT_", " | ");
+            fprintf(f, "    if ((a->%s->cap.rights & (%s)) != (%s))\n"
+                       "        return fail(ERR_INSUFFICIENT_RIGHTS, %s, 0, \"%s lacks %s\");\n",
+                    fl->name, expr, expr, expr, fl->name, fl->rights);
+        }
+    }
+    fprintf(f, "    return ERR_OK;\n}\n\n");
+}
+
+static int has_out(const struct invocation *inv)
+{
+    return count(inv, F_OUT) > 0;
+}
+
+/* The hand-written decoder's prototype: decode_<object>_<op> in kernel/<object>.c. */
+static void write_prototype(FILE *f, const struct invocation *inv)
+{
+    char obj[NAME_LEN], op[NAME_LEN];
+    lower(obj, inv->object);
+    lower(op, inv->name);
+    fprintf(f, "exception_t decode_%s_%s(struct cte *slot, const struct args_%s_%s *a%s);\n", obj, op, obj, op,
+            has_out(inv) ? ", word_t *out, word_t *out_length" : "");
+}
+
+/* decode_invocation_<object>: the label's arguments checked, then its decoder. */
+static void write_object_dispatch(FILE *f, const char *object)
+{
+    char obj[NAME_LEN], op[NAME_LEN];
+    lower(obj, object);
+    fprintf(f, "static inline exception_t decode_invocation_%s(struct cte *slot, struct message *m, word_t *out_length)\n"
+               "{\n    exception_t e;\n    switch (m->label) {\n", obj);
+    for (int i = 0; i < ninvs; i++) {
+        const struct invocation *inv = &invs[i];
+        if (strcmp(inv->object, object) != 0) continue;
+        lower(op, inv->name);
+        fprintf(f, "    case INV_%s_%s: {\n        struct args_%s_%s a;\n", inv->object, inv->name, obj, op);
+        fprintf(f, "        e = decode_args_%s_%s(m, &a);\n", obj, op);
+        fprintf(f, "        return e != ERR_OK ? e : decode_%s_%s(slot, &a%s);\n    }\n", obj, op,
+                has_out(inv) ? ", m->mr, out_length" : "");
+    }
+    fprintf(f, "    default:\n        (void)e;\n        (void)out_length;\n"
+               "        return fail(ERR_ILLEGAL_OPERATION, 0, 0, \"not a %s operation\");\n    }\n}\n\n", object);
+}
+
+/* The table the error-contract test (tests/host/core/test_contract.c) walks: every check
+ * decode_args makes, and every documented error, so that each is provoked and its code seen. */
+static void write_contract(FILE *f)
+{
+    char expr[256];
+    fprintf(f, "/* For tests: what the description says of each invocation. */\n");
+    fprintf(f, "struct abi_cap_arg { word_t types; word_t rights; int lookup; };\n");
+    fprintf(f, "struct abi_in_arg { word_t lo, hi; bool ranged; };\n");
+    fprintf(f, "struct abi_invocation {\n    const char *name;\n    word_t object, label, ins, caps, array_max;\n"
+               "    bool has_array;\n    struct abi_in_arg in[%d];\n    struct abi_cap_arg cap[%d];\n};\n", MAX_FIELDS, MAX_FIELDS);
+    fprintf(f, "static const struct abi_invocation abi_invocations[] = {\n");
+    for (int i = 0; i < ninvs; i++) {
+        const struct invocation *inv = &invs[i];
+        const char *amax = "0";
+        for (int j = 0; j < inv->nfields; j++)
+            if (inv->fields[j].kind == F_INARRAY) amax = inv->fields[j].object;
+        fprintf(f, "    {\"%s_%s\", OBJ_%s, INV_%s_%s, %d, %d, %s, %d,\n     {", inv->object, inv->name, inv->object,
+                inv->object, inv->name, count(inv, F_IN), count(inv, F_CAP), amax, count(inv, F_INARRAY));
+        for (int j = 0; j < inv->nfields; j++) {
+            const struct field *fl = &inv->fields[j];
+            if (fl->kind != F_IN) continue;
+            if (fl->lo[0]) fprintf(f, "{%s, %s, true}, ", fl->lo, fl->hi);
+            else fprintf(f, "{0, 0, false}, ");
+        }
+        fprintf(f, "},\n     {");
+        for (int j = 0; j < inv->nfields; j++) {
+            const struct field *fl = &inv->fields[j];
+            if (fl->kind != F_CAP) continue;
+            list_expr(expr, sizeof expr, fl->object, "BIT(OBJ_", ") | ");
+            fprintf(f, "{%s), ", expr);
+            if (fl->rights[0]) {
+                list_expr(expr, sizeof expr, fl->rights, "RIGHT_", " | ");
+                fprintf(f, "%s, ", expr);
+            } else {
+                fprintf(f, "0, ");
+            }
+            fprintf(f, "%d}, ", fl->lookup);
+        }
+        fprintf(f, "}},\n");
+    }
+    fprintf(f, "};\n\n/* X(OBJECT, OP, ERROR) for every documented error of every invocation. */\n");
+    fprintf(f, "#define ABI_DOCUMENTED_ERRORS(X) \\\n");
+    for (int i = 0; i < ninvs; i++)
+        for (int j = 0; j < invs[i].nfields; j++)
+            if (invs[i].fields[j].kind == F_ERROR)
+                fprintf(f, "    X(%s, %s, %s) \\\n", invs[i].object, invs[i].name, invs[i].fields[j].name);
+    fprintf(f, "\n");
+}
+
+static void write_decode_h(FILE *f)
+{
+    stamp(f, "/*", "*/");
+    fprintf(f, "#ifndef KERNEL_DECODE_GEN_H\n#define KERNEL_DECODE_GEN_H\n\n");
+    fprintf(f, "/* Included by kernel/kernel.h: needs struct message, struct cte, fail() and the lookup failures. */\n\n");
+    for (int i = 0; i < ninvs; i++) write_prototype(f, &invs[i]);
+    fprintf(f, "\n");
+    for (int i = 0; i < ninvs; i++) write_decoder(f, &invs[i]);
+    for (int i = 0; i < ninvs; i++)
+        if (i == 0 || strcmp(invs[i].object, invs[i - 1].object) != 0) write_object_dispatch(f, invs[i].object);
+    write_contract(f);
+    fprintf(f, "#endif\n");
 }
 
 static void write_kernel_h(FILE *f)
@@ -345,8 +556,8 @@ static void write_kernel_h(FILE *f)
             fprintf(f, "#define OBJ_%s_SIZE_BITS %s\n", objects[i].name, objects[i].extra);
     fprintf(f, "\nenum invocation_label {\n");
     for (int i = 0; i < ninvs; i++) fprintf(f, "    INV_%s_%s = %d,\n", invs[i].object, invs[i].name, i + 1);
-    fprintf(f, "    INV_COUNT = %d,\n};\n\n", ninvs + 1);
-    for (int i = 0; i < ninvs; i++) write_unpacker(f, &invs[i]);
+    fprintf(f, "    INV_COUNT = %d,\n};\n\nstruct cte;\n\n", ninvs + 1);
+    for (int i = 0; i < ninvs; i++) write_args(f, &invs[i]);
     fprintf(f, "#endif\n");
 }
 
@@ -374,7 +585,13 @@ static void write_reference(FILE *f)
         fprintf(f, "| %ld | `%s` | %s | %s |\n", objects[i].value, objects[i].name, objects[i].extra, objects[i].doc);
     fprintf(f, "\n## Invocations\n\nEach is a `Call` on a capability to the object, with the label below; MRs hold the\n"
                "`in` arguments in order, the IPC buffer's cap slots the `cap` arguments. The reply's label is\n"
-               "0 or the error; `out` values come back in MR0 on.\n");
+               "0 or the error; `out` values come back in MR0 on. The kernel checks what each entry states,\n"
+               "in this order, with code generated from the description: the message's length and\n"
+               "capability count (`TRUNCATED_MESSAGE`), each input's range (`RANGE`, MR0 the minimum, MR1\n"
+               "the maximum), an array's count (`RANGE`), each capability's type (`WRONG_OBJECT_TYPE`, MR0\n"
+               "its index from 1; a CNode that roots a lookup: `FAILED_LOOKUP`, MR1 = 1, invalid root) and\n"
+               "rights (`INSUFFICIENT_RIGHTS`, MR0 the rights needed); then the checks the `error` lines\n"
+               "name, each provoked by the generated contract test.\n");
     for (int i = 0; i < ninvs; i++) {
         const struct invocation *inv = &invs[i];
         char obj[NAME_LEN], op[NAME_LEN];
@@ -385,9 +602,18 @@ static void write_reference(FILE *f)
         for (int j = 0; j < inv->nfields; j++) {
             const struct field *fl = &inv->fields[j];
             switch (fl->kind) {
-            case F_IN: fprintf(f, "- in MR%d `%s`: %s\n", mr++, fl->name, fl->doc); break;
+            case F_IN:
+                fprintf(f, "- in MR%d `%s`", mr++, fl->name);
+                if (fl->lo[0]) fprintf(f, " (%s..%s)", fl->lo, fl->hi);
+                fprintf(f, ": %s\n", fl->doc);
+                break;
             case F_INARRAY: fprintf(f, "- in MR%d.. `%s[]` (up to %s): %s\n", mr, fl->name, fl->object, fl->doc); break;
-            case F_CAP: fprintf(f, "- cap %d `%s` (%s): %s\n", cap++, fl->name, fl->object, fl->doc); break;
+            case F_CAP:
+                fprintf(f, "- cap %d `%s` (%s", cap++, fl->name, fl->object);
+                if (fl->rights[0]) fprintf(f, ", rights %s", fl->rights);
+                if (fl->lookup) fprintf(f, ", roots the %s lookup", fl->lookup == 2 ? "source" : "destination");
+                fprintf(f, "): %s\n", fl->doc);
+                break;
             case F_OUT: fprintf(f, "- out `%s`: %s\n", fl->name, fl->doc); break;
             case F_ERROR: fprintf(f, "- error `%s`: %s\n", fl->name, fl->doc); break;
             }
@@ -407,8 +633,8 @@ static FILE *open_out(const char *path)
 
 int main(int argc, char **argv)
 {
-    if (argc != 6) {
-        fprintf(stderr, "usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h reference.md\n");
+    if (argc != 7) {
+        fprintf(stderr, "usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h kernel-decode_gen.h reference.md\n");
         return 2;
     }
     src_path = argv[1];
@@ -419,8 +645,8 @@ int main(int argc, char **argv)
     }
     parse(in);
     fclose(in);
-    void (*writers[])(FILE *) = {write_abi_h, write_invocations_h, write_kernel_h, write_reference};
-    for (int i = 0; i < 4; i++) {
+    void (*writers[])(FILE *) = {write_abi_h, write_invocations_h, write_kernel_h, write_decode_h, write_reference};
+    for (int i = 0; i < 5; i++) {
         FILE *f = open_out(argv[i + 2]);
         writers[i](f);
         if (fclose(f) != 0) {

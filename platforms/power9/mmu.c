@@ -227,6 +227,31 @@ void plat_unmap_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned 
     if ((v & PTE_V) && (v & PTE_LEAF) && (v & PTE_RPN) == paddr) set(e, 0);
 }
 
+int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped)
+{
+    unsigned level = size_bits == LARGE_PAGE_BITS ? 1 : 0;
+    int missing = 0;
+    *mapped = ~(paddr_t)0;
+    pte_t *e = walk(root, vaddr, level, &missing);
+    if (!e) return missing;
+    pte_t v = get(e);
+    if (!(v & PTE_V)) return 0;
+    if (v & PTE_LEAF) *mapped = v & PTE_RPN;
+    return -1;
+}
+
+int plat_table_slot(void *root, vaddr_t vaddr)
+{
+    pte_t *t = root;
+    for (unsigned l = 3; l >= 1; l--) {
+        pte_t v = get(&t[index_at(vaddr, l)]);
+        if (!(v & PTE_V)) return (int)l;
+        if (v & PTE_LEAF) return -1;
+        t = table_of(v);
+    }
+    return -1;
+}
+
 int plat_map_table(void *vspace_root, vaddr_t vaddr, paddr_t table)
 {
     pte_t *t = vspace_root;

@@ -186,6 +186,30 @@ void plat_unmap_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned 
     if (e && (*e & PTE_P) && (*e & PTE_ADDR) == paddr && ((*e & PTE_PS) != 0) == (level == 1)) *e = 0;
 }
 
+int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped)
+{
+    unsigned level = size_bits == LARGE_PAGE_BITS ? 1 : 0;
+    int missing = 0;
+    *mapped = ~(paddr_t)0;
+    const pte_t *e = walk(root, vaddr, level, &missing);
+    if (!e) return missing;
+    if (!(*e & PTE_P)) return 0;
+    if (((*e & PTE_PS) != 0) == (level == 1)) *mapped = *e & PTE_ADDR;
+    return -1;
+}
+
+int plat_table_slot(void *root, vaddr_t vaddr)
+{
+    const pte_t *t = root;
+    for (unsigned l = 3; l >= 1; l--) {
+        pte_t e = t[index_at(vaddr, l)];
+        if (!(e & PTE_P)) return (int)l;
+        if (e & PTE_PS) return -1;
+        t = table_of(e);
+    }
+    return -1;
+}
+
 int plat_map_table(void *vspace_root, vaddr_t vaddr, paddr_t table)
 {
     pte_t *t = vspace_root;

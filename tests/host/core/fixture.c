@@ -17,7 +17,7 @@ void fx_init(void)
 
 struct cte *fx_slot(word_t i) { return &root_cnode[i]; }
 
-static void put_root(word_t slot, struct cap c)
+void fx_put(word_t slot, struct cap c)
 {
     cte_insert_root(NULL, fx_slot(slot), c);
     invariants_register_root(fx_slot(slot));
@@ -36,35 +36,47 @@ void fx_boot(void)
     void *boot_vspace = fx_mem + (1ul << 20) + BIT(OBJ_ASID_POOL_SIZE_BITS);
     struct cap cn = {.type = OBJ_CNODE, .rights = RIGHTS_ALL, .size_bits = ROOT_RADIX,
                      .guard_bits = (uint8_t)(WORD_BITS - ROOT_RADIX), .ptr = (word_t)root_cnode};
-    put_root(S_CNODE, cn);
-    put_root(S_UT, untyped(BIT(BIG_UT_BITS), BIG_UT_BITS, false));
-    put_root(S_UT_SMALL, untyped(4ul << 20, SMALL_UT_BITS, false));
-    put_root(S_DEV_UT, untyped(2ul << 20, DEV_UT_BITS, true));
-    put_root(S_IRQ_CONTROL, (struct cap){.type = OBJ_IRQ_CONTROL, .rights = RIGHTS_ALL});
-    put_root(S_IO_PORT_CONTROL, (struct cap){.type = OBJ_IO_PORT_CONTROL, .rights = RIGHTS_ALL});
-    put_root(S_DOMAIN, (struct cap){.type = OBJ_DOMAIN_CONTROL, .rights = RIGHTS_ALL});
-    put_root(S_ASID_CONTROL, (struct cap){.type = OBJ_ASID_CONTROL, .rights = RIGHTS_ALL});
+    fx_put(S_CNODE, cn);
+    fx_put(S_UT, untyped(BIT(BIG_UT_BITS), BIG_UT_BITS, false));
+    fx_put(S_UT_SMALL, untyped(4ul << 20, SMALL_UT_BITS, false));
+    fx_put(S_DEV_UT, untyped(2ul << 20, DEV_UT_BITS, true));
+    fx_put(S_IRQ_CONTROL, (struct cap){.type = OBJ_IRQ_CONTROL, .rights = RIGHTS_ALL});
+    fx_put(S_IO_PORT_CONTROL, (struct cap){.type = OBJ_IO_PORT_CONTROL, .rights = RIGHTS_ALL});
+    fx_put(S_DOMAIN, (struct cap){.type = OBJ_DOMAIN_CONTROL, .rights = RIGHTS_ALL});
+    fx_put(S_ASID_CONTROL, (struct cap){.type = OBJ_ASID_CONTROL, .rights = RIGHTS_ALL});
     ASSERT(asid_boot_pool(asids, boot_vspace) == 1);
-    put_root(S_ASID_POOL, (struct cap){.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .ptr = (word_t)asids});
+    fx_put(S_ASID_POOL, (struct cap){.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .ptr = (word_t)asids});
+}
+
+exception_t fx_decode(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps)
+{
+    static struct message m;
+    word_t out_length = 0;
+    m.label = label;
+    m.length = len;
+    m.ncaps = ncaps;
+    for (word_t i = 0; i < len; i++) m.mr[i] = mr[i];
+    for (word_t i = 0; i < ncaps; i++) m.caps[i] = caps[i];
+    return decode_invocation(slot, &m, &out_length);
 }
 
 exception_t fx_assign(word_t pool_slot, word_t slot)
 {
     struct cte *caps[1] = {fx_slot(slot)};
-    return decode_asid_pool(fx_slot(pool_slot), INV_ASID_POOL_ASSIGN, caps, 1);
+    return fx_decode(fx_slot(pool_slot), INV_ASID_POOL_ASSIGN, NULL, 0, caps, 1);
 }
 
 exception_t fx_retype(word_t ut_slot, word_t type, word_t bits, word_t dest, word_t n)
 {
     word_t mr[6] = {type, bits, 0, 0, dest, n};
     struct cte *caps[1] = {fx_slot(S_CNODE)};
-    return decode_untyped(fx_slot(ut_slot), INV_UNTYPED_RETYPE, mr, 6, caps, 1);
+    return fx_decode(fx_slot(ut_slot), INV_UNTYPED_RETYPE, mr, 6, caps, 1);
 }
 
 exception_t fx_cnode(word_t label, const word_t *mr, word_t len)
 {
     struct cte *caps[1] = {fx_slot(S_CNODE)};
-    return decode_cnode(fx_slot(S_CNODE), label, mr, len, caps, 1);
+    return fx_decode(fx_slot(S_CNODE), label, mr, len, caps, 1);
 }
 
 exception_t fx_copy(word_t src, word_t dest, word_t rights)

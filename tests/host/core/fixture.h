@@ -3,7 +3,7 @@
 /*
  * The test world, set up as kernel/boot.c does: a root CNode (radix 8, guard 56 bits of 0,
  * so a capability pointer is the slot number) in a boot pool, and root Untyped capabilities
- * over a host buffer. Objects are retyped from the Untypeds through decode_untyped.
+ * over a host buffer. Objects are retyped from the Untypeds through decode_invocation.
  */
 #ifndef CORE_FIXTURE_H
 #define CORE_FIXTURE_H
@@ -34,9 +34,13 @@ extern unsigned char *fx_mem;
 void fx_init(void);        /* once, in the parent: the host buffer */
 void fx_boot(void);        /* in each test's process: the root capabilities */
 struct cte *fx_slot(word_t i);
+/* A capability made by hand in a root slot (objects the fake platform cannot retype). */
+void fx_put(word_t slot, struct cap c);
 
-/* Retype from the root untyped in ut_slot into root slots dest..dest+n-1 (decode_untyped). */
+/* Retype from the root untyped in ut_slot into root slots dest..dest+n-1 (Retype). */
 exception_t fx_retype(word_t ut_slot, word_t type, word_t bits, word_t dest, word_t n);
+/* An invocation on slot, as the kernel decodes it (decode_invocation), without a thread. */
+exception_t fx_decode(struct cte *slot, word_t label, const word_t *mr, word_t len, struct cte **caps, word_t ncaps);
 /* ASID pool Assign of the space in slot from the pool in pool_slot (decode_asid_pool). */
 exception_t fx_assign(word_t pool_slot, word_t slot);
 /* Copy or mint (CNode invocations on the root CNode); ERR_OK or the error. */

@@ -18,7 +18,7 @@ static exception_t make_pool(word_t ut_slot, word_t dest)
 {
     word_t mr[2] = {dest, WORD_BITS};
     struct cte *caps[2] = {fx_slot(ut_slot), fx_slot(S_CNODE)};
-    return decode_asid_control(fx_slot(S_ASID_CONTROL), INV_ASID_CONTROL_MAKE_POOL, mr, 2, caps, 2);
+    return fx_decode(fx_slot(S_ASID_CONTROL), INV_ASID_CONTROL_MAKE_POOL, mr, 2, caps, 2);
 }
 
 /* A fresh 4 KiB untyped in ut_slot made into a pool in dest. */
@@ -31,7 +31,7 @@ static exception_t new_pool(word_t ut_slot, word_t dest)
 static exception_t assign_cte(word_t pool_slot, struct cte *space)
 {
     struct cte *caps[1] = {space};
-    return decode_asid_pool(fx_slot(pool_slot), INV_ASID_POOL_ASSIGN, caps, 1);
+    return fx_decode(fx_slot(pool_slot), INV_ASID_POOL_ASSIGN, NULL, 0, caps, 1);
 }
 
 TEST(asid_pool_exhaustion_stays_in_the_pool)
@@ -45,7 +45,7 @@ TEST(asid_pool_exhaustion_stays_in_the_pool)
     for (word_t i = 0; i < 4; i++) {
         mr[0] = i % 2 ? OBJ_GUEST_SPACE : OBJ_VSPACE;
         mr[4] = i * 256;
-        CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, root, 1), ERR_OK);
+        CHECK_EQ(fx_decode(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, root, 1), ERR_OK);
     }
     struct cte *spaces = cnode_slots(&fx_slot(N + 2)->cap);
     word_t given = 0;
@@ -76,9 +76,9 @@ TEST(asid_boot_pool_never_gives_asid_0)
     CHECK_EQ(fx_retype(S_UT, OBJ_CNODE, 9, N, 1), ERR_OK);
     word_t mr[6] = {OBJ_VSPACE, 0, N, WORD_BITS, 0, 256};
     struct cte *root[1] = {fx_slot(S_CNODE)};
-    CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, root, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, root, 1), ERR_OK);
     mr[4] = 256;
-    CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, root, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, root, 1), ERR_OK);
     struct cte *spaces = cnode_slots(&fx_slot(N)->cap);
     word_t given = 0;
     for (word_t i = 0; i < 512; i++) {
@@ -144,14 +144,14 @@ TEST(asid_unassigned_space_not_copied_nor_used)
     CHECK_EQ(fx_mint(N + 1, N + 3, RIGHTS_ALL, 0), ERR_ILLEGAL_OPERATION);
     word_t pm[1] = {0x400000};
     struct cte *vs[1] = {fx_slot(N)}, *pt[1] = {fx_slot(N + 2)};
-    CHECK_EQ(decode_page_table(fx_slot(N + 2), INV_PAGE_TABLE_MAP, pm, 1, vs, 1), ERR_INVALID_CAPABILITY);
-    CHECK_EQ(decode_guest_space(fx_slot(N + 1), INV_GUEST_SPACE_MAP_TABLE, pm, 1, pt, 1), ERR_INVALID_CAPABILITY);
+    CHECK_EQ(fx_decode(fx_slot(N + 2), INV_PAGE_TABLE_MAP, pm, 1, vs, 1), ERR_INVALID_CAPABILITY);
+    CHECK_EQ(fx_decode(fx_slot(N + 1), INV_GUEST_SPACE_MAP_TABLE, pm, 1, pt, 1), ERR_INVALID_CAPABILITY);
     CHECK_EQ(fx_assign(S_ASID_POOL, N + 2), ERR_WRONG_OBJECT_TYPE);
     CHECK_EQ(fx_assign(S_ASID_POOL, N), ERR_OK);
     CHECK_EQ(fx_assign(S_ASID_POOL, N), ERR_INVALID_CAPABILITY);
     CHECK_EQ(fx_copy(N, N + 3, RIGHTS_ALL), ERR_OK);
     CHECK_EQ(fx_slot(N + 3)->cap.aux, fx_slot(N)->cap.aux);
-    CHECK_EQ(decode_page_table(fx_slot(N + 2), INV_PAGE_TABLE_MAP, pm, 1, vs, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 2), INV_PAGE_TABLE_MAP, pm, 1, vs, 1), ERR_OK);
 }
 
 TEST(asid_pool_delete_takes_asids_back)
@@ -164,10 +164,9 @@ TEST(asid_pool_delete_takes_asids_back)
     CHECK_EQ(fx_retype(S_UT, OBJ_FRAME, 0, N + 8, 2), ERR_OK);
     struct cte *vs[1] = {fx_slot(N + 3)};
     word_t pm[1] = {0x400000}, fm[3] = {0x400000, RIGHT_READ, 0};
-    word_t rlen = 0;
-    CHECK_EQ(decode_page_table(fx_slot(N + 6), INV_PAGE_TABLE_MAP, pm, 1, vs, 1), ERR_OK);
-    CHECK_EQ(decode_page_table(fx_slot(N + 7), INV_PAGE_TABLE_MAP, pm, 1, vs, 1), ERR_OK);
-    CHECK_EQ(decode_frame(fx_slot(N + 8), INV_FRAME_MAP, fm, 3, vs, 1, &rlen), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 6), INV_PAGE_TABLE_MAP, pm, 1, vs, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 7), INV_PAGE_TABLE_MAP, pm, 1, vs, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 8), INV_FRAME_MAP, fm, 3, vs, 1), ERR_OK);
     word_t vs_asid = fx_slot(N + 3)->cap.aux, gs_asid = fx_slot(N + 5)->cap.aux;
     CHECK_PTR(sched_space_of(t), fx_slot(N + 3)->cap.ptr);
     word_t flushes = fake_tlb_flushes;
@@ -179,7 +178,7 @@ TEST(asid_pool_delete_takes_asids_back)
     CHECK_PTR(sched_space_of(t), plat_kernel_vspace());
     CHECK_PTR(asid_lookup(vs_asid), NULL);
     CHECK_PTR(asid_lookup(gs_asid), NULL);
-    CHECK_EQ(decode_frame(fx_slot(N + 9), INV_FRAME_MAP, fm, 3, vs, 1, &rlen), ERR_INVALID_CAPABILITY);
+    CHECK_EQ(fx_decode(fx_slot(N + 9), INV_FRAME_MAP, fm, 3, vs, 1), ERR_INVALID_CAPABILITY);
     CHECK_EQ(fx_assign(S_ASID_POOL, N + 3), ERR_INVALID_CAPABILITY); /* never a second ASID */
     /* Copies of a space that lost its ASID are fine: they cannot be used either. */
     CHECK_EQ(fx_copy(N + 5, N + 10, RIGHTS_ALL), ERR_OK);
@@ -198,19 +197,18 @@ TEST(asid_stale_space_meets_reused_asid)
     CHECK_EQ(fx_assign(N + 1, N + 2), ERR_OK);
     struct cte *a[1] = {fx_slot(N + 2)}, *b[1] = {fx_slot(N + 3)};
     word_t pm[1] = {0x400000}, fm[3] = {0x400000, RIGHT_READ, 0};
-    word_t rlen = 0;
-    CHECK_EQ(decode_page_table(fx_slot(N + 4), INV_PAGE_TABLE_MAP, pm, 1, a, 1), ERR_OK);
-    CHECK_EQ(decode_page_table(fx_slot(N + 5), INV_PAGE_TABLE_MAP, pm, 1, a, 1), ERR_OK);
-    CHECK_EQ(decode_frame(fx_slot(N + 8), INV_FRAME_MAP, fm, 3, a, 1, &rlen), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 4), INV_PAGE_TABLE_MAP, pm, 1, a, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 5), INV_PAGE_TABLE_MAP, pm, 1, a, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 8), INV_FRAME_MAP, fm, 3, a, 1), ERR_OK);
     CHECK_EQ(del(N + 1), ERR_OK);
     CHECK_EQ(fx_retype(S_UT, OBJ_UNTYPED, 12, N + 12, 1), ERR_OK);
     CHECK_EQ(make_pool(N + 12, N + 13), ERR_OK);
     CHECK_EQ(fx_assign(N + 13, N + 3), ERR_OK);
     word_t asid = fx_slot(N + 3)->cap.aux;
     CHECK_EQ(asid, fx_slot(N + 2)->cap.aux);
-    CHECK_EQ(decode_page_table(fx_slot(N + 6), INV_PAGE_TABLE_MAP, pm, 1, b, 1), ERR_OK);
-    CHECK_EQ(decode_page_table(fx_slot(N + 7), INV_PAGE_TABLE_MAP, pm, 1, b, 1), ERR_OK);
-    CHECK_EQ(decode_frame(fx_slot(N + 9), INV_FRAME_MAP, fm, 3, b, 1, &rlen), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 6), INV_PAGE_TABLE_MAP, pm, 1, b, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 7), INV_PAGE_TABLE_MAP, pm, 1, b, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 9), INV_FRAME_MAP, fm, 3, b, 1), ERR_OK);
     void *broot = (void *)fx_slot(N + 3)->cap.ptr;
     CHECK_EQ(del(N + 8), ERR_OK); /* A's frame: its record now names B, where another frame is */
     CHECK(fake_lookup(broot, 0x400000, NULL, NULL));

@@ -153,22 +153,22 @@ TEST(cdt_irq_and_io_port_children_of_control)
 {
     word_t mr[3] = {5, EP, WORD_BITS};
     struct cte *caps[1] = {fx_slot(S_CNODE)};
-    CHECK_EQ(decode_irq_control(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_OK);
     CHECK_EQ(fx_slot(EP)->cap.type, OBJ_IRQ_HANDLER);
     CHECK_EQ(fx_slot(EP)->flags, CTE_REVOCABLE);
     CHECK(cte_has_children(fx_slot(S_IRQ_CONTROL)));
     /* The same line twice: refused until the handler is gone. */
     mr[1] = EP + 1;
-    CHECK_EQ(decode_irq_control(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_REVOKE_FIRST);
+    CHECK_EQ(fx_decode(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_REVOKE_FIRST);
     word_t pm[4] = {0x60, 0x64, EP + 1, WORD_BITS};
-    CHECK_EQ(decode_io_port_control(fx_slot(S_IO_PORT_CONTROL), INV_IO_PORT_CONTROL_ISSUE, pm, 4, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_IO_PORT_CONTROL), INV_IO_PORT_CONTROL_ISSUE, pm, 4, caps, 1), ERR_OK);
     CHECK(cte_has_children(fx_slot(S_IO_PORT_CONTROL)));
     word_t rm[2] = {S_IRQ_CONTROL, WORD_BITS};
     CHECK_EQ(fx_cnode(INV_CNODE_REVOKE, rm, 2), ERR_OK);
     CHECK_EQ(fx_slot(EP)->cap.type, OBJ_NULL);
     CHECK_EQ(fx_slot(EP + 1)->cap.type, OBJ_IO_PORT);
     mr[1] = EP + 2;
-    CHECK_EQ(decode_irq_control(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_OK);
 }
 
 TEST(revoke_deletes_descendants_keeps_self)

@@ -48,7 +48,7 @@ TEST(cspace_two_levels)
     word_t mr[6] = {0x09, 8, N + 1, WORD_BITS, RIGHTS_ALL, 2u | (1u << 6)};
     struct cte *caps[1] = {fx_slot(S_CNODE)};
     struct cte holder = {.cap = root};
-    CHECK_EQ(decode_cnode(&holder, INV_CNODE_MINT, mr, 6, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(&holder, INV_CNODE_MINT, mr, 6, caps, 1), ERR_OK);
     struct cte *inner_cn = &cnode_slots(&root)[9];
     CHECK_EQ(inner_cn->cap.guard_bits, 2);
     /* cptr bits: guard 0000 | index 1001 | guard 01 | index 10 = 12 bits */

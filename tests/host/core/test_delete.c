@@ -18,7 +18,7 @@ static exception_t move_into(word_t node, word_t index, word_t radix, word_t src
 {
     word_t mr[4] = {index, radix, src, WORD_BITS};
     struct cte *caps[1] = {fx_slot(S_CNODE)};
-    return decode_cnode(fx_slot(node), INV_CNODE_MOVE, mr, 4, caps, 1);
+    return fx_decode(fx_slot(node), INV_CNODE_MOVE, mr, 4, caps, 1);
 }
 
 TEST(delete_copy_keeps_object)
@@ -61,11 +61,11 @@ TEST(delete_cnode_destroys_contents)
     CHECK_EQ(fx_retype(S_UT_SMALL, OBJ_CNODE, 4, N, 1), ERR_OK);
     struct cte *caps[1] = {fx_slot(S_CNODE)};
     word_t mr[6] = {OBJ_ENDPOINT, 0, N, WORD_BITS, 0, 5};
-    CHECK_EQ(decode_untyped(fx_slot(S_UT_SMALL), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_UT_SMALL), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_OK);
     mr[0] = OBJ_NOTIFICATION;
     mr[4] = 10;
     mr[5] = 3;
-    CHECK_EQ(decode_untyped(fx_slot(S_UT_SMALL), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_UT_SMALL), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_OK);
     CHECK_EQ(del(N), ERR_OK);
     CHECK_EQ(fx_slot(N)->cap.type, OBJ_NULL);
     CHECK(!cte_has_children(fx_slot(S_UT_SMALL)));
@@ -82,7 +82,7 @@ TEST(delete_cnode_containing_last_cap_to_itself)
     CHECK_EQ(move_into(N, 3, 2, N + 1), ERR_OK); /* an endpoint into slot 3 */
     struct cte *caps[1] = {fx_slot(S_CNODE)};
     word_t mr[4] = {1, 2, N, WORD_BITS};
-    CHECK_EQ(decode_cnode(fx_slot(N), INV_CNODE_MOVE, mr, 4, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N), INV_CNODE_MOVE, mr, 4, caps, 1), ERR_OK);
     CHECK_EQ(self[1].cap.type, OBJ_CNODE);
     CHECK_EQ(fx_slot(N)->cap.type, OBJ_NULL);
     CHECK(cte_is_final(&self[1]));
@@ -104,7 +104,7 @@ TEST(delete_cnode_cycle)
     CHECK_EQ(fx_copy(N, N + 2, RIGHTS_ALL), ERR_OK);
     struct cte *caps[1] = {fx_slot(S_CNODE)};
     word_t mr[4] = {2, 2, N, WORD_BITS};
-    CHECK_EQ(decode_cnode(&a[0], INV_CNODE_MOVE, mr, 4, caps, 1), ERR_OK); /* A's cap into B[2] */
+    CHECK_EQ(fx_decode(&a[0], INV_CNODE_MOVE, mr, 4, caps, 1), ERR_OK); /* A's cap into B[2] */
     CHECK_EQ(b[2].cap.type, OBJ_CNODE);
     CHECK_EQ(del(N + 2), ERR_OK); /* the last outside reference: a copy, not final */
     CHECK(cte_is_final(&a[0]) && cte_is_final(&b[2]));
@@ -177,7 +177,7 @@ TEST(delete_preempted_leaves_zombie_and_resumes)
     struct cte *caps[1] = {fx_slot(S_CNODE)};
     for (word_t i = 0; i < 400; i++) {
         word_t mr[5] = {i, 9, N + 1, WORD_BITS, RIGHTS_ALL};
-        CHECK_EQ(decode_cnode(fx_slot(N), INV_CNODE_COPY, mr, 5, caps, 1), ERR_OK);
+        CHECK_EQ(fx_decode(fx_slot(N), INV_CNODE_COPY, mr, 5, caps, 1), ERR_OK);
     }
     struct tcb *t = fx_thread(N + 2, 10);
     word_t ip = t->ctx.ip;
@@ -203,13 +203,12 @@ TEST(delete_mapped_frame_unmaps)
     CHECK_EQ(fx_retype(S_UT, OBJ_FRAME, 0, N + 3, 1), ERR_OK);
     struct cte *caps[1] = {fx_slot(N)};
     word_t mr[3] = {0x400000, RIGHT_READ | RIGHT_WRITE, 0};
-    word_t rlen = 0;
-    CHECK_EQ(decode_frame(fx_slot(N + 3), INV_FRAME_MAP, mr, 3, caps, 1, &rlen), ERR_FAILED_LOOKUP);
+    CHECK_EQ(fx_decode(fx_slot(N + 3), INV_FRAME_MAP, mr, 3, caps, 1), ERR_FAILED_LOOKUP);
     CHECK_EQ(current_error.detail[1], 1);
     word_t pm[1] = {0x400000};
-    CHECK_EQ(decode_page_table(fx_slot(N + 1), INV_PAGE_TABLE_MAP, pm, 1, caps, 1), ERR_OK);
-    CHECK_EQ(decode_page_table(fx_slot(N + 2), INV_PAGE_TABLE_MAP, pm, 1, caps, 1), ERR_OK);
-    CHECK_EQ(decode_frame(fx_slot(N + 3), INV_FRAME_MAP, mr, 3, caps, 1, &rlen), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 1), INV_PAGE_TABLE_MAP, pm, 1, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 2), INV_PAGE_TABLE_MAP, pm, 1, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 3), INV_FRAME_MAP, mr, 3, caps, 1), ERR_OK);
     void *root = (void *)fx_slot(N)->cap.ptr;
     paddr_t pa;
     CHECK(fake_lookup(root, 0x400123, &pa, NULL));
@@ -220,7 +219,7 @@ TEST(delete_mapped_frame_unmaps)
     CHECK_EQ(del(N + 3), ERR_OK);
     CHECK(!fake_lookup(root, 0x400000, NULL, NULL));
     CHECK_EQ(del(N + 2), ERR_OK);
-    CHECK_EQ(decode_page_table(fx_slot(N + 1), INV_PAGE_TABLE_MAP, pm, 1, caps, 1), ERR_DELETE_FIRST);
+    CHECK_EQ(fx_decode(fx_slot(N + 1), INV_PAGE_TABLE_MAP, pm, 1, caps, 1), ERR_DELETE_FIRST);
 }
 
 TEST(delete_own_tcb_through_syscall)

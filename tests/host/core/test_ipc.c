@@ -224,8 +224,7 @@ TEST(ipc_fault_goes_to_handler_and_reply_resumes)
 {
     setup();
     struct cte *caps[1] = {fx_slot(EP)};
-    word_t rlen = 0;
-    CHECK_EQ(decode_tcb(fx_slot(TA), INV_TCB_SET_FAULT_HANDLER, NULL, 0, caps, 1, &rlen), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(TA), INV_TCB_SET_FAULT_HANDLER, NULL, 0, caps, 1), ERR_OK);
     send(b, EP, (word_t)SYS_RECV, 0, NULL, 0);
     a->ctx.ip = 0x1234;
     fx_syscall(a, 77); /* unknown system call */

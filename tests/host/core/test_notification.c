@@ -56,9 +56,8 @@ TEST(ntfn_bound_thread_woken_from_endpoint_wait)
     CHECK_EQ(fx_mint(NT, 60, RIGHTS_ALL, 0x2), ERR_OK);
     struct tcb *t = fx_thread(TA, 10), *s = fx_thread(TA + 3, 10);
     struct cte *caps[1] = {fx_slot(NT)};
-    word_t rlen;
-    CHECK_EQ(decode_tcb(fx_slot(TA), INV_TCB_BIND_NOTIFICATION, NULL, 0, caps, 1, &rlen), ERR_OK);
-    CHECK_EQ(decode_tcb(fx_slot(TA + 3), INV_TCB_BIND_NOTIFICATION, NULL, 0, caps, 1, &rlen), ERR_DELETE_FIRST);
+    CHECK_EQ(fx_decode(fx_slot(TA), INV_TCB_BIND_NOTIFICATION, NULL, 0, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(TA + 3), INV_TCB_BIND_NOTIFICATION, NULL, 0, caps, 1), ERR_DELETE_FIRST);
     wait_on(t, EPS, (word_t)SYS_RECV);
     CHECK_EQ(t->state, TS_BLOCKED_RECV);
     wait_on(s, 60, (word_t)SYS_SEND);
@@ -97,12 +96,12 @@ TEST(ntfn_irq_signals_and_masks_line)
     CHECK_EQ(fx_mint(NT, 60, RIGHTS_ALL, 0x10), ERR_OK);
     struct cte *caps[1] = {fx_slot(S_CNODE)};
     word_t mr[3] = {2, 61, WORD_BITS};
-    CHECK_EQ(decode_irq_control(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_RANGE);
+    CHECK_EQ(fx_decode(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_RANGE);
     CHECK_EQ(current_error.detail[1], 23);
     mr[0] = 7;
-    CHECK_EQ(decode_irq_control(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_OK);
     caps[0] = fx_slot(60);
-    CHECK_EQ(decode_irq_handler(fx_slot(61), INV_IRQ_HANDLER_SET_NOTIFICATION, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(61), INV_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, caps, 1), ERR_OK);
     CHECK(!fake_irq_masked[7]);
     struct tcb *t = fx_thread(TA, 10);
     wait_on(t, NT, (word_t)SYS_RECV);
@@ -110,7 +109,7 @@ TEST(ntfn_irq_signals_and_masks_line)
     CHECK(fake_irq_masked[7]);
     CHECK_EQ(t->state, TS_RUNNING);
     CHECK_EQ(t->ctx.cptr, 0x10);
-    CHECK_EQ(decode_irq_handler(fx_slot(61), INV_IRQ_HANDLER_ACK, caps, 0), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(61), INV_IRQ_HANDLER_ACK, NULL, 0, caps, 0), ERR_OK);
     CHECK(!fake_irq_masked[7]);
     /* Deleting the handler masks the line and frees it. */
     word_t dm[2] = {61, WORD_BITS};
@@ -118,5 +117,5 @@ TEST(ntfn_irq_signals_and_masks_line)
     CHECK(fake_irq_masked[7]);
     CHECK(cte_is_final(fx_slot(NT)) || fx_slot(NT)->next == fx_slot(60));
     caps[0] = fx_slot(S_CNODE);
-    CHECK_EQ(decode_irq_control(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_IRQ_CONTROL), INV_IRQ_CONTROL_GET, mr, 3, caps, 1), ERR_OK);
 }

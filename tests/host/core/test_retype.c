@@ -128,11 +128,11 @@ TEST(retype_message_checks)
 {
     word_t mr[6] = {OBJ_ENDPOINT, 0, 0, 0, D, 1};
     struct cte *caps[1] = {fx_slot(S_CNODE)};
-    CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 5, caps, 1), ERR_TRUNCATED_MESSAGE);
-    CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 0), ERR_TRUNCATED_MESSAGE);
-    CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_CNODE_COPY, mr, 6, caps, 1), ERR_ILLEGAL_OPERATION);
+    CHECK_EQ(fx_decode(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 5, caps, 1), ERR_TRUNCATED_MESSAGE);
+    CHECK_EQ(fx_decode(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 0), ERR_TRUNCATED_MESSAGE);
+    CHECK_EQ(fx_decode(fx_slot(S_UT), INV_CNODE_COPY, mr, 6, caps, 1), ERR_ILLEGAL_OPERATION);
     caps[0] = fx_slot(S_UT);
-    CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_FAILED_LOOKUP);
+    CHECK_EQ(fx_decode(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_FAILED_LOOKUP);
     CHECK_EQ(current_error.detail[1], LF_INVALID_ROOT);
 }
 
@@ -142,21 +142,21 @@ TEST(retype_into_nested_cnode)
     CHECK_EQ(fx_retype(S_UT, OBJ_ENDPOINT, 0, D + 1, 1), ERR_OK);
     struct cte *caps[1] = {fx_slot(S_CNODE)};
     word_t mr[6] = {OBJ_NOTIFICATION, 0, D, WORD_BITS, 7, 2};
-    CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_OK);
     struct cte *inner = cnode_slots(&fx_slot(D)->cap);
     CHECK_EQ(inner[7].cap.type, OBJ_NOTIFICATION);
     CHECK_EQ(inner[8].cap.type, OBJ_NOTIFICATION);
     CHECK_EQ(inner[7].owner, SLOT_IN_CNODE);
     mr[4] = 15; /* 2 objects from slot 15 of 16 */
-    CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_RANGE);
+    CHECK_EQ(fx_decode(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_RANGE);
     CHECK_EQ(current_error.detail[1], 15);
     mr[2] = D + 1; /* an endpoint, not a CNode */
     mr[4] = 0;
-    CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_FAILED_LOOKUP);
+    CHECK_EQ(fx_decode(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_FAILED_LOOKUP);
     CHECK_EQ(current_error.detail[1], LF_INVALID_ROOT);
     mr[2] = D;
     mr[3] = 4; /* too shallow for the root's 64-bit level */
-    CHECK_EQ(decode_untyped(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_FAILED_LOOKUP);
+    CHECK_EQ(fx_decode(fx_slot(S_UT), INV_UNTYPED_RETYPE, mr, 6, caps, 1), ERR_FAILED_LOOKUP);
     CHECK_EQ(current_error.detail[1], LF_DEPTH);
 }
 

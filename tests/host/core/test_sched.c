@@ -93,7 +93,7 @@ TEST(sched_partitions_do_not_borrow_time)
     pick();
     CHECK_PTR(current, p0); /* higher priority, but in the other partition */
     word_t entries[2] = {(0ul << 32) | 2, (1ul << 32) | 3};
-    CHECK_EQ(sched_set_schedule(entries, 2), ERR_OK);
+    sched_set_schedule(entries, 2);
     CHECK_EQ(sched_active_partition(), 0);
     tick();
     CHECK_EQ(sched_active_partition(), 0);
@@ -121,7 +121,7 @@ TEST(sched_partition_switch_flushes)
     pick();
     word_t entries[3] = {(0ul << 32) | 1, (0ul << 32) | 1, (1ul << 32) | 1};
     word_t before = fake_partition_switches;
-    CHECK_EQ(sched_set_schedule(entries, 3), ERR_OK); /* starts at entry 0: partition 0 again */
+    sched_set_schedule(entries, 3); /* starts at entry 0: partition 0 again */
     CHECK_EQ(fake_partition_switches, before);
     tick(); /* entry 1, partition 0 */
     CHECK_EQ(sched_active_partition(), 0);
@@ -138,23 +138,23 @@ TEST(sched_partition_switch_flushes)
 TEST(sched_set_schedule_errors)
 {
     word_t entries[3] = {(0ul << 32) | 1, (16ul << 32) | 1, 0};
-    CHECK_EQ(sched_set_schedule(entries, 0), ERR_TRUNCATED_MESSAGE);
-    CHECK_EQ(sched_set_schedule(entries, 2), ERR_INVALID_ARGUMENT);
+    struct cte *caps[1] = {fx_slot(S_CNODE)};
+    CHECK_EQ(fx_decode(fx_slot(S_DOMAIN), INV_DOMAIN_CONTROL_SET_SCHEDULE, entries, 0, caps, 0), ERR_TRUNCATED_MESSAGE);
+    CHECK_EQ(fx_decode(fx_slot(S_DOMAIN), INV_DOMAIN_CONTROL_SET_SCHEDULE, entries, 2, caps, 0), ERR_INVALID_ARGUMENT);
     CHECK_EQ(current_error.detail[0], 1);
     entries[1] = (3ul << 32) | 1;
-    CHECK_EQ(sched_set_schedule(entries, 3), ERR_INVALID_ARGUMENT);
+    CHECK_EQ(fx_decode(fx_slot(S_DOMAIN), INV_DOMAIN_CONTROL_SET_SCHEDULE, entries, 3, caps, 0), ERR_INVALID_ARGUMENT);
     CHECK_EQ(current_error.detail[0], 2);
     CHECK_EQ(sched_active_partition(), 0);
     word_t many[65] = {0};
-    struct cte *caps[1] = {fx_slot(S_CNODE)};
-    CHECK_EQ(decode_domain(fx_slot(S_DOMAIN), INV_DOMAIN_CONTROL_SET_SCHEDULE, many, 65, caps, 0), ERR_RANGE);
+    CHECK_EQ(fx_decode(fx_slot(S_DOMAIN), INV_DOMAIN_CONTROL_SET_SCHEDULE, many, 65, caps, 0), ERR_RANGE);
     word_t part[1] = {16};
     struct tcb *t = thread(0, 1);
     caps[0] = fx_slot(T0);
-    CHECK_EQ(decode_domain(fx_slot(S_DOMAIN), INV_DOMAIN_CONTROL_SET_PARTITION, part, 1, caps, 1), ERR_RANGE);
+    CHECK_EQ(fx_decode(fx_slot(S_DOMAIN), INV_DOMAIN_CONTROL_SET_PARTITION, part, 1, caps, 1), ERR_RANGE);
     CHECK_EQ(current_error.detail[1], PARTITIONS - 1);
     part[0] = 4;
-    CHECK_EQ(decode_domain(fx_slot(S_DOMAIN), INV_DOMAIN_CONTROL_SET_PARTITION, part, 1, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(S_DOMAIN), INV_DOMAIN_CONTROL_SET_PARTITION, part, 1, caps, 1), ERR_OK);
     CHECK_EQ(t->partition, 4);
     CHECK(sched_queue_consistent());
 }
