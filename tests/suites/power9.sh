@@ -16,7 +16,7 @@
 #     without output, or after 240 s. Tests that need a PIT skip themselves; tests of what
 #     POWER9 does not have yet are reported as SKIP lines (in the log), not failures: see
 #     EXPECTED_SKIP. power9.ktest_completes checks that the suite reached its summary.
-#   power9.system.*      the default system (build/power9/default.cpio, mk/system-power9.ninja):
+#   power9.system.*      the default system (build/power9/default.cpio, mk/sources.sh):
 #     the root server executes servers/demo/default.bh's spec, the components run, RPC with a
 #     capability, event, dataport, the intruder's fault is contained and the rest runs on.
 set -uo pipefail
