@@ -39,7 +39,7 @@ run() {
   local archive=$1 log=$2 end=$3 max=$4 last=-1 quiet=0
   qemu-system-ppc64 -M powernv9 -nodefaults -device ipmi-bmc-sim,id=bmc0 \
     -device isa-ipmi-bt,bmc=bmc0,irq=10 -serial stdio -nographic -monitor none \
-    -kernel "$kernel" -initrd "$archive" >"$log" 2>&1 &
+    -kernel "$kernel" -initrd "$archive" </dev/null >"$log" 2>&1 &
   local qemu=$!
   for _ in $(seq 1 $((max * 2))); do
     sleep 0.5
