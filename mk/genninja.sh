@@ -312,8 +312,8 @@ gen_idl() {
   edge build/idl/rt_harness host_link build/idl/obj/rt_client_glue.o build/idl/obj/rt_server_glue.o \
     build/idl/obj/rt_client.o build/idl/obj/rt_server.o build/idl/obj/rt_transport.o
   echo "# Fuzzers (libFuzzer): the front end and checks; the spec reader."
-  edge build/fuzz/idl fuzz_cc "idl/fuzz_idl.c${fsrc} lib/spec/spec.c" "|| $abi_h" -- 'cflags=$idl_cflags'
-  edge build/fuzz/spec fuzz_cc idl/fuzz_spec.c lib/spec/spec.c -- 'cflags=$idl_cflags'
+  edge build/fuzz/idl fuzz_cc "tests/fuzz/host/fuzz_idl.c${fsrc} lib/spec/spec.c" "|| $abi_h" -- 'cflags=$idl_cflags'
+  edge build/fuzz/spec fuzz_cc tests/fuzz/host/fuzz_spec.c lib/spec/spec.c -- 'cflags=$idl_cflags'
   edge idl phony build/idl/bhidl build/idl/bhidl-fast build/idl/spec_test build/idl/rt_harness build/fuzz/idl build/fuzz/spec
   echo "# lib/spec as the root server builds it: freestanding (the idl suite checks nm -u is empty)."
   edge build/idl/fs/spec.o idl_fs_cc lib/spec/spec.c
@@ -344,8 +344,8 @@ gen_lib() {
   edge build/lib/test_elf host_link build/lib/host/test_elf.o build/lib/host/elf.o
   edge build/lib/static_x86 lib_static_prog tests/lib/static_prog.c -- 'lib_link=-static -no-pie'
   edge build/lib/static_x86_pie lib_static_prog tests/lib/static_prog.c -- 'lib_link=-static-pie -fpie'
-  edge build/fuzz/cpio fuzz_cc tests/lib/fuzz_cpio.c lib/cpio.c "| lib/cpio.h" -- 'cflags=-Ilib $warn'
-  edge build/fuzz/elf fuzz_cc tests/lib/fuzz_elf.c lib/elf.c "| lib/elf.h" -- 'cflags=-Ilib $warn'
+  edge build/fuzz/cpio fuzz_cc tests/fuzz/host/fuzz_cpio.c lib/cpio.c "| lib/cpio.h" -- 'cflags=-Ilib $warn'
+  edge build/fuzz/elf fuzz_cc tests/fuzz/host/fuzz_elf.c lib/elf.c "| lib/elf.h" -- 'cflags=-Ilib $warn'
   edge build/lib/all phony build/lib/test_cpio build/lib/test_elf build/lib/static_x86 build/lib/static_x86_pie \
     build/fuzz/cpio build/fuzz/elf build/lib/fs/gcc-x86_64/cpio.o build/lib/fs/gcc-x86_64/elf.o \
     build/lib/fs/clang-x86_64/cpio.o build/lib/fs/clang-x86_64/elf.o build/lib/fs/clang-ppc64/cpio.o \
@@ -467,10 +467,10 @@ gen_vmm_fuzz() {
   echo "# libFuzzer targets on the VMM's real sources (all but main.c, in name order) against a"
   echo "# fake kernel: build/fuzz/vmm_image (image parser, PVH loader) and build/fuzz/vmm_hypercall."
   for src in $(for e in "${vmm[@]}"; do src_of "$e"; done | grep -v '^vmm/main\.c$' | LC_ALL=C sort); do vsrc+=" $src"; done
-  hdrs="vmm/vmm.h vmm/params.h vmm/xen.h tests/vmm-fuzz/fake.h tests/vmm-fuzz/shim/bulkhead/arch/syscall_stubs.h tests/vmm-fuzz/shim/bulkhead/arch/machine.h user/include/bulkhead/syscalls.h user/include/bulkhead/runtime.h user/include/bulkhead/byte_ring.h user/arch/x86_64/include/bulkhead/arch/vcpu.h"
-  edge build/fuzz/vmm_image vmm_fuzz_cc "tests/vmm-fuzz/fuzz_image.c ${vmm_fuzz_fake[*]}$vsrc" "| $hdrs" "|| $abi_h $inv_h"
-  edge build/fuzz/vmm_hypercall vmm_fuzz_cc "tests/vmm-fuzz/fuzz_hypercall.c tests/vmm-fuzz/guest.c ${vmm_fuzz_fake[*]}$vsrc" \
-    "| $hdrs tests/vmm-fuzz/guest.h" "|| $abi_h $inv_h"
+  hdrs="vmm/vmm.h vmm/params.h vmm/xen.h tests/fuzz/host/vmm/fake.h tests/fuzz/host/vmm/shim/bulkhead/arch/syscall_stubs.h tests/fuzz/host/vmm/shim/bulkhead/arch/machine.h user/include/bulkhead/syscalls.h user/include/bulkhead/runtime.h user/include/bulkhead/byte_ring.h user/arch/x86_64/include/bulkhead/arch/vcpu.h"
+  edge build/fuzz/vmm_image vmm_fuzz_cc "tests/fuzz/host/vmm/fuzz_image.c ${vmm_fuzz_fake[*]}$vsrc" "| $hdrs" "|| $abi_h $inv_h"
+  edge build/fuzz/vmm_hypercall vmm_fuzz_cc "tests/fuzz/host/vmm/fuzz_hypercall.c tests/fuzz/host/vmm/guest.c ${vmm_fuzz_fake[*]}$vsrc" \
+    "| $hdrs tests/fuzz/host/vmm/guest.h" "|| $abi_h $inv_h"
 }
 
 gen_header

@@ -108,8 +108,8 @@ ktpeer=(tests/system/ktest/ktpeer.c)
 # The hostile-task test and the structured system-call fuzzer: runners (roots) and tasks.
 hostile_root=(tests/system/hostile/runner.c tests/system/common/task_server.c=common/task_server)
 hostile_task=(tests/system/hostile/task.c)
-sysfuzz_root=(tests/system/sysfuzz/runner.c tests/system/common/task_server.c=common/task_server)
-sysfuzz_task=(tests/system/sysfuzz/task.c)
+sysfuzz_root=(tests/fuzz/system/runner.c tests/system/common/task_server.c=common/task_server)
+sysfuzz_task=(tests/fuzz/system/task.c)
 # Benchmarks and their peer.
 bench=(tests/bench/bench.c)
 benchpeer=(tests/bench/benchpeer.c)
@@ -136,4 +136,4 @@ idl_back=(idl/gen_glue.c idl/gen_spec.c idl/gen_graph.c idl/dump.c idl/main.c)
 spec_reader=(lib/spec/spec.c)
 
 # ---- The VMM fuzzers' fake kernel (with the VMM's files above but main.c) ----
-vmm_fuzz_fake=(tests/vmm-fuzz/kernel.c tests/vmm-fuzz/sched.c tests/vmm-fuzz/space.c)
+vmm_fuzz_fake=(tests/fuzz/host/vmm/kernel.c tests/fuzz/host/vmm/sched.c tests/fuzz/host/vmm/space.c)
