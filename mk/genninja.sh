@@ -132,7 +132,7 @@ gen_abi() {
 # The root server reads specifications (lib/spec) and checks guests against the VMM's limits (vmm/).
 root_flags="-Ilib/spec -Ivmm"
 
-# The variants of the kernel: one file each, linked after the rest.
+# The variants of the kernel (in the `kernel` list): x86 links one kernel with each.
 kernel_variants=(kernel/debug.c kernel/release.c)
 
 gen_kernel_x86() {
@@ -271,8 +271,8 @@ gen_programs() {
   edge "$top/bench.cpio" cpio_pack "$top/bench/root $top/bench/benchpeer" "| tools/mkarchive.sh"
 }
 
-# gen_system PLATFORM IDL_DIR SPEC_DIR_DESC BH_FILE OBJDIR ROOT_AND_COMPONENTS...
-# An IDL system: bhidl's output, then each component as INSTANCE:IMAGE:LIST.
+# gen_components PLATFORM IDL_DIR OBJDIR ORDER_ONLY LIBS INSTANCE:IMAGE:LIST...: the components of
+# an IDL system, each compiled with its instance's glue (IDL_DIR/INSTANCE) from the sources of LIST.
 gen_components() {
   local plat=$1 idl=$2 objtop=$3 order=$4 libs=$5 c inst image list out; shift 5
   for c in "$@"; do
