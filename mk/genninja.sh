@@ -16,36 +16,42 @@ kabi_h=build/gen/kernel/abi_gen.h
 p9_ready="build/power9/sysroot/.complete build/power9/gcc-include"
 
 # ---- Reading the lists ----
-# platform_of ENTRY: x86, power9, or empty (both).
+# Each helper leaves its result in the variable named first: no subshell, so that the whole
+# generator runs in about a second.
+# platform_of VAR ENTRY: x86, power9, or empty (both).
 platform_of() {
-  case $1 in
-    *@x86|*@x86=*|platforms/x86_pvh/*|user/arch/x86_64/*) echo x86 ;;
-    *@power9|*@power9=*|platforms/power9/*|user/arch/ppc64le/*) echo power9 ;;
-    *) echo "" ;;
+  local -n _po=$1
+  case $2 in
+    *@x86|*@x86=*|platforms/x86_pvh/*|user/arch/x86_64/*) _po=x86 ;;
+    *@power9|*@power9=*|platforms/power9/*|user/arch/ppc64le/*) _po=power9 ;;
+    *) _po="" ;;
   esac
 }
-src_of() { local e=${1%%=*}; echo "${e%@*}"; }
-# name_of ENTRY: the object's name, the source's own unless =NAME says otherwise.
+# src_of VAR ENTRY: the source's path.
+src_of() { local -n _so=$1; local _e=${2%%=*}; _so=${_e%@*}; }
+# name_of VAR ENTRY: the object's name, the source's own unless =NAME says otherwise.
 name_of() {
-  case $1 in
-    *=*) echo "${1#*=}" ;;
-    *) local s; s=$(src_of "$1"); s=${s##*/}; echo "${s%.*}" ;;
+  local -n _no=$1
+  case $2 in
+    *=*) _no=${2#*=} ;;
+    *) local _s; src_of _s "$2"; _s=${_s##*/}; _no=${_s%.*} ;;
   esac
 }
-# pick PLATFORM ENTRY...: the entries that belong to PLATFORM (all for "host").
+# pick ARRAY PLATFORM ENTRY...: the entries that belong to PLATFORM (all for "host").
 pick() {
-  local p=$1 e q; shift
-  for e in "$@"; do
-    q=$(platform_of "$e")
-    if [ -z "$q" ] || [ "$q" = "$p" ] || [ "$p" = host ]; then echo "$e"; fi
+  local -n _pk=$1; local _p=$2 _e _q; shift 2
+  _pk=()
+  for _e in "$@"; do
+    platform_of _q "$_e"
+    if [ -z "$_q" ] || [ "$_q" = "$_p" ] || [ "$_p" = host ]; then _pk+=("$_e"); fi
   done
 }
 # in_list WORD WORD...: whether the first word is among the others.
 in_list() { local w=$1 x; shift; for x in "$@"; do [ "$x" = "$w" ] && return 0; done; return 1; }
-# obj_path TOPDIR DIR ENTRY: where ENTRY's object goes (=a/b is relative to TOPDIR).
+# obj_path VAR TOPDIR DIR ENTRY: where ENTRY's object goes (=a/b is relative to TOPDIR).
 obj_path() {
-  local n; n=$(name_of "$3")
-  case $n in */*) echo "$1/$n.o" ;; *) echo "$2/$n.o" ;; esac
+  local -n _op=$1; local _n; name_of _n "$4"
+  case $_n in */*) _op=$2/$_n.o ;; *) _op=$3/$_n.o ;; esac
 }
 
 # ---- Writing edges ----
@@ -68,15 +74,15 @@ edge() {
 # PLATFORM (C with u_cc or p9_ucc, assembly with u_as or p9_uas) and leaves their objects in
 # the array objs. EXTRA is the program's own flags (an instance's glue include path).
 compile() {
-  local plat=$1 dir=$2 order=$3 extra=$4 e src o cc as top flags; shift 4
+  local plat=$1 dir=$2 order=$3 extra=$4 e src o cc as top flags picked; shift 4
   case $plat in
     x86) cc=u_cc as=u_as top=build/x86 ;;
     power9) cc=p9_ucc as=p9_uas top=build/power9 ;;
   esac
   objs=()
-  for e in $(pick "$plat" "$@"); do
-    src=$(src_of "$e")
-    o=$(obj_path "$top" "$dir" "$e")
+  pick picked "$plat" "$@"; for e in "${picked[@]}"; do
+    src_of src "$e"
+    obj_path o "$top" "$dir" "$e"
     case $src in
       *.S) edge "$o" "$as" "$src" ;;
       *)
@@ -136,13 +142,13 @@ root_flags="-Ilib/spec -Ivmm"
 kernel_variants=(kernel/debug.c kernel/release.c)
 
 gen_kernel_x86() {
-  local e src o objs="" ci cis="" prefix
+  local e src o objs="" ci cis="" prefix picked nm
   echo
   echo "# The x86_64 kernel (PVH): everything but the variant file in one archive, linked whole"
   echo "# with debug.c (the debug system calls: kernel.elf) or release.c (none: kernel-release.elf)."
-  for e in $(pick x86 "${kernel[@]}"); do
-    src=$(src_of "$e")
-    case $src in platforms/*) o=$(obj_path build/x86 build/x86/p "$e") ;; *) o=$(obj_path build/x86 build/x86/k "$e") ;; esac
+  pick picked x86 "${kernel[@]}"; for e in "${picked[@]}"; do
+    src_of src "$e"
+    case $src in platforms/*) obj_path o build/x86 build/x86/p "$e" ;; *) obj_path o build/x86 build/x86/k "$e" ;; esac
     case $src in
       *.S) edge "$o" k_as "$src" ;;
       *) edge "$o" k_cc "$src" "|| $kabi_h" ;;
@@ -154,11 +160,11 @@ gen_kernel_x86() {
   edge build/x86/kernel-release.elf k_link "build/x86/kcore.a build/x86/k/release.o" "| platforms/x86_pvh/linker.ld"
   echo
   echo "# Call graphs of the debug kernel's C files for tools/stackcheck (kernel-static suite)."
-  for e in $(pick x86 "${kernel[@]}"); do
-    src=$(src_of "$e")
+  pick picked x86 "${kernel[@]}"; for e in "${picked[@]}"; do
+    src_of src "$e"
     case $src in *.S|kernel/release.c) continue ;; esac
     case $src in platforms/*) prefix=p ;; lib/*) prefix=l ;; *) prefix=k ;; esac
-    ci=build/x86/ci/${prefix}_$(name_of "$e")
+    name_of nm "$e"; ci=build/x86/ci/${prefix}_$nm
     edge "$ci.o | $ci.ci" k_ci "$src" "|| $kabi_h"
     cis+=" $ci.ci"
   done
@@ -167,14 +173,14 @@ gen_kernel_x86() {
 }
 
 gen_kernel_power9() {
-  local e src o objs="" ci cis="" prefix extra
+  local e src o objs="" ci cis="" prefix extra picked nm
   echo
   echo "# The POWER9 kernel (powernv, hypervisor real mode) with the debug variant."
   edge build/power9/sysroot/.complete p9_sysroot "| tools/power9-sysroot.sh"
-  for e in $(pick power9 "${kernel[@]}"); do
-    src=$(src_of "$e")
+  pick picked power9 "${kernel[@]}"; for e in "${picked[@]}"; do
+    src_of src "$e"
     [ "$src" = kernel/release.c ] && continue
-    case $src in platforms/*) o=$(obj_path build/power9 build/power9/p "$e") ;; *) o=$(obj_path build/power9 build/power9/k "$e") ;; esac
+    case $src in platforms/*) obj_path o build/power9 build/power9/p "$e" ;; *) obj_path o build/power9 build/power9/k "$e" ;; esac
     if [ "${src##*.}" = S ]; then
       edge "$o" p9_kas "$src"
     elif in_list "$src" "${kernel_uses_libfdt[@]}"; then
@@ -187,13 +193,13 @@ gen_kernel_power9() {
   edge build/power9/kernel.elf p9_klink "${objs# }" "| platforms/power9/linker.ld build/power9/sysroot/.complete"
   echo
   echo "# Call graphs of the POWER9 kernel's C files for tools/stackcheck (kernel-static suite)."
-  for e in $(pick power9 "${kernel[@]}"); do
-    src=$(src_of "$e")
+  pick picked power9 "${kernel[@]}"; for e in "${picked[@]}"; do
+    src_of src "$e"
     case $src in *.S|kernel/release.c) continue ;; esac
     case $src in platforms/*) prefix=p ;; lib/*) prefix=l ;; *) prefix=k ;; esac
     extra=""
     in_list "$src" "${kernel_uses_libfdt[@]}" && extra='extra=$p9_fdt_flags'
-    ci=build/power9/ci/${prefix}_$(name_of "$e")
+    name_of nm "$e"; ci=build/power9/ci/${prefix}_$nm
     if [ -n "$extra" ]; then
       edge "$ci.o | $ci.ci" p9_kci "$src" "|| $kabi_h build/power9/sysroot/.complete" -- "$extra"
     else
@@ -205,20 +211,21 @@ gen_kernel_power9() {
 }
 
 gen_host_core() {
-  local e src o objs="" tests=""
+  local e src o objs="" tests="" nm
   echo
   echo "# Host unit tests of the portable kernel core under ASan and UBSan, on a fake platform"
   echo "# (tests/host/fake_platform/). kernel/string.c is left out (libc's functions are used)"
   echo "# and kernel/boot.c too (it loads an ELF root server; the tests build their own roots)."
   for e in "${host_core_tests[@]}"; do
-    o=$(obj_path build/host build/host/core "$e")
-    edge "$o" hc_cc "$(src_of "$e")" "|| $kabi_h"
+    obj_path o build/host build/host/core "$e"
+    src_of src "$e"
+    edge "$o" hc_cc "$src" "|| $kabi_h"
     tests+=" $o"
   done
   for e in "${kernel[@]}"; do
-    src=$(src_of "$e")
+    src_of src "$e"
     case $src in kernel/boot.c|kernel/string.c|kernel/release.c) continue ;; kernel/*) ;; *) continue ;; esac
-    o=build/host/k/$(name_of "$e").o
+    name_of nm "$e"; o=build/host/k/$nm.o
     edge "$o" hc_cc "$src" "|| $kabi_h"
     objs+=" $o"
   done
@@ -286,17 +293,17 @@ gen_components() {
 }
 
 gen_idl() {
-  local e o objs="" fsrc="" bsrc="" src
+  local e o objs="" fsrc="" bsrc="" src nm
   echo
   echo "# The IDL compiler (host program), its spec reader, tests and fuzzers:"
   echo "#   build/idl/bhidl       the compiler, under ASan+UBSan (what the tests run)"
   echo "#   build/idl/bhidl-fast  the same sources without sanitizers, -O2 (build-time generation)"
   for e in "${idl_front[@]}" "${idl_back[@]}" "${spec_reader[@]}"; do
-    src=$(src_of "$e") o=build/idl/obj/$(name_of "$e").o
+    src_of src "$e"; name_of nm "$e"; o=build/idl/obj/$nm.o
     edge "$o" host_cc "$src" "|| $abi_h" -- 'cflags=$idl_cflags'
     objs+=" $o" bsrc+=" $src"
   done
-  for e in "${idl_front[@]}"; do fsrc+=" $(src_of "$e")"; done
+  for e in "${idl_front[@]}"; do src_of src "$e"; fsrc+=" $src"; done
   edge build/idl/bhidl host_link "${objs# }"
   edge build/idl/bhidl-fast tool_cc "${bsrc# }" "|| $abi_h" -- 'cflags=$idl_cflags'
   echo "# Spec-reader tests: corrupt and truncated specifications."
@@ -325,7 +332,7 @@ gen_idl() {
 }
 
 gen_lib() {
-  local cc t f
+  local cc t f target e
   echo
   echo "# lib/: freestanding objects (x86_64 with gcc and clang, big-endian POWER and 32-bit x86"
   echo "# with clang, which catches size_t width mistakes), host unit tests, ELF test inputs."
@@ -354,7 +361,7 @@ gen_lib() {
 
 gen_x86_systems() {
   local order="$abi_h $inv_h" libs1=build/x86/u/libbh.a libs2="build/x86/u/libproc.a build/x86/u/libbh.a"
-  local idl=build/system/idl e src
+  local idl=build/system/idl e src nm
   echo
   echo "# The structured system-call fuzzer: its runner (root) and the task."
   program x86 build/x86/sysfuzz/root root build/x86/sysfuzz "$libs2" "$order" "" "${sysfuzz_root[@]}"
@@ -365,10 +372,11 @@ gen_x86_systems() {
   program x86 build/x86/vmm/vmm component build/x86/vmm "$libs2" "$order" "" "${vmm[@]}"
   local gobjs=""
   for e in "${vmm_test_guest[@]}"; do
-    src=$(src_of "$e")
-    case $src in *.S) edge "build/x86/vmmtest/$(name_of "$e").o" guest_as "$src" ;;
-                 *) edge "build/x86/vmmtest/$(name_of "$e").o" guest_cc "$src" ;; esac
-    gobjs+=" build/x86/vmmtest/$(name_of "$e").o"
+    src_of src "$e"
+    name_of nm "$e"
+    case $src in *.S) edge "build/x86/vmmtest/$nm.o" guest_as "$src" ;;
+                 *) edge "build/x86/vmmtest/$nm.o" guest_cc "$src" ;; esac
+    gobjs+=" build/x86/vmmtest/$nm.o"
   done
   edge build/x86/vmmtest/vmm-guest guest_link "${gobjs# }" "| tests/system/vmm/guests/guest.ld" -- script=tests/system/vmm/guests/guest.ld
   edge build/x86/vmmtest/initrd.txt text -- text=bulkhead-initrd-contents
@@ -466,7 +474,7 @@ gen_vmm_fuzz() {
   echo
   echo "# libFuzzer targets on the VMM's real sources (all but main.c, in name order) against a"
   echo "# fake kernel: build/fuzz/vmm_image (image parser, PVH loader) and build/fuzz/vmm_hypercall."
-  for src in $(for e in "${vmm[@]}"; do src_of "$e"; done | grep -v '^vmm/main\.c$' | LC_ALL=C sort); do vsrc+=" $src"; done
+  for src in $(for e in "${vmm[@]}"; do src_of src "$e"; echo "$src"; done | grep -v '^vmm/main\.c$' | LC_ALL=C sort); do vsrc+=" $src"; done
   hdrs="vmm/vmm.h vmm/params.h vmm/xen.h tests/fuzz/host/vmm/fake.h tests/fuzz/host/vmm/shim/bulkhead/arch/syscall_stubs.h tests/fuzz/host/vmm/shim/bulkhead/arch/machine.h user/include/bulkhead/syscalls.h user/include/bulkhead/runtime.h user/include/bulkhead/byte_ring.h user/arch/x86_64/include/bulkhead/arch/vcpu.h"
   edge build/fuzz/vmm_image vmm_fuzz_cc "tests/fuzz/host/vmm/fuzz_image.c ${vmm_fuzz_fake[*]}$vsrc" "| $hdrs" "|| $abi_h $inv_h"
   edge build/fuzz/vmm_hypercall vmm_fuzz_cc "tests/fuzz/host/vmm/fuzz_hypercall.c tests/fuzz/host/vmm/guest.c ${vmm_fuzz_fake[*]}$vsrc" \
