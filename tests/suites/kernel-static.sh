@@ -31,6 +31,16 @@ for p in x86 power9; do
   else echo "FAIL kernel.${p}_stack_check_includes_lib: build/$p/ci/l_{elf,cpio}.ci missing"; fi
 done
 
+# Every kernel source file is in the kernel list (so in both kernels, the host tests and the stack
+# check): a file added to kernel/ or platforms/<p>/ but not to mk/sources.sh is not built at all.
+unlisted=""
+for f in kernel/*.c kernel/*.S platforms/x86_pvh/*.[cS] platforms/power9/*.[cS]; do
+  [ -e "$f" ] || continue
+  grep -qE -- "(^|[[:space:]])$f([=@[:space:]]|\$)" mk/sources.sh || unlisted="$unlisted $f"
+done
+if [ -z "$unlisted" ]; then echo "PASS repo.every_kernel_source_in_the_kernel_list"
+else echo "FAIL repo.every_kernel_source_in_the_kernel_list: not in mk/sources.sh:$unlisted"; fi
+
 # build.ninja is generated from mk/sources.sh by mk/genninja.sh and committed: it must be current.
 if mk/genninja.sh | cmp -s - build.ninja; then echo "PASS repo.build_ninja_generated_from_lists"
 else echo "FAIL repo.build_ninja_generated_from_lists: build.ninja differs from mk/genninja.sh's output (run: mk/genninja.sh > build.ninja)"; fi
