@@ -27,7 +27,7 @@ time_until() {
   local log=$1 pattern=$2; shift 2
   : >"$log"
   local t0; t0=$(date +%s.%N)
-  "$@" >"$log" 2>&1 &
+  "$@" </dev/null >"$log" 2>&1 &
   local pid=$! t=0 ts=0
   for _ in $(seq 1 2400); do
     if [ -n "$pattern" ] && [ "$ts" = 0 ] && grep -aq "$pattern" "$log"; then ts=$(echo "$(date +%s.%N) - $t0" | bc); fi

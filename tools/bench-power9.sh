@@ -24,7 +24,7 @@ done
 run() {
   qemu-system-ppc64 -M powernv9 -nodefaults -device ipmi-bmc-sim,id=bmc0 \
     -device isa-ipmi-bt,bmc=bmc0,irq=10 -serial stdio -nographic -monitor none \
-    -kernel "$kernel" -initrd "$1" -append "$2" >"$3" 2>&1 &
+    -kernel "$kernel" -initrd "$1" -append "$2" </dev/null >"$3" 2>&1 &
   local qemu=$!
   for _ in $(seq 1 240); do
     sleep 0.5

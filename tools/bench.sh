@@ -12,6 +12,8 @@
 # build/bench/power9.json) when its build and QEMU exist.
 # `tools/bench.sh power9` runs only the POWER9 part.
 set -euo pipefail
+# QEMU ends on Ctrl-C by itself (and exits 0): stop the remaining runs too.
+trap 'echo "bench: interrupted" >&2; exit 130' INT
 cd "$(dirname "$0")/.."
 if [ "${1:-}" = power9 ]; then exec tools/bench-power9.sh; fi
 mkdir -p build/bench
@@ -26,7 +28,7 @@ declare -A first second
 for c in "${configs[@]}"; do
   for run in 1 2; do
     echo "bench: kernel, ${cmdline[$c]:-no command line}, run $run of 2 (QEMU -icount shift=0, machine pc)..." >&2
-    out=$(KERNEL_CMDLINE=${cmdline[$c]} timeout 300 tools/qemu-x86.sh build/x86/bench.cpio pc -icount shift=0 2>&1 </dev/null | tr -d '\r' || true)
+    out=$(KERNEL_CMDLINE=${cmdline[$c]} timeout --foreground 300 tools/qemu-x86.sh build/x86/bench.cpio pc -icount shift=0 2>&1 </dev/null | tr -d '\r' || true)
     grep -q '^BENCH-DONE' <<<"$out" || { echo "bench: the benchmark did not finish:" >&2; tail -20 <<<"$out" >&2; exit 1; }
     while read -r _ name value; do
       if [ "$run" = 1 ]; then first[$c.$name]=$value; else second[$c.$name]=$value; fi
@@ -105,7 +107,7 @@ for c in "${configs[@]}"; do
   for run in 1 2; do
     echo "bench: VM exit round trips through the VMM, ${cmdline[$c]:-no command line}, run $run of 2..." >&2
     log=build/bench/vmm-$c-run$run.log
-    KERNEL_CMDLINE=${cmdline[$c]} timeout 300 tools/qemu-x86.sh build/x86/vmm-bench.cpio q35 -icount shift=0 >"$log" 2>&1 </dev/null || true
+    KERNEL_CMDLINE=${cmdline[$c]} timeout --foreground 300 tools/qemu-x86.sh build/x86/vmm-bench.cpio q35 -icount shift=0 >"$log" 2>&1 </dev/null || true
     while read -r _ name value; do
       if [ "$run" = 1 ]; then first[$c.$name]=$value; else second[$c.$name]=$value; fi
     done < <(tr -d '\r' <"$log" | grep '^BENCH vmm_')

@@ -6,7 +6,7 @@
 # tools/fuzz.sh list                 list the fuzz targets that are built
 # tools/fuzz.sh syscalls [calls] [seed] [--window] [--trace]
 #                                    the structured system-call fuzzer in QEMU (tools/sysfuzz.sh)
-# The corpus lives in build/fuzz-corpus/<target>, seeded from tests/*/corpus/<target>/
+# The corpus lives in build/fuzz-corpus/<target>, seeded from tests/fuzz/host/corpus/<target>/
 # when present; crash inputs land in build/fuzz-corpus/<target>-crashes/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -36,7 +36,7 @@ fi
 corpus=build/fuzz-corpus/$target
 crashes=build/fuzz-corpus/$target-crashes
 mkdir -p "$corpus" "$crashes"
-for seeds in tests/*/corpus/"$target"; do
+for seeds in tests/fuzz/host/corpus/"$target"; do
   [ -d "$seeds" ] && cp -n "$seeds"/* "$corpus"/ 2>/dev/null || true
 done
 echo "fuzz: $target for ${seconds}s, corpus $corpus ($(ls "$corpus" | wc -l) inputs)"

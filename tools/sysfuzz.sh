@@ -3,7 +3,7 @@
 # Copyright (c) 2026 The Bulkhead authors
 #
 # tools/sysfuzz.sh [calls] [seed] [--window] [--trace] [--no-guests]
-# A campaign of the structured system-call fuzzer (tests/system/sysfuzz) in QEMU: `calls`
+# A campaign of the structured system-call fuzzer (tests/fuzz/system) in QEMU: `calls`
 # typed operations (default 1,000,000) from `seed` (default: from the clock, printed so that
 # a campaign can be repeated), progress about every 2%, the kernel's invariant checker after
 # every 1,000 calls, and a closing figure. --window boots with the Meltdown window;

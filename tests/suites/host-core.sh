@@ -18,7 +18,7 @@ ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0:abort_on_error=0} \
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
   "$bin" "$@"
 status=$?
-# The VT-x translations (platforms/x86_pvh/vmx_codec.c), built by mk/host-tests.ninja.
+# The VT-x translations (platforms/x86_pvh/vmx_codec.c), built by build.ninja (mk/genninja.sh, gen_host_core).
 vmx=build/host/vmx_codec_tests
 if [ -x "$vmx" ]; then
   ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1} "$vmx" || status=1

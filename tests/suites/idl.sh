@@ -28,7 +28,7 @@ fi
 fuzz_start() {
   local t=$1 dir=$b/fuzz-smoke/$1
   rm -rf "$dir" && mkdir -p "$dir/corpus"
-  cp tests/idl/corpus/"$t"/* "$dir/corpus/"
+  cp tests/fuzz/host/corpus/"$t"/* "$dir/corpus/"
   (cd "$dir" && exec "../../../fuzz/$t" -max_total_time="$fuzz_seconds" -timeout=10 \
      -rss_limit_mb=2048 -print_final_stats=1 corpus >log 2>&1) &
   eval "fuzz_pid_$t=$!"

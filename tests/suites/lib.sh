@@ -52,7 +52,7 @@ freestanding() {
 fuzz_start() {
   local t=$1 dir=$b/fuzz/smoke/$1
   rm -rf "$dir" && mkdir -p "$dir/corpus"
-  cp tests/lib/corpus/"$t"/* "$dir/corpus/"
+  cp tests/fuzz/host/corpus/"$t"/* "$dir/corpus/"
   (cd "$dir" && exec "../../$t" -max_total_time="$fuzz_seconds" -timeout=10 \
      -rss_limit_mb=2048 -print_final_stats=1 corpus >log 2>&1) &
   eval "fuzz_pid_$t=$!"
@@ -78,7 +78,7 @@ for t in cpio elf; do
 done
 
 unit test_cpio "$b/lib/test_cpio" "$b/lib/cpio-work"
-unit test_elf "$b/lib/test_elf" "$b/lib/static_x86" "$b/lib/static_x86_pie" tests/lib/corpus/elf/*
+unit test_elf "$b/lib/test_elf" "$b/lib/static_x86" "$b/lib/static_x86_pie" tests/fuzz/host/corpus/elf/*
 freestanding
 
 for t in cpio elf; do

@@ -18,7 +18,7 @@ boot_line() {
   local log=build/test-logs/mitigations-$1.serial
   local append=(); [ -n "${3:-}" ] && append=(-append "$3")
   rm -f "$log"
-  timeout 30 qemu-system-x86_64 -machine q35 -cpu "$2" -m 256M -nodefaults -nographic -monitor none \
+  timeout --foreground 30 qemu-system-x86_64 -machine q35 -cpu "$2" -m 256M -nodefaults -nographic -monitor none \
     -serial file:"$log" -no-reboot -kernel build/x86/kernel.elf -initrd build/x86/ktest.cpio \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${append[@]}" </dev/null >/dev/null 2>&1 &
   local pid=$!

@@ -18,7 +18,7 @@ fuzz_dir=build/fuzz/smoke/papr
 fuzz_started=0
 if [ -x build/fuzz/papr ]; then
   rm -rf "$fuzz_dir" && mkdir -p "$fuzz_dir/corpus"
-  cp tests/host/corpus/papr/* "$fuzz_dir/corpus/"
+  cp tests/fuzz/host/corpus/papr/* "$fuzz_dir/corpus/"
   (cd "$fuzz_dir" && exec ../../papr -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
      -print_final_stats=1 corpus >log 2>&1) &
   fuzz_pid=$!

@@ -16,7 +16,7 @@
 #     without output, or after 240 s. Tests that need a PIT skip themselves; tests of what
 #     POWER9 does not have yet are reported as SKIP lines (in the log), not failures: see
 #     EXPECTED_SKIP. power9.ktest_completes checks that the suite reached its summary.
-#   power9.system.*      the default system (build/power9/default.cpio, mk/system-power9.ninja):
+#   power9.system.*      the default system (build/power9/default.cpio, mk/sources.sh):
 #     the root server executes servers/demo/default.bh's spec, the components run, RPC with a
 #     capability, event, dataport, the intruder's fault is contained and the rest runs on.
 set -uo pipefail
@@ -39,7 +39,7 @@ run() {
   local archive=$1 log=$2 end=$3 max=$4 last=-1 quiet=0
   qemu-system-ppc64 -M powernv9 -nodefaults -device ipmi-bmc-sim,id=bmc0 \
     -device isa-ipmi-bt,bmc=bmc0,irq=10 -serial stdio -nographic -monitor none \
-    -kernel "$kernel" -initrd "$archive" >"$log" 2>&1 &
+    -kernel "$kernel" -initrd "$archive" </dev/null >"$log" 2>&1 &
   local qemu=$!
   for _ in $(seq 1 $((max * 2))); do
     sleep 0.5

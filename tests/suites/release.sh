@@ -25,7 +25,7 @@ fail() { echo "FAIL release.$1: $2"; status=1; }
 . tests/system/boot.sh
 
 log=build/test-logs/release.serial
-timeout 20 tools/qemu-x86.sh build/x86/ktest.cpio q35 >"$log" 2>&1
+timeout --foreground 20 tools/qemu-x86.sh build/x86/ktest.cpio q35 >"$log" 2>&1 </dev/null
 out=$(tr -d '\r' <"$log")
 if grep -q 'root server: entry' <<<"$out"; then pass boots; else fail boots "no root server (log: $log)"; fi
 if grep -q 'unknown syscall fault (fffffffffffffff3 ' <<<"$out" && ! grep -q '^\[ktest\]' <<<"$out"; then

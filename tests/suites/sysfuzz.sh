@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# The structured system-call fuzzer (tests/system/sysfuzz): a short campaign of typed
+# The structured system-call fuzzer (tests/fuzz/system): a short campaign of typed
 # operations on real objects from a fixed seed, with the invariant checker after every 1,000
 # calls; once with the CPU's default entry paths and once through the Meltdown window.
 # ./bulkhead fuzz syscalls [calls] [seed] runs a long one.

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# The VMM fuzz suite: a smoke run of each VMM fuzzer (tests/vmm-fuzz, docs/testing.md), both
+# The VMM fuzz suite: a smoke run of each VMM fuzzer (tests/fuzz/host/vmm, docs/testing.md), both
 # at once, on a fresh copy of its seed corpus: every seed first (the inputs that once found a
 # bug among them), then VMM_FUZZ_SECONDS (30) of fuzzing. A crash, a sanitizer report, a
 # broken check or an input running longer than 5 s (a hang) fails the run. Builds nothing:
@@ -16,7 +16,7 @@ targets="vmm_image vmm_hypercall"
 start() {
   local t=$1 dir=$b/smoke/$1
   rm -rf "$dir" && mkdir -p "$dir/corpus"
-  cp tests/vmm-fuzz/corpus/"$t"/* "$dir/corpus/"
+  cp tests/fuzz/host/corpus/"$t"/* "$dir/corpus/"
   (cd "$dir" && exec "../../$t" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
      -print_final_stats=1 corpus >log 2>&1) &
   eval "pid_$t=$!"

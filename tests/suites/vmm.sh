@@ -18,14 +18,14 @@ cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
 if [ "${1:-}" = bench ]; then
   log=build/test-logs/vmm-bench.serial
-  timeout 300 tools/qemu-x86.sh build/x86/vmm-bench.cpio q35 -icount shift=0 >"$log" 2>&1
+  timeout --foreground 300 tools/qemu-x86.sh build/x86/vmm-bench.cpio q35 -icount shift=0 >"$log" 2>&1 </dev/null
   rc=$?
   tr -d '\r' <"$log" | grep -E '^(BENCH|PASS|FAIL) '
   [ $rc -eq 33 ] || { echo "FAIL vmm.bench_run: QEMU exited with status $rc (log: $log)"; exit 1; }
   exit 0
 fi
 log=build/test-logs/vmm.serial
-timeout 600 tools/qemu-x86.sh build/x86/vmm.cpio q35 >"$log" 2>&1
+timeout --foreground 600 tools/qemu-x86.sh build/x86/vmm.cpio q35 >"$log" 2>&1 </dev/null
 rc=$?
 tr -d '\r' <"$log" | grep -E '^(PASS|FAIL) vmm\.'
 case $rc in
@@ -53,7 +53,7 @@ linux_boot() {
   tools/mkarchive.sh build/x86/vmm-$name.cpio build/x86/vmmtest/root build/x86/vmm/vmm build/x86/vmmtest/vmm-guest \
     build/x86/vmmtest/initrd.txt build/linux/vmlinux build/x86/vmmtest/linux-initrd "$dir/linux-cmdline" "$dir/linux-vcpus"
   # The guest's RAM (128 MiB), the image twice (archive and the VMM's copy): QEMU needs 1 GiB.
-  (timeout 150 tools/qemu-x86.sh build/x86/vmm-$name.cpio q35 -m 1G >build/test-logs/vmm-$name.serial 2>&1
+  (timeout --foreground 150 tools/qemu-x86.sh build/x86/vmm-$name.cpio q35 -m 1G </dev/null >build/test-logs/vmm-$name.serial 2>&1
    echo $? >build/test-logs/vmm-$name.rc) &
   pids+=($!)
 }

@@ -26,7 +26,7 @@ fi
 if [ -x "$b/fuzz/xenstore" ]; then
   dir=$b/fuzz/smoke/xenstore
   rm -rf "$dir" && mkdir -p "$dir/corpus"
-  cp tests/xenstore/corpus/xenstore/* "$dir/corpus/"
+  cp tests/fuzz/host/corpus/xenstore/* "$dir/corpus/"
   rc=0
   (cd "$dir" && exec ../../xenstore -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
      -print_final_stats=1 corpus >log 2>&1) || rc=$?

@@ -15,7 +15,7 @@ run_task_both_ways() {
     prefix=$name; cmdline=""
     [ $variant = window ] && { prefix=$name-window; cmdline=meltdown_window=on; }
     log=build/test-logs/$prefix.serial
-    KERNEL_CMDLINE=$cmdline timeout "$seconds" tools/qemu-x86.sh "$archive" q35 >"$log" 2>&1 </dev/null
+    KERNEL_CMDLINE=$cmdline timeout --foreground "$seconds" tools/qemu-x86.sh "$archive" q35 >"$log" 2>&1 </dev/null
     rc=$?
     tr -d '\r' <"$log" | grep -aE "^(PASS|FAIL) $name\\." | sed "s/ $name\\./ $prefix./"
     grep -a "^\\[$name\\]" "$log" | tr -d '\r' | grep -v '[0-9]/[0-9]' >&2

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# Regenerates the seed corpora of the VMM fuzzers, tests/vmm-fuzz/corpus/{vmm_image,vmm_hypercall}/.
+# Regenerates the seed corpora of the VMM fuzzers, tests/fuzz/host/corpus/{vmm_image,vmm_hypercall}/.
 # The outputs are committed (small, binary); run this only to change them.
 # vmm_image: each seed is the
 # fuzzer's 8-byte header (RAM size, initrd size, vCPUs, command line, initrd byte; see
@@ -10,8 +10,8 @@
 # PHYS32_ENTRY note, 16-byte pages, stripped), with and without an initrd and with a second
 # segment; and, when built, the VMM test guest (build/x86/vmmtest/vmm-guest) stripped.
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-out=$top/tests/vmm-fuzz/corpus/vmm_image
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+out=$top/tests/fuzz/host/corpus/vmm_image
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$out"
@@ -52,7 +52,7 @@ fi
 # guest.c reads them: a kind byte and a time byte, then the kind's own bytes. Words: 0 n is
 # the small number n, 1 s a pointer to slot s (guest memory at 0x21000 + 64 s), 2 and 8 bytes
 # a full word. With several vCPUs, a byte chooses the thread wherever two could run.
-out=$top/tests/vmm-fuzz/corpus/vmm_hypercall
+out=$top/tests/fuzz/host/corpus/vmm_hypercall
 mkdir -p "$out"
 bytes() { local b; for b in "$@"; do printf "\\$(printf %03o "$b")"; done; }
 le() { local v=$1 n=$2 i; for ((i = 0; i < n; i++)); do bytes $(((v >> (8 * i)) & 255)); done; }

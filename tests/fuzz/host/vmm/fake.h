@@ -12,7 +12,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include "../../vmm/vmm.h"
+#include "../../../../vmm/vmm.h"
 
 /* Stops the process (libFuzzer reports the input) when a promise is broken. */
 #define require(cond) ((cond) ? (void)0 : fake_broken(#cond, __FILE__, __LINE__))

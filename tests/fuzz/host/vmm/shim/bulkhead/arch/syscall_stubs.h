@@ -3,7 +3,7 @@
 /*
  * The VMM fuzzers' stand-in for the x86_64 system-call stubs: first on the include path, it
  * replaces user/arch/x86_64/include/bulkhead/arch/syscall_stubs.h, so the real syscalls.h and
- * the generated invocations.h reach the fuzzers' fake kernel (tests/vmm-fuzz/kernel.c) instead
+ * the generated invocations.h reach the fuzzers' fake kernel (tests/fuzz/host/vmm/kernel.c) instead
  * of the `syscall` instruction. Same names and meanings as the real stubs.
  */
 #ifndef BULKHEAD_ARCH_SYSCALL_STUBS_H

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * The structured system-call fuzzer (tests/system/sysfuzz/sysfuzz.h). An unprivileged
+ * The structured system-call fuzzer (tests/fuzz/system/sysfuzz.h). An unprivileged
  * process with 4 MiB of untyped memory makes sequences of typed operations on real objects:
  * retype at every size, map and unmap at random and boundary addresses, copy, mint, move,
  * mutate, delete and revoke, threads configured and started with random registers (their

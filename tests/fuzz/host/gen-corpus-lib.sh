@@ -2,15 +2,15 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# Regenerates the seed corpora of the lib/ fuzzers, tests/lib/corpus/{cpio,elf}/.
+# Regenerates the seed corpora of the lib/ fuzzers, tests/fuzz/host/corpus/{cpio,elf}/.
 # The outputs are committed (small, binary); run this only to change them.
 # cpio seeds come from the real cpio(1); ELF seeds are tests/lib/static_prog.c
 # built small (16-byte pages, stripped) for x86_64 and, if
 # powerpc64le-linux-gnu-gcc is installed, for little- and big-endian POWER.
 # test_elf also checks the ELF seeds against readelf (tests/suites/lib.sh).
 set -euo pipefail
-top=$(cd "$(dirname "$0")/../.." && pwd)
-out=$top/tests/lib/corpus
+top=$(cd "$(dirname "$0")/../../.." && pwd)
+out=$top/tests/fuzz/host/corpus
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 

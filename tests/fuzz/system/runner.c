@@ -11,7 +11,7 @@
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>
 #include "sysfuzz.h"
-#include "../common/task_server.h"
+#include "../../system/common/task_server.h"
 
 #define EXIT_PASS 0x10u
 #define EXIT_FAIL 0x11u

@@ -2,7 +2,7 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * The VMM fuzzers' stand-in for user/arch/x86_64/include/bulkhead/arch/machine.h: the same
- * facts, but the counter is the fake kernel's (tests/vmm-fuzz/kernel.c), which advances only
+ * facts, but the counter is the fake kernel's (tests/fuzz/host/vmm/kernel.c), which advances only
  * when the input says time passes, so runs repeat exactly.
  */
 #ifndef BULKHEAD_ARCH_MACHINE_H

@@ -15,7 +15,7 @@
 
 #include "store.h"
 #define CHECK_SUITE "xenstore"
-#include "../lib/check.h"
+#include "../../lib/check.h"
 
 static struct xs_store store;
 static struct xs_store *s = &store;

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The Bulkhead authors
+#
+# ./bulkhead in a terminal, as a user types it: in a pseudo-terminal made by `script`
+# (util-linux), a short `./bulkhead test ktest` (q35 only) must finish, and a full one
+# interrupted by Ctrl-C (the character, written to the terminal) must end with no QEMU of it
+# left. Both nested runs keep their tally under build/test-logs/terminal/ (not the caller's).
+# Also checks that every suite has a line in ./bulkhead's table (descriptions, --list).
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+dir=build/test-logs/terminal
+rm -rf "$dir" && mkdir -p "$dir"
+
+# The PIDs of every process below $1.
+descendants() {
+  local c
+  for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done
+}
+qemus_below() {
+  local p
+  for p in $(descendants "$1"); do
+    case $(cat "/proc/$p/comm" 2>/dev/null) in qemu-system*) echo "$p" ;; esac
+  done
+}
+is_qemu() { case $(cat "/proc/$1/comm" 2>/dev/null) in qemu-system*) return 0 ;; esac; return 1; }
+
+# 1. A short run finishes in a terminal (QEMU used to stop, state T, on touching it).
+out=$(KTEST_MACHINES=q35 KTEST_IOMMUS="" BULKHEAD_TEST_LOGS=$dir/short \
+  timeout --foreground 120 script -qec "./bulkhead test ktest" /dev/null </dev/null 2>&1)
+rc=$?
+printf '%s\n' "$out" | tr -d '\r' >"$dir/short.out"
+summary=$(tr -d '\r' <"$dir/short.out" | grep -E '^[0-9]+ passed, [0-9]+ failed$' | tail -1)
+if [ "$rc" -eq 0 ] && [[ "$summary" =~ ^[1-9][0-9]*\ passed,\ 0\ failed$ ]]; then
+  echo "PASS terminal.test_finishes_in_a_pty"
+else
+  echo "FAIL terminal.test_finishes_in_a_pty: status $rc (124: it hung), summary '${summary:-none}' (log: $dir/short.out)"
+fi
+
+# 2. Ctrl-C typed into the terminal of a long run ends it and every QEMU it started.
+fifo=$dir/ctrl-c.in
+mkfifo "$fifo"
+# env --default-signal: a command started with & from a script ignores SIGINT, a terminal's does not.
+BULKHEAD_TEST_LOGS=$dir/ctrl-c env --default-signal=INT script -qec "./bulkhead test ktest" /dev/null <"$fifo" >"$dir/ctrl-c.out" 2>&1 &
+spid=$!
+exec 4>"$fifo"
+qemus=""
+for _ in $(seq 1 600); do # until its first QEMU runs (at most 60 s)
+  qemus=$(qemus_below "$spid")
+  [ -n "$qemus" ] && break
+  kill -0 "$spid" 2>/dev/null || break
+  sleep 0.1
+done
+if [ -z "$qemus" ]; then
+  echo "FAIL terminal.ctrl_c_ends_every_qemu: no QEMU started within 60 s (log: $dir/ctrl-c.out)"
+  kill "$spid" 2>/dev/null
+else
+  sleep 1 # QEMU running, not just started
+  printf '\003' >&4
+  for _ in $(seq 1 150); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
+  left=""
+  for _ in $(seq 1 50); do # QEMU may take a moment to exit after the signal
+    left=""
+    for q in $qemus; do is_qemu "$q" && left="$left $q"; done
+    [ -z "$left" ] && break
+    sleep 0.1
+  done
+  if kill -0 "$spid" 2>/dev/null; then
+    echo "FAIL terminal.ctrl_c_ends_every_qemu: ./bulkhead still running 15 s after Ctrl-C (log: $dir/ctrl-c.out)"
+  elif [ -n "$left" ]; then
+    echo "FAIL terminal.ctrl_c_ends_every_qemu: QEMU left running after Ctrl-C:$left (log: $dir/ctrl-c.out)"
+  else
+    echo "PASS terminal.ctrl_c_ends_every_qemu"
+  fi
+  # Leave nothing behind whatever happened: the QEMUs this test saw, and the run itself.
+  for q in $left; do is_qemu "$q" && kill "$q" 2>/dev/null; done
+  kill "$spid" 2>/dev/null
+fi
+exec 4>&-
+wait "$spid" 2>/dev/null
+
+# 3. Every suite has a description (./bulkhead test --list) and is known to ./bulkhead.
+listed=$(./bulkhead test --list | awk '{print $1}' | sort)
+files=$(for f in tests/suites/*.sh; do basename "$f" .sh; done | sort)
+missing=$(./bulkhead test --list | grep -F '(tests/suites/' | awk '{print $1}' | tr '\n' ' ')
+if [ "$listed" = "$files" ] && [ -z "$missing" ]; then echo "PASS terminal.every_suite_listed_with_a_description"
+else echo "FAIL terminal.every_suite_listed_with_a_description: without a line in ./bulkhead's table: ${missing:-?}"; fi
+if ./bulkhead test no-such-suite >"$dir/unknown.out" 2>&1; then
+  echo "FAIL terminal.unknown_suite_refused: ./bulkhead test no-such-suite exited 0"
+elif grep -q "no suite 'no-such-suite'; the suites are: .*ktest" "$dir/unknown.out"; then
+  echo "PASS terminal.unknown_suite_refused"
+else echo "FAIL terminal.unknown_suite_refused: $(head -1 "$dir/unknown.out")"; fi
