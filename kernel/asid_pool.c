@@ -4,7 +4,8 @@
  * Address-space identifiers (ASIDs), handed out through capabilities as in seL4: the kernel's
  * ASIDS identifiers come in ASID_POOLS ranges; ASIDControl turns a 4 KiB untyped into the pool
  * object of a free range, and the pool's Assign gives a VSpace or GuestSpace one of its ASIDs.
- * A holder of untyped memory and a pool can so exhaust that pool, never anyone else's.
+ * A holder of untyped memory and a pool can so exhaust that pool, never anyone else's. An
+ * IOSpace's ASID is also its IOMMU domain id; the pool names it tagged (io_space.c).
  *
  * An ASID names its space while both live: capabilities and mapping records carry the number
  * and asid_lookup says what it names now. A space keeps its number for good, so a space whose
@@ -29,7 +30,7 @@ void *asid_lookup(word_t asid)
 /* The last capability to a space is going: its ASID, if it still names it, is free again. */
 void asid_release(const struct cap *c)
 {
-    if (space_root(c)) asid_pools[c->aux / ASID_POOL_ASIDS]->space[c->aux % ASID_POOL_ASIDS] = NULL;
+    if (space_root(c) || (c->type == OBJ_IO_SPACE && io_space_root(c))) asid_pools[c->aux / ASID_POOL_ASIDS]->space[c->aux % ASID_POOL_ASIDS] = NULL;
 }
 
 bool asid_pool_installed(const struct cap *c)
@@ -97,7 +98,8 @@ exception_t decode_asid_control_make_pool(struct cte *slot, const struct args_as
 
 static void invoke_asid_pool_assign(struct cap *space, word_t range, word_t i)
 {
-    space->aux = (uint32_t)take_asid(range, i, (void *)space->ptr);
+    word_t tag = space->type == OBJ_IO_SPACE ? ASID_IO_TAG : 0;
+    space->aux = (uint32_t)take_asid(range, i, (void *)(space->ptr | tag));
 }
 
 exception_t decode_asid_pool_assign(struct cte *slot, const struct args_asid_pool_assign *a)
@@ -120,8 +122,9 @@ void asid_pool_finalise(const struct cap *c)
         void *root = p->space[i];
         if (!root) continue;
         p->space[i] = NULL;
-        plat_tlb_flush(root);
+        if (!((word_t)root & ASID_IO_TAG)) plat_tlb_flush(root);
     }
+    io_space_pool_deleted(c->aux);
     asid_pools[c->aux] = NULL;
     sched_space_revoked();
 }

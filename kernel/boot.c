@@ -191,6 +191,8 @@ static struct tcb *create_root_objects(struct root *r)
     put_cap(r, BH_ROOT_DOMAIN_CONTROL, (struct cap){.type = OBJ_DOMAIN_CONTROL, .rights = RIGHTS_ALL});
     put_cap(r, BH_ROOT_ASID_CONTROL, (struct cap){.type = OBJ_ASID_CONTROL, .rights = RIGHTS_ALL});
     put_cap(r, BH_ROOT_ASID_POOL, object_cap(OBJ_ASID_POOL, asids)); /* range 0 */
+    if (plat_iommu_present())
+        put_cap(r, BH_ROOT_IO_SPACE_CONTROL, (struct cap){.type = OBJ_IO_SPACE_CONTROL, .rights = RIGHTS_ALL});
     put_cap(r, BH_ROOT_BOOTINFO_FRAME, object_cap(OBJ_FRAME, r->bi));
     put_cap(r, BH_ROOT_IPC_BUFFER_FRAME, object_cap(OBJ_FRAME, ipcbuf));
     give_copy(root_slot(r, BH_ROOT_CNODE), &t->slots[TCB_CSPACE]);

@@ -7,7 +7,8 @@
  *   - an original (revocable) capability is the parent of the other capabilities to the
  *     same object, except that a badged endpoint or notification capability is the parent
  *     only of capabilities with the same badge that were derived from it;
- *   - IRQControl and IOPortControl are parents of the handlers and port ranges they issued.
+ *   - IRQControl, IOPortControl and IOSpaceControl are parents of the handlers, port ranges
+ *     and PCI functions they issued.
  * Invariant: the capabilities to one object form one contiguous run of the list.
  */
 #include "kernel.h"
@@ -47,6 +48,7 @@ static bool same_region(const struct cap *a, const struct cap *b)
     }
     if (a->type == OBJ_IRQ_CONTROL) return b->type == OBJ_IRQ_HANDLER || b->type == OBJ_IRQ_CONTROL;
     if (a->type == OBJ_IO_PORT_CONTROL) return b->type == OBJ_IO_PORT || b->type == OBJ_IO_PORT_CONTROL;
+    if (a->type == OBJ_IO_SPACE_CONTROL) return b->type == OBJ_PCI_DEVICE || b->type == OBJ_IO_SPACE_CONTROL;
     return cap_same_object(a, b);
 }
 
@@ -96,7 +98,8 @@ void cte_insert_child(struct cte *parent, struct cte *child, struct cap c)
     /* Everything retyped is a new object, a child untyped as large as its parent included:
      * it must be revocable to be the parent of what is retyped from it. */
     bool new_object = parent->cap.type == OBJ_UNTYPED;
-    bool new_authority = parent->cap.type == OBJ_IRQ_CONTROL || parent->cap.type == OBJ_IO_PORT_CONTROL;
+    bool new_authority = parent->cap.type == OBJ_IRQ_CONTROL || parent->cap.type == OBJ_IO_PORT_CONTROL ||
+                         parent->cap.type == OBJ_IO_SPACE_CONTROL;
     if (new_badge) child->flags = CTE_REVOCABLE | CTE_FIRST_BADGED;
     if (new_object || new_authority) child->flags = CTE_REVOCABLE;
     link_after(parent, child);
@@ -155,10 +158,12 @@ struct cap cap_derive(const struct cap *src, word_t rights, bool set_badge, word
     case OBJ_DOMAIN_CONTROL:
     case OBJ_IRQ_CONTROL:
     case OBJ_ASID_CONTROL:
+    case OBJ_IO_SPACE_CONTROL:
         *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "this capability is moved, not copied");
         return c;
     case OBJ_VSPACE:
     case OBJ_GUEST_SPACE:
+    case OBJ_IO_SPACE:
         /* One capability until ASSIGN: two unassigned copies could each get an ASID. */
         if (c.aux == 0) {
             *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "an address space without an ASID is not copied");

@@ -38,6 +38,8 @@ static void finalise_simple(struct cap *c)
     case OBJ_VSPACE: asid_release(c); break;
     case OBJ_ASID_POOL: asid_pool_finalise(c); break;
     case OBJ_GUEST_SPACE: guest_space_finalise(c); break;
+    case OBJ_IO_SPACE: io_space_finalise(c); break;
+    case OBJ_PCI_DEVICE: pci_device_deleted(c); break;
     case OBJ_VCPU: vcpu_finalise(cap_vcpu(c)); break;
     case OBJ_IRQ_HANDLER: irq_handler_deleted(c->aux); break;
     case OBJ_IO_PORT: io_port_deleted(c->ptr); break;

@@ -50,7 +50,7 @@ static word_t check_cap(const struct cte *s)
     if (c->type == OBJ_TCB) bad += check_tcb(cap_tcb(c));
     if ((c->type == OBJ_FRAME || c->type == OBJ_LARGE_FRAME) && c->data && c->aux >= ASIDS)
         bad += violation("frame mapped with an invalid ASID", s);
-    if ((c->type == OBJ_VSPACE || c->type == OBJ_GUEST_SPACE) && c->aux >= ASIDS)
+    if ((c->type == OBJ_VSPACE || c->type == OBJ_GUEST_SPACE || c->type == OBJ_IO_SPACE) && c->aux >= ASIDS)
         bad += violation("address space with an invalid ASID", s);
     if (c->type == OBJ_ASID_POOL && !asid_pool_installed(c)) bad += violation("ASID pool not in the kernel's table", s);
     return bad;

@@ -159,6 +159,15 @@ void vcpu_finalise(struct vcpu *v);
 void vcpu_tcb_finalise(struct tcb *t);
 void guest_space_finalise(const struct cap *c);
 
+/* io_space.c: IOSpaceControl, PCI devices, IOSpaces (the IOMMU) */
+void *io_space_root(const struct cap *c);
+void io_space_unmap_frame(struct cap *f);
+void io_space_unmap_table(struct cap *t);
+void io_space_fault(word_t asid, word_t source, word_t address, word_t kind);
+void io_space_finalise(const struct cap *c);
+void io_space_pool_deleted(word_t range);
+void pci_device_deleted(const struct cap *c);
+
 /* irq.c */
 void irq_handler_deleted(word_t irq);
 void handle_interrupt(word_t irq);

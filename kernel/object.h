@@ -128,6 +128,25 @@ struct asid_pool {
 };
 _Static_assert(sizeof(struct asid_pool) == (1u << OBJ_ASID_POOL_SIZE_BITS), "ASID pool size");
 
+/* An IOSpace: the root table of its DMA address space first (page aligned: the IOMMU walks
+ * it), then a copy of its fault notification capability (a child of the holder's; the slot
+ * belongs to no CNode) and its recorded fault (BH IO_SPACE READ_FAULT's words). */
+struct io_fault {
+    word_t pending, source, address, kind, lost;
+};
+struct io_space {
+    word_t root[BIT(PAGE_BITS) / sizeof(word_t)];
+    struct cte notification;
+    struct io_fault fault;
+};
+_Static_assert(sizeof(struct io_space) <= (1u << OBJ_IO_SPACE_SIZE_BITS), "IOSpace size");
+/* A mapping record (frame or page table) in an IOSpace: iova | IO_MAPPED (| level for tables),
+ * below the page size where the walks look not. An ASID pool names an IOSpace as its root |
+ * ASID_IO_TAG (io_space.c). */
+#define IO_MAPPED 0x800u
+#define IO_LEVEL_MASK 0x7u
+#define ASID_IO_TAG 1u
+
 /* Static limits of kernel tables (not of user configurations). */
 #define PARTITIONS 16u
 #define PRIORITIES 256u
@@ -154,6 +173,7 @@ static inline void mapping_record(struct cap *c, word_t asid, word_t where)
 }
 /* VSPACE, GUEST_SPACE: its ASID (0: never assigned). */
 static inline word_t space_asid(const struct cap *c) { return c->aux; }
+static inline bool io_mapped(const struct cap *c) { return (c->data & IO_MAPPED) != 0; }
 static inline word_t irq_handler_line(const struct cap *c) { return c->aux; }
 static inline word_t io_port_first(const struct cap *c) { return c->ptr & 0xffff; }
 static inline word_t io_port_last(const struct cap *c) { return (c->ptr >> 16) & 0xffff; }

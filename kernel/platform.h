@@ -107,6 +107,31 @@ void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host
 int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights);
 int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table);
 
+/* IOMMU (x86: VT-d, platforms/x86_pvh/vtd.c; absent elsewhere: plat_iommu_present() is false
+ * and nothing else is called). An IOSpace's root is a table page in the IOMMU's own format that
+ * these functions edit; levels are counted as for plat_map_*, and the probes change nothing
+ * (plat_iommu_frame_slot: 0, the missing level, or -1 when mapped; plat_iommu_table_slot: the
+ * level plat_iommu_map_table would install at, or -1). The unmap functions remove an entry only
+ * if it still refers to paddr. A PCI function (source = bus << 8 | device << 3 | function,
+ * below IOMMU_BUSES << 8) is bound to a (root, domain); plat_iommu_unbind_domains unbinds every
+ * function whose domain is in [first, first + count) and invalidates those domains. Unbinding
+ * and plat_iommu_flush finish the IOMMU's invalidation before they return. The platform reports
+ * DMA faults of bound functions with io_space_fault (kernel.h). */
+bool plat_iommu_present(void);
+word_t plat_iommu_top(void);
+bool plat_iommu_large_pages(void);
+int plat_iommu_frame_slot(void *root, word_t iova, unsigned size_bits, paddr_t *mapped);
+int plat_iommu_table_slot(void *root, word_t iova);
+void plat_iommu_map_frame(void *root, word_t iova, paddr_t paddr, unsigned size_bits, word_t rights);
+int plat_iommu_map_table(void *root, word_t iova, paddr_t table);
+void plat_iommu_unmap_frame(void *root, word_t iova, paddr_t paddr, unsigned size_bits);
+void plat_iommu_unmap_table(void *root, word_t iova, unsigned level, paddr_t table);
+void plat_iommu_flush(word_t domain);
+bool plat_iommu_bound(word_t source);
+void plat_iommu_bind(word_t source, void *root, word_t domain);
+void plat_iommu_unbind(word_t source);
+void plat_iommu_unbind_domains(word_t first, word_t count);
+
 /* Side channels (docs/security.md). The time partition has changed: flush what could carry a
  * timing channel from the last partition's threads to the next's (caches, TLBs, branch
  * predictors, as far as the platform can). plat_mitigations: the BH_MITIGATION_* bits

@@ -74,6 +74,9 @@ exception_t decode_invocation(struct cte *slot, struct message *m, word_t *out_l
     case OBJ_GUEST_SPACE: return decode_invocation_guest_space(slot, m, out_length);
     case OBJ_ASID_CONTROL: return decode_invocation_asid_control(slot, m, out_length);
     case OBJ_ASID_POOL: return decode_invocation_asid_pool(slot, m, out_length);
+    case OBJ_IO_SPACE_CONTROL: return decode_invocation_io_space_control(slot, m, out_length);
+    case OBJ_PCI_DEVICE: return decode_invocation_pci_device(slot, m, out_length);
+    case OBJ_IO_SPACE: return decode_invocation_io_space(slot, m, out_length);
     default: return fail(ERR_ILLEGAL_OPERATION, 0, 0, "this object has no invocations");
     }
 }

@@ -28,6 +28,7 @@ word_t object_size_bits(word_t type, word_t user_bits)
     case OBJ_VCPU: return OBJ_VCPU_SIZE_BITS;
     case OBJ_GUEST_SPACE: return OBJ_GUEST_SPACE_SIZE_BITS;
     case OBJ_ASID_POOL: return OBJ_ASID_POOL_SIZE_BITS;
+    case OBJ_IO_SPACE: return OBJ_IO_SPACE_SIZE_BITS;
     default: return 0;
     }
 }
@@ -41,6 +42,8 @@ static exception_t check_type_and_size(const struct cap *ut, word_t type, word_t
         return fail(ERR_INVALID_ARGUMENT, 0, 0, "device memory can hold only frames and untyped");
     if (type == OBJ_UNTYPED && (bits < MIN_UNTYPED_BITS || bits > ut->size_bits))
         return fail(ERR_INVALID_ARGUMENT, 1, 0, "untyped size_bits out of range");
+    if (type == OBJ_IO_SPACE && !plat_iommu_present())
+        return fail(ERR_INVALID_ARGUMENT, 0, 0, "no IOMMU that the kernel drives");
     if (type == OBJ_VCPU && !plat_vcpu_supported())
         return fail(ERR_ILLEGAL_OPERATION, 0, 0, "no hardware virtualization (SVM with nested paging)");
     if (type == OBJ_CNODE && (bits < 1 || bits > MAX_CNODE_RADIX))

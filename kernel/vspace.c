@@ -18,8 +18,12 @@ static unsigned frame_bits(const struct cap *c)
 
 void frame_unmap_cap(struct cap *c)
 {
+    if (io_mapped(c)) {
+        io_space_unmap_frame(c);
+        return;
+    }
     void *root = asid_lookup(mapping_asid(c));
-    if (root) {
+    if (root && !((word_t)root & ASID_IO_TAG)) { /* an IOSpace's tables have another format */
         plat_unmap_frame(root, c->data, ptr_to_paddr((void *)c->ptr), frame_bits(c));
         plat_tlb_flush(root);
     }
@@ -35,8 +39,12 @@ void page_table_clear(const struct cap *c)
 
 void page_table_unmap_cap(struct cap *c)
 {
+    if (io_mapped(c)) {
+        io_space_unmap_table(c);
+        return;
+    }
     void *root = asid_lookup(mapping_asid(c));
-    if (root) {
+    if (root && !((word_t)root & ASID_IO_TAG)) { /* an IOSpace's tables have another format */
         plat_unmap_table(root, c->data & ~MASK(PAGE_BITS), (unsigned)(c->data & MASK(PAGE_BITS)),
                          ptr_to_paddr((void *)c->ptr));
         plat_tlb_flush(root);

@@ -21,18 +21,18 @@ kernel=(
   platforms/x86_pvh/entry.S platforms/x86_pvh/traps.S
   platforms/x86_pvh/acpi.c platforms/x86_pvh/apic.c platforms/x86_pvh/boot.c
   platforms/x86_pvh/context.c platforms/x86_pvh/fpu.c platforms/x86_pvh/gdt.c
-  platforms/x86_pvh/mmu.c platforms/x86_pvh/serial.c
+  platforms/x86_pvh/mmu.c platforms/x86_pvh/serial.c platforms/x86_pvh/vtd.c
   platforms/x86_pvh/mitigations.c platforms/x86_pvh/mitigations.S=mitigations_asm
   platforms/power9/entry.S platforms/power9/boot.c platforms/power9/context.c
   platforms/power9/facilities.c platforms/power9/libc.c platforms/power9/lpc.c
   platforms/power9/mitigations.c platforms/power9/mmu.c platforms/power9/opal.c
-  platforms/power9/xive.c
+  platforms/power9/xive.c platforms/power9/iommu.c
   kernel/boot.c kernel/cap.c kernel/cnode.c kernel/console.c kernel/cspace.c kernel/delete.c
   kernel/domain.c kernel/fault.c kernel/fastpath.c kernel/invariants.c
   kernel/debug.c kernel/release.c
   kernel/ioport.c kernel/ipc.c kernel/irq.c kernel/notification.c kernel/sched.c
   kernel/string.c kernel/syscall.c kernel/tcb.c kernel/untyped.c kernel/vspace.c
-  kernel/asid_pool.c
+  kernel/asid_pool.c kernel/io_space.c
   lib/cpio.c lib/elf.c
   platforms/power9/vcpu.c
   kernel/vcpu.c kernel/guest_space.c

@@ -108,7 +108,10 @@ static void read_dmar(const uint8_t *t, word_t len, struct boot_config *bc)
     for (word_t off = DMAR_ENTRIES_OFFSET; off + 4 <= len;) {
         uint16_t type = rd16(t + off), n = rd16(t + off + 2);
         if (n < 4 || off + n > len) break;
-        if (type == DMAR_DRHD && n >= 16) add(bc, rd64(t + off + 8), BIT(PAGE_BITS) << (t[off + 5] & 0xfu), BH_KERNEL_DEVICE_IOMMU);
+        if (type == DMAR_DRHD && n >= 16) {
+            add(bc, rd64(t + off + 8), BIT(PAGE_BITS) << (t[off + 5] & 0xfu), BH_KERNEL_DEVICE_IOMMU);
+            x86_vtd_unit_found(rd64(t + off + 8));
+        }
         off += n;
     }
 }

@@ -210,6 +210,7 @@ void x86_boot(uint32_t start_info)
     find_device_regions();
     x86_init_cpu_tables();
     x86_init_interrupts();
+    x86_vtd_init();
     x86_virt_init();
     x86_set_kernel_entry_stack((uint64_t)&x86_idle_frame_bottom.fs_base);
     kernel_boot(&bc);

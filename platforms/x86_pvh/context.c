@@ -155,6 +155,10 @@ void x86_handle_trap(struct user_context *frame)
         x86_lapic_eoi();
         handle_irq_entry(v - VECTOR_IRQ_BASE);
     }
+    if (v == VECTOR_IOMMU_FAULT) {
+        x86_lapic_eoi();
+        x86_vtd_fault();
+    }
     if (v >= VECTOR_IRQ_BASE) kernel_exit();
     if (v == 14) handle_user_exception(FAULT_VM, read_cr2(), frame->error, (frame->error >> 4) & 1u);
     handle_user_exception(FAULT_USER_EXCEPTION, v, frame->error, 0);

@@ -13,6 +13,7 @@
 
 #define VECTOR_IRQ_BASE 32u
 #define VECTOR_TIMER 0xefu
+#define VECTOR_IOMMU_FAULT 0xeeu
 #define VECTOR_SPURIOUS 0xffu
 #define IOAPIC_PINS 24u
 
@@ -129,6 +130,11 @@ void x86_keep_device(struct boot_config *bc, paddr_t start, paddr_t end, word_t 
 
 /* acpi.c: the I/O APICs (MADT) and IOMMUs (DMAR, IVRS) the firmware describes */
 void x86_acpi_find_devices(paddr_t rsdp_paddr, paddr_t mapped_end, struct boot_config *bc);
+
+/* vtd.c: the VT-d unit the DMAR names (acpi.c), set up at boot; its fault event */
+void x86_vtd_unit_found(paddr_t base);
+void x86_vtd_init(void);
+void x86_vtd_fault(void);
 
 /* mitigations.c: decided once at boot (docs/security.md) */
 struct x86_mitigations {

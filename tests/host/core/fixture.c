@@ -44,6 +44,7 @@ void fx_boot(void)
     fx_put(S_IO_PORT_CONTROL, (struct cap){.type = OBJ_IO_PORT_CONTROL, .rights = RIGHTS_ALL});
     fx_put(S_DOMAIN, (struct cap){.type = OBJ_DOMAIN_CONTROL, .rights = RIGHTS_ALL});
     fx_put(S_ASID_CONTROL, (struct cap){.type = OBJ_ASID_CONTROL, .rights = RIGHTS_ALL});
+    fx_put(S_IO_SPACE_CONTROL, (struct cap){.type = OBJ_IO_SPACE_CONTROL, .rights = RIGHTS_ALL});
     ASSERT(asid_boot_pool(asids, boot_vspace) == 1);
     fx_put(S_ASID_POOL, (struct cap){.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .ptr = (word_t)asids});
 }

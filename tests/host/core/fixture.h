@@ -27,6 +27,7 @@ enum root_slot {
     S_DOMAIN = 7,
     S_ASID_CONTROL = 8,
     S_ASID_POOL = 9, /* range 0; ASID 1 names the boot VSpace */
+    S_IO_SPACE_CONTROL = 10,
     S_FREE = 16, /* first free slot */
 };
 

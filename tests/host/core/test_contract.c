@@ -17,7 +17,8 @@
 /* Objects, one of each kind the invocations need, in root slots from O. */
 #define O 20u
 enum { O_TCB = O, O_VSPACE, O_IPC_FRAME, O_EP, O_NTFN, O_FRAME, O_LARGE, O_PT, O_GS, O_IRQ, O_PORTS, O_VCPU,
-       O_UT4K, O_SPARE, O_END };
+       O_UT4K, O_SPARE, O_IOS, O_PCI, O_END };
+#define PCI_SOURCE 0x18u /* 00:03.0 */
 #define FREE_SLOT 200u
 
 static _Alignas(1u << OBJ_VCPU_SIZE_BITS) unsigned char vcpu_mem[1u << OBJ_VCPU_SIZE_BITS];
@@ -41,6 +42,10 @@ static void world(void)
     /* The fake platform has no virtualization, so Retype makes no VCPU: one made by hand. */
     fx_put(O_VCPU, (struct cap){.type = OBJ_VCPU, .rights = RIGHTS_ALL, .ptr = (word_t)vcpu_mem});
     ASSERT(fx_retype(S_UT, OBJ_UNTYPED, OBJ_ASID_POOL_SIZE_BITS, O_UT4K, 1) == ERR_OK);
+    ASSERT(fx_retype(S_UT, OBJ_IO_SPACE, 0, O_IOS, 1) == ERR_OK);
+    ASSERT(fx_assign(S_ASID_POOL, O_IOS) == ERR_OK);
+    word_t pci[5] = {0, 3, 0, O_PCI, WORD_BITS};
+    ASSERT(fx_decode(fx_slot(S_IO_SPACE_CONTROL), INV_IO_SPACE_CONTROL_ISSUE, pci, 5, cn, 1) == ERR_OK);
 }
 
 /* The slot of an object of the given type (the invoked object or a good argument). */
@@ -65,6 +70,9 @@ static word_t slot_of(word_t type)
     case OBJ_VCPU: return O_VCPU;
     case OBJ_ASID_CONTROL: return S_ASID_CONTROL;
     case OBJ_ASID_POOL: return S_ASID_POOL;
+    case OBJ_IO_SPACE_CONTROL: return S_IO_SPACE_CONTROL;
+    case OBJ_PCI_DEVICE: return O_PCI;
+    case OBJ_IO_SPACE: return O_IOS;
     default: ASSERT(false); return 0;
     }
 }
@@ -441,4 +449,95 @@ static exception_t provoke_ASID_POOL_ASSIGN_NOT_ENOUGH_MEMORY(void)
     exception_t e = call(S_ASID_POOL, INV_ASID_POOL_ASSIGN, NULL, 0, caps, 1);
     CHECK_EQ(current_error.detail[0], 0);
     return e;
+}
+
+/* IO_SPACE_CONTROL, PCI_DEVICE, IO_SPACE */
+static exception_t provoke_IO_SPACE_CONTROL_ISSUE_REVOKE_FIRST(void)
+{
+    word_t mr[5] = {0, 3, 0, FREE_SLOT, WORD_BITS}; /* 00:03.0 is O_PCI's */
+    return call(S_IO_SPACE_CONTROL, INV_IO_SPACE_CONTROL_ISSUE, mr, 5, cnode_only, 1);
+}
+static exception_t provoke_PCI_DEVICE_BIND_INVALID_CAPABILITY(void)
+{
+    CHECK_EQ(fx_retype(S_UT, OBJ_IO_SPACE, 0, FREE_SLOT, 1), ERR_OK); /* no ASID */
+    word_t caps[1] = {FREE_SLOT};
+    exception_t e = call(O_PCI, INV_PCI_DEVICE_BIND, NULL, 0, caps, 1);
+    CHECK_EQ(current_error.detail[0], 1);
+    CHECK_EQ(fake_iommu_binding[PCI_SOURCE], 0);
+    return e;
+}
+static exception_t provoke_PCI_DEVICE_BIND_DELETE_FIRST(void)
+{
+    word_t caps[1] = {O_IOS};
+    CHECK_EQ(call(O_PCI, INV_PCI_DEVICE_BIND, NULL, 0, caps, 1), ERR_OK);
+    return call(O_PCI, INV_PCI_DEVICE_BIND, NULL, 0, caps, 1);
+}
+static exception_t io_map_frame(word_t frame, word_t iova, word_t rights)
+{
+    word_t mr[2] = {iova, rights}, caps[1] = {frame};
+    return CALL(O_IOS, INV_IO_SPACE_MAP_FRAME, mr, caps);
+}
+static exception_t io_map_table(word_t table, word_t iova)
+{
+    word_t mr[1] = {iova}, caps[1] = {table};
+    return CALL(O_IOS, INV_IO_SPACE_MAP_TABLE, mr, caps);
+}
+/* Tables for 4 KiB frames at 0x200000 (the fake platform's two levels). */
+static void io_tables(void)
+{
+    CHECK_EQ(fx_retype(S_UT, OBJ_PAGE_TABLE, 0, FREE_SLOT + 20, 2), ERR_OK);
+    CHECK_EQ(io_map_table(FREE_SLOT + 20, 0x200000), ERR_OK);
+    CHECK_EQ(io_map_table(FREE_SLOT + 21, 0x200000), ERR_OK);
+}
+static exception_t provoke_IO_SPACE_MAP_FRAME_INVALID_CAPABILITY(void)
+{
+    CHECK_EQ(fx_retype(S_UT, OBJ_IO_SPACE, 0, FREE_SLOT, 1), ERR_OK); /* no ASID */
+    word_t mr[2] = {0x200000, RIGHT_READ}, caps[1] = {O_FRAME};
+    exception_t e = CALL(FREE_SLOT, INV_IO_SPACE_MAP_FRAME, mr, caps);
+    CHECK_EQ(current_error.detail[0], 0);
+    return e;
+}
+static exception_t provoke_IO_SPACE_MAP_FRAME_WRONG_OBJECT_TYPE(void)
+{
+    io_tables();
+    CHECK_EQ(fx_retype(S_DEV_UT, OBJ_FRAME, 0, FREE_SLOT, 1), ERR_OK);
+    exception_t e = io_map_frame(FREE_SLOT, 0x200000, RIGHT_READ);
+    CHECK_EQ(current_error.detail[0], 1);
+    return e;
+}
+static exception_t provoke_IO_SPACE_MAP_FRAME_ALIGNMENT(void) { return io_map_frame(O_LARGE, 0x201000, RIGHT_READ); }
+static exception_t provoke_IO_SPACE_MAP_FRAME_INVALID_ARGUMENT(void)
+{
+    CHECK_EQ(io_map_frame(O_FRAME, BIT(39), RIGHT_READ), ERR_INVALID_ARGUMENT);
+    CHECK_EQ(current_error.detail[0], 0);
+    exception_t e = io_map_frame(O_FRAME, 0x200000, RIGHT_READ | RIGHT_GRANT);
+    CHECK_EQ(current_error.detail[0], 1);
+    return e;
+}
+static exception_t provoke_IO_SPACE_MAP_FRAME_INSUFFICIENT_RIGHTS(void)
+{
+    io_tables();
+    CHECK_EQ(fx_copy(O_FRAME, FREE_SLOT, RIGHT_WRITE), ERR_OK); /* write-only capability */
+    return io_map_frame(FREE_SLOT, 0x200000, RIGHT_READ | RIGHT_WRITE);
+}
+static exception_t provoke_IO_SPACE_MAP_FRAME_FAILED_LOOKUP(void)
+{
+    exception_t e = io_map_frame(O_FRAME, 0x200000, RIGHT_READ);
+    CHECK_EQ(current_error.detail[1], 1);
+    return e;
+}
+static exception_t provoke_IO_SPACE_MAP_FRAME_DELETE_FIRST(void)
+{
+    io_tables();
+    CHECK_EQ(io_map_frame(O_FRAME, 0x200000, RIGHT_READ), ERR_OK);
+    CHECK_EQ(fx_copy(O_FRAME, FREE_SLOT, RIGHTS_ALL), ERR_OK);
+    CHECK_EQ(io_map_frame(FREE_SLOT, 0x200000, RIGHT_READ), ERR_DELETE_FIRST); /* iova taken */
+    return io_map_frame(O_FRAME, 0x201000, RIGHT_READ); /* the capability is mapped */
+}
+static exception_t provoke_IO_SPACE_MAP_TABLE_DELETE_FIRST(void)
+{
+    io_tables();
+    CHECK_EQ(fx_retype(S_UT, OBJ_PAGE_TABLE, 0, FREE_SLOT, 1), ERR_OK);
+    CHECK_EQ(io_map_table(FREE_SLOT, 0x200000), ERR_DELETE_FIRST); /* every level present */
+    return io_map_table(FREE_SLOT + 20, 0x40000000); /* the table is mapped */
 }

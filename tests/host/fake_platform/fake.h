@@ -36,6 +36,13 @@ extern word_t fake_partition_switches; /* plat_partition_switch calls */
 bool fake_lookup(void *root, vaddr_t vaddr, paddr_t *pa, word_t *rights);
 word_t fake_mapping_count(void *root);
 
+/* The IOMMU: present or not (Retype of IOSpaces, the root's IOSpaceControl), each function's
+ * binding (domain + 1, 0 = none) and IOSpace root, and how many invalidations were asked. */
+extern bool fake_iommu;
+extern word_t fake_iommu_binding[IOMMU_BUSES << 8];
+extern void *fake_iommu_root[IOMMU_BUSES << 8];
+extern word_t fake_iommu_flushes;
+
 /* I/O ports: the last output and what inputs return. */
 extern word_t fake_io_last_port, fake_io_last_value;
 extern unsigned fake_io_last_bytes;

@@ -194,6 +194,57 @@ void plat_tlb_flush(void *vspace_root)
     fake_tlb_flushes++;
 }
 
+/* ---- the IOMMU: the same software tables (IOSpace roots are distinct pointers), a binding
+ * per function, and the domains invalidated ---- */
+bool fake_iommu = true;
+word_t fake_iommu_binding[IOMMU_BUSES << 8]; /* domain + 1, 0 = unbound */
+void *fake_iommu_root[IOMMU_BUSES << 8];
+word_t fake_iommu_flushes;
+
+bool plat_iommu_present(void) { return fake_iommu; }
+word_t plat_iommu_top(void) { return BIT(39); }
+bool plat_iommu_large_pages(void) { return true; }
+int plat_iommu_frame_slot(void *root, word_t iova, unsigned size_bits, paddr_t *mapped)
+{
+    return plat_frame_slot(root, iova, size_bits, mapped);
+}
+int plat_iommu_table_slot(void *root, word_t iova) { return plat_table_slot(root, iova); }
+void plat_iommu_map_frame(void *root, word_t iova, paddr_t paddr, unsigned size_bits, word_t rights)
+{
+    if (plat_map_frame(root, iova, paddr, size_bits, rights, 0) != 0) abort();
+}
+int plat_iommu_map_table(void *root, word_t iova, paddr_t table) { return plat_map_table(root, iova, table); }
+void plat_iommu_unmap_frame(void *root, word_t iova, paddr_t paddr, unsigned size_bits)
+{
+    plat_unmap_frame(root, iova, paddr, size_bits);
+}
+void plat_iommu_unmap_table(void *root, word_t iova, unsigned level, paddr_t table)
+{
+    plat_unmap_table(root, iova, level, table);
+}
+void plat_iommu_flush(word_t domain)
+{
+    (void)domain;
+    fake_iommu_flushes++;
+}
+bool plat_iommu_bound(word_t source) { return fake_iommu_binding[source] != 0; }
+void plat_iommu_bind(word_t source, void *root, word_t domain)
+{
+    fake_iommu_binding[source] = domain + 1;
+    fake_iommu_root[source] = root;
+}
+void plat_iommu_unbind(word_t source)
+{
+    fake_iommu_binding[source] = 0;
+    fake_iommu_root[source] = NULL;
+}
+void plat_iommu_unbind_domains(word_t first, word_t count)
+{
+    for (size_t i = 0; i < ARRAY_SIZE(fake_iommu_binding); i++)
+        if (fake_iommu_binding[i] && fake_iommu_binding[i] - 1 - first < count) plat_iommu_unbind(i);
+    fake_iommu_flushes++;
+}
+
 void plat_partition_switch(void)
 {
     fake_partition_switches++;

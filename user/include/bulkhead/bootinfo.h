@@ -24,7 +24,8 @@ enum bh_root_slot {
     BH_ROOT_IPC_BUFFER_FRAME = 8,
     BH_ROOT_ASID_CONTROL = 9,   /* makes ASID pools from 4 KiB untyped */
     BH_ROOT_ASID_POOL = 10,     /* the pool of range 0, which holds the ASID of BH_ROOT_VSPACE */
-    BH_ROOT_FIRST_FREE_FIXED = 11,
+    BH_ROOT_IO_SPACE_CONTROL = 11, /* issues PCI device capabilities; empty without an IOMMU the kernel drives */
+    BH_ROOT_FIRST_FREE_FIXED = 12,
 };
 
 struct bh_untyped_desc {
