@@ -333,6 +333,7 @@ void plat_iommu_unbind_domains(word_t first, word_t count)
 void x86_vtd_fault(void)
 {
     if (!present) return;
+    if (debug_errors) kprintf("[kernel] VT-d fault event: FSTS %x\n", rd32(REG_FSTS));
     unsigned records = (unsigned)((cap >> 40) & 0xff) + 1, first = (unsigned)((cap >> 24) & 0x3ff) * 16;
     for (unsigned i = 0; i < records; i++) {
         unsigned r = first + i * 16;

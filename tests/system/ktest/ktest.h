@@ -58,7 +58,7 @@ size_t platform_kept_facts(const struct kept_fact **facts);
 /* platform: the platform's own tests, from a file its build adds (platforms/<name>/tests/);
  * main.c holds an empty weak default. */
 #define KTEST_LIST(X) \
-    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc) X(vcpu) X(platform)
+    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc) X(vcpu) X(platform) X(iospace)
 
 #define DECLARE_GROUP(g) extern const struct test tests_##g[];
 KTEST_LIST(DECLARE_GROUP)

@@ -49,6 +49,8 @@ int wait_flag(volatile int *flag, unsigned limit)
 
 /* The platform group's default: no tests (a platform's build may link its own). */
 __attribute__((weak)) const struct test tests_platform[] = {{0, 0}};
+/* IOSpaces: the platform's, where it has an IOMMU the kernel drives (x86 VT-d). */
+__attribute__((weak)) const struct test tests_iospace[] = {{0, 0}};
 
 #define GROUP_TABLE(g) tests_##g,
 static const struct test *const groups[] = {KTEST_LIST(GROUP_TABLE)};
