@@ -42,7 +42,6 @@
 #define VMM_MAX_VCPUS 8u
 #define VMM_EVTCHN_PORTS 64u
 #define VMM_LINE_MAX 160u
-#define VMM_PAT_DEFAULT 0x0007040600070406ull
 /* Within the Xen ABI (user/include/xen/), the VMM's own choices and Xen's internal limits. */
 #define VMM_HYPERCALLS 64   /* the hypercall page has room for 4096 / 32 = 128 stubs; we fill 64 */
 #define VMM_XEN_VERSION ((4u << 16) | 17u)   /* XENVER_version and CPUID leaf 1: Xen 4.17 */

@@ -221,7 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* What main() does before the guest runs; the image loader has its own fuzzer. */
     for (unsigned i = 0; i < p->vcpus; i++) {
         vcpu_init(&vm, i);
-        vm.vcpu[i].pat = VMM_PAT_DEFAULT;
+        vm.vcpu[i].pat = BH_VCPU_PAT_RESET;
     }
     time_init(&vm);
     gnttab_init(&vm);
