@@ -162,7 +162,7 @@ else
 fi
 
 # ---- the spec reader: every truncation, flipped bytes, targeted corruptions ----
-"$bhidl" -o "$out/spec" --no-glue idl/examples/default.bh
+"$bhidl" -o "$out/spec" --no-glue servers/demo/default.bh
 if [ -x $b/spec_test ]; then
   rc=0; o=$($b/spec_test "$out/spec/system.spec" 2>"$out/spec_test.stderr") || rc=$?
   printf '%s\n' "$o"
