@@ -326,7 +326,7 @@ gen_idl() {
   edge build/idl/fs/spec.o idl_fs_cc lib/spec/spec.c
   echo "# The default system's specification and glue with its picture (docs)."
   edge "build/idl/default/system.spec build/idl/default/report.txt build/idl/default/system.svg build/idl/default/console/glue.c build/idl/default/ping/glue.c build/idl/default/pong/glue.c" \
-    bhidl_graph idl/examples/default.bh "| build/idl/bhidl-fast" -- outdir=build/idl/default
+    bhidl_graph servers/demo/default.bh "| build/idl/bhidl-fast" -- outdir=build/idl/default
   edge idl_default phony build/idl/default/system.spec
   edge idl_all phony idl build/idl/fs/spec.o idl_default
 }
@@ -475,7 +475,7 @@ gen_vmm_fuzz() {
   echo "# libFuzzer targets on the VMM's real sources (all but main.c, in name order) against a"
   echo "# fake kernel: build/fuzz/vmm_image (image parser, PVH loader) and build/fuzz/vmm_hypercall."
   for src in $(for e in "${vmm[@]}"; do src_of src "$e"; echo "$src"; done | grep -v '^vmm/main\.c$' | LC_ALL=C sort); do vsrc+=" $src"; done
-  hdrs="vmm/vmm.h vmm/params.h vmm/xen.h tests/fuzz/host/vmm/fake.h tests/fuzz/host/vmm/shim/bulkhead/arch/syscall_stubs.h tests/fuzz/host/vmm/shim/bulkhead/arch/machine.h user/include/bulkhead/syscalls.h user/include/bulkhead/runtime.h user/include/bulkhead/byte_ring.h user/arch/x86_64/include/bulkhead/arch/vcpu.h"
+  hdrs="vmm/vmm.h vmm/params.h ${xen_public_headers[*]} tests/fuzz/host/vmm/fake.h tests/fuzz/host/vmm/shim/bulkhead/arch/syscall_stubs.h tests/fuzz/host/vmm/shim/bulkhead/arch/machine.h user/include/bulkhead/syscalls.h user/include/bulkhead/runtime.h user/include/bulkhead/byte_ring.h user/arch/x86_64/include/bulkhead/arch/vcpu.h"
   edge build/fuzz/vmm_image vmm_fuzz_cc "tests/fuzz/host/vmm/fuzz_image.c ${vmm_fuzz_fake[*]}$vsrc" "| $hdrs" "|| $abi_h $inv_h"
   edge build/fuzz/vmm_hypercall vmm_fuzz_cc "tests/fuzz/host/vmm/fuzz_hypercall.c tests/fuzz/host/vmm/guest.c ${vmm_fuzz_fake[*]}$vsrc" \
     "| $hdrs tests/fuzz/host/vmm/guest.h" "|| $abi_h $inv_h"

@@ -154,3 +154,14 @@ papr=(
   vmm/papr/rtas.c vmm/papr/rtas_cpu.c vmm/papr/rtas_time.c
 )
 papr_host_tests=(tests/host/papr/test_fdt.c tests/host/papr/test_hcall.c)
+
+# ---- Xen's public ABI (user/include/xen/, docs/vmm.md): headers the VMM's fuzzers depend on ----
+xen_public_headers=(
+  user/include/xen/arch-x86/cpuid.h user/include/xen/arch-x86/hvm/start_info.h
+  user/include/xen/arch-x86/xen-x86_64.h user/include/xen/arch-x86/xen.h user/include/xen/elfnote.h
+  user/include/xen/errno.h user/include/xen/event_channel.h user/include/xen/features.h
+  user/include/xen/grant_table.h user/include/xen/hvm/hvm_op.h user/include/xen/hvm/params.h
+  user/include/xen/io/console.h user/include/xen/io/xs_wire.h user/include/xen/io/ring.h
+  user/include/xen/io/blkif.h user/include/xen/io/netif.h user/include/xen/memory.h
+  user/include/xen/sched.h user/include/xen/vcpu.h user/include/xen/version.h user/include/xen/xen.h
+)

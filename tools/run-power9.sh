@@ -35,8 +35,16 @@ qemu=(qemu-system-ppc64 -M powernv9 -nodefaults -device ipmi-bmc-sim,id=bmc0
 if [ -n "$timeout_s" ]; then
   case $timeout_s in ''|*[!0-9]*) echo "run-power9.sh: --timeout wants whole seconds" >&2; exit 2 ;; esac
   echo "Bulkhead: booting $archive on QEMU powernv9 for ${timeout_s} s; it stops by itself then (Ctrl-C quits earlier)."
+  # The output is also kept in build/run-power9.log, so that the verdict can read it: a system
+  # whose root server stopped, or a kernel that panicked, is a failed run even if QEMU ran on.
+  log=build/run-power9.log
   rc=0
-  timeout --foreground "$timeout_s" "${qemu[@]}" -serial stdio </dev/null || rc=$?
+  timeout --foreground "$timeout_s" "${qemu[@]}" -serial stdio </dev/null | tee "$log" || rc=${PIPESTATUS[0]}
+  if grep -qaE '^\[root\] stopped|PANIC' "$log"; then
+    echo
+    echo "Bulkhead: the system did not come up: $(grep -aE -m1 '^\[root\] (error|stopped)|PANIC' "$log" | tr -d '\r') (log: $log)"
+    exit 1
+  fi
   if [ "$rc" -eq 124 ]; then
     echo
     echo "Bulkhead: stopped QEMU after ${timeout_s} s (the system was still running)."

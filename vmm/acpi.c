@@ -23,6 +23,7 @@
  */
 #include <string.h>
 #include <bulkhead/runtime.h>
+#include <xen/sched.h>
 #include "vmm.h"
 
 #define ACPI_GPA 0xe0000ull

@@ -16,15 +16,9 @@
  * the ring size ahead of the consumer's is the guest's error: the VMM drops what is pending
  * (consumer := producer) and reads nothing outside the ring.
  */
+#include <xen/io/console.h>
 #include "vmm.h"
 
-struct xencons_interface {
-    char in[1024];
-    char out[2048];
-    uint32_t in_cons, in_prod;
-    uint32_t out_cons, out_prod;
-};
-_Static_assert(sizeof(struct xencons_interface) == 3088, "xencons_interface");
 _Static_assert(sizeof(struct xencons_interface) <= 4096, "the ring fits its page");
 
 #define RING_OUT_SIZE ((uint32_t)sizeof(((struct xencons_interface *)0)->out))

@@ -8,6 +8,7 @@
  * management leaf, machine check and MTRRs (their MSRs are not emulated), RDTSCP (TSC_AUX is
  * host state). Shown: the hypervisor bit and the vCPU number as APIC id.
  */
+#include <xen/arch-x86/cpuid.h>
 #include "vmm.h"
 
 struct cpuid_regs {
@@ -26,8 +27,6 @@ struct cpuid_regs {
 /* Leaf 7: AVX2 and the AVX-512 family (they need XSAVE state). */
 #define L7_EBX_HIDDEN (BIT(5) | BIT(16) | BIT(17) | BIT(21) | BIT(26) | BIT(27) | BIT(28) | BIT(30) | BIT(31))
 #define X1_ECX_SVM BIT(2)
-#define XEN_HVM_CPUID_VCPU_ID_PRESENT BIT(3)
-#define XEN_VERSION_WORD ((4u << 16) | 17u)
 
 static struct cpuid_regs native(uint32_t leaf, uint32_t sub)
 {
@@ -44,8 +43,8 @@ static struct cpuid_regs xen_leaf(struct vcpu *v, uint32_t leaf)
         r = (struct cpuid_regs){XEN_CPUID_LEAF(4), XEN_CPUID_SIGNATURE_EBX, XEN_CPUID_SIGNATURE_ECX,
                                 XEN_CPUID_SIGNATURE_EDX};
         break;
-    case 1: r.a = XEN_VERSION_WORD; break;
-    case 2: r.a = 1; r.b = XEN_HYPERCALL_MSR; break;   /* one hypercall page, its MSR */
+    case 1: r.a = VMM_XEN_VERSION; break;
+    case 2: r.a = 1; r.b = VMM_HYPERCALL_MSR; break;   /* one hypercall page, its MSR */
     /* Per-vCPU upcall vectors (HVMOP_set_evtchn_upcall_vector) work but are not offered: Linux
      * then acknowledges every upcall with an EOI, an MSR exit each (about 700 more in a boot),
      * where the domain's callback vector needs none. */

@@ -12,6 +12,7 @@
  * evtchn_upcall_pending in its vcpu_info; the VMM then injects the callback vector (vcpu.c).
  * Binding between guests (through notification capabilities on declared channels) comes later.
  */
+#include <xen/event_channel.h>
 #include "vmm.h"
 
 static bool port_in_use(struct vm *vm, uint32_t port)
@@ -19,12 +20,12 @@ static bool port_in_use(struct vm *vm, uint32_t port)
     return port > 0 && port < VMM_EVTCHN_PORTS && vm->port[port].state != EVTCHN_FREE;
 }
 
-struct xen_vcpu_info *evtchn_vcpu_info(struct vcpu *v)
+struct vcpu_info *evtchn_vcpu_info(struct vcpu *v)
 {
     struct vm *vm = v->vm;
-    if (v->vcpu_info_gpa) return gpa_ptr(vm, v->vcpu_info_gpa, sizeof(struct xen_vcpu_info));
+    if (v->vcpu_info_gpa) return gpa_ptr(vm, v->vcpu_info_gpa, sizeof(struct vcpu_info));
     if (vm->shared_info_gpa && v->id < XEN_LEGACY_MAX_VCPUS) {
-        struct xen_shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
+        struct shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
         return si ? &si->vcpu_info[v->id] : NULL;
     }
     return NULL;
@@ -32,22 +33,22 @@ struct xen_vcpu_info *evtchn_vcpu_info(struct vcpu *v)
 
 bool evtchn_upcall_pending(struct vcpu *v)
 {
-    struct xen_vcpu_info *vi = evtchn_vcpu_info(v);
+    struct vcpu_info *vi = evtchn_vcpu_info(v);
     return vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_RELAXED);
 }
 
 /* Xen's local_events_need_delivery: an upcall pending and not masked. */
 bool evtchn_events_need_delivery(struct vcpu *v)
 {
-    struct xen_vcpu_info *vi = evtchn_vcpu_info(v);
+    struct vcpu_info *vi = evtchn_vcpu_info(v);
     return vi && __atomic_load_n(&vi->evtchn_upcall_pending, __ATOMIC_RELAXED) &&
            !__atomic_load_n(&vi->evtchn_upcall_mask, __ATOMIC_RELAXED);
 }
 
 /* Xen's evtchn_2l_set_pending and its unmask path. */
-static void mark_pending_sel(struct vcpu *v, struct xen_shared_info *si, uint32_t port)
+static void mark_pending_sel(struct vcpu *v, struct shared_info *si, uint32_t port)
 {
-    struct xen_vcpu_info *vi = evtchn_vcpu_info(v);
+    struct vcpu_info *vi = evtchn_vcpu_info(v);
     uint64_t bit = 1ull << (port % 64);
     if (__atomic_load_n(&si->evtchn_mask[port / 64], __ATOMIC_RELAXED) & bit) return;
     if (!vi) return;
@@ -77,7 +78,7 @@ static void wake_pollers(struct vm *vm)
 
 static void set_pending(struct vcpu *v, uint32_t port)
 {
-    struct xen_shared_info *si = gpa_ptr(v->vm, v->vm->shared_info_gpa, sizeof *si);
+    struct shared_info *si = gpa_ptr(v->vm, v->vm->shared_info_gpa, sizeof *si);
     if (!v->vm->shared_info_gpa || !si || port >= VMM_EVTCHN_PORTS) return;
     uint64_t bit = 1ull << (port % 64);
     if (__atomic_fetch_or(&si->evtchn_pending[port / 64], bit, __ATOMIC_SEQ_CST) & bit) return;
@@ -88,14 +89,14 @@ static void set_pending(struct vcpu *v, uint32_t port)
 /* The port's bit in shared_info's evtchn_pending, masked or not (SCHEDOP_poll). */
 bool evtchn_port_pending(struct vm *vm, uint32_t port)
 {
-    struct xen_shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
+    struct shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
     if (!vm->shared_info_gpa || !si || port >= VMM_EVTCHN_PORTS) return false;
     return (__atomic_load_n(&si->evtchn_pending[port / 64], __ATOMIC_ACQUIRE) >> (port % 64)) & 1;
 }
 
 void evtchn_send_virq(struct vcpu *v, unsigned virq)
 {
-    if (virq < XEN_NR_VIRQS && v->virq_port[virq]) set_pending(v, v->virq_port[virq]);
+    if (virq < NR_VIRQS && v->virq_port[virq]) set_pending(v, v->virq_port[virq]);
 }
 
 static uint32_t free_port(struct vm *vm)
@@ -125,7 +126,7 @@ static int64_t bind_virq(struct vcpu *v, uint64_t arg)
     struct vm *vm = v->vm;
     struct evtchn_bind_virq op;
     if (guest_copy_from(v, arg, &op, sizeof op) != 0) return -XEN_EFAULT;
-    if (op.virq >= XEN_NR_VIRQS) return -XEN_EINVAL;
+    if (op.virq >= NR_VIRQS) return -XEN_EINVAL;
     if (op.vcpu >= vm->params->vcpus || op.vcpu >= VMM_MAX_VCPUS) return -XEN_ENOENT;
     struct vcpu *target = &vm->vcpu[op.vcpu];
     if (target->virq_port[op.virq]) return -XEN_EEXIST;
@@ -166,10 +167,10 @@ static int64_t bind_vcpu(struct vcpu *v, uint64_t arg)
 static int64_t unmask(struct vcpu *v, uint64_t arg)
 {
     struct vm *vm = v->vm;
-    struct evtchn_port_arg op;
+    struct evtchn_unmask op;
     if (guest_copy_from(v, arg, &op, sizeof op) != 0) return -XEN_EFAULT;
     if (!port_in_use(vm, op.port)) return -XEN_EINVAL;
-    struct xen_shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
+    struct shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
     if (!vm->shared_info_gpa || !si) return 0;
     uint64_t bit = 1ull << (op.port % 64);
     __atomic_fetch_and(&si->evtchn_mask[op.port / 64], ~bit, __ATOMIC_SEQ_CST);
@@ -184,7 +185,7 @@ static int64_t alloc_unbound(struct vcpu *v, uint64_t arg)
     struct vm *vm = v->vm;
     struct evtchn_alloc_unbound op;
     if (guest_copy_from(v, arg, &op, sizeof op) != 0) return -XEN_EFAULT;
-    if (op.dom != XEN_DOMID_SELF) return -XEN_EPERM;
+    if (op.dom != DOMID_SELF) return -XEN_EPERM;
     uint32_t port = free_port(vm);
     if (port == VMM_EVTCHN_PORTS) return -XEN_ENOSPC;
     op.port = port;
@@ -193,19 +194,22 @@ static int64_t alloc_unbound(struct vcpu *v, uint64_t arg)
     return 0;
 }
 
+/* EVTCHNOP_send and EVTCHNOP_close: struct evtchn_send and struct evtchn_close are one port each. */
+_Static_assert(sizeof(struct evtchn_send) == sizeof(evtchn_port_t) &&
+               sizeof(struct evtchn_close) == sizeof(evtchn_port_t), "one port");
 static int64_t port_op(struct vcpu *v, uint64_t arg, bool close)
 {
-    struct evtchn_port_arg op;
-    if (guest_copy_from(v, arg, &op, sizeof op) != 0) return -XEN_EFAULT;
-    if (!port_in_use(v->vm, op.port)) return -XEN_EINVAL;
-    struct evtchn *e = &v->vm->port[op.port];
+    evtchn_port_t port;
+    if (guest_copy_from(v, arg, &port, sizeof port) != 0) return -XEN_EFAULT;
+    if (!port_in_use(v->vm, port)) return -XEN_EINVAL;
+    struct evtchn *e = &v->vm->port[port];
     if (!close) {
-        if (e->state == EVTCHN_VIRQ || e->state == EVTCHN_IPI) set_pending(&v->vm->vcpu[e->vcpu], op.port);
-        if (e->state == EVTCHN_VMM && op.port == v->vm->console_port) console_drain(v->vm);
+        if (e->state == EVTCHN_VIRQ || e->state == EVTCHN_IPI) set_pending(&v->vm->vcpu[e->vcpu], port);
+        if (e->state == EVTCHN_VMM && port == v->vm->console_port) console_drain(v->vm);
         return 0;
     }
     if (e->state == EVTCHN_VIRQ) v->vm->vcpu[e->vcpu].virq_port[e->virq] = 0;
-    if (op.port == v->vm->console_port) v->vm->console_port = 0;   /* the console is gone */
+    if (port == v->vm->console_port) v->vm->console_port = 0;   /* the console is gone */
     e->state = EVTCHN_FREE;
     return 0;
 }

@@ -7,7 +7,7 @@
  * gnttab_frames.c, in RAM or, outside it, as the VMM's own frames its creator gave it.
  *   query_size    the table's size and the maximum (DOMID_SELF, else GNTST_bad_domain)
  *   setup_table   grows the table to nr_frames (more than the maximum: GNTST_general_error)
- *                 and lists where each frame is placed (XEN_INVALID_GFN for nowhere)
+ *                 and lists where each frame is placed (VMM_INVALID_GFN for nowhere)
  *   set_version   1 (2 is -ENOSYS, as from a Xen that offers only version 1; others -EINVAL)
  *   get_version   1 (another domain: -ESRCH)
  * Mapping, copying and transferring grants between guests (map_grant_ref, unmap_grant_ref,
@@ -16,6 +16,7 @@
  * As in Xen: count must be 1 for the commands served here (-EINVAL otherwise); results and
  * status go back with one copy, -EFAULT when it fails.
  */
+#include <xen/grant_table.h>
 #include "vmm.h"
 
 static int64_t query_size(struct vcpu *v, uint64_t arg)
@@ -23,7 +24,7 @@ static int64_t query_size(struct vcpu *v, uint64_t arg)
     struct vm *vm = v->vm;
     struct gnttab_query_size q;
     if (guest_copy_from(v, arg, &q, sizeof q) != 0) return -XEN_EFAULT;
-    if (q.dom != XEN_DOMID_SELF) {
+    if (q.dom != DOMID_SELF) {
         q.status = GNTST_bad_domain;
     } else {
         q.nr_frames = vm->gnttab_frames;
@@ -39,7 +40,7 @@ static int64_t setup_table(struct vcpu *v, uint64_t arg)
     struct gnttab_setup_table s;
     uint64_t frames[VMM_GNTTAB_FRAMES];
     if (guest_copy_from(v, arg, &s, sizeof s) != 0) return -XEN_EFAULT;
-    if (s.dom != XEN_DOMID_SELF) {
+    if (s.dom != DOMID_SELF) {
         s.status = GNTST_bad_domain;
     } else if (s.nr_frames > VMM_GNTTAB_FRAMES) {
         s.status = GNTST_general_error;
@@ -69,7 +70,7 @@ static int64_t get_version(struct vcpu *v, uint64_t arg)
 {
     struct gnttab_get_version gv;
     if (guest_copy_from(v, arg, &gv, sizeof gv) != 0) return -XEN_EFAULT;
-    if (gv.dom != XEN_DOMID_SELF) return -XEN_ESRCH;
+    if (gv.dom != DOMID_SELF) return -XEN_ESRCH;
     gv.version = 1;
     return guest_copy_to(v, arg, &gv, sizeof gv);
 }

@@ -20,6 +20,7 @@
 #include <string.h>
 #include <bulkhead/invocations.h>
 #include <bulkhead/runtime.h>
+#include <xen/memory.h>
 #include "vmm.h"
 
 #define PAGE 4096u
@@ -51,7 +52,7 @@ void gnttab_init(struct vm *vm)
 {
     vm->gnttab_gpfn_limit = 1ull << (guest_phys_bits() - 12);
     for (unsigned i = 0; i < VMM_GNTTAB_FRAMES; i++) {
-        vm->gnttab_gpfn[i] = XEN_INVALID_GFN;
+        vm->gnttab_gpfn[i] = VMM_INVALID_GFN;
         memset(own_frame(vm, i), 0, PAGE);
     }
 }
@@ -60,10 +61,10 @@ void gnttab_init(struct vm *vm)
 static int withdraw(struct vm *vm, uint64_t idx)
 {
     uint64_t gpfn = vm->gnttab_gpfn[idx];
-    if (gpfn == XEN_INVALID_GFN) return 0;
+    if (gpfn == VMM_INVALID_GFN) return 0;
     if (in_ram(vm, gpfn)) memcpy(own_frame(vm, idx), gpa_ptr(vm, gpfn * PAGE, PAGE), PAGE);
     else if (bh_frame_unmap(vm->params->grant.frame[idx]) != BH_ERR_OK) return -1;
-    vm->gnttab_gpfn[idx] = XEN_INVALID_GFN;
+    vm->gnttab_gpfn[idx] = VMM_INVALID_GFN;
     return 0;
 }
 
@@ -124,7 +125,7 @@ int64_t gnttab_add_to_physmap(struct vm *vm, uint64_t idx, uint64_t gpfn)
         if (i != idx && vm->gnttab_gpfn[i] == gpfn && withdraw(vm, i) != 0) return -XEN_EINVAL; /* replaced */
     if (withdraw(vm, idx) != 0) return -XEN_EINVAL;
     rc = place(vm, idx, gpfn);
-    if (rc != 0 && old != XEN_INVALID_GFN) (void)place(vm, idx, old); /* back where it was: its tables are there */
+    if (rc != 0 && old != VMM_INVALID_GFN) (void)place(vm, idx, old); /* back where it was: its tables are there */
     if (rc == 0 && idx + 1 > vm->gnttab_frames) vm->gnttab_frames = (uint32_t)idx + 1;
     return rc;
 }

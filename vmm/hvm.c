@@ -10,13 +10,14 @@
  * upcall flag rises, the guest ending it with an EOI. CPUID does not offer it (cpuid.c says
  * why), so Linux keeps the callback vector; a guest may still use it.
  */
+#include <xen/vcpu.h>
 #include "vmm.h"
 
 #define VMM_DOMID 1u
 
 static bool own_domain(uint16_t domid)
 {
-    return domid == XEN_DOMID_SELF || domid == VMM_DOMID;
+    return domid == DOMID_SELF || domid == VMM_DOMID;
 }
 
 static int64_t hvm_param(struct vcpu *v, uint64_t arg, bool set)
@@ -62,11 +63,11 @@ static int64_t register_vcpu_info(struct vcpu *target, struct vcpu *v, uint64_t 
 {
     struct vcpu_register_vcpu_info r;
     if (guest_copy_from(v, arg, &r, sizeof r) != 0) return -XEN_EFAULT;
-    if (r.rsvd != 0 || r.offset > 4096 - sizeof(struct xen_vcpu_info)) return -XEN_EINVAL;
+    if (r.rsvd != 0 || r.offset > 4096 - sizeof(struct vcpu_info)) return -XEN_EINVAL;
     if (r.mfn >= v->vm->ram_size >> 12) return -XEN_EINVAL;
     if (target->vcpu_info_gpa != 0) return -XEN_EINVAL;
-    struct xen_vcpu_info *vi = gpa_ptr(v->vm, (r.mfn << 12) + r.offset, sizeof *vi);
-    struct xen_vcpu_info *old = evtchn_vcpu_info(target);
+    struct vcpu_info *vi = gpa_ptr(v->vm, (r.mfn << 12) + r.offset, sizeof *vi);
+    struct vcpu_info *old = evtchn_vcpu_info(target);
     /* As Xen: the new area takes over the state of the one in shared_info. */
     if (old && vi) {
         vi->evtchn_upcall_pending = old->evtchn_upcall_pending;

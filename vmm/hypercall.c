@@ -9,23 +9,25 @@
  */
 #include <string.h>
 #include <bulkhead/runtime.h>
+#include <xen/features.h>
+#include <xen/sched.h>
+#include <xen/version.h>
 #include "vmm.h"
 
 #define VMMCALL_LENGTH 3
-#define XEN_EXTRAVERSION "-bulkhead"
-#define XEN_VERSION_WORD ((4u << 16) | 17u)
+#define EXTRAVERSION "-bulkhead"
 #define CONSOLE_CHUNK 128u
 
-static hypercall_fn *const table[XEN_HC_COUNT] = {
-    [XEN_HC_set_timer_op] = hc_set_timer_op,
-    [XEN_HC_memory_op] = hc_memory_op,
-    [XEN_HC_xen_version] = hc_xen_version,
-    [XEN_HC_console_io] = hc_console_io,
-    [XEN_HC_grant_table_op] = hc_grant_table_op,
-    [XEN_HC_vcpu_op] = hc_vcpu_op,
-    [XEN_HC_sched_op] = hc_sched_op,
-    [XEN_HC_event_channel_op] = hc_event_channel_op,
-    [XEN_HC_hvm_op] = hc_hvm_op,
+static hypercall_fn *const table[VMM_HYPERCALLS] = {
+    [__HYPERVISOR_set_timer_op] = hc_set_timer_op,
+    [__HYPERVISOR_memory_op] = hc_memory_op,
+    [__HYPERVISOR_xen_version] = hc_xen_version,
+    [__HYPERVISOR_console_io] = hc_console_io,
+    [__HYPERVISOR_grant_table_op] = hc_grant_table_op,
+    [__HYPERVISOR_vcpu_op] = hc_vcpu_op,
+    [__HYPERVISOR_sched_op] = hc_sched_op,
+    [__HYPERVISOR_event_channel_op] = hc_event_channel_op,
+    [__HYPERVISOR_hvm_op] = hc_hvm_op,
 };
 
 static void arguments(struct vcpu *v, uint64_t *a)
@@ -48,7 +50,7 @@ void hypercall_exit(struct vcpu *v)
     arguments(v, a);
     if (vcpu_cpl(v) != 0)
         result = -XEN_EPERM;
-    else if (nr < XEN_HC_COUNT && table[nr])
+    else if (nr < VMM_HYPERCALLS && table[nr])
         result = table[nr](v, a);
     else
         result = -XEN_ENOSYS;
@@ -60,9 +62,9 @@ void hypercall_exit(struct vcpu *v)
 int64_t hc_xen_version(struct vcpu *v, const uint64_t *a)
 {
     switch (a[0]) {
-    case XENVER_version: return XEN_VERSION_WORD;
+    case XENVER_version: return VMM_XEN_VERSION;
     case XENVER_extraversion: {
-        char extra[XEN_EXTRAVERSION_LEN] = XEN_EXTRAVERSION;
+        char extra[XEN_EXTRAVERSION_LEN] = EXTRAVERSION;
         return guest_copy_to(v, a[1], extra, sizeof extra);
     }
     case XENVER_get_features: {
@@ -104,9 +106,9 @@ int64_t hc_console_io(struct vcpu *v, const uint64_t *a)
 static int64_t sched_poll(struct vcpu *v, uint64_t arg)
 {
     struct sched_poll p;
-    uint32_t ports[SCHED_POLL_MAX_PORTS];
+    uint32_t ports[VMM_POLL_MAX_PORTS];
     if (guest_copy_from(v, arg, &p, sizeof p) != 0) return -XEN_EFAULT;
-    if (p.nr_ports > SCHED_POLL_MAX_PORTS) return -XEN_EINVAL;
+    if (p.nr_ports > VMM_POLL_MAX_PORTS) return -XEN_EINVAL;
     if (p.nr_ports > 0 && guest_copy_from(v, p.ports, ports, p.nr_ports * sizeof ports[0]) != 0) return -XEN_EFAULT;
     for (uint32_t i = 0; i < p.nr_ports; i++)
         if (ports[i] >= VMM_EVTCHN_PORTS) return -XEN_EINVAL;

@@ -49,7 +49,7 @@ int main(void)
     vm_lock(vm);
     for (unsigned i = 0; i < vm->params->vcpus; i++) {
         vcpu_init(vm, i);
-        vm->vcpu[i].pat = VMM_PAT_DEFAULT;
+        vm->vcpu[i].pat = BH_VCPU_PAT_RESET;
     }
     int err = vcpu_bind(vm, 0, BH_PROC_SLOT_TCB);
     if (err != 0) {

@@ -25,7 +25,7 @@
 void msr_write_hypercall_page(uint8_t *page)
 {
     memset(page, 0xcc, 4096);   /* int3 between stubs */
-    for (uint32_t i = 0; i < XEN_HC_COUNT; i++) {
+    for (uint32_t i = 0; i < VMM_HYPERCALLS; i++) {
         uint8_t *s = page + i * VMMCALL_STUB_SIZE;
         s[0] = 0xb8;
         memcpy(s + 1, &i, 4);
@@ -77,7 +77,7 @@ static int wrmsr(struct vcpu *v, uint32_t msr, uint64_t value)
         if (!pat_valid(value)) return -1;
         v->pat = value;
         return 0;
-    case XEN_HYPERCALL_MSR: return write_hypercall_page(v->vm, value);
+    case VMM_HYPERCALL_MSR: return write_hypercall_page(v->vm, value);
     case MSR_AMD64_NB_CFG: return 0;
     default: return -1;
     }

@@ -85,6 +85,10 @@ _Static_assert(sizeof(struct vmm_params) <= 4096, "vmm_params fits a page");
 #define VMM_DEBUG_PORT_BENCH 0x508u  /* benchmark id; the value is the last VALUE */
 #define VMM_DEBUG_CHECK_FAILED 0x80000000u
 
+/* What the guest sees of the VMM's choices within the Xen ABI. */
+#define VMM_HYPERCALL_MSR 0x40000000u   /* CPUID leaf 0x40000002 ebx: writing a gpa there installs the hypercall page */
+#define VMM_INVALID_GFN (~0ull)         /* a grant frame placed nowhere (GNTTABOP_setup_table), Xen's INVALID_GFN */
+
 /* Reports to the creator on the report slot: the label says what, the MRs the details. */
 enum vmm_report {
     VMM_REPORT_BENCH = 1,     /* MR0 bench id, MR1 value */

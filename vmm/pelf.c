@@ -10,6 +10,7 @@
  * ranges against guest RAM.
  */
 #include <string.h>
+#include <xen/elfnote.h>
 #include "vmm.h"
 
 #define EH_SIZE 64u
@@ -17,7 +18,6 @@
 #define PT_LOAD 1u
 #define PT_NOTE 4u
 #define EM_X86_64 62u
-#define XEN_ELFNOTE_PHYS32_ENTRY 18u
 /* At most 4 KiB of program headers, as Linux's ELF loader (load_elf_phdrs) accepts: the
  * loader compares segments pairwise, and 65,535 of them took seconds. */
 #define PH_TABLE_MAX 4096u

@@ -10,6 +10,7 @@
  * -ENOSYS.
  */
 #include <string.h>
+#include <xen/memory.h>
 #include "vmm.h"
 
 #define MEMORY_MAP_ENTRIES 2u
@@ -17,9 +18,9 @@
 static int64_t memory_map(struct vcpu *v, uint64_t arg)
 {
     struct xen_memory_map map;
-    struct xen_e820_entry e820[MEMORY_MAP_ENTRIES] = {
-        {.addr = 0, .size = console_ring_gpa(v->vm->ram_size), .type = XEN_E820_RAM},
-        {.addr = console_ring_gpa(v->vm->ram_size), .size = 4096, .type = XEN_E820_RESERVED},
+    struct e820entry e820[MEMORY_MAP_ENTRIES] = {
+        {.addr = 0, .size = console_ring_gpa(v->vm->ram_size), .type = E820_RAM},
+        {.addr = console_ring_gpa(v->vm->ram_size), .size = 4096, .type = E820_RESERVED},
     };
     if (guest_copy_from(v, arg, &map, sizeof map) != 0) return -XEN_EFAULT;
     uint32_t n = map.nr_entries < MEMORY_MAP_ENTRIES ? map.nr_entries : MEMORY_MAP_ENTRIES;
@@ -33,12 +34,12 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
     struct vm *vm = v->vm;
     struct xen_add_to_physmap x;
     if (guest_copy_from(v, arg, &x, sizeof x) != 0) return -XEN_EFAULT;
-    if (x.domid != XEN_DOMID_SELF) return -XEN_ESRCH;
+    if (x.domid != DOMID_SELF) return -XEN_ESRCH;
     if (x.space == XENMAPSPACE_grant_table) return gnttab_add_to_physmap(vm, x.idx, x.gpfn);
     if (x.space != XENMAPSPACE_shared_info) return -XEN_ENOSYS;
     if (x.idx != 0) return -XEN_EINVAL;
     if (x.gpfn >= vm->ram_size >> 12) return -XEN_EINVAL;
-    struct xen_shared_info *si = gpa_ptr(vm, x.gpfn << 12, 4096);
+    struct shared_info *si = gpa_ptr(vm, x.gpfn << 12, 4096);
     if (!si) return -XEN_EINVAL;
     memset(si, 0, 4096);
     vm->shared_info_gpa = x.gpfn << 12;
@@ -49,7 +50,7 @@ static int64_t add_to_physmap(struct vcpu *v, uint64_t arg)
 
 int64_t hc_memory_op(struct vcpu *v, const uint64_t *a)
 {
-    switch (a[0] & XEN_MEMOP_CMD_MASK) {
+    switch (a[0] & VMM_MEMOP_CMD_MASK) {
     case XENMEM_memory_map: return memory_map(v, a[1]);
     case XENMEM_add_to_physmap: return add_to_physmap(v, a[1]);
     default: return -XEN_ENOSYS;

@@ -18,6 +18,7 @@
 #include <string.h>
 #include <bulkhead/invocations.h>
 #include <bulkhead/runtime.h>
+#include <xen/arch-x86/hvm/start_info.h>
 #include "vmm.h"
 
 #define BOOT_INFO_GPA 0x1000ull
@@ -112,7 +113,7 @@ static void write_start_info(struct vm *vm, const struct layout *l)
     mm[1] = (struct hvm_memmap_table_entry){.addr = top, .size = vm->ram_size - top, .type = XEN_HVM_MEMMAP_TYPE_RESERVED};
     memcpy(cmdline, p->cmdline, VMM_CMDLINE_LEN);
     cmdline[VMM_CMDLINE_LEN - 1] = 0;
-    si->magic = XEN_HVM_START_MAGIC;
+    si->magic = XEN_HVM_START_MAGIC_VALUE;
     si->version = 1;
     si->cmdline_paddr = CMDLINE_GPA;
     si->memmap_paddr = MEMMAP_GPA;

@@ -13,12 +13,12 @@
  * waits for the earliest one.
  */
 #include <string.h>
+#include <xen/vcpu.h>
 #include "vmm.h"
 
 #define WALLCLOCK_SEC 1767225600u   /* 2026-01-01T00:00:00Z: fixed, so that runs are alike */
 #define MIN_PERIOD_NS 50000ull      /* Xen's minimum period (50 us) */
 #define MAX_PERIOD_NS 0x7fffffffffffffffull /* Xen's STIME_DELTA_MAX: system time stays signed */
-#define XEN_RUNSTATE_UPDATE (1ull << 63)
 
 /* ns = ((delta << shift) * mul) >> 32, shift in [-31, 31]; mul in [2^31, 2^32). */
 static uint64_t scale(uint64_t delta, uint32_t mul, int8_t shift)
@@ -55,7 +55,7 @@ uint64_t time_now_ns(struct vm *vm)
     return scale(bh_arch_counter() - vm->tsc0, vm->tsc_mul, vm->tsc_shift);
 }
 
-static void write_time_info(struct vm *vm, struct xen_vcpu_time_info *t)
+static void write_time_info(struct vm *vm, struct vcpu_time_info *t)
 {
     uint64_t tsc = bh_arch_counter();
     t->version |= 1;                    /* odd: being updated */
@@ -73,18 +73,18 @@ void time_update_vcpu(struct vcpu *v)
 {
     struct vm *vm = v->vm;
     if (v->vcpu_info_gpa) {
-        struct xen_vcpu_info *vi = gpa_ptr(vm, v->vcpu_info_gpa, sizeof *vi);
-        if (vi) write_time_info(vm, (struct xen_vcpu_time_info *)vi->time);
+        struct vcpu_info *vi = gpa_ptr(vm, v->vcpu_info_gpa, sizeof *vi);
+        if (vi) write_time_info(vm, &vi->time);
     }
     if (vm->shared_info_gpa && v->id < XEN_LEGACY_MAX_VCPUS) {
-        struct xen_shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
-        if (si) write_time_info(vm, (struct xen_vcpu_time_info *)si->vcpu_info[v->id].time);
+        struct shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
+        if (si) write_time_info(vm, &si->vcpu_info[v->id].time);
     }
 }
 
 void time_write_wallclock(struct vm *vm)
 {
-    struct xen_shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
+    struct shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
     if (!si) return;
     si->wc_version |= 1;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <bulkhead/invocations.h>
 #include <bulkhead/runtime.h>
+#include <xen/sched.h>
 #include "vmm.h"
 
 #define RFLAGS_IF (1ull << 9)
@@ -118,7 +119,7 @@ void vm_shutdown(struct vm *vm, uint32_t reason, enum vmm_shutdown_via via)
 static unsigned callback_vector(const struct vm *vm)
 {
     uint64_t cb = vm->hvm_param[HVM_PARAM_CALLBACK_IRQ];
-    if (HVM_PARAM_CALLBACK_TYPE(cb) != HVM_PARAM_CALLBACK_TYPE_VECTOR || (cb & 0xff) < 32) return 0;
+    if ((cb & HVM_PARAM_CALLBACK_IRQ_TYPE_MASK) >> 56 != HVM_PARAM_CALLBACK_TYPE_VECTOR || (cb & 0xff) < 32) return 0;
     return (unsigned)(cb & 0xff);
 }
 
@@ -134,7 +135,7 @@ static void deliver_event(struct vcpu *v)
     v->kicked = false;
     if (!line) return;
     if (v->vcpu_info_gpa) {
-        struct xen_vcpu_info *vi = gpa_ptr(vm, v->vcpu_info_gpa, sizeof *vi);
+        struct vcpu_info *vi = gpa_ptr(vm, v->vcpu_info_gpa, sizeof *vi);
         if (vi) vi->evtchn_upcall_pending = 1;
     }
     if (v->upcall_vector) {

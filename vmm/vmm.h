@@ -34,13 +34,19 @@
 #include <bulkhead/syscalls.h>
 #include <bulkhead/arch/machine.h>
 #include <bulkhead/arch/vcpu.h>
+#include <xen/errno.h>
+#include <xen/xen.h>
+#include <xen/hvm/params.h>
 #include "params.h"
-#include "xen.h"
 
 #define VMM_MAX_VCPUS 8u
 #define VMM_EVTCHN_PORTS 64u
 #define VMM_LINE_MAX 160u
-#define VMM_PAT_DEFAULT 0x0007040600070406ull
+/* Within the Xen ABI (user/include/xen/), the VMM's own choices and Xen's internal limits. */
+#define VMM_HYPERCALLS 64   /* the hypercall page has room for 4096 / 32 = 128 stubs; we fill 64 */
+#define VMM_XEN_VERSION ((4u << 16) | 17u)   /* XENVER_version and CPUID leaf 1: Xen 4.17 */
+#define VMM_MEMOP_CMD_MASK 0x3fu   /* memory_op: the command in bits 5:0, as Xen's MEMOP_CMD_MASK */
+#define VMM_POLL_MAX_PORTS 128u    /* SCHEDOP_poll: Xen's limit on nr_ports */
 /* The intercepts every vCPU starts with (PVH entry, AP start-up). */
 #define VMM_VCPU_CONTROLS (BH_VCPU_CTL_CPUID | BH_VCPU_CTL_HLT | BH_VCPU_CTL_MSR_SWITCHED)
 /* The TSC frequency the guest is told (kHz) when the creator does not pass the kernel's
@@ -111,7 +117,7 @@ struct vcpu {
     uint64_t timer_ns;                 /* single-shot deadline in system time, 0 for none */
     uint64_t period_ns;                /* periodic timer, 0 for none */
     uint64_t periodic_next_ns;
-    uint32_t virq_port[XEN_NR_VIRQS];  /* 0: not bound */
+    uint32_t virq_port[NR_VIRQS];  /* 0: not bound */
     struct lapic lapic;
 };
 
@@ -161,7 +167,7 @@ struct vm {
     bool gnttab_nomem_said;            /* a frame was refused for want of page tables (said once) */
     uint32_t gnttab_tables_used;       /* spare page tables (params grant.table) mapped so far */
     uint64_t gnttab_gpfn_limit;        /* the first gpfn beyond the guest's physical address width */
-    uint64_t gnttab_gpfn[VMM_GNTTAB_FRAMES]; /* where each frame is placed, XEN_INVALID_GFN for nowhere */
+    uint64_t gnttab_gpfn[VMM_GNTTAB_FRAMES]; /* where each frame is placed, VMM_INVALID_GFN for nowhere */
     /* Counters for the report. */
     uint64_t exits, hypercalls, hypercall_errors, checks_passed, checks_failed;
     uint64_t exits_by_reason[VMM_EXIT_CLASSES];
@@ -268,7 +274,7 @@ hypercall_fn hc_set_timer_op;
 
 /* evtchn.c */
 void evtchn_send_virq(struct vcpu *v, unsigned virq);
-struct xen_vcpu_info *evtchn_vcpu_info(struct vcpu *v);   /* registered, else in shared_info, else NULL */
+struct vcpu_info *evtchn_vcpu_info(struct vcpu *v);   /* registered, else in shared_info, else NULL */
 bool evtchn_upcall_pending(struct vcpu *v);
 uint32_t evtchn_bind_vmm(struct vm *vm);                  /* a port bound to the VMM, 0 for none */
 void evtchn_raise(struct vm *vm, uint32_t port);          /* makes a port pending in the guest */

@@ -7,41 +7,10 @@
  */
 #include "x86.h"
 #include <bulkhead/bootinfo.h>
+#include <xen/arch-x86/hvm/start_info.h>
 
-#define HVM_START_MAGIC 0x336ec578u
-#define MEMMAP_RAM 1u
 #define MEMMAP_MAX_ENTRIES 128u
 #define LOW_DEVICE_END (4ull << 30)
-
-struct hvm_start_info {
-    uint32_t magic;
-    uint32_t version;
-    uint32_t flags;
-    uint32_t nr_modules;
-    uint64_t modlist_paddr;
-    uint64_t cmdline_paddr;
-    uint64_t rsdp_paddr;
-    uint64_t memmap_paddr;
-    uint32_t memmap_entries;
-    uint32_t reserved;
-};
-_Static_assert(sizeof(struct hvm_start_info) == 56, "hvm_start_info v1 layout");
-
-struct hvm_modlist_entry {
-    uint64_t paddr;
-    uint64_t size;
-    uint64_t cmdline_paddr;
-    uint64_t reserved;
-};
-_Static_assert(sizeof(struct hvm_modlist_entry) == 32, "hvm_modlist_entry layout");
-
-struct hvm_memmap_entry {
-    uint64_t addr;
-    uint64_t size;
-    uint32_t type;
-    uint32_t reserved;
-};
-_Static_assert(sizeof(struct hvm_memmap_entry) == 24, "hvm_memmap_table_entry layout");
 
 extern char kernel_image_start_phys[], kernel_image_end_phys[];
 NORETURN void x86_boot(uint32_t start_info);
@@ -64,14 +33,14 @@ static bool overlaps_ram(paddr_t s, paddr_t e)
 }
 
 /* Returns false (with a message) for an entry that must be ignored. */
-static bool entry_valid(word_t i, const struct hvm_memmap_entry *m)
+static bool entry_valid(word_t i, const struct hvm_memmap_table_entry *m)
 {
     const char *why = NULL;
     if (m->size == 0) why = "zero size";
     else if (m->addr + m->size < m->addr) why = "wraps around";
     else if (m->addr + m->size > X86_PHYS_ADDR_LIMIT) why = "beyond the 52-bit physical limit";
-    else if (m->type == 0 || m->type > 5) why = "unknown type";
-    else if (m->type == MEMMAP_RAM && overlaps_ram(m->addr, m->addr + m->size)) why = "overlaps other RAM";
+    else if (m->type == 0 || m->type > XEN_HVM_MEMMAP_TYPE_UNUSABLE) why = "unknown type";
+    else if (m->type == XEN_HVM_MEMMAP_TYPE_RAM && overlaps_ram(m->addr, m->addr + m->size)) why = "overlaps other RAM";
     if (!why) return true;
     kprintf("[kernel] memory map entry %lu (%lx+%lx type %u) ignored: %s\n", i, m->addr, m->size, m->type, why);
     return false;
@@ -81,13 +50,13 @@ static paddr_t read_memory_map(const struct hvm_start_info *si)
 {
     if (si->memmap_entries == 0 || si->memmap_entries > MEMMAP_MAX_ENTRIES || si->memmap_paddr == 0)
         panic("PVH start info: memory map missing or too long");
-    const struct hvm_memmap_entry *map = paddr_to_ptr(si->memmap_paddr);
+    const struct hvm_memmap_table_entry *map = paddr_to_ptr(si->memmap_paddr);
     paddr_t max = 0;
     for (word_t i = 0; i < si->memmap_entries; i++) {
         if (!entry_valid(i, &map[i])) continue;
         paddr_t s = map[i].addr, e = map[i].addr + map[i].size;
         describe(s, e);
-        if (map[i].type != MEMMAP_RAM) continue;
+        if (map[i].type != XEN_HVM_MEMMAP_TYPE_RAM) continue;
         if (bc.nram == ARRAY_SIZE(bc.ram)) {
             kprintf("[kernel] memory map entry %lu ignored: too many RAM regions\n", i);
             continue;
@@ -196,7 +165,7 @@ void x86_boot(uint32_t start_info)
     x86_serial_init();
     kprintf("\n[kernel] Bulkhead kernel (x86_64, PVH), ABI %u\n", ABI_VERSION);
     const struct hvm_start_info *si = paddr_to_ptr(start_info);
-    if (si->magic != HVM_START_MAGIC) panic("PVH start info: bad magic");
+    if (si->magic != XEN_HVM_START_MAGIC_VALUE) panic("PVH start info: bad magic");
     if (si->version < 1) panic("PVH start info: version 0 has no memory map");
     if (si->cmdline_paddr) debug_errors = has_word(paddr_to_ptr(si->cmdline_paddr), "debug_errors");
     paddr_t max_ram = read_memory_map(si);

@@ -42,12 +42,6 @@ static pte_t window_pt[2][512] __attribute__((aligned(4096)));
 static unsigned window_pts_used;
 extern char x86_window_text_start[], x86_window_text_end[], x86_window_data_start[], x86_window_data_end[];
 
-/* Kernel-image pointers are not in the physical window. */
-static paddr_t image_paddr(const void *p)
-{
-    return (uint64_t)p - KERNEL_VIRT;
-}
-
 static pte_t *table_of_image(pte_t e)
 {
     return (pte_t *)((e & PTE_ADDR) + KERNEL_VIRT);

@@ -13,8 +13,8 @@
  * Before the first return after the exit, the RSB is overwritten (mitigations.h): the guest
  * may have filled it with addresses of its choosing.
  */
+#include "guest_regs.h"
 #include "mitigations.h"
-#define G(n) (8 * (n))
 
     .section .text
     .globl x86_svm_run
@@ -33,38 +33,12 @@ x86_svm_run:
     vmsave
     mov (%rsp), %rax
     vmload
-    mov G(1)(%rdi), %rbx
-    mov G(2)(%rdi), %rcx
-    mov G(3)(%rdi), %rdx
-    mov G(4)(%rdi), %rsi
-    mov G(6)(%rdi), %rbp
-    mov G(7)(%rdi), %r8
-    mov G(8)(%rdi), %r9
-    mov G(9)(%rdi), %r10
-    mov G(10)(%rdi), %r11
-    mov G(11)(%rdi), %r12
-    mov G(12)(%rdi), %r13
-    mov G(13)(%rdi), %r14
-    mov G(14)(%rdi), %r15
-    mov G(5)(%rdi), %rdi
+    GUEST_REGS_LOAD
     sti
     vmrun
     push %rdi                    /* the guest's rdi */
     mov 16(%rsp), %rdi
-    mov %rbx, G(1)(%rdi)
-    mov %rcx, G(2)(%rdi)
-    mov %rdx, G(3)(%rdi)
-    mov %rsi, G(4)(%rdi)
-    mov %rbp, G(6)(%rdi)
-    mov %r8, G(7)(%rdi)
-    mov %r9, G(8)(%rdi)
-    mov %r10, G(9)(%rdi)
-    mov %r11, G(10)(%rdi)
-    mov %r12, G(11)(%rdi)
-    mov %r13, G(12)(%rdi)
-    mov %r14, G(13)(%rdi)
-    mov %r15, G(14)(%rdi)
-    popq G(5)(%rdi)
+    GUEST_REGS_STORE
     mov (%rsp), %rax
     vmsave
     mov 16(%rsp), %rax

@@ -70,7 +70,6 @@
 #define EXIT_INIT 0x63u
 #define INT_CTL_V_INTR_MASKING (1u << 24)
 #define TLB_FLUSH_ALL 1u
-#define GUEST_PAT 0x0007040600070406ull
 
 struct vmcb_seg {
     uint16_t selector, attrib;
@@ -143,32 +142,17 @@ static uint8_t iopm[3 * 4096] __attribute__((aligned(4096)));
 static uint8_t msrpm_all[2 * 4096] __attribute__((aligned(4096)));
 static uint8_t msrpm_switched[2 * 4096] __attribute__((aligned(4096)));
 
-static paddr_t image_pa(const void *p)
-{
-    return (uint64_t)p - KERNEL_VIRT;
-}
-
 static struct vmcb *vmcb_of(const struct vcpu_arch *v)
 {
     return (struct vmcb *)(uintptr_t)v->vmcb;
 }
 
-/* MSRPM (APM vol. 2, 15.11): two bits (read, write) per MSR, three ranges of 8192 MSRs. */
-static void msr_pass(uint8_t *map, uint32_t msr)
-{
-    uint32_t base = msr >= 0xc0010000u ? 0x1000u : msr >= 0xc0000000u ? 0x800u : 0;
-    uint32_t n = msr & 0x1fffu;
-    map[base + n / 4] &= (uint8_t)~(3u << (2 * (n % 4)));
-}
-
+/* MSRPM (APM vol. 2, 15.11): two bits (read, write) per MSR; the ranges at bytes 0 and 0x800. */
 static void init_maps(void)
 {
-    static const uint32_t switched[] = {0xc0000081u, 0xc0000082u, 0xc0000083u, 0xc0000084u, 0xc0000100u,
-                                        0xc0000101u, 0xc0000102u, 0x174u, 0x175u, 0x176u};
     memset(iopm, 0xff, sizeof iopm);
-    memset(msrpm_all, 0xff, sizeof msrpm_all);
-    memset(msrpm_switched, 0xff, sizeof msrpm_switched);
-    for (unsigned i = 0; i < ARRAY_SIZE(switched); i++) msr_pass(msrpm_switched, switched[i]);
+    virt_msr_maps_build(msrpm_all, msrpm_switched, sizeof msrpm_all,
+                        (struct virt_msr_map_format){2, 1, {0, 0x800u * 8}});
 }
 
 /* At boot: enable SVM only when CPUID has it with nested paging and firmware did not lock it. */
@@ -191,7 +175,7 @@ bool x86_svm_init(void)
     asid_count = r[1];
     init_maps();
     wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_SVME);
-    wrmsr(MSR_VM_HSAVE_PA, image_pa(host_save_area));
+    wrmsr(MSR_VM_HSAVE_PA, image_paddr(host_save_area));
     svm_ok = true;
     kprintf("[kernel] AMD SVM with nested paging, %u ASIDs\n", asid_count);
     return true;
@@ -225,7 +209,7 @@ static void init_guest_state(struct vmcb *c)
     c->rflags = 0x2;
     c->dr6 = 0xffff0ff0u;
     c->dr7 = 0x400;
-    c->g_pat = GUEST_PAT;
+    c->g_pat = BH_VCPU_PAT_RESET;
 }
 
 static void set_intercepts(struct vmcb *c, const struct vcpu_arch *v)
@@ -236,7 +220,7 @@ static void set_intercepts(struct vmcb *c, const struct vcpu_arch *v)
     c->intercept4 = I4_SVM_INSNS | I4_MONITOR_MWAIT | I4_XSETBV | I4_WBINVD;
     c->intercept_cr = CR_WRITE(4);
     c->intercept_exc = (uint32_t)v->exceptions | BH_VCPU_EXCEPTIONS_ALWAYS;
-    c->msrpm_pa = image_pa((v->controls & BH_VCPU_CTL_MSR_SWITCHED) ? msrpm_switched : msrpm_all);
+    c->msrpm_pa = image_paddr((v->controls & BH_VCPU_CTL_MSR_SWITCHED) ? msrpm_switched : msrpm_all);
 }
 
 void svm_vcpu_init(struct vcpu_arch *v)
@@ -246,7 +230,7 @@ void svm_vcpu_init(struct vcpu_arch *v)
     v->exceptions = 0;
     memset(v->dr, 0, sizeof v->dr);
     set_intercepts(c, v);
-    c->iopm_pa = image_pa(iopm);
+    c->iopm_pa = image_paddr(iopm);
     c->int_ctl = INT_CTL_V_INTR_MASKING;
     c->nested_ctl = 1; /* NP_ENABLE */
     init_guest_state(c);
@@ -458,7 +442,7 @@ static inline __attribute__((always_inline)) void run_once(struct vcpu_arch *v, 
 {
     c->intercept_dr = live ? 0 : DR_ACCESS_0_3;
     if (live || (c->dr7 & DR7_ENABLE_BITS)) x86_load_dr0_3(v->dr);
-    x86_svm_run(v->gpr, ptr_to_paddr(c), image_pa(host_vmsave_area));
+    x86_svm_run(v->gpr, ptr_to_paddr(c), image_paddr(host_vmsave_area));
     if (live) x86_save_dr0_3(v->dr);
     c->tlb_control = 0;
     c->event_inj = 0; /* delivered, or reported in EXITINTINFO */

@@ -51,6 +51,35 @@ static inline void virt_fpu_reset(struct fpu_state *f)
     f->fxsave[25] = 0x1f;
 }
 
+/*
+ * The MSR permission maps of both back ends: one that intercepts every MSR, and one that lets
+ * a VCPU with BH_VCPU_CTL_MSR_SWITCHED read and write the MSRs the kernel switches around its
+ * runs (STAR, LSTAR, CSTAR, SFMASK, FS and GS bases, KernelGSBase, SYSENTER), all in the
+ * ranges of 0x2000 MSRs from 0 and from 0xc0000000. The formats differ only in where an MSR's
+ * read and write bits are: SVM (APM vol. 2, 15.11) has two adjacent bits per MSR, VT-x (SDM
+ * 24.6.9) a read bitmap and a write bitmap 2 KiB on.
+ */
+struct virt_msr_map_format {
+    uint32_t bits_per_msr;      /* SVM 2, VT-x 1 */
+    uint32_t write_bit;         /* the write bit's distance from the read bit */
+    uint32_t range_bit[2];      /* where the ranges from 0 and from 0xc0000000 start */
+};
+
+static inline void virt_msr_maps_build(uint8_t *all, uint8_t *switched, size_t size, struct virt_msr_map_format f)
+{
+    static const uint32_t switched_msrs[] = {0xc0000081u, 0xc0000082u, 0xc0000083u, 0xc0000084u, 0xc0000100u,
+                                             0xc0000101u, 0xc0000102u, 0x174u, 0x175u, 0x176u};
+    memset(all, 0xff, size);
+    memset(switched, 0xff, size);
+    for (unsigned i = 0; i < ARRAY_SIZE(switched_msrs); i++) {
+        uint32_t msr = switched_msrs[i];
+        uint32_t read = f.range_bit[msr >= 0xc0000000u] + (msr & 0x1fffu) * f.bits_per_msr;
+        uint32_t write = read + f.write_bit;
+        switched[read / 8] &= (uint8_t)~(1u << (read % 8));
+        switched[write / 8] &= (uint8_t)~(1u << (write % 8));
+    }
+}
+
 bool x86_svm_init(void);
 bool svm_vcpu_supported(void);
 void svm_vcpu_init(struct vcpu_arch *v);

@@ -12,8 +12,8 @@
  * interrupt ends the guest's run and stays pending; the exit leaves IF clear.
  * Before the first return after an exit, the RSB is overwritten (mitigations.h).
  */
+#include "guest_regs.h"
 #include "mitigations.h"
-#define G(n) (8 * (n))
 #define HOST_RSP 0x6c14
 
     .section .bss
@@ -36,20 +36,7 @@ x86_vmx_run_guest:
     vmwrite %rsp, %rax
     test %esi, %esi              /* the flags survive the loads below */
     mov G(0)(%rdi), %rax
-    mov G(1)(%rdi), %rbx
-    mov G(2)(%rdi), %rcx
-    mov G(3)(%rdi), %rdx
-    mov G(4)(%rdi), %rsi
-    mov G(6)(%rdi), %rbp
-    mov G(7)(%rdi), %r8
-    mov G(8)(%rdi), %r9
-    mov G(9)(%rdi), %r10
-    mov G(10)(%rdi), %r11
-    mov G(11)(%rdi), %r12
-    mov G(12)(%rdi), %r13
-    mov G(13)(%rdi), %r14
-    mov G(14)(%rdi), %r15
-    mov G(5)(%rdi), %rdi
+    GUEST_REGS_LOAD
     jnz 1f
     vmlaunch
     jmp 2f
@@ -63,20 +50,7 @@ x86_vmx_exit:
     push %rdi                    /* the guest's rdi */
     mov 8(%rsp), %rdi
     mov %rax, G(0)(%rdi)
-    mov %rbx, G(1)(%rdi)
-    mov %rcx, G(2)(%rdi)
-    mov %rdx, G(3)(%rdi)
-    mov %rsi, G(4)(%rdi)
-    mov %rbp, G(6)(%rdi)
-    mov %r8, G(7)(%rdi)
-    mov %r9, G(8)(%rdi)
-    mov %r10, G(9)(%rdi)
-    mov %r11, G(10)(%rdi)
-    mov %r12, G(11)(%rdi)
-    mov %r13, G(12)(%rdi)
-    mov %r14, G(13)(%rdi)
-    mov %r15, G(14)(%rdi)
-    popq G(5)(%rdi)
+    GUEST_REGS_STORE
     testb $1, x86_rsb_fill_on_vm_exit(%rip)
     jz .Lexit_done
     RSB_FILL

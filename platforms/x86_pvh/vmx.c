@@ -48,7 +48,6 @@
 #define MSR_PAT 0x277u
 #define MSR_KERNEL_GS_BASE 0xc0000102u
 #define MSR_CSTAR 0xc0000083u
-#define MSR_SYSENTER_CS 0x174u
 
 #define FEATURE_LOCKED 1u
 #define FEATURE_VMXON_OUTSIDE_SMX 4u
@@ -115,7 +114,6 @@ enum vmcs_field {
 #define CR4_HOST_OWNED (~(uint64_t)BH_VCPU_CR4_ALLOWED)
 #define EFER_LMA (1ull << 10)
 #define EFER_SVME_BIT (1ull << 12)
-#define GUEST_PAT_RESET 0x0007040600070406ull
 
 struct vmx_caps {
     uint32_t pin, proc, proc2, exit, entry; /* adjusted control words, without the VMM's choices */
@@ -134,11 +132,6 @@ static paddr_t current_vmcs; /* the VMCS VMPTRLD made current, 0 if none */
 void x86_vmx_run_guest(uint64_t *gprs, bool launched); /* vmx.S: returns after the VM exit or a failed entry */
 int x86_vmx_entry_failed(void);                         /* vmx.S: 1 when the last entry failed */
 extern char x86_vmx_exit[];
-
-static paddr_t image_pa(const void *p)
-{
-    return (uint64_t)p - KERNEL_VIRT;
-}
 
 /* ---- VMX instructions: CF or ZF set means VMfail ---- */
 
@@ -232,21 +225,10 @@ static bool read_caps(void)
 
 /* MSR bitmap (SDM 24.6.9): read bitmaps for 0..0x1fff and 0xc0000000..0xc0001fff in the
  * first 2 KiB, the write bitmaps in the second; a set bit exits. */
-static void msr_pass(uint8_t *map, uint32_t msr)
-{
-    uint32_t base = msr >= 0xc0000000u ? 1024u : 0, n = msr & 0x1fffu;
-    map[base + n / 8] &= (uint8_t)~(1u << (n % 8));
-    map[base + 2048u + n / 8] &= (uint8_t)~(1u << (n % 8));
-}
-
 static void init_maps(void)
 {
-    static const uint32_t switched[] = {MSR_STAR, MSR_LSTAR, MSR_CSTAR, MSR_SFMASK, MSR_FS_BASE,
-                                        MSR_FS_BASE + 1, MSR_KERNEL_GS_BASE, MSR_SYSENTER_CS,
-                                        MSR_SYSENTER_CS + 1, MSR_SYSENTER_CS + 2};
-    memset(msr_bitmap_all, 0xff, sizeof msr_bitmap_all);
-    memset(msr_bitmap_switched, 0xff, sizeof msr_bitmap_switched);
-    for (unsigned i = 0; i < ARRAY_SIZE(switched); i++) msr_pass(msr_bitmap_switched, switched[i]);
+    virt_msr_maps_build(msr_bitmap_all, msr_bitmap_switched, sizeof msr_bitmap_all,
+                        (struct virt_msr_map_format){1, 2048u * 8, {0, 1024u * 8}});
 }
 
 /* Firmware must allow VMXON outside SMX, or leave the feature-control MSR unlocked. */
@@ -279,7 +261,7 @@ bool x86_vmx_init(void)
     __asm__ volatile("mov %0, %%cr0" ::"r"((cr0 | caps.cr0_fixed0) & caps.cr0_fixed1));
     __asm__ volatile("mov %0, %%cr4" ::"r"((cr4 | caps.cr4_fixed0 | CR4_VMXE) & caps.cr4_fixed1));
     *(uint32_t *)vmxon_region = caps.revision;
-    if (!vmxon(image_pa(vmxon_region))) {
+    if (!vmxon(image_paddr(vmxon_region))) {
         kprintf("[kernel] VMXON failed: virtual CPUs are not available\n");
         return false;
     }
@@ -349,7 +331,7 @@ static void init_guest_state(void)
     vmwrite(CR4_SHADOW, 0);
     vmwrite(GUEST_CR3, 0);
     vmwrite(GUEST_EFER, 0);
-    vmwrite(GUEST_PAT, GUEST_PAT_RESET);
+    vmwrite(GUEST_PAT, BH_VCPU_PAT_RESET);
     vmwrite(GUEST_RFLAGS, 0x2);
     vmwrite(GUEST_DR7, 0x400);
     vmwrite(GUEST_DEBUGCTL, 0);
@@ -374,7 +356,7 @@ static uint32_t proc_controls(const struct vcpu_arch *v)
 static void set_controls(struct vcpu_arch *v)
 {
     vmwrite(PROC_CONTROLS, proc_controls(v));
-    vmwrite(MSR_BITMAP, image_pa((v->controls & BH_VCPU_CTL_MSR_SWITCHED) ? msr_bitmap_switched : msr_bitmap_all));
+    vmwrite(MSR_BITMAP, image_paddr((v->controls & BH_VCPU_CTL_MSR_SWITCHED) ? msr_bitmap_switched : msr_bitmap_all));
     vmwrite(EXCEPTION_BITMAP, (uint32_t)v->exceptions | BH_VCPU_EXCEPTIONS_ALWAYS);
 }
 

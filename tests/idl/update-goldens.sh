@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# Regenerates the IDL goldens on purpose: tests/idl/golden/<example>/ from idl/examples and
+# Regenerates the IDL goldens on purpose: tests/idl/golden/<example>/ from the examples (idl/examples,
+# servers/demo/default.bh) and
 # tests/idl/errors/*.expected from the error fixtures. Review the diff before committing.
 # Run from anywhere after a build (ninja build/idl/bhidl).
 set -euo pipefail

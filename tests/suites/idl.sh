@@ -111,17 +111,17 @@ if [ "$rc" -eq 2 ]; then pass cli_usage; else fail cli_usage "no arguments shoul
 rc=0; "$bhidl" --check /nonexistent.bh 2>/dev/null || rc=$?
 if [ "$rc" -eq 1 ]; then pass cli_missing_file; else fail cli_missing_file "a missing file should exit 1, got $rc"; fi
 # Conventional command-line errors: named, exit 2, nothing done.
-rc=0; msg=$("$bhidl" --frobnicate idl/examples/default.bh 2>&1) || rc=$?
+rc=0; msg=$("$bhidl" --frobnicate servers/demo/default.bh 2>&1) || rc=$?
 if [ "$rc" -eq 2 ] && [ "$msg" = "bhidl: unknown option '--frobnicate' (see bhidl --help)" ]; then pass cli_unknown_option_named
 else fail cli_unknown_option_named "exit $rc: $msg"; fi
-rc=0; msg=$("$bhidl" idl/examples/default.bh -o 2>&1) || rc=$?
+rc=0; msg=$("$bhidl" servers/demo/default.bh -o 2>&1) || rc=$?
 if [ "$rc" -eq 2 ] && [ "$msg" = "bhidl: -o needs a folder (see bhidl --help)" ]; then pass cli_option_without_value
 else fail cli_option_without_value "exit $rc: $msg"; fi
 rc=0; msg=$("$bhidl" a.bh b.bh 2>&1) || rc=$?
 if [ "$rc" -eq 2 ] && [[ "$msg" == *"one system description at a time"* ]]; then pass cli_two_inputs_refused
 else fail cli_two_inputs_refused "exit $rc: $msg"; fi
 rm -rf "$out/deep"
-if "$bhidl" -o "$out/deep/er/out" --spec "$out/deep/spec/dir/s.spec" idl/examples/default.bh &&
+if "$bhidl" -o "$out/deep/er/out" --spec "$out/deep/spec/dir/s.spec" servers/demo/default.bh &&
    [ -s "$out/deep/er/out/report.txt" ] && [ -s "$out/deep/spec/dir/s.spec" ]; then pass cli_output_parents_created
 else fail cli_output_parents_created "bhidl -o a/b/c did not create the missing folders"; fi
 
@@ -198,7 +198,7 @@ else
 fi
 
 # ---- the spec reader: every truncation, flipped bytes, targeted corruptions ----
-"$bhidl" -o "$out/spec" --no-glue idl/examples/default.bh
+"$bhidl" -o "$out/spec" --no-glue servers/demo/default.bh
 if [ -x $b/spec_test ]; then
   rc=0; o=$($b/spec_test "$out/spec/system.spec" 2>"$out/spec_test.stderr") || rc=$?
   printf '%s\n' "$o"

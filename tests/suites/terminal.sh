@@ -90,3 +90,25 @@ if ./bulkhead test no-such-suite >"$dir/unknown.out" 2>&1; then
 elif grep -q "no suite 'no-such-suite'; the suites are: .*ktest" "$dir/unknown.out"; then
   echo "PASS terminal.unknown_suite_refused"
 else echo "FAIL terminal.unknown_suite_refused: $(head -1 "$dir/unknown.out")"; fi
+
+# 4. Conventional help and errors, checked before any work (nothing is built: no "building").
+cli() { # cli NAME EXPECTED-STATUS PATTERN ARGS...: the status and a line of the output
+  local name=$1 want=$2 pat=$3 rc=0; shift 3
+  ./bulkhead "$@" >"$dir/$name.out" 2>&1 </dev/null || rc=$?
+  if [ "$rc" -ne "$want" ]; then echo "FAIL terminal.$name: ./bulkhead $* exited $rc, not $want"
+  elif ! grep -qE -- "$pat" "$dir/$name.out"; then echo "FAIL terminal.$name: no '$pat' in: $(head -2 "$dir/$name.out" | tr '\n' ' ')"
+  elif grep -q "building" "$dir/$name.out"; then echo "FAIL terminal.$name: it built before refusing"
+  else echo "PASS terminal.$name"; fi
+}
+cli help_exits_0 0 '^usage: \./bulkhead <command>' --help
+cli unknown_command_named 2 "unknown command 'frobnicate'" frobnicate
+cli run_unknown_platform_named 2 "no platform 'arm'; the platforms are x86 and power9" run --platform arm
+cli run_bad_timeout_before_build 2 "--timeout needs a whole number of seconds above 0, not 'abc'" run --timeout abc
+cli run_unknown_argument_named 2 "unknown argument '--fast'" run --fast
+
+# 5. A timed run whose root server refused the system is a failed run (it exited 0 before).
+rc=0
+tools/run-x86.sh --archive build/x86/spec-flipped.cpio --timeout 30 >"$dir/refused-run.out" 2>&1 </dev/null || rc=$?
+if [ "$rc" -eq 1 ] && grep -q "Bulkhead: the system did not come up: \[root\] error: system.spec refused" "$dir/refused-run.out"; then
+  echo "PASS terminal.timed_run_of_a_refused_system_fails"
+else echo "FAIL terminal.timed_run_of_a_refused_system_fails: exit $rc: $(tail -2 "$dir/refused-run.out" | tr '\n' ' ')"; fi

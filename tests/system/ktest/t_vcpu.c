@@ -31,7 +31,7 @@ static int vm_enter(bh_word_t *x, int set_rip, bh_word_t rip)
     bh_word_t dest = 0;
     bh_msginfo_t info = bh_msginfo(0, 0, 0, set_rip ? 1u : 0u);
     bh_set_mr(0, rip);
-    bh_x86_sys((bh_word_t)BH_SYS_VM_ENTER, &dest, &info);
+    bh_sys((bh_word_t)BH_SYS_VM_ENTER, &dest, &info);
     for (unsigned i = 0; i < BH_VM_MR_COUNT; i++) x[i] = bh_get_mr(i);
     return (int)bh_msginfo_label(info);
 }

@@ -16,7 +16,7 @@
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>
 #include "../../../vmm/params.h"
-#include "../../../vmm/xen.h"
+#include <xen/sched.h>
 #include "vmmtest.h"
 
 #define EXIT_PASS 0x10u

@@ -29,6 +29,58 @@ static inline void bh_set_receive_slot(bh_cptr_t cnode, bh_cptr_t index, bh_word
 
 #include <bulkhead/arch/syscall_stubs.h>
 
+/* The named system calls, written once on the architecture's bh_sys (arch/syscall_stubs.h:
+ * the registers and the trap instruction). */
+static inline bh_msginfo_t bh_call(bh_cptr_t dest, bh_msginfo_t info)
+{
+    bh_word_t d = dest;
+    bh_sys((bh_word_t)BH_SYS_CALL, &d, &info);
+    return info;
+}
+static inline void bh_send(bh_cptr_t dest, bh_msginfo_t info)
+{
+    bh_word_t d = dest;
+    bh_sys((bh_word_t)BH_SYS_SEND, &d, &info);
+}
+static inline void bh_nbsend(bh_cptr_t dest, bh_msginfo_t info)
+{
+    bh_word_t d = dest;
+    bh_sys((bh_word_t)BH_SYS_NBSEND, &d, &info);
+}
+static inline bh_msginfo_t bh_recv(bh_cptr_t src, bh_word_t *badge)
+{
+    bh_word_t d = src;
+    bh_msginfo_t info = 0;
+    bh_sys((bh_word_t)BH_SYS_RECV, &d, &info);
+    if (badge) *badge = d;
+    return info;
+}
+static inline bh_msginfo_t bh_nbrecv(bh_cptr_t src, bh_word_t *badge)
+{
+    bh_word_t d = src;
+    bh_msginfo_t info = 0;
+    bh_sys((bh_word_t)BH_SYS_NBRECV, &d, &info);
+    if (badge) *badge = d;
+    return info;
+}
+static inline void bh_reply(bh_msginfo_t info)
+{
+    bh_word_t d = 0;
+    bh_sys((bh_word_t)BH_SYS_REPLY, &d, &info);
+}
+static inline bh_msginfo_t bh_reply_recv(bh_cptr_t src, bh_msginfo_t info, bh_word_t *badge)
+{
+    bh_word_t d = src;
+    bh_sys((bh_word_t)BH_SYS_REPLY_RECV, &d, &info);
+    if (badge) *badge = d;
+    return info;
+}
+static inline void bh_yield(void)
+{
+    bh_word_t d = 0, i = 0;
+    bh_sys((bh_word_t)BH_SYS_YIELD, &d, &i);
+}
+
 /* Notifications: a signal is a send on the notification capability. */
 static inline void bh_signal(bh_cptr_t ntfn) { bh_send(ntfn, bh_msginfo(0, 0, 0, 0)); }
 /* Blocks until a signal; returns the accumulated badge bits. */

@@ -78,6 +78,8 @@ static inline uint64_t *ctx_reg(struct user_context *c, unsigned i)
 }
 
 static inline uint64_t ptr_to_paddr(const void *p) { return (uint64_t)(uintptr_t)p - PHYS_WINDOW; }
+/* Kernel-image addresses (statics) are not in the physical window: the image is mapped at KERNEL_VIRT. */
+static inline uint64_t image_paddr(const void *p) { return (uint64_t)(uintptr_t)p - KERNEL_VIRT; }
 static inline void *paddr_to_ptr(uint64_t pa) { return (void *)(uintptr_t)(pa + PHYS_WINDOW); }
 
 #endif

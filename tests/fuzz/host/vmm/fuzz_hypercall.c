@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/byte_ring.h>
+#include <xen/vcpu.h>
 #include "guest.h"
 
 #define HEADER 13u
@@ -34,11 +35,11 @@ static void check_ports(void)
         const struct evtchn *e = &vm.port[p];
         require(e->state <= EVTCHN_VMM);
         if (e->state == EVTCHN_VIRQ)
-            require(e->virq < XEN_NR_VIRQS && e->vcpu < vm.params->vcpus && vm.vcpu[e->vcpu].virq_port[e->virq] == p);
+            require(e->virq < NR_VIRQS && e->vcpu < vm.params->vcpus && vm.vcpu[e->vcpu].virq_port[e->virq] == p);
         if (e->state == EVTCHN_IPI) require(e->vcpu < vm.params->vcpus);
     }
     for (unsigned i = 0; i < VMM_MAX_VCPUS; i++)
-        for (unsigned q = 0; q < XEN_NR_VIRQS; q++) {
+        for (unsigned q = 0; q < NR_VIRQS; q++) {
             uint32_t p = vm.vcpu[i].virq_port[q];
             if (p) require(p < VMM_EVTCHN_PORTS && vm.port[p].state == EVTCHN_VIRQ && vm.port[p].virq == q && vm.port[p].vcpu == i);
         }
@@ -54,10 +55,10 @@ static void check_grant_frames(void)
     require(tables == vm.gnttab_tables_used);
     for (unsigned i = 0; i < VMM_GNTTAB_FRAMES; i++) {
         uint64_t g = vm.gnttab_gpfn[i];
-        bool beyond_ram = g != XEN_INVALID_GFN && g >= console_ring_gpa(vm.ram_size) / 4096;
-        require(g == XEN_INVALID_GFN || g < vm.gnttab_gpfn_limit);
+        bool beyond_ram = g != VMM_INVALID_GFN && g >= console_ring_gpa(vm.ram_size) / 4096;
+        require(g == VMM_INVALID_GFN || g < vm.gnttab_gpfn_limit);
         require(fake.frame_gpa[i] == (beyond_ram ? (g << 12) | 1 : 0));
-        for (unsigned j = 0; j < i; j++) require(g == XEN_INVALID_GFN || vm.gnttab_gpfn[j] != g);
+        for (unsigned j = 0; j < i; j++) require(g == VMM_INVALID_GFN || vm.gnttab_gpfn[j] != g);
     }
 }
 
@@ -71,8 +72,8 @@ static void check_vm(void)
         require(v->dirty_lo <= v->dirty_hi && v->dirty_hi <= VCPU_CACHE_WORDS);
         require(v->power <= VCPU_RUNNING && (i != 0 || v->power == VCPU_RUNNING));
         require((v->lapic.irr[0] & 0xffffffffu) == 0);   /* no fixed interrupt below vector 32 */
-        require(v->vcpu_info_gpa == 0 || (v->vcpu_info_gpa + sizeof(struct xen_vcpu_info) <= vm.ram_size &&
-                                          v->vcpu_info_gpa % 4096 <= 4096 - sizeof(struct xen_vcpu_info)));
+        require(v->vcpu_info_gpa == 0 || (v->vcpu_info_gpa + sizeof(struct vcpu_info) <= vm.ram_size &&
+                                          v->vcpu_info_gpa % 4096 <= 4096 - sizeof(struct vcpu_info)));
         require(v->runstate_gpa == 0 || (v->runstate_gpa + sizeof(struct vcpu_runstate_info) <= vm.ram_size &&
                                          v->runstate_gpa % 4096 <= 4096 - sizeof(struct vcpu_runstate_info)));
         require(v->period_ns == 0 || (v->period_ns >= TIMER_PERIOD_MIN && v->period_ns <= TIMER_PERIOD_MAX));
@@ -220,7 +221,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     /* What main() does before the guest runs; the image loader has its own fuzzer. */
     for (unsigned i = 0; i < p->vcpus; i++) {
         vcpu_init(&vm, i);
-        vm.vcpu[i].pat = VMM_PAT_DEFAULT;
+        vm.vcpu[i].pat = BH_VCPU_PAT_RESET;
     }
     time_init(&vm);
     gnttab_init(&vm);

@@ -10,6 +10,7 @@
  * and the initrd catches any access beyond them.
  */
 #include <string.h>
+#include <xen/arch-x86/hvm/start_info.h>
 #include "fake.h"
 
 #define HEADER 8u
@@ -77,7 +78,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const struct hvm_start_info *si = gpa_ptr(&vm, START_INFO_GPA, sizeof *si);
     const struct fake_vcpu *v = &fake.vcpu[0];
     uint64_t entry = vm.vcpu[0].next_rip;
-    require(si && si->magic == XEN_HVM_START_MAGIC);
+    require(si && si->magic == XEN_HVM_START_MAGIC_VALUE);
     require(entry >= 0x100000 && entry < console_ring_gpa(vm.ram_size) - p->initrd_size);
     require(v->reg[BH_VCPU_RIP] == entry && v->reg[BH_VCPU_RBX] == START_INFO_GPA);
     require(memchr(gpa_ptr(&vm, si->cmdline_paddr, VMM_CMDLINE_LEN), 0, VMM_CMDLINE_LEN) != NULL);

@@ -133,7 +133,7 @@ static bh_word_t mode_word(const bh_word_t *r)
 static uint64_t word(void)
 {
     static const uint64_t edges[] = {0, ~0ull, 1ull << 63, (1ull << 63) - 1, 0xffffffffull, 1ull << 32,
-                                     XEN_DOMID_SELF, 0x7fffffffffffffffull - 1, 4096, 0xfffffffffffff000ull};
+                                     DOMID_SELF, 0x7fffffffffffffffull - 1, 4096, 0xfffffffffffff000ull};
     uint8_t t = in_byte();
     switch (t & 3) {
     case 0: return in_byte();

@@ -6,6 +6,14 @@
  * VT_EXITS_CHECKS passes and no failure. Then benchmarks, and an access outside RAM
  * (VT_EXITS_NPF_GPA) that the VMM must report and end the guest on.
  */
+#include <xen/arch-x86/cpuid.h>
+#include <xen/event_channel.h>
+#include <xen/features.h>
+#include <xen/grant_table.h>
+#include <xen/hvm/params.h>
+#include <xen/memory.h>
+#include <xen/vcpu.h>
+#include <xen/version.h>
 #include "guest.h"
 
 #define ALIAS_VA 0x40000000ull     /* entry.S maps it to gpa 0x200000 */
@@ -27,7 +35,7 @@ static void boot_info(const struct hvm_start_info *si)
     const struct hvm_memmap_table_entry *mm = (const void *)(uintptr_t)si->memmap_paddr;
     const struct hvm_modlist_entry *mod = (const void *)(uintptr_t)si->modlist_paddr;
     const char *cmdline = (const char *)(uintptr_t)si->cmdline_paddr;
-    CHECK(si->magic == XEN_HVM_START_MAGIC && si->version >= 1, si->magic);
+    CHECK(si->magic == XEN_HVM_START_MAGIC_VALUE && si->version >= 1, si->magic);
     /* RAM, then the console ring's page, reserved (type 2), at the top. */
     CHECK(si->memmap_entries == 2 && mm[0].addr == 0 && mm[0].size == VT_RAM_SIZE - 4096 && mm[0].type == 1 &&
               mm[1].addr == VT_RAM_SIZE - 4096 && mm[1].size == 4096 && mm[1].type == 2,
@@ -45,7 +53,7 @@ static void cpuid_leaves(void)
     CHECK(r.a >= 0x40000002, r.a);
     CHECK(cpuid(0x40000001, 0).a == ((4u << 16) | 17u), cpuid(0x40000001, 0).a);
     r = cpuid(0x40000002, 0);
-    CHECK(r.a == 1 && r.b == XEN_HYPERCALL_MSR, r.a);
+    CHECK(r.a == 1 && r.b == VMM_HYPERCALL_MSR, r.a);
     r = cpuid(1, 0);
     CHECK((r.c >> 31) & 1, r.c);                    /* hypervisor present */
     CHECK(!((r.c >> 5) & 1) && !((r.c >> 26) & 1), r.c); /* no VMX, no XSAVE */
@@ -56,20 +64,20 @@ static void cpuid_leaves(void)
 static void msrs(void)
 {
     uint32_t gp = gp_count;
-    wrmsr(XEN_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page);
+    wrmsr(VMM_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page);
     CHECK(gp_count == gp, gp_count);
     CHECK(hypercall_page[0] == 0xb8 && hypercall_page[5] == 0x0f && hypercall_page[7] == 0xd9 &&
           hypercall_page[8] == 0xc3, hypercall_page[0]);
     CHECK(hypercall_page[17 * 32 + 1] == 17, hypercall_page[17 * 32 + 1]);
-    wrmsr(XEN_HYPERCALL_MSR, 0x10000000);            /* outside RAM */
+    wrmsr(VMM_HYPERCALL_MSR, 0x10000000);            /* outside RAM */
     CHECK(gp_count == gp + 1, gp_count);
-    wrmsr(XEN_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page | 1); /* page 1 does not exist */
+    wrmsr(VMM_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page | 1); /* page 1 does not exist */
     CHECK(gp_count == gp + 2, gp_count);
     (void)rdmsr(0x12345678);
     CHECK(gp_count == gp + 3, gp_count);
     wrmsr(0x12345678, 1);
     CHECK(gp_count == gp + 4, gp_count);
-    (void)rdmsr(XEN_HYPERCALL_MSR);                  /* write-only */
+    (void)rdmsr(VMM_HYPERCALL_MSR);                  /* write-only */
     CHECK(gp_count == gp + 5, gp_count);
     uint64_t efer = rdmsr(0xc0000080);
     CHECK((efer & 0x500) == 0x500, efer);            /* LME and LMA */
@@ -153,108 +161,108 @@ static void ports(void)
 static void version(void)
 {
     struct xen_feature_info fi = {0, 0};
-    CHECK(hypercall(XEN_HC_xen_version, XENVER_version, 0, 0) == ((4 << 16) | 17), 0);
+    CHECK(hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0) == ((4 << 16) | 17), 0);
     memset(buf, 0, sizeof buf);
-    CHECK(hypercall(XEN_HC_xen_version, XENVER_extraversion, (uint64_t)buf, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, (uint64_t)buf, 0) == 0, 0);
     CHECK(memcmp(buf, "-bulkhead", 10) == 0, buf[0]);
-    CHECK(hypercall(XEN_HC_xen_version, XENVER_extraversion, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
-    CHECK(hypercall(XEN_HC_xen_version, XENVER_extraversion, VT_RAM_SIZE - 8, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, VT_RAM_SIZE - 8, 0) == -XEN_EFAULT, 0);
     /* A guest-virtual address that is not the physical one: the VMM walks the page tables. */
-    CHECK(hypercall(XEN_HC_xen_version, XENVER_extraversion, ALIAS_VA + 0x100, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_xen_version, XENVER_extraversion, ALIAS_VA + 0x100, 0) == 0, 0);
     CHECK(memcmp((const void *)(uintptr_t)(ALIAS_GPA + 0x100), "-bulkhead", 10) == 0, 0);
-    CHECK(hypercall(XEN_HC_xen_version, XENVER_get_features, (uint64_t)&fi, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_xen_version, XENVER_get_features, (uint64_t)&fi, 0) == 0, 0);
     CHECK((fi.submap & (1u << XENFEAT_auto_translated_physmap)) && (fi.submap & (1u << XENFEAT_hvm_callback_vector)),
           fi.submap);
     fi.submap_idx = 1;
-    CHECK(hypercall(XEN_HC_xen_version, XENVER_get_features, (uint64_t)&fi, 0) == -XEN_EINVAL, 0);
-    CHECK(hypercall(XEN_HC_xen_version, 99, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(hypercall(__HYPERVISOR_xen_version, XENVER_get_features, (uint64_t)&fi, 0) == -XEN_EINVAL, 0);
+    CHECK(hypercall(__HYPERVISOR_xen_version, 99, 0, 0) == -XEN_ENOSYS, 0);
 }
 
 static void console_and_sched(void)
 {
     static const char msg[] = "hello through console_io\n";
-    CHECK(hypercall(XEN_HC_console_io, CONSOLEIO_write, sizeof msg - 1, (uint64_t)msg) == 0, 0);
-    CHECK(hypercall(XEN_HC_console_io, CONSOLEIO_write, 16, UNMAPPED_VA) == -XEN_EFAULT, 0);
-    CHECK(hypercall(XEN_HC_console_io, CONSOLEIO_write, 0x1000, VT_RAM_SIZE - 0x800) == -XEN_EFAULT, 0);
-    CHECK(hypercall(XEN_HC_console_io, 7, 0, 0) == -XEN_ENOSYS, 0);
-    CHECK(hypercall(XEN_HC_sched_op, SCHEDOP_yield, 0, 0) == 0, 0);
-    CHECK(hypercall(XEN_HC_sched_op, 99, 0, 0) == -XEN_ENOSYS, 0);
-    CHECK(hypercall(XEN_HC_sched_op, SCHEDOP_shutdown, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof msg - 1, (uint64_t)msg) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 16, UNMAPPED_VA) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, 0x1000, VT_RAM_SIZE - 0x800) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_console_io, 7, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(hypercall(__HYPERVISOR_sched_op, SCHEDOP_yield, 0, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_sched_op, 99, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
     struct sched_shutdown bad = {77};
-    CHECK(hypercall(XEN_HC_sched_op, SCHEDOP_shutdown, (uint64_t)&bad, 0) == -XEN_EINVAL, 0);
+    CHECK(hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)&bad, 0) == -XEN_EINVAL, 0);
 }
 
 static void memory_map(void)
 {
-    struct xen_e820_entry e[4];
+    struct e820entry e[4];
     struct xen_memory_map m = {4, 0, (uint64_t)e};
     memset(e, 0, sizeof e);
-    CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == 0, 0);
     CHECK(m.nr_entries == 2 && e[0].addr == 0 && e[0].size == VT_RAM_SIZE - 4096 && e[0].type == 1 &&
               e[1].addr == VT_RAM_SIZE - 4096 && e[1].size == 4096 && e[1].type == 2,
           m.nr_entries);
     m.nr_entries = 0;
-    CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == 0 && m.nr_entries == 0, 0);
-    CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == 0 && m.nr_entries == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
     m = (struct xen_memory_map){4, 0, UNMAPPED_VA};
-    CHECK(hypercall(XEN_HC_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == -XEN_EFAULT, 0);
-    CHECK(hypercall(XEN_HC_memory_op, 99 & 0x3f, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(hypercall(__HYPERVISOR_memory_op, XENMEM_memory_map, (uint64_t)&m, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_memory_op, 99 & 0x3f, 0, 0) == -XEN_ENOSYS, 0);
 }
 
 static void hvm_params(void)
 {
-    struct xen_hvm_param p = {XEN_DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, 0x55};
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == 0, p.value);
+    struct xen_hvm_param p = {DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, 0x55};
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == 0, p.value);
     /* The PV console: the ring's frame (the top page) and the VMM's port (the first one). */
     p.index = HVM_PARAM_CONSOLE_PFN;
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == (VT_RAM_SIZE >> 12) - 1,
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == (VT_RAM_SIZE >> 12) - 1,
           p.value);
     p.index = HVM_PARAM_CONSOLE_EVTCHN;
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == 1, p.value);
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == 1, p.value);
     p.index = 1000;
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
     p.index = HVM_PARAM_STORE_PFN;
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == -XEN_EPERM, 0);
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == -XEN_EPERM, 0);
     p = (struct xen_hvm_param){5, 0, HVM_PARAM_CALLBACK_IRQ, 0};
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == -XEN_ESRCH, 0);
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
-    p = (struct xen_hvm_param){XEN_DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, (2ull << 56) | CALLBACK_VECTOR};
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == -XEN_ESRCH, 0);
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    p = (struct xen_hvm_param){DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, (2ull << 56) | CALLBACK_VECTOR};
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == 0, 0);
     p.value = 0;
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == ((2ull << 56) | CALLBACK_VECTOR),
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_get_param, (uint64_t)&p, 0) == 0 && p.value == ((2ull << 56) | CALLBACK_VECTOR),
           p.value);
-    CHECK(hypercall(XEN_HC_hvm_op, 77, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(hypercall(__HYPERVISOR_hvm_op, 77, 0, 0) == -XEN_ENOSYS, 0);
 }
 
 static void vcpu_info(void)
 {
     uint64_t mfn = (uint64_t)(uintptr_t)vcpu_info_page >> 12;
     struct vcpu_register_vcpu_info r = {mfn, 4090, 0};
-    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
     r = (struct vcpu_register_vcpu_info){VT_RAM_SIZE >> 12, 0, 0};
-    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
     r = (struct vcpu_register_vcpu_info){mfn, 64, 0};
-    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 5, (uint64_t)&r) == -XEN_ENOENT, 0);
-    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, UNMAPPED_VA) == -XEN_EFAULT, 0);
-    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == 0, 0);
-    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
-    CHECK(hypercall(XEN_HC_vcpu_op, 99, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 5, (uint64_t)&r) == -XEN_ENOENT, 0);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, UNMAPPED_VA) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_info, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, 99, 0, 0) == -XEN_ENOSYS, 0);
     /* Periods below 50 us or beyond signed system time are refused (a huge one once hung the
      * VMM's catch-up loop); a valid one is stopped again. */
     struct vcpu_set_periodic_timer pt = {~0ull};
-    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_set_periodic_timer, 0, (uint64_t)&pt) == -XEN_EINVAL, 0);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (uint64_t)&pt) == -XEN_EINVAL, 0);
     pt.period_ns = 1000;
-    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_set_periodic_timer, 0, (uint64_t)&pt) == -XEN_EINVAL, 0);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (uint64_t)&pt) == -XEN_EINVAL, 0);
     pt.period_ns = 1ull << 62;
-    CHECK(hypercall(XEN_HC_vcpu_op, VCPUOP_set_periodic_timer, 0, (uint64_t)&pt) == 0 &&
-              hypercall(XEN_HC_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0) == 0,
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_periodic_timer, 0, (uint64_t)&pt) == 0 &&
+              hypercall(__HYPERVISOR_vcpu_op, VCPUOP_stop_periodic_timer, 0, 0) == 0,
           0);
 }
 
 static long sched_poll(const uint32_t *ports, uint32_t n, uint64_t timeout)
 {
-    struct sched_poll p = {(uint64_t)(uintptr_t)ports, n, 0, timeout};
-    return hypercall(XEN_HC_sched_op, SCHEDOP_poll, (uint64_t)(uintptr_t)&p, 0);
+    struct sched_poll p = {.ports = (uint64_t)(uintptr_t)ports, .nr_ports = n, .timeout = timeout};
+    return hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint64_t)(uintptr_t)&p, 0);
 }
 
 /* SCHEDOP_poll: its refusals, a timeout already past, and a pending (masked) port. */
@@ -263,24 +271,24 @@ static void poll(void)
     uint32_t ports[2] = {1, 9999};
     CHECK(sched_poll(ports, 129, 0) == -XEN_EINVAL, 0);
     CHECK(sched_poll((const uint32_t *)UNMAPPED_VA, 1, 1) == -XEN_EFAULT, 0);
-    CHECK(hypercall(XEN_HC_sched_op, SCHEDOP_poll, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
     CHECK(sched_poll(ports, 2, 1) == -XEN_EINVAL, 0);
     CHECK(sched_poll(ports, 1, 1) == 0, 0);                  /* system time 1 ns: long past */
     /* shared_info holds the pending bits; the port is masked, so no upcall is raised. */
-    struct xen_add_to_physmap x = {XEN_DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
+    struct xen_add_to_physmap x = {DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
                                    (uint64_t)(uintptr_t)shared_info_page >> 12};
-    CHECK(hypercall(XEN_HC_memory_op, XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&x, 0) == 0, 0);
-    struct xen_shared_info *si = (struct xen_shared_info *)shared_info_page;
+    CHECK(hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&x, 0) == 0, 0);
+    struct shared_info *si = (struct shared_info *)shared_info_page;
     struct evtchn_bind_ipi ipi = {0, 0};
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)(uintptr_t)&ipi, 0) == 0 && ipi.port < 64,
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)(uintptr_t)&ipi, 0) == 0 && ipi.port < 64,
           ipi.port);
     si->evtchn_mask[0] |= 1ull << ipi.port;
-    struct evtchn_port_arg send = {ipi.port};
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)(uintptr_t)&send, 0) == 0 &&
+    struct evtchn_send send = {ipi.port};
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)(uintptr_t)&send, 0) == 0 &&
               ((si->evtchn_pending[0] >> ipi.port) & 1),
           si->evtchn_pending[0]);
     /* Back at once, not after the timeout 10 s of system time ahead (20e9 TSC ticks). */
-    const struct xen_vcpu_time_info *t = (const struct xen_vcpu_time_info *)si->vcpu_info[0].time;
+    const struct vcpu_time_info *t = &si->vcpu_info[0].time;
     ports[1] = ipi.port;
     uint64_t t0 = rdtsc();
     long rc = sched_poll(ports, 2, t->system_time + 10000000000ull);
@@ -288,49 +296,50 @@ static void poll(void)
     CHECK(rc == 0 && spent < 2000000000ull, spent);
     si->evtchn_pending[0] &= ~(1ull << ipi.port);
     si->evtchn_mask[0] &= ~(1ull << ipi.port);
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_close, (uint64_t)(uintptr_t)&send, 0) == 0, 0);
+    struct evtchn_close close = {ipi.port};
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_close, (uint64_t)(uintptr_t)&close, 0) == 0, 0);
 }
 
 static void event_channels(void)
 {
-    struct evtchn_alloc_unbound a = {XEN_DOMID_SELF, 0, 0};
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == 0 && a.port >= 1, a.port);
-    struct evtchn_port_arg p = {a.port};
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&p, 0) == 0, 0);
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_close, (uint64_t)&p, 0) == 0, 0);
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_close, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
+    struct evtchn_alloc_unbound a = {DOMID_SELF, 0, 0};
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == 0 && a.port >= 1, a.port);
+    struct evtchn_send p = {a.port};   /* struct evtchn_close has the same one port */
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)&p, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_close, (uint64_t)&p, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_close, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
     p.port = 0;
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
     p.port = 9999;
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)&p, 0) == -XEN_EINVAL, 0);
     a.dom = 5;
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == -XEN_EPERM, 0);
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
-    CHECK(hypercall(XEN_HC_event_channel_op, 99, 0, 0) == -XEN_ENOSYS, 0);
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == -XEN_EPERM, 0);
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, UNMAPPED_VA, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, 99, 0, 0) == -XEN_ENOSYS, 0);
     /* All ports: 62 allocate (port 1 is the console's), the 63rd finds none. */
-    a.dom = XEN_DOMID_SELF;
+    a.dom = DOMID_SELF;
     int ok = 1;
-    for (int i = 0; i < 62; i++) ok &= hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == 0;
+    for (int i = 0; i < 62; i++) ok &= hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == 0;
     CHECK(ok, a.port);
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == -XEN_ENOSPC, 0);
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_alloc_unbound, (uint64_t)&a, 0) == -XEN_ENOSPC, 0);
 }
 
 static long grant_op(uint32_t cmd, void *uop, uint32_t count)
 {
-    return hypercall(XEN_HC_grant_table_op, cmd, (uint64_t)(uintptr_t)uop, count);
+    return hypercall(__HYPERVISOR_grant_table_op, cmd, (uint64_t)(uintptr_t)uop, count);
 }
 
 static long place_grant_frame(uint64_t idx, uint64_t gpfn)
 {
-    struct xen_add_to_physmap x = {XEN_DOMID_SELF, 0, XENMAPSPACE_grant_table, idx, gpfn};
-    return hypercall(XEN_HC_memory_op, XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&x, 0);
+    struct xen_add_to_physmap x = {DOMID_SELF, 0, XENMAPSPACE_grant_table, idx, gpfn};
+    return hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&x, 0);
 }
 
 /* Grant tables, the guest's own: sizes, versions, placing frames in RAM, and the refusals. */
 static void grant_tables(void)
 {
     uint64_t gpfn0 = (uint64_t)(uintptr_t)grant_page[0] >> 12, gpfn1 = (uint64_t)(uintptr_t)grant_page[1] >> 12;
-    struct gnttab_query_size q = {XEN_DOMID_SELF, 0, 77, 77, 77, 0};
+    struct gnttab_query_size q = {.dom = DOMID_SELF, .nr_frames = 77, .max_nr_frames = 77, .status = 77};
     CHECK(grant_op(GNTTABOP_query_size, &q, 1) == 0 && q.status == GNTST_okay && q.nr_frames == 0 && q.max_nr_frames == 4,
           q.max_nr_frames);
     q.dom = 5;
@@ -343,7 +352,7 @@ static void grant_tables(void)
     CHECK(grant_op(GNTTABOP_set_version, &sv, 1) == -XEN_ENOSYS && sv.version == 1, sv.version);
     sv.version = 3;
     CHECK(grant_op(GNTTABOP_set_version, &sv, 1) == -XEN_EINVAL, 0);
-    struct gnttab_get_version gv = {XEN_DOMID_SELF, 0, 0};
+    struct gnttab_get_version gv = {DOMID_SELF, 0, 0};
     CHECK(grant_op(GNTTABOP_get_version, &gv, 1) == 0 && gv.version == 1, gv.version);
     gv.dom = 5;
     CHECK(grant_op(GNTTABOP_get_version, &gv, 1) == -XEN_ESRCH, 0);
@@ -351,17 +360,17 @@ static void grant_tables(void)
     memset(grant_page, 0xaa, sizeof grant_page);
     CHECK(place_grant_frame(0, gpfn0) == 0 && grant_page[0][0] == 0 && grant_page[0][4095] == 0, grant_page[0][0]);
     uint64_t frames[4] = {0, 0, 0, 0};
-    struct gnttab_setup_table st = {XEN_DOMID_SELF, 0, 2, 77, {0, 0, 0}, (uint64_t)(uintptr_t)frames};
+    struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = 2, .status = 77, .frame_list = (uint64_t)(uintptr_t)frames};
     CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay && frames[0] == gpfn0 &&
-              frames[1] == XEN_INVALID_GFN && frames[2] == 0,
+              frames[1] == VMM_INVALID_GFN && frames[2] == 0,
           frames[0]);
     st.nr_frames = 5;
     CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_general_error, st.status);
-    st = (struct gnttab_setup_table){XEN_DOMID_SELF, 0, 1, 0, {0, 0, 0}, UNMAPPED_VA};
+    st = (struct gnttab_setup_table){.dom = DOMID_SELF, .nr_frames = 1, .frame_list = UNMAPPED_VA};
     CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_bad_virt_addr, st.status);
     st.dom = 5;
     CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_bad_domain, st.status);
-    q.dom = XEN_DOMID_SELF;
+    q.dom = DOMID_SELF;
     CHECK(grant_op(GNTTABOP_query_size, &q, 1) == 0 && q.nr_frames == 2, q.nr_frames); /* setup_table grew it */
     /* Refused: beyond the maximum, a v2 status frame, the console's page. */
     CHECK(place_grant_frame(4, gpfn1) == -XEN_EINVAL, 0);
@@ -370,7 +379,7 @@ static void grant_tables(void)
     /* Moving frame 0 carries its contents along. */
     grant_page[0][8] = 0x5c;
     CHECK(place_grant_frame(0, gpfn1) == 0 && grant_page[1][8] == 0x5c && grant_page[1][0] == 0, grant_page[1][8]);
-    st = (struct gnttab_setup_table){XEN_DOMID_SELF, 0, 1, 0, {0, 0, 0}, (uint64_t)(uintptr_t)frames};
+    st = (struct gnttab_setup_table){.dom = DOMID_SELF, .nr_frames = 1, .frame_list = (uint64_t)(uintptr_t)frames};
     CHECK(grant_op(GNTTABOP_setup_table, &st, 1) == 0 && frames[0] == gpfn1, frames[0]);
     /* Grants between guests come later. */
     CHECK(grant_op(GNTTABOP_map_grant_ref, frames, 1) == -XEN_ENOSYS, 0);
@@ -392,7 +401,7 @@ static volatile struct grant_entry_v1 *window(uint64_t gpfn)
 static int frames_at(uint64_t f0, uint64_t f1, uint64_t f2, uint64_t f3)
 {
     uint64_t frames[4] = {0, 0, 0, 0};
-    struct gnttab_setup_table st = {XEN_DOMID_SELF, 0, 4, 77, {0, 0, 0}, (uint64_t)(uintptr_t)frames};
+    struct gnttab_setup_table st = {.dom = DOMID_SELF, .nr_frames = 4, .status = 77, .frame_list = (uint64_t)(uintptr_t)frames};
     return grant_op(GNTTABOP_setup_table, &st, 1) == 0 && st.status == GNTST_okay && frames[0] == f0 &&
            frames[1] == f1 && frames[2] == f2 && frames[3] == f3;
 }
@@ -418,31 +427,31 @@ static void grant_frames_outside_ram(void)
     e[2].frame = 0x1234;
     e[2].domid = 7;
     e[2].flags = GTF_permit_access;
-    CHECK(entry_is(&e[2], GTF_permit_access, 7, 0x1234) && frames_at(g1, XEN_INVALID_GFN, XEN_INVALID_GFN, XEN_INVALID_GFN),
+    CHECK(entry_is(&e[2], GTF_permit_access, 7, 0x1234) && frames_at(g1, VMM_INVALID_GFN, VMM_INVALID_GFN, VMM_INVALID_GFN),
           e[2].frame);
-    CHECK(place_grant_frame(0, top) == 0 && frames_at(top, XEN_INVALID_GFN, XEN_INVALID_GFN, XEN_INVALID_GFN), top);
+    CHECK(place_grant_frame(0, top) == 0 && frames_at(top, VMM_INVALID_GFN, VMM_INVALID_GFN, VMM_INVALID_GFN), top);
     e = window(top);
     CHECK(entry_is(&e[2], GTF_permit_access, 7, 0x1234), e[2].frame);
     /* Beyond the limit, or an idx too large: refused, nothing moves. */
     CHECK(place_grant_frame(1, limit) == -XEN_EINVAL && place_grant_frame(1, ~0ull) == -XEN_EINVAL &&
               place_grant_frame(1, 1ull << 52) == -XEN_EINVAL && place_grant_frame(5, g1) == -XEN_EINVAL,
           0);
-    CHECK(frames_at(top, XEN_INVALID_GFN, XEN_INVALID_GFN, XEN_INVALID_GFN), 0);
+    CHECK(frames_at(top, VMM_INVALID_GFN, VMM_INVALID_GFN, VMM_INVALID_GFN), 0);
     /* Frame 1 (new: zeros) where frame 0 is: frame 0 goes nowhere, its entry kept. */
-    CHECK(place_grant_frame(1, top) == 0 && entry_is(&e[2], 0, 0, 0) && frames_at(XEN_INVALID_GFN, top, XEN_INVALID_GFN, XEN_INVALID_GFN),
+    CHECK(place_grant_frame(1, top) == 0 && entry_is(&e[2], 0, 0, 0) && frames_at(VMM_INVALID_GFN, top, VMM_INVALID_GFN, VMM_INVALID_GFN),
           e[2].frame);
     CHECK(place_grant_frame(0, g1) == 0 && entry_is(&window(g1)[2], GTF_permit_access, 7, 0x1234), 0);
     grant_page[0][16] = 0xee;
     CHECK(place_grant_frame(0, gpfn0) == 0 && entry_is(&((volatile struct grant_entry_v1 *)grant_page[0])[2], GTF_permit_access, 7, 0x1234),
           grant_page[0][16]);
-    CHECK(frames_at(gpfn0, top, XEN_INVALID_GFN, XEN_INVALID_GFN), 0);
+    CHECK(frames_at(gpfn0, top, VMM_INVALID_GFN, VMM_INVALID_GFN), 0);
     /* 12 tables: a PD and a PT at 1 GiB, the top's (a PDPT too above 512 GiB); 2 each GiB on. */
     unsigned left = 12 - 2 - (top >= (512 * GIB_PAGES) ? 3 : 2), placed = 0;
     uint64_t gib = 2;
     long rc;
     while ((rc = place_grant_frame(2, gib * GIB_PAGES)) == 0) placed++, gib++;
     CHECK(rc == -XEN_ENOMEM && placed == left / 2, placed);
-    CHECK(frames_at(gpfn0, top, (gib - 1) * GIB_PAGES, XEN_INVALID_GFN), gib);
+    CHECK(frames_at(gpfn0, top, (gib - 1) * GIB_PAGES, VMM_INVALID_GFN), gib);
     /* Nearby frames take no table; a frame at the GiB that ran out is still refused. */
     CHECK(place_grant_frame(3, (gib - 1) * GIB_PAGES + 1) == 0 && place_grant_frame(3, g1 + 1) == 0, 0);
     CHECK(place_grant_frame(3, gib * GIB_PAGES) == -XEN_ENOMEM && frames_at(gpfn0, top, (gib - 1) * GIB_PAGES, g1 + 1), 0);
@@ -460,7 +469,7 @@ static void other_exits(void)
     CHECK(ud_count == ud + 2, ud_count);
     /* HLT with interrupts on: the VMM waits for the event line (the root signals it), then
      * raises the upcall flag and injects the callback vector. */
-    struct xen_vcpu_info *vi = (struct xen_vcpu_info *)(vcpu_info_page + 64);
+    struct vcpu_info *vi = (struct vcpu_info *)(vcpu_info_page + 64);
     __asm__ volatile("sti; hlt; cli" : : : "memory");
     /* At least once: the callback is level-triggered and this guest never clears the upcall
      * flag, so an exit (a timer tick) between the handler's iretq and the cli may rightly
@@ -546,7 +555,7 @@ void bench_exits(void)
     uint64_t best[3] = {~0ull, ~0ull, ~0ull};
     for (int i = 0; i < 16; i++) {
         uint64_t t0 = rdtsc();
-        (void)hypercall(XEN_HC_xen_version, XENVER_version, 0, 0);
+        (void)hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
         uint64_t t1 = rdtsc();
         (void)cpuid(0x40000000, 0);
         uint64_t t2 = rdtsc();

@@ -6,7 +6,10 @@
 
 #include <stddef.h>
 #include <stdint.h>
-#include "../../../../vmm/xen.h"
+#include <xen/errno.h>
+#include <xen/sched.h>
+#include <xen/xen.h>
+#include <xen/arch-x86/hvm/start_info.h>
 #include "../../../../vmm/params.h"
 #include "../vmmtest.h"
 

@@ -26,7 +26,7 @@ static uint64_t word(void)
 {
     switch (rnd() % 4) {
     case 0: return rnd() % 64;
-    case 1: return XEN_DOMID_SELF | (rnd() % 48) << 32;
+    case 1: return DOMID_SELF | (rnd() % 48) << 32;
     default: return rnd();
     }
 }
@@ -53,22 +53,22 @@ static uint64_t bad_pointer(void)
     return rnd() % 2 ? rnd() | (1ull << 47) : VT_RAM_SIZE + rnd() % 4096;
 }
 
-static const unsigned known[] = {XEN_HC_memory_op, XEN_HC_xen_version, XEN_HC_console_io, XEN_HC_vcpu_op,
-                                 XEN_HC_sched_op, XEN_HC_event_channel_op, XEN_HC_hvm_op, XEN_HC_grant_table_op,
-                                 XEN_HC_set_timer_op};
+static const unsigned known[] = {__HYPERVISOR_memory_op, __HYPERVISOR_xen_version, __HYPERVISOR_console_io, __HYPERVISOR_vcpu_op,
+                                 __HYPERVISOR_sched_op, __HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op, __HYPERVISOR_grant_table_op,
+                                 __HYPERVISOR_set_timer_op};
 
 static void one_hypercall(void)
 {
     unsigned nr = rnd() % 8 ? known[rnd() % (sizeof known / sizeof known[0])] : (unsigned)(rnd() % 64);
     uint64_t cmd = rnd() % 4 ? rnd() % 16 : rnd();
     uint64_t a2 = pointer(), a3 = pointer();
-    if (nr == XEN_HC_sched_op && (cmd == SCHEDOP_block || cmd == SCHEDOP_shutdown || cmd == SCHEDOP_poll))
+    if (nr == __HYPERVISOR_sched_op && (cmd == SCHEDOP_block || cmd == SCHEDOP_shutdown || cmd == SCHEDOP_poll))
         cmd = SCHEDOP_yield;
-    if (nr == XEN_HC_console_io) a3 = bad_pointer();
-    if (nr == XEN_HC_vcpu_op) a2 = rnd() % 4;
+    if (nr == __HYPERVISOR_console_io) a3 = bad_pointer();
+    if (nr == __HYPERVISOR_vcpu_op) a2 = rnd() % 4;
     if (rnd() % 4 == 0) {
         uint64_t rax = rnd() % 2 ? nr : rnd();
-        if (rax == XEN_HC_sched_op || rax == XEN_HC_console_io) rax = 1000;
+        if (rax == __HYPERVISOR_sched_op || rax == __HYPERVISOR_console_io) rax = 1000;
         (void)vmmcall(rax, cmd, a2, a3, pointer(), word());
     } else {
         (void)hypercall(nr, cmd, a2, a3);
@@ -78,7 +78,7 @@ static void one_hypercall(void)
 static uint32_t msr_index(void)
 {
     static const uint32_t some[] = {0x10, 0x1b, 0x277, 0x174, 0x175, 0x176, 0xc0000081, 0xc0000082, 0xc0000083,
-                                    0xc0000084, 0xc0000100, 0xc0000101, 0xc0000102, 0xc0000080, XEN_HYPERCALL_MSR,
+                                    0xc0000084, 0xc0000100, 0xc0000101, 0xc0000102, 0xc0000080, VMM_HYPERCALL_MSR,
                                     0x40000001, 0xc0010000, 0x3a, 0x8b, 0xfe};
     switch (rnd() % 3) {
     case 0: return some[rnd() % (sizeof some / sizeof some[0])];
@@ -96,7 +96,7 @@ static void one_msr(void)
     }
     uint64_t v = word();
     if (msr == 0xc0000080) v |= 1ull << 20;                   /* reserved: must #GP */
-    if (msr == XEN_HYPERCALL_MSR) v = VT_RAM_SIZE + (v << 12); /* outside RAM: must #GP */
+    if (msr == VMM_HYPERCALL_MSR) v = VT_RAM_SIZE + (v << 12); /* outside RAM: must #GP */
     wrmsr(msr, v);
 }
 

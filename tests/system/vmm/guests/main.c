@@ -29,7 +29,7 @@ static void flood(void)
         while (k) line[at++] = digits[--k];
         line[at] = ' ';
         line[sizeof line - 2] = '\n';
-        hypercall(XEN_HC_console_io, CONSOLEIO_write, sizeof line - 1, (uint64_t)(uintptr_t)line);
+        hypercall(__HYPERVISOR_console_io, CONSOLEIO_write, sizeof line - 1, (uint64_t)(uintptr_t)line);
     }
 }
 
@@ -84,7 +84,7 @@ static int mode_is(const char *cmdline, const char *mode)
 static void shutdown(uint32_t reason)
 {
     struct sched_shutdown s = {reason};
-    hypercall(XEN_HC_sched_op, SCHEDOP_shutdown, (uint64_t)&s, 0);
+    hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)&s, 0);
 }
 
 /* IDT limit 0: the next exception cannot be delivered, and neither can #DF. */
@@ -138,7 +138,7 @@ void guest_main(uint32_t start_info)
         test_acpi_poweroff(si);
         return;
     }
-    wrmsr(XEN_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page);
+    wrmsr(VMM_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page);
     if (mode_is(cmdline, "hostile")) test_hostile();
     else if (mode_is(cmdline, "shutdown")) shutdown(VT_SHUTDOWN_REASON);
     else if (mode_is(cmdline, "crash")) triple_fault();

@@ -15,6 +15,10 @@
  * Only the BSP reports checks (VT_SMP_CHECKS); the APs leave their results in memory. Then
  * it shuts the guest down with SCHEDOP_shutdown(poweroff).
  */
+#include <xen/event_channel.h>
+#include <xen/hvm/params.h>
+#include <xen/memory.h>
+#include <xen/vcpu.h>
 #include "guest.h"
 
 #define SMP_TRAMPOLINE_GPA 0x8000u
@@ -52,9 +56,9 @@ static volatile uint32_t bench_mode;  /* mode=bench-smp: the APs answer events (
 static uint32_t next_id;
 #define CHECK(cond, value) check(++next_id, (cond) ? 1 : 0, (uint64_t)(value))
 
-static struct xen_shared_info *shared(void)
+static struct shared_info *shared(void)
 {
-    return (struct xen_shared_info *)shared_info_page;
+    return (struct shared_info *)shared_info_page;
 }
 
 static void send_icr(uint32_t dest, uint32_t low)
@@ -75,7 +79,7 @@ static int wait_flag(volatile uint32_t *flag, uint32_t value)
  * pending. */
 static int take_event(unsigned vcpu, uint32_t port)
 {
-    struct xen_vcpu_info *vi = &shared()->vcpu_info[vcpu];
+    struct vcpu_info *vi = &shared()->vcpu_info[vcpu];
     vi->evtchn_upcall_pending = 0;
     __atomic_exchange_n(&vi->evtchn_pending_sel, 0, __ATOMIC_SEQ_CST);
     uint64_t bit = 1ull << (port % 64);
@@ -90,7 +94,7 @@ static void halt_until(volatile uint32_t *flag)
 /* The system time of this vCPU's PV clock in shared_info, as Linux computes it. */
 static uint64_t system_time(unsigned vcpu)
 {
-    const struct xen_vcpu_time_info *t = (const void *)shared()->vcpu_info[vcpu].time;
+    const struct vcpu_time_info *t = &shared()->vcpu_info[vcpu].time;
     uint64_t delta = rdtsc() - t->tsc_timestamp;
     delta = t->tsc_shift >= 0 ? delta << t->tsc_shift : delta >> -t->tsc_shift;
     return t->system_time + (uint64_t)(((unsigned __int128)delta * t->tsc_to_system_mul) >> 32);
@@ -109,8 +113,8 @@ static _Noreturn void ap_bench(unsigned id)
     for (;;) {
         __asm__ volatile("sti; hlt; cli" : : : "memory");
         if (take_event(id, ipi_port[id])) {
-            struct evtchn_port_arg send = {bsp_port};
-            hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
+            struct evtchn_send send = {bsp_port};
+            hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
         }
     }
 }
@@ -125,7 +129,7 @@ void ap_main(void)
     xen_vcpu[id] = cpuid(0x40000004, 0).b;
     bsp_bit[id] = (uint32_t)(rdmsr(MSR_APIC_BASE) >> 8) & 1u;
     struct evtchn_bind_ipi b = {id, 0};
-    if (hypercall(XEN_HC_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)&b, 0) == 0) ipi_port[id] = b.port;
+    if (hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)&b, 0) == 0) ipi_port[id] = b.port;
     __atomic_add_fetch(&started[id], 1, __ATOMIC_SEQ_CST);
     if (bench_mode) ap_bench(id);
     /* 1: a fixed IPI wakes it from HLT. */
@@ -139,38 +143,38 @@ void ap_main(void)
     stage[id] = 2;
     /* 2b: SCHEDOP_poll on a masked port (as Linux's PV spinlocks wait) ends when the BSP sends. */
     struct evtchn_bind_ipi pb = {id, 0};
-    hypercall(XEN_HC_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)&pb, 0);
+    hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)&pb, 0);
     __atomic_fetch_or(&shared()->evtchn_mask[pb.port / 64], 1ull << (pb.port % 64), __ATOMIC_SEQ_CST);
     uint32_t ports[1] = {pb.port};
-    struct sched_poll sp = {(uint64_t)(uintptr_t)ports, 1, 0, 0};
+    struct sched_poll sp = {.ports = (uint64_t)(uintptr_t)ports, .nr_ports = 1};
     poll_port[id] = pb.port;
-    hypercall(XEN_HC_sched_op, SCHEDOP_poll, (uint64_t)&sp, 0);
+    hypercall(__HYPERVISOR_sched_op, SCHEDOP_poll, (uint64_t)&sp, 0);
     polled[id] = (shared()->evtchn_pending[pb.port / 64] >> (pb.port % 64)) & 1 ? 1 : 2;
     /* 3: its own timer wakes it; the BSP sleeps meanwhile. */
     struct evtchn_bind_virq v = {VIRQ_TIMER, id, 0};
-    hypercall(XEN_HC_event_channel_op, EVTCHNOP_bind_virq, (uint64_t)&v, 0);
+    hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_virq, (uint64_t)&v, 0);
     struct vcpu_set_singleshot_timer t = {system_time(id) + TIMER_NS, 0, 0};
-    hypercall(XEN_HC_vcpu_op, VCPUOP_set_singleshot_timer, id, (uint64_t)&t);
+    hypercall(__HYPERVISOR_vcpu_op, VCPUOP_set_singleshot_timer, id, (uint64_t)&t);
     uint64_t port_bit = 1ull << (v.port % 64);
     while (!(shared()->evtchn_pending[v.port / 64] & port_bit)) __asm__ volatile("sti; hlt; cli" : : : "memory");
     timer_fired[id] = system_time(id) >= t.timeout_abs_ns - 1000000u ? 1 : 2;
     /* 4: wake the BSP with an event on its port, then spin until stopped by INIT. */
-    struct evtchn_port_arg send = {bsp_port};
-    hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
+    struct evtchn_send send = {bsp_port};
+    hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
     stage[id] = 3;
     for (;;) spins[id]++;
 }
 
 static void setup_events(void)
 {
-    wrmsr(XEN_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page);
-    struct xen_add_to_physmap x = {XEN_DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
+    wrmsr(VMM_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page);
+    struct xen_add_to_physmap x = {DOMID_SELF, 0, XENMAPSPACE_shared_info, 0,
                                    (uint64_t)(uintptr_t)shared_info_page >> 12};
-    CHECK(hypercall(XEN_HC_memory_op, XENMEM_add_to_physmap, (uint64_t)&x, 0) == 0, 0);
-    struct xen_hvm_param p = {XEN_DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, (2ull << 56) | CALLBACK_VECTOR};
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint64_t)&x, 0) == 0, 0);
+    struct xen_hvm_param p = {DOMID_SELF, 0, HVM_PARAM_CALLBACK_IRQ, (2ull << 56) | CALLBACK_VECTOR};
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_param, (uint64_t)&p, 0) == 0, 0);
     struct evtchn_bind_ipi b = {0, 0};
-    CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)&b, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_bind_ipi, (uint64_t)&b, 0) == 0, 0);
     bsp_port = b.port;
     CHECK(rdmsr(MSR_X2APIC_ID) == 0 && ((rdmsr(MSR_APIC_BASE) >> 8) & 1), rdmsr(MSR_APIC_BASE));
 }
@@ -199,15 +203,15 @@ static void wake_aps(void)
         send_icr(id, ICR_FIXED | IPI_VECTOR);
         CHECK(wait_flag(&stage[id], 1), stage[id]);
         CHECK(woke_irq[id] > before, woke_irq[id]);
-        struct evtchn_port_arg send = {ipi_port[id]};
-        CHECK(hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0) == 0, 0);
+        struct evtchn_send send = {ipi_port[id]};
+        CHECK(hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0) == 0, 0);
         CHECK(wait_flag(&stage[id], 2) && woke_event[id] == 1, woke_event[id]);
         while (!poll_port[id]) __asm__ volatile("pause");
         uint64_t until = rdtsc() + QUIET_TSC;   /* let it fall asleep in the poll */
         while (rdtsc() < until) __asm__ volatile("pause");
         CHECK(polled[id] == 0, polled[id]);
         send.port = poll_port[id];
-        hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
+        hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
         CHECK(wait_flag(&polled[id], 1), polled[id]);
     }
 }
@@ -236,18 +240,18 @@ static void timers_and_wakeup(void)
  * that vector (irq_stub counts it), not the callback, and only once while the flag stays up. */
 static void upcall_vector(void)
 {
-    struct xen_hvm_evtchn_upcall_vector u = {0, 0x08, {0}};
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_evtchn_upcall_vector, (uint64_t)&u, 0) == -XEN_EINVAL, 0);
+    struct xen_hvm_evtchn_upcall_vector u = {.vcpu = 0, .vector = 0x08};
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, (uint64_t)&u, 0) == -XEN_EINVAL, 0);
     u.vector = 0x50;
     u.vcpu = VT_SMP_VCPUS;
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_evtchn_upcall_vector, (uint64_t)&u, 0) == -XEN_ENOENT, 0);
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_evtchn_upcall_vector, 0xdead00000000ull, 0) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, (uint64_t)&u, 0) == -XEN_ENOENT, 0);
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, 0xdead00000000ull, 0) == -XEN_EFAULT, 0);
     u.vcpu = 0;
     (void)take_event(0, bsp_port);
-    CHECK(hypercall(XEN_HC_hvm_op, HVMOP_set_evtchn_upcall_vector, (uint64_t)&u, 0) == 0, 0);
+    CHECK(hypercall(__HYPERVISOR_hvm_op, HVMOP_set_evtchn_upcall_vector, (uint64_t)&u, 0) == 0, 0);
     uint32_t irqs = irq_count, callbacks = callback_count;
-    struct evtchn_port_arg send = {bsp_port};
-    hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
+    struct evtchn_send send = {bsp_port};
+    hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
     __asm__ volatile("sti; hlt; cli" : : : "memory");   /* wakes at once: the vector waits */
     CHECK(irq_count == irqs + 1 && callback_count == callbacks && shared()->vcpu_info[0].evtchn_upcall_pending,
           irq_count - irqs);
@@ -279,7 +283,7 @@ void test_smp(void)
     upcall_vector();
     restart_ap();
     struct sched_shutdown s = {SHUTDOWN_poweroff};
-    hypercall(XEN_HC_sched_op, SCHEDOP_shutdown, (uint64_t)&s, 0);
+    hypercall(__HYPERVISOR_sched_op, SCHEDOP_shutdown, (uint64_t)&s, 0);
 }
 
 /* mode=bench-smp (2 vCPUs, under -icount shift=0): an event-channel IPI round trip between
@@ -296,9 +300,9 @@ void bench_smp(void)
     uint64_t best = ~0ull;
     for (int i = 0; i < 16; i++) {
         (void)take_event(0, bsp_port);
-        struct evtchn_port_arg send = {ipi_port[1]};
+        struct evtchn_send send = {ipi_port[1]};
         uint64_t t0 = rdtsc();
-        hypercall(XEN_HC_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
+        hypercall(__HYPERVISOR_event_channel_op, EVTCHNOP_send, (uint64_t)&send, 0);
         while (!take_event(0, bsp_port)) __asm__ volatile("sti; hlt; cli" : : : "memory");
         uint64_t t1 = rdtsc();
         if (t1 - t0 < best) best = t1 - t0;

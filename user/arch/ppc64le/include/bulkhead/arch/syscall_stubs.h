@@ -30,11 +30,6 @@ static inline void bh_ppc_sys_regs(bh_word_t nr, bh_word_t *dest, bh_word_t *inf
     mr[3] = r8;
 }
 
-static inline void bh_ppc_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
-{
-    bh_ppc_sys_regs(nr, dest, info, bh_ipc_buffer_ptr->mr);
-}
-
 /* A Call with MR0 = 0 that touches neither the IPC buffer nor the TLS (a thread that has none). */
 static inline void bh_call_without_tls(bh_cptr_t dest, bh_msginfo_t info)
 {
@@ -43,10 +38,10 @@ static inline void bh_call_without_tls(bh_cptr_t dest, bh_msginfo_t info)
 }
 
 /* Any system call with any message: MR0..3 from the IPC buffer in registers and back; dest
- * returns the badge, info the message info. (The named stubs below are the usual way.) */
+ * returns the badge, info the message info. The named calls (<bulkhead/syscalls.h>) use it. */
 static inline void bh_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
 {
-    bh_ppc_sys(nr, dest, info);
+    bh_ppc_sys_regs(nr, dest, info, bh_ipc_buffer_ptr->mr);
 }
 
 /* A system call by number alone (tests use it to make unknown ones). */
@@ -54,56 +49,6 @@ static inline void bh_raw_syscall(bh_word_t nr)
 {
     bh_word_t d = 0, i = 0, mr[4] = {0, 0, 0, 0};
     bh_ppc_sys_regs(nr, &d, &i, mr);
-}
-
-static inline bh_msginfo_t bh_call(bh_cptr_t dest, bh_msginfo_t info)
-{
-    bh_word_t d = dest;
-    bh_ppc_sys((bh_word_t)BH_SYS_CALL, &d, &info);
-    return info;
-}
-static inline void bh_send(bh_cptr_t dest, bh_msginfo_t info)
-{
-    bh_word_t d = dest;
-    bh_ppc_sys((bh_word_t)BH_SYS_SEND, &d, &info);
-}
-static inline void bh_nbsend(bh_cptr_t dest, bh_msginfo_t info)
-{
-    bh_word_t d = dest;
-    bh_ppc_sys((bh_word_t)BH_SYS_NBSEND, &d, &info);
-}
-static inline bh_msginfo_t bh_recv(bh_cptr_t src, bh_word_t *badge)
-{
-    bh_word_t d = src;
-    bh_msginfo_t info = 0;
-    bh_ppc_sys((bh_word_t)BH_SYS_RECV, &d, &info);
-    if (badge) *badge = d;
-    return info;
-}
-static inline bh_msginfo_t bh_nbrecv(bh_cptr_t src, bh_word_t *badge)
-{
-    bh_word_t d = src;
-    bh_msginfo_t info = 0;
-    bh_ppc_sys((bh_word_t)BH_SYS_NBRECV, &d, &info);
-    if (badge) *badge = d;
-    return info;
-}
-static inline void bh_reply(bh_msginfo_t info)
-{
-    bh_word_t d = 0;
-    bh_ppc_sys((bh_word_t)BH_SYS_REPLY, &d, &info);
-}
-static inline bh_msginfo_t bh_reply_recv(bh_cptr_t src, bh_msginfo_t info, bh_word_t *badge)
-{
-    bh_word_t d = src;
-    bh_ppc_sys((bh_word_t)BH_SYS_REPLY_RECV, &d, &info);
-    if (badge) *badge = d;
-    return info;
-}
-static inline void bh_yield(void)
-{
-    bh_word_t d = 0, i = 0;
-    bh_ppc_sys((bh_word_t)BH_SYS_YIELD, &d, &i);
 }
 
 #endif

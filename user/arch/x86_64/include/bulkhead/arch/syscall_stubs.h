@@ -11,7 +11,9 @@
 #ifndef BULKHEAD_ARCH_SYSCALL_STUBS_H
 #define BULKHEAD_ARCH_SYSCALL_STUBS_H
 
-static inline void bh_x86_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
+/* Any system call with any message: MR0..3 from the IPC buffer in registers and back; dest
+ * returns the badge, info the message info. The named calls (<bulkhead/syscalls.h>) use it. */
+static inline void bh_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
 {
     bh_ipc_buffer_t *b = bh_ipc_buffer_ptr;
     register bh_word_t mr0 __asm__("r10") = b->mr[0];
@@ -36,67 +38,10 @@ static inline void bh_call_without_tls(bh_cptr_t dest, bh_msginfo_t info)
     __asm__ volatile("syscall" : "+D"(d), "+S"(info), "+r"(mr0), "+a"(nr) : : "rcx", "r11", "r8", "r9", "r15", "memory");
 }
 
-/* Any system call with any message: MR0..3 from the IPC buffer in registers and back; dest
- * returns the badge, info the message info. (The named stubs below are the usual way.) */
-static inline void bh_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
-{
-    bh_x86_sys(nr, dest, info);
-}
-
 /* A system call by number alone (tests use it to make unknown ones). */
 static inline void bh_raw_syscall(bh_word_t nr)
 {
     __asm__ volatile("syscall" : "+a"(nr) : : "rdi", "rsi", "r8", "r9", "r10", "r15", "rcx", "r11", "memory");
-}
-
-static inline bh_msginfo_t bh_call(bh_cptr_t dest, bh_msginfo_t info)
-{
-    bh_word_t d = dest;
-    bh_x86_sys((bh_word_t)BH_SYS_CALL, &d, &info);
-    return info;
-}
-static inline void bh_send(bh_cptr_t dest, bh_msginfo_t info)
-{
-    bh_word_t d = dest;
-    bh_x86_sys((bh_word_t)BH_SYS_SEND, &d, &info);
-}
-static inline void bh_nbsend(bh_cptr_t dest, bh_msginfo_t info)
-{
-    bh_word_t d = dest;
-    bh_x86_sys((bh_word_t)BH_SYS_NBSEND, &d, &info);
-}
-static inline bh_msginfo_t bh_recv(bh_cptr_t src, bh_word_t *badge)
-{
-    bh_word_t d = src;
-    bh_msginfo_t info = 0;
-    bh_x86_sys((bh_word_t)BH_SYS_RECV, &d, &info);
-    if (badge) *badge = d;
-    return info;
-}
-static inline bh_msginfo_t bh_nbrecv(bh_cptr_t src, bh_word_t *badge)
-{
-    bh_word_t d = src;
-    bh_msginfo_t info = 0;
-    bh_x86_sys((bh_word_t)BH_SYS_NBRECV, &d, &info);
-    if (badge) *badge = d;
-    return info;
-}
-static inline void bh_reply(bh_msginfo_t info)
-{
-    bh_word_t d = 0;
-    bh_x86_sys((bh_word_t)BH_SYS_REPLY, &d, &info);
-}
-static inline bh_msginfo_t bh_reply_recv(bh_cptr_t src, bh_msginfo_t info, bh_word_t *badge)
-{
-    bh_word_t d = src;
-    bh_x86_sys((bh_word_t)BH_SYS_REPLY_RECV, &d, &info);
-    if (badge) *badge = d;
-    return info;
-}
-static inline void bh_yield(void)
-{
-    bh_word_t d = 0, i = 0;
-    bh_x86_sys((bh_word_t)BH_SYS_YIELD, &d, &i);
 }
 
 #endif

@@ -122,4 +122,9 @@
 #define BH_VM_MODE_CS_L 0x8u     /* a 64-bit code segment */
 #define BH_VM_MODE_PG 0x10u      /* CR0.PG */
 
+/* The guest PAT a VCPU starts with, IA32_PAT's power-on value (Intel SDM vol. 3, 13.12.4; the
+ * APM's is the same): the kernel loads it for nested paging and a VMM emulating IA32_PAT
+ * starts from it. */
+#define BH_VCPU_PAT_RESET 0x0007040600070406ull
+
 #endif
