@@ -76,7 +76,6 @@ static struct entry128 queue[QUEUE_ENTRIES] __attribute__((aligned(4096)));
 static unsigned queue_tail;
 static volatile uint32_t queue_status;
 
-static paddr_t image_paddr(const volatile void *p) { return (uint64_t)p - KERNEL_VIRT; }
 static uint32_t rd32(unsigned r) { return *(volatile uint32_t *)(regs + r); }
 static uint64_t rd64(unsigned r) { return *(volatile uint64_t *)(regs + r); }
 static void wr32(unsigned r, uint32_t v) { *(volatile uint32_t *)(regs + r) = v; }
@@ -122,7 +121,7 @@ static void submit(uint64_t lo, uint64_t hi)
 static void invalidate_and_wait(void)
 {
     queue_status = 0;
-    submit(DESC_WAIT_SW, image_paddr(&queue_status));
+    submit(DESC_WAIT_SW, image_paddr((const void *)&queue_status));
     __asm__ volatile("mfence" ::: "memory");
     wr64(REG_IQT, (uint64_t)queue_tail << 4);
     spin_until(queue_done, "an invalidation");
