@@ -43,11 +43,22 @@ for machine in ${KTEST_MACHINES:-q35 pc microvm}; do
   fi
 done
 # With an IOMMU the firmware's DMAR (Intel) or IVRS (AMD) table names its registers: the kernel
-# keeps them too (for its future IOMMU driver), and no device untyped may cover them.
+# keeps them, and no device untyped may cover them. The VT-d machine also has QEMU's edu device
+# for the iospace group (DMA confinement); from these runs the suite reports the iospace group
+# and any failure.
 for iommu in ${KTEST_IOMMUS-intel-iommu:fed90000..fed91000 amd-iommu:fed80000..fee00000}; do
   dev=${iommu%%:*} range=${iommu#*:}
   log=build/test-logs/ktest-$dev.serial
-  timeout --foreground 150 tools/qemu-x86.sh build/x86/ktest.cpio q35 -device "$dev" >"$log" 2>&1 </dev/null
+  devices=(-device "$dev"); [ "$dev" = intel-iommu ] && devices+=(-device edu)
+  timeout --foreground 150 tools/qemu-x86.sh build/x86/ktest.cpio q35 "${devices[@]}" >"$log" 2>&1 </dev/null
+  rc=$?
+  tr -d '\r' <"$log" | grep -E '^(PASS ktest\.iospace_|FAIL ktest\.)' | sed "s/ ktest\./ ktest-$dev./"
+  case $rc in
+    33) echo "PASS ktest-$dev.run" ;;
+    124) echo "FAIL ktest-$dev.run: QEMU timed out after 150 s (log: $log)"; status=1 ;;
+    *) echo "FAIL ktest-$dev.run: QEMU exited with status $rc (log: $log)"; status=1 ;;
+  esac
+  grep -q "PANIC" "$log" && { echo "FAIL ktest-$dev.no_kernel_panic: the kernel panicked (log: $log)"; status=1; }
   if grep -q "kept from device memory:.* IOMMU $range" "$log" && grep -q "^PASS ktest.untyped_kernel_devices_never_frames" <(tr -d '\r' <"$log"); then
     echo "PASS ktest-$dev.iommu_registers_kept"
   else echo "FAIL ktest-$dev.iommu_registers_kept: IOMMU $range not kept, or a device untyped covers it (log: $log)"; status=1; fi

@@ -21,6 +21,7 @@
 #define RAM_VA (REGS_VA + 0x10000)
 #define IOVA 0x100000ull
 #define PATTERN 0x5eed0000cafe0000ull
+#define FAULT_BADGE 0x10u
 
 static bh_cptr_t ports;
 
@@ -141,7 +142,10 @@ static int edu_dma_confined(struct env *env)
               BH_ERR_REVOKE_FIRST);
     CHECK_OK(bh_pci_device_bind(pci, space));
     CHECK_ERR(bh_pci_device_bind(pci, space), BH_ERR_DELETE_FIRST);
-    CHECK_OK(bh_io_space_set_notification(space, ntfn));
+    /* Signals carry the capability's badge: an unbadged one would signal nothing to a poll. */
+    bh_cptr_t fault_ntfn = new_slot(env);
+    CHECK_OK(bh_cnode_mint(BH_ROOT_CNODE, fault_ntfn, 64, BH_ROOT_CNODE, ntfn, 64, BH_RIGHTS_ALL, FAULT_BADGE));
+    CHECK_OK(bh_io_space_set_notification(space, fault_ntfn));
     bh_cptr_t ram = new_object(env, BH_OBJ_FRAME, 0), dma_copy = new_slot(env), victim = new_object(env, BH_OBJ_FRAME, 0);
     CHECK_OK(bh_cnode_copy(BH_ROOT_CNODE, dma_copy, 64, BH_ROOT_CNODE, ram, 64, BH_RIGHTS_ALL));
     CHECK_OK(bh_map_frame(&env->alloc, ram, BH_ROOT_VSPACE, RAM_VA, BH_RIGHT_READ | BH_RIGHT_WRITE, 1));
@@ -169,7 +173,7 @@ static int edu_dma_confined(struct env *env)
     victim_mem[0] = 0x1111;
     while (bh_poll(ntfn)) {}
     CHECK(edu_dma(victim_pa, 64, 1) == 0);
-    CHECK(bh_poll(ntfn) != 0);
+    CHECK(bh_poll(ntfn) == FAULT_BADGE);
     CHECK_OK(bh_io_space_read_fault(space, &pending, &source, &address, &kind, &lost));
     CHECK(pending == 1 && source == (bh_word_t)dev << 3 && address == victim_pa && (kind & 1) == 1);
     bh_printf("ktest: edu DMA fault source %lx address %lx reason %lu\n", (unsigned long)source,
@@ -182,7 +186,7 @@ static int edu_dma_confined(struct env *env)
     CHECK_OK(bh_cnode_revoke(BH_ROOT_CNODE, ram, 64));
     mem[0] = 0x2222;
     CHECK(edu_dma(IOVA, 64, 1) == 0);
-    CHECK(bh_poll(ntfn) != 0);
+    CHECK(bh_poll(ntfn) == FAULT_BADGE);
     CHECK_OK(bh_io_space_read_fault(space, &pending, &source, &address, &kind, &lost));
     CHECK(pending == 1 && address == IOVA);
     CHECK(mem[0] == 0x2222);
