@@ -49,6 +49,7 @@ host_core_tests=(
   tests/host/core/test_cdt.c tests/host/core/test_retype.c tests/host/core/test_cspace.c
   tests/host/core/test_delete.c tests/host/core/test_ipc.c tests/host/core/test_notification.c
   tests/host/core/test_sched.c tests/host/core/test_asid.c tests/host/core/test_contract.c
+  tests/host/core/test_io_space.c
 )
 
 # ---- The user-level runtime (user/) ----
