@@ -127,12 +127,16 @@ exception_t decode_io_space_map_table(struct cte *slot, const struct args_io_spa
     return ERR_OK;
 }
 
-/* The kernel's copy of the fault notification capability goes (a notification is not a
- * container, so this does not recurse). */
+/* The kernel's copy of the fault notification capability goes. It is always a notification,
+ * so this needs none of delete.c (which calls back here for IOSpaces: no cycles, as irq.c). */
 static void clear_notification(struct io_space *s)
 {
-    if (s->notification.cap.type == OBJ_NULL) return;
-    cte_delete_nonfinal_or_simple(&s->notification);
+    struct cte *c = &s->notification;
+    if (c->cap.type != OBJ_NOTIFICATION) return;
+    bool final = cte_is_final(c);
+    struct notification *n = cap_notification(&c->cap);
+    cte_unlink(c);
+    if (final) notification_cancel_all(n);
 }
 
 static void invoke_io_space_set_notification(struct io_space *s, struct cte *src)
