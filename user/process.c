@@ -47,6 +47,7 @@ static bh_word_t object_bits(bh_word_t type, bh_word_t size_bits)
     case BH_OBJ_LARGE_FRAME: return BH_OBJ_LARGE_FRAME_SIZE_BITS;
     case BH_OBJ_PAGE_TABLE: return BH_OBJ_PAGE_TABLE_SIZE_BITS;
     case BH_OBJ_VSPACE: return BH_OBJ_VSPACE_SIZE_BITS;
+    case BH_OBJ_IO_SPACE: return BH_OBJ_IO_SPACE_SIZE_BITS;
     default: return 0;
     }
 }

@@ -44,7 +44,7 @@ for machine in ${KTEST_MACHINES:-q35 pc microvm}; do
 done
 # With an IOMMU the firmware's DMAR (Intel) or IVRS (AMD) table names its registers: the kernel
 # keeps them, and no device untyped may cover them. The VT-d machine also has QEMU's edu device
-# for the iospace group (DMA confinement); from these runs the suite reports the iospace group
+# for the iospace group (DMA confinement); from these runs the suite reports the IOSpace tests
 # and any failure.
 for iommu in ${KTEST_IOMMUS-intel-iommu:fed90000..fed91000 amd-iommu:fed80000..fee00000}; do
   dev=${iommu%%:*} range=${iommu#*:}
@@ -52,7 +52,7 @@ for iommu in ${KTEST_IOMMUS-intel-iommu:fed90000..fed91000 amd-iommu:fed80000..f
   devices=(-device "$dev"); [ "$dev" = intel-iommu ] && devices+=(-device edu)
   timeout --foreground 150 tools/qemu-x86.sh build/x86/ktest.cpio q35 "${devices[@]}" >"$log" 2>&1 </dev/null
   rc=$?
-  tr -d '\r' <"$log" | grep -E '^(PASS ktest\.iospace_|FAIL ktest\.)' | sed "s/ ktest\./ ktest-$dev./"
+  tr -d '\r' <"$log" | grep -E '^(PASS ktest\.(iospace_|vspace_io_space_)|FAIL ktest\.)' | sed "s/ ktest\./ ktest-$dev./"
   case $rc in
     33) echo "PASS ktest-$dev.run" ;;
     124) echo "FAIL ktest-$dev.run: QEMU timed out after 150 s (log: $log)"; status=1 ;;

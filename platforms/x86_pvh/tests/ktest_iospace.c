@@ -5,8 +5,8 @@
  * BAR0 registers 0x80 DMA source, 0x88 destination, 0x90 count, 0x98 command with bit 0 start
  * and bit 1 "to RAM"; a 4 KiB buffer at device address 0x40000, reached only by DMA; a
  * 28-bit DMA mask; the transfer runs 100 ms of virtual time after the command). The suite
- * boots q35 with `-device intel-iommu -device edu` for these; elsewhere they are skipped,
- * and without VT-d the root has no IOSpaceControl and IOSpaces cannot be made.
+ * boots q35 with `-device intel-iommu -device edu` for these; elsewhere they are skipped
+ * (vspace_io_space_only_with_iommu checks that IOSpaces cannot be made without VT-d).
  */
 #include "../../../tests/system/ktest/ktest.h"
 
@@ -95,34 +95,10 @@ static int map_io(struct env *env, bh_cptr_t space, bh_cptr_t frame, uint64_t io
     return BH_ERR_FAILED_LOOKUP;
 }
 
-/* The largest RAM untyped (IOSpaces are retyped directly, to see the error). */
-static bh_cptr_t ram_untyped(struct env *env)
-{
-    unsigned best = 0;
-    for (unsigned i = 0; i < env->alloc.nuntyped; i++)
-        if (!env->alloc.untyped[i].is_device && env->alloc.untyped[i].size_bits > env->alloc.untyped[best].size_bits) best = i;
-    return env->alloc.untyped[best].cptr;
-}
-
-static int absent_without_vtd(struct env *env)
-{
-    bh_cptr_t slot = new_slot(env);
-    int made = bh_untyped_retype(ram_untyped(env), BH_OBJ_IO_SPACE, 0, BH_ROOT_CNODE, 0, 0, slot, 1);
-    if (bh_untyped_retype(ram_untyped(env), BH_OBJ_NOTIFICATION, 0, BH_ROOT_CNODE, 0, 0, BH_ROOT_IO_SPACE_CONTROL, 1) != BH_ERR_DELETE_FIRST) {
-        /* The control slot was empty (the retype just filled it with a notification): no VT-d. */
-        bh_cnode_delete(BH_ROOT_CNODE, BH_ROOT_IO_SPACE_CONTROL, 64);
-        CHECK_ERR(made, BH_ERR_INVALID_ARGUMENT);
-        return 0;
-    }
-    if (made == BH_ERR_OK) bh_cnode_delete(BH_ROOT_CNODE, slot, 64);
-    SKIP("this machine has VT-d");
-}
-
 static int edu_dma_confined(struct env *env)
 {
-    bh_cptr_t space = new_slot(env);
-    if (bh_untyped_retype(ram_untyped(env), BH_OBJ_IO_SPACE, 0, BH_ROOT_CNODE, 0, 0, space, 1) != BH_ERR_OK)
-        SKIP("no VT-d");
+    bh_cptr_t space = new_object(env, BH_OBJ_IO_SPACE, 0);
+    if (!space) SKIP("no VT-d");
     ports = new_slot(env);
     CHECK_OK(bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0xcf8, 0xcff, BH_ROOT_CNODE, ports, 64));
     int dev = find_edu();
@@ -243,7 +219,6 @@ static int edu_dma_confined(struct env *env)
 }
 
 const struct test tests_iospace[] = {
-    {"iospace_absent_without_vtd", absent_without_vtd},
     {"iospace_edu_dma_confined", edu_dma_confined},
     {0, 0},
 };

@@ -313,6 +313,28 @@ static int deleted_pool_revokes_asids(struct env *env)
     return 0;
 }
 
+/* The root holds IOSpaceControl exactly where Retype makes IOSpaces: where the kernel drives
+ * an IOMMU (x86 with one VT-d unit; never POWER9). */
+static int io_space_only_with_iommu(struct env *env)
+{
+    bh_cptr_t probe = new_slot(env);
+    /* IOSpaceControl is moved, never copied: a copy tells whether the slot holds it. */
+    int copy = bh_cnode_copy(BH_ROOT_CNODE, probe, 64, BH_ROOT_CNODE, BH_ROOT_IO_SPACE_CONTROL, 64, BH_RIGHTS_ALL);
+    CHECK(copy == BH_ERR_ILLEGAL_OPERATION || copy == BH_ERR_FAILED_LOOKUP);
+    if (copy == BH_ERR_ILLEGAL_OPERATION) {
+        bh_cptr_t space = new_object(env, BH_OBJ_IO_SPACE, 0);
+        CHECK(space != 0);
+        CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, space, 64));
+        return 0;
+    }
+    /* Refused before any memory is used, whichever untyped is asked. */
+    for (unsigned i = 0; i < env->alloc.nuntyped; i++)
+        if (!env->alloc.untyped[i].is_device)
+            CHECK_ERR(bh_untyped_retype(env->alloc.untyped[i].cptr, BH_OBJ_IO_SPACE, 0, BH_ROOT_CNODE, 0, 0, probe, 1),
+                      BH_ERR_INVALID_ARGUMENT);
+    return 0;
+}
+
 const struct test tests_vspace[] = {
     {"vspace_page_table_has_one_capability", page_table_one_capability},
     {"vspace_unmapped_table_forgets_entries", unmapped_table_forgets_entries},
@@ -326,5 +348,6 @@ const struct test tests_vspace[] = {
     {"vspace_asid_pool_ranges", asid_pool_ranges},
     {"vspace_deleted_pool_revokes_asids", deleted_pool_revokes_asids},
     {"vspace_asid_exhaustion_contained", asid_exhaustion_contained},
+    {"vspace_io_space_only_with_iommu", io_space_only_with_iommu},
     {0, 0},
 };
