@@ -65,7 +65,7 @@ else
   }
   alive_after_close() {
     local closed
-    closed=$(line_of "$1" "[xenstore] mallory (domain 3): connection closed")
+    closed=$(line_of "$1" "mallory (domain 3): connection closed")
     [ -n "$closed" ] && tail -n +"$closed" "$1" | grep -q '^\[alpha uart\] xenstore: alive [0-9]'
   }
   answered() { grep -q '^\[linux hvc\] XS-FEATURE=' "$1"; }
@@ -84,8 +84,11 @@ else
   boot_stop
   if has "$log" "PANIC"; then fail system_no_kernel_panic "the kernel panicked (log: $log)"; else pass system_no_kernel_panic; fi
   ok=1
-  for m in "[xenstore] linux: domain 1, /local/domain/1 written" "[xenstore] alpha: domain 2, /local/domain/2 written" \
-           "[xenstore] mallory: domain 3, /local/domain/3 written" "[xenstore] xenstore server ready" \
+  # The hostile guest has no console channel: its VMM prints through the debug kernel's calls,
+  # straight to COM1, so its lines can land inside another's. The checks look for text only
+  # one line holds, without its label where such a line may be cut.
+  for m in "domain 1, /local/domain/1 written, connected" "domain 2, /local/domain/2 written, connected" \
+           "domain 3, /local/domain/3 written, connected" "xenstore server ready" \
            "[root] guest linux: domain 1, its store page (xenstore channel) at gpa 0xfeffc000"; do
     has "$log" "$m" || { ok=0; fail system_server_starts "missing '$m' (log: $log)"; }
   done
@@ -94,16 +97,16 @@ else
   for m in "read name = alpha" "read domid = 2" "write data/greeting and read it back: ok" \
            "mkdir data/dir, directory = a b: ok" "watch data/watched: first event and the write's event: ok" \
            "other domains' names refused (EACCES): 4" "store page at pfn 0xfeffc, port "; do
-    has "$log" "[alpha uart] xenstore: $m" || { ok=0; fail system_client_ops "missing '[alpha uart] xenstore: $m' (log: $log)"; }
+    has "$log" "xenstore: $m" || { ok=0; fail system_client_ops "missing '[alpha uart] xenstore: $m' (log: $log)"; }
   done
   [ $ok = 1 ] && pass system_client_ops
   raised=$(grep -o "replies whose port was raised: [0-9]*" "$log" | grep -o '[0-9]*$')
   if [ "${raised:-0}" -ge 10 ]; then pass system_port_raised_by_server
   else fail system_port_raised_by_server "the client saw its store port raised ${raised:-0} times, want at least 10 (log: $log)"; fi
-  if has "$log" "[xenstore] mallory (domain 3): connection closed: malformed message (error 3)" &&
-     has "$log" "[mallory uart] xenstore: hostile: read name = mallory" &&
-     has "$log" "[mallory uart] xenstore: hostile: connection closed, page error 3" &&
-     has "$log" "[mallory uart] xenstore: hostile: after the close: no answer" && alive_after_close "$log"; then
+  if has "$log" "mallory (domain 3): connection closed: malformed message (error 3)" &&
+     has "$log" "xenstore: hostile: read name = mallory" &&
+     has "$log" "xenstore: hostile: connection closed, page error 3" &&
+     has "$log" "xenstore: hostile: after the close: no answer" && alive_after_close "$log"; then
     pass system_malformed_message_ends_only_its_connection
   else fail system_malformed_message_ends_only_its_connection "the hostile guest's closing, its no-answer or the client's reads after it are missing (log: $log)"; fi
   if has "$log" "[linux hvc] XS-NAME=linux" && has "$log" "[linux hvc] XS-FEATURE=1" &&
