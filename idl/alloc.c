@@ -432,6 +432,16 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
             g->console = cn->chan_ring;
             g->console_signal = cn->chan_ntfn[cn->from.inst == in && cn->from.port_index == k ? 1 : 0];
         }
+    /* Its first xenstore channel's ring is its store page: the guest and the xenstore server
+     * share it (one copy, Xen's way); the VMM only relays notifications (the peer's). */
+    g->store = g->store_signal = NONE32;
+    g->domid = ia->domid;
+    for (size_t k = 0; k < co->ports.n && g->store == NONE32; k++)
+        if (co->ports.v[k].kind == PORT_CHANNEL && co->ports.v[k].chan == CHAN_XENSTORE && ia->ports[k].peers.n) {
+            const struct connection *cn = ia->ports[k].peers.v[0].conn;
+            g->store = cn->chan_ring;
+            g->store_signal = cn->chan_ntfn[cn->from.inst == in && cn->from.port_index == k ? 1 : 0];
+        }
     /* The one interface a VMM speaks as a client: the timer (resources.c checks its shape). */
     g->timer = NONE32;
     for (size_t k = 0; k < co->ports.n && g->timer == NONE32; k++)
@@ -461,6 +471,7 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
     for (uint32_t i = 0; i < n; i++) new_cap(al, first + i, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
     map_frames(al, g->guest_space, first, n, 0, RIGHT_READ | RIGHT_WRITE, 0);
     map_frames(al, ia->vspace, first, n, VA_GUEST_RAM, RIGHT_READ | RIGHT_WRITE, 0);
+    if (g->store != NONE32) map_frames(al, g->guest_space, g->store, 1, GUEST_STORE_GPA, RIGHT_READ | RIGHT_WRITE, 0);
     alloc_grant(al, in, ia, g);
 }
 
@@ -577,6 +588,11 @@ void allocate(struct ctx *c)
     al.dp_parent = arena_alloc(&c->arena, (nports + 1) * sizeof *al.dp_parent);
     al.events = arena_alloc(&c->arena, (pr->insts.n + 1) * sizeof *al.events);
     for (size_t i = 0; i < nports; i++) al.dp_parent[i] = i;
+    /* Domain ids: 1, 2, ... for the guests in instance order (0 is the toolstack's, as
+     * dom0's in Xen): stable while components come and go. */
+    uint16_t domid = 0;
+    for (size_t i = 0; i < pr->insts.n; i++)
+        if (pr->insts.v[i]->comp->is_guest) pr->insts.v[i]->alloc->domid = ++domid;
     create_port_objects(&al);
     for (size_t i = 0; i < pr->insts.n; i++) alloc_instance(&al, pr->insts.v[i]);
     alloc_asid_pools(&al);

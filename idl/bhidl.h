@@ -305,6 +305,8 @@ struct sguest {
     /* x86: the VMM's grant frames and the spare page tables to map them into the GuestSpace
      * (NONE32 and 0 for power9 guests) */
     uint32_t grant_first, grant_count, grant_table_first, grant_table_count;
+    uint32_t store, store_signal; /* its first xenstore channel's ring and the peer's notification, or NONE32 */
+    uint16_t domid;
 };
 /* Where one port of one instance ended up. */
 struct peer {
@@ -334,6 +336,7 @@ struct inst_alloc {
     uint64_t mem_bytes;
     uint32_t guest_space_slot, vcpu_first_slot, ram_first_slot, ram_count, events_slot; /* VMMs */
     uint32_t grant_first_slot, grant_table_first_slot;                                   /* x86 VMMs */
+    uint16_t domid;   /* guests: the domain id, 1.. in instance order; components: 0 */
 };
 struct alloc {
     DA(struct sobj) objs;
@@ -353,6 +356,9 @@ struct alloc {
 #define VA_DEVICE 0xc0000000ull
 #define VA_GRANT 0xf00000000ull
 #define VA_GUEST_RAM 0x1000000000ull
+/* Where a guest sees its xenstore channel's ring: Xen's store page, special PFN 0xfeffc
+ * (X86_HVM_END_SPECIAL_REGION 0xff000 - 8 + SPECIALPAGE_XENSTORE 4). */
+#define GUEST_STORE_GPA 0xfeffc000ull
 #define FREE_SLOTS_MIN 32u
 
 /* ---- the flow graph (policy.c) ---- */

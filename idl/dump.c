@@ -84,6 +84,8 @@ static void dump(const struct bh_spec *s, FILE *out)
         if (g.grant_count) fprintf(out, " grant=%u+%u", g.grant_first, g.grant_count);
         if (g.grant_table_count) fprintf(out, " grant_tables=%u+%u", g.grant_table_first, g.grant_table_count);
         if (g.console_signal != BH_SPEC_NONE) fprintf(out, " console_signal=%u", g.console_signal);
+        if (g.store != BH_SPEC_NONE) fprintf(out, " store=%u store_signal=%u", g.store, g.store_signal);
+        if (g.domid) fprintf(out, " domid=%u", g.domid);
         fputc('\n', out);
     }
 }

@@ -495,6 +495,7 @@ static void gen_instance(struct gen *g)
                         po->name, po->name, po->name);
                 fprintf(h, "#define CHAN_%s_NOTIFICATION_CPTR 0u\n#define CHAN_%s_PEER_NOTIFICATION_CPTR 0u\n", po->name, po->name);
                 fprintf(h, "#define CHAN_%s_RING_VADDR 0x0ull\n#define CHAN_%s_RING_SIZE 0u\n", po->name, po->name);
+                fprintf(h, "#define CHAN_%s_PEER_DOMID 0u\n#define CHAN_%s_PEER_VCPUS 0u\n", po->name, po->name);
                 break;
             }
             fprintf(h, "#define CHAN_%s_PEER \"%s\" /* the instance at the other end */\n", po->name, pa->peers.v[0].inst->name);
@@ -506,6 +507,10 @@ static void gen_instance(struct gen *g)
             fprintf(h, "#define CHAN_%s_PEER_NOTIFICATION_CPTR %uu /* signals the peer */\n", po->name, pa->slot3);
             fprintf(h, "#define CHAN_%s_RING_VADDR 0x%llxull\n#define CHAN_%s_RING_SIZE 4096u\n", po->name,
                     (unsigned long long)pa->vaddr, po->name);
+            fprintf(h, "#define CHAN_%s_PEER_DOMID %uu /* the peer's domain id when it is a guest, else 0 */\n", po->name,
+                    (unsigned)pa->peers.v[0].inst->alloc->domid);
+            fprintf(h, "#define CHAN_%s_PEER_VCPUS %uu /* the peer's vCPUs when it is a guest, else 0 */\n", po->name,
+                    pa->peers.v[0].inst->comp->is_guest ? (unsigned)pa->peers.v[0].inst->comp->vcpus : 0u);
             break;
         }
     }

@@ -14,8 +14,10 @@
 static void node(FILE *f, const struct ctx *c, const struct instance *in, const char *indent)
 {
     bool trusted = c->flow.trusted && c->flow.trusted[in->index];
-    fprintf(f, "%s\"%s\" [label=\"%s\\n%s %s%s\"%s%s];\n", indent, in->name, in->name,
-            in->comp->is_guest ? "guest" : "component", in->comp->name, trusted ? "\\n(trusted)" : "",
+    char domid[24] = "";
+    if (in->comp->is_guest) snprintf(domid, sizeof domid, "\\ndomid %u", (unsigned)in->alloc->domid);
+    fprintf(f, "%s\"%s\" [label=\"%s\\n%s %s%s%s\"%s%s];\n", indent, in->name, in->name,
+            in->comp->is_guest ? "guest" : "component", in->comp->name, domid, trusted ? "\\n(trusted)" : "",
             in->comp->is_guest ? ", shape=box3d, style=filled, fillcolor=\"#fff2cc\"" : "",
             trusted ? ", peripheries=2" : "");
 }
@@ -82,6 +84,14 @@ int gen_report(struct ctx *c, FILE *f)
                 pr->parts.n ? pr->parts.v[in->partition]->name : "all", in->alloc->thread_count, in->alloc->cap_count,
                 (unsigned long long)(in->alloc->mem_bytes >> 10));
     }
+    bool guests = false;
+    for (size_t i = 0; i < n; i++)
+        if (pr->insts.v[i]->comp->is_guest) {
+            if (!guests) fprintf(f, "\nDomain ids (the guests', in instance order; 0 is the toolstack's):");
+            fprintf(f, " %s %u", pr->insts.v[i]->name, (unsigned)pr->insts.v[i]->alloc->domid);
+            guests = true;
+        }
+    if (guests) fprintf(f, "\n");
     fprintf(f, "\nAddress spaces: %u VSpaces, %u GuestSpaces; their ASIDs from %u ASID pool%s of %u, which the root "
                "server keeps: no instance holds one.\n\n",
             c->alloc.vspaces, c->alloc.guest_spaces, c->alloc.asid_pools, c->alloc.asid_pools == 1 ? "" : "s",

@@ -15,7 +15,7 @@
  * priority_range, dataport_size, component_memory_range, device_memory_size, partition_ticks,
  * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects,
  * too_many_address_spaces, guest_device_overlaps_ram, guest_platform_mismatch,
- * guest_uses_interface, device_memory_kept_by_kernel.
+ * guest_uses_interface, device_memory_kept_by_kernel, guest_xenstore.
  */
 #include "bhidl.h"
 #include "../vmm/params.h"
@@ -255,6 +255,27 @@ static void check_kept_by_kernel(struct ctx *c, const struct component *co, cons
     }
 }
 
+/* A guest's xenstore channel is its store page at Xen's special PFN 0xfeffc: an x86 guest's,
+ * one per guest, outside its RAM. */
+static void check_guest_xenstore(struct ctx *c, const struct component *co)
+{
+    size_t seen = 0;
+    for (size_t k = 0; k < co->ports.n; k++) {
+        const struct port *po = &co->ports.v[k];
+        if (po->kind != PORT_CHANNEL || po->chan != CHAN_XENSTORE) continue;
+        if (++seen > 1)
+            diag_error(&c->diags, po->loc, "guest_xenstore", "guest '%s' has a second xenstore channel '%s': a guest has one store",
+                       co->name, po->name);
+        else if (co->has_arch && co->arch != ARCH_X86_PVH)
+            diag_error(&c->diags, po->loc, "guest_xenstore", "guest '%s' is not x86_pvh: its xenstore channel '%s' has no store page",
+                       co->name, po->name);
+        else if (co->memory > GUEST_STORE_GPA)
+            diag_error(&c->diags, po->loc, "guest_xenstore",
+                       "guest '%s' has RAM up to 0x%llx, over its store page at 0x%llx (xenstore channel '%s')", co->name,
+                       (unsigned long long)co->memory, GUEST_STORE_GPA, po->name);
+    }
+}
+
 static void check_units(struct ctx *c)
 {
     for (size_t i = 0; i < c->prog.comps.n; i++) {
@@ -295,6 +316,7 @@ static void check_units(struct ctx *c)
                            "passthrough memory at its physical address",
                            co->hw.v[k].name, (unsigned long long)co->hw.v[k].base, co->name,
                            (unsigned long long)co->memory);
+        check_guest_xenstore(c, co);
         if (co->vcpus < 1 || co->vcpus > 255)
             diag_error(&c->diags, co->loc, "vcpu_count", "guest '%s' has %llu vCPUs; expected 1..255", co->name,
                        (unsigned long long)co->vcpus);

@@ -433,6 +433,17 @@ gen_x86_systems() {
     build/x86/timer/quick_sleeper.elf build/x86/timer/slow_sleeper.elf build/x86/timer/unwired_sleeper.elf "| tools/mkarchive.sh"
 
   echo
+  echo "# The xenstore server in its test system (tests/system/xenstore/xenstore.bh, xenstore suite;"
+  echo "# the suite adds Debian's kernel with tools/with-linux.sh)."
+  idl=build/xenstore/idl
+  edge "$idl/system.spec $idl/report.txt $idl/console/glue.c $idl/console/glue.h $idl/xenstore/glue.c $idl/xenstore/glue.h" \
+    bhidl_report tests/system/xenstore/xenstore.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
+  gen_components x86 "$idl" build/x86/xs "$abi_h" "$libs1" console:console_server.elf:console_server \
+    xenstore:xenstore_server.elf:xenstore_server
+  edge build/x86/xenstore.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/xs/console_server.elf \
+    build/x86/xs/xenstore_server.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
+
+  echo
   echo "# The console server under a flood (tests/system/console/flood.bh, release suite)."
   idl=build/console/idl
   edge "$idl/system.spec $idl/console/glue.c $idl/console/glue.h $idl/flood/glue.c $idl/flood/glue.h $idl/steady/glue.c $idl/steady/glue.h" \
@@ -486,7 +497,7 @@ gen_xenstore() {
   echo
   echo "# The xenstore engine (servers/xenstore) on the host: unit tests under ASan and UBSan, and"
   echo "# its libFuzzer target with a smaller arena (xs_check after every step stays quick)."
-  for e in "${xenstore_engine[@]}"; do
+  for e in "${xenstore_engine[@]}" "${xenstore_toolstack[@]}"; do
     src_of src "$e"; name_of nm "$e"
     edge "build/xenstore/host/$nm.o" host_cc "$src" -- 'cflags=$xs_flags'
     objs+=" build/xenstore/host/$nm.o"
@@ -498,7 +509,7 @@ gen_xenstore() {
   done
   edge build/fuzz/xenstore fuzz_cc "tests/fuzz/host/fuzz_xenstore.c ${xenstore_engine[*]}" \
     "| servers/xenstore/store.h user/include/xen/io/xs_wire.h" -- 'cflags=$xs_fuzz_flags'
-  edge build/xenstore/all phony build/xenstore/test_xenstore build/fuzz/xenstore
+  edge build/xenstore/all phony build/xenstore/test_xenstore build/fuzz/xenstore build/x86/xenstore.cpio
 }
 
 gen_papr() {

@@ -77,7 +77,7 @@ root_server=(
 vmm=(
   vmm/main.c vmm/input.c vmm/memory.c vmm/pvh.c vmm/pelf.c vmm/vcpu.c vmm/cpuid.c vmm/insn.c
   vmm/msr.c vmm/ioport.c vmm/pit.c vmm/hypercall.c vmm/physmap.c vmm/hvm.c vmm/evtchn.c
-  vmm/time.c vmm/lapic.c vmm/acpi.c vmm/report.c vmm/console.c vmm/gnttab.c
+  vmm/time.c vmm/lapic.c vmm/acpi.c vmm/report.c vmm/console.c vmm/store.c vmm/gnttab.c
   vmm/gnttab_frames.c vmm/timer.c vmm/smp.c
 )
 # IDL components: servers and the demo (the instance's glue is compiled in).
@@ -123,7 +123,7 @@ vmm_test_guest=(
   tests/system/vmm/guests/entry.S=g_entry tests/system/vmm/guests/main.c=g_main
   tests/system/vmm/guests/exits.c=g_exits tests/system/vmm/guests/hostile.c=g_hostile
   tests/system/vmm/guests/acpi.c=g_acpi tests/system/vmm/guests/smp.c=g_smp
-  tests/system/vmm/guests/smp_entry.S=g_smp_entry
+  tests/system/vmm/guests/smp_entry.S=g_smp_entry tests/system/vmm/guests/xenstore.c=g_xenstore
 )
 # Test components: the timer test system's sleepers, the console flood's clients.
 sleeper=(tests/system/timer/sleeper.c)
@@ -146,7 +146,12 @@ xenstore_engine=(
   servers/xenstore/nodes.c servers/xenstore/ops.c servers/xenstore/ring.c servers/xenstore/txn.c
   servers/xenstore/watch.c
 )
+# The toolstack's tree (written at start from the system description): in the server and its host tests.
+xenstore_toolstack=(servers/xenstore/tree.c)
 xenstore_host_tests=(tests/host/xenstore/test_xenstore.c)
+# The server on the kernel: one connection per guest's store page (IDL component).
+xenstore_server=(servers/xenstore/main.c servers/xenstore/channels.c servers/xenstore/tree.c
+  servers/console/client.c "${xenstore_engine[@]}")
 
 # ---- The POWER9 VMM's PAPR layer (vmm/papr): host tests, fuzzer, ppc64le objects ----
 papr=(

@@ -7,7 +7,8 @@
  * interrupt (only VIRQ_TIMER is ever raised) to a new port of a vCPU, bind_ipi a port that
  * send raises on its vCPU, bind_vcpu moves a VIRQ or IPI port's delivery to another vCPU;
  * unmask re-delivers a pending port. A port bound to the VMM (EVTCHN_VMM, the console's: console.c)
- * is taken at start; send on it makes the VMM drain the console ring, and the VMM raises it. Delivery is Xen's 2-level ABI: the port's bit in shared_info's evtchn_pending,
+ * is taken at start; send on it makes the VMM drain the console ring, and the VMM raises it;
+ * so is the store's (store.c), whose send signals the xenstore server. Delivery is Xen's 2-level ABI: the port's bit in shared_info's evtchn_pending,
  * then, unless the port is masked, its word's bit in the vCPU's evtchn_pending_sel and
  * evtchn_upcall_pending in its vcpu_info; the VMM then injects the callback vector (vcpu.c).
  * Binding between guests (through notification capabilities on declared channels) comes later.
@@ -206,10 +207,12 @@ static int64_t port_op(struct vcpu *v, uint64_t arg, bool close)
     if (!close) {
         if (e->state == EVTCHN_VIRQ || e->state == EVTCHN_IPI) set_pending(&v->vm->vcpu[e->vcpu], port);
         if (e->state == EVTCHN_VMM && port == v->vm->console_port) console_drain(v->vm);
+        if (e->state == EVTCHN_VMM && port == v->vm->store_port) store_notify(v->vm);
         return 0;
     }
     if (e->state == EVTCHN_VIRQ) v->vm->vcpu[e->vcpu].virq_port[e->virq] = 0;
     if (port == v->vm->console_port) v->vm->console_port = 0;   /* the console is gone */
+    if (port == v->vm->store_port) v->vm->store_port = 0;       /* so is the store's relay */
     e->state = EVTCHN_FREE;
     return 0;
 }

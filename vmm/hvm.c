@@ -2,7 +2,8 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * hvm_op (HVM parameters, per-vCPU upcall vectors) and vcpu_op (vcpu_info registration). The
- * guest is its own only domain: DOMID_SELF or VMM_DOMID, anything else is -ESRCH. Of the
+ * guest is its own only domain: DOMID_SELF or its domain id (the system description's, params
+ * domid; VMM_DOMID when it gives none), anything else is -ESRCH. Of the
  * parameters, the guest may set only the callback (HVM_PARAM_CALLBACK_IRQ, type 2 = a vector:
  * the VMM injects it while an upcall is pending, level-triggered); it may read all of them (0
  * unless the creator set them). HVMOP_set_evtchn_upcall_vector gives one vCPU its own vector
@@ -13,18 +14,18 @@
 #include <xen/vcpu.h>
 #include "vmm.h"
 
-#define VMM_DOMID 1u
+#define VMM_DOMID 1u   /* when the creator gives none (params domid 0) */
 
-static bool own_domain(uint16_t domid)
+static bool own_domain(const struct vm *vm, uint16_t domid)
 {
-    return domid == DOMID_SELF || domid == VMM_DOMID;
+    return domid == DOMID_SELF || domid == (vm->params->domid ? vm->params->domid : VMM_DOMID);
 }
 
 static int64_t hvm_param(struct vcpu *v, uint64_t arg, bool set)
 {
     struct xen_hvm_param p;
     if (guest_copy_from(v, arg, &p, sizeof p) != 0) return -XEN_EFAULT;
-    if (!own_domain(p.domid)) return -XEN_ESRCH;
+    if (!own_domain(v->vm, p.domid)) return -XEN_ESRCH;
     if (p.index >= HVM_NR_PARAMS) return -XEN_EINVAL;
     if (set) {
         if (p.index != HVM_PARAM_CALLBACK_IRQ) return -XEN_EPERM;

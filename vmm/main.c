@@ -29,6 +29,7 @@ static int check_params(const struct vmm_params *p)
     if (p->counter_khz > VMM_MAX_COUNTER_KHZ) return -1;
     if (p->grant.vaddr == 0 || (p->grant.vaddr & 0xfff) != 0) return -1;
     if ((p->console_vaddr & 0xfff) != 0 || (p->slot.console_signal && !p->console_vaddr)) return -1;
+    if ((p->store_vaddr & 0xfff) != 0 || (p->store_signal && !p->store_vaddr)) return -1;
     return 0;
 }
 
@@ -60,6 +61,7 @@ int main(void)
     time_init(vm);
     gnttab_init(vm);
     console_init(vm);
+    store_init(vm);
     int rc = pvh_load(vm);
     if (rc != 0) {
         vm_end(vm, VMM_END_REFUSED, (uint64_t)rc, 0);

@@ -21,7 +21,7 @@
 #define VMM_GUEST_WINDOW 0x0000480000000000ull  /* guest RAM, where the test root maps it */
 #define VMM_GRANT_WINDOW 0x0000440000000000ull  /* grant frames, where the test root maps them */
 
-#define VMM_PARAMS_MAGIC 0x35305241504d4d56ull /* "VMMPAR05" */
+#define VMM_PARAMS_MAGIC 0x36305241504d4d56ull /* "VMMPAR06" */
 #define VMM_NAME_LEN 16
 #define VMM_CMDLINE_LEN 256
 /* The grant table's maximum size in frames (vmm/gnttab.c; Linux's legacy default), and the
@@ -58,7 +58,18 @@ struct vmm_params {
         uint32_t table[VMM_GNTTAB_TABLES];  /* PageTable objects, unmapped */
     } grant;
     uint64_t flags;             /* VMM_PARAMS_* */
+    /* The guest's xenstore channel (docs/xenstore.md): its ring frame is the guest's store page,
+     * mapped by the creator in the GuestSpace at VMM_STORE_GPA and here at store_vaddr (0: no
+     * store); the VMM signals the xenstore server's notification (slot store_signal) when the
+     * guest notifies the store port, and raises the port when the server signals back. */
+    uint64_t store_vaddr;
+    uint32_t store_signal;
+    uint16_t domid;             /* the guest's domain id (the system description's), 0: not given */
 };
+
+/* Xen's store page: special PFN 0xfeffc (X86_HVM_END_SPECIAL_REGION 0xff000 - 8 +
+ * SPECIALPAGE_XENSTORE 4), outside RAM and reserved in the memory map. */
+#define VMM_STORE_GPA 0xfeffc000ull
 
 /* flags: the kernel has debug calls (bootinfo.h's BH_BOOTINFO_DEBUG_CALLS). Without a console
  * channel the VMM prints through them, and where there are none, nowhere. */

@@ -2,7 +2,8 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * memory_op(cmd, arg). XENMEM_memory_map returns the guest's E820 map (RAM [0, top) and the
- * console ring's page [top, ram_size) reserved: console.c), truncated to the room the guest gives, with nr_entries set to what was
+ * console ring's page [top, ram_size) reserved: console.c; with a store, its page at 0xfeffc000
+ * reserved: store.c), truncated to the room the guest gives, with nr_entries set to what was
  * written. XENMEM_add_to_physmap with XENMAPSPACE_shared_info places shared_info: the VMM
  * takes the guest's RAM page at gpfn as shared_info (it needs no mapping of its own: it reaches
  * guest RAM through its window), clears it, masks no port, and writes the wallclock and vCPU
@@ -13,7 +14,7 @@
 #include <xen/memory.h>
 #include "vmm.h"
 
-#define MEMORY_MAP_ENTRIES 2u
+#define MEMORY_MAP_ENTRIES 3u
 
 static int64_t memory_map(struct vcpu *v, uint64_t arg)
 {
@@ -21,9 +22,11 @@ static int64_t memory_map(struct vcpu *v, uint64_t arg)
     struct e820entry e820[MEMORY_MAP_ENTRIES] = {
         {.addr = 0, .size = console_ring_gpa(v->vm->ram_size), .type = E820_RAM},
         {.addr = console_ring_gpa(v->vm->ram_size), .size = 4096, .type = E820_RESERVED},
+        {.addr = VMM_STORE_GPA, .size = 4096, .type = E820_RESERVED},
     };
+    uint32_t entries = v->vm->params->store_vaddr ? 3u : 2u;
     if (guest_copy_from(v, arg, &map, sizeof map) != 0) return -XEN_EFAULT;
-    uint32_t n = map.nr_entries < MEMORY_MAP_ENTRIES ? map.nr_entries : MEMORY_MAP_ENTRIES;
+    uint32_t n = map.nr_entries < entries ? map.nr_entries : entries;
     if (guest_copy_to(v, map.buffer, e820, n * sizeof e820[0]) != 0) return -XEN_EFAULT;
     map.nr_entries = n;
     return guest_copy_to(v, arg, &map, sizeof map.nr_entries);

@@ -13,6 +13,7 @@
  *   [1 MiB, ...)        the kernel's segments (anything in [1 MiB, initrd) is accepted)
  *   [initrd, top)       the initrd, page-aligned at the top of the guest's RAM
  *   [top, ram_size)     the PV console ring (console.c): one page, reserved in the memory map
+ *   0xfeffc000          with a xenstore channel, the store page (store.c), reserved there too
  * Decode, then act: the image is checked completely before guest memory is touched.
  */
 #include <string.h>
@@ -104,20 +105,21 @@ static void write_start_info(struct vm *vm, const struct layout *l)
 {
     const struct vmm_params *p = vm->params;
     struct hvm_start_info *si = gpa_ptr(vm, BOOT_INFO_GPA, sizeof *si);
-    struct hvm_memmap_table_entry *mm = gpa_ptr(vm, MEMMAP_GPA, 2 * sizeof *mm);
+    struct hvm_memmap_table_entry *mm = gpa_ptr(vm, MEMMAP_GPA, 3 * sizeof *mm);
     struct hvm_modlist_entry *mod = gpa_ptr(vm, MODLIST_GPA, sizeof *mod);
     char *cmdline = gpa_ptr(vm, CMDLINE_GPA, VMM_CMDLINE_LEN);
     memset(si, 0, 0x200);
     uint64_t top = console_ring_gpa(vm->ram_size);
     mm[0] = (struct hvm_memmap_table_entry){.addr = 0, .size = top, .type = XEN_HVM_MEMMAP_TYPE_RAM};
     mm[1] = (struct hvm_memmap_table_entry){.addr = top, .size = vm->ram_size - top, .type = XEN_HVM_MEMMAP_TYPE_RESERVED};
+    mm[2] = (struct hvm_memmap_table_entry){.addr = VMM_STORE_GPA, .size = 4096, .type = XEN_HVM_MEMMAP_TYPE_RESERVED};
     memcpy(cmdline, p->cmdline, VMM_CMDLINE_LEN);
     cmdline[VMM_CMDLINE_LEN - 1] = 0;
     si->magic = XEN_HVM_START_MAGIC_VALUE;
     si->version = 1;
     si->cmdline_paddr = CMDLINE_GPA;
     si->memmap_paddr = MEMMAP_GPA;
-    si->memmap_entries = 2;
+    si->memmap_entries = vm->params->store_vaddr ? 3 : 2;
     si->rsdp_paddr = acpi_build(vm);
     if (p->initrd_size > 0) {
         memcpy(gpa_ptr(vm, l->initrd_gpa, p->initrd_size), (const void *)(uintptr_t)VMM_INITRD_VADDR,

@@ -130,6 +130,10 @@ void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detai
     if (vm->console_gpa)
         vmm_say(vm, "console ring at %#lx, port %u: %lu bytes out, %lu index errors", (unsigned long)vm->console_gpa,
                 vm->console_port, (unsigned long)vm->console_bytes, (unsigned long)vm->console_errors);
+    if (vm->params->store_vaddr)
+        vmm_say(vm, "store page at %#llx, port %u: %lu notifications to the xenstore server, %lu from it",
+                (unsigned long long)VMM_STORE_GPA, vm->store_port, (unsigned long)vm->store_sends,
+                (unsigned long)vm->store_raised);
     if (vm->console_dropped)
         vmm_say(vm, "%lu bytes of output dropped: the console server's ring was full", (unsigned long)vm->console_dropped);
     bh_word_t words[8] = {why, detail, detail2, vm->checks_passed, vm->checks_failed, vm->exits, vm->hypercalls,

@@ -22,6 +22,7 @@
  *   hvm.c        hvm_op (parameters) and vcpu_op (vcpu_info registration)
  *   evtchn.c     event_channel_op (within the guest), VIRQs, 2-level delivery through shared_info
  *   console.c    the Xen PV console: a ring page and an event channel bound to the VMM (hvc0)
+ *   store.c      xenstore: the store page shared with the xenstore server, its port relayed
  *   input.c      console input from the console server's ring into the PV console; output retried
  *   report.c     console lines (to the console server's channel or the debug console) and reports
  */
@@ -177,6 +178,11 @@ struct vm {
     uint64_t console_gpa;
     uint32_t console_port;
     uint64_t console_bytes, console_errors;
+    /* The xenstore channel (store.c): the VMM's port for it (0: none), the server's indices at
+     * the last look, notifications each way. */
+    uint32_t store_port;
+    uint32_t store_req_cons, store_rsp_prod;
+    uint64_t store_sends, store_raised;
     /* Where lines go (report.c): the console channel's output ring, or NULL; bytes dropped. */
     struct bh_byte_ring *out_ring;
     uint64_t console_dropped;
@@ -288,6 +294,11 @@ void console_init(struct vm *vm);
 void console_drain(struct vm *vm);               /* out[] to the console, as far as it takes it */
 bool console_pending(struct vm *vm);             /* out[] holds bytes not yet drained */
 uint32_t console_input(struct vm *vm, const char *buf, uint32_t len);
+/* store.c: the store page and port (HVM_PARAM_STORE_*); the guest's send on the port; after
+ * every exit, the port raised when the xenstore server moved its indices. */
+void store_init(struct vm *vm);
+void store_notify(struct vm *vm);
+void store_poll(struct vm *vm);
 /* input.c: moves the console server's typed bytes into the guest's console ring, and drains
  * what the guest's ring still holds (after every exit). */
 void console_poll(struct vm *vm);

@@ -178,6 +178,10 @@ int bh_spec_guest(const struct bh_spec *s, uint32_t i, struct bh_spec_guest *o)
     o->grant_table_first = grant ? rd32(p + 60) : BH_SPEC_NONE;
     o->grant_table_count = grant ? rd32(p + 64) : 0;
     o->console_signal = s->sec[BH_SPEC_SEC_GUESTS].entry_size >= BH_SPEC_GUEST_CONSOLE_SIZE ? rd32(p + 68) : BH_SPEC_NONE;
+    int store = s->sec[BH_SPEC_SEC_GUESTS].entry_size >= BH_SPEC_GUEST_STORE_SIZE;
+    o->store = store ? rd32(p + 72) : BH_SPEC_NONE;
+    o->store_signal = store ? rd32(p + 76) : BH_SPEC_NONE;
+    o->domid = store ? rd16(p + 80) : 0;
     return 0;
 }
 
@@ -425,6 +429,10 @@ static int check_rest(const struct bh_spec *s, struct bh_spec_error *err)
             return fail(err, "guest timer is not an endpoint", rec_off(s, BH_SPEC_SEC_GUESTS, i, 48));
         if (g.console_signal != BH_SPEC_NONE && (g.console == BH_SPEC_NONE || !obj_is(s, g.console_signal, BH_SPEC_OBJ_NOTIFICATION)))
             return fail(err, "guest console signal is not a notification of a console channel", rec_off(s, BH_SPEC_SEC_GUESTS, i, 68));
+        if (g.store != BH_SPEC_NONE && !obj_is(s, g.store, BH_SPEC_OBJ_FRAME))
+            return fail(err, "guest store ring is not a frame", rec_off(s, BH_SPEC_SEC_GUESTS, i, 72));
+        if (g.store_signal != BH_SPEC_NONE && (g.store == BH_SPEC_NONE || !obj_is(s, g.store_signal, BH_SPEC_OBJ_NOTIFICATION)))
+            return fail(err, "guest store signal is not a notification of a xenstore channel", rec_off(s, BH_SPEC_SEC_GUESTS, i, 76));
         if (check_guest_grant(s, i, &g, err)) return -1;
     }
     return 0;

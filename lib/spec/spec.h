@@ -49,6 +49,9 @@ enum bh_spec_section {
 #define BH_SPEC_GUEST_GRANT_MAX 64u /* the longest grant frame or table range a reader takes */
 /* The guest record with console_signal (bytes 68..71); a shorter record has none. */
 #define BH_SPEC_GUEST_CONSOLE_SIZE 72u
+/* The guest record with its xenstore channel and domain id (bytes 72..87); a shorter record
+ * has neither (domain id 0: none given). */
+#define BH_SPEC_GUEST_STORE_SIZE 88u
 
 /*
  * Object types. 0..11 are retyped from untyped memory and follow the order of the user
@@ -135,6 +138,11 @@ struct bh_spec_guest {
      * VMM signals after it wrote output; BH_SPEC_NONE without a console channel or when the
      * record is older than this field. */
     uint32_t console_signal;
+    /* Its xenstore channel: the ring frame (mapped in its GuestSpace as the store page, and
+     * in its VMM) and the notification of the other end (the xenstore server's), which the
+     * VMM signals when the guest notifies the store port; BH_SPEC_NONE without one. */
+    uint32_t store, store_signal;
+    uint16_t domid;                /* the compiler's domain id for it (1..), 0 when not given */
 };
 
 struct bh_spec_section_info {

@@ -10,7 +10,8 @@
  * chose (its grant frames' and their spare page tables' among them, and the console server's
  * notification it signals after output), where RAM, the console channel's page and the grant
  * frames are mapped, the name, RAM size and command line, and whether the kernel has debug
- * calls (where a VMM without a console channel prints).
+ * calls (where a VMM without a console channel prints); its domain id and xenstore channel (the
+ * store page, which the spec also maps into the GuestSpace, and the server's notification).
  */
 #include <string.h>
 #include <bulkhead/bootinfo.h>
@@ -83,6 +84,9 @@ static void fill_params(const struct root *r, uint32_t i, const struct bh_spec_g
     p->slot.console_signal = g->console_signal == BH_SPEC_NONE ? 0 : (uint32_t)root_slot_of(r, in, g->console_signal);
     p->flags = (r->bi->flags & BH_BOOTINFO_DEBUG_CALLS) ? VMM_PARAMS_DEBUG_CALLS : 0;
     p->counter_khz = r->bi->counter_khz;
+    p->store_vaddr = g->store == BH_SPEC_NONE ? 0 : root_mapped_at(r, in, in->vspace, g->store);
+    p->store_signal = g->store_signal == BH_SPEC_NONE ? 0 : (uint32_t)root_slot_of(r, in, g->store_signal);
+    p->domid = g->domid;
     p->grant.vaddr = root_mapped_at(r, in, in->vspace, g->grant_first);
     for (uint32_t k = 0; k < VMM_GNTTAB_FRAMES; k++)
         p->grant.frame[k] = (uint32_t)root_slot_of(r, in, g->grant_first + k);
@@ -123,6 +127,9 @@ static int build_one(struct root *r, uint32_t i)
               rg->name, bh_spec_string(&r->spec, g.kernel), (unsigned long)(rg->kernel_len >> 10),
               rg->initrd ? bh_spec_string(&r->spec, g.initrd) : "(none)", (unsigned long)(rg->initrd_len >> 10),
               (unsigned long)(g.memory >> 20), g.vcpus, params.cmdline, params.slot.console_signal ? ", console channel" : "");
+    if (params.store_vaddr)
+        bh_printf("[root] guest %s: domain %u, its store page (xenstore channel) at gpa %#llx\n", rg->name, params.domid,
+                  (unsigned long long)VMM_STORE_GPA);
     return 0;
 }
 

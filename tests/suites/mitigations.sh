@@ -22,7 +22,9 @@ boot_line() {
     -serial file:"$log" -no-reboot -kernel build/x86/kernel.elf -initrd build/x86/ktest.cpio \
     -device isa-debug-exit,iobase=0xf4,iosize=0x04 "${append[@]}" </dev/null >/dev/null 2>&1 &
   local pid=$!
-  for _ in $(seq 1 100); do grep -aq '^\[kernel\] mitigations:' "$log" 2>/dev/null && break; sleep 0.2; done
+  # Until the whole line is out (its last field is ibrs): the serial file fills as QEMU runs, and
+  # a line cut in the middle once failed the suite on a loaded host.
+  for _ in $(seq 1 100); do grep -aq '^\[kernel\] mitigations:.*; ibrs [a-z]' "$log" 2>/dev/null && break; sleep 0.2; done
   kill "$pid" 2>/dev/null; wait "$pid" 2>/dev/null
   grep -a -m1 '^\[kernel\] mitigations:' "$log" | tr -d '\r'
 }

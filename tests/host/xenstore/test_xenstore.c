@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "store.h"
+#include "tree.h"
 #define CHECK_SUITE "xenstore"
 #include "../../lib/check.h"
 
@@ -750,6 +751,43 @@ static void release_moves_charges(void)
     CHECK_EQ(xs_conn_open(s, 0, &err), XS_NONE);              /* domain 0 is the toolstack */
 }
 
+/* The toolstack tree of servers/xenstore/tree.c, as a guest and its neighbour see it. */
+static void toolstack_tree(void)
+{
+    CHECK_EQ(xs_tree_guest(s, 1, "alpha", 2), 0);
+    CHECK_EQ(xs_tree_guest(s, 2, "beta", 1), 0);
+    CHECK_STR(rd(g1, 0, "cpu/1/availability"), "online");
+    CHECK_STR(rd(g2, 0, "cpu/1/availability"), "!ENOENT");
+    CHECK_STR(rd(g1, 0, "domid"), "1");
+    CHECK_STR(rd(g1, 0, "name"), "alpha");
+    CHECK_STR(rd(g2, 0, "/local/domain/2/name"), "beta");
+    CHECK_STR(rd(g1, 0, "control/platform-feature-xs_reset_watches"), "1");
+    CHECK_OK(one(g1, XS_GET_PERMS, 0, "name"));
+    CHECK_STR(joined(), "n0,r1,");
+    CHECK_OK(one(g1, XS_GET_PERMS, 0, "device"));
+    CHECK_STR(joined(), "n1,");
+    /* the toolstack's nodes: read-only for the guest; its own: everything below them */
+    CHECK_ERR(wr(g1, 0, "name", "mallory"), "EACCES");
+    CHECK_ERR(wr(g1, 0, "control/new", "1"), "EACCES");
+    CHECK_ERR(one(g1, XS_RM, 0, "domid"), "EACCES");
+    CHECK_OK(wr(g1, 0, "control/feature-poweroff", "1"));
+    CHECK_OK(wr(g1, 0, "device/vif/0/state", "1"));
+    CHECK_OK(wr(g1, 0, "data/x", "y"));
+    CHECK_OK(one(g1, XS_DIRECTORY, 0, "control"));
+    CHECK_STR(joined(), "platform-feature-xs_reset_watches,platform-feature-multiprocessor-suspend,shutdown,"
+                        "feature-poweroff,feature-reboot,feature-suspend,feature-s3,feature-s4,");
+    /* nothing of one guest is readable by the other */
+    CHECK_STR(rd(g2, 0, "/local/domain/1/name"), "!EACCES");
+    CHECK_STR(rd(g2, 0, "/local/domain/1/device/vif/0/state"), "!EACCES");
+    CHECK_ERR(wr(g2, 0, "/local/domain/1/data/x", "z"), "EACCES");
+    /* the watch Linux's shutdown handler places fires at once, and on the toolstack's write */
+    CHECK_OK(two(g1, XS_WATCH, 0, "control/shutdown", "tok", 1));
+    CHECK_EVENT(0, "control/shutdown", "tok");
+    CHECK_EQ(xs_tool_write(s, "/local/domain/1/control/shutdown", "poweroff"), 0);
+    drain(g1);
+    CHECK_EVENT(0, "control/shutdown", "tok");
+}
+
 int main(void)
 {
     test_run("root_and_init", root_and_init);
@@ -772,5 +810,6 @@ int main(void)
     test_run("output_backpressure", output_backpressure);
     test_run("ring_page", ring_page);
     test_run("release_moves_charges", release_moves_charges);
+    test_run("toolstack_tree", toolstack_tree);
     return check_summary();
 }

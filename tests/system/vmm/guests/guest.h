@@ -108,5 +108,6 @@ void test_acpi_poweroff(const struct hvm_start_info *si);
 void bench_exits(void);
 void test_smp(void);
 void bench_smp(void);
+void test_xenstore(_Bool hostile);
 
 #endif

@@ -11,6 +11,7 @@
  *   heartbeat runs for ever, printing "heartbeat N" on the UART every VT_HEARTBEAT_TSC ticks
  *   flood     runs for ever, writing 960-byte lines through console_io as fast as it can
  *   bench     timed round trips (run under -icount shift=0), then shutdown
+ *   xenstore, xenstore-hostile  a client of the xenstore server, a hostile one (xenstore.c)
  */
 #include "guest.h"
 
@@ -145,6 +146,8 @@ void guest_main(uint32_t start_info)
     else if (mode_is(cmdline, "spin")) spin();
     else if (mode_is(cmdline, "heartbeat")) heartbeat();
     else if (mode_is(cmdline, "flood")) flood();
+    else if (mode_is(cmdline, "xenstore")) test_xenstore(0);
+    else if (mode_is(cmdline, "xenstore-hostile")) test_xenstore(1);
     else if (mode_is(cmdline, "smp")) test_smp();
     else if (mode_is(cmdline, "bench-smp")) {
         bench_smp();

@@ -58,5 +58,7 @@
 #define CHAN_con_PEER_NOTIFICATION_CPTR 8u /* signals the peer */
 #define CHAN_con_RING_VADDR 0x80000000ull
 #define CHAN_con_RING_SIZE 4096u
+#define CHAN_con_PEER_DOMID 0u /* the peer's domain id when it is a guest, else 0 */
+#define CHAN_con_PEER_VCPUS 0u /* the peer's vCPUs when it is a guest, else 0 */
 
 #endif

@@ -73,6 +73,8 @@ _Noreturn void out_run(void);
 #define CHAN_vm0_PEER_NOTIFICATION_CPTR 15u /* signals the peer */
 #define CHAN_vm0_RING_VADDR 0x80000000ull
 #define CHAN_vm0_RING_SIZE 4096u
+#define CHAN_vm0_PEER_DOMID 1u /* the peer's domain id when it is a guest, else 0 */
+#define CHAN_vm0_PEER_VCPUS 2u /* the peer's vCPUs when it is a guest, else 0 */
 
 /* Channel 'vm1' (console) */
 #define CHAN_vm1_CONNECTED 1
@@ -83,6 +85,8 @@ _Noreturn void out_run(void);
 #define CHAN_vm1_PEER_NOTIFICATION_CPTR 19u /* signals the peer */
 #define CHAN_vm1_RING_VADDR 0x80002000ull
 #define CHAN_vm1_RING_SIZE 4096u
+#define CHAN_vm1_PEER_DOMID 2u /* the peer's domain id when it is a guest, else 0 */
+#define CHAN_vm1_PEER_VCPUS 1u /* the peer's vCPUs when it is a guest, else 0 */
 
 /* Threads after the first: each starts in thread_<name>(), which you implement. The runtime
  * calls bhidl_thread_start(index) with the index from the IPC buffer's user_data word;

@@ -45,6 +45,8 @@ int disk_sectors(uint64_t *ret);
 #define CHAN_front_net_PEER_NOTIFICATION_CPTR 9u /* signals the peer */
 #define CHAN_front_net_RING_VADDR 0x80000000ull
 #define CHAN_front_net_RING_SIZE 4096u
+#define CHAN_front_net_PEER_DOMID 1u /* the peer's domain id when it is a guest, else 0 */
+#define CHAN_front_net_PEER_VCPUS 2u /* the peer's vCPUs when it is a guest, else 0 */
 
 /* Channel 'front_store' (xenstore) */
 #define CHAN_front_store_CONNECTED 1
@@ -55,6 +57,8 @@ int disk_sectors(uint64_t *ret);
 #define CHAN_front_store_PEER_NOTIFICATION_CPTR 13u /* signals the peer */
 #define CHAN_front_store_RING_VADDR 0x80002000ull
 #define CHAN_front_store_RING_SIZE 4096u
+#define CHAN_front_store_PEER_DOMID 1u /* the peer's domain id when it is a guest, else 0 */
+#define CHAN_front_store_PEER_VCPUS 2u /* the peer's vCPUs when it is a guest, else 0 */
 
 /* Dataport 'audit': 8192 bytes, write. */
 #define DP_audit_VADDR 0x80004000ull

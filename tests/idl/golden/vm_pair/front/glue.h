@@ -71,6 +71,8 @@
 #define CHAN_net_PEER_NOTIFICATION_CPTR 10u /* signals the peer */
 #define CHAN_net_RING_VADDR 0x80000000ull
 #define CHAN_net_RING_SIZE 4096u
+#define CHAN_net_PEER_DOMID 0u /* the peer's domain id when it is a guest, else 0 */
+#define CHAN_net_PEER_VCPUS 0u /* the peer's vCPUs when it is a guest, else 0 */
 
 /* Channel 'store' (xenstore) */
 #define CHAN_store_CONNECTED 1
@@ -81,6 +83,8 @@
 #define CHAN_store_PEER_NOTIFICATION_CPTR 14u /* signals the peer */
 #define CHAN_store_RING_VADDR 0x80002000ull
 #define CHAN_store_RING_SIZE 4096u
+#define CHAN_store_PEER_DOMID 0u /* the peer's domain id when it is a guest, else 0 */
+#define CHAN_store_PEER_VCPUS 0u /* the peer's vCPUs when it is a guest, else 0 */
 
 /* Channel 'con' (console) */
 #define CHAN_con_CONNECTED 1
@@ -91,5 +95,7 @@
 #define CHAN_con_PEER_NOTIFICATION_CPTR 18u /* signals the peer */
 #define CHAN_con_RING_VADDR 0x80004000ull
 #define CHAN_con_RING_SIZE 4096u
+#define CHAN_con_PEER_DOMID 0u /* the peer's domain id when it is a guest, else 0 */
+#define CHAN_con_PEER_VCPUS 0u /* the peer's vCPUs when it is a guest, else 0 */
 
 #endif

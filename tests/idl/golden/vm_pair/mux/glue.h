@@ -39,6 +39,8 @@
 #define CHAN_front_con_PEER_NOTIFICATION_CPTR 8u /* signals the peer */
 #define CHAN_front_con_RING_VADDR 0x80000000ull
 #define CHAN_front_con_RING_SIZE 4096u
+#define CHAN_front_con_PEER_DOMID 1u /* the peer's domain id when it is a guest, else 0 */
+#define CHAN_front_con_PEER_VCPUS 2u /* the peer's vCPUs when it is a guest, else 0 */
 
 /* RPC client: uses serial out. Each stub returns BHIDL_OK, a BHIDL_ERR_* code, or the server's own error code. */
 #define CONN_out_CPTR 9u /* endpoint of 'serial0', badge 2 */

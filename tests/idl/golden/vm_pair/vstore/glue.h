@@ -41,5 +41,7 @@
 #define CHAN_guest_PEER_NOTIFICATION_CPTR 8u /* signals the peer */
 #define CHAN_guest_RING_VADDR 0x80000000ull
 #define CHAN_guest_RING_SIZE 4096u
+#define CHAN_guest_PEER_DOMID 2u /* the peer's domain id when it is a guest, else 0 */
+#define CHAN_guest_PEER_VCPUS 1u /* the peer's vCPUs when it is a guest, else 0 */
 
 #endif
