@@ -60,14 +60,7 @@
 #define I4_XSETBV (1u << 13)
 #define CR_WRITE(n) (1u << (16 + (n)))
 #define DR_ACCESS_0_3 0x000f000fu  /* reads (bits 0-3) and writes (bits 16-19) of DR0-DR3 */
-#define EXIT_READ_DR0 0x20u
-#define EXIT_WRITE_DR0 0x30u
 #define DR7_ENABLE_BITS 0xffu       /* L0 G0 ... L3 G3 */
-
-#define EXIT_INTR 0x60u
-#define EXIT_NMI 0x61u
-#define EXIT_SMI 0x62u
-#define EXIT_INIT 0x63u
 #define INT_CTL_V_INTR_MASKING (1u << 24)
 #define TLB_FLUSH_ALL 1u
 #define GUEST_PAT 0x0007040600070406ull
@@ -438,18 +431,18 @@ static uint8_t asid_refresh(struct vcpu_arch *v, struct vmcb *c)
 static void read_exit(const struct vmcb *c, struct vm_exit *x)
 {
     uint32_t code = c->exit_code;
-    bool interrupted = code == EXIT_INTR || code == EXIT_NMI || code == EXIT_SMI || code == EXIT_INIT;
+    bool interrupted = code == BH_VM_EXIT_INTR || code == BH_VM_EXIT_NMI || code == BH_VM_EXIT_SMI || code == BH_VM_EXIT_INIT;
     x->reason = interrupted ? VM_EXIT_INTERRUPTED : code; /* low 32 bits: TCG's VMEXIT_INVALID */
-    x->info1 = c->exit_info1;
-    x->info2 = c->exit_info2;
-    x->rip = c->rip;
-    x->next_rip = c->next_rip;
-    x->intinfo = (word_t)c->exit_int_info | (word_t)c->exit_int_info_err << 32;
+    x->qual1 = c->exit_info1;
+    x->qual2 = c->exit_info2;
+    x->pc = c->rip;
+    x->next_pc = c->next_rip;
+    x->event = (word_t)c->exit_int_info | (word_t)c->exit_int_info_err << 32;
 }
 
 static bool is_mov_dr0_3(uint32_t code)
 {
-    return (code >= EXIT_READ_DR0 && code < EXIT_READ_DR0 + 4) || (code >= EXIT_WRITE_DR0 && code < EXIT_WRITE_DR0 + 4);
+    return (code >= BH_VM_EXIT_READ_DR(0) && code < BH_VM_EXIT_READ_DR(0) + 4) || (code >= BH_VM_EXIT_WRITE_DR(0) && code < BH_VM_EXIT_WRITE_DR(0) + 4);
 }
 
 /* One VMRUN. DR0-DR3 go in when the guest may reach them (live) or has a breakpoint enabled,
@@ -490,7 +483,7 @@ void svm_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     struct vmcb *c = vmcb_of(v);
     word_t broken = vmrun_inconsistency(c);
     if (broken) {
-        *x = (struct vm_exit){.reason = BH_VM_EXIT_INVALID, .info1 = broken, .rip = c->rip};
+        *x = (struct vm_exit){.reason = BH_VM_EXIT_INVALID, .qual1 = broken, .pc = c->rip};
         return;
     }
     c->nested_cr3 = ptr_to_paddr(guest_root);

@@ -13,7 +13,7 @@
  * calls (where a VMM without a console channel prints).
  */
 #include <string.h>
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include <bulkhead/arch/vcpu.h>
 #include <bulkhead/guest.h>
 #include "params.h"
