@@ -62,7 +62,7 @@ static void report_fault(const struct root *r, bh_word_t badge, bh_msginfo_t inf
     bh_word_t kind = bh_msginfo_label(info);
     name_thread(r, badge, &inst, &thread);
     const char *kname = bh_fault_kind_name(kind) ? bh_fault_kind_name(kind) : "unknown";
-    bh_word_t d0 = bh_get_mr(0), d1 = bh_get_mr(1), ip = bh_get_mr(3);
+    bh_word_t d0 = bh_get_mr(BH_FAULT_MR_DETAIL0), d1 = bh_get_mr(BH_FAULT_MR_DETAIL1), ip = bh_get_mr(BH_FAULT_MR_IP);
     if (kind == BH_FAULT_CAP) {
         const char *lf = bh_lookup_failure_name(d1) ? bh_lookup_failure_name(d1) : "?";
         bh_printf("[root] supervisor: %s.%s: capability fault: cptr %lu does not name a usable capability in its "

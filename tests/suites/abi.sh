@@ -22,6 +22,16 @@ for h in types.h abi.h layout.h vcpu_x86_64.h vcpu_ppc64le.h syscalls.h invocati
     echo "FAIL abi.header_stands_alone_$h: $(head -3 "$tmp/err" | tr '\n' ' ')"
   fi
 done
+# Each architecture's VCPU header, as user level includes it.
+for arch in x86_64 ppc64le; do
+  printf '#include <bulkhead/arch/vcpu.h>\n' >"$tmp/t.c"
+  if gcc -std=c11 -Wall -Wextra -Werror -Wconversion -Wsign-conversion -fsyntax-only \
+       -Iuser/include -Iuser/arch/$arch/include -Ibuild/gen/include "$tmp/t.c" 2>"$tmp/err"; then
+    echo "PASS abi.vcpu_header_stands_alone_$arch"
+  else
+    echo "FAIL abi.vcpu_header_stands_alone_$arch: $(head -3 "$tmp/err" | tr '\n' ' ')"
+  fi
+done
 # Every invocation label, and the count of them, has the same number in the kernel's enum and
 # the user header.
 user=$(grep -o 'BH_INV_[A-Z0-9_]* [0-9]*' build/gen/include/bulkhead/abi.h | sed 's/^BH_//' | sort)
