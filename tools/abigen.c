@@ -95,7 +95,7 @@ void need(char **p, char *out, size_t cap, const char *what)
     if (!token(p, out, cap)) die("expected %s", what);
 }
 
-long number(const char *s)
+static long number(const char *s)
 {
     char *end;
     long v = strtol(s, &end, 0);
@@ -222,7 +222,7 @@ static int count(const struct invocation *inv, enum field_kind k)
     return n;
 }
 
-void stamp(FILE *f, const char *open, const char *close)
+static void stamp(FILE *f, const char *open, const char *close)
 {
     fprintf(f, "%s SPDX-License-Identifier: BSD-2-Clause %s\n", open, close);
     fprintf(f, "%s Copyright (c) 2026 The Bulkhead authors %s\n", open, close);

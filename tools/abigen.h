@@ -17,8 +17,6 @@ extern int abi_version;
 __attribute__((noreturn, format(printf, 1, 2))) void die(const char *fmt, ...);
 int token(char **p, char *out, size_t cap);
 void need(char **p, char *out, size_t cap, const char *what);
-long number(const char *s);
-void stamp(FILE *f, const char *open, const char *close);
 
 /* Object types, for the size table: name, number and size ("var", "var+N", "none" or N). */
 int object_count(void);
