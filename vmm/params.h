@@ -60,7 +60,7 @@ struct vmm_params {
     uint64_t flags;             /* VMM_PARAMS_* */
 };
 
-/* flags: the kernel has debug calls (bootinfo.h's BH_BOOTINFO_DEBUG_CALLS). Without a console
+/* flags: the kernel has debug calls (BH_BOOTINFO_DEBUG_CALLS). Without a console
  * channel the VMM prints through them, and where there are none, nowhere. */
 #define VMM_PARAMS_DEBUG_CALLS 0x1u
 _Static_assert(sizeof(struct vmm_params) <= 4096, "vmm_params fits a page");

@@ -29,7 +29,6 @@ enum vmx_reason {
 #define TYPE_SW_EXCEPTION 6u
 #define VECTOR_DB 1u
 #define VECTOR_PF 14u
-#define SVM_EXITINFO1_HAS_GPR (1ull << 63) /* decode assists' form (APM 15.8.1) */
 
 /* An exception or NMI exit: NMI is the host's (NMI exiting is on), the rest the guest's.
  * INT1 (ICEBP) raises a #DB that the exception bitmap catches as a privileged software
@@ -113,7 +112,7 @@ void vmx_translate_exit(const struct vmx_exit_in *in, struct vmx_exit_out *out)
             return;
         }
         out->code = BH_VM_EXIT_WRITE_CR((uint32_t)(in->qualification & 15u));
-        out->info1 = SVM_EXITINFO1_HAS_GPR | (in->qualification >> 8 & 15u);
+        out->info1 = bh_vm_mov(1, (unsigned)(in->qualification >> 8 & 15u));
         break;
     case R_DR_ACCESS: /* table 27-4: DR in 2:0, direction in 4 (1 = MOV from DR), GPR in 11:8 */
         out->code = ((in->qualification & 16u) ? BH_VM_EXIT_READ_DR(0) : BH_VM_EXIT_WRITE_DR(0)) + (uint32_t)(in->qualification & 7u);

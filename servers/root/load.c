@@ -34,7 +34,7 @@ static int refuse(const char *why, unsigned long n)
     return -1;
 }
 
-/* The kernel lists the device memory it keeps (bootinfo.h); no device untyped covers it, so
+/* The kernel lists the device memory it keeps (bh_bootinfo.kernel_device[]); no device untyped covers it, so
  * such a frame could not be made anyway: say why here, before anything is created. */
 static int check_device_frames(const struct root *r)
 {
