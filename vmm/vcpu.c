@@ -13,7 +13,6 @@
 #include "vmm.h"
 
 #define RFLAGS_IF (1ull << 9)
-#define INTINFO_VALID (1u << 31)
 
 static const unsigned summary_regs[BH_VM_SUMMARY_REGS_COUNT] = BH_VM_SUMMARY_REGS;
 
@@ -339,9 +338,9 @@ static void dispatch(struct vcpu *v)
 static void redeliver(struct vcpu *v)
 {
     bh_word_t intinfo = v->exit[BH_VM_MR_INTINFO];
-    if (!(intinfo & INTINFO_VALID)) return;
+    if (!(intinfo & BH_VCPU_EVENT_VALID)) return;
     v->event_inj = (uint32_t)intinfo;
-    v->event_err = (uint32_t)(intinfo >> 32);
+    v->event_err = bh_vcpu_event_error(intinfo);
 }
 
 static int enter(struct vcpu *v, bool set_rip)

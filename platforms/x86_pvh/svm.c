@@ -277,18 +277,20 @@ static uint64_t *word_of(struct vcpu_arch *v, word_t index)
     }
 }
 
-/* EVENTINJ (APM vol. 2, 15.20): valid types 0 (INTR), 2 (NMI), 3 (exception), 4 (software
- * interrupt); bits 30:12 reserved; an error code only with an exception; an exception vector
+/* EVENTINJ (APM vol. 2, 15.20; bh_vcpu_event_t): valid types INTR, NMI, exception, software
+ * interrupt; bits 30:12 reserved; an error code only with an exception; an exception vector
  * below 32 and not 2 (NMI is its own type). */
 static bool event_ok(word_t e)
 {
-    uint32_t lo = (uint32_t)e, type = (lo >> 8) & 7u, vector = lo & 0xffu;
+    uint32_t lo = (uint32_t)e, type = lo & BH_VCPU_EVENT_TYPE, vector = bh_vcpu_event_vector(e);
     if (!(lo & BH_VCPU_EVENT_VALID)) return e == 0;
-    if (lo & 0x7ffff000u) return false;
-    if (type != 0 && type != 2 && type != 3 && type != 4) return false;
-    if ((lo & BH_VCPU_EVENT_ERROR_VALID) && type != 3) return false;
-    if (type == 3 && (vector >= 32 || vector == 2)) return false;
-    if (type == 2 && vector != 2) return false;
+    if (lo & ~(uint32_t)BH_VCPU_EVENT_ALL) return false;
+    if (type != BH_VCPU_EVENT_INTR && type != BH_VCPU_EVENT_NMI && type != BH_VCPU_EVENT_EXCEPTION &&
+        type != BH_VCPU_EVENT_SOFT_INT)
+        return false;
+    if ((lo & BH_VCPU_EVENT_ERROR_VALID) && type != BH_VCPU_EVENT_EXCEPTION) return false;
+    if (type == BH_VCPU_EVENT_EXCEPTION && (vector >= 32 || vector == 2)) return false;
+    if (type == BH_VCPU_EVENT_NMI && vector != 2) return false;
     return true;
 }
 
