@@ -8,7 +8,7 @@
  * cannot reclaim (as in seL4).
  */
 #include "kernel.h"
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include "../lib/cpio.h"
 #include "../lib/elf.h"
 

@@ -27,7 +27,7 @@ static void copy_message(struct tcb *from, struct tcb *to, word_t badge, word_t 
 {
     for (unsigned i = 0; i < MSG_REGISTERS; i++) *ctx_mr(&to->ctx, i) = *ctx_mr(&from->ctx, i);
     ctx_set_badge(&to->ctx, badge);
-    ctx_set_info(&to->ctx, info & ~(word_t)(7u << 9)); /* no caps unwrapped */
+    ctx_set_info(&to->ctx, info & ~(word_t)BH_MSGINFO_CAPS_UNWRAPPED); /* no caps unwrapped */
 }
 
 /* The common CSpace (one CNode whose guard fills the rest of the word) in one step; any

@@ -16,6 +16,8 @@
  */
 #include "kernel.h"
 
+_Static_assert((VCPU_RIGHT_EXECUTE & RIGHTS_ALL) == 0, "the execute right of guest mappings is no capability right");
+
 #define GUEST_MAPPED 1u
 
 static exception_t check_space(const struct cap *gs, void **root)

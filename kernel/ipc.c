@@ -90,12 +90,12 @@ void ipc_do_transfer(struct tcb *sender, struct tcb *receiver, struct endpoint *
 {
     word_t info, length, ncaps = 0, unwrapped = 0;
     if (sender->fault_pending) {
-        /* Fault messages: label = fault kind, MR0..2 = details, MR3 = instruction pointer. */
-        info = bh_msginfo(sender->fault[0], 0, 0, 4);
-        ipc_set_mr(receiver, 0, sender->fault[1]);
-        ipc_set_mr(receiver, 1, sender->fault[2]);
-        ipc_set_mr(receiver, 2, sender->fault[3]);
-        ipc_set_mr(receiver, 3, ctx_ip(&sender->ctx));
+        /* Fault messages: label = fault kind, then BH_FAULT_MR_* (abi/bulkhead.abi). */
+        info = bh_msginfo(sender->fault[0], 0, 0, BH_FAULT_MR_LENGTH);
+        ipc_set_mr(receiver, BH_FAULT_MR_DETAIL0, sender->fault[1]);
+        ipc_set_mr(receiver, BH_FAULT_MR_DETAIL1, sender->fault[2]);
+        ipc_set_mr(receiver, BH_FAULT_MR_DETAIL2, sender->fault[3]);
+        ipc_set_mr(receiver, BH_FAULT_MR_IP, ctx_ip(&sender->ctx));
     } else {
         word_t sinfo = ctx_syscall_info(&sender->ctx);
         length = transferable(sender, receiver, bh_msginfo_length(sinfo));

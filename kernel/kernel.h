@@ -55,7 +55,6 @@ struct cap cap_derive(const struct cap *src, word_t rights, bool set_badge, word
                       exception_t *err);
 
 /* cspace.c */
-enum lookup_failure { LF_NONE, LF_INVALID_ROOT, LF_MISSING, LF_DEPTH, LF_GUARD };
 struct lookup {
     struct cte *slot;
     enum lookup_failure failure;
@@ -122,7 +121,6 @@ void notification_unbind_tcb(struct tcb *t);
 void notification_bind(struct notification *n, struct tcb *t);
 
 /* fault.c */
-enum fault_kind { FAULT_NONE, FAULT_CAP, FAULT_UNKNOWN_SYSCALL, FAULT_USER_EXCEPTION, FAULT_VM };
 void fault_raise(struct tcb *t, word_t kind, word_t d0, word_t d1, word_t d2);
 void fault_reply(struct tcb *t, struct tcb *handler_reply_from);
 

@@ -59,6 +59,8 @@ struct cte {
 #define SLOT_IN_TCB 2u
 #define CTE_SIZE_BITS 6u
 _Static_assert(sizeof(struct cte) == (1u << CTE_SIZE_BITS), "cte layout");
+_Static_assert(CTE_SIZE_BITS == BH_OBJ_CNODE_UNIT_BITS, "a CNode slot has the size abi/bulkhead.abi gives it");
+_Static_assert(MSG_REGISTERS == BH_MSG_REGISTERS, "the platform passes the ABI's register message registers");
 
 enum thread_state {
     TS_INACTIVE,

@@ -83,12 +83,21 @@ void plat_io_out(word_t port, unsigned bytes, word_t value);
 
 /* Virtualization (platforms/<name>/svm.c on x86). <plat/vcpu.h> defines struct vcpu_arch, the
  * platform's part of a VCPU object (it comes first in the object: the hardware control block is
- * page aligned), VCPU_STATE_COUNT and GUEST_PHYS_TOP. A guest-physical space is a root table page
- * that the plat_guest_* functions edit; unmapping from it goes through plat_unmap_frame/table
- * and plat_tlb_flush like any mapping (the x86 nested tables have the host format).
- * plat_vcpu_check_state is the decode step of a state write: it changes nothing. */
+ * page aligned), VCPU_STATE_COUNT and VCPU_STATE_PC (the architecture's state indices, from
+ * abi/<arch>.abi), VCPU_EXIT_SUMMARY_WORDS, VCPU_RESULT_WORDS and GUEST_PHYS_TOP. A
+ * guest-physical space is a root table page that the plat_guest_* functions edit; unmapping from
+ * it goes through plat_unmap_frame/table and plat_tlb_flush like any mapping (the x86 nested
+ * tables have the host format). plat_vcpu_check_state is the decode step of a state write: it
+ * changes nothing.
+ *
+ * An exit has the ABI's generic shape (abi/bulkhead.abi, BH_VM_MR_*), the same on every
+ * platform; what the code, the qualifications and the event mean is the architecture's. The
+ * core itself only makes VM_EXIT_INTERRUPTED exits. */
 struct vm_exit {
-    word_t reason, info1, info2, rip, next_rip, intinfo;
+    word_t reason;      /* bh_vm_reason_t: class and the platform's exit code */
+    word_t qual1, qual2;
+    word_t pc, next_pc; /* next_pc 0: not known */
+    word_t event;       /* the event being delivered at the exit, in the platform's format */
 };
 bool plat_vcpu_supported(void);
 void plat_vcpu_init(struct vcpu_arch *v);
@@ -103,6 +112,8 @@ void plat_vcpu_space_changed(struct vcpu_arch *v);
  * carry an exit's results (VCPU_RESULT_WORDS of them). */
 unsigned plat_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out);
 void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in);
+/* The event the VMM set up for injection, taken back (the VCPU no longer holds it); 0 for none. */
+word_t plat_vcpu_take_event(struct vcpu_arch *v);
 void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *exit);
 int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights);
 int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table);
@@ -110,7 +121,7 @@ int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table);
 /* Side channels (docs/security.md). The time partition has changed: flush what could carry a
  * timing channel from the last partition's threads to the next's (caches, TLBs, branch
  * predictors, as far as the platform can). plat_mitigations: the BH_MITIGATION_* bits
- * (<bulkhead/bootinfo.h>) in force, for the boot info. */
+ * (<bulkhead/layout.h>) in force, for the boot info. */
 void plat_partition_switch(void);
 word_t plat_mitigations(void);
 

@@ -15,21 +15,7 @@
 
 word_t object_size_bits(word_t type, word_t user_bits)
 {
-    switch (type) {
-    case OBJ_UNTYPED: return user_bits;
-    case OBJ_CNODE: return user_bits + CTE_SIZE_BITS;
-    case OBJ_TCB: return OBJ_TCB_SIZE_BITS;
-    case OBJ_ENDPOINT: return OBJ_ENDPOINT_SIZE_BITS;
-    case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_SIZE_BITS;
-    case OBJ_FRAME: return OBJ_FRAME_SIZE_BITS;
-    case OBJ_LARGE_FRAME: return OBJ_LARGE_FRAME_SIZE_BITS;
-    case OBJ_PAGE_TABLE: return OBJ_PAGE_TABLE_SIZE_BITS;
-    case OBJ_VSPACE: return OBJ_VSPACE_SIZE_BITS;
-    case OBJ_VCPU: return OBJ_VCPU_SIZE_BITS;
-    case OBJ_GUEST_SPACE: return OBJ_GUEST_SPACE_SIZE_BITS;
-    case OBJ_ASID_POOL: return OBJ_ASID_POOL_SIZE_BITS;
-    default: return 0;
-    }
+    return bh_object_size_bits(type, user_bits);
 }
 
 static exception_t check_type_and_size(const struct cap *ut, word_t type, word_t bits)

@@ -12,7 +12,7 @@
  * (CPUID leaf 7, MSRs 0x48, 0x49, 0x10a, 0x10b) and the APM (CPUID 0x80000008, 0x80000021).
  */
 #include "x86.h"
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 
 /* CPUID.7.0:EDX */
 #define L7D_MD_CLEAR (1u << 10)

@@ -72,6 +72,14 @@ void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
     else svm_vcpu_set_results(v, in);
 }
 
+/* Both back ends keep the pending injection in the ABI's form under BH_VCPU_EVENT_INJ. */
+word_t plat_vcpu_take_event(struct vcpu_arch *v)
+{
+    word_t event = plat_vcpu_read_state(v, BH_VCPU_EVENT_INJ);
+    plat_vcpu_write_state(v, BH_VCPU_EVENT_INJ, 0);
+    return event;
+}
+
 int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights)
 {
     return use_vmx ? vmx_guest_map_frame(guest_root, gpa, paddr, size_bits, rights)

@@ -274,12 +274,12 @@ bool plat_vcpu_check_state(word_t index, word_t value)
 
 void plat_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
 {
-    if (index == VCPU_RIP) v->rip = value;
+    if (index == VCPU_STATE_PC) v->rip = value;
 }
 
 word_t plat_vcpu_read_state(const struct vcpu_arch *v, word_t index)
 {
-    return index == VCPU_RIP ? v->rip : 0;
+    return index == VCPU_STATE_PC ? v->rip : 0;
 }
 
 void plat_vcpu_space_changed(struct vcpu_arch *v)
@@ -316,6 +316,12 @@ void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
 {
     (void)v;
     (void)in;
+}
+
+word_t plat_vcpu_take_event(struct vcpu_arch *v)
+{
+    (void)v;
+    return 0;
 }
 
 void plat_power_off(word_t status)
