@@ -57,14 +57,11 @@ bool fastpath_call(struct tcb *t)
     struct cte *slot = lookup(t, ctx_syscall_cptr(&t->ctx));
     if (!slot || slot->cap.type != OBJ_ENDPOINT || !(slot->cap.rights & RIGHT_WRITE)) return false;
     struct endpoint *ep = cap_endpoint(&slot->cap);
-    struct tcb *r = ep->head;
+    struct tcb *r = ep->queue.head;
     if (!r || r->state != TS_BLOCKED_RECV || r->reply_to || !can_run_now(t, r)) return false;
 
     /* Dequeue the receiver; it owes the caller a reply. */
-    ep->head = r->ep_next;
-    if (ep->head) ep->head->ep_prev = NULL;
-    else ep->tail = NULL;
-    r->ep_next = NULL;
+    thread_queue_pop(&ep->queue, QUEUE_WAIT);
     r->blocked_on = NULL;
     copy_message(t, r, slot->cap.data, info);
     r->reply_to = t;
@@ -85,7 +82,7 @@ bool fastpath_reply_recv(struct tcb *t)
     struct cte *slot = lookup(t, ctx_syscall_cptr(&t->ctx));
     if (!slot || slot->cap.type != OBJ_ENDPOINT || !(slot->cap.rights & RIGHT_READ)) return false;
     struct endpoint *ep = cap_endpoint(&slot->cap);
-    if ((ep->head && ep->head->state == TS_BLOCKED_SEND) || (t->bound && t->bound->word)) return false;
+    if ((ep->queue.head && ep->queue.head->state == TS_BLOCKED_SEND) || (t->bound && t->bound->word)) return false;
 
     /* Reply, then wait on the endpoint. */
     t->reply_to = NULL;
@@ -93,11 +90,7 @@ bool fastpath_reply_recv(struct tcb *t)
     copy_message(t, caller, 0, info);
     t->blocked_on = ep;
     t->state = TS_BLOCKED_RECV;
-    t->ep_next = NULL;
-    t->ep_prev = ep->tail;
-    if (ep->tail) ep->tail->ep_next = t;
-    else ep->head = t;
-    ep->tail = t;
+    thread_queue_append(&ep->queue, t, QUEUE_WAIT);
     caller->state = TS_RUNNING;
     switch_to(t, caller);
 }

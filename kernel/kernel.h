@@ -5,6 +5,7 @@
 #define KERNEL_KERNEL_H
 
 #include "object.h"
+#include "thread_queue.h"
 
 /* Result of a kernel operation: ERR_OK, an ABI error code, or EXC_PREEMPTED. */
 typedef word_t exception_t;

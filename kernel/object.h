@@ -74,6 +74,20 @@ enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_IPC_BUFFER, TCB_FAULT_HANDLER, TCB_S
 
 struct endpoint;
 struct notification;
+struct tcb;
+
+/* A queue of threads and a thread's place in one (operations: thread_queue.h). */
+struct thread_queue {
+    struct tcb *head, *tail;
+};
+struct thread_link {
+    struct tcb *next, *prev;
+};
+enum queue_kind {
+    QUEUE_READY, /* the scheduler's ready queue of the thread's partition and priority */
+    QUEUE_WAIT,  /* the endpoint or notification the thread is blocked on */
+    QUEUE_KINDS,
+};
 
 struct tcb {
     struct user_context ctx;
@@ -90,8 +104,7 @@ struct tcb {
     uint8_t reply_can_grant;     /* reply_to may receive capabilities: its endpoint cap had Grant */
     word_t blocked_badge;        /* TS_BLOCKED_SEND: badge of the endpoint capability */
     void *blocked_on;            /* endpoint, notification, or (reply) the callee */
-    struct tcb *queue_next, *queue_prev;  /* ready queue */
-    struct tcb *ep_next, *ep_prev;        /* endpoint or notification wait queue */
+    struct thread_link link[QUEUE_KINDS];
     struct tcb *reply_to;        /* the caller this thread must reply to */
     struct notification *bound;
     bh_ipc_buffer_t *ipc_buffer;          /* kernel view of the IPC buffer, or NULL */
@@ -100,14 +113,15 @@ struct tcb {
     struct vcpu *vcpu;           /* the VCPU bound to this thread (VMEnter runs it), or NULL */
 };
 
+/* Its queue holds only senders or only receivers; which one is the state of its head. */
 struct endpoint {
-    struct tcb *head, *tail;
+    struct thread_queue queue;
 };
 _Static_assert(sizeof(struct endpoint) <= (1u << OBJ_ENDPOINT_SIZE_BITS), "endpoint size");
 
 struct notification {
     word_t word;
-    struct tcb *head, *tail;
+    struct thread_queue waiters;
     struct tcb *bound;
 };
 _Static_assert(sizeof(struct notification) <= (1u << OBJ_NOTIFICATION_SIZE_BITS), "notification size");

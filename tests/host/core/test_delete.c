@@ -45,8 +45,8 @@ TEST(delete_last_endpoint_cap_restarts_waiters)
     fx_message(b, N, 0, NULL, 0, NULL, 0);
     fx_syscall(b, (word_t)SYS_RECV);
     struct endpoint *ep = cap_endpoint(&fx_slot(N)->cap);
-    CHECK_PTR(ep->head, a);
-    CHECK_PTR(ep->tail, b);
+    CHECK_PTR(ep->queue.head, a);
+    CHECK_PTR(ep->queue.tail, b);
     CHECK_EQ(del(N), ERR_OK);
     CHECK_EQ(a->state, TS_RUNNING);
     CHECK_EQ(b->state, TS_RUNNING);
@@ -146,7 +146,7 @@ TEST(delete_tcb_inside_cnode_leaves_queues)
     CHECK(!sched_in_queue(runner));
     CHECK_EQ(runner->state, TS_INACTIVE);
     CHECK_EQ(waiter->state, TS_INACTIVE);
-    CHECK_PTR(cap_endpoint(&fx_slot(N + 1)->cap)->head, NULL);
+    CHECK_PTR(cap_endpoint(&fx_slot(N + 1)->cap)->queue.head, NULL);
     CHECK(sched_queue_consistent());
     CHECK_EQ(check_invariants(), 0);
 }
