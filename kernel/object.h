@@ -112,6 +112,8 @@ struct tcb {
     word_t fault[4];             /* label and details of a pending fault message */
     struct vcpu *vcpu;           /* the VCPU bound to this thread (VMEnter runs it), or NULL */
 };
+/* On every platform (its context and FPU state differ): the TCB object of abi/bulkhead.abi holds it. */
+_Static_assert(sizeof(struct tcb) <= (1u << OBJ_TCB_SIZE_BITS), "TCB object size (abi/bulkhead.abi) too small");
 
 /* Its queue holds only senders or only receivers; which one is the state of its head. */
 struct endpoint {

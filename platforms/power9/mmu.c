@@ -98,7 +98,6 @@ static void assign_shadow(pte_t *root, uint64_t pid)
 
 void p9_init_mmu(void)
 {
-    _Static_assert(sizeof(struct tcb) <= (1u << OBJ_TCB_SIZE_BITS), "TCB object too small for the POWER9 context");
     /* PID 0: all RAM (up to 512 GiB) in 1 GiB privileged pages, index 0 of the root. */
     for (uint64_t g = 0; g < 512; g++)
         set(&kernel_l2[g], PTE_V | PTE_LEAF | (g << 30) | PTE_REF | PTE_CHG | PTE_PRIV | PTE_READ | PTE_RW | PTE_EXEC);
