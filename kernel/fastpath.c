@@ -35,9 +35,9 @@ static void copy_message(struct tcb *from, struct tcb *to, word_t badge, word_t 
 static struct cte *lookup(struct tcb *t, word_t cptr)
 {
     const struct cap *root = &t->slots[TCB_CSPACE].cap;
-    if (root->type != OBJ_CNODE || root->size_bits + root->guard_bits != WORD_BITS) return cspace_lookup_cap(t, cptr);
-    if ((cptr >> root->size_bits) != root->data) return NULL;
-    return &cnode_slots(root)[cptr & MASK(root->size_bits)];
+    if (root->type != OBJ_CNODE || cnode_radix(root) + cnode_guard_bits(root) != WORD_BITS) return cspace_lookup_cap(t, cptr);
+    if ((cptr >> cnode_radix(root)) != cnode_guard(root)) return NULL;
+    return &cnode_slots(root)[cptr & MASK(cnode_radix(root))];
 }
 
 NORETURN static void switch_to(struct tcb *from, struct tcb *to)
@@ -63,7 +63,7 @@ bool fastpath_call(struct tcb *t)
     /* Dequeue the receiver; it owes the caller a reply. */
     thread_queue_pop(&ep->queue, QUEUE_WAIT);
     r->blocked_on = NULL;
-    copy_message(t, r, slot->cap.data, info);
+    copy_message(t, r, cap_badge(&slot->cap), info);
     r->reply_to = t;
     r->reply_can_grant = (slot->cap.rights & RIGHT_GRANT) != 0;
     t->blocked_on = r;

@@ -155,7 +155,22 @@ _Static_assert(sizeof(struct asid_pool) == (1u << OBJ_ASID_POOL_SIZE_BITS), "ASI
  * code reads and writes it through a name that says what it is, never the raw field.
  */
 static inline bool untyped_is_device(const struct cap *c) { return c->aux != 0; }
+static inline void untyped_set_device(struct cap *c, bool device) { c->aux = device; }
+static inline unsigned untyped_size_bits(const struct cap *c) { return c->size_bits; }
 static inline word_t untyped_watermark(const struct cap *c) { return c->data; }
+static inline void untyped_set_watermark(struct cap *c, word_t used) { c->data = used; }
+/* ENDPOINT, NOTIFICATION: the badge (0: none). */
+static inline word_t cap_badge(const struct cap *c) { return c->data; }
+static inline void cap_set_badge(struct cap *c, word_t badge) { c->data = badge; }
+/* CNODE: radix, then the guard that addresses it (its width and value). */
+static inline unsigned cnode_radix(const struct cap *c) { return c->size_bits; }
+static inline unsigned cnode_guard_bits(const struct cap *c) { return c->guard_bits; }
+static inline word_t cnode_guard(const struct cap *c) { return c->data; }
+static inline void cnode_set_guard(struct cap *c, word_t bits, word_t guard)
+{
+    c->guard_bits = (uint8_t)bits;
+    c->data = guard;
+}
 #define FRAME_DEVICE 1u /* a frame's size_bits: device memory, never zeroed */
 static inline bool frame_is_device(const struct cap *c) { return c->size_bits == FRAME_DEVICE; }
 static inline void frame_set_device(struct cap *c) { c->size_bits = FRAME_DEVICE; }
@@ -170,9 +185,19 @@ static inline void mapping_record(struct cap *c, word_t asid, word_t where)
 }
 /* VSPACE, GUEST_SPACE: its ASID (0: never assigned). */
 static inline word_t space_asid(const struct cap *c) { return c->aux; }
+static inline void space_set_asid(struct cap *c, word_t asid) { c->aux = (uint32_t)asid; }
 static inline word_t irq_handler_line(const struct cap *c) { return c->aux; }
+/* ASID_POOL: its range, the first ASID / ASID_POOL_ASIDS. */
+static inline word_t asid_pool_range(const struct cap *c) { return c->aux; }
 static inline word_t io_port_first(const struct cap *c) { return c->ptr & 0xffff; }
 static inline word_t io_port_last(const struct cap *c) { return (c->ptr >> 16) & 0xffff; }
+/* ZOMBIE (delete.c): the container's slots, how many are not yet emptied (from the top), and
+ * the slot of the zombie whose container holds this one (NULL for the top of the chain). */
+static inline struct cte *zombie_slots(const struct cap *c) { return (struct cte *)c->ptr; }
+static inline word_t zombie_slots_left(const struct cap *c) { return c->aux; }
+static inline void zombie_set_slots_left(struct cap *c, word_t n) { c->aux = (uint32_t)n; }
+static inline struct cte *zombie_container(const struct cap *c) { return (struct cte *)c->data; }
+static inline void zombie_set_container(struct cap *c, const struct cte *z) { c->data = (word_t)z; }
 
 static inline struct cte *cnode_slots(const struct cap *c) { return (struct cte *)c->ptr; }
 static inline struct tcb *cap_tcb(const struct cap *c) { return (struct tcb *)c->ptr; }
