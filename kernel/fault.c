@@ -25,7 +25,7 @@ void fault_raise(struct tcb *t, word_t kind, word_t d0, word_t d1, word_t d2)
     t->fault[2] = d1;
     t->fault[3] = d2;
     t->fault_pending = 1;
-    ipc_send(t, cap_endpoint(&h->cap), h->cap.data, true, true, false);
+    ipc_send(t, cap_endpoint(&h->cap), cap_badge(&h->cap), true, true, false);
 }
 
 void fault_reply(struct tcb *t, struct tcb *replier)

@@ -5,6 +5,7 @@
 #define KERNEL_KERNEL_H
 
 #include "object.h"
+#include "thread_queue.h"
 
 /* Result of a kernel operation: ERR_OK, an ABI error code, or EXC_PREEMPTED. */
 typedef word_t exception_t;
@@ -129,7 +130,7 @@ void frame_unmap_cap(struct cap *c);
 void page_table_unmap_cap(struct cap *c);
 void page_table_clear(const struct cap *c);
 /* One mapping helper for VSpaces and GuestSpaces: the checks change nothing, the map cannot fail. */
-exception_t frame_map_check(const struct cap *f, void *root, word_t addr, bool remap);
+exception_t frame_map_check(const struct cap *f, void *root, word_t addr, bool remap, struct frame_slot *slot);
 exception_t page_table_map_check(const struct cap *t, void *root, word_t addr);
 void page_table_map(struct cap *t, void *root, word_t asid, word_t addr, bool guest);
 

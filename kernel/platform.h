@@ -58,9 +58,13 @@ void plat_unmap_table(void *vspace_root, vaddr_t vaddr, unsigned level, paddr_t 
 /* Probes that change nothing, so that decode knows what a map will do (VSpaces and
  * GuestSpaces alike: their tables have one format per platform). plat_frame_slot returns what
  * plat_map_frame would (0, the missing level, or -1); when -1, *mapped is the frame there,
- * as plat_unmap_frame would match it (~0 when none would). plat_table_slot returns the level
- * plat_map_table would install at, or -1. */
-int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped);
+ * as plat_unmap_frame would match it (~0 when none would); when 0 or -1, *slot is where the
+ * entry is (<plat/machine.h>), for plat_map_frame_at, which writes a VSpace's entry there
+ * without walking the tables again (over the same frame's entry, when it remaps).
+ * plat_table_slot returns the level plat_map_table would install at, or -1. */
+int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped, struct frame_slot *slot);
+void plat_map_frame_at(const struct frame_slot *slot, paddr_t paddr, unsigned size_bits, word_t rights,
+                       word_t attributes);
 int plat_table_slot(void *root, vaddr_t vaddr);
 void *plat_kernel_vspace(void);
 void plat_tlb_flush(void *vspace_root);

@@ -132,7 +132,7 @@ gen_abi() {
   echo
   echo "# The ABI generator and its outputs (abi/bulkhead.abi)."
   edge build/tools/abigen tool_cc "tools/abigen.c tools/abigen_layout.c" "| tools/abigen.h"
-  edge "$abi_h $inv_h $kabi_h build/gen/kernel/decode_gen.h build/gen/kernel-api-reference.md build/gen/include/bulkhead/layout.h build/gen/kernel/layout_gen.h build/gen/include/bulkhead/vcpu_x86_64.h build/gen/include/bulkhead/vcpu_ppc64le.h" \
+  edge "$abi_h $inv_h $kabi_h build/gen/kernel/decode_gen.h build/gen/kernel-api-reference.md build/gen/tests/abi_contract.h build/gen/include/bulkhead/layout.h build/gen/kernel/layout_gen.h build/gen/include/bulkhead/vcpu_x86_64.h build/gen/include/bulkhead/vcpu_ppc64le.h" \
     abigen abi/bulkhead.abi "| build/tools/abigen abi/x86_64.abi abi/ppc64le.abi"
 }
 
@@ -266,7 +266,9 @@ gen_programs() {
   libs2="$top/u/libproc.a $top/u/libbh.a" libs1="$top/u/libbh.a"
   echo
   echo "# The kernel API suite ($plat)."
-  program "$plat" "$top/ktest/root" root "$top/ktest" "$libs2" "$order" "" "${ktest[@]}"
+  # The error-contract group (t_contract.c) reads the generated table of build/gen/tests.
+  program "$plat" "$top/ktest/root" root "$top/ktest" "$libs2" "$order build/gen/tests/abi_contract.h" \
+    -Ibuild/gen/tests "${ktest[@]}"
   program "$plat" "$top/ktest/ktpeer" program "$top/ktest" "$libs1" "$order" "" "${ktpeer[@]}"
   edge "$top/ktest.cpio" cpio_pack "$top/ktest/root $top/ktest/ktpeer" "| tools/mkarchive.sh"
   echo "# The hostile-task test."

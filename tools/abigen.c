@@ -9,7 +9,7 @@
  * architecture file. One description, so the kernel and user level cannot disagree.
  *
  * usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h kernel-decode_gen.h reference.md
- *               layout.h kernel-layout_gen.h [ARCH-FILE ARCH-HEADER]...
+ *               abi_contract.h layout.h kernel-layout_gen.h [ARCH-FILE ARCH-HEADER]...
  */
 #include <ctype.h>
 #include <stdarg.h>
@@ -540,6 +540,83 @@ static void write_contract(FILE *f)
     fprintf(f, "\n");
 }
 
+/* A range bound for user level: a number as it is, a constant of the description with its BH_
+ * name; any other name is the kernel's own (REG_COUNT, PARTITIONS): "" then, the kernel's reply
+ * to an out-of-range value says it (MR1). */
+static int user_bound(char *out, size_t cap, const char *bound)
+{
+    char *end;
+    strtol(bound, &end, 0);
+    if (*bound && *end == '\0') {
+        snprintf(out, cap, "%s", bound);
+        return 1;
+    }
+    for (int i = 0; i < nkernel_constants; i++)
+        if (strcmp(kernel_constants[i].name, bound) == 0) {
+            snprintf(out, cap, "BH_%s", bound);
+            return 1;
+        }
+    return 0;
+}
+
+/* The same table for user level (BH_ names), for the kernel API suite's contract group
+ * (tests/system/ktest/t_contract.c), which provokes every check and documented error on the
+ * real kernel: ABI_INVOCATIONS(X) and ABI_DOCUMENTED_ERRORS(X) make its tests. */
+static void write_user_contract(FILE *f)
+{
+    char expr[256], lo[NAME_LEN], hi[NAME_LEN];
+    stamp(f, "/*", "*/");
+    fprintf(f, "#ifndef BULKHEAD_ABI_CONTRACT_H\n#define BULKHEAD_ABI_CONTRACT_H\n\n#include <stdbool.h>\n#include <bulkhead/types.h>\n#include <bulkhead/abi.h>\n\n");
+    fprintf(f, "/* in: no range, a range, or a range whose bounds only the kernel knows (bound names them). */\n");
+    fprintf(f, "enum abi_range { ABI_UNRANGED, ABI_RANGED, ABI_RANGED_BY_KERNEL };\n");
+    fprintf(f, "struct abi_in_arg { bh_word_t lo, hi; enum abi_range range; const char *bound; };\n");
+    fprintf(f, "struct abi_cap_arg { bh_word_t types, rights; int lookup; };\n");
+    fprintf(f, "struct abi_invocation {\n    const char *name;\n    bh_word_t object, label, ins, caps, array_max;\n"
+               "    bool has_array;\n    struct abi_in_arg in[%d];\n    struct abi_cap_arg cap[%d];\n};\n", MAX_FIELDS, MAX_FIELDS);
+    fprintf(f, "static const struct abi_invocation abi_invocations[] = {\n");
+    for (int i = 0; i < ninvs; i++) {
+        const struct invocation *inv = &invs[i];
+        const char *amax = "0";
+        for (int j = 0; j < inv->nfields; j++)
+            if (inv->fields[j].kind == F_INARRAY) amax = inv->fields[j].object;
+        fprintf(f, "    {\"%s_%s\", BH_OBJ_%s, BH_INV_%s_%s, %d, %d, %s, %d,\n     {", inv->object, inv->name, inv->object,
+                inv->object, inv->name, count(inv, F_IN), count(inv, F_CAP), amax, count(inv, F_INARRAY));
+        for (int j = 0; j < inv->nfields; j++) {
+            const struct field *fl = &inv->fields[j];
+            if (fl->kind != F_IN) continue;
+            if (!fl->lo[0]) fprintf(f, "{0, 0, ABI_UNRANGED, 0}, ");
+            else if (user_bound(lo, sizeof lo, fl->lo) && user_bound(hi, sizeof hi, fl->hi))
+                fprintf(f, "{%s, %s, ABI_RANGED, 0}, ", lo, hi);
+            else
+                fprintf(f, "{%s, 0, ABI_RANGED_BY_KERNEL, \"%s..%s\"}, ", user_bound(lo, sizeof lo, fl->lo) ? lo : "0", fl->lo, fl->hi);
+        }
+        fprintf(f, "},\n     {");
+        for (int j = 0; j < inv->nfields; j++) {
+            const struct field *fl = &inv->fields[j];
+            if (fl->kind != F_CAP) continue;
+            list_expr(expr, sizeof expr, fl->object, "(1ull << BH_OBJ_", ") | ");
+            fprintf(f, "{%s), ", expr);
+            if (fl->rights[0]) {
+                list_expr(expr, sizeof expr, fl->rights, "BH_RIGHT_", " | ");
+                fprintf(f, "%s, ", expr);
+            } else {
+                fprintf(f, "0, ");
+            }
+            fprintf(f, "%d}, ", fl->lookup);
+        }
+        fprintf(f, "}},\n");
+    }
+    fprintf(f, "};\n\n/* X(OBJECT, OP) for every invocation, in the order of abi_invocations[]. */\n#define ABI_INVOCATIONS(X) \\\n");
+    for (int i = 0; i < ninvs; i++) fprintf(f, "    X(%s, %s) \\\n", invs[i].object, invs[i].name);
+    fprintf(f, "\n/* X(OBJECT, OP, ERROR) for every documented error of every invocation. */\n");
+    fprintf(f, "#define ABI_DOCUMENTED_ERRORS(X) \\\n");
+    for (int i = 0; i < ninvs; i++)
+        for (int j = 0; j < invs[i].nfields; j++)
+            if (invs[i].fields[j].kind == F_ERROR)
+                fprintf(f, "    X(%s, %s, %s) \\\n", invs[i].object, invs[i].name, invs[i].fields[j].name);
+    fprintf(f, "\n#endif\n");
+}
+
 static void write_decode_h(FILE *f)
 {
     stamp(f, "/*", "*/");
@@ -679,23 +756,23 @@ static void write_file(const char *path, void (*writer)(FILE *))
 
 int main(int argc, char **argv)
 {
-    if (argc < 9 || (argc - 9) % 2 != 0) {
+    if (argc < 10 || (argc - 10) % 2 != 0) {
         fprintf(stderr, "usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h kernel-decode_gen.h reference.md "
-                        "layout.h kernel-layout_gen.h [ARCH-FILE ARCH-HEADER]...\n");
+                        "abi_contract.h layout.h kernel-layout_gen.h [ARCH-FILE ARCH-HEADER]...\n");
         return 2;
     }
     parse_file(argv[1]);
     if (abi_version < 0) die("no abi version line");
-    for (int a = 9; a < argc; a += 2) parse_file(argv[a]);
+    for (int a = 10; a < argc; a += 2) parse_file(argv[a]);
     src_path = argv[1];
     void (*writers[])(FILE *) = {write_abi_h, write_invocations_h, write_kernel_h, write_decode_h,
-                                 write_reference, layout_write_user, layout_write_kernel};
-    for (int i = 0; i < 7; i++) write_file(argv[i + 2], writers[i]);
+                                 write_reference, write_user_contract, layout_write_user, layout_write_kernel};
+    for (int i = 0; i < 8; i++) write_file(argv[i + 2], writers[i]);
     for (int a = 0; a < layout_arch_count(); a++) {
-        FILE *f = open_out(argv[10 + 2 * a]);
+        FILE *f = open_out(argv[11 + 2 * a]);
         layout_write_arch(f, a);
         if (fclose(f) != 0) {
-            perror(argv[10 + 2 * a]);
+            perror(argv[11 + 2 * a]);
             return 1;
         }
     }

@@ -152,15 +152,25 @@ void plat_unmap_frame(void *root, vaddr_t vaddr, paddr_t paddr, unsigned size_bi
     if (e && e->pa == paddr && e->bits == size_bits) e->kind = PT_FREE;
 }
 
-int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped)
+int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped, struct frame_slot *slot)
 {
     *mapped = ~(paddr_t)0;
     if (!pt_find(root, PT_TABLE1, vaddr)) return 1;
     if (size_bits < LARGE_PAGE_BITS && !pt_find(root, PT_TABLE2, vaddr)) return 2;
+    *slot = (struct frame_slot){root, vaddr};
     struct pt_entry *e = pt_find(root, PT_FRAME, vaddr);
     if (e && e->bits == size_bits) *mapped = e->pa;
     if (e || pt_find(root, PT_FRAME, vaddr + BIT(size_bits) - 1)) return -1;
     return 0;
+}
+
+void plat_map_frame_at(const struct frame_slot *slot, paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
+{
+    (void)attributes;
+    struct pt_entry *e = pt_find(slot->root, PT_FRAME, slot->vaddr); /* a remap: the same frame */
+    if (!e) e = pt_add(slot->root, PT_FRAME, slot->vaddr, paddr);
+    e->bits = size_bits;
+    e->rights = rights;
 }
 
 int plat_table_slot(void *root, vaddr_t vaddr)
