@@ -3,7 +3,8 @@
 /*
  * Which hardware virtualization backs the VCPU objects: AMD SVM (svm.c) or Intel VT-x
  * (vmx.c), chosen once at boot from CPUID. The ABI is the same for both (SVM's encodings;
- * vmx_codec.c translates). Direct calls behind one branch: the kernel has no indirect calls.
+ * vmx_codec.c translates). Direct calls behind one branch: the kernel makes no indirect call
+ * after boot (kernel.x86_no_indirect_branches).
  */
 #include "x86.h"
 #include "virt.h"
