@@ -18,14 +18,13 @@
 #include "bhidl.h"
 #include "../vmm/params.h"
 #include <bulkhead/abi.h>
+#include <bulkhead/layout.h>
 
 #include <stdlib.h>
 #include <string.h>
 
 #define PAGE 4096ull
 #define LARGE (2ull << 20)
-/* The badge of a VMM's capabilities to its own notifications: vmm/params.h's VMM_KICK_BADGE. */
-#define VMM_KICK_BADGE (1ull << 63)
 
 struct allocator {
     struct ctx *c;
@@ -449,13 +448,13 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
     ia->guest_space_slot = new_cap(al, g->guest_space, RIGHT_READ | RIGHT_WRITE | RIGHT_GRANT, 0);
     /* vCPU n's thread waits on the notification at events_slot + n: vCPU 0's is the event line,
      * the others' their own. Each may signal all of them: that is how its VMM's threads wake
-     * each other (IPIs, start-up, timers), with the badge vmm/params.h's VMM_KICK_BADGE, so
+     * each other (IPIs, start-up, timers), with the badge BH_VMM_KICK_BADGE, so
      * that a kick is kept until its thread waits and is told from outside events. */
-    ia->events_slot = new_cap(al, g->events, RIGHT_READ | RIGHT_WRITE, VMM_KICK_BADGE);
+    ia->events_slot = new_cap(al, g->events, RIGHT_READ | RIGHT_WRITE, BH_VMM_KICK_BADGE);
     for (size_t t = 1; t < co->vcpus; t++) {
         uint32_t kick = new_obj(al, SOBJ_NOTIFICATION, 0, owner, 0, nm(al, "%s.vcpu%s.kick", in->name,
                                                                          arena_printf(&al->c->arena, "%zu", t)));
-        new_cap(al, kick, RIGHT_READ | RIGHT_WRITE, VMM_KICK_BADGE);
+        new_cap(al, kick, RIGHT_READ | RIGHT_WRITE, BH_VMM_KICK_BADGE);
     }
     ia->vcpu_first_slot = al->next_slot;
     for (size_t t = 0; t < co->vcpus; t++) {

@@ -30,12 +30,13 @@ void *asid_lookup(word_t asid)
 /* The last capability to a space is going: its ASID, if it still names it, is free again. */
 void asid_release(const struct cap *c)
 {
-    if (space_root(c) || (c->type == OBJ_IO_SPACE && io_space_root(c))) asid_pools[c->aux / ASID_POOL_ASIDS]->space[c->aux % ASID_POOL_ASIDS] = NULL;
+    if (space_root(c) || (c->type == OBJ_IO_SPACE && io_space_root(c)))
+        asid_pools[space_asid(c) / ASID_POOL_ASIDS]->space[space_asid(c) % ASID_POOL_ASIDS] = NULL;
 }
 
 bool asid_pool_installed(const struct cap *c)
 {
-    return c->aux < ASID_POOLS && asid_pools[c->aux] == (struct asid_pool *)c->ptr;
+    return asid_pool_range(c) < ASID_POOLS && asid_pools[asid_pool_range(c)] == (struct asid_pool *)c->ptr;
 }
 
 static void install_pool(word_t range, struct asid_pool *pool)
@@ -74,7 +75,7 @@ static void invoke_asid_control_make_pool(struct cte *ut, struct cte *dest, word
     struct asid_pool *pool = (struct asid_pool *)ut->cap.ptr;
     /* Without children, what lies below the watermark is dead objects: zero it (as a reset). */
     if (untyped_watermark(&ut->cap)) memset(pool, 0, sizeof *pool);
-    ut->cap.data = sizeof *pool;
+    untyped_set_watermark(&ut->cap, sizeof *pool);
     install_pool(range, pool);
     struct cap c = {.type = OBJ_ASID_POOL, .rights = RIGHTS_ALL, .aux = (uint32_t)range, .ptr = ut->cap.ptr};
     cte_insert_child(ut, dest, c);
@@ -99,7 +100,7 @@ exception_t decode_asid_control_make_pool(struct cte *slot, const struct args_as
 static void invoke_asid_pool_assign(struct cap *space, word_t range, word_t i)
 {
     word_t tag = space->type == OBJ_IO_SPACE ? ASID_IO_TAG : 0;
-    space->aux = (uint32_t)take_asid(range, i, (void *)(space->ptr | tag));
+    space_set_asid(space, take_asid(range, i, (void *)(space->ptr | tag)));
 }
 
 exception_t decode_asid_pool_assign(struct cte *slot, const struct args_asid_pool_assign *a)
@@ -107,7 +108,7 @@ exception_t decode_asid_pool_assign(struct cte *slot, const struct args_asid_poo
     ASSERT(asid_pool_installed(&slot->cap));
     struct cap *s = &a->space->cap;
     if (space_asid(s) != 0) return fail(ERR_INVALID_CAPABILITY, 1, 0, "the space has, or had, an ASID");
-    word_t range = slot->cap.aux, i = free_asid(range);
+    word_t range = asid_pool_range(&slot->cap), i = free_asid(range);
     if (i == ASID_POOL_ASIDS) return fail(ERR_NOT_ENOUGH_MEMORY, 0, 0, "the pool has no free ASID");
     invoke_asid_pool_assign(s, range, i);
     return ERR_OK;
@@ -124,7 +125,7 @@ void asid_pool_finalise(const struct cap *c)
         p->space[i] = NULL;
         if (!((word_t)root & ASID_IO_TAG)) plat_tlb_flush(root);
     }
-    io_space_pool_deleted(c->aux);
-    asid_pools[c->aux] = NULL;
+    io_space_pool_deleted(asid_pool_range(c));
+    asid_pools[asid_pool_range(c)] = NULL;
     sched_space_revoked();
 }

@@ -8,7 +8,7 @@
  * cannot reclaim (as in seL4).
  */
 #include "kernel.h"
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include "../lib/cpio.h"
 #include "../lib/elf.h"
 
@@ -140,7 +140,8 @@ static word_t add_untyped(struct root *r, paddr_t start, paddr_t end, bool devic
         }
         if (!device) memset(paddr_to_ptr(start), 0, BIT(bits));
         struct cap c = {.type = OBJ_UNTYPED, .rights = RIGHTS_ALL, .size_bits = (uint8_t)bits,
-                        .aux = device, .ptr = (word_t)paddr_to_ptr(start)};
+                        .ptr = (word_t)paddr_to_ptr(start)};
+        untyped_set_device(&c, device);
         struct bh_untyped_desc *d = &r->bi->untyped[r->bi->untyped_last - r->bi->untyped_first];
         d->paddr = start;
         d->size_bits = (uint8_t)bits;
@@ -179,11 +180,11 @@ static struct tcb *create_root_objects(struct root *r)
 
     struct cap cn = object_cap(OBJ_CNODE, r->cnode);
     cn.size_bits = ROOT_CNODE_RADIX;
-    cn.guard_bits = (uint8_t)(WORD_BITS - ROOT_CNODE_RADIX);
+    cnode_set_guard(&cn, WORD_BITS - ROOT_CNODE_RADIX, 0);
     put_cap(r, BH_ROOT_CNODE, cn);
     put_cap(r, BH_ROOT_TCB, object_cap(OBJ_TCB, t));
     struct cap vs = object_cap(OBJ_VSPACE, r->vspace);
-    vs.aux = (uint32_t)r->asid;
+    space_set_asid(&vs, r->asid);
     put_cap(r, BH_ROOT_VSPACE, vs);
     put_cap(r, BH_ROOT_IRQ_CONTROL, (struct cap){.type = OBJ_IRQ_CONTROL, .rights = RIGHTS_ALL});
     if (plat_io_ports_exist())
@@ -228,10 +229,8 @@ static void load_root_image(struct root *r, struct tcb *t, const struct boot_con
     root_map(r, bi_va, ptr_to_paddr(r->bi), RIGHT_READ | RIGHT_WRITE, 1);
     vaddr_t ipc_va = bi_va + BIT(PAGE_BITS);
     root_map(r, ipc_va, ptr_to_paddr(t->ipc_buffer), RIGHT_READ | RIGHT_WRITE, 1);
-    root_slot(r, BH_ROOT_IPC_BUFFER_FRAME)->cap.data = ipc_va;
-    root_slot(r, BH_ROOT_IPC_BUFFER_FRAME)->cap.aux = (uint32_t)r->asid;
-    root_slot(r, BH_ROOT_BOOTINFO_FRAME)->cap.data = bi_va;
-    root_slot(r, BH_ROOT_BOOTINFO_FRAME)->cap.aux = (uint32_t)r->asid;
+    mapping_record(&root_slot(r, BH_ROOT_IPC_BUFFER_FRAME)->cap, r->asid, ipc_va);
+    mapping_record(&root_slot(r, BH_ROOT_BOOTINFO_FRAME)->cap, r->asid, bi_va);
     for (word_t i = 1; i <= ROOT_STACK_PAGES; i++)
         root_map(r, ROOT_STACK_TOP - i * BIT(PAGE_BITS), ptr_to_paddr(pool_alloc(PAGE_BITS)), RIGHT_READ | RIGHT_WRITE, 1);
     paddr_t ms = bc->module_start & ~MASK(PAGE_BITS);

@@ -16,7 +16,11 @@
 /* log2 of the object's size (its region, for an Untyped); 0 for capabilities without memory. */
 static word_t object_bytes_bits(const struct cap *c)
 {
-    return object_size_bits(c->type, c->size_bits);
+    switch (c->type) {
+    case OBJ_UNTYPED: return untyped_size_bits(c);
+    case OBJ_CNODE: return object_size_bits(OBJ_CNODE, cnode_radix(c));
+    default: return object_size_bits(c->type, 0); /* fixed by the type (a frame's size_bits is not a size) */
+    }
 }
 
 /* True for capabilities that refer to memory retyped from an Untyped. */
@@ -31,8 +35,8 @@ bool cap_same_object(const struct cap *a, const struct cap *b)
     switch (a->type) {
     case OBJ_NULL:
     case CAP_ZOMBIE: return false;
-    case OBJ_UNTYPED: return a->ptr == b->ptr && a->size_bits == b->size_bits;
-    case OBJ_IRQ_HANDLER: return a->aux == b->aux;
+    case OBJ_UNTYPED: return a->ptr == b->ptr && untyped_size_bits(a) == untyped_size_bits(b);
+    case OBJ_IRQ_HANDLER: return irq_handler_line(a) == irq_handler_line(b);
     default: return a->ptr == b->ptr;
     }
 }
@@ -41,7 +45,7 @@ bool cap_same_object(const struct cap *a, const struct cap *b)
 static bool same_region(const struct cap *a, const struct cap *b)
 {
     if (a->type == OBJ_UNTYPED && has_memory(b)) {
-        word_t start = a->ptr, end = a->ptr + BIT(a->size_bits) - 1;
+        word_t start = a->ptr, end = a->ptr + BIT(untyped_size_bits(a)) - 1;
         word_t bstart = b->ptr;
         word_t bend = b->type == CAP_ZOMBIE ? b->ptr : b->ptr + BIT(object_bytes_bits(b)) - 1;
         return bstart >= start && bend <= end;
@@ -58,8 +62,8 @@ static bool cte_parent_of(const struct cte *a, const struct cte *b)
     if (!(a->flags & CTE_REVOCABLE)) return false;
     if (!same_region(&a->cap, &b->cap)) return false;
     if (a->cap.type == OBJ_ENDPOINT || a->cap.type == OBJ_NOTIFICATION) {
-        if (a->cap.data == 0) return true;
-        return a->cap.data == b->cap.data && !(b->flags & CTE_FIRST_BADGED);
+        if (cap_badge(&a->cap) == 0) return true;
+        return cap_badge(&a->cap) == cap_badge(&b->cap) && !(b->flags & CTE_FIRST_BADGED);
     }
     return true;
 }
@@ -94,7 +98,7 @@ void cte_insert_child(struct cte *parent, struct cte *child, struct cap c)
     ASSERT(child->cap.type == OBJ_NULL);
     child->cap = c;
     child->flags = 0;
-    bool new_badge = (c.type == OBJ_ENDPOINT || c.type == OBJ_NOTIFICATION) && c.data != parent->cap.data;
+    bool new_badge = (c.type == OBJ_ENDPOINT || c.type == OBJ_NOTIFICATION) && cap_badge(&c) != cap_badge(&parent->cap);
     /* Everything retyped is a new object, a child untyped as large as its parent included:
      * it must be revocable to be the parent of what is retyped from it. */
     bool new_object = parent->cap.type == OBJ_UNTYPED;
@@ -165,7 +169,7 @@ struct cap cap_derive(const struct cap *src, word_t rights, bool set_badge, word
     case OBJ_GUEST_SPACE:
     case OBJ_IO_SPACE:
         /* One capability until ASSIGN: two unassigned copies could each get an ASID. */
-        if (c.aux == 0) {
+        if (space_asid(&c) == 0) {
             *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "an address space without an ASID is not copied");
             return c;
         }
@@ -178,23 +182,21 @@ struct cap cap_derive(const struct cap *src, word_t rights, bool set_badge, word
     case OBJ_FRAME:
     case OBJ_LARGE_FRAME:
         /* A copy starts unmapped: each capability holds at most one mapping. */
-        c.data = 0;
-        c.aux = 0;
+        mapping_record(&c, 0, 0);
         break;
     default: break;
     }
     if (!set_badge) return c;
     if (src->type == OBJ_ENDPOINT || src->type == OBJ_NOTIFICATION) {
-        if (src->data != 0) *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "the source is badged already");
-        c.data = badge;
+        if (cap_badge(src) != 0) *err = fail(ERR_ILLEGAL_OPERATION, 0, 0, "the source is badged already");
+        cap_set_badge(&c, badge);
     } else if (src->type == OBJ_CNODE) {
         word_t guard_bits = badge & 63u;
-        if (guard_bits + src->size_bits > WORD_BITS) {
+        if (guard_bits + cnode_radix(src) > WORD_BITS) {
             *err = fail(ERR_INVALID_ARGUMENT, 5, 0, "guard and radix exceed 64 bits");
             return c;
         }
-        c.guard_bits = (uint8_t)guard_bits;
-        c.data = (badge >> 6) & MASK(guard_bits);
+        cnode_set_guard(&c, guard_bits, (badge >> 6) & MASK(guard_bits));
     } else if (badge != 0) {
         *err = fail(ERR_INVALID_ARGUMENT, 5, 0, "only endpoints, notifications and CNodes take a badge or guard");
     }

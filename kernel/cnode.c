@@ -27,11 +27,10 @@ static void invoke_cnode_insert(struct cte *src, struct cte *dest, struct cap c)
     cte_insert_child(src, dest, c);
 }
 
-static exception_t decode_copy_or_mint(const struct cap *node, const struct args_cnode_mint *m, struct cte *src_root,
-                                       bool mint)
+static exception_t decode_copy_or_mint(const struct cap *node, const struct args_cnode_mint *m, bool mint)
 {
     struct src_dest p;
-    exception_t e = lookup_pair(node, m->dest_index, m->dest_depth, src_root, m->src_index, m->src_depth, &p);
+    exception_t e = lookup_pair(node, m->dest_index, m->dest_depth, m->src_root, m->src_index, m->src_depth, &p);
     if (e != ERR_OK) return e;
     struct cap c = cap_derive(&p.src->cap, m->rights, mint, m->badge, &e);
     if (e != ERR_OK) return e;
@@ -42,12 +41,12 @@ static exception_t decode_copy_or_mint(const struct cap *node, const struct args
 exception_t decode_cnode_copy(struct cte *slot, const struct args_cnode_copy *a)
 {
     struct args_cnode_mint m = {a->dest_index, a->dest_depth, a->src_root, a->src_index, a->src_depth, a->rights, 0};
-    return decode_copy_or_mint(&slot->cap, &m, a->src_root, false);
+    return decode_copy_or_mint(&slot->cap, &m, false);
 }
 
 exception_t decode_cnode_mint(struct cte *slot, const struct args_cnode_mint *a)
 {
-    return decode_copy_or_mint(&slot->cap, a, a->src_root, true);
+    return decode_copy_or_mint(&slot->cap, a, true);
 }
 
 /* Move and Mutate: the capability c leaves src for dest, keeping its place in the tree. */
@@ -66,11 +65,10 @@ static exception_t decode_move_or_mutate(const struct cap *node, const struct ar
         /* Mutate may set a badge or guard but never widens: derive from a clean copy. */
         struct cap plain = c;
         if (c.type == OBJ_ENDPOINT || c.type == OBJ_NOTIFICATION) {
-            if (c.data != 0) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "the source is badged already");
-            c.data = m->badge;
+            if (cap_badge(&c) != 0) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "the source is badged already");
+            cap_set_badge(&c, m->badge);
         } else if (c.type == OBJ_CNODE) {
-            plain.data = 0;
-            plain.guard_bits = 0;
+            cnode_set_guard(&plain, 0, 0);
             c = cap_derive(&plain, RIGHTS_ALL, true, m->badge, &e);
             if (e != ERR_OK) return e;
             c.rights = p.src->cap.rights;

@@ -19,7 +19,7 @@ struct lookup cspace_lookup_slot(const struct cap *root, word_t cptr, word_t dep
     }
     word_t remaining = depth;
     for (;;) {
-        word_t radix = node->size_bits, guard_bits = node->guard_bits;
+        word_t radix = cnode_radix(node), guard_bits = cnode_guard_bits(node);
         word_t level = radix + guard_bits;
         if (level == 0 || level > remaining) {
             r.failure = LF_DEPTH;
@@ -27,7 +27,7 @@ struct lookup cspace_lookup_slot(const struct cap *root, word_t cptr, word_t dep
         }
         word_t shift = remaining - guard_bits;
         word_t guard = guard_bits ? (cptr >> shift) & MASK(guard_bits) : 0;
-        if (guard != node->data) {
+        if (guard != cnode_guard(node)) {
             r.failure = LF_GUARD;
             return r;
         }

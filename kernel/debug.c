@@ -11,7 +11,7 @@
  * A call the budget cannot cover writes nothing and returns 0: retry after a tick.
  */
 #include "kernel.h"
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 
 const word_t debug_bootinfo_flags = BH_BOOTINFO_DEBUG_CALLS;
 

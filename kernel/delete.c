@@ -24,8 +24,8 @@ static bool is_container(const struct cap *c)
 /* Work done for every deleted capability, final or not: its own mapping goes away. */
 static void cap_cleanup(struct cap *c)
 {
-    if ((c->type == OBJ_FRAME || c->type == OBJ_LARGE_FRAME) && c->data) frame_unmap_cap(c);
-    if (c->type == OBJ_PAGE_TABLE && c->data) page_table_unmap_cap(c);
+    if (cap_is_frame(c) && mapping_present(c)) frame_unmap_cap(c);
+    if (c->type == OBJ_PAGE_TABLE && mapping_present(c)) page_table_unmap_cap(c);
 }
 
 /* Work done when the last capability to a non-container object goes. O(1) except for
@@ -41,7 +41,7 @@ static void finalise_simple(struct cap *c)
     case OBJ_IO_SPACE: io_space_finalise(c); break;
     case OBJ_PCI_DEVICE: pci_device_deleted(c); break;
     case OBJ_VCPU: vcpu_finalise(cap_vcpu(c)); break;
-    case OBJ_IRQ_HANDLER: irq_handler_deleted(c->aux); break;
+    case OBJ_IRQ_HANDLER: irq_handler_deleted(irq_handler_line(c)); break;
     case OBJ_IO_PORT: io_port_deleted(c->ptr); break;
     default: break;
     }
@@ -65,7 +65,7 @@ static bool last_of_badge(const struct cte *slot)
     const struct cap *c = &slot->cap;
     const struct cte *n[2] = {slot->prev, slot->next};
     for (unsigned i = 0; i < 2; i++)
-        if (n[i] && cap_same_object(&n[i]->cap, c) && n[i]->cap.data == c->data) return false;
+        if (n[i] && cap_same_object(&n[i]->cap, c) && cap_badge(&n[i]->cap) == cap_badge(c)) return false;
     return true;
 }
 
@@ -74,11 +74,11 @@ void cte_delete_nonfinal_or_simple(struct cte *slot)
     struct cap c = slot->cap;
     bool final = cte_is_final(slot);
     /* Senders queued with a badge nobody holds any more must not be delivered later. */
-    bool badge_gone = c.type == OBJ_ENDPOINT && c.data != 0 && !final && last_of_badge(slot);
+    bool badge_gone = c.type == OBJ_ENDPOINT && cap_badge(&c) != 0 && !final && last_of_badge(slot);
     cap_cleanup(&c);
     cte_unlink(slot);
     if (final) finalise_simple(&c);
-    if (badge_gone) ipc_cancel_badged(cap_endpoint(&c), c.data);
+    if (badge_gone) ipc_cancel_badged(cap_endpoint(&c), cap_badge(&c));
     slot_emptied(slot);
 }
 
@@ -91,18 +91,18 @@ static void make_zombie(struct cte *slot, struct cte *parent)
         vcpu_tcb_finalise(t);
         c->rights = ZOMBIE_KIND_TCB;
         c->ptr = (word_t)&t->slots[0];
-        c->aux = TCB_SLOTS;
+        zombie_set_slots_left(c, TCB_SLOTS);
     } else {
         c->rights = ZOMBIE_KIND_CNODE;
-        c->aux = (uint32_t)BIT(c->size_bits);
+        zombie_set_slots_left(c, BIT(cnode_radix(c))); /* ptr: the CNode's slots already */
     }
     c->type = CAP_ZOMBIE;
-    c->data = (word_t)parent;
+    zombie_set_container(c, parent);
 }
 
 static bool zombie_in_chain(const struct cte *cur, const struct cte *z)
 {
-    for (const struct cte *p = cur; p; p = (const struct cte *)p->cap.data)
+    for (const struct cte *p = cur; p; p = zombie_container(&p->cap))
         if (p == z) return true;
     return false;
 }
@@ -113,9 +113,9 @@ static struct cte *zombie_cursor(struct cte *top)
     struct cte *cur = top;
     for (;;) {
         struct cap *z = &cur->cap;
-        if (z->aux == 0) return cur;
-        struct cte *s = &((struct cte *)z->ptr)[z->aux - 1];
-        if (s->cap.type != CAP_ZOMBIE || s->cap.data != (word_t)cur) return cur;
+        if (zombie_slots_left(z) == 0) return cur;
+        struct cte *s = &zombie_slots(z)[zombie_slots_left(z) - 1];
+        if (s->cap.type != CAP_ZOMBIE || zombie_container(&s->cap) != cur) return cur;
         cur = s;
     }
 }
@@ -125,23 +125,23 @@ static struct cte *zombie_cursor(struct cte *top)
 static struct cte *zombie_step(struct cte *top, struct cte *cur)
 {
     struct cap *z = &cur->cap;
-    if (z->aux == 0) {
-        struct cte *parent = (struct cte *)z->data;
+    if (zombie_slots_left(z) == 0) {
+        struct cte *parent = zombie_container(z);
         cte_unlink(cur);
         slot_emptied(cur);
         if (cur == top) return NULL;
         ASSERT(parent != NULL);
-        parent->cap.aux--;
+        zombie_set_slots_left(&parent->cap, zombie_slots_left(&parent->cap) - 1);
         return parent;
     }
-    struct cte *s = &((struct cte *)z->ptr)[z->aux - 1];
+    struct cte *s = &zombie_slots(z)[zombie_slots_left(z) - 1];
     if (s->cap.type == OBJ_NULL || s == cur || (s->cap.type == CAP_ZOMBIE && zombie_in_chain(cur, s))) {
-        z->aux--;
+        zombie_set_slots_left(z, zombie_slots_left(z) - 1);
         return cur;
     }
     if (s->cap.type == CAP_ZOMBIE) {
         /* A destruction left unfinished by an earlier preemption: adopt it. */
-        s->cap.data = (word_t)cur;
+        zombie_set_container(&s->cap, cur);
         return s;
     }
     if (is_container(&s->cap) && cte_is_final(s)) {
@@ -149,7 +149,7 @@ static struct cte *zombie_step(struct cte *top, struct cte *cur)
         return s;
     }
     cte_delete_nonfinal_or_simple(s);
-    z->aux--;
+    zombie_set_slots_left(z, zombie_slots_left(z) - 1);
     return cur;
 }
 

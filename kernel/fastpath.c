@@ -27,7 +27,7 @@ static void copy_message(struct tcb *from, struct tcb *to, word_t badge, word_t 
 {
     for (unsigned i = 0; i < MSG_REGISTERS; i++) *ctx_mr(&to->ctx, i) = *ctx_mr(&from->ctx, i);
     ctx_set_badge(&to->ctx, badge);
-    ctx_set_info(&to->ctx, info & ~(word_t)(7u << 9)); /* no caps unwrapped */
+    ctx_set_info(&to->ctx, info & ~(word_t)BH_MSGINFO_CAPS_UNWRAPPED); /* no caps unwrapped */
 }
 
 /* The common CSpace (one CNode whose guard fills the rest of the word) in one step; any
@@ -35,9 +35,9 @@ static void copy_message(struct tcb *from, struct tcb *to, word_t badge, word_t 
 static struct cte *lookup(struct tcb *t, word_t cptr)
 {
     const struct cap *root = &t->slots[TCB_CSPACE].cap;
-    if (root->type != OBJ_CNODE || root->size_bits + root->guard_bits != WORD_BITS) return cspace_lookup_cap(t, cptr);
-    if ((cptr >> root->size_bits) != root->data) return NULL;
-    return &cnode_slots(root)[cptr & MASK(root->size_bits)];
+    if (root->type != OBJ_CNODE || cnode_radix(root) + cnode_guard_bits(root) != WORD_BITS) return cspace_lookup_cap(t, cptr);
+    if ((cptr >> cnode_radix(root)) != cnode_guard(root)) return NULL;
+    return &cnode_slots(root)[cptr & MASK(cnode_radix(root))];
 }
 
 NORETURN static void switch_to(struct tcb *from, struct tcb *to)
@@ -57,16 +57,13 @@ bool fastpath_call(struct tcb *t)
     struct cte *slot = lookup(t, ctx_syscall_cptr(&t->ctx));
     if (!slot || slot->cap.type != OBJ_ENDPOINT || !(slot->cap.rights & RIGHT_WRITE)) return false;
     struct endpoint *ep = cap_endpoint(&slot->cap);
-    struct tcb *r = ep->head;
+    struct tcb *r = ep->queue.head;
     if (!r || r->state != TS_BLOCKED_RECV || r->reply_to || !can_run_now(t, r)) return false;
 
     /* Dequeue the receiver; it owes the caller a reply. */
-    ep->head = r->ep_next;
-    if (ep->head) ep->head->ep_prev = NULL;
-    else ep->tail = NULL;
-    r->ep_next = NULL;
+    thread_queue_pop(&ep->queue, QUEUE_WAIT);
     r->blocked_on = NULL;
-    copy_message(t, r, slot->cap.data, info);
+    copy_message(t, r, cap_badge(&slot->cap), info);
     r->reply_to = t;
     r->reply_can_grant = (slot->cap.rights & RIGHT_GRANT) != 0;
     t->blocked_on = r;
@@ -85,7 +82,7 @@ bool fastpath_reply_recv(struct tcb *t)
     struct cte *slot = lookup(t, ctx_syscall_cptr(&t->ctx));
     if (!slot || slot->cap.type != OBJ_ENDPOINT || !(slot->cap.rights & RIGHT_READ)) return false;
     struct endpoint *ep = cap_endpoint(&slot->cap);
-    if ((ep->head && ep->head->state == TS_BLOCKED_SEND) || (t->bound && t->bound->word)) return false;
+    if ((ep->queue.head && ep->queue.head->state == TS_BLOCKED_SEND) || (t->bound && t->bound->word)) return false;
 
     /* Reply, then wait on the endpoint. */
     t->reply_to = NULL;
@@ -93,11 +90,7 @@ bool fastpath_reply_recv(struct tcb *t)
     copy_message(t, caller, 0, info);
     t->blocked_on = ep;
     t->state = TS_BLOCKED_RECV;
-    t->ep_next = NULL;
-    t->ep_prev = ep->tail;
-    if (ep->tail) ep->tail->ep_next = t;
-    else ep->head = t;
-    ep->tail = t;
+    thread_queue_append(&ep->queue, t, QUEUE_WAIT);
     caller->state = TS_RUNNING;
     switch_to(t, caller);
 }

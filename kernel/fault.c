@@ -6,22 +6,17 @@
  * waits for the handler's reply: label 0 resumes it, anything else leaves it suspended.
  * A thread without a handler is suspended with a log line; the kernel never stops for it.
  *
- * Message: label = kind (FAULT_*), MR0..MR2 = details, MR3 = instruction pointer.
- *   FAULT_VM: MR0 = address, MR1 = platform fault code, MR2 = 1 for instruction fetch
- *   FAULT_UNKNOWN_SYSCALL: MR0 = syscall number
- *   FAULT_USER_EXCEPTION: MR0 = exception vector, MR1 = error code
- *   FAULT_CAP: MR0 = capability pointer, MR1 = lookup failure
+ * Message: label = kind (FAULT_*), MR0..MR2 = details, MR3 = instruction pointer; what each
+ * kind's details are is in abi/bulkhead.abi (enum fault_kind), with the kinds' names.
  */
 #include "kernel.h"
-
-static const char *const fault_names[] = {"none", "capability", "unknown syscall", "user exception", "page"};
 
 void fault_raise(struct tcb *t, word_t kind, word_t d0, word_t d1, word_t d2)
 {
     struct cte *h = &t->slots[TCB_FAULT_HANDLER];
     if (h->cap.type != OBJ_ENDPOINT) {
         kprintf("[kernel] thread %p: %s fault (%lx %lx) at ip %lx with no fault handler: suspended\n", (void *)t,
-                fault_names[kind], d0, d1, ctx_ip(&t->ctx));
+                bh_fault_kind_name(kind), d0, d1, ctx_ip(&t->ctx));
         tcb_suspend(t);
         return;
     }
@@ -30,7 +25,7 @@ void fault_raise(struct tcb *t, word_t kind, word_t d0, word_t d1, word_t d2)
     t->fault[2] = d1;
     t->fault[3] = d2;
     t->fault_pending = 1;
-    ipc_send(t, cap_endpoint(&h->cap), h->cap.data, true, true, false);
+    ipc_send(t, cap_endpoint(&h->cap), cap_badge(&h->cap), true, true, false);
 }
 
 void fault_reply(struct tcb *t, struct tcb *replier)

@@ -16,6 +16,8 @@
  */
 #include "kernel.h"
 
+_Static_assert((VCPU_RIGHT_EXECUTE & RIGHTS_ALL) == 0, "the execute right of guest mappings is no capability right");
+
 #define GUEST_MAPPED 1u
 
 static exception_t check_space(const struct cap *gs, void **root)
@@ -52,7 +54,8 @@ exception_t decode_guest_space_map_frame(struct cte *slot, const struct args_gue
         return fail(ERR_INVALID_ARGUMENT, 1, 0, "unknown rights bits");
     if (!(a->rights & f->rights & RIGHT_READ)) return fail(ERR_INSUFFICIENT_RIGHTS, RIGHT_READ, 0, "a mapping needs the read right");
     if (mapping_present(f)) return fail(ERR_DELETE_FIRST, 0, 0, "this capability is mapped already");
-    e = frame_map_check(f, root, a->gpa, false);
+    struct frame_slot where; /* unused: a GuestSpace's entries are the platform's (plat_guest_map_frame) */
+    e = frame_map_check(f, root, a->gpa, false, &where);
     if (e != ERR_OK) return e;
     invoke_guest_space_map_frame(gs, root, f, a->gpa, a->rights & (f->rights | VCPU_RIGHT_EXECUTE));
     return ERR_OK;

@@ -44,13 +44,14 @@ static word_t check_cap(const struct cte *s)
     const struct cap *c = &s->cap;
     word_t bad = 0;
     if (c->type >= OBJ_COUNT && c->type != CAP_ZOMBIE) bad += violation("capability type out of range", s);
-    if (c->type == OBJ_UNTYPED && c->data > BIT(c->size_bits)) bad += violation("untyped watermark beyond its size", s);
-    if (c->type == OBJ_CNODE && (c->size_bits == 0 || c->size_bits + c->guard_bits > WORD_BITS))
+    if (c->type == OBJ_UNTYPED && untyped_watermark(c) > BIT(untyped_size_bits(c)))
+        bad += violation("untyped watermark beyond its size", s);
+    if (c->type == OBJ_CNODE && (cnode_radix(c) == 0 || cnode_radix(c) + cnode_guard_bits(c) > WORD_BITS))
         bad += violation("CNode radix/guard out of range", s);
     if (c->type == OBJ_TCB) bad += check_tcb(cap_tcb(c));
-    if ((c->type == OBJ_FRAME || c->type == OBJ_LARGE_FRAME) && c->data && c->aux >= ASIDS)
+    if (cap_is_frame(c) && mapping_present(c) && mapping_asid(c) >= ASIDS)
         bad += violation("frame mapped with an invalid ASID", s);
-    if ((c->type == OBJ_VSPACE || c->type == OBJ_GUEST_SPACE || c->type == OBJ_IO_SPACE) && c->aux >= ASIDS)
+    if ((c->type == OBJ_VSPACE || c->type == OBJ_GUEST_SPACE || c->type == OBJ_IO_SPACE) && space_asid(c) >= ASIDS)
         bad += violation("address space with an invalid ASID", s);
     if (c->type == OBJ_ASID_POOL && !asid_pool_installed(c)) bad += violation("ASID pool not in the kernel's table", s);
     return bad;

@@ -8,25 +8,6 @@
  */
 #include "kernel.h"
 
-/* Wait queues shared by endpoints and notifications. */
-static void wait_append(struct tcb **head, struct tcb **tail, struct tcb *t)
-{
-    t->ep_next = NULL;
-    t->ep_prev = *tail;
-    if (*tail) (*tail)->ep_next = t;
-    else *head = t;
-    *tail = t;
-}
-
-static void wait_remove(struct tcb **head, struct tcb **tail, struct tcb *t)
-{
-    if (t->ep_prev) t->ep_prev->ep_next = t->ep_next;
-    else *head = t->ep_next;
-    if (t->ep_next) t->ep_next->ep_prev = t->ep_prev;
-    else *tail = t->ep_prev;
-    t->ep_next = t->ep_prev = NULL;
-}
-
 word_t ipc_get_mr(struct tcb *t, word_t i)
 {
     if (i < MSG_REGISTERS) return *ctx_mr(&t->ctx, (unsigned)i);
@@ -90,12 +71,12 @@ void ipc_do_transfer(struct tcb *sender, struct tcb *receiver, struct endpoint *
 {
     word_t info, length, ncaps = 0, unwrapped = 0;
     if (sender->fault_pending) {
-        /* Fault messages: label = fault kind, MR0..2 = details, MR3 = instruction pointer. */
-        info = bh_msginfo(sender->fault[0], 0, 0, 4);
-        ipc_set_mr(receiver, 0, sender->fault[1]);
-        ipc_set_mr(receiver, 1, sender->fault[2]);
-        ipc_set_mr(receiver, 2, sender->fault[3]);
-        ipc_set_mr(receiver, 3, ctx_ip(&sender->ctx));
+        /* Fault messages: label = fault kind, then BH_FAULT_MR_* (abi/bulkhead.abi). */
+        info = bh_msginfo(sender->fault[0], 0, 0, BH_FAULT_MR_LENGTH);
+        ipc_set_mr(receiver, BH_FAULT_MR_DETAIL0, sender->fault[1]);
+        ipc_set_mr(receiver, BH_FAULT_MR_DETAIL1, sender->fault[2]);
+        ipc_set_mr(receiver, BH_FAULT_MR_DETAIL2, sender->fault[3]);
+        ipc_set_mr(receiver, BH_FAULT_MR_IP, ctx_ip(&sender->ctx));
     } else {
         word_t sinfo = ctx_syscall_info(&sender->ctx);
         length = transferable(sender, receiver, bh_msginfo_length(sinfo));
@@ -121,9 +102,9 @@ static void set_reply(struct tcb *receiver, struct tcb *caller, bool can_grant)
 
 void ipc_send(struct tcb *sender, struct endpoint *ep, word_t badge, bool blocking, bool is_call, bool can_grant)
 {
-    struct tcb *receiver = ep->head;
+    struct tcb *receiver = ep->queue.head;
     if (receiver && receiver->state == TS_BLOCKED_RECV) {
-        wait_remove(&ep->head, &ep->tail, receiver);
+        thread_queue_remove(&ep->queue, receiver, QUEUE_WAIT);
         ipc_do_transfer(sender, receiver, ep, badge, can_grant);
         receiver->blocked_on = NULL;
         if (is_call) set_reply(receiver, sender, can_grant);
@@ -138,12 +119,12 @@ void ipc_send(struct tcb *sender, struct endpoint *ep, word_t badge, bool blocki
     sender->blocked_is_call = is_call;
     sender->blocked_can_grant = can_grant;
     tcb_set_state(sender, TS_BLOCKED_SEND);
-    wait_append(&ep->head, &ep->tail, sender);
+    thread_queue_append(&ep->queue, sender, QUEUE_WAIT);
 }
 
 static void receive_from_sender(struct tcb *receiver, struct endpoint *ep, struct tcb *sender)
 {
-    wait_remove(&ep->head, &ep->tail, sender);
+    thread_queue_remove(&ep->queue, sender, QUEUE_WAIT);
     ipc_do_transfer(sender, receiver, ep, sender->blocked_badge, sender->blocked_can_grant);
     sender->blocked_on = NULL;
     if (sender->blocked_is_call) {
@@ -166,7 +147,7 @@ void ipc_recv(struct tcb *receiver, struct cte *slot, bool blocking)
         notification_wait(receiver, bound, false);
         return;
     }
-    struct tcb *sender = ep->head;
+    struct tcb *sender = ep->queue.head;
     if (sender && sender->state == TS_BLOCKED_SEND) {
         receive_from_sender(receiver, ep, sender);
         return;
@@ -178,7 +159,7 @@ void ipc_recv(struct tcb *receiver, struct cte *slot, bool blocking)
     }
     receiver->blocked_on = ep;
     tcb_set_state(receiver, TS_BLOCKED_RECV);
-    wait_append(&ep->head, &ep->tail, receiver);
+    thread_queue_append(&ep->queue, receiver, QUEUE_WAIT);
 }
 
 void ipc_reply(struct tcb *t)
@@ -205,7 +186,7 @@ void ipc_cancel(struct tcb *t)
     case TS_BLOCKED_SEND:
     case TS_BLOCKED_RECV: {
         struct endpoint *ep = t->blocked_on;
-        wait_remove(&ep->head, &ep->tail, t);
+        thread_queue_remove(&ep->queue, t, QUEUE_WAIT);
         break;
     }
     case TS_BLOCKED_NOTIFICATION: notification_cancel(t); break;
@@ -224,29 +205,23 @@ static void restart(struct tcb *t)
     if (t->fault_pending) t->fault_pending = 0;
     else ctx_restart_syscall(&t->ctx);
     t->blocked_on = NULL;
-    t->ep_next = t->ep_prev = NULL;
     tcb_set_state(t, TS_RUNNING);
 }
 
 void ipc_cancel_all(struct endpoint *ep)
 {
-    struct tcb *t = ep->head;
-    ep->head = ep->tail = NULL;
-    while (t) {
-        struct tcb *next = t->ep_next;
-        restart(t);
-        t = next;
-    }
+    struct tcb *t;
+    while ((t = thread_queue_pop(&ep->queue, QUEUE_WAIT))) restart(t);
 }
 
 /* Senders with this badge restart (used when a badged capability is revoked). */
 void ipc_cancel_badged(struct endpoint *ep, word_t badge)
 {
-    struct tcb *t = ep->head;
+    struct tcb *t = ep->queue.head;
     while (t) {
-        struct tcb *next = t->ep_next;
+        struct tcb *next = thread_queue_next(t, QUEUE_WAIT);
         if (t->state == TS_BLOCKED_SEND && t->blocked_badge == badge) {
-            wait_remove(&ep->head, &ep->tail, t);
+            thread_queue_remove(&ep->queue, t, QUEUE_WAIT);
             restart(t);
         }
         t = next;

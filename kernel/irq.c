@@ -109,5 +109,5 @@ void handle_interrupt(word_t irq)
     plat_irq_mask(irq, true);
     plat_irq_ack(irq);
     struct cte *s = &irq_slots[irq];
-    if (s->cap.type == OBJ_NOTIFICATION) notification_signal(cap_notification(&s->cap), s->cap.data);
+    if (s->cap.type == OBJ_NOTIFICATION) notification_signal(cap_notification(&s->cap), cap_badge(&s->cap));
 }

@@ -5,6 +5,7 @@
 #define KERNEL_KERNEL_H
 
 #include "object.h"
+#include "thread_queue.h"
 
 /* Result of a kernel operation: ERR_OK, an ABI error code, or EXC_PREEMPTED. */
 typedef word_t exception_t;
@@ -55,7 +56,6 @@ struct cap cap_derive(const struct cap *src, word_t rights, bool set_badge, word
                       exception_t *err);
 
 /* cspace.c */
-enum lookup_failure { LF_NONE, LF_INVALID_ROOT, LF_MISSING, LF_DEPTH, LF_GUARD };
 struct lookup {
     struct cte *slot;
     enum lookup_failure failure;
@@ -122,7 +122,6 @@ void notification_unbind_tcb(struct tcb *t);
 void notification_bind(struct notification *n, struct tcb *t);
 
 /* fault.c */
-enum fault_kind { FAULT_NONE, FAULT_CAP, FAULT_UNKNOWN_SYSCALL, FAULT_USER_EXCEPTION, FAULT_VM };
 void fault_raise(struct tcb *t, word_t kind, word_t d0, word_t d1, word_t d2);
 void fault_reply(struct tcb *t, struct tcb *handler_reply_from);
 
@@ -131,7 +130,7 @@ void frame_unmap_cap(struct cap *c);
 void page_table_unmap_cap(struct cap *c);
 void page_table_clear(const struct cap *c);
 /* One mapping helper for VSpaces and GuestSpaces: the checks change nothing, the map cannot fail. */
-exception_t frame_map_check(const struct cap *f, void *root, word_t addr, bool remap);
+exception_t frame_map_check(const struct cap *f, void *root, word_t addr, bool remap, struct frame_slot *slot);
 exception_t page_table_map_check(const struct cap *t, void *root, word_t addr);
 void page_table_map(struct cap *t, void *root, word_t asid, word_t addr, bool guest);
 

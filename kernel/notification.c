@@ -7,24 +7,6 @@
  */
 #include "kernel.h"
 
-static void waiter_append(struct notification *n, struct tcb *t)
-{
-    t->ep_next = NULL;
-    t->ep_prev = n->tail;
-    if (n->tail) n->tail->ep_next = t;
-    else n->head = t;
-    n->tail = t;
-}
-
-static void waiter_remove(struct notification *n, struct tcb *t)
-{
-    if (t->ep_prev) t->ep_prev->ep_next = t->ep_next;
-    else n->head = t->ep_next;
-    if (t->ep_next) t->ep_next->ep_prev = t->ep_prev;
-    else n->tail = t->ep_prev;
-    t->ep_next = t->ep_prev = NULL;
-}
-
 static void deliver(struct tcb *t, word_t bits)
 {
     ctx_set_badge(&t->ctx, bits);
@@ -36,9 +18,8 @@ static void deliver(struct tcb *t, word_t bits)
 
 void notification_signal(struct notification *n, word_t badge)
 {
-    struct tcb *t = n->head;
+    struct tcb *t = thread_queue_pop(&n->waiters, QUEUE_WAIT);
     if (t) {
-        waiter_remove(n, t);
         deliver(t, n->word | badge);
         n->word = 0;
         return;
@@ -64,26 +45,22 @@ void notification_wait(struct tcb *t, struct notification *n, bool blocking)
     }
     t->blocked_on = n;
     tcb_set_state(t, TS_BLOCKED_NOTIFICATION);
-    waiter_append(n, t);
+    thread_queue_append(&n->waiters, t, QUEUE_WAIT);
 }
 
 void notification_cancel(struct tcb *t)
 {
-    waiter_remove((struct notification *)t->blocked_on, t);
+    thread_queue_remove(&((struct notification *)t->blocked_on)->waiters, t, QUEUE_WAIT);
 }
 
 /* The notification is going away: its waiters re-execute their wait (and fail). */
 void notification_cancel_all(struct notification *n)
 {
-    struct tcb *t = n->head;
-    n->head = n->tail = NULL;
-    while (t) {
-        struct tcb *next = t->ep_next;
-        t->ep_next = t->ep_prev = NULL;
+    struct tcb *t;
+    while ((t = thread_queue_pop(&n->waiters, QUEUE_WAIT))) {
         t->blocked_on = NULL;
         ctx_restart_syscall(&t->ctx);
         tcb_set_state(t, TS_RUNNING);
-        t = next;
     }
     if (n->bound) n->bound->bound = NULL;
     n->bound = NULL;

@@ -59,6 +59,8 @@ struct cte {
 #define SLOT_IN_TCB 2u
 #define CTE_SIZE_BITS 6u
 _Static_assert(sizeof(struct cte) == (1u << CTE_SIZE_BITS), "cte layout");
+_Static_assert(CTE_SIZE_BITS == BH_OBJ_CNODE_UNIT_BITS, "a CNode slot has the size abi/bulkhead.abi gives it");
+_Static_assert(MSG_REGISTERS == BH_MSG_REGISTERS, "the platform passes the ABI's register message registers");
 
 enum thread_state {
     TS_INACTIVE,
@@ -74,6 +76,20 @@ enum tcb_slot { TCB_CSPACE, TCB_VSPACE, TCB_IPC_BUFFER, TCB_FAULT_HANDLER, TCB_S
 
 struct endpoint;
 struct notification;
+struct tcb;
+
+/* A queue of threads and a thread's place in one (operations: thread_queue.h). */
+struct thread_queue {
+    struct tcb *head, *tail;
+};
+struct thread_link {
+    struct tcb *next, *prev;
+};
+enum queue_kind {
+    QUEUE_READY, /* the scheduler's ready queue of the thread's partition and priority */
+    QUEUE_WAIT,  /* the endpoint or notification the thread is blocked on */
+    QUEUE_KINDS,
+};
 
 struct tcb {
     struct user_context ctx;
@@ -90,8 +106,7 @@ struct tcb {
     uint8_t reply_can_grant;     /* reply_to may receive capabilities: its endpoint cap had Grant */
     word_t blocked_badge;        /* TS_BLOCKED_SEND: badge of the endpoint capability */
     void *blocked_on;            /* endpoint, notification, or (reply) the callee */
-    struct tcb *queue_next, *queue_prev;  /* ready queue */
-    struct tcb *ep_next, *ep_prev;        /* endpoint or notification wait queue */
+    struct thread_link link[QUEUE_KINDS];
     struct tcb *reply_to;        /* the caller this thread must reply to */
     struct notification *bound;
     bh_ipc_buffer_t *ipc_buffer;          /* kernel view of the IPC buffer, or NULL */
@@ -99,15 +114,18 @@ struct tcb {
     word_t fault[4];             /* label and details of a pending fault message */
     struct vcpu *vcpu;           /* the VCPU bound to this thread (VMEnter runs it), or NULL */
 };
+/* On every platform (its context and FPU state differ): the TCB object of abi/bulkhead.abi holds it. */
+_Static_assert(sizeof(struct tcb) <= (1u << OBJ_TCB_SIZE_BITS), "TCB object size (abi/bulkhead.abi) too small");
 
+/* Its queue holds only senders or only receivers; which one is the state of its head. */
 struct endpoint {
-    struct tcb *head, *tail;
+    struct thread_queue queue;
 };
 _Static_assert(sizeof(struct endpoint) <= (1u << OBJ_ENDPOINT_SIZE_BITS), "endpoint size");
 
 struct notification {
     word_t word;
-    struct tcb *head, *tail;
+    struct thread_queue waiters;
     struct tcb *bound;
 };
 _Static_assert(sizeof(struct notification) <= (1u << OBJ_NOTIFICATION_SIZE_BITS), "notification size");
@@ -158,7 +176,22 @@ _Static_assert(sizeof(struct io_space) <= (1u << OBJ_IO_SPACE_SIZE_BITS), "IOSpa
  * code reads and writes it through a name that says what it is, never the raw field.
  */
 static inline bool untyped_is_device(const struct cap *c) { return c->aux != 0; }
+static inline void untyped_set_device(struct cap *c, bool device) { c->aux = device; }
+static inline unsigned untyped_size_bits(const struct cap *c) { return c->size_bits; }
 static inline word_t untyped_watermark(const struct cap *c) { return c->data; }
+static inline void untyped_set_watermark(struct cap *c, word_t used) { c->data = used; }
+/* ENDPOINT, NOTIFICATION: the badge (0: none). */
+static inline word_t cap_badge(const struct cap *c) { return c->data; }
+static inline void cap_set_badge(struct cap *c, word_t badge) { c->data = badge; }
+/* CNODE: radix, then the guard that addresses it (its width and value). */
+static inline unsigned cnode_radix(const struct cap *c) { return c->size_bits; }
+static inline unsigned cnode_guard_bits(const struct cap *c) { return c->guard_bits; }
+static inline word_t cnode_guard(const struct cap *c) { return c->data; }
+static inline void cnode_set_guard(struct cap *c, word_t bits, word_t guard)
+{
+    c->guard_bits = (uint8_t)bits;
+    c->data = guard;
+}
 #define FRAME_DEVICE 1u /* a frame's size_bits: device memory, never zeroed */
 static inline bool frame_is_device(const struct cap *c) { return c->size_bits == FRAME_DEVICE; }
 static inline void frame_set_device(struct cap *c) { c->size_bits = FRAME_DEVICE; }
@@ -171,12 +204,23 @@ static inline void mapping_record(struct cap *c, word_t asid, word_t where)
     c->aux = (uint32_t)asid;
     c->data = where;
 }
-/* VSPACE, GUEST_SPACE: its ASID (0: never assigned). */
+/* VSPACE, GUEST_SPACE, IO_SPACE: its ASID (0: never assigned). */
 static inline word_t space_asid(const struct cap *c) { return c->aux; }
+static inline void space_set_asid(struct cap *c, word_t asid) { c->aux = (uint32_t)asid; }
+/* FRAME, LARGE_FRAME, PAGE_TABLE: whether its mapping is in an IOSpace (mapping_where below). */
 static inline bool io_mapped(const struct cap *c) { return (c->data & IO_MAPPED) != 0; }
 static inline word_t irq_handler_line(const struct cap *c) { return c->aux; }
+/* ASID_POOL: its range, the first ASID / ASID_POOL_ASIDS. */
+static inline word_t asid_pool_range(const struct cap *c) { return c->aux; }
 static inline word_t io_port_first(const struct cap *c) { return c->ptr & 0xffff; }
 static inline word_t io_port_last(const struct cap *c) { return (c->ptr >> 16) & 0xffff; }
+/* ZOMBIE (delete.c): the container's slots, how many are not yet emptied (from the top), and
+ * the slot of the zombie whose container holds this one (NULL for the top of the chain). */
+static inline struct cte *zombie_slots(const struct cap *c) { return (struct cte *)c->ptr; }
+static inline word_t zombie_slots_left(const struct cap *c) { return c->aux; }
+static inline void zombie_set_slots_left(struct cap *c, word_t n) { c->aux = (uint32_t)n; }
+static inline struct cte *zombie_container(const struct cap *c) { return (struct cte *)c->data; }
+static inline void zombie_set_container(struct cap *c, const struct cte *z) { c->data = (word_t)z; }
 
 static inline struct cte *cnode_slots(const struct cap *c) { return (struct cte *)c->ptr; }
 static inline struct tcb *cap_tcb(const struct cap *c) { return (struct tcb *)c->ptr; }

@@ -58,9 +58,13 @@ void plat_unmap_table(void *vspace_root, vaddr_t vaddr, unsigned level, paddr_t 
 /* Probes that change nothing, so that decode knows what a map will do (VSpaces and
  * GuestSpaces alike: their tables have one format per platform). plat_frame_slot returns what
  * plat_map_frame would (0, the missing level, or -1); when -1, *mapped is the frame there,
- * as plat_unmap_frame would match it (~0 when none would). plat_table_slot returns the level
- * plat_map_table would install at, or -1. */
-int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped);
+ * as plat_unmap_frame would match it (~0 when none would); when 0 or -1, *slot is where the
+ * entry is (<plat/machine.h>), for plat_map_frame_at, which writes a VSpace's entry there
+ * without walking the tables again (over the same frame's entry, when it remaps).
+ * plat_table_slot returns the level plat_map_table would install at, or -1. */
+int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped, struct frame_slot *slot);
+void plat_map_frame_at(const struct frame_slot *slot, paddr_t paddr, unsigned size_bits, word_t rights,
+                       word_t attributes);
 int plat_table_slot(void *root, vaddr_t vaddr);
 void *plat_kernel_vspace(void);
 void plat_tlb_flush(void *vspace_root);
@@ -83,12 +87,21 @@ void plat_io_out(word_t port, unsigned bytes, word_t value);
 
 /* Virtualization (platforms/<name>/svm.c on x86). <plat/vcpu.h> defines struct vcpu_arch, the
  * platform's part of a VCPU object (it comes first in the object: the hardware control block is
- * page aligned), VCPU_STATE_COUNT and GUEST_PHYS_TOP. A guest-physical space is a root table page
- * that the plat_guest_* functions edit; unmapping from it goes through plat_unmap_frame/table
- * and plat_tlb_flush like any mapping (the x86 nested tables have the host format).
- * plat_vcpu_check_state is the decode step of a state write: it changes nothing. */
+ * page aligned), VCPU_STATE_COUNT and VCPU_STATE_PC (the architecture's state indices, from
+ * abi/<arch>.abi), VCPU_EXIT_SUMMARY_WORDS, VCPU_RESULT_WORDS and GUEST_PHYS_TOP. A
+ * guest-physical space is a root table page that the plat_guest_* functions edit; unmapping from
+ * it goes through plat_unmap_frame/table and plat_tlb_flush like any mapping (the x86 nested
+ * tables have the host format). plat_vcpu_check_state is the decode step of a state write: it
+ * changes nothing.
+ *
+ * An exit has the ABI's generic shape (abi/bulkhead.abi, BH_VM_MR_*), the same on every
+ * platform; what the code, the qualifications and the event mean is the architecture's. The
+ * core itself only makes VM_EXIT_INTERRUPTED exits. */
 struct vm_exit {
-    word_t reason, info1, info2, rip, next_rip, intinfo;
+    word_t reason;      /* bh_vm_reason_t: class and the platform's exit code */
+    word_t qual1, qual2;
+    word_t pc, next_pc; /* next_pc 0: not known */
+    word_t event;       /* the event being delivered at the exit, in the platform's format */
 };
 bool plat_vcpu_supported(void);
 void plat_vcpu_init(struct vcpu_arch *v);
@@ -103,6 +116,8 @@ void plat_vcpu_space_changed(struct vcpu_arch *v);
  * carry an exit's results (VCPU_RESULT_WORDS of them). */
 unsigned plat_vcpu_exit_summary(const struct vcpu_arch *v, word_t *out);
 void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in);
+/* The event the VMM set up for injection, taken back (the VCPU no longer holds it); 0 for none. */
+word_t plat_vcpu_take_event(struct vcpu_arch *v);
 void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_fpu, struct vm_exit *exit);
 int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights);
 int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table);
@@ -135,7 +150,7 @@ void plat_iommu_unbind_domains(word_t first, word_t count);
 /* Side channels (docs/security.md). The time partition has changed: flush what could carry a
  * timing channel from the last partition's threads to the next's (caches, TLBs, branch
  * predictors, as far as the platform can). plat_mitigations: the BH_MITIGATION_* bits
- * (<bulkhead/bootinfo.h>) in force, for the boot info. */
+ * (<bulkhead/layout.h>) in force, for the boot info. */
 void plat_partition_switch(void);
 word_t plat_mitigations(void);
 

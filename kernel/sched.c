@@ -13,11 +13,7 @@
 #define TIMESLICE_TICKS 5u
 #define BITMAP_WORDS (PRIORITIES / WORD_BITS)
 
-struct ready_queue {
-    struct tcb *head, *tail;
-};
-
-static struct ready_queue ready[PARTITIONS][PRIORITIES];
+static struct thread_queue ready[PARTITIONS][PRIORITIES];
 static word_t ready_bitmap[PARTITIONS][BITMAP_WORDS];
 static word_t ready_summary[PARTITIONS];
 
@@ -38,8 +34,7 @@ word_t sched_ticks;
 
 bool sched_in_queue(const struct tcb *t)
 {
-    const struct ready_queue *q = &ready[t->partition][t->priority];
-    return t->queue_prev != NULL || q->head == t;
+    return thread_queue_contains(&ready[t->partition][t->priority], t, QUEUE_READY);
 }
 
 static void bitmap_set(word_t part, word_t prio)
@@ -56,21 +51,10 @@ static void bitmap_clear(word_t part, word_t prio)
 
 static void enqueue_at(struct tcb *t, bool at_head)
 {
-    struct ready_queue *q = &ready[t->partition][t->priority];
+    struct thread_queue *q = &ready[t->partition][t->priority];
     if (sched_in_queue(t)) return;
-    if (at_head) {
-        t->queue_prev = NULL;
-        t->queue_next = q->head;
-        if (q->head) q->head->queue_prev = t;
-        else q->tail = t;
-        q->head = t;
-    } else {
-        t->queue_next = NULL;
-        t->queue_prev = q->tail;
-        if (q->tail) q->tail->queue_next = t;
-        else q->head = t;
-        q->tail = t;
-    }
+    if (at_head) thread_queue_push(q, t, QUEUE_READY);
+    else thread_queue_append(q, t, QUEUE_READY);
     bitmap_set(t->partition, t->priority);
 }
 
@@ -83,13 +67,9 @@ void sched_enqueue(struct tcb *t)
 
 void sched_dequeue(struct tcb *t)
 {
-    struct ready_queue *q = &ready[t->partition][t->priority];
+    struct thread_queue *q = &ready[t->partition][t->priority];
     if (!sched_in_queue(t)) return;
-    if (t->queue_prev) t->queue_prev->queue_next = t->queue_next;
-    else q->head = t->queue_next;
-    if (t->queue_next) t->queue_next->queue_prev = t->queue_prev;
-    else q->tail = t->queue_prev;
-    t->queue_next = t->queue_prev = NULL;
+    thread_queue_remove(q, t, QUEUE_READY);
     if (!q->head) bitmap_clear(t->partition, t->priority);
     if (t == current) sched_action_needed = true;
 }
@@ -119,18 +99,13 @@ void sched_switch_to(struct tcb *t)
  */
 void sched_hand_over(struct tcb *from, struct tcb *to)
 {
-    struct ready_queue *q = &ready[from->partition][from->priority];
+    struct thread_queue *q = &ready[from->partition][from->priority];
     if (from->priority != to->priority || from->partition != to->partition || q->head != from) {
         sched_dequeue(from);
         sched_switch_to(to);
         return;
     }
-    to->queue_prev = NULL;
-    to->queue_next = from->queue_next;
-    if (to->queue_next) to->queue_next->queue_prev = to;
-    else q->tail = to;
-    q->head = to;
-    from->queue_next = from->queue_prev = NULL;
+    thread_queue_replace_head(q, from, to, QUEUE_READY);
 }
 
 void sched_reschedule(void)
@@ -231,12 +206,12 @@ bool sched_queue_consistent(void)
 {
     for (word_t p = 0; p < PARTITIONS; p++) {
         for (word_t prio = 0; prio < PRIORITIES; prio++) {
-            const struct ready_queue *q = &ready[p][prio];
+            const struct thread_queue *q = &ready[p][prio];
             bool bit = (ready_bitmap[p][prio / WORD_BITS] & BIT(prio % WORD_BITS)) != 0;
             if (bit != (q->head != NULL)) return false;
             const struct tcb *prev = NULL;
-            for (const struct tcb *t = q->head; t; prev = t, t = t->queue_next) {
-                if (t->queue_prev != prev || t->partition != p || t->priority != prio || !tcb_runnable(t)) return false;
+            for (const struct tcb *t = q->head; t; prev = t, t = t->link[QUEUE_READY].next) {
+                if (t->link[QUEUE_READY].prev != prev || t->partition != p || t->priority != prio || !tcb_runnable(t)) return false;
             }
             if (q->tail != prev) return false;
         }

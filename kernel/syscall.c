@@ -117,10 +117,10 @@ static void handle_send(struct tcb *t, bool blocking, bool is_call)
             if (blocking) fault_raise(t, FAULT_CAP, cptr, LF_MISSING, RIGHT_WRITE);
             return;
         }
-        ipc_send(t, cap_endpoint(c), c->data, blocking, is_call, (c->rights & RIGHT_GRANT) != 0);
+        ipc_send(t, cap_endpoint(c), cap_badge(c), blocking, is_call, (c->rights & RIGHT_GRANT) != 0);
         return;
     case OBJ_NOTIFICATION:
-        if (c->rights & RIGHT_WRITE) notification_signal(cap_notification(c), c->data);
+        if (c->rights & RIGHT_WRITE) notification_signal(cap_notification(c), cap_badge(c));
         else if (blocking) fault_raise(t, FAULT_CAP, cptr, LF_MISSING, RIGHT_WRITE);
         return;
     default: invoke(t, slot, info, is_call); return;

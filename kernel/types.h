@@ -24,5 +24,6 @@ typedef uint64_t vaddr_t;
 #define unlikely(x) __builtin_expect(!!(x), 0)
 
 #include "abi_gen.h"
+#include "layout_gen.h"
 
 #endif

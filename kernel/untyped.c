@@ -15,22 +15,7 @@
 
 word_t object_size_bits(word_t type, word_t user_bits)
 {
-    switch (type) {
-    case OBJ_UNTYPED: return user_bits;
-    case OBJ_CNODE: return user_bits + CTE_SIZE_BITS;
-    case OBJ_TCB: return OBJ_TCB_SIZE_BITS;
-    case OBJ_ENDPOINT: return OBJ_ENDPOINT_SIZE_BITS;
-    case OBJ_NOTIFICATION: return OBJ_NOTIFICATION_SIZE_BITS;
-    case OBJ_FRAME: return OBJ_FRAME_SIZE_BITS;
-    case OBJ_LARGE_FRAME: return OBJ_LARGE_FRAME_SIZE_BITS;
-    case OBJ_PAGE_TABLE: return OBJ_PAGE_TABLE_SIZE_BITS;
-    case OBJ_VSPACE: return OBJ_VSPACE_SIZE_BITS;
-    case OBJ_VCPU: return OBJ_VCPU_SIZE_BITS;
-    case OBJ_GUEST_SPACE: return OBJ_GUEST_SPACE_SIZE_BITS;
-    case OBJ_ASID_POOL: return OBJ_ASID_POOL_SIZE_BITS;
-    case OBJ_IO_SPACE: return OBJ_IO_SPACE_SIZE_BITS;
-    default: return 0;
-    }
+    return bh_object_size_bits(type, user_bits);
 }
 
 static exception_t check_type_and_size(const struct cap *ut, word_t type, word_t bits)
@@ -40,7 +25,7 @@ static exception_t check_type_and_size(const struct cap *ut, word_t type, word_t
     /* As seL4 (decodeUntypedInvocation): an invalid argument, the type. */
     if (untyped_is_device(ut) && type != OBJ_FRAME && type != OBJ_LARGE_FRAME && type != OBJ_UNTYPED)
         return fail(ERR_INVALID_ARGUMENT, 0, 0, "device memory can hold only frames and untyped");
-    if (type == OBJ_UNTYPED && (bits < MIN_UNTYPED_BITS || bits > ut->size_bits))
+    if (type == OBJ_UNTYPED && (bits < MIN_UNTYPED_BITS || bits > untyped_size_bits(ut)))
         return fail(ERR_INVALID_ARGUMENT, 1, 0, "untyped size_bits out of range");
     if (type == OBJ_IO_SPACE && !plat_iommu_present())
         return fail(ERR_INVALID_ARGUMENT, 0, 0, "no IOMMU that the kernel drives");
@@ -62,7 +47,7 @@ static exception_t find_dest_node(const struct cap *root, const struct args_unty
         if (l.slot->cap.type != OBJ_CNODE) return fail(ERR_FAILED_LOOKUP, 0, LF_INVALID_ROOT, "destination is not a CNode");
         *node = &l.slot->cap;
     }
-    word_t slots = BIT((*node)->size_bits);
+    word_t slots = BIT(cnode_radix(*node));
     if (a->node_offset >= slots || a->num_objects > slots - a->node_offset)
         return fail(ERR_RANGE, 0, slots - 1, "destination slots run past the CNode");
     for (word_t i = 0; i < a->num_objects; i++)
@@ -74,12 +59,12 @@ static exception_t find_dest_node(const struct cap *root, const struct args_unty
 /* Zero the used part from the top down; preemptible. */
 static exception_t reset_untyped(struct cap *ut)
 {
-    while (ut->data > 0) {
-        word_t chunk = ut->data & MASK(RESET_CHUNK_BITS);
+    while (untyped_watermark(ut) > 0) {
+        word_t chunk = untyped_watermark(ut) & MASK(RESET_CHUNK_BITS);
         if (chunk == 0) chunk = BIT(RESET_CHUNK_BITS);
-        if (!untyped_is_device(ut)) memset((void *)(ut->ptr + ut->data - chunk), 0, chunk);
-        ut->data -= chunk;
-        if (ut->data > 0 && preemption_point()) return EXC_PREEMPTED;
+        if (!untyped_is_device(ut)) memset((void *)(ut->ptr + untyped_watermark(ut) - chunk), 0, chunk);
+        untyped_set_watermark(ut, untyped_watermark(ut) - chunk);
+        if (untyped_watermark(ut) > 0 && preemption_point()) return EXC_PREEMPTED;
     }
     return ERR_OK;
 }
@@ -106,7 +91,7 @@ struct retype_plan {
 static exception_t invoke_untyped_retype(struct cte *slot, const struct retype_plan *p)
 {
     struct cap *ut = &slot->cap;
-    if (p->reset && ut->data > 0) {
+    if (p->reset && untyped_watermark(ut) > 0) {
         exception_t e = reset_untyped(ut);
         if (e != ERR_OK) return e;
     }
@@ -117,12 +102,12 @@ static exception_t invoke_untyped_retype(struct cte *slot, const struct retype_p
         c.rights = RIGHTS_ALL;
         c.ptr = ptr;
         if (p->type == OBJ_UNTYPED || p->type == OBJ_CNODE) c.size_bits = (uint8_t)p->size_bits;
-        if (p->type == OBJ_UNTYPED) c.aux = ut->aux; /* device or not, as the parent */
+        if (p->type == OBJ_UNTYPED) untyped_set_device(&c, untyped_is_device(ut)); /* as the parent */
         if (cap_is_frame(&c) && untyped_is_device(ut)) frame_set_device(&c);
         init_object(p->type, ptr);
         cte_insert_child(slot, p->dest + i, c);
     }
-    ut->data = p->start + (p->count << p->obj_bits);
+    untyped_set_watermark(ut, p->start + (p->count << p->obj_bits));
     return ERR_OK;
 }
 
@@ -139,8 +124,8 @@ exception_t decode_untyped_retype(struct cte *slot, const struct args_untyped_re
                             .dest = &cnode_slots(node)[a->node_offset]};
     word_t base = p.reset ? 0 : untyped_watermark(ut);
     p.start = (base + MASK(p.obj_bits)) & ~MASK(p.obj_bits);
-    word_t size = BIT(ut->size_bits);
-    if (p.obj_bits > ut->size_bits || p.start > size || p.count > ((size - p.start) >> p.obj_bits))
+    word_t size = BIT(untyped_size_bits(ut));
+    if (p.obj_bits > untyped_size_bits(ut) || p.start > size || p.count > ((size - p.start) >> p.obj_bits))
         return fail(ERR_NOT_ENOUGH_MEMORY, p.start < size ? size - p.start : 0, 0, "untyped has too little free memory");
     return invoke_untyped_retype(slot, &p);
 }

@@ -113,22 +113,23 @@ static exception_t decode_vm_enter(struct tcb *t, void **root, bool *set_rip)
     return ERR_OK;
 }
 
+/* The exit record (BH_VM_MR_*, the same on every platform). */
 static void reply_exit(struct tcb *t, const struct vm_exit *x)
 {
-    ipc_set_mr(t, 0, x->reason);
-    ipc_set_mr(t, 1, x->info1);
-    ipc_set_mr(t, 2, x->info2);
-    ipc_set_mr(t, 3, x->rip);
-    ipc_set_mr(t, 4, x->next_rip);
-    ipc_set_mr(t, 5, x->intinfo);
+    ipc_set_mr(t, BH_VM_MR_REASON, x->reason);
+    ipc_set_mr(t, BH_VM_MR_QUAL1, x->qual1);
+    ipc_set_mr(t, BH_VM_MR_QUAL2, x->qual2);
+    ipc_set_mr(t, BH_VM_MR_PC, x->pc);
+    ipc_set_mr(t, BH_VM_MR_NEXT_PC, x->next_pc);
+    ipc_set_mr(t, BH_VM_MR_EVENT, x->event);
     /* Then the platform's summary of the guest (registers the common exits need, the mode),
      * so that most exits need no ReadState. */
     if (!t->ipc_buffer) {
-        ctx_set_info(&t->ctx, bh_msginfo(0, 0, 0, 6));
+        ctx_set_info(&t->ctx, bh_msginfo(0, 0, 0, BH_VM_MR_COUNT));
         return;
     }
-    unsigned n = plat_vcpu_exit_summary(&t->vcpu->arch, &t->ipc_buffer->mr[6]);
-    ctx_set_info(&t->ctx, bh_msginfo(0, 0, 0, 6 + n));
+    unsigned n = plat_vcpu_exit_summary(&t->vcpu->arch, &t->ipc_buffer->mr[BH_VM_MR_SUMMARY]);
+    ctx_set_info(&t->ctx, bh_msginfo(0, 0, 0, BH_VM_MR_SUMMARY + n));
 }
 
 void vcpu_enter(struct tcb *t)
@@ -142,7 +143,7 @@ void vcpu_enter(struct tcb *t)
         return;
     }
     struct vcpu *v = t->vcpu;
-    if (set_rip) plat_vcpu_write_state(&v->arch, VCPU_RIP, ipc_get_mr(t, 0));
+    if (set_rip) plat_vcpu_write_state(&v->arch, VCPU_STATE_PC, ipc_get_mr(t, 0));
     /* A longer message also carries the results of the exit just handled (MR1..): the
      * platform's result registers, without a WriteState. */
     word_t len = bh_msginfo_length(ctx_syscall_info(&t->ctx));
@@ -155,12 +156,11 @@ void vcpu_enter(struct tcb *t)
     struct vm_exit x = {0};
     if (t->bound && t->bound->word) {
         /* Not entered. An event the VMM set up for injection was not delivered: it comes back
-         * as the exit's interrupt info (EXITINTINFO's layout), as when an exit interrupts a
-         * delivery, so that the VMM injects it again rather than overwriting it. */
+         * as the exit's event, as when an exit interrupts a delivery, so that the VMM injects
+         * it again rather than overwriting it. */
         x.reason = VM_EXIT_INTERRUPTED;
-        x.rip = plat_vcpu_read_state(&v->arch, VCPU_RIP);
-        x.intinfo = plat_vcpu_read_state(&v->arch, VCPU_EVENT_INJ);
-        plat_vcpu_write_state(&v->arch, VCPU_EVENT_INJ, 0);
+        x.pc = plat_vcpu_read_state(&v->arch, VCPU_STATE_PC);
+        x.event = plat_vcpu_take_event(&v->arch);
     } else {
         plat_vcpu_run(&v->arch, root, &t->fpu, &x);
     }

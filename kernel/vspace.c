@@ -58,10 +58,10 @@ void page_table_unmap_cap(struct cap *c)
  * probes say what a map would do), so a failed Map leaves every table as it was; the map
  * steps then cannot fail.
  */
-exception_t frame_map_check(const struct cap *f, void *root, word_t addr, bool remap)
+exception_t frame_map_check(const struct cap *f, void *root, word_t addr, bool remap, struct frame_slot *slot)
 {
     paddr_t there;
-    int r = plat_frame_slot(root, addr, frame_bits(f), &there);
+    int r = plat_frame_slot(root, addr, frame_bits(f), &there, slot);
     if (r > 0) return fail(ERR_FAILED_LOOKUP, 0, (word_t)r, "a page table is missing");
     if (r < 0 && !(remap && there == ptr_to_paddr((void *)f->ptr)))
         return fail(ERR_DELETE_FIRST, 0, 0, "the address is mapped already");
@@ -92,14 +92,11 @@ static exception_t check_vspace(const struct cte *v, void **root)
     return ERR_OK;
 }
 
+/* Into the entry decode found (a remap writes over the frame's own entry: new rights). */
 static void invoke_frame_map(struct cap *c, void *root, word_t asid, const struct args_frame_map *a, word_t rights,
-                             bool remap)
+                             bool remap, const struct frame_slot *slot)
 {
-    paddr_t pa = ptr_to_paddr((void *)c->ptr);
-    unsigned bits = frame_bits(c);
-    if (remap) plat_unmap_frame(root, a->vaddr, pa, bits);
-    int r = plat_map_frame(root, a->vaddr, pa, bits, rights, a->attributes);
-    ASSERT(r == 0);
+    plat_map_frame_at(slot, ptr_to_paddr((void *)c->ptr), frame_bits(c), rights, a->attributes);
     if (remap) plat_tlb_flush(root);
     mapping_record(c, asid, a->vaddr);
 }
@@ -121,9 +118,10 @@ exception_t decode_frame_map(struct cte *slot, const struct args_frame_map *a)
     bool remap = mapping_present(c);
     if (remap && (c->data != a->vaddr || mapping_asid(c) != asid))
         return fail(ERR_DELETE_FIRST, 0, 0, "this capability is mapped elsewhere");
-    e = frame_map_check(c, root, a->vaddr, remap);
+    struct frame_slot where;
+    e = frame_map_check(c, root, a->vaddr, remap, &where);
     if (e != ERR_OK) return e;
-    invoke_frame_map(c, root, asid, a, rights, remap);
+    invoke_frame_map(c, root, asid, a, rights, remap, &where);
     return ERR_OK;
 }
 

@@ -131,8 +131,9 @@ EOF
 gen_abi() {
   echo
   echo "# The ABI generator and its outputs (abi/bulkhead.abi)."
-  edge build/tools/abigen tool_cc tools/abigen.c
-  edge "$abi_h $inv_h $kabi_h build/gen/kernel/decode_gen.h build/gen/kernel-api-reference.md" abigen abi/bulkhead.abi "| build/tools/abigen"
+  edge build/tools/abigen tool_cc "tools/abigen.c tools/abigen_layout.c" "| tools/abigen.h"
+  edge "$abi_h $inv_h $kabi_h build/gen/kernel/decode_gen.h build/gen/kernel-api-reference.md build/gen/tests/abi_contract.h build/gen/include/bulkhead/layout.h build/gen/kernel/layout_gen.h build/gen/include/bulkhead/vcpu_x86_64.h build/gen/include/bulkhead/vcpu_ppc64le.h" \
+    abigen abi/bulkhead.abi "| build/tools/abigen abi/x86_64.abi abi/ppc64le.abi"
 }
 
 # The root server reads specifications (lib/spec) and checks guests against the VMM's limits (vmm/).
@@ -232,8 +233,8 @@ gen_host_core() {
   edge build/host/core_tests host_link "${tests# }$objs"
   echo "# The VT-x translations (platforms/x86_pvh/vmx_codec.c): pure, so they run here under the"
   echo "# sanitizers, the only place any VT-x code runs until there is hardware."
-  edge build/host/vmx/vmx_codec.o hc_cc platforms/x86_pvh/vmx_codec.c
-  edge build/host/vmx/test_vmx_codec.o hc_cc tests/host/vmx_codec/test_vmx_codec.c -- hc_flags=-Iplatforms/x86_pvh
+  edge build/host/vmx/vmx_codec.o hc_cc platforms/x86_pvh/vmx_codec.c "|| $kabi_h"
+  edge build/host/vmx/test_vmx_codec.o hc_cc tests/host/vmx_codec/test_vmx_codec.c "|| $kabi_h" -- "hc_flags=-Iplatforms/x86_pvh -Ibuild/gen/include"
   edge build/host/vmx_codec_tests host_link build/host/vmx/test_vmx_codec.o build/host/vmx/vmx_codec.o
 }
 
@@ -265,7 +266,9 @@ gen_programs() {
   libs2="$top/u/libproc.a $top/u/libbh.a" libs1="$top/u/libbh.a"
   echo
   echo "# The kernel API suite ($plat)."
-  program "$plat" "$top/ktest/root" root "$top/ktest" "$libs2" "$order" "" "${ktest[@]}"
+  # The error-contract group (t_contract.c) reads the generated table of build/gen/tests.
+  program "$plat" "$top/ktest/root" root "$top/ktest" "$libs2" "$order build/gen/tests/abi_contract.h" \
+    -Ibuild/gen/tests "${ktest[@]}"
   program "$plat" "$top/ktest/ktpeer" program "$top/ktest" "$libs1" "$order" "" "${ktpeer[@]}"
   edge "$top/ktest.cpio" cpio_pack "$top/ktest/root $top/ktest/ktpeer" "| tools/mkarchive.sh"
   echo "# The hostile-task test."
@@ -315,7 +318,7 @@ gen_idl() {
   edge build/idl/obj/rt_server_glue.o host_cc build/idl/rt/server/glue.c -- 'cflags=$idl_harness_cflags -Ibuild/idl/rt/server'
   edge build/idl/obj/rt_client.o host_cc tests/idl/harness/client.c "|| build/idl/rt/client/glue.c" -- 'cflags=$idl_harness_cflags -Ibuild/idl/rt/client'
   edge build/idl/obj/rt_server.o host_cc tests/idl/harness/server.c "|| build/idl/rt/server/glue.c" -- 'cflags=$idl_harness_cflags -Ibuild/idl/rt/server'
-  edge build/idl/obj/rt_transport.o host_cc tests/idl/transport/transport.c -- 'cflags=$idl_harness_cflags'
+  edge build/idl/obj/rt_transport.o host_cc tests/idl/transport/transport.c "|| $abi_h" -- 'cflags=$idl_harness_cflags'
   edge build/idl/rt_harness host_link build/idl/obj/rt_client_glue.o build/idl/obj/rt_server_glue.o \
     build/idl/obj/rt_client.o build/idl/obj/rt_server.o build/idl/obj/rt_transport.o
   echo "# Fuzzers (libFuzzer): the front end and checks; the spec reader."

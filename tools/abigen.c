@@ -4,21 +4,22 @@
  * abigen: reads abi/bulkhead.abi and writes the user-visible constants (abi.h), the
  * user-level invocation stubs (invocations.h), the kernel's argument unpackers
  * (abi_gen.h), the kernel's invocation decoders (decode_gen.h: every check the description
- * states, and the table the error-contract test walks) and the API reference (markdown). One
- * description, five outputs, so the kernel and user level cannot disagree.
+ * states, and the table the error-contract test walks) and the API reference (markdown); the
+ * layouts (abigen_layout.c) go to layout.h, the kernel's layout_gen.h and one VCPU header per
+ * architecture file. One description, so the kernel and user level cannot disagree.
  *
  * usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h kernel-decode_gen.h reference.md
+ *               abi_contract.h layout.h kernel-layout_gen.h [ARCH-FILE ARCH-HEADER]...
  */
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "abigen.h"
 
 #define MAX_ITEMS 256
 #define MAX_FIELDS 16
-#define NAME_LEN 48
-#define DOC_LEN 256
 
 enum field_kind { F_IN, F_INARRAY, F_CAP, F_OUT, F_ERROR };
 
@@ -52,11 +53,11 @@ static struct constant kernel_constants[MAX_ITEMS];
 static int nsyscalls, nerrors, nrights, nobjects, nkernel_constants;
 static struct invocation invs[MAX_ITEMS];
 static int ninvs;
-static int abi_version = -1;
-static const char *src_path;
-static int lineno;
+int abi_version = -1;
+const char *src_path;
+int lineno;
 
-static void die(const char *fmt, ...)
+void die(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
@@ -68,7 +69,7 @@ static void die(const char *fmt, ...)
 }
 
 /* Reads the next token (a word or a "quoted string") from *p into out. */
-static int token(char **p, char *out, size_t cap)
+int token(char **p, char *out, size_t cap)
 {
     char *s = *p;
     size_t n = 0;
@@ -93,7 +94,7 @@ static int token(char **p, char *out, size_t cap)
     return 1;
 }
 
-static void need(char **p, char *out, size_t cap, const char *what)
+void need(char **p, char *out, size_t cap, const char *what)
 {
     if (!token(p, out, cap)) die("expected %s", what);
 }
@@ -203,6 +204,7 @@ static void parse(FILE *in)
         char *p = line;
         lineno++;
         if (!token(&p, word, sizeof word)) continue;
+        if (!cur && layout_line(word, p)) continue;
         if (cur) {
             if (strcmp(word, "end") == 0) cur = NULL;
             else if (strcmp(word, "in") == 0) add_field(cur, F_IN, &p);
@@ -236,7 +238,25 @@ static void parse(FILE *in)
         }
     }
     if (cur) die("invocation %s %s has no end", cur->object, cur->name);
-    if (abi_version < 0) die("no abi version line");
+}
+
+static long rights_all(void)
+{
+    long all = 0;
+    for (int i = 0; i < nrights; i++) all |= rights[i].value;
+    return all;
+}
+
+int object_count(void)
+{
+    return nobjects;
+}
+
+void object_info(int i, const char **name, long *value, const char **size)
+{
+    *name = objects[i].name;
+    *value = objects[i].value;
+    *size = objects[i].extra;
 }
 
 static void lower(char *dst, const char *src)
@@ -274,7 +294,7 @@ static void write_abi_h(FILE *f)
     fprintf(f, "\n/* Capability rights. */\n");
     for (int i = 0; i < nrights; i++)
         fprintf(f, "#define BH_RIGHT_%s %ldu /* %s */\n", rights[i].name, rights[i].value, rights[i].doc);
-    fprintf(f, "#define BH_RIGHTS_ALL 7u\n\n/* Constants of the kernel that user level plans with. */\n");
+    fprintf(f, "#define BH_RIGHTS_ALL %ldu\n\n/* Constants of the kernel that user level plans with. */\n", rights_all());
     for (int i = 0; i < nkernel_constants; i++)
         fprintf(f, "#define BH_%s %ldu /* %s */\n", kernel_constants[i].name, kernel_constants[i].value, kernel_constants[i].doc);
     fprintf(f, "\n/* Object (and capability) types; size in bytes is 1 << size bits. */\n");
@@ -520,6 +540,83 @@ static void write_contract(FILE *f)
     fprintf(f, "\n");
 }
 
+/* A range bound for user level: a number as it is, a constant of the description with its BH_
+ * name; any other name is the kernel's own (REG_COUNT, PARTITIONS): "" then, the kernel's reply
+ * to an out-of-range value says it (MR1). */
+static int user_bound(char *out, size_t cap, const char *bound)
+{
+    char *end;
+    strtol(bound, &end, 0);
+    if (*bound && *end == '\0') {
+        snprintf(out, cap, "%s", bound);
+        return 1;
+    }
+    for (int i = 0; i < nkernel_constants; i++)
+        if (strcmp(kernel_constants[i].name, bound) == 0) {
+            snprintf(out, cap, "BH_%s", bound);
+            return 1;
+        }
+    return 0;
+}
+
+/* The same table for user level (BH_ names), for the kernel API suite's contract group
+ * (tests/system/ktest/t_contract.c), which provokes every check and documented error on the
+ * real kernel: ABI_INVOCATIONS(X) and ABI_DOCUMENTED_ERRORS(X) make its tests. */
+static void write_user_contract(FILE *f)
+{
+    char expr[256], lo[NAME_LEN], hi[NAME_LEN];
+    stamp(f, "/*", "*/");
+    fprintf(f, "#ifndef BULKHEAD_ABI_CONTRACT_H\n#define BULKHEAD_ABI_CONTRACT_H\n\n#include <stdbool.h>\n#include <bulkhead/types.h>\n#include <bulkhead/abi.h>\n\n");
+    fprintf(f, "/* in: no range, a range, or a range whose bounds only the kernel knows (bound names them). */\n");
+    fprintf(f, "enum abi_range { ABI_UNRANGED, ABI_RANGED, ABI_RANGED_BY_KERNEL };\n");
+    fprintf(f, "struct abi_in_arg { bh_word_t lo, hi; enum abi_range range; const char *bound; };\n");
+    fprintf(f, "struct abi_cap_arg { bh_word_t types, rights; int lookup; };\n");
+    fprintf(f, "struct abi_invocation {\n    const char *name;\n    bh_word_t object, label, ins, caps, array_max;\n"
+               "    bool has_array;\n    struct abi_in_arg in[%d];\n    struct abi_cap_arg cap[%d];\n};\n", MAX_FIELDS, MAX_FIELDS);
+    fprintf(f, "static const struct abi_invocation abi_invocations[] = {\n");
+    for (int i = 0; i < ninvs; i++) {
+        const struct invocation *inv = &invs[i];
+        const char *amax = "0";
+        for (int j = 0; j < inv->nfields; j++)
+            if (inv->fields[j].kind == F_INARRAY) amax = inv->fields[j].object;
+        fprintf(f, "    {\"%s_%s\", BH_OBJ_%s, BH_INV_%s_%s, %d, %d, %s, %d,\n     {", inv->object, inv->name, inv->object,
+                inv->object, inv->name, count(inv, F_IN), count(inv, F_CAP), amax, count(inv, F_INARRAY));
+        for (int j = 0; j < inv->nfields; j++) {
+            const struct field *fl = &inv->fields[j];
+            if (fl->kind != F_IN) continue;
+            if (!fl->lo[0]) fprintf(f, "{0, 0, ABI_UNRANGED, 0}, ");
+            else if (user_bound(lo, sizeof lo, fl->lo) && user_bound(hi, sizeof hi, fl->hi))
+                fprintf(f, "{%s, %s, ABI_RANGED, 0}, ", lo, hi);
+            else
+                fprintf(f, "{%s, 0, ABI_RANGED_BY_KERNEL, \"%s..%s\"}, ", user_bound(lo, sizeof lo, fl->lo) ? lo : "0", fl->lo, fl->hi);
+        }
+        fprintf(f, "},\n     {");
+        for (int j = 0; j < inv->nfields; j++) {
+            const struct field *fl = &inv->fields[j];
+            if (fl->kind != F_CAP) continue;
+            list_expr(expr, sizeof expr, fl->object, "(1ull << BH_OBJ_", ") | ");
+            fprintf(f, "{%s), ", expr);
+            if (fl->rights[0]) {
+                list_expr(expr, sizeof expr, fl->rights, "BH_RIGHT_", " | ");
+                fprintf(f, "%s, ", expr);
+            } else {
+                fprintf(f, "0, ");
+            }
+            fprintf(f, "%d}, ", fl->lookup);
+        }
+        fprintf(f, "}},\n");
+    }
+    fprintf(f, "};\n\n/* X(OBJECT, OP) for every invocation, in the order of abi_invocations[]. */\n#define ABI_INVOCATIONS(X) \\\n");
+    for (int i = 0; i < ninvs; i++) fprintf(f, "    X(%s, %s) \\\n", invs[i].object, invs[i].name);
+    fprintf(f, "\n/* X(OBJECT, OP, ERROR) for every documented error of every invocation. */\n");
+    fprintf(f, "#define ABI_DOCUMENTED_ERRORS(X) \\\n");
+    for (int i = 0; i < ninvs; i++)
+        for (int j = 0; j < invs[i].nfields; j++)
+            if (invs[i].fields[j].kind == F_ERROR)
+                fprintf(f, "    X(%s, %s, %s) \\\n", invs[i].object, invs[i].name, invs[i].fields[j].name);
+    fprintf(f, "\n#endif\n");
+}
+
 static void write_decode_h(FILE *f)
 {
     stamp(f, "/*", "*/");
@@ -546,7 +643,7 @@ static void write_kernel_h(FILE *f)
     for (int i = 0; i < nerrors; i++) fprintf(f, "    ERR_%s = %ld,\n", errors[i].name, errors[i].value);
     fprintf(f, "};\n\nenum rights_bits {\n");
     for (int i = 0; i < nrights; i++) fprintf(f, "    RIGHT_%s = %ld,\n", rights[i].name, rights[i].value);
-    fprintf(f, "    RIGHTS_ALL = 7,\n};\n\n");
+    fprintf(f, "    RIGHTS_ALL = %ld,\n};\n\n", rights_all());
     for (int i = 0; i < nkernel_constants; i++) fprintf(f, "#define %s %ldu\n", kernel_constants[i].name, kernel_constants[i].value);
     fprintf(f, "\nenum object_type {\n");
     for (int i = 0; i < nobjects; i++) fprintf(f, "    OBJ_%s = %ld,\n", objects[i].name, objects[i].value);
@@ -556,7 +653,7 @@ static void write_kernel_h(FILE *f)
             fprintf(f, "#define OBJ_%s_SIZE_BITS %s\n", objects[i].name, objects[i].extra);
     fprintf(f, "\nenum invocation_label {\n");
     for (int i = 0; i < ninvs; i++) fprintf(f, "    INV_%s_%s = %d,\n", invs[i].object, invs[i].name, i + 1);
-    fprintf(f, "    INV_COUNT = %d,\n};\n\nstruct cte;\n\n", ninvs + 1);
+    fprintf(f, "    INV_COUNT = %d, /* labels run from 1 to INV_COUNT, as BH_INV_COUNT */\n};\n\nstruct cte;\n\n", ninvs);
     for (int i = 0; i < ninvs; i++) write_args(f, &invs[i]);
     fprintf(f, "#endif\n");
 }
@@ -619,6 +716,7 @@ static void write_reference(FILE *f)
             }
         }
     }
+    layout_write_reference(f);
 }
 
 static FILE *open_out(const char *path)
@@ -631,26 +729,50 @@ static FILE *open_out(const char *path)
     return f;
 }
 
-int main(int argc, char **argv)
+static void parse_file(const char *path)
 {
-    if (argc != 7) {
-        fprintf(stderr, "usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h kernel-decode_gen.h reference.md\n");
-        return 2;
-    }
-    src_path = argv[1];
+    src_path = path;
+    lineno = 0;
     FILE *in = fopen(src_path, "r");
     if (!in) {
         perror(src_path);
-        return 1;
+        exit(1);
     }
+    layout_begin_file();
     parse(in);
+    layout_end_file();
     fclose(in);
-    void (*writers[])(FILE *) = {write_abi_h, write_invocations_h, write_kernel_h, write_decode_h, write_reference};
-    for (int i = 0; i < 5; i++) {
-        FILE *f = open_out(argv[i + 2]);
-        writers[i](f);
+}
+
+static void write_file(const char *path, void (*writer)(FILE *))
+{
+    FILE *f = open_out(path);
+    writer(f);
+    if (fclose(f) != 0) {
+        perror(path);
+        exit(1);
+    }
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 10 || (argc - 10) % 2 != 0) {
+        fprintf(stderr, "usage: abigen ABI-FILE abi.h invocations.h kernel-abi_gen.h kernel-decode_gen.h reference.md "
+                        "abi_contract.h layout.h kernel-layout_gen.h [ARCH-FILE ARCH-HEADER]...\n");
+        return 2;
+    }
+    parse_file(argv[1]);
+    if (abi_version < 0) die("no abi version line");
+    for (int a = 10; a < argc; a += 2) parse_file(argv[a]);
+    src_path = argv[1];
+    void (*writers[])(FILE *) = {write_abi_h, write_invocations_h, write_kernel_h, write_decode_h,
+                                 write_reference, write_user_contract, layout_write_user, layout_write_kernel};
+    for (int i = 0; i < 8; i++) write_file(argv[i + 2], writers[i]);
+    for (int a = 0; a < layout_arch_count(); a++) {
+        FILE *f = open_out(argv[11 + 2 * a]);
+        layout_write_arch(f, a);
         if (fclose(f) != 0) {
-            perror(argv[i + 2]);
+            perror(argv[11 + 2 * a]);
             return 1;
         }
     }

@@ -8,7 +8,6 @@
 #include "cpio.h"
 #include "elf.h"
 
-#define CNODE_SLOT_BITS 6u
 
 void bh_alloc_init(struct bh_alloc *a, const struct bh_bootinfo *bi, bh_cptr_t vspace, uint64_t scratch_vaddr)
 {
@@ -35,26 +34,9 @@ bh_cptr_t bh_alloc_slot(struct bh_alloc *a)
     return a->next_slot < a->end_slot ? a->next_slot++ : 0;
 }
 
-static bh_word_t object_bits(bh_word_t type, bh_word_t size_bits)
-{
-    switch (type) {
-    case BH_OBJ_UNTYPED: return size_bits;
-    case BH_OBJ_CNODE: return size_bits + CNODE_SLOT_BITS;
-    case BH_OBJ_TCB: return BH_OBJ_TCB_SIZE_BITS;
-    case BH_OBJ_ENDPOINT: return BH_OBJ_ENDPOINT_SIZE_BITS;
-    case BH_OBJ_NOTIFICATION: return BH_OBJ_NOTIFICATION_SIZE_BITS;
-    case BH_OBJ_FRAME: return BH_OBJ_FRAME_SIZE_BITS;
-    case BH_OBJ_LARGE_FRAME: return BH_OBJ_LARGE_FRAME_SIZE_BITS;
-    case BH_OBJ_PAGE_TABLE: return BH_OBJ_PAGE_TABLE_SIZE_BITS;
-    case BH_OBJ_VSPACE: return BH_OBJ_VSPACE_SIZE_BITS;
-    case BH_OBJ_IO_SPACE: return BH_OBJ_IO_SPACE_SIZE_BITS;
-    default: return 0;
-    }
-}
-
 bh_cptr_t bh_alloc_object(struct bh_alloc *a, bh_word_t type, bh_word_t size_bits)
 {
-    bh_word_t bits = object_bits(type, size_bits);
+    bh_word_t bits = bh_object_size_bits(type, size_bits);
     if (bits == 0) return 0;
     for (unsigned i = 0; i < a->nuntyped; i++) {
         if (a->untyped[i].is_device || a->untyped[i].size_bits < bits) continue;

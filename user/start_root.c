@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /* Entry of the root server: rdi = boot info (which says where the IPC buffer is). */
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include <bulkhead/runtime.h>
 
 _Noreturn void bh_start(const struct bh_bootinfo *bi);

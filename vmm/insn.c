@@ -16,7 +16,6 @@
 #define CR4_LA57 (1ull << 12)
 #define CR4_PCIDE (1ull << 17)
 #define MOV_TO_CR 0x22u
-#define EXITINFO1_HAS_GPR (1ull << 63)
 
 /* x86 register encoding (ModRM, REX) -> BH_VCPU_* index. */
 static const uint8_t gpr_index[16] = {BH_VCPU_RAX, BH_VCPU_RCX, BH_VCPU_RDX, BH_VCPU_RBX, BH_VCPU_RSP,
@@ -94,8 +93,8 @@ void insn_cr4_write_exit(struct vcpu *v)
     uint64_t info1 = v->exit[BH_VM_MR_INFO1], next = v->exit[BH_VM_MR_NEXT_RIP];
     unsigned reg;
     struct insn0f d;
-    if ((info1 & EXITINFO1_HAS_GPR) && next) {
-        reg = (unsigned)(info1 & 15u);
+    if (bh_vm_mov_valid(info1) && next) {
+        reg = bh_vm_mov_gpr(info1);
     } else if (decode_0f(v, true, &d) && d.opcode == MOV_TO_CR && ((d.modrm >> 3) & 7u) == 4 && !(d.rex & 4u)) {
         reg = (d.modrm & 7u) | (d.rex & 1u) << 3;
         next = v->exit[BH_VM_MR_RIP] + d.length;

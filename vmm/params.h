@@ -71,16 +71,16 @@ struct vmm_params {
  * SPECIALPAGE_XENSTORE 4), outside RAM and reserved in the memory map. */
 #define VMM_STORE_GPA 0xfeffc000ull
 
-/* flags: the kernel has debug calls (bootinfo.h's BH_BOOTINFO_DEBUG_CALLS). Without a console
+/* flags: the kernel has debug calls (BH_BOOTINFO_DEBUG_CALLS). Without a console
  * channel the VMM prints through them, and where there are none, nowhere. */
 #define VMM_PARAMS_DEBUG_CALLS 0x1u
 _Static_assert(sizeof(struct vmm_params) <= 4096, "vmm_params fits a page");
 
-/* The badge of the VMM's own capabilities to its vCPUs' notifications (slot.notification + n):
- * its threads' kicks carry it, so that a kick to a thread not yet waiting is kept in the
+/* The badge of the VMM's own capabilities to its vCPUs' notifications (slot.notification + n)
+ * is BH_VMM_KICK_BADGE (abi/bulkhead.abi, shared with the IDL compiler that mints them): its
+ * threads' kicks carry it, so that a kick to a thread not yet waiting is kept in the
  * notification's word (a signal with badge 0 would leave no trace), and a waiter can tell a
  * kick from an outside event (the console, the timer server, the creator). */
-#define VMM_KICK_BADGE (1ull << 63)
 
 /* The VMM's own view of its parameters, and the slots they name (read-only after start). */
 #define VMM_PARAMS ((const struct vmm_params *)(uintptr_t)VMM_PARAMS_VADDR)

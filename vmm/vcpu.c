@@ -14,16 +14,8 @@
 #include "vmm.h"
 
 #define RFLAGS_IF (1ull << 9)
-#define INTINFO_VALID (1u << 31)
 
-#define EXIT_INVLPGA 0x7au
-#define EXIT_VMLOAD 0x82u
-#define EXIT_SKINIT 0x86u
-#define EXIT_ICEBP 0x88u
-#define EXIT_MONITOR 0x8au
-#define EXIT_MWAIT_COND 0x8cu
-
-static const unsigned summary_regs[BH_VM_SUMMARY_REG_COUNT] = BH_VM_SUMMARY_REGS;
+static const unsigned summary_regs[BH_VM_SUMMARY_REGS_COUNT] = BH_VM_SUMMARY_REGS;
 
 static uint64_t range_mask(unsigned first, unsigned upto)
 {
@@ -156,7 +148,7 @@ static void sleep_until(struct vcpu *v, uint64_t deadline)
     bh_word_t word = sleep ? bh_wait(v->notification) : bh_poll(v->notification);
     if (!sleep && !word) bh_yield();
     vm_lock(vm);
-    if (word & ~VMM_KICK_BADGE) v->kicked = true;   /* an outside event; a kick brought its own */
+    if (word & ~BH_VMM_KICK_BADGE) v->kicked = true;   /* an outside event; a kick brought its own */
 }
 
 /* Blocks the vCPU until an event is pending for it (a kick: a signal on its notification;
@@ -285,14 +277,14 @@ static void hlt_exit(struct vcpu *v)
 
 static void interrupted(struct vcpu *v)
 {
-    if (bh_poll(v->notification) & ~VMM_KICK_BADGE) v->kicked = true;
+    if (bh_poll(v->notification) & ~BH_VMM_KICK_BADGE) v->kicked = true;
 }
 
 /* Instructions whose CPUID feature the guest does not see: #UD, as on hardware without them. */
 static bool undefined_here(uint32_t reason)
 {
-    return reason == EXIT_INVLPGA || (reason >= BH_VM_EXIT_VMRUN && reason <= EXIT_SKINIT && reason != BH_VM_EXIT_VMMCALL) ||
-           (reason >= EXIT_MONITOR && reason <= EXIT_MWAIT_COND) || reason == BH_VM_EXIT_XSETBV;
+    return reason == BH_VM_EXIT_INVLPGA || (reason >= BH_VM_EXIT_VMRUN && reason <= BH_VM_EXIT_SKINIT && reason != BH_VM_EXIT_VMMCALL) ||
+           (reason >= BH_VM_EXIT_MONITOR && reason <= BH_VM_EXIT_MWAIT_COND) || reason == BH_VM_EXIT_XSETBV;
 }
 
 /* #DB and #AC always exit (the kernel intercepts them against the benign-exception loops of
@@ -331,7 +323,7 @@ static void dispatch(struct vcpu *v)
     case BH_VM_EXIT_WBINVD: insn_skip_cache_exit(v); return;
     case BH_VM_EXIT_EXCEPTION(1):
     case BH_VM_EXIT_EXCEPTION(17): reflect_exception(v, reason - BH_VM_EXIT_EXCEPTION(0)); return;
-    case EXIT_ICEBP: icebp_exit(v); return;
+    case BH_VM_EXIT_ICEBP: icebp_exit(v); return;
     case BH_VM_EXIT_SHUTDOWN: vm_end(v->vm, VMM_END_CRASH, rip, 0); return;
     case BH_VM_EXIT_NPF: vm_end(v->vm, VMM_END_NPF, v->exit[BH_VM_MR_INFO2], rip); return;
     case BH_VM_EXIT_INVALID: vm_end(v->vm, VMM_END_BAD_STATE, rip, 0); return;
@@ -347,9 +339,9 @@ static void dispatch(struct vcpu *v)
 static void redeliver(struct vcpu *v)
 {
     bh_word_t intinfo = v->exit[BH_VM_MR_INTINFO];
-    if (!(intinfo & INTINFO_VALID)) return;
+    if (!(intinfo & BH_VCPU_EVENT_VALID)) return;
     v->event_inj = (uint32_t)intinfo;
-    v->event_err = (uint32_t)(intinfo >> 32);
+    v->event_err = bh_vcpu_event_error(intinfo);
 }
 
 static int enter(struct vcpu *v, bool set_rip)
@@ -370,7 +362,7 @@ static int enter(struct vcpu *v, bool set_rip)
     for (unsigned i = 0; i < BH_VM_MR_COUNT; i++) v->exit[i] = bh_get_mr(i);
     /* The exit summary: these registers and the mode are valid without a ReadState. */
     v->valid = 0;
-    for (unsigned i = 0; i < BH_VM_SUMMARY_REG_COUNT; i++) {
+    for (unsigned i = 0; i < BH_VM_SUMMARY_REGS_COUNT; i++) {
         v->reg[summary_regs[i]] = bh_get_mr(BH_VM_MR_SUMMARY + i);
         v->valid |= 1ull << summary_regs[i];
     }

@@ -10,9 +10,23 @@
 #include <stddef.h>
 #include "power9.h"
 
-_Static_assert(offsetof(struct fpu_state, fpscr) == 1024 && offsetof(struct fpu_state, vrsave) == 1032 &&
-                   offsetof(struct fpu_state, vscr) == 1040,
-               "entry.S p9_fpu_save/p9_fpu_restore offsets");
+/* entry.S's view of struct user_context and struct fpu_state (asm_offsets.h). */
+#define AT(type, field, offset) _Static_assert(offsetof(struct type, field) == (offset), "entry.S " #offset)
+AT(user_context, gpr, CTX_GPR(0));
+AT(user_context, pc, CTX_PC);
+AT(user_context, msr, CTX_MSR);
+AT(user_context, lr, CTX_LR);
+AT(user_context, ctr, CTX_CTR);
+AT(user_context, cr, CTX_CR);
+AT(user_context, xer, CTX_XER);
+AT(user_context, vector, CTX_VECTOR);
+AT(user_context, dar, CTX_DAR);
+AT(user_context, dsisr, CTX_DSISR);
+AT(fpu_state, vsr, FPU_VSR);
+AT(fpu_state, fpscr, FPU_FPSCR);
+AT(fpu_state, vrsave, FPU_VRSAVE);
+AT(fpu_state, vscr, FPU_VSCR);
+_Static_assert(sizeof(((struct user_context *)0)->gpr[0]) == 8, "entry.S CTX_GPR: 8 bytes a register");
 
 #define TICK_US 1000u
 

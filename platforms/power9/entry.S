@@ -23,21 +23,7 @@
 #define SPRN_HSRR0 314
 #define SPRN_HSRR1 315
 
-/* Low-memory slots filled by boot.c (offsets from physical 0; see power9.h). */
-#define SLOT_STACK 0x1f00
-#define SLOT_TOC 0x1f08
-#define SLOT_R13 0x1f10
-#define SLOT_HANDLER 0x1f18
-
-#define CTX_PC 256
-#define CTX_MSR 264
-#define CTX_LR 272
-#define CTX_CTR 280
-#define CTX_CR 288
-#define CTX_XER 296
-#define CTX_VECTOR 304
-#define CTX_DAR 312
-#define CTX_DSISR 320
+#include "asm_offsets.h"
 
 /* A big-endian instruction word, emitted in big-endian byte order. */
 .macro BEW w
@@ -153,13 +139,13 @@ p9_exit_to_user:
     addis %r4, %r2, p9_user_msr@toc@ha
     ld %r4, p9_user_msr@toc@l(%r4)
     mtspr SPRN_HSRR1, %r4
-    ld %r0, 0(%r3)
-    ld %r1, 8(%r3)
-    ld %r2, 16(%r3)
+    ld %r0, CTX_GPR(0)(%r3)
+    ld %r1, CTX_GPR(1)(%r3)
+    ld %r2, CTX_GPR(2)(%r3)
     .irp n, 4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    ld %r\n, \n*8(%r3)
+    ld %r\n, CTX_GPR(\n)(%r3)
     .endr
-    ld %r3, 24(%r3)
+    ld %r3, CTX_GPR(3)(%r3)
     hrfid
 
 /* p9_idle_loop(ctx): interrupts on, wait; an interrupt saves into ctx. */
@@ -173,7 +159,7 @@ p9_idle_loop:
     b 1b
 
 /* FP/VMX/VSX state: p9_fpu_save(struct fpu_state *), p9_fpu_restore(const struct fpu_state *).
- * Offsets: VSRs 0, FPSCR 1024, VRSAVE 1032, VSCR 1040 (plat/machine.h). */
+ * Offsets: asm_offsets.h. */
 #define SPRN_VRSAVE 256
 .macro FACILITIES_ON
     mfmsr %r9
@@ -186,22 +172,22 @@ p9_idle_loop:
     .globl p9_fpu_save
 p9_fpu_save:
     FACILITIES_ON
-    li %r4, 0
+    li %r4, FPU_VSR
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
     stxvd2x %vs\n, %r3, %r4
     addi %r4, %r4, 16
     .endr
     mffs %f0
-    stfd %f0, 1024(%r3)
+    stfd %f0, FPU_FPSCR(%r3)
     mfspr %r5, SPRN_VRSAVE
-    std %r5, 1032(%r3)
+    std %r5, FPU_VRSAVE(%r3)
     mfvscr %v0
-    li %r4, 1040
+    li %r4, FPU_VSCR
     stvx %v0, %r3, %r4
     /* f0 and v0 were clobbered: reload them */
-    li %r4, 0
+    li %r4, FPU_VSR
     lxvd2x %vs0, %r3, %r4
-    li %r4, 512
+    li %r4, FPU_VSR + 32 * 16
     lxvd2x %vs32, %r3, %r4
     mtmsrd %r9
     isync
@@ -210,14 +196,14 @@ p9_fpu_save:
     .globl p9_fpu_restore
 p9_fpu_restore:
     FACILITIES_ON
-    li %r4, 1040
+    li %r4, FPU_VSCR
     lvx %v0, %r3, %r4
     mtvscr %v0
-    ld %r5, 1032(%r3)
+    ld %r5, FPU_VRSAVE(%r3)
     mtspr SPRN_VRSAVE, %r5
-    lfd %f0, 1024(%r3)
+    lfd %f0, FPU_FPSCR(%r3)
     mtfsf 0xff, %f0, 1, 0     /* L = 1: all 64 bits (without it the upper word, DRN, stays) */
-    li %r4, 0
+    li %r4, FPU_VSR
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
     lxvd2x %vs\n, %r3, %r4
     addi %r4, %r4, 16
@@ -235,7 +221,7 @@ p9_vectors_start:
     .org p9_vectors_start + \addr
     mtspr SPRN_HSPRG1, %r13
     mfspr %r13, SPRN_HSPRG0
-    std %r12, 96(%r13)
+    std %r12, CTX_GPR(12)(%r13)
     li %r12, \addr
     ba (\common - p9_vectors_start)
 .endm
@@ -271,14 +257,14 @@ p9_vectors_start:
 
     .org p9_vectors_start + 0x1800
 common_srr:
-    std %r11, 88(%r13)
+    std %r11, CTX_GPR(11)(%r13)
     mfspr %r11, SPRN_SRR0
     std %r11, CTX_PC(%r13)
     mfspr %r11, SPRN_SRR1
     std %r11, CTX_MSR(%r13)
     b common
 common_hsrr:
-    std %r11, 88(%r13)
+    std %r11, CTX_GPR(11)(%r13)
     mfspr %r11, SPRN_HSRR0
     std %r11, CTX_PC(%r13)
     mfspr %r11, SPRN_HSRR1
@@ -286,10 +272,10 @@ common_hsrr:
 common:
     std %r12, CTX_VECTOR(%r13)
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    std %r\n, \n*8(%r13)
+    std %r\n, CTX_GPR(\n)(%r13)
     .endr
     mfspr %r11, SPRN_HSPRG1
-    std %r11, 104(%r13)
+    std %r11, CTX_GPR(13)(%r13)
     mflr %r11
     std %r11, CTX_LR(%r13)
     mfctr %r11
@@ -310,7 +296,7 @@ common:
     mtctr %r12
     bctrl
 6:  b 6b
-    .org p9_vectors_start + 0x1f00
+    .org p9_vectors_start + SLOT_STACK
     .skip 0x100
 p9_vectors_end:
 

@@ -7,7 +7,7 @@
  * The count cache, the link stack and the TLB are not flushed yet.
  */
 #include "power9.h"
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 
 #define L1D_DISPLACE_BYTES (64u * 1024u)
 #define CACHE_LINE 128u

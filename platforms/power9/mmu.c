@@ -98,7 +98,6 @@ static void assign_shadow(pte_t *root, uint64_t pid)
 
 void p9_init_mmu(void)
 {
-    _Static_assert(sizeof(struct tcb) <= (1u << OBJ_TCB_SIZE_BITS), "TCB object too small for the POWER9 context");
     /* PID 0: all RAM (up to 512 GiB) in 1 GiB privileged pages, index 0 of the root. */
     for (uint64_t g = 0; g < 512; g++)
         set(&kernel_l2[g], PTE_V | PTE_LEAF | (g << 30) | PTE_REF | PTE_CHG | PTE_PRIV | PTE_READ | PTE_RW | PTE_EXEC);
@@ -183,7 +182,7 @@ static pte_t *table_of(pte_t e)
     return paddr_to_ptr(e & PDE_NLB);
 }
 
-static pte_t *walk(void *vspace_root, vaddr_t va, unsigned level, int *missing)
+static ALWAYS_INLINE pte_t *walk(void *vspace_root, vaddr_t va, unsigned level, int *missing)
 {
     pte_t *t = vspace_root;
     for (unsigned l = 3; l > level; l--) {
@@ -201,6 +200,16 @@ static pte_t *walk(void *vspace_root, vaddr_t va, unsigned level, int *missing)
     return &t[index_at(va, level)];
 }
 
+static void set_frame_entry(pte_t *e, paddr_t paddr, word_t rights, word_t attributes)
+{
+    pte_t v = PTE_V | PTE_LEAF | (paddr & PTE_RPN) | PTE_REF | PTE_CHG | PTE_READ;
+    if (rights & RIGHT_WRITE) v |= PTE_RW;
+    if (!(attributes & 1u)) v |= PTE_EXEC;
+    if (attributes & 2u) v |= PTE_ATT_IO;
+    set(e, v);
+    ptesync();
+}
+
 int plat_map_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
 {
     unsigned level = size_bits == LARGE_PAGE_BITS ? 1 : 0;
@@ -208,13 +217,14 @@ int plat_map_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned siz
     pte_t *e = walk(vspace_root, vaddr, level, &missing);
     if (!e) return missing;
     if (get(e) & PTE_V) return -1;
-    pte_t v = PTE_V | PTE_LEAF | (paddr & PTE_RPN) | PTE_REF | PTE_CHG | PTE_READ;
-    if (rights & RIGHT_WRITE) v |= PTE_RW;
-    if (!(attributes & 1u)) v |= PTE_EXEC;
-    if (attributes & 2u) v |= PTE_ATT_IO;
-    set(e, v);
-    ptesync();
+    set_frame_entry(e, paddr, rights, attributes);
     return 0;
+}
+
+void plat_map_frame_at(const struct frame_slot *slot, paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
+{
+    (void)size_bits; /* the level is the slot's */
+    set_frame_entry(slot->entry, paddr, rights, attributes);
 }
 
 void plat_unmap_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits)
@@ -227,13 +237,14 @@ void plat_unmap_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned 
     if ((v & PTE_V) && (v & PTE_LEAF) && (v & PTE_RPN) == paddr) set(e, 0);
 }
 
-int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped)
+int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped, struct frame_slot *slot)
 {
     unsigned level = size_bits == LARGE_PAGE_BITS ? 1 : 0;
     int missing = 0;
     *mapped = ~(paddr_t)0;
     pte_t *e = walk(root, vaddr, level, &missing);
     if (!e) return missing;
+    slot->entry = e;
     pte_t v = get(e);
     if (!(v & PTE_V)) return 0;
     if (v & PTE_LEAF) *mapped = v & PTE_RPN;

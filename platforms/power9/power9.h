@@ -27,11 +27,8 @@
 #define LPCR_AIL (3ul << 23)
 #define LPCR_LD (1ul << 17)
 
-/* Low-memory slots read by the vector code (entry.S). */
-#define SLOT_STACK 0x1f00u
-#define SLOT_TOC 0x1f08u
-#define SLOT_R13 0x1f10u
-#define SLOT_HANDLER 0x1f18u
+/* Low-memory slots read by the vector code (entry.S), and entry.S's structure offsets. */
+#include "asm_offsets.h"
 
 #define mfspr(n) ({ uint64_t v_; __asm__ volatile("mfspr %0, %1" : "=r"(v_) : "i"(n)); v_; })
 #define mtspr(n, v) __asm__ volatile("mtspr %0, %1" ::"i"(n), "r"((uint64_t)(v)) : "memory")

@@ -21,12 +21,12 @@ bool plat_vcpu_check_state(word_t index, word_t value)
 
 void plat_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
 {
-    if (index == VCPU_RIP) v->pc = value;
+    if (index == VCPU_STATE_PC) v->pc = value;
 }
 
 word_t plat_vcpu_read_state(const struct vcpu_arch *v, word_t index)
 {
-    return index == VCPU_RIP ? v->pc : 0;
+    return index == VCPU_STATE_PC ? v->pc : 0;
 }
 
 void plat_vcpu_destroy(struct vcpu_arch *v)
@@ -69,4 +69,10 @@ void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
 {
     (void)v;
     (void)in;
+}
+
+word_t plat_vcpu_take_event(struct vcpu_arch *v)
+{
+    (void)v;
+    return 0;
 }

@@ -12,7 +12,7 @@
  * with a message (the kernel still keeps the addresses it uses itself).
  */
 #include "x86.h"
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 
 #define RSDP_SCAN_START 0xe0000ul
 #define RSDP_SCAN_END 0x100000ul

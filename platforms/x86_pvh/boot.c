@@ -6,7 +6,7 @@
  * SMEP/SMAP, global pages), paging, traps and interrupts, and describe memory to the core.
  */
 #include "x86.h"
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include <xen/arch-x86/hvm/start_info.h>
 
 #define MEMMAP_MAX_ENTRIES 128u
@@ -114,8 +114,10 @@ static void keep_interrupt_controllers(const struct hvm_start_info *si, paddr_t 
     x86_keep_device(&bc, IOAPIC_PADDR, IOAPIC_PADDR + BIT(PAGE_BITS), BH_KERNEL_DEVICE_IO_APIC);
     x86_acpi_find_devices(si->rsdp_paddr, mapped_end, &bc);
     kprintf("[kernel] kept from device memory:");
-    for (word_t i = 0; i < bc.nkept; i++)
-        kprintf(" %s %lx..%lx", bh_kernel_device_name(bc.kept[i].kind), bc.kept[i].start, bc.kept[i].end);
+    for (word_t i = 0; i < bc.nkept; i++) {
+        const char *name = bh_kernel_device_name(bc.kept[i].kind);
+        kprintf(" %s %lx..%lx", name ? name : "device", bc.kept[i].start, bc.kept[i].end);
+    }
     kprintf("\n");
 }
 

@@ -1,7 +1,35 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /* Thread context on x86_64: switching, FPU state (eager fxsave/fxrstor, fpu.c), TLS base. */
+#include <stddef.h>
+#include "asm_offsets.h"
 #include "x86.h"
+
+/* traps.S's view of struct user_context (asm_offsets.h). */
+#define CTX_AT(field, offset) _Static_assert(offsetof(struct user_context, field) == (offset), "traps.S " #offset)
+CTX_AT(r15, CTX_R15);
+CTX_AT(r14, CTX_R14);
+CTX_AT(r13, CTX_R13);
+CTX_AT(r12, CTX_R12);
+CTX_AT(r11, CTX_R11);
+CTX_AT(r10, CTX_R10);
+CTX_AT(r9, CTX_R9);
+CTX_AT(r8, CTX_R8);
+CTX_AT(rbp, CTX_RBP);
+CTX_AT(rdi, CTX_RDI);
+CTX_AT(rsi, CTX_RSI);
+CTX_AT(rdx, CTX_RDX);
+CTX_AT(rcx, CTX_RCX);
+CTX_AT(rbx, CTX_RBX);
+CTX_AT(rax, CTX_RAX);
+CTX_AT(vector, CTX_VECTOR);
+CTX_AT(error, CTX_ERROR);
+CTX_AT(rip, CTX_RIP);
+CTX_AT(cs, CTX_CS);
+CTX_AT(rflags, CTX_RFLAGS);
+CTX_AT(rsp, CTX_RSP);
+CTX_AT(ss, CTX_SS);
+CTX_AT(fs_base, CTX_FRAME_END); /* x86_set_kernel_entry_stack(&ctx.fs_base): the frame's end */
 
 /* Interrupts taken while idle save their frame here (traps.S checks this address). */
 struct user_context x86_idle_frame_bottom __attribute__((aligned(16)));

@@ -12,7 +12,7 @@
  * (CPUID leaf 7, MSRs 0x48, 0x49, 0x10a, 0x10b) and the APM (CPUID 0x80000008, 0x80000021).
  */
 #include "x86.h"
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 
 /* CPUID.7.0:EDX */
 #define L7D_MD_CLEAR (1u << 10)
@@ -197,7 +197,7 @@ void x86_mitigations_init(const char *cmdline)
     decide(&b, &o);
     print_line(&b, &o);
     /* Indirect-branch predictions made at user level or in a guest cannot steer the
-     * kernel's (it has no indirect branches, but it has returns). */
+     * kernel's (it has no indirect branch after boot, but it has returns). */
     if (x86_mitigations.enhanced_ibrs) wrmsr(MSR_SPEC_CTRL, SPEC_CTRL_IBRS);
     if (x86_mitigations.auto_ibrs) wrmsr(MSR_EFER, rdmsr(MSR_EFER) | EFER_AUTO_IBRS);
 }

@@ -130,7 +130,7 @@ static pte_t *table_of(pte_t e)
 
 /* Pointer to the entry for va at `level` (0 = PT entry .. 3 = PML4 entry), or NULL with
  * *missing set to the level of the first table that is not there. */
-static pte_t *walk(void *vspace_root, vaddr_t va, unsigned level, int *missing)
+static ALWAYS_INLINE pte_t *walk(void *vspace_root, vaddr_t va, unsigned level, int *missing)
 {
     pte_t *t = vspace_root;
     for (unsigned l = 3; l > level; l--) {
@@ -161,15 +161,24 @@ int x86_map_leaf(void *root, vaddr_t vaddr, unsigned size_bits, uint64_t entry)
     return 0;
 }
 
-int plat_map_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
+static pte_t frame_entry(paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
 {
-    unsigned level = size_bits == LARGE_PAGE_BITS ? 1 : 0;
     pte_t v = paddr | PTE_P | PTE_U;
     if (rights & RIGHT_WRITE) v |= PTE_W;
     if (attributes & 1u) v |= PTE_NX;
     if (attributes & 2u) v |= PTE_PCD | PTE_PWT;
-    if (level == 1) v |= PTE_PS;
-    return x86_map_leaf(vspace_root, vaddr, size_bits, v);
+    if (size_bits == LARGE_PAGE_BITS) v |= PTE_PS;
+    return v;
+}
+
+int plat_map_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
+{
+    return x86_map_leaf(vspace_root, vaddr, size_bits, frame_entry(paddr, size_bits, rights, attributes));
+}
+
+void plat_map_frame_at(const struct frame_slot *slot, paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
+{
+    *slot->entry = frame_entry(paddr, size_bits, rights, attributes);
 }
 
 void plat_unmap_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned size_bits)
@@ -180,13 +189,14 @@ void plat_unmap_frame(void *vspace_root, vaddr_t vaddr, paddr_t paddr, unsigned 
     if (e && (*e & PTE_P) && (*e & PTE_ADDR) == paddr && ((*e & PTE_PS) != 0) == (level == 1)) *e = 0;
 }
 
-int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped)
+int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped, struct frame_slot *slot)
 {
     unsigned level = size_bits == LARGE_PAGE_BITS ? 1 : 0;
     int missing = 0;
     *mapped = ~(paddr_t)0;
-    const pte_t *e = walk(root, vaddr, level, &missing);
+    pte_t *e = walk(root, vaddr, level, &missing);
     if (!e) return missing;
+    slot->entry = e;
     if (!(*e & PTE_P)) return 0;
     if (((*e & PTE_PS) != 0) == (level == 1)) *mapped = *e & PTE_ADDR;
     return -1;

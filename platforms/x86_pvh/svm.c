@@ -60,14 +60,7 @@
 #define I4_XSETBV (1u << 13)
 #define CR_WRITE(n) (1u << (16 + (n)))
 #define DR_ACCESS_0_3 0x000f000fu  /* reads (bits 0-3) and writes (bits 16-19) of DR0-DR3 */
-#define EXIT_READ_DR0 0x20u
-#define EXIT_WRITE_DR0 0x30u
 #define DR7_ENABLE_BITS 0xffu       /* L0 G0 ... L3 G3 */
-
-#define EXIT_INTR 0x60u
-#define EXIT_NMI 0x61u
-#define EXIT_SMI 0x62u
-#define EXIT_INIT 0x63u
 #define INT_CTL_V_INTR_MASKING (1u << 24)
 #define TLB_FLUSH_ALL 1u
 
@@ -268,18 +261,20 @@ static uint64_t *word_of(struct vcpu_arch *v, word_t index)
     }
 }
 
-/* EVENTINJ (APM vol. 2, 15.20): valid types 0 (INTR), 2 (NMI), 3 (exception), 4 (software
- * interrupt); bits 30:12 reserved; an error code only with an exception; an exception vector
+/* EVENTINJ (APM vol. 2, 15.20; bh_vcpu_event_t): valid types INTR, NMI, exception, software
+ * interrupt; bits 30:12 reserved; an error code only with an exception; an exception vector
  * below 32 and not 2 (NMI is its own type). */
 static bool event_ok(word_t e)
 {
-    uint32_t lo = (uint32_t)e, type = (lo >> 8) & 7u, vector = lo & 0xffu;
+    uint32_t lo = (uint32_t)e, type = lo & BH_VCPU_EVENT_TYPE, vector = bh_vcpu_event_vector(e);
     if (!(lo & BH_VCPU_EVENT_VALID)) return e == 0;
-    if (lo & 0x7ffff000u) return false;
-    if (type != 0 && type != 2 && type != 3 && type != 4) return false;
-    if ((lo & BH_VCPU_EVENT_ERROR_VALID) && type != 3) return false;
-    if (type == 3 && (vector >= 32 || vector == 2)) return false;
-    if (type == 2 && vector != 2) return false;
+    if (lo & ~(uint32_t)BH_VCPU_EVENT_ALL) return false;
+    if (type != BH_VCPU_EVENT_INTR && type != BH_VCPU_EVENT_NMI && type != BH_VCPU_EVENT_EXCEPTION &&
+        type != BH_VCPU_EVENT_SOFT_INT)
+        return false;
+    if ((lo & BH_VCPU_EVENT_ERROR_VALID) && type != BH_VCPU_EVENT_EXCEPTION) return false;
+    if (type == BH_VCPU_EVENT_EXCEPTION && (vector >= 32 || vector == 2)) return false;
+    if (type == BH_VCPU_EVENT_NMI && vector != 2) return false;
     return true;
 }
 
@@ -422,18 +417,18 @@ static uint8_t asid_refresh(struct vcpu_arch *v, struct vmcb *c)
 static void read_exit(const struct vmcb *c, struct vm_exit *x)
 {
     uint32_t code = c->exit_code;
-    bool interrupted = code == EXIT_INTR || code == EXIT_NMI || code == EXIT_SMI || code == EXIT_INIT;
+    bool interrupted = code == BH_VM_EXIT_INTR || code == BH_VM_EXIT_NMI || code == BH_VM_EXIT_SMI || code == BH_VM_EXIT_INIT;
     x->reason = interrupted ? VM_EXIT_INTERRUPTED : code; /* low 32 bits: TCG's VMEXIT_INVALID */
-    x->info1 = c->exit_info1;
-    x->info2 = c->exit_info2;
-    x->rip = c->rip;
-    x->next_rip = c->next_rip;
-    x->intinfo = (word_t)c->exit_int_info | (word_t)c->exit_int_info_err << 32;
+    x->qual1 = c->exit_info1;
+    x->qual2 = c->exit_info2;
+    x->pc = c->rip;
+    x->next_pc = c->next_rip;
+    x->event = (word_t)c->exit_int_info | (word_t)c->exit_int_info_err << 32;
 }
 
 static bool is_mov_dr0_3(uint32_t code)
 {
-    return (code >= EXIT_READ_DR0 && code < EXIT_READ_DR0 + 4) || (code >= EXIT_WRITE_DR0 && code < EXIT_WRITE_DR0 + 4);
+    return (code >= BH_VM_EXIT_READ_DR(0) && code < BH_VM_EXIT_READ_DR(0) + 4) || (code >= BH_VM_EXIT_WRITE_DR(0) && code < BH_VM_EXIT_WRITE_DR(0) + 4);
 }
 
 /* One VMRUN. DR0-DR3 go in when the guest may reach them (live) or has a breakpoint enabled,
@@ -474,7 +469,7 @@ void svm_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
     struct vmcb *c = vmcb_of(v);
     word_t broken = vmrun_inconsistency(c);
     if (broken) {
-        *x = (struct vm_exit){.reason = BH_VM_EXIT_INVALID, .info1 = broken, .rip = c->rip};
+        *x = (struct vm_exit){.reason = BH_VM_EXIT_INVALID, .qual1 = broken, .pc = c->rip};
         return;
     }
     c->nested_cr3 = ptr_to_paddr(guest_root);

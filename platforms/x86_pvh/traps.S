@@ -15,16 +15,14 @@
  * scratch (it holds nothing yet); an interrupt from user level arrives on the trampoline
  * stack (TSS RSP0), switches, and copies the CPU's frame into the thread's context.
  */
+#include "asm_offsets.h"
 #include "mitigations.h"
 #define VECTOR_SYSCALL 0x100
 #define USER_CS 0x23
 #define USER_SS 0x1b
-#define CTX_RAX 14*8           /* offsets in struct user_context */
-#define CTX_VECTOR 15*8
-#define CTX_RIP 17*8
-#define CTX_CS 18*8
-#define CTX_RFLAGS 19*8
-#define CTX_RSP 20*8
+/* An offset from the vector field, where the stack pointer is between the registers and the
+ * interrupt frame (after a vector stub's pushes, or an exit's pops). */
+#define FROM_VECTOR(field) (field - CTX_VECTOR)
 #define TRAMPOLINE_BYTES 512
 
     .section .bss
@@ -112,7 +110,7 @@ x86_syscall_entry_window:
 
 /* Interrupts and exceptions: vector stubs push the vector (and 0 for no error code). */
 trap_common:
-    testb $3, 24(%rsp)           /* the frame's CS */
+    testb $3, FROM_VECTOR(CTX_CS)(%rsp)
     jz 3f
     cmpb $0, x86_meltdown_window(%rip)
     je 1f
@@ -120,25 +118,25 @@ trap_common:
     push %rax
     mov x86_kernel_cr3(%rip), %rax
     mov %rax, %cr3
-    mov %rsp, %rax               /* (%rax) user rax, 8(%rax) vector ... 56(%rax) ss */
+    mov %rsp, %rax               /* the context's rax .. ss, at their offsets from CTX_RAX */
     mov x86_entry_ctx_top(%rip), %rsp
-    pushq 56(%rax)
-    pushq 48(%rax)
-    pushq 40(%rax)
-    pushq 32(%rax)
-    pushq 24(%rax)
-    pushq 16(%rax)
-    pushq 8(%rax)
-    pushq (%rax)
+    pushq (CTX_SS - CTX_RAX)(%rax)
+    pushq (CTX_RSP - CTX_RAX)(%rax)
+    pushq (CTX_RFLAGS - CTX_RAX)(%rax)
+    pushq (CTX_CS - CTX_RAX)(%rax)
+    pushq (CTX_RIP - CTX_RAX)(%rax)
+    pushq (CTX_ERROR - CTX_RAX)(%rax)
+    pushq (CTX_VECTOR - CTX_RAX)(%rax)
+    pushq (CTX_RAX - CTX_RAX)(%rax)
     /* No other thread's registers stay readable in the window. */
-    movq $0, (%rax)
-    movq $0, 8(%rax)
-    movq $0, 16(%rax)
-    movq $0, 24(%rax)
-    movq $0, 32(%rax)
-    movq $0, 40(%rax)
-    movq $0, 48(%rax)
-    movq $0, 56(%rax)
+    movq $0, (CTX_RAX - CTX_RAX)(%rax)
+    movq $0, (CTX_VECTOR - CTX_RAX)(%rax)
+    movq $0, (CTX_ERROR - CTX_RAX)(%rax)
+    movq $0, (CTX_RIP - CTX_RAX)(%rax)
+    movq $0, (CTX_CS - CTX_RAX)(%rax)
+    movq $0, (CTX_RFLAGS - CTX_RAX)(%rax)
+    movq $0, (CTX_RSP - CTX_RAX)(%rax)
+    movq $0, (CTX_SS - CTX_RAX)(%rax)
     PUSH_GPRS_FROM_RBX
     jmp 2f
 1:  PUSH_GPRS
@@ -213,12 +211,12 @@ x86_idt_stubs:
     pop %rax
     cmpq $VECTOR_SYSCALL, (%rsp)
     je 1f
-    add $16, %rsp
+    add $FROM_VECTOR(CTX_RIP), %rsp
     VERW_IF \verw
     iretq
-1:  mov 16(%rsp), %rcx           /* rip: canonical (plat_return_to_user sees to it) */
-    mov 32(%rsp), %r11           /* rflags */
-    mov 40(%rsp), %rsp           /* user rsp */
+1:  mov FROM_VECTOR(CTX_RIP)(%rsp), %rcx    /* canonical (plat_return_to_user sees to it) */
+    mov FROM_VECTOR(CTX_RFLAGS)(%rsp), %r11
+    mov FROM_VECTOR(CTX_RSP)(%rsp), %rsp
     VERW_IF \verw
     sysretq
 .endm
@@ -265,7 +263,7 @@ x86_idt_stubs:
     mov %rcx, 24(%rax)
     mov CTX_RSP(%rsp), %rcx
     mov %rcx, 32(%rax)
-    mov CTX_RSP + 8(%rsp), %rcx  /* ss */
+    mov CTX_SS(%rsp), %rcx
     mov %rcx, 40(%rax)
     movq $0, x86_window_user_rsp(%rip)
     pop %r15

@@ -3,7 +3,8 @@
 /*
  * Which hardware virtualization backs the VCPU objects: AMD SVM (svm.c) or Intel VT-x
  * (vmx.c), chosen once at boot from CPUID. The ABI is the same for both (SVM's encodings;
- * vmx_codec.c translates). Direct calls behind one branch: the kernel has no indirect calls.
+ * vmx_codec.c translates). Direct calls behind one branch: the kernel makes no indirect call
+ * after boot (kernel.x86_no_indirect_branches).
  */
 #include "x86.h"
 #include "virt.h"
@@ -70,6 +71,14 @@ void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
 {
     if (use_vmx) vmx_vcpu_set_results(v, in);
     else svm_vcpu_set_results(v, in);
+}
+
+/* Both back ends keep the pending injection in the ABI's form under BH_VCPU_EVENT_INJ. */
+word_t plat_vcpu_take_event(struct vcpu_arch *v)
+{
+    word_t event = plat_vcpu_read_state(v, BH_VCPU_EVENT_INJ);
+    plat_vcpu_write_state(v, BH_VCPU_EVENT_INJ, 0);
+    return event;
 }
 
 int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights)

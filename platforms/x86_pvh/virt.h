@@ -7,12 +7,12 @@
 #include "x86.h"
 
 /* VMEnter's exit summary for both back ends, in BH_VM_SUMMARY_REGS order, unrolled (it runs on
- * every exit); rax is passed apart because SVM keeps it in the VMCB. The mode word: bits 0-1
- * CPL, 2 EFER.LMA, 3 CS.L, 4 CR0.PG. */
+ * every exit); rax is passed apart because SVM keeps it in the VMCB. Then the mode word
+ * (bh_vm_mode_t, abi/x86_64.abi). */
 static inline unsigned virt_exit_summary(word_t *out, uint64_t rax, const uint64_t *gpr, word_t cpl, word_t lma,
                                          word_t cs_l, word_t pg)
 {
-    _Static_assert(BH_VM_SUMMARY_REG_COUNT == 8, "the summary below has 8 registers");
+    _Static_assert(BH_VM_SUMMARY_REGS_COUNT == 8, "the summary below has 8 registers");
     out[0] = rax;
     out[1] = gpr[BH_VCPU_RBX];
     out[2] = gpr[BH_VCPU_RCX];
@@ -21,11 +21,11 @@ static inline unsigned virt_exit_summary(word_t *out, uint64_t rax, const uint64
     out[5] = gpr[BH_VCPU_RDI];
     out[6] = gpr[BH_VCPU_R8];
     out[7] = gpr[BH_VCPU_R8 + 2];
-    out[BH_VM_SUMMARY_REG_COUNT] = (cpl & 3u) | (lma & 1u) << 2 | (cs_l & 1u) << 3 | (pg & 1u) << 4;
-    return BH_VM_SUMMARY_REG_COUNT + 1;
+    out[BH_VM_SUMMARY_REGS_COUNT] = bh_vm_mode((unsigned)pg, (unsigned)cs_l, (unsigned)lma, (unsigned)cpl);
+    return BH_VM_SUMMARY_REGS_COUNT + 1;
 }
 
-/* VMEnter's results: rax (wherever the back end keeps it), rbx, rcx, rdx. */
+/* VMEnter's results (BH_VM_RESULT_REGS): rax (wherever the back end keeps it), rbx, rcx, rdx. */
 static inline void virt_set_results(uint64_t *rax, uint64_t *gpr, const word_t *in)
 {
     *rax = in[0];

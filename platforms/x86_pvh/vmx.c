@@ -544,18 +544,18 @@ static void read_exit(struct vcpu_arch *v, struct vm_exit *x, bool entry_failed)
     in.rip = vmread(GUEST_RIP);
     vmx_translate_exit(&in, &out);
     x->reason = out.code == VMX_EXIT_HOST_EVENT ? VM_EXIT_INTERRUPTED : out.code;
-    x->info1 = out.info1;
-    x->info2 = out.info2;
-    x->rip = in.rip;
-    x->next_rip = out.next_rip;
-    x->intinfo = vmx_exit_int_info((uint32_t)vmread(IDT_VECTORING_INFO), (uint32_t)vmread(IDT_VECTORING_ERROR));
+    x->qual1 = out.info1;
+    x->qual2 = out.info2;
+    x->pc = in.rip;
+    x->next_pc = out.next_rip;
+    x->event = vmx_exit_int_info((uint32_t)vmread(IDT_VECTORING_INFO), (uint32_t)vmread(IDT_VECTORING_ERROR));
     /* As SVM does before its #DB intercept: DR6 as the guest's handler would see it. */
-    if (out.code == SVM_EXIT_EXCP_BASE + 1) v->dr6 = vmx_dr6_after_db(v->dr6, in.qualification, in.intr_info);
+    if (out.code == BH_VM_EXIT_EXCEPTION(1)) v->dr6 = vmx_dr6_after_db(v->dr6, in.qualification, in.intr_info);
 }
 
 static bool is_mov_dr(uint64_t code)
 {
-    return code >= SVM_EXIT_READ_DR0 && code < SVM_EXIT_EXCP_BASE;
+    return code >= BH_VM_EXIT_READ_DR(0) && code < BH_VM_EXIT_EXCEPTION(0);
 }
 
 /* One VM entry. DR0-DR3 and DR6 go in when the guest may reach them (MOV-DR exiting off) or
@@ -612,7 +612,7 @@ void vmx_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host_
      * exiting (the instruction had not executed); at most a second entry, as in svm.c. */
     if (!failed && is_mov_dr(x->reason)) {
         v->debug_live = 1;
-        v->event_inj = x->intinfo;
+        v->event_inj = x->event;
         x86_mitigate_vm_entry(guest_root);
         failed = enter_once(v);
         read_exit(v, x, failed);

@@ -29,7 +29,6 @@ enum vmx_reason {
 #define TYPE_SW_EXCEPTION 6u
 #define VECTOR_DB 1u
 #define VECTOR_PF 14u
-#define SVM_EXITINFO1_HAS_GPR (1ull << 63) /* decode assists' form (APM 15.8.1) */
 
 /* An exception or NMI exit: NMI is the host's (NMI exiting is on), the rest the guest's.
  * INT1 (ICEBP) raises a #DB that the exception bitmap catches as a privileged software
@@ -43,11 +42,11 @@ static void exception_exit(const struct vmx_exit_in *in, struct vmx_exit_out *ou
         return;
     }
     if (INTR_TYPE(info) == TYPE_PRIV_SW_EXCEPTION && INTR_VECTOR(info) == VECTOR_DB) {
-        out->code = SVM_EXIT_ICEBP;
+        out->code = BH_VM_EXIT_ICEBP;
         out->next_rip = in->rip + in->insn_len;
         return;
     }
-    out->code = SVM_EXIT_EXCP_BASE + INTR_VECTOR(info);
+    out->code = BH_VM_EXIT_EXCEPTION(INTR_VECTOR(info));
     out->info1 = (info & INTR_ERROR_VALID) ? in->intr_error : 0;
     out->info2 = INTR_VECTOR(info) == VECTOR_PF ? in->qualification : 0;
 }
@@ -85,7 +84,7 @@ void vmx_translate_exit(const struct vmx_exit_in *in, struct vmx_exit_out *out)
 {
     out->info1 = out->info2 = out->next_rip = 0;
     if (in->reason & REASON_ENTRY_FAILED) {
-        out->code = SVM_EXIT_INVALID;
+        out->code = BH_VM_EXIT_INVALID;
         return;
     }
     uint32_t basic = in->reason & 0xffffu;
@@ -94,58 +93,58 @@ void vmx_translate_exit(const struct vmx_exit_in *in, struct vmx_exit_out *out)
     case R_EXCEPTION_NMI: exception_exit(in, out); return;
     case R_EXTERNAL_INT:
     case R_INIT: out->code = VMX_EXIT_HOST_EVENT; return;
-    case R_TRIPLE_FAULT: out->code = SVM_EXIT_SHUTDOWN; return;
-    case R_TASK_SWITCH: out->code = SVM_EXIT_TASK_SWITCH; return;
-    case R_CPUID: out->code = SVM_EXIT_CPUID; break;
-    case R_HLT: out->code = SVM_EXIT_HLT; break;
-    case R_INVD: out->code = SVM_EXIT_INVD; break;
-    case R_RDPMC: out->code = SVM_EXIT_RDPMC; break;
-    case R_VMCALL: out->code = SVM_EXIT_VMMCALL; break;
-    case R_MWAIT: out->code = SVM_EXIT_MWAIT; break;
-    case R_MONITOR: out->code = SVM_EXIT_MONITOR; break;
-    case R_RDTSCP: out->code = SVM_EXIT_RDTSCP; break;
-    case R_XSETBV: out->code = SVM_EXIT_XSETBV; break;
-    case R_WBINVD: out->code = SVM_EXIT_WBINVD; break;
+    case R_TRIPLE_FAULT: out->code = BH_VM_EXIT_SHUTDOWN; return;
+    case R_TASK_SWITCH: out->code = BH_VM_EXIT_TASK_SWITCH; return;
+    case R_CPUID: out->code = BH_VM_EXIT_CPUID; break;
+    case R_HLT: out->code = BH_VM_EXIT_HLT; break;
+    case R_INVD: out->code = BH_VM_EXIT_INVD; break;
+    case R_RDPMC: out->code = BH_VM_EXIT_RDPMC; break;
+    case R_VMCALL: out->code = BH_VM_EXIT_VMMCALL; break;
+    case R_MWAIT: out->code = BH_VM_EXIT_MWAIT; break;
+    case R_MONITOR: out->code = BH_VM_EXIT_MONITOR; break;
+    case R_RDTSCP: out->code = BH_VM_EXIT_RDTSCP; break;
+    case R_XSETBV: out->code = BH_VM_EXIT_XSETBV; break;
+    case R_WBINVD: out->code = BH_VM_EXIT_WBINVD; break;
     case R_CR_ACCESS:
         /* Table 27-3: only MOV to CR (access type 0) exits here, for CR4's masked bits. */
         if ((in->qualification >> 4 & 3u) != 0) {
-            out->code = VMX_EXIT_UNMAPPED_BASE + basic;
+            out->code = BH_VM_EXIT_VMX_UNMAPPED(basic);
             return;
         }
-        out->code = SVM_EXIT_WRITE_CR0 + (uint32_t)(in->qualification & 15u);
-        out->info1 = SVM_EXITINFO1_HAS_GPR | (in->qualification >> 8 & 15u);
+        out->code = BH_VM_EXIT_WRITE_CR((uint32_t)(in->qualification & 15u));
+        out->info1 = bh_vm_mov(1, (unsigned)(in->qualification >> 8 & 15u));
         break;
     case R_DR_ACCESS: /* table 27-4: DR in 2:0, direction in 4 (1 = MOV from DR), GPR in 11:8 */
-        out->code = ((in->qualification & 16u) ? SVM_EXIT_READ_DR0 : SVM_EXIT_WRITE_DR0) + (uint32_t)(in->qualification & 7u);
+        out->code = ((in->qualification & 16u) ? BH_VM_EXIT_READ_DR(0) : BH_VM_EXIT_WRITE_DR(0)) + (uint32_t)(in->qualification & 7u);
         out->info1 = in->qualification >> 8 & 15u;
         break;
     case R_IO:
-        out->code = SVM_EXIT_IOIO;
+        out->code = BH_VM_EXIT_IOIO;
         out->info1 = ioio_info(in);
         out->info2 = next;
         break;
     case R_RDMSR:
     case R_WRMSR:
-        out->code = SVM_EXIT_MSR;
+        out->code = BH_VM_EXIT_MSR;
         out->info1 = basic == R_WRMSR;
         break;
     case R_EPT_VIOLATION:
-        out->code = SVM_EXIT_NPF;
+        out->code = BH_VM_EXIT_NPF;
         out->info1 = npf_info(in->qualification);
         out->info2 = in->guest_phys;
         return;
     case R_BAD_GUEST_STATE:
     case R_BAD_MSR_LOAD:
     case R_MACHINE_CHECK:
-    case R_EPT_MISCONFIG: out->code = SVM_EXIT_INVALID; return;
+    case R_EPT_MISCONFIG: out->code = BH_VM_EXIT_INVALID; return;
     default:
         /* The VMX instructions, INVEPT and INVVPID: the SVM instructions' exit, which the
          * VMM answers with #UD as a processor without the feature would. */
         if ((basic >= R_VMCLEAR && basic <= R_VMXON) || basic == R_INVEPT || basic == R_INVVPID) {
-            out->code = SVM_EXIT_VMRUN;
+            out->code = BH_VM_EXIT_VMRUN;
             break;
         }
-        out->code = VMX_EXIT_UNMAPPED_BASE + basic;
+        out->code = BH_VM_EXIT_VMX_UNMAPPED(basic);
         return;
     }
     out->next_rip = next;

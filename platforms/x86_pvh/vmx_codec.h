@@ -11,32 +11,8 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <bulkhead/vcpu_x86_64.h> /* the SVM exit codes the ABI reports, BH_VM_EXIT_* */
 
-/* SVM exit codes the ABI reports (AMD APM vol. 2, appendix C). */
-#define SVM_EXIT_WRITE_CR0 0x10u /* + n: MOV to CRn */
-#define SVM_EXIT_READ_DR0 0x20u  /* + n: MOV from DRn */
-#define SVM_EXIT_WRITE_DR0 0x30u /* + n: MOV to DRn */
-#define SVM_EXIT_EXCP_BASE 0x40u
-#define SVM_EXIT_CPUID 0x72u
-#define SVM_EXIT_INVD 0x76u
-#define SVM_EXIT_HLT 0x78u
-#define SVM_EXIT_IOIO 0x7bu
-#define SVM_EXIT_MSR 0x7cu
-#define SVM_EXIT_TASK_SWITCH 0x7du
-#define SVM_EXIT_SHUTDOWN 0x7fu
-#define SVM_EXIT_VMRUN 0x80u
-#define SVM_EXIT_VMMCALL 0x81u
-#define SVM_EXIT_RDTSCP 0x87u
-#define SVM_EXIT_ICEBP 0x88u
-#define SVM_EXIT_WBINVD 0x89u
-#define SVM_EXIT_MONITOR 0x8au
-#define SVM_EXIT_MWAIT 0x8bu
-#define SVM_EXIT_XSETBV 0x8du
-#define SVM_EXIT_RDPMC 0x70u
-#define SVM_EXIT_NPF 0x400u
-#define SVM_EXIT_INVALID 0xffffffffu
-/* A VT-x exit with no SVM counterpart: VMX_EXIT_UNMAPPED_BASE + the basic exit reason. */
-#define VMX_EXIT_UNMAPPED_BASE 0x10000u
 /* Not an exit of the guest: a host interrupt, NMI or INIT ended the run. */
 #define VMX_EXIT_HOST_EVENT 0xfffffffeu
 
@@ -53,7 +29,7 @@ struct vmx_exit_in {
 };
 
 struct vmx_exit_out {
-    uint32_t code;           /* SVM exit code, VMX_EXIT_HOST_EVENT, or VMX_EXIT_UNMAPPED_BASE + n */
+    uint32_t code;           /* SVM exit code (BH_VM_EXIT_*, BH_VM_EXIT_VMX_UNMAPPED(n)) or VMX_EXIT_HOST_EVENT */
     uint64_t info1, info2;   /* EXITINFO1/2 as SVM defines them for that code */
     uint64_t next_rip;       /* rip + instruction length where VT-x reports one, else 0 */
 };

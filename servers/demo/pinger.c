@@ -15,8 +15,8 @@
 #define HEARTBEATS 5u
 #define HEARTBEAT_CYCLES 1000000000ull
 
-/* No timer service yet: spin on the architecture's cycle counter, letting threads of our
- * priority run. */
+/* Not a client of the timer server (it serves the Linux guest's VMM, and POWER9 has none):
+ * spin on the architecture's cycle counter, letting threads of our priority run. */
 static void pause_a_while(void)
 {
     uint64_t until = bh_arch_counter() + HEARTBEAT_CYCLES;

@@ -10,7 +10,7 @@
  * guests' ends); those go to the UART beside the console server's (docs/console.md). A spec
  * that wants another range over these ports takes them: the root gives up COM1 first.
  */
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include <bulkhead/invocations.h>
 #include <bulkhead/uart.h>
 #include "root.h"

@@ -4,7 +4,7 @@
  * The root server's own output where it drives no UART (POWER9): the kernel's debug console
  * on a debug kernel; on a kernel without debug calls, nothing.
  */
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include "root.h"
 
 void root_console_init(struct root *r)

@@ -14,7 +14,7 @@
  * store page, which the spec also maps into the GuestSpace, and the server's notification).
  */
 #include <string.h>
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include <bulkhead/arch/vcpu.h>
 #include <bulkhead/guest.h>
 #include "params.h"

@@ -91,14 +91,14 @@ static uint32_t cap_at(struct root *r, const struct bh_spec_instance *in, bh_wor
         bh_spec_cap(&r->spec, in->first_cap + k, &c);
         if (c.slot != slot) continue;
         bh_spec_object(&r->spec, c.object, &o);
-        bool kick_ok = type != BH_SPEC_OBJ_NOTIFICATION || c.badge == VMM_KICK_BADGE;
+        bool kick_ok = type != BH_SPEC_OBJ_NOTIFICATION || c.badge == BH_VMM_KICK_BADGE;
         return o.type == type && (c.rights & rights) == rights && kick_ok ? c.object : BH_SPEC_NONE;
     }
     return BH_SPEC_NONE;
 }
 
 /* vCPU n's thread needs its VCPU at vcpu0 + n and its notification at the event line + n, the
- * latter badged VMM_KICK_BADGE (the VMM finds and uses them so: vmm/params.h); the compiler
+ * latter badged BH_VMM_KICK_BADGE (the VMM finds and uses them so: vmm/params.h); the compiler
  * allocates them so. */
 static bool per_vcpu_caps(struct root *r, const struct bh_spec_guest *g, const struct bh_spec_instance *in)
 {

@@ -34,7 +34,7 @@ static int refuse(const char *why, unsigned long n)
     return -1;
 }
 
-/* The kernel lists the device memory it keeps (bootinfo.h); no device untyped covers it, so
+/* The kernel lists the device memory it keeps (bh_bootinfo.kernel_device[]); no device untyped covers it, so
  * such a frame could not be made anyway: say why here, before anything is created. */
 static int check_device_frames(const struct root *r)
 {
@@ -48,9 +48,10 @@ static int check_device_frames(const struct root *r)
         for (uint64_t k = 0; k < nkept; k++) {
             const struct bh_kernel_device_desc *d = &r->bi->kernel_device[k];
             if (o.arg < d->paddr || o.arg - d->paddr >= d->size) continue;
+            const char *kind = bh_kernel_device_name(d->kind);
             bh_printf("[root] error: object %u (%s): device frame 0x%llx lies in the %s [0x%llx, 0x%llx), which the "
                       "kernel keeps for itself\n", i, root_object_name(r, i), (unsigned long long)o.arg,
-                      bh_kernel_device_name(d->kind), (unsigned long long)d->paddr,
+                      kind ? kind : "device", (unsigned long long)d->paddr,
                       (unsigned long long)(d->paddr + d->size));
             refused++;
             break;

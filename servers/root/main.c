@@ -6,7 +6,7 @@
  * then supervises (faults of every thread come to it). On any error it says what failed and
  * stops; the kernel and whatever already runs stay up.
  */
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include "root.h"
 
 struct root root_state;

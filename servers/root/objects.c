@@ -10,31 +10,20 @@
  */
 #include "root.h"
 
-#define CNODE_SLOT_BITS 6u /* a CNode slot is 64 bytes */
 
-/* The ABI's object number of a retypable spec type: the spec follows the BH_OBJ_* order. */
+/* The ABI's object number of a retypable spec type: the spec follows the BH_OBJ_* order up to
+ * VSPACE; its VM objects come next in the spec, later in the ABI. */
 static bh_word_t abi_type(uint8_t spec_type)
 {
+    if (spec_type == BH_SPEC_OBJ_VCPU) return BH_OBJ_VCPU;
+    if (spec_type == BH_SPEC_OBJ_GUEST_SPACE) return BH_OBJ_GUEST_SPACE;
     return (bh_word_t)spec_type + BH_OBJ_UNTYPED;
 }
 
-/* log2 of the object's size in bytes, 0 when it is not retyped. */
+/* log2 of the object's size in bytes, 0 when it is not retyped (the ABI's table). */
 static unsigned object_bits(const struct bh_spec_object *o)
 {
-    switch (o->type) {
-    case BH_SPEC_OBJ_UNTYPED: return o->size_bits;
-    case BH_SPEC_OBJ_CNODE: return o->size_bits + CNODE_SLOT_BITS;
-    case BH_SPEC_OBJ_TCB: return BH_OBJ_TCB_SIZE_BITS;
-    case BH_SPEC_OBJ_ENDPOINT: return BH_OBJ_ENDPOINT_SIZE_BITS;
-    case BH_SPEC_OBJ_NOTIFICATION: return BH_OBJ_NOTIFICATION_SIZE_BITS;
-    case BH_SPEC_OBJ_FRAME: return BH_OBJ_FRAME_SIZE_BITS;
-    case BH_SPEC_OBJ_LARGE_FRAME: return BH_OBJ_LARGE_FRAME_SIZE_BITS;
-    case BH_SPEC_OBJ_PAGE_TABLE: return BH_OBJ_PAGE_TABLE_SIZE_BITS;
-    case BH_SPEC_OBJ_VSPACE: return BH_OBJ_VSPACE_SIZE_BITS;
-    case BH_SPEC_OBJ_VCPU: return BH_OBJ_VCPU_SIZE_BITS;
-    case BH_SPEC_OBJ_GUEST_SPACE: return BH_OBJ_GUEST_SPACE_SIZE_BITS;
-    default: return 0;
-    }
+    return (unsigned)bh_object_size_bits(abi_type(o->type), o->size_bits);
 }
 
 static int retype_one(struct root *r, uint32_t i, const struct bh_spec_object *o)

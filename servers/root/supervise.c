@@ -11,10 +11,6 @@
  */
 #include "root.h"
 
-static const char *const fault_kinds[] = {"none", "capability", "unknown syscall", "user exception", "page"};
-static const char *const lookup_failures[] = {"", "invalid root", "missing capability", "depth mismatch",
-                                              "guard mismatch"};
-
 static int handed_out(uint8_t type)
 {
     return type == BH_SPEC_OBJ_ENDPOINT || type == BH_SPEC_OBJ_NOTIFICATION || type == BH_SPEC_OBJ_CNODE ||
@@ -65,10 +61,10 @@ static void report_fault(const struct root *r, bh_word_t badge, bh_msginfo_t inf
     const char *inst, *thread;
     bh_word_t kind = bh_msginfo_label(info);
     name_thread(r, badge, &inst, &thread);
-    const char *kname = kind < sizeof fault_kinds / sizeof fault_kinds[0] ? fault_kinds[kind] : "unknown";
-    bh_word_t d0 = bh_get_mr(0), d1 = bh_get_mr(1), ip = bh_get_mr(3);
-    if (kind == 1) {
-        const char *lf = d1 < sizeof lookup_failures / sizeof lookup_failures[0] ? lookup_failures[d1] : "?";
+    const char *kname = bh_fault_kind_name(kind) ? bh_fault_kind_name(kind) : "unknown";
+    bh_word_t d0 = bh_get_mr(BH_FAULT_MR_DETAIL0), d1 = bh_get_mr(BH_FAULT_MR_DETAIL1), ip = bh_get_mr(BH_FAULT_MR_IP);
+    if (kind == BH_FAULT_CAP) {
+        const char *lf = bh_lookup_failure_name(d1) ? bh_lookup_failure_name(d1) : "?";
         bh_printf("[root] supervisor: %s.%s: capability fault: cptr %lu does not name a usable capability in its "
                   "CSpace (%s) at ip 0x%lx; thread stopped, the rest runs on\n",
                   inst, thread, (unsigned long)d0, lf, (unsigned long)ip);

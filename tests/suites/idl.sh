@@ -67,7 +67,7 @@ for ex in "${idl_examples[@]}"; do
   for g in "$out/$ex"/*/glue.c; do
     dir=$(dirname "$g")
     for cc in gcc clang; do
-      $cc $strict -Wpedantic -Iuser/include -Iuser/arch/x86_64/include -Itests/idl/abi -I"$dir" -c "$g" \
+      $cc $strict -Wpedantic -Iuser/include -Iuser/arch/x86_64/include -Itests/idl/abi -Ibuild/gen/include -I"$dir" -c "$g" \
         -o "$dir/glue-$cc.o" 2>>"$out/$ex.cc.log" || bad="$bad $(basename "$dir")($cc)"
     done
   done

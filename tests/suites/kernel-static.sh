@@ -4,7 +4,8 @@
 #
 # Static properties of both kernels: no recursion and a bounded stack (from GCC's call graphs,
 # tools/stackcheck.c), no conditional compilation in the portable core, the size budget of
-# the design (under 10,000 lines of C per platform, core included), SPDX lines everywhere.
+# the design (under 10,000 lines of C per platform, core included), SPDX lines everywhere;
+# and of the repository: the build file is current, the docs name only paths and suites that exist.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -50,7 +51,8 @@ else echo "FAIL repo.build_ninja_generated_from_lists: build.ninja differs from 
 # the machine code (-fno-jump-tables keeps switches direct). The one allowed is the PVH boot
 # stub's call into the kernel window (below 4 GiB), which runs before any user code.
 indirect=$(objdump -d build/x86/kernel.elf | grep -E '^ *ffffffff[0-9a-f]+:.*(jmp|call)q? +\*')
-if [ -z "$indirect" ]; then echo "PASS kernel.x86_no_indirect_branches"
+if [ ! -s build/x86/kernel.elf ]; then echo "FAIL kernel.x86_no_indirect_branches: build/x86/kernel.elf is missing (build it first)"
+elif [ -z "$indirect" ]; then echo "PASS kernel.x86_no_indirect_branches"
 else echo "FAIL kernel.x86_no_indirect_branches: $(wc -l <<<"$indirect") in the kernel, e.g. $(head -1 <<<"$indirect" | tr -s ' \t' ' ')"; fi
 
 # Only include guards may use the preprocessor's conditionals in kernel/.
@@ -73,3 +75,30 @@ done
 missing=$(git ls-files '*.c' '*.h' '*.S' '*.sh' | while read -r f; do head -3 "$f" | grep -q 'SPDX-License-Identifier' || echo "$f"; done)
 if [ -z "$missing" ]; then echo "PASS repo.spdx_line_in_every_source_file"
 else echo "FAIL repo.spdx_line_in_every_source_file: $(head -5 <<<"$missing" | tr '\n' ' ')"; fi
+
+# Every repository path the docs name exists: each `kernel/...`-style path in backquotes in
+# README.md and docs/*.md (globs allowed; a program may be named by its source, tools/abigen
+# for tools/abigen.c; placeholders with <...>, {...} or ... and other projects' paths, after
+# "Xen's" or "Linux's", are skipped), and every relative
+# Markdown link's target. Paths under build/ are outputs and not checked.
+dead=""
+for doc in README.md docs/*.md; do
+  dir=$(dirname "$doc")
+  while read -r p; do
+    case $p in *'<'*|*'{'*|*'...'*|"Xen's "*|"Linux's "*) continue ;; esac
+    p=${p#\`}; p=${p%\`}; p=${p%%:*}
+    compgen -G "$p" >/dev/null || [ -e "$p.c" ] || dead="$dead $doc:$p"
+  done < <(grep -oE "((Xen|Linux)'s )?\`(abi|docs|idl|kernel|lib|mk|platforms|servers|tests|tools|user|vmm)/[^\` ]*\`" "$doc")
+  while read -r l; do
+    l=${l%%#*}
+    [ -z "$l" ] || [ -e "$dir/$l" ] || dead="$dead $doc:$l"
+  done < <(grep -oE '\]\([^)# ]*(#[^) ]*)?\)' "$doc" | sed -E 's/^\]\(//; s/\)$//' | grep -v '://')
+done
+if [ -z "$dead" ]; then echo "PASS repo.every_path_in_the_docs_exists"
+else echo "FAIL repo.every_path_in_the_docs_exists:$dead"; fi
+
+# docs/testing.md's table has one row per suite, and names no suite that does not exist.
+documented=$(grep -oE '^\| `[a-z0-9-]+` \|' docs/testing.md | sed -E 's/^\| `//; s/` \|$//' | sort)
+present=$(for s in tests/suites/*.sh; do basename "$s" .sh; done | sort)
+if [ "$documented" = "$present" ]; then echo "PASS repo.every_suite_in_testing_md"
+else echo "FAIL repo.every_suite_in_testing_md: $(diff <(echo "$documented") <(echo "$present") | grep '^[<>]' | tr '\n' ' ')"; fi

@@ -25,7 +25,7 @@ mkdir -p build/test-logs
 kernel=build/power9/kernel.elf
 for f in "$kernel" build/power9/bootinfo.cpio build/power9/ktest.cpio build/power9/hostile.cpio build/power9/default.cpio; do
   if ! command -v qemu-system-ppc64 >/dev/null || [ ! -f "$f" ]; then
-    echo "FAIL power9.build: qemu-system-ppc64 or $f missing (ninja build/power9/all)"
+    echo "FAIL power9.build: qemu-system-ppc64 or $f missing (./bulkhead test power9 builds them)"
     exit 1
   fi
 done

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /* A minimal root server for bringing up a platform: prints its boot info and stops. */
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include <bulkhead/runtime.h>
 
 int root_main(const struct bh_bootinfo *bi)

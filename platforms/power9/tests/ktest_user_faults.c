@@ -13,8 +13,6 @@
 #include "../../../tests/system/ktest/ktest.h"
 #include "ktest_power9.h"
 
-#define FAULT_USER_EXCEPTION 3
-#define FAULT_VM 4
 #define V_PROGRAM 0x700u /* privileged instruction */
 #define V_HEAI 0xe40u    /* hypervisor emulation assistance: an instruction or SPR not implemented */
 #define V_FACILITY 0xf60u
@@ -128,7 +126,7 @@ int power9_denied_facilities_fault_in_user(struct env *env)
         bh_word_t label, mr[4];
         if (take_fault(env, ep, badged, d->fn, &label, mr)) return 1;
         /* MR0 = vector, MR1 = SRR1, MR2 = FSCR[IC] for a facility-unavailable interrupt. */
-        int expected = label == FAULT_USER_EXCEPTION &&
+        int expected = label == BH_FAULT_USER_EXCEPTION &&
                         ((mr[0] == d->vector && (d->vector != V_FACILITY || mr[2] == d->ic)) ||
                          (d->qemu_vector && mr[0] == d->qemu_vector));
         if (expected) continue;
@@ -177,7 +175,7 @@ int power9_kernel_addresses_fault_in_user(struct env *env)
         bh_word_t label, mr[4];
         if (take_fault(env, ep, badged, probes[i].fn, &label, mr)) return 1;
         /* MR0 = address, MR2 = 1 for an instruction fetch. */
-        if (label == FAULT_VM && mr[0] == probes[i].address && mr[2] == probes[i].fetch) continue;
+        if (label == BH_FAULT_VM && mr[0] == probes[i].address && mr[2] == probes[i].fetch) continue;
         bh_printf("FAIL ktest.%s: %s: fault kind %lu address %lx fetch %lu\n", env->test, probes[i].what,
                   (unsigned long)label, (unsigned long)mr[0], (unsigned long)mr[2]);
         wrong++;

@@ -8,8 +8,6 @@
  */
 #include "../../../tests/system/ktest/ktest.h"
 
-#define FAULT_USER_EXCEPTION 3
-#define FAULT_VM 4
 #define RFLAGS_DF 0x400ull
 #define RFLAGS_NT 0x4000ull
 #define RFLAGS_AC 0x40000ull
@@ -104,7 +102,7 @@ static int rflags_df_on_exception(struct env *env)
     bh_word_t badge = 0;
     bh_msginfo_t info = bh_recv(ep, &badge);
     CHECK(badge == 0x5d);
-    CHECK(bh_msginfo_label(info) == FAULT_VM);
+    CHECK(bh_msginfo_label(info) == BH_FAULT_VM);
     CHECK(bh_msginfo_length(info) == 4);
     CHECK(bh_get_mr(0) == UNMAPPED);
     CHECK(bh_get_mr(2) == 0); /* a write, not an instruction fetch */
@@ -149,7 +147,7 @@ static int sysret_below_canonical_hole(struct env *env)
     bh_word_t badge = 0;
     bh_msginfo_t info = bh_recv(ep, &badge);
     CHECK(badge == 0x7f);
-    CHECK(bh_msginfo_label(info) == FAULT_VM);
+    CHECK(bh_msginfo_label(info) == BH_FAULT_VM);
     CHECK(bh_get_mr(0) == LAST_PAGE); /* the fetch at the return address */
     CHECK(bh_get_mr(2) == 1);
     CHECK(bh_get_mr(3) == LAST_PAGE);
@@ -290,7 +288,7 @@ static int kernel_read_fault_code(struct env *env, uint64_t addr, bh_word_t *cod
     bh_word_t badge = 0;
     bh_msginfo_t info = bh_recv(ep, &badge);
     CHECK(badge == 0x3e);
-    CHECK(bh_msginfo_label(info) == FAULT_VM);
+    CHECK(bh_msginfo_label(info) == BH_FAULT_VM);
     CHECK(bh_get_mr(0) == addr);
     *code = bh_get_mr(1);
     CHECK_OK(bh_tcb_suspend(t.tcb));

@@ -45,8 +45,8 @@ TEST(delete_last_endpoint_cap_restarts_waiters)
     fx_message(b, N, 0, NULL, 0, NULL, 0);
     fx_syscall(b, (word_t)SYS_RECV);
     struct endpoint *ep = cap_endpoint(&fx_slot(N)->cap);
-    CHECK_PTR(ep->head, a);
-    CHECK_PTR(ep->tail, b);
+    CHECK_PTR(ep->queue.head, a);
+    CHECK_PTR(ep->queue.tail, b);
     CHECK_EQ(del(N), ERR_OK);
     CHECK_EQ(a->state, TS_RUNNING);
     CHECK_EQ(b->state, TS_RUNNING);
@@ -146,7 +146,7 @@ TEST(delete_tcb_inside_cnode_leaves_queues)
     CHECK(!sched_in_queue(runner));
     CHECK_EQ(runner->state, TS_INACTIVE);
     CHECK_EQ(waiter->state, TS_INACTIVE);
-    CHECK_PTR(cap_endpoint(&fx_slot(N + 1)->cap)->head, NULL);
+    CHECK_PTR(cap_endpoint(&fx_slot(N + 1)->cap)->queue.head, NULL);
     CHECK(sched_queue_consistent());
     CHECK_EQ(check_invariants(), 0);
 }
@@ -220,6 +220,35 @@ TEST(delete_mapped_frame_unmaps)
     CHECK(!fake_lookup(root, 0x400000, NULL, NULL));
     CHECK_EQ(del(N + 2), ERR_OK);
     CHECK_EQ(fx_decode(fx_slot(N + 1), INV_PAGE_TABLE_MAP, pm, 1, caps, 1), ERR_DELETE_FIRST);
+}
+
+/* Map writes the entry decode found; a remap writes over the frame's own entry (new rights,
+ * one mapping), and unmap then leaves nothing. */
+TEST(frame_remap_in_place)
+{
+    CHECK_EQ(fx_retype(S_UT, OBJ_VSPACE, 0, N, 1), ERR_OK);
+    CHECK_EQ(fx_assign(S_ASID_POOL, N), ERR_OK);
+    CHECK_EQ(fx_retype(S_UT, OBJ_PAGE_TABLE, 0, N + 1, 2), ERR_OK);
+    CHECK_EQ(fx_retype(S_UT, OBJ_FRAME, 0, N + 3, 1), ERR_OK);
+    struct cte *caps[1] = {fx_slot(N)};
+    word_t pm[1] = {0x400000};
+    CHECK_EQ(fx_decode(fx_slot(N + 1), INV_PAGE_TABLE_MAP, pm, 1, caps, 1), ERR_OK);
+    CHECK_EQ(fx_decode(fx_slot(N + 2), INV_PAGE_TABLE_MAP, pm, 1, caps, 1), ERR_OK);
+    void *root = (void *)fx_slot(N)->cap.ptr;
+    word_t mr[3] = {0x400000, RIGHT_READ | RIGHT_WRITE, 0}, rights = 0;
+    CHECK_EQ(fx_decode(fx_slot(N + 3), INV_FRAME_MAP, mr, 3, caps, 1), ERR_OK);
+    CHECK(fake_lookup(root, 0x400000, NULL, &rights));
+    CHECK_EQ(rights, RIGHT_READ | RIGHT_WRITE);
+    word_t flushes = fake_tlb_flushes;
+    mr[1] = RIGHT_READ;
+    CHECK_EQ(fx_decode(fx_slot(N + 3), INV_FRAME_MAP, mr, 3, caps, 1), ERR_OK);
+    CHECK(fake_lookup(root, 0x400000, NULL, &rights));
+    CHECK_EQ(rights, RIGHT_READ);
+    CHECK_EQ(fake_mapping_count(root), 1);
+    CHECK_EQ(fake_tlb_flushes, flushes + 1); /* the old rights may be cached */
+    CHECK_EQ(fx_decode(fx_slot(N + 3), INV_FRAME_UNMAP, NULL, 0, NULL, 0), ERR_OK);
+    CHECK(!fake_lookup(root, 0x400000, NULL, NULL));
+    CHECK_EQ(fake_mapping_count(root), 0);
 }
 
 TEST(delete_own_tcb_through_syscall)

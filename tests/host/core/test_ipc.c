@@ -41,7 +41,7 @@ TEST(ipc_send_blocks_then_recv_takes_message)
     CHECK_EQ(b->ctx.mr[0], 11);
     CHECK_EQ(b->ctx.mr[2], 33);
     CHECK_EQ(b->ctx.cptr, 0); /* the badge of an unbadged capability */
-    CHECK_PTR(cap_endpoint(&fx_slot(EP)->cap)->head, NULL);
+    CHECK_PTR(cap_endpoint(&fx_slot(EP)->cap)->queue.head, NULL);
     CHECK_EQ(check_invariants(), 0);
 }
 
@@ -65,7 +65,7 @@ TEST(ipc_nbsend_without_receiver_is_dropped)
     setup();
     send(a, EP, (word_t)SYS_NBSEND, 1, NULL, 0);
     CHECK_EQ(a->state, TS_RUNNING);
-    CHECK_PTR(cap_endpoint(&fx_slot(EP)->cap)->head, NULL);
+    CHECK_PTR(cap_endpoint(&fx_slot(EP)->cap)->queue.head, NULL);
     send(b, EP, (word_t)SYS_NBRECV, 0, NULL, 0);
     CHECK_EQ(b->state, TS_RUNNING);
     CHECK_EQ(b->ctx.info, 0);
@@ -182,10 +182,10 @@ TEST(ipc_suspend_cancels_wait)
     struct endpoint *ep = cap_endpoint(&fx_slot(EP)->cap);
     tcb_suspend(b);
     CHECK_EQ(b->state, TS_INACTIVE);
-    CHECK_PTR(ep->head, a);
-    CHECK_PTR(a->ep_next, c);
-    CHECK_PTR(c->ep_prev, a);
-    CHECK_PTR(ep->tail, c);
+    CHECK_PTR(ep->queue.head, a);
+    CHECK_PTR(a->link[QUEUE_WAIT].next, c);
+    CHECK_PTR(c->link[QUEUE_WAIT].prev, a);
+    CHECK_PTR(ep->queue.tail, c);
     CHECK_EQ(check_invariants(), 0);
 }
 
@@ -203,8 +203,8 @@ TEST(ipc_cancel_badged_restarts_only_that_badge)
     CHECK_EQ(a->state, TS_RUNNING);
     CHECK_EQ(c->state, TS_RUNNING);
     CHECK_EQ(b->state, TS_BLOCKED_SEND);
-    CHECK_PTR(ep->head, b);
-    CHECK_PTR(ep->tail, b);
+    CHECK_PTR(ep->queue.head, b);
+    CHECK_PTR(ep->queue.tail, b);
     CHECK_EQ(check_invariants(), 0);
 }
 

@@ -45,7 +45,7 @@ TEST(ntfn_wait_then_signal_wakes_first_waiter)
     CHECK_EQ(a->state, TS_RUNNING);
     CHECK_EQ(a->ctx.cptr, 0x8);
     CHECK_EQ(b->state, TS_BLOCKED_NOTIFICATION);
-    CHECK_PTR(cap_notification(&fx_slot(NT)->cap)->head, b);
+    CHECK_PTR(cap_notification(&fx_slot(NT)->cap)->waiters.head, b);
     CHECK_EQ(check_invariants(), 0);
 }
 
@@ -63,7 +63,7 @@ TEST(ntfn_bound_thread_woken_from_endpoint_wait)
     wait_on(s, 60, (word_t)SYS_SEND);
     CHECK_EQ(t->state, TS_RUNNING);
     CHECK_EQ(t->ctx.cptr, 0x2);
-    CHECK_PTR(cap_endpoint(&fx_slot(EPS)->cap)->head, NULL);
+    CHECK_PTR(cap_endpoint(&fx_slot(EPS)->cap)->queue.head, NULL);
     /* A pending signal is taken at the next endpoint Recv. */
     wait_on(s, 60, (word_t)SYS_SEND);
     wait_on(t, EPS, (word_t)SYS_RECV);

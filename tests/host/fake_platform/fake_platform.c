@@ -152,15 +152,25 @@ void plat_unmap_frame(void *root, vaddr_t vaddr, paddr_t paddr, unsigned size_bi
     if (e && e->pa == paddr && e->bits == size_bits) e->kind = PT_FREE;
 }
 
-int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped)
+int plat_frame_slot(void *root, vaddr_t vaddr, unsigned size_bits, paddr_t *mapped, struct frame_slot *slot)
 {
     *mapped = ~(paddr_t)0;
     if (!pt_find(root, PT_TABLE1, vaddr)) return 1;
     if (size_bits < LARGE_PAGE_BITS && !pt_find(root, PT_TABLE2, vaddr)) return 2;
+    *slot = (struct frame_slot){root, vaddr};
     struct pt_entry *e = pt_find(root, PT_FRAME, vaddr);
     if (e && e->bits == size_bits) *mapped = e->pa;
     if (e || pt_find(root, PT_FRAME, vaddr + BIT(size_bits) - 1)) return -1;
     return 0;
+}
+
+void plat_map_frame_at(const struct frame_slot *slot, paddr_t paddr, unsigned size_bits, word_t rights, word_t attributes)
+{
+    (void)attributes;
+    struct pt_entry *e = pt_find(slot->root, PT_FRAME, slot->vaddr); /* a remap: the same frame */
+    if (!e) e = pt_add(slot->root, PT_FRAME, slot->vaddr, paddr);
+    e->bits = size_bits;
+    e->rights = rights;
 }
 
 int plat_table_slot(void *root, vaddr_t vaddr)
@@ -206,7 +216,8 @@ word_t plat_iommu_top(void) { return BIT(39); }
 bool plat_iommu_large_pages(void) { return true; }
 int plat_iommu_frame_slot(void *root, word_t iova, unsigned size_bits, paddr_t *mapped)
 {
-    return plat_frame_slot(root, iova, size_bits, mapped);
+    struct frame_slot slot;
+    return plat_frame_slot(root, iova, size_bits, mapped, &slot);
 }
 int plat_iommu_table_slot(void *root, word_t iova) { return plat_table_slot(root, iova); }
 void plat_iommu_map_frame(void *root, word_t iova, paddr_t paddr, unsigned size_bits, word_t rights)
@@ -325,12 +336,12 @@ bool plat_vcpu_check_state(word_t index, word_t value)
 
 void plat_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
 {
-    if (index == VCPU_RIP) v->rip = value;
+    if (index == VCPU_STATE_PC) v->rip = value;
 }
 
 word_t plat_vcpu_read_state(const struct vcpu_arch *v, word_t index)
 {
-    return index == VCPU_RIP ? v->rip : 0;
+    return index == VCPU_STATE_PC ? v->rip : 0;
 }
 
 void plat_vcpu_space_changed(struct vcpu_arch *v)
@@ -367,6 +378,12 @@ void plat_vcpu_set_results(struct vcpu_arch *v, const word_t *in)
 {
     (void)v;
     (void)in;
+}
+
+word_t plat_vcpu_take_event(struct vcpu_arch *v)
+{
+    (void)v;
+    return 0;
 }
 
 void plat_power_off(word_t status)

@@ -36,16 +36,16 @@ static struct vmx_exit_out exit_of(uint32_t reason, uint64_t qual)
 
 static void exit_reasons_map_to_svm_codes(void)
 {
-    CHECK(exit_of(10, 0).code == SVM_EXIT_CPUID && exit_of(10, 0).next_rip == 0x1002);
-    CHECK(exit_of(12, 0).code == SVM_EXIT_HLT);
-    CHECK(exit_of(18, 0).code == SVM_EXIT_VMMCALL && exit_of(18, 0).next_rip == 0x1002);
-    CHECK(exit_of(2, 0).code == SVM_EXIT_SHUTDOWN);
-    CHECK(exit_of(31, 0).code == SVM_EXIT_MSR && exit_of(31, 0).info1 == 0);
-    CHECK(exit_of(32, 0).code == SVM_EXIT_MSR && exit_of(32, 0).info1 == 1);
-    CHECK(exit_of(55, 0).code == SVM_EXIT_XSETBV);
-    CHECK(exit_of(36, 0).code == SVM_EXIT_MWAIT && exit_of(39, 0).code == SVM_EXIT_MONITOR);
-    for (uint32_t r = 19; r <= 27; r++) CHECK(exit_of(r, 0).code == SVM_EXIT_VMRUN); /* VMCLEAR..VMXON */
-    CHECK(exit_of(50, 0).code == SVM_EXIT_VMRUN && exit_of(53, 0).code == SVM_EXIT_VMRUN);
+    CHECK(exit_of(10, 0).code == BH_VM_EXIT_CPUID && exit_of(10, 0).next_rip == 0x1002);
+    CHECK(exit_of(12, 0).code == BH_VM_EXIT_HLT);
+    CHECK(exit_of(18, 0).code == BH_VM_EXIT_VMMCALL && exit_of(18, 0).next_rip == 0x1002);
+    CHECK(exit_of(2, 0).code == BH_VM_EXIT_SHUTDOWN);
+    CHECK(exit_of(31, 0).code == BH_VM_EXIT_MSR && exit_of(31, 0).info1 == 0);
+    CHECK(exit_of(32, 0).code == BH_VM_EXIT_MSR && exit_of(32, 0).info1 == 1);
+    CHECK(exit_of(55, 0).code == BH_VM_EXIT_XSETBV);
+    CHECK(exit_of(36, 0).code == BH_VM_EXIT_MWAIT && exit_of(39, 0).code == BH_VM_EXIT_MONITOR);
+    for (uint32_t r = 19; r <= 27; r++) CHECK(exit_of(r, 0).code == BH_VM_EXIT_VMRUN); /* VMCLEAR..VMXON */
+    CHECK(exit_of(50, 0).code == BH_VM_EXIT_VMRUN && exit_of(53, 0).code == BH_VM_EXIT_VMRUN);
     printf("PASS vmx.%s\n", __func__);
 }
 
@@ -53,10 +53,10 @@ static void host_events_and_failures(void)
 {
     CHECK(exit_of(1, 0).code == VMX_EXIT_HOST_EVENT);          /* external interrupt */
     CHECK(exit_of(3, 0).code == VMX_EXIT_HOST_EVENT);          /* INIT */
-    CHECK(exit_of(33, 0).code == SVM_EXIT_INVALID);            /* invalid guest state */
-    CHECK(exit_of(49, 0).code == SVM_EXIT_INVALID);            /* EPT misconfiguration */
-    CHECK(exit_of(1u << 31 | 33u, 0).code == SVM_EXIT_INVALID); /* entry failure bit */
-    CHECK(exit_of(62, 0).code == VMX_EXIT_UNMAPPED_BASE + 62);  /* PML full: no SVM twin */
+    CHECK(exit_of(33, 0).code == BH_VM_EXIT_INVALID);            /* invalid guest state */
+    CHECK(exit_of(49, 0).code == BH_VM_EXIT_INVALID);            /* EPT misconfiguration */
+    CHECK(exit_of(1u << 31 | 33u, 0).code == BH_VM_EXIT_INVALID); /* entry failure bit */
+    CHECK(exit_of(62, 0).code == BH_VM_EXIT_VMX_UNMAPPED(62));  /* PML full: no SVM twin */
     printf("PASS vmx.%s\n", __func__);
 }
 
@@ -70,10 +70,10 @@ static void exceptions_and_nmi(void)
     in.intr_error = 6;
     in.qualification = 0xdead000;
     vmx_translate_exit(&in, &out);
-    CHECK(out.code == SVM_EXIT_EXCP_BASE + 14 && out.info1 == 6 && out.info2 == 0xdead000);
+    CHECK(out.code == BH_VM_EXIT_EXCEPTION(14) && out.info1 == 6 && out.info2 == 0xdead000);
     in.intr_info = 1u << 31 | 3u << 8 | 6u; /* #UD, no error code */
     vmx_translate_exit(&in, &out);
-    CHECK(out.code == SVM_EXIT_EXCP_BASE + 6 && out.info1 == 0 && out.info2 == 0);
+    CHECK(out.code == BH_VM_EXIT_EXCEPTION(6) && out.info1 == 0 && out.info2 == 0);
     in.intr_info = 1u << 31 | 2u << 8 | 2u; /* NMI: the host's */
     vmx_translate_exit(&in, &out);
     CHECK(out.code == VMX_EXIT_HOST_EVENT);
@@ -84,7 +84,7 @@ static void io_qualification_to_ioio(void)
 {
     /* IN al, dx from port 0x3fd: size 0 (1 byte), direction IN, port in 31:16. */
     struct vmx_exit_out o = exit_of(30, 0x3fdull << 16 | 8u);
-    CHECK(o.code == SVM_EXIT_IOIO && o.info1 == (0x3fdull << 16 | 1u << 4 | 1u) && o.info2 == 0x1002);
+    CHECK(o.code == BH_VM_EXIT_IOIO && o.info1 == (0x3fdull << 16 | 1u << 4 | 1u) && o.info2 == 0x1002);
     /* OUT dx, eax to 0xcf8: size 3 (4 bytes), OUT. */
     o = exit_of(30, 0xcf8ull << 16 | 3u);
     CHECK(o.info1 == (0xcf8ull << 16 | 1u << 6));
@@ -116,7 +116,7 @@ static void ept_violation_to_npf(void)
     in.guest_phys = 0x9000;
     in.qualification = 1u | 0x80u | 0x100u; /* a read, nothing mapped, linear translation */
     vmx_translate_exit(&in, &out);
-    CHECK(out.code == SVM_EXIT_NPF && out.info2 == 0x9000);
+    CHECK(out.code == BH_VM_EXIT_NPF && out.info2 == 0x9000);
     CHECK(out.info1 == (4u | 1ull << 32)); /* not present, user, final translation */
     in.qualification = 4u | 1u << 3; /* a fetch from a readable, non-executable page */
     vmx_translate_exit(&in, &out);
@@ -182,14 +182,14 @@ static void hygiene_exits(void)
      * with the decode-assist EXITINFO1 and the next RIP. */
     struct vmx_exit_out o = exit_of(28, 4u | 0u << 4 | 9u << 8);
     CHECK(o.code == 0x14 && o.info1 == (1ull << 63 | 9u) && o.next_rip == 0x1002);
-    CHECK(exit_of(28, 0u | 1u << 4).code == VMX_EXIT_UNMAPPED_BASE + 28); /* MOV from CR: not ours */
-    CHECK(exit_of(28, 0u | 3u << 4).code == VMX_EXIT_UNMAPPED_BASE + 28); /* LMSW */
+    CHECK(exit_of(28, 0u | 1u << 4).code == BH_VM_EXIT_VMX_UNMAPPED(28)); /* MOV from CR: not ours */
+    CHECK(exit_of(28, 0u | 3u << 4).code == BH_VM_EXIT_VMX_UNMAPPED(28)); /* LMSW */
     /* MOV to DR3 from rcx, MOV from DR0 to rax (direction bit 4). */
     o = exit_of(29, 3u | 1u << 8);
-    CHECK(o.code == SVM_EXIT_WRITE_DR0 + 3 && o.info1 == 1 && o.next_rip == 0x1002);
-    CHECK(exit_of(29, 0u | 16u).code == SVM_EXIT_READ_DR0);
-    CHECK(exit_of(54, 0).code == SVM_EXIT_WBINVD && exit_of(54, 0).next_rip == 0x1002);
-    CHECK(exit_of(13, 0).code == SVM_EXIT_INVD && exit_of(13, 0).next_rip == 0x1002);
+    CHECK(o.code == BH_VM_EXIT_WRITE_DR(3) && o.info1 == 1 && o.next_rip == 0x1002);
+    CHECK(exit_of(29, 0u | 16u).code == BH_VM_EXIT_READ_DR(0));
+    CHECK(exit_of(54, 0).code == BH_VM_EXIT_WBINVD && exit_of(54, 0).next_rip == 0x1002);
+    CHECK(exit_of(13, 0).code == BH_VM_EXIT_INVD && exit_of(13, 0).next_rip == 0x1002);
     /* INT1 (ICEBP): a privileged software exception #DB, reported as SVM's ICEBP exit. */
     struct vmx_exit_in in;
     memset(&in, 0, sizeof in);
@@ -197,10 +197,10 @@ static void hygiene_exits(void)
     in.rip = 0x2000;
     in.insn_len = 1;
     vmx_translate_exit(&in, &o);
-    CHECK(o.code == SVM_EXIT_ICEBP && o.next_rip == 0x2001);
+    CHECK(o.code == BH_VM_EXIT_ICEBP && o.next_rip == 0x2001);
     in.intr_info = 1u << 31 | 3u << 8 | 1u; /* a hardware #DB: the exception's exit */
     vmx_translate_exit(&in, &o);
-    CHECK(o.code == SVM_EXIT_EXCP_BASE + 1 && o.next_rip == 0);
+    CHECK(o.code == BH_VM_EXIT_EXCEPTION(1) && o.next_rip == 0);
     /* DR6 after a #DB: a single step (BS) on a clean DR6; a breakpoint 2 hit replaces an
      * older B0 but keeps BS; RTM (bit 16, active low) cleared when the qualification sets
      * it; bit 12 (enabled breakpoint in the qualification) never reaches DR6; INT1 leaves

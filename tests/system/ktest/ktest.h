@@ -56,9 +56,11 @@ struct kept_fact { uint64_t paddr; const char *what; };
 size_t platform_kept_facts(const struct kept_fact **facts);
 
 /* platform: the platform's own tests, from a file its build adds (platforms/<name>/tests/);
- * main.c holds an empty weak default. */
+ * main.c holds an empty weak default. contract: the ABI's stated checks and documented errors
+ * (t_contract.c), last, as it takes an interrupt line and ASID ranges for a while. */
 #define KTEST_LIST(X) \
-    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc) X(vcpu) X(platform) X(iospace)
+    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc) X(vcpu) X(platform) \
+    X(iospace) X(contract)
 
 #define DECLARE_GROUP(g) extern const struct test tests_##g[];
 KTEST_LIST(DECLARE_GROUP)

@@ -4,10 +4,6 @@
 #include <bulkhead/arch/machine.h>
 #include "ktest.h"
 
-#define FAULT_CAP 1
-#define FAULT_UNKNOWN_SYSCALL 2
-#define FAULT_USER_EXCEPTION 3
-#define FAULT_VM 4
 #define BAD_ADDRESS 0x0000123400000000ull
 
 static volatile int resumed;
@@ -60,7 +56,7 @@ static int vm_fault(struct env *env)
     struct bh_thread t;
     bh_word_t addr;
     resumed = 0;
-    if (expect_fault(env, touch_unmapped, FAULT_VM, &addr, &t)) return 1;
+    if (expect_fault(env, touch_unmapped, BH_FAULT_VM, &addr, &t)) return 1;
     CHECK(addr == BAD_ADDRESS);
     /* Map the page and reply: the thread retries and goes on. */
     bh_cptr_t f = new_object(env, BH_OBJ_FRAME, 0);
@@ -76,7 +72,7 @@ static int unknown_syscall(struct env *env)
     struct bh_thread t;
     bh_word_t nr;
     resumed = 0;
-    if (expect_fault(env, bad_syscall, FAULT_UNKNOWN_SYSCALL, &nr, &t)) return 1;
+    if (expect_fault(env, bad_syscall, BH_FAULT_UNKNOWN_SYSCALL, &nr, &t)) return 1;
     CHECK(nr == 60);
     bh_reply(bh_msginfo(0, 0, 0, 0));
     CHECK(wait_flag(&resumed, 100) == 2);
@@ -87,7 +83,7 @@ static int user_exception(struct env *env)
 {
     struct bh_thread t;
     bh_word_t vector;
-    if (expect_fault(env, trap, FAULT_USER_EXCEPTION, &vector, &t)) return 1;
+    if (expect_fault(env, trap, BH_FAULT_USER_EXCEPTION, &vector, &t)) return 1;
     CHECK(vector == BH_ARCH_TRAP_VECTOR);
     bh_reply(bh_msginfo(1, 0, 0, 0)); /* non-zero label: the thread stays suspended */
     return 0;
@@ -97,7 +93,7 @@ static int cap_fault(struct env *env)
 {
     struct bh_thread t;
     bh_word_t cptr;
-    if (expect_fault(env, use_missing_cap, FAULT_CAP, &cptr, &t)) return 1;
+    if (expect_fault(env, use_missing_cap, BH_FAULT_CAP, &cptr, &t)) return 1;
     CHECK(cptr == 4000);
     bh_reply(bh_msginfo(1, 0, 0, 0));
     return 0;

@@ -254,7 +254,6 @@ static int asid_pool_ranges(struct env *env)
     return 0;
 }
 
-#define FAULT_VM 4
 static bh_cptr_t peer_ep;
 static volatile int peer_answered;
 static void call_peer(bh_word_t arg)
@@ -307,7 +306,7 @@ static int deleted_pool_revokes_asids(struct env *env)
         fault = bh_nbrecv(fault_ep, &badge);
     }
     CHECK(peer_answered == 0);
-    CHECK(badge == 0xfa && bh_msginfo_label(fault) == FAULT_VM);
+    CHECK(badge == 0xfa && bh_msginfo_label(fault) == BH_FAULT_VM);
     CHECK_OK(bh_tcb_suspend(caller.tcb));
     CHECK_OK(bh_tcb_suspend(p.tcb));
     return 0;

@@ -51,7 +51,7 @@ static const void *vmm_image, *guest_image, *initrd;
 static size_t vmm_len, guest_len, initrd_len;
 static struct vm_instance vms[MAX_VMS];
 static unsigned nvms, failures;
-static uint8_t corrupt[256 * 1024];
+static uint8_t corrupt[512 * 1024];   /* a copy of the test guest (with its debug info) to corrupt */
 
 static void verdict(int ok, const char *name, const char *why)
 {
@@ -95,7 +95,7 @@ static int give_caps(struct vm_instance *vm, unsigned badge)
     for (unsigned i = 0; i < guest_vcpus && err == 0; i++) {
         err = bh_process_give(&alloc, p, VT_SLOT_VCPU0 + i, vm->vcpu[i], BH_RIGHTS_ALL, 0);
         if (err == 0)
-            err = bh_process_give(&alloc, p, VT_SLOT_NOTIFICATION + i, vm->ntfn[i], BH_RIGHTS_ALL, VMM_KICK_BADGE);
+            err = bh_process_give(&alloc, p, VT_SLOT_NOTIFICATION + i, vm->ntfn[i], BH_RIGHTS_ALL, BH_VMM_KICK_BADGE);
     }
     if (err == 0) err = bh_process_give(&alloc, p, VT_SLOT_REPORT, report_ep, BH_RIGHT_WRITE, badge);
     return err;

@@ -9,7 +9,7 @@
 #define BULKHEAD_PROCESS_H
 
 #include <stddef.h>
-#include <bulkhead/bootinfo.h>
+#include <bulkhead/layout.h>
 #include <bulkhead/invocations.h>
 
 #define BH_ALLOC_MAX_UNTYPED BH_BOOTINFO_MAX_UNTYPED

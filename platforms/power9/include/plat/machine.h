@@ -53,6 +53,11 @@ struct user_context {
     uint64_t pad;
 };
 
+/* Where a frame's entry goes in a page table (plat_frame_slot, plat_map_frame_at). */
+struct frame_slot {
+    uint64_t *entry;
+};
+
 /* VSR0..63 (FPR n is the high half of VSR n), FPSCR (all 64 bits: DRN is in the upper word),
  * VRSAVE, VSCR: switched eagerly (entry.S p9_fpu_save/p9_fpu_restore use the offsets). */
 struct fpu_state {

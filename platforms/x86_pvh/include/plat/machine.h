@@ -41,6 +41,11 @@ struct user_context {
     uint64_t data_selectors;
 };
 
+/* Where a frame's entry goes in a page table (plat_frame_slot, plat_map_frame_at). */
+struct frame_slot {
+    uint64_t *entry;
+};
+
 struct fpu_state {
     uint8_t fxsave[512];
 } __attribute__((aligned(16)));

@@ -4,28 +4,28 @@
  * The x86 (AMD SVM or Intel VT-x) part of a VCPU object. The VCPU object starts with it, so the VMCB is the
  * object's first, page-aligned 4 KiB. The guest registers that the VMCB does not hold (all
  * general registers but rax and rsp), DR0-DR3 and the guest's FPU/SSE state live next to it.
- * The state indices are the ABI's (<bulkhead/arch/vcpu.h>, shared with user level).
+ * The state indices, exit codes and summary are the ABI's, generated from abi/x86_64.abi into
+ * <bulkhead/vcpu_x86_64.h>, which user level includes too.
  */
 #ifndef PLAT_VCPU_H
 #define PLAT_VCPU_H
 
 #include <stdint.h>
-#include "../../../../user/arch/x86_64/include/bulkhead/arch/vcpu.h"
+#include <bulkhead/vcpu_x86_64.h>
 
+/* What the portable core needs of the state: its size and where the guest's PC is. */
 #define VCPU_STATE_COUNT BH_VCPU_STATE_COUNT
-#define VCPU_RIP BH_VCPU_RIP
-#define VCPU_EVENT_INJ BH_VCPU_EVENT_INJ
-#define VCPU_RIGHT_EXECUTE BH_VCPU_RIGHT_EXECUTE
-#define VM_EXIT_INTERRUPTED BH_VM_EXIT_INTERRUPTED
+#define VCPU_STATE_PC BH_VCPU_STATE_PC
 /* Guest-physical addresses: 4-level nested paging. */
 #define GUEST_PHYS_TOP (1ul << 48)
 
 #define VMCB_SIZE 4096u
 
-/* VMEnter's exit summary (MR6..): rax rbx rcx rdx rsi rdi r8 r10, then a mode word (bits 0-1
- * CPL, 2 EFER.LMA, 3 CS.L, 4 CR0.PG). Results in MR1..MR4: rax rbx rcx rdx. */
-#define VCPU_EXIT_SUMMARY_WORDS (BH_VM_SUMMARY_REG_COUNT + 1u)
-#define VCPU_RESULT_WORDS 4u
+/* VMEnter's exit summary (from BH_VM_MR_SUMMARY): BH_VM_SUMMARY_REGS, then the mode word.
+ * Results in MR1..: BH_VM_RESULT_REGS. */
+#define VCPU_EXIT_SUMMARY_WORDS (BH_VM_SUMMARY_REGS_COUNT + 1u)
+#define VCPU_RESULT_WORDS BH_VM_RESULT_REGS_COUNT
+_Static_assert(BH_VM_MR_MODE == BH_VM_MR_SUMMARY + BH_VM_SUMMARY_REGS_COUNT, "the mode word follows the summary registers");
 
 #define VMX_SWITCHED_MSRS 5u /* STAR LSTAR CSTAR SFMASK KernelGSBase */
 

@@ -248,7 +248,7 @@ static uint32_t other_reason(void)
 /* The exit summary the kernel returns: MR0..MR5 and rax rbx rcx rdx rsi rdi r8 r10, the mode. */
 static void summary(unsigned id, bh_word_t *mr, uint64_t reason, uint64_t info1, uint64_t info2, uint64_t intinfo_word)
 {
-    static const unsigned regs[BH_VM_SUMMARY_REG_COUNT] = BH_VM_SUMMARY_REGS;
+    static const unsigned regs[BH_VM_SUMMARY_REGS_COUNT] = BH_VM_SUMMARY_REGS;
     const bh_word_t *r = fake.vcpu[id].reg;
     mr[BH_VM_MR_REASON] = reason;
     mr[BH_VM_MR_INFO1] = info1;
@@ -256,7 +256,7 @@ static void summary(unsigned id, bh_word_t *mr, uint64_t reason, uint64_t info1,
     mr[BH_VM_MR_RIP] = r[BH_VCPU_RIP];
     mr[BH_VM_MR_NEXT_RIP] = 0;                    /* as under TCG */
     mr[BH_VM_MR_INTINFO] = intinfo_word;
-    for (unsigned i = 0; i < BH_VM_SUMMARY_REG_COUNT; i++) mr[BH_VM_MR_SUMMARY + i] = r[regs[i]];
+    for (unsigned i = 0; i < BH_VM_SUMMARY_REGS_COUNT; i++) mr[BH_VM_MR_SUMMARY + i] = r[regs[i]];
     mr[BH_VM_MR_MODE] = mode_word(r);
 }
 

@@ -9,7 +9,7 @@
  *   GuestSpace MAP_FRAME / MAP_TABLE and FRAME UNMAP on a model of the nested page tables:
  *     guest RAM in 2 MiB leaves, the tables and 4 KiB grant frames the VMM adds beyond it
  *   notifications: a signal ORs the badge into the word or wakes the waiter (the VMM's own
- *     capabilities carry VMM_KICK_BADGE, as its creators mint them); wait, poll; VMEnter returns
+ *     capabilities carry BH_VMM_KICK_BADGE, as its creators mint them); wait, poll; VMEnter returns
  *     INTERRUPTED while the bound notification's word is set
  *   the timer server (label 0: a TSC deadline), the report endpoint, the debug console
  * VMEnter itself is the harness's (fake_enter): it plays the guest.
@@ -249,7 +249,7 @@ void fake_syscall(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
     case BH_SYS_CALL: *info = bh_msginfo((bh_word_t)call(*dest, bh_msginfo_label(*info), len, mr), 0, 0, 0); return;
     case BH_SYS_SEND:
         if (*dest >= FAKE_CAP_NOTIFICATION0 && *dest < FAKE_CAP_NOTIFICATION0 + VMM_MAX_VCPUS) {
-            fake_signal((unsigned)(*dest - FAKE_CAP_NOTIFICATION0), VMM_KICK_BADGE);
+            fake_signal((unsigned)(*dest - FAKE_CAP_NOTIFICATION0), BH_VMM_KICK_BADGE);
             return;
         }
         if (*dest == FAKE_CAP_CONSOLE_SIGNAL) {   /* output for the console server (guest.c takes it) */

@@ -27,6 +27,12 @@ struct user_context {
     uint64_t fs_base;
 };
 
+/* The fake's tables are a list: a frame's slot is its space and address. */
+struct frame_slot {
+    void *root;
+    uint64_t vaddr;
+};
+
 struct fpu_state {
     uint8_t regs[64];
 } __attribute__((aligned(16)));
