@@ -38,7 +38,7 @@ static struct io_space *io_space_lookup(word_t asid)
 /* The root of an IOSpace capability whose ASID still names it, else NULL. */
 void *io_space_root(const struct cap *c)
 {
-    return c->aux && io_space_lookup(c->aux) == (struct io_space *)c->ptr ? (void *)c->ptr : NULL;
+    return space_asid(c) && io_space_lookup(space_asid(c)) == (struct io_space *)c->ptr ? (void *)c->ptr : NULL;
 }
 
 static unsigned frame_bits(const struct cap *f)
@@ -187,7 +187,7 @@ void io_space_fault(word_t asid, word_t source, word_t address, word_t kind)
         s->fault.kind = kind;
     }
     const struct cap *n = &s->notification.cap;
-    if (n->type == OBJ_NOTIFICATION) notification_signal(cap_notification(n), n->data);
+    if (n->type == OBJ_NOTIFICATION) notification_signal(cap_notification(n), cap_badge(n));
 }
 
 /* The last capability to an IOSpace is going: no function may go on walking it. */

@@ -207,7 +207,7 @@ static inline void mapping_record(struct cap *c, word_t asid, word_t where)
 /* VSPACE, GUEST_SPACE, IO_SPACE: its ASID (0: never assigned). */
 static inline word_t space_asid(const struct cap *c) { return c->aux; }
 static inline void space_set_asid(struct cap *c, word_t asid) { c->aux = (uint32_t)asid; }
-/* FRAME, LARGE_FRAME, PAGE_TABLE: whether its mapping is in an IOSpace (mapping_where below). */
+/* FRAME, LARGE_FRAME, PAGE_TABLE: whether its mapping is in an IOSpace (IO_MAPPED above). */
 static inline bool io_mapped(const struct cap *c) { return (c->data & IO_MAPPED) != 0; }
 static inline word_t irq_handler_line(const struct cap *c) { return c->aux; }
 /* ASID_POOL: its range, the first ASID / ASID_POOL_ASIDS. */
