@@ -29,7 +29,9 @@ pairs=${BENCH_LINUX_PAIRS:-5}
 hz=$(getconf CLK_TCK)
 # cpu_seconds PID: user + system time of PID so far.
 cpu_seconds() {
-  awk -v hz="$hz" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' "/proc/$1/stat" 2>/dev/null || echo 0
+  local stat
+  stat=$(cat "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+  awk -v hz="$hz" '{sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz}' <<<"$stat"
 }
 
 # time_until LOG START-PATTERN CMD...: "WALL_START WALL_MARKER CPU_START CPU_MARKER", seconds
@@ -40,12 +42,15 @@ time_until() {
   : >"$log"
   local t0; t0=$(date +%s.%N)
   "$@" </dev/null >"$log" 2>&1 &
-  local pid=$! t=0 ts=0 c=0 cs=0
+  local pid=$! t=0 ts=0 c=0 cs=0 last=0 now
   for _ in $(seq 1 2400); do
+    # The guest powers off right after the marker, and QEMU may be gone before the marker is
+    # seen: then the last sample (at most one poll, 50 ms, earlier) stands for its CPU time.
+    now=$(cpu_seconds "$pid"); [ "$now" = 0 ] || last=$now
     if [ -n "$pattern" ] && [ "$ts" = 0 ] && grep -aq "$pattern" "$log"; then
-      cs=$(cpu_seconds "$pid"); ts=$(echo "$(date +%s.%N) - $t0" | bc)
+      cs=$last; ts=$(echo "$(date +%s.%N) - $t0" | bc)
     fi
-    if grep -aq "$marker" "$log"; then c=$(cpu_seconds "$pid"); t=$(echo "$(date +%s.%N) - $t0" | bc); break; fi
+    if grep -aq "$marker" "$log"; then c=$last; t=$(echo "$(date +%s.%N) - $t0" | bc); break; fi
     kill -0 "$pid" 2>/dev/null || break
     sleep 0.05
   done
