@@ -65,7 +65,7 @@ order=(ipc_call_replyrecv_roundtrip_0_words ipc_call_replyrecv_roundtrip_4_words
        ipc_send_recv_0_words notification_signal_wake_waiter null_syscall_poll frame_map_unmap)
 passes=(pass_call_0_words pass_replyrecv_0_words pass_call_4_words pass_replyrecv_4_words
         pass_call_10_words_slowpath pass_replyrecv_10_words_slowpath pass_send_0_words
-        pass_signal_wake_higher pass_signal_wake_lower pass_signal_no_waiter counter_read)
+        pass_signal_wake_higher pass_signal_wake_lower pass_signal_no_waiter counter_read loop_overhead)
 
 # table TITLE JSON METRIC...: one row per metric, one column per configuration (run 1), whether
 # both runs agreed everywhere, and a last column from the array named by $note.
@@ -98,7 +98,7 @@ table() {
 }
 note=sel4 note_title="seL4, same method"
 table "per loop iteration (instructions)" build/bench/x86.json "${order[@]}"
-declare -A pass_note=([counter_read]="subtracted from every pass figure")
+declare -A pass_note=([counter_read]="subtracted from every pass figure" [loop_overhead]="subtracted from every per-iteration figure")
 note=pass_note note_title=""
 table "per kernel pass (instructions)" build/bench/x86-passes.json "${passes[@]}"
 echo "(columns: no mitigation at all (mitigations=off); the CPU's own choice, \"value\" in the JSON (QEMU's"

@@ -200,6 +200,7 @@ int root_main(const struct bh_bootinfo *bi)
     uint64_t loop = measure_empty();
     counter_cost = measure_counter_cost();
     report("counter_read", counter_cost);
+    report("loop_overhead", loop); /* subtracted from every per-iteration figure */
 
     /* Call + ReplyRecv round trip between two address spaces, equal priorities. */
     bh_cptr_t ep = start_peer(bi, PEER_REPLY_RECV, BH_OBJ_ENDPOINT, 255);
