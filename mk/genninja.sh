@@ -468,7 +468,11 @@ gen_power9_systems() {
   edge build/power9/bench/bench_insns.o p9_ucc tests/bench/bench.c "|| $order" -- extra=-DBH_ARCH_COUNTER_SPR=775
   edge build/power9/bench-insns/root p9_ulink build/power9/u/crt0.o build/power9/u/start_root.o \
     build/power9/bench/bench_insns.o $libs2 "| user/arch/ppc64le/ppc64le.ld"
-  edge build/power9/bench-insns.cpio cpio_pack build/power9/bench-insns/root build/power9/bench/benchpeer "| tools/mkarchive.sh"
+  # The peer reads the same counter: a pass starts in one thread and ends in the other.
+  edge build/power9/bench/benchpeer_insns.o p9_ucc tests/bench/benchpeer.c "|| $order" -- extra=-DBH_ARCH_COUNTER_SPR=775
+  edge build/power9/bench-insns/benchpeer p9_ulink build/power9/u/crt0.o build/power9/u/start_program.o \
+    build/power9/bench/benchpeer_insns.o $libs1 "| user/arch/ppc64le/ppc64le.ld"
+  edge build/power9/bench-insns.cpio cpio_pack build/power9/bench-insns/root build/power9/bench-insns/benchpeer "| tools/mkarchive.sh"
   edge build/power9/all phony build/power9/kernel.elf build/power9/bootinfo.cpio build/power9/ktest.cpio \
     build/power9/bench.cpio build/power9/bench-insns.cpio
   echo

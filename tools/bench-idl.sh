@@ -9,6 +9,7 @@
 # array of {name, unit, value, runs}. Usage: tools/bench-idl.sh [runs] (default 5).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. tools/bench-lib.sh
 runs=${1:-5}
 bhidl=build/idl/bhidl-fast
 [ -x "$bhidl" ] || { echo "bench-idl: $bhidl not built (ninja build/idl/bhidl-fast)" >&2; exit 1; }
@@ -48,7 +49,7 @@ for r in $(seq 1 "$runs"); do
   times+=("$secs")
   [ "$rss" -gt "$peak" ] && peak=$rss
 done
-median=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}')
+read -r median fastest slowest < <(median_spread "${times[@]}")
 check_start=$(date +%s.%N)
 "$bhidl" --check "$src"
 check_end=$(date +%s.%N)
@@ -56,16 +57,21 @@ check=$(awk -v a="$check_start" -v b="$check_end" 'BEGIN {printf "%.3f", b - a}'
 spec_bytes=$(stat -c %s "$work/out/system.spec")
 
 printf 'bhidl on %d instances, %d connections (%s runs)\n' "$insts" "$conns" "$runs"
-printf '  compile (glue + spec + report): %s s median (goal < 1 s)\n' "$median"
+printf '  compile (glue + spec + report): %s s median, %s-%s (goal < 1 s)\n' "$median" "$fastest" "$slowest"
 printf '  check only:                     %s s\n' "$check"
 printf '  peak memory:                    %d KiB\n' "$peak"
 printf '  spec size:                      %d bytes\n' "$spec_bytes"
 cat >build/bench/idl.json <<JSON
 [
-  {"name": "idl_compile_1000_components_5000_connections", "unit": "s", "value": $median, "runs": $runs},
-  {"name": "idl_check_1000_components_5000_connections", "unit": "s", "value": $check, "runs": 1},
+  {"name": "idl_compile_1000_components_5000_connections", "unit": "s", "value": $(json_num "$median"), "min": $(json_num "$fastest"), "max": $(json_num "$slowest"), "runs": $(json_list "${times[@]}")},
+  {"name": "idl_check_1000_components_5000_connections", "unit": "s", "value": $(json_num "$check"), "runs": 1},
   {"name": "idl_peak_rss", "unit": "KiB", "value": $peak, "runs": $runs},
   {"name": "idl_spec_size", "unit": "bytes", "value": $spec_bytes, "runs": 1}
 ]
 JSON
-echo "wrote build/bench/idl.json"
+svg_bars build/bench/idl.svg "bhidl on 1,000 components and 5,000 connections, seconds (median of $runs runs)" \
+  "bhidl" "goal" <<EOF2
+compile (glue, spec, report)|$median|1
+check only|$check|1
+EOF2
+echo "wrote build/bench/idl.json, build/bench/idl.svg"
