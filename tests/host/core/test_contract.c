@@ -497,6 +497,22 @@ static exception_t provoke_IO_SPACE_MAP_FRAME_INVALID_CAPABILITY(void)
     CHECK_EQ(current_error.detail[0], 0);
     return e;
 }
+static exception_t provoke_IO_SPACE_MAP_TABLE_INVALID_CAPABILITY(void)
+{
+    CHECK_EQ(fx_retype(S_UT, OBJ_IO_SPACE, 0, FREE_SLOT, 1), ERR_OK); /* no ASID */
+    CHECK_EQ(fx_retype(S_UT, OBJ_PAGE_TABLE, 0, FREE_SLOT + 1, 1), ERR_OK);
+    word_t mr[1] = {0x200000}, caps[1] = {FREE_SLOT + 1};
+    exception_t e = CALL(FREE_SLOT, INV_IO_SPACE_MAP_TABLE, mr, caps);
+    CHECK_EQ(current_error.detail[0], 0);
+    return e;
+}
+static exception_t provoke_IO_SPACE_MAP_TABLE_INVALID_ARGUMENT(void)
+{
+    CHECK_EQ(fx_retype(S_UT, OBJ_PAGE_TABLE, 0, FREE_SLOT, 1), ERR_OK);
+    exception_t e = io_map_table(FREE_SLOT, BIT(39));
+    CHECK_EQ(current_error.detail[0], 0);
+    return e;
+}
 static exception_t provoke_IO_SPACE_MAP_FRAME_WRONG_OBJECT_TYPE(void)
 {
     io_tables();

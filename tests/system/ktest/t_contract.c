@@ -678,6 +678,24 @@ static int provoke_IO_SPACE_MAP_FRAME_DELETE_FIRST(struct env *env)
     REQUIRE(bh_io_space_map_frame(s, copy, 0x200000, BH_RIGHT_READ) == BH_ERR_DELETE_FIRST); /* the iova is taken */
     return bh_io_space_map_frame(s, f, 0x201000, BH_RIGHT_READ); /* the capability is mapped */
 }
+static int provoke_IO_SPACE_MAP_TABLE_INVALID_CAPABILITY(struct env *env)
+{
+    if (!world.of[BH_OBJ_IO_SPACE]) NOT_HERE(NO_IOMMU);
+    bh_cptr_t s = io_space_without_asid(env), t = new_object(env, BH_OBJ_PAGE_TABLE, 0);
+    REQUIRE(s && t);
+    int e = bh_io_space_map_table(s, t, 0x200000);
+    REQUIRE(bh_get_mr(0) == 0);
+    return e;
+}
+static int provoke_IO_SPACE_MAP_TABLE_INVALID_ARGUMENT(struct env *env)
+{
+    if (!world.of[BH_OBJ_IO_SPACE]) NOT_HERE(NO_IOMMU);
+    bh_cptr_t t = new_object(env, BH_OBJ_PAGE_TABLE, 0);
+    REQUIRE(t);
+    int e = bh_io_space_map_table(world.of[BH_OBJ_IO_SPACE], t, ~(bh_word_t)0xfff); /* beyond any width */
+    REQUIRE(bh_get_mr(0) == 0);
+    return e;
+}
 static int provoke_IO_SPACE_MAP_TABLE_DELETE_FIRST(struct env *env)
 {
     if (!world.of[BH_OBJ_IO_SPACE]) NOT_HERE(NO_IOMMU);
