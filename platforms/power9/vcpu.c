@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
-/* POWER9 virtual CPUs: not yet (LPAR guests in radix mode are issue 5's next stage). */
+/* POWER9 virtual CPUs: not yet; LPAR guests in radix mode are issue 14 (the user-level PAPR layer
+ * exists in vmm/papr/, tested on the host). */
 #include "power9.h"
 
 bool plat_vcpu_supported(void)
