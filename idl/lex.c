@@ -89,6 +89,12 @@ static void lex_string(struct lexer *l, struct tokens *out)
             *DA_PUSH(l->a, &buf) = v;
             continue;
         }
+        if (c == 0) {
+            /* The string would end here for everyone who reads it (a file name cut short). */
+            diag_error(l->d, here(l), "nul_in_string", "a NUL byte inside a string");
+            advance(l);
+            continue;
+        }
         *DA_PUSH(l->a, &buf) = (char)c;
         advance(l);
     }

@@ -18,7 +18,7 @@
  * guest_uses_interface, device_memory_kept_by_kernel, guest_xenstore.
  */
 #include "bhidl.h"
-#include "../vmm/params.h"
+#include "params.h"   /* the VMM's limits (vmm/, -Ivmm) */
 #include <bulkhead/abi.h>
 
 #include <stdlib.h>
@@ -306,9 +306,17 @@ static void check_units(struct ctx *c)
                        "guest '%s' is for %s but platform '%s' is %s", co->name,
                        co->arch == ARCH_X86_PVH ? "x86_pvh" : "power9", pl->name,
                        pl->arch == ARCH_X86_PVH ? "x86_pvh" : "power9");
-        if (co->memory % (2ull << 20) || co->memory > (1ull << 40))
-            diag_error(&c->diags, co->loc, "guest_memory", "guest '%s' memory must be a multiple of 2 MiB, at most 1 TiB",
-                       co->name);
+        if (co->memory && (co->memory % (2ull << 20) || co->memory < VMM_GUEST_MIN_RAM || co->memory > VMM_GUEST_MAX_RAM))
+            diag_error(&c->diags, co->loc, "guest_memory",
+                       "guest '%s' memory must be a multiple of 2 MiB from %llu MiB to %llu GiB (the VMM's range)",
+                       co->name, VMM_GUEST_MIN_RAM >> 20, VMM_GUEST_MAX_RAM >> 30);
+        if (co->cmdline && strlen(co->cmdline) >= VMM_CMDLINE_LEN)
+            diag_error(&c->diags, co->loc, "guest_cmdline_length",
+                       "guest '%s' has a command line of %zu bytes; the VMM takes at most %d", co->name,
+                       strlen(co->cmdline), VMM_CMDLINE_LEN - 1);
+        if ((co->kernel && !co->kernel[0]) || (co->initrd && !co->initrd[0]))
+            diag_error(&c->diags, co->loc, "guest_file_name", "guest '%s' names an empty %s file", co->name,
+                       co->kernel && !co->kernel[0] ? "kernel" : "initrd");
         for (size_t k = 0; k < co->hw.n; k++)
             if (co->hw.v[k].kind == HW_MEM && co->hw.v[k].base < co->memory)
                 diag_error(&c->diags, co->hw.v[k].loc, "guest_device_overlaps_ram",
@@ -317,9 +325,9 @@ static void check_units(struct ctx *c)
                            co->hw.v[k].name, (unsigned long long)co->hw.v[k].base, co->name,
                            (unsigned long long)co->memory);
         check_guest_xenstore(c, co);
-        if (co->vcpus < 1 || co->vcpus > 255)
-            diag_error(&c->diags, co->loc, "vcpu_count", "guest '%s' has %llu vCPUs; expected 1..255", co->name,
-                       (unsigned long long)co->vcpus);
+        if (co->vcpus < 1 || co->vcpus > VMM_MAX_VCPUS)
+            diag_error(&c->diags, co->loc, "vcpu_count", "guest '%s' has %llu vCPUs; the VMM runs 1..%u", co->name,
+                       (unsigned long long)co->vcpus, VMM_MAX_VCPUS);
     }
 }
 

@@ -410,7 +410,8 @@ gen_x86_systems() {
     edge "build/x86/spec-bad/${m%%:*}/system.spec" corrupt "$idl/system.spec" "| tests/system/spec/corrupt.sh" -- "mode=${m#*:}"
   done
   edge build/x86/spec-bad/guest/system.spec bhidl_report idl/examples/vm_pair.bh "| build/idl/bhidl-fast" -- outdir=build/x86/spec-bad/guest
-  edge build/x86/spec-bad/guests/system.spec bhidl_report tests/system/spec/bad_guests.bh "| build/idl/bhidl-fast" -- outdir=build/x86/spec-bad/guests
+  edge build/x86/spec-bad/guests-compiled/system.spec bhidl_report tests/system/spec/bad_guests.bh "| build/idl/bhidl-fast" -- outdir=build/x86/spec-bad/guests-compiled
+  edge build/x86/spec-bad/guests/system.spec corrupt build/x86/spec-bad/guests-compiled/system.spec "| tests/system/spec/corrupt.sh" -- mode=badguests
   edge build/x86/spec-bad/kept-compiled/system.spec bhidl_report tests/system/spec/kept_devices.bh "| build/idl/bhidl-fast" -- outdir=build/x86/spec-bad/kept-compiled
   edge build/x86/spec-bad/kept/system.spec corrupt build/x86/spec-bad/kept-compiled/system.spec "| tests/system/spec/corrupt.sh" -- mode=lapic
   for m in kept flipped truncated badref guest; do

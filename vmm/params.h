@@ -24,6 +24,10 @@
 #define VMM_PARAMS_MAGIC 0x36305241504d4d56ull /* "VMMPAR06" */
 #define VMM_NAME_LEN 16
 #define VMM_CMDLINE_LEN 256
+/* The guests a VMM runs: the IDL compiler refuses others, the root server checks again. */
+#define VMM_MAX_VCPUS 8u
+#define VMM_GUEST_MIN_RAM (4ull << 20)
+#define VMM_GUEST_MAX_RAM (64ull << 30)
 /* The grant table's maximum size in frames (vmm/gnttab.c; Linux's legacy default), and the
  * page tables that place each frame anywhere in guest-physical space: a PDPT, a PD and a PT. */
 #define VMM_GNTTAB_FRAMES 4u

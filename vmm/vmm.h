@@ -40,7 +40,6 @@
 #include <xen/hvm/params.h>
 #include "params.h"
 
-#define VMM_MAX_VCPUS 8u
 #define VMM_EVTCHN_PORTS 64u
 #define VMM_LINE_MAX 160u
 /* Within the Xen ABI (user/include/xen/), the VMM's own choices and Xen's internal limits. */

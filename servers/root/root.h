@@ -21,9 +21,9 @@
 #define ROOT_MAX_GUESTS 16u
 /* What the VMM (vmm/) supports today (vmm/main.c checks the same), and the least RAM a guest
  * can boot in. */
-#define ROOT_VMM_MAX_VCPUS 8u
-#define ROOT_GUEST_MIN_RAM (4ull << 20)
-#define ROOT_GUEST_MAX_RAM (64ull << 30)
+#define ROOT_VMM_MAX_VCPUS VMM_MAX_VCPUS        /* vmm/params.h: the VMM's limits */
+#define ROOT_GUEST_MIN_RAM VMM_GUEST_MIN_RAM
+#define ROOT_GUEST_MAX_RAM VMM_GUEST_MAX_RAM
 /* Badge of a VMM's report capability: this bit | the guest's index (fault badges are below). */
 #define ROOT_REPORT_BADGE (1ull << 32)
 /* Where the root maps frames for a moment to fill them (its own address space). */

@@ -51,6 +51,14 @@ case $mode in
     guest=$(section 8)
     for k in 0 1 2 3 4 5 6 7; do byte $((guest + 24 + k)) $(( (0x300000 >> (8 * k)) & 255 )); done
     fix_crc ;;
+  badguests)
+    # Limits the compiler refuses, written behind its back for the root to find: the first
+    # guest's vCPUs (guest record: 9 u8 vcpus) -> 9, the second's memory (24 u64) -> 2 MiB.
+    guest=$(section 8) gsize=
+    for i in 0 1 2 3 4 5 6 7; do [ "$(u32 $((24 + 16 * i)))" = 8 ] && gsize=$(u32 $((24 + 16 * i + 12))); done
+    byte $((guest + 9)) 9
+    for k in 0 1 2 3 4 5 6 7; do byte $((guest + gsize + 24 + k)) $(( (0x200000 >> (8 * k)) & 255 )); done
+    fix_crc ;;
   nogrant)
     # guest record: 52 u32 grant_first, 56 grant_count, 60 grant_table_first, 64 grant_table_count.
     guest=$(section 8)
