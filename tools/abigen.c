@@ -491,11 +491,30 @@ static void write_object_dispatch(FILE *f, const char *object)
                "        return fail(ERR_ILLEGAL_OPERATION, 0, 0, \"not a %s operation\");\n    }\n}\n\n", object);
 }
 
+/* The capability arguments of one invocation as contract entries {types, rights, lookup}: the
+ * kernel's table and the user-level one differ only in the names' prefixes. */
+static void write_contract_caps(FILE *f, const struct invocation *inv, const char *obj_prefix, const char *right_prefix)
+{
+    char expr[256];
+    for (int j = 0; j < inv->nfields; j++) {
+        const struct field *fl = &inv->fields[j];
+        if (fl->kind != F_CAP) continue;
+        list_expr(expr, sizeof expr, fl->object, obj_prefix, ") | ");
+        fprintf(f, "{%s), ", expr);
+        if (fl->rights[0]) {
+            list_expr(expr, sizeof expr, fl->rights, right_prefix, " | ");
+            fprintf(f, "%s, ", expr);
+        } else {
+            fprintf(f, "0, ");
+        }
+        fprintf(f, "%d}, ", fl->lookup);
+    }
+}
+
 /* The table the error-contract test (tests/host/core/test_contract.c) walks: every check
  * decode_args makes, and every documented error, so that each is provoked and its code seen. */
 static void write_contract(FILE *f)
 {
-    char expr[256];
     fprintf(f, "/* For tests: what the description says of each invocation. */\n");
     fprintf(f, "struct abi_cap_arg { word_t types; word_t rights; int lookup; };\n");
     fprintf(f, "struct abi_in_arg { word_t lo, hi; bool ranged; };\n");
@@ -516,19 +535,7 @@ static void write_contract(FILE *f)
             else fprintf(f, "{0, 0, false}, ");
         }
         fprintf(f, "},\n     {");
-        for (int j = 0; j < inv->nfields; j++) {
-            const struct field *fl = &inv->fields[j];
-            if (fl->kind != F_CAP) continue;
-            list_expr(expr, sizeof expr, fl->object, "BIT(OBJ_", ") | ");
-            fprintf(f, "{%s), ", expr);
-            if (fl->rights[0]) {
-                list_expr(expr, sizeof expr, fl->rights, "RIGHT_", " | ");
-                fprintf(f, "%s, ", expr);
-            } else {
-                fprintf(f, "0, ");
-            }
-            fprintf(f, "%d}, ", fl->lookup);
-        }
+        write_contract_caps(f, inv, "BIT(OBJ_", "RIGHT_");
         fprintf(f, "}},\n");
     }
     fprintf(f, "};\n\n/* X(OBJECT, OP, ERROR) for every documented error of every invocation. */\n");
@@ -564,7 +571,7 @@ static int user_bound(char *out, size_t cap, const char *bound)
  * real kernel: ABI_INVOCATIONS(X) and ABI_DOCUMENTED_ERRORS(X) make its tests. */
 static void write_user_contract(FILE *f)
 {
-    char expr[256], lo[NAME_LEN], hi[NAME_LEN];
+    char lo[NAME_LEN], hi[NAME_LEN];
     stamp(f, "/*", "*/");
     fprintf(f, "#ifndef BULKHEAD_ABI_CONTRACT_H\n#define BULKHEAD_ABI_CONTRACT_H\n\n#include <stdbool.h>\n#include <bulkhead/types.h>\n#include <bulkhead/abi.h>\n\n");
     fprintf(f, "/* in: no range, a range, or a range whose bounds only the kernel knows (bound names them). */\n");
@@ -591,19 +598,7 @@ static void write_user_contract(FILE *f)
                 fprintf(f, "{%s, 0, ABI_RANGED_BY_KERNEL, \"%s..%s\"}, ", user_bound(lo, sizeof lo, fl->lo) ? lo : "0", fl->lo, fl->hi);
         }
         fprintf(f, "},\n     {");
-        for (int j = 0; j < inv->nfields; j++) {
-            const struct field *fl = &inv->fields[j];
-            if (fl->kind != F_CAP) continue;
-            list_expr(expr, sizeof expr, fl->object, "(1ull << BH_OBJ_", ") | ");
-            fprintf(f, "{%s), ", expr);
-            if (fl->rights[0]) {
-                list_expr(expr, sizeof expr, fl->rights, "BH_RIGHT_", " | ");
-                fprintf(f, "%s, ", expr);
-            } else {
-                fprintf(f, "0, ");
-            }
-            fprintf(f, "%d}, ", fl->lookup);
-        }
+        write_contract_caps(f, inv, "(1ull << BH_OBJ_", "BH_RIGHT_");
         fprintf(f, "}},\n");
     }
     fprintf(f, "};\n\n/* X(OBJECT, OP) for every invocation, in the order of abi_invocations[]. */\n#define ABI_INVOCATIONS(X) \\\n");
