@@ -145,7 +145,8 @@ struct papr_vm {
     unsigned ail;                /* LPCR[AIL] */
     bool proc_table_registered, radix, gtse;
     uint64_t pate1;              /* partition table entry doubleword 1 */
-    int64_t rtc_offset_ns;       /* set-time-of-day minus the host clock */
+    int64_t rtc_offset_s;        /* set-time-of-day minus the host clock, whole seconds */
+    uint32_t rtc_offset_ns;      /* and the nanoseconds, 0..999999999 (no overflow to 9999) */
     uint64_t nmi_sreset, nmi_machine_check;
     char os_term[PAPR_OS_TERM_MAX];
     struct papr_stats stats;

@@ -67,8 +67,11 @@ static bool valid(const struct papr_civil_time *t, uint32_t ns)
 void rtas_get_time_of_day(struct papr_vm *vm, unsigned vcpu, const uint32_t *args, uint32_t *rets,
                           enum papr_action *action)
 {
-    int64_t now = (int64_t)vm->host->now_ns(vm->host->ctx) + vm->rtc_offset_ns;
-    int64_t s = floor_div(now, NS_PER_S);
+    /* Seconds and nanoseconds apart: year 9999 in nanoseconds overflows 64 bits. */
+    uint64_t host = vm->host->now_ns(vm->host->ctx);
+    uint64_t ns = host % NS_PER_S + vm->rtc_offset_ns;
+    int64_t s = (int64_t)(host / NS_PER_S) + vm->rtc_offset_s + (int64_t)(ns / NS_PER_S);
+    ns %= NS_PER_S;
     struct papr_civil_time t;
     papr_civil_from_unix(s, &t);
     rets[0] = RTAS_OUT_SUCCESS;
@@ -78,7 +81,7 @@ void rtas_get_time_of_day(struct papr_vm *vm, unsigned vcpu, const uint32_t *arg
     rets[4] = t.hour;
     rets[5] = t.minute;
     rets[6] = t.second;
-    rets[7] = (uint32_t)(now - s * NS_PER_S);
+    rets[7] = (uint32_t)ns;
 }
 
 /* set-time-of-day(year, month, day, hour, minute, second, nanoseconds). */
@@ -90,7 +93,14 @@ void rtas_set_time_of_day(struct papr_vm *vm, unsigned vcpu, const uint32_t *arg
         rets[0] = (uint32_t)RTAS_OUT_PARAM_ERROR;
         return;
     }
-    int64_t want = papr_unix_from_civil(&t) * NS_PER_S + args[6];
-    vm->rtc_offset_ns = want - (int64_t)vm->host->now_ns(vm->host->ctx);
+    uint64_t host = vm->host->now_ns(vm->host->ctx);
+    int64_t s = papr_unix_from_civil(&t) - (int64_t)(host / NS_PER_S);
+    int64_t ns = (int64_t)args[6] - (int64_t)(host % NS_PER_S);
+    if (ns < 0) {
+        ns += NS_PER_S;
+        s--;
+    }
+    vm->rtc_offset_s = s;
+    vm->rtc_offset_ns = (uint32_t)ns;
     rets[0] = RTAS_OUT_SUCCESS;
 }

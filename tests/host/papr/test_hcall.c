@@ -591,6 +591,16 @@ static void rtas_time_of_day(void)
     const uint32_t leap2000[7] = {2000, 2, 29, 12, 0, 0, 0};  /* 2000 is a leap year */
     CHECK_EQ(rtas(0, token("set-time-of-day"), 7, 1, leap2000, r, NULL), H_SUCCESS);
     CHECK_EQ(r[0], 0);
+    /* The last valid instant: in nanoseconds it overflows 64 bits (found by the fuzzer). */
+    const uint32_t last[7] = {9999, 12, 31, 23, 59, 59, 999999999};
+    CHECK_EQ(rtas(0, token("set-time-of-day"), 7, 1, last, r, NULL), H_SUCCESS);
+    CHECK_EQ(r[0], 0);
+    CHECK_EQ(rtas(0, token("get-time-of-day"), 0, 8, a, r, NULL), H_SUCCESS);
+    CHECK(r[1] == 9999 && r[2] == 12 && r[3] == 31 && r[4] == 23 && r[5] == 59 && r[6] == 59);
+    CHECK_EQ(r[7], 999999999);
+    h->now_ns += 1;                         /* one nanosecond later: year 10000 */
+    CHECK_EQ(rtas(0, token("get-time-of-day"), 0, 8, a, r, NULL), H_SUCCESS);
+    CHECK(r[1] == 10000 && r[2] == 1 && r[3] == 1 && r[4] == 0 && r[7] == 0);
 }
 
 /* The calendar against the C library's gmtime over 1970..2400 and both directions. */
