@@ -23,9 +23,13 @@ static ALWAYS_INLINE bool can_run_now(const struct tcb *from, const struct tcb *
            to->slots[TCB_VSPACE].cap.type == OBJ_VSPACE && space_root(&to->slots[TCB_VSPACE].cap);
 }
 
+/* An empty message copies no register: the receiver's message registers keep its own values,
+ * so nothing of the sender's is left there. Any other copies all (message_fits: at most
+ * MSG_REGISTERS), unrolled: cheaper than a loop over the length. */
 static void copy_message(struct tcb *from, struct tcb *to, word_t badge, word_t info)
 {
-    for (unsigned i = 0; i < MSG_REGISTERS; i++) *ctx_mr(&to->ctx, i) = *ctx_mr(&from->ctx, i);
+    if (bh_msginfo_length(info) != 0)
+        for (unsigned i = 0; i < MSG_REGISTERS; i++) *ctx_mr(&to->ctx, i) = *ctx_mr(&from->ctx, i);
     ctx_set_badge(&to->ctx, badge);
     ctx_set_info(&to->ctx, info & ~(word_t)BH_MSGINFO_CAPS_UNWRAPPED); /* no caps unwrapped */
 }

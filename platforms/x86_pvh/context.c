@@ -61,28 +61,33 @@ void plat_set_tls_base(word_t base)
 }
 
 /* DS, ES, FS and GS are the thread's own: user level loads them at will (null or the user
- * segments), and nothing else on the way out restores them. They are read once per switch,
- * saved as one word, and written only when the next thread's differ (almost never: a segment
- * load is slow); FS before the FS base, which loading FS resets. */
-static uint64_t read_data_selectors(void)
+ * segments), and nothing else on the way out restores them. They are stored once per switch,
+ * straight into the context (a selector store to memory is one instruction), and loaded only
+ * when the next thread's differ (almost never: a segment load is slow); FS before the FS
+ * base, which loading FS resets. */
+static void store_data_selectors(uint16_t s[4])
 {
-    uint16_t ds, es, fs, gs;
     __asm__ volatile("mov %%ds, %0; mov %%es, %1; mov %%fs, %2; mov %%gs, %3"
-                     : "=r"(ds), "=r"(es), "=r"(fs), "=r"(gs));
-    return (uint64_t)ds | (uint64_t)es << 16 | (uint64_t)fs << 32 | (uint64_t)gs << 48;
+                     : "=m"(s[0]), "=m"(s[1]), "=m"(s[2]), "=m"(s[3]));
 }
 
-static void load_data_selectors(uint64_t cur, uint64_t want)
+static uint64_t selectors_word(const uint16_t s[4])
 {
-    if (cur == want) return;
-    uint16_t ds = (uint16_t)want, es = (uint16_t)(want >> 16), fs = (uint16_t)(want >> 32), gs = (uint16_t)(want >> 48);
-    if (ds != (uint16_t)cur) __asm__ volatile("mov %0, %%ds" ::"r"(ds));
-    if (es != (uint16_t)(cur >> 16)) __asm__ volatile("mov %0, %%es" ::"r"(es));
-    if (fs != (uint16_t)(cur >> 32)) __asm__ volatile("mov %0, %%fs" ::"r"(fs));
-    if (gs != (uint16_t)(cur >> 48)) __asm__ volatile("mov %0, %%gs" ::"r"(gs));
+    uint64_t w;
+    __builtin_memcpy(&w, s, sizeof w); /* one load, never a call to the kernel's memcpy */
+    return w;
 }
 
-static void load_thread_state(struct tcb *to, uint64_t selectors)
+static void load_data_selectors(const uint16_t cur[4], const uint16_t want[4])
+{
+    if (selectors_word(cur) == selectors_word(want)) return;
+    if (want[0] != cur[0]) __asm__ volatile("mov %0, %%ds" ::"r"(want[0]));
+    if (want[1] != cur[1]) __asm__ volatile("mov %0, %%es" ::"r"(want[1]));
+    if (want[2] != cur[2]) __asm__ volatile("mov %0, %%fs" ::"r"(want[2]));
+    if (want[3] != cur[3]) __asm__ volatile("mov %0, %%gs" ::"r"(want[3]));
+}
+
+static void load_thread_state(struct tcb *to, const uint16_t selectors[4])
 {
     x86_fpu_restore(&to->fpu);
     load_data_selectors(selectors, to->ctx.data_selectors);
@@ -94,11 +99,11 @@ static void load_thread_state(struct tcb *to, uint64_t selectors)
  * lands on the trampoline stack, not in the context. */
 void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
 {
-    uint64_t selectors = read_data_selectors(); /* from's, or the last thread's before idle */
-    if (from) {
-        __asm__ volatile("fxsave64 %0" : "=m"(from->fpu));
-        from->ctx.data_selectors = selectors;
-    }
+    /* from's selectors, or (from idle) the last thread's, in a scratch copy. */
+    static uint16_t idle_selectors[4];
+    uint16_t *selectors = from ? from->ctx.data_selectors : idle_selectors;
+    store_data_selectors(selectors);
+    if (from) __asm__ volatile("fxsave64 %0" : "=m"(from->fpu));
     paddr_t root = x86_user_root(vspace_root);
     if (x86_meltdown_window) {
         x86_user_cr3 = root;
