@@ -44,10 +44,11 @@ static struct cte *lookup(struct tcb *t, word_t cptr)
     return &cnode_slots(root)[cptr & MASK(cnode_radix(root))];
 }
 
+/* from blocks and to runs: neither is in a ready queue (lazy scheduling, sched.c), and to
+ * may run now (can_run_now: nothing ready in the partition is above from, and to is at least
+ * as high), so no queue changes. */
 NORETURN static void switch_to(struct tcb *from, struct tcb *to)
 {
-    sched_hand_over(from, to);
-    sched_action_needed = false;
     plat_switch_to(from, to, (void *)to->slots[TCB_VSPACE].cap.ptr); /* live: checked by can_run_now */
     current = to;
     if (to->timeslice == 0) to->timeslice = 1;

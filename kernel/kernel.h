@@ -87,8 +87,8 @@ extern struct tcb *current;
 extern struct tcb *chosen;   /* set when the scheduler must pick again */
 void sched_enqueue(struct tcb *t);
 void sched_dequeue(struct tcb *t);
-void sched_switch_to(struct tcb *t);
-void sched_hand_over(struct tcb *from, struct tcb *to);
+void sched_wake(struct tcb *t);
+void sched_yield(void);
 void sched_reschedule(void);
 void schedule(void);
 void sched_timer_tick(void);
