@@ -100,7 +100,9 @@ ktest=(
   tests/system/ktest/t_vcpu_hygiene.c@x86 tests/system/guests/hygiene.S@x86
   platforms/x86_pvh/tests/ktest_platform.c=platform
   platforms/x86_pvh/tests/ktest_kept_devices.c=kept_devices
+  platforms/x86_pvh/tests/ktest_edu.c=edu
   platforms/x86_pvh/tests/ktest_iospace.c=iospace
+  platforms/x86_pvh/tests/ktest_msi.c=msi
   platforms/power9/tests/ktest_vcpu_none.c=vcpu_none
   platforms/power9/tests/ktest_platform.c=platform
   platforms/power9/tests/ktest_state_hygiene.c=state_hygiene

@@ -11,6 +11,7 @@
 #define LAPIC_ID 0x20u
 #define LAPIC_EOI 0xb0u
 #define LAPIC_SVR 0xf0u
+#define LAPIC_ISR 0x100u
 #define LAPIC_IRR 0x200u
 #define LAPIC_LVT_TIMER 0x320u
 #define LAPIC_TIMER_INIT 0x380u
@@ -43,6 +44,12 @@ static uint32_t ioapic_low[IOAPIC_PINS];
 void x86_lapic_eoi(void)
 {
     *lapic(LAPIC_EOI) = 0;
+}
+
+bool x86_lapic_in_service(word_t vector)
+{
+    if (vector > 255) return false;
+    return (*lapic(LAPIC_ISR + 0x10 * (uint32_t)(vector / 32)) >> (vector % 32)) & 1u;
 }
 
 /* TSC ticks per ms, measured with the APIC timer's rate (0 without a PIT). */

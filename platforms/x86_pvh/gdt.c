@@ -71,7 +71,7 @@ static void set_tss_descriptor(void)
 static void set_gates(void)
 {
     for (unsigned v = 0; v < 256; v++) {
-        uint64_t a = (uint64_t)x86_idt_stubs + v * 16;
+        uint64_t a = (uint64_t)x86_idt_stubs + v * X86_IDT_STUB_BYTES;
         idt[v] = (struct idt_gate){(uint16_t)a, SEL_KCODE, 0, 0x8e, (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0};
     }
 }

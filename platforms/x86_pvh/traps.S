@@ -162,10 +162,20 @@ trap_common:
     call x86_kernel_trap
     ud2
 
+/* A vector whose exceptions push an error code can also arrive as an interrupt (an MSI or
+ * an I/O APIC entry naming it), which pushes none. The frame tells them apart without a
+ * memory access: two words above an error code lies CS (a selector, below 0x100); two words
+ * above an interrupt's RIP lies RFLAGS, which has IF (0x200) set, as an interrupt is taken
+ * only with IF set. An interrupt gets a 0 in the error code's place, so the frame is the
+ * same as for every other vector; x86_handle_trap then asks the APIC's in-service register
+ * whether it was an interrupt. One stub every X86_IDT_STUB_BYTES (gdt.c). */
 .macro STUB n
-    .p2align 4
+    .p2align 5
     .if (\n == 8 || (\n >= 10 && \n <= 14) || \n == 17 || \n == 21 || \n == 29 || \n == 30)
-    push $\n
+    cmpq $0x100, 16(%rsp)
+    jb 1f
+    push $0
+1:  push $\n
     .else
     push $0
     push $\n
@@ -173,7 +183,7 @@ trap_common:
     jmp trap_common
 .endm
 
-    .p2align 4
+    .p2align 5
     .globl x86_idt_stubs
 x86_idt_stubs:
     .altmacro

@@ -160,11 +160,15 @@ void x86_rsb_fill(void); /* mitigations.S */
 /* apic.c */
 void x86_init_interrupts(void);
 void x86_lapic_eoi(void);
+/* Whether the local APIC has this vector in service: an interrupt delivered it (an exception
+ * never sets the in-service register). */
+bool x86_lapic_in_service(word_t vector);
 
 /* serial.c */
 void x86_serial_init(void);
 
-/* traps.S */
+/* traps.S: one vector stub every X86_IDT_STUB_BYTES (.p2align 5 there). */
+#define X86_IDT_STUB_BYTES 32u
 extern char x86_idt_stubs[];
 void x86_syscall_entry(void);
 void x86_syscall_entry_window(void);
