@@ -54,6 +54,13 @@ x86_kernel_cr3: .quad 0
 x86_window_user_rsp: .quad 0   /* the user's rsp between syscall and the context's frame */
 x86_verw_selector: .word 0x10  /* VERW's operand: any writable data segment (kernel data) */
 x86_meltdown_window: .byte 0
+    /* The NMI's own stack (IST 1, gdt.c): an NMI can arrive anywhere in the kernel, also
+     * between syscall and the stack switch, where RSP is still the user's. */
+    .p2align 4
+    .globl x86_nmi_stack_top
+x86_nmi_stack:
+    .skip 64
+x86_nmi_stack_top:
 
     .section .window.text, "ax"
 
@@ -193,6 +200,13 @@ x86_idt_stubs:
     .set i, i + 1
     .endr
     .noaltmacro
+
+/* NMIs: the kernel asks for none, but a device's MSI can carry the NMI delivery mode, and an
+ * NMI is taken even with IF clear, anywhere in the kernel. It is ignored: iretq at once, on
+ * its own stack, touching nothing else (so also in the Meltdown window's user CR3). */
+    .globl x86_nmi_entry
+x86_nmi_entry:
+    iretq
 
 /* Registers from the context (rsp points at it) up to the vector; sysret if the context came
  * from syscall, else iretq. With verw=1, VERW is the last instruction before leaving: with

@@ -170,6 +170,7 @@ void x86_serial_init(void);
 /* traps.S: one vector stub every X86_IDT_STUB_BYTES (.p2align 5 there). */
 #define X86_IDT_STUB_BYTES 32u
 extern char x86_idt_stubs[];
+extern char x86_nmi_entry[], x86_nmi_stack_top[];
 void x86_syscall_entry(void);
 void x86_syscall_entry_window(void);
 NORETURN void x86_exit_to_user(struct user_context *ctx);

@@ -15,6 +15,7 @@
 #include "ktest_edu.h"
 
 #define MSI_ADDRESS_BSP 0xfee00000ull /* APIC ID 0: the boot CPU, which runs the tests */
+#define MSI_DELIVERY_NMI (4u << 8)
 
 static volatile uint64_t spinner_count;
 static void spin(bh_word_t arg)
@@ -60,6 +61,14 @@ static int exception_vectors_dropped(struct env *env)
         }
         bh_printf("ktest: edu MSI on vector %u raised 4 times\n", vectors[i]);
     }
+    /* The NMI delivery mode (data bits 10:8 = 4): the kernel ignores NMIs. Before, the
+     * interrupted thread was suspended with a user exception 2 it never caused. */
+    CHECK(edu_msi_set((unsigned)dev, MSI_ADDRESS_BSP, MSI_DELIVERY_NMI | 0x20) == 0);
+    for (unsigned n = 0; n < 4; n++) {
+        CHECK(raise_and_check_registers(1u << n));
+        *edu_reg32(EDU_IRQ_ACK) = 1u << n;
+    }
+    bh_printf("ktest: edu MSI as an NMI raised 4 times\n");
     edu_msi_disable((unsigned)dev);
     CHECK(bh_debug_check_kernel() == 0);
     /* The tick still comes: a thread of our priority that never yields gets the CPU only
