@@ -201,6 +201,11 @@ void x86_handle_trap(struct user_context *frame)
         x86_lapic_eoi();
         x86_vtd_fault();
     }
+    if (x86_msi_vector(v)) {
+        x86_lapic_eoi();
+        x86_msi_arrived(v);
+        kernel_exit();
+    }
     if (x86_lapic_in_service(v)) {
         drop_interrupt(v);
         kernel_exit();
