@@ -213,8 +213,8 @@ static int remapped_delivery(struct env *env)
 }
 
 /* Random messages from edu: remappable ones with any handle, subhandle and data, and
- * compatibility-format ones with any vector and destination in the fixed, lowest-priority and
- * NMI delivery modes (QEMU 7.2 passes compatibility format through with remapping on, so INIT,
+ * compatibility-format ones to APIC ID 0 (physical or logical) with any vector in the fixed,
+ * lowest-priority and NMI delivery modes (QEMU 7.2 passes compatibility format through with remapping on, so INIT,
  * SMI and ExtINT would reach the processor: on hardware CFI clear blocks them). The kernel runs
  * on, the tick preempts, and edu's own line still delivers. */
 static int remapped_random_messages(struct env *env)
@@ -237,7 +237,7 @@ static int remapped_random_messages(struct env *env)
         if (i & 1) {
             address = 0xfee00010u | ((uint32_t)r & 0xfffecu); /* remappable: any handle, SHV */
         } else {
-            address = 0xfee00000u | ((uint32_t)r & 0xff00cu); /* compatibility: any destination */
+            address = 0xfee00000u | ((uint32_t)r & 0xcu); /* compatibility: APIC 0, either mode */
             data = (data & 0xc0ffu) | modes[(r >> 20) % 3];
         }
         edu_msi_set((unsigned)dev, address, data);
