@@ -159,7 +159,12 @@ void x86_acpi_find_devices(paddr_t rsdp_pa, paddr_t mapped_end, struct boot_conf
         const uint8_t *t = table_at(esize == 8 ? rd64(root + off) : rd32(root + off), &n);
         if (!t) continue;
         if (memcmp(t, "APIC", 4) == 0 && n >= MADT_ENTRIES_OFFSET) read_madt(t, n, bc);
-        if (memcmp(t, "DMAR", 4) == 0 && n >= DMAR_ENTRIES_OFFSET) read_dmar(t, n, bc);
-        if (memcmp(t, "IVRS", 4) == 0 && n >= IVRS_ENTRIES_OFFSET) read_ivrs(t, n, bc);
+        bool dmar = memcmp(t, "DMAR", 4) == 0, ivrs = memcmp(t, "IVRS", 4) == 0;
+        if (dmar || ivrs) { /* the IOMMU's description: nobody else may rewrite it */
+            paddr_t pa = esize == 8 ? rd64(root + off) : rd32(root + off);
+            add(bc, pa, n, BH_KERNEL_DEVICE_IOMMU_TABLE);
+        }
+        if (dmar && n >= DMAR_ENTRIES_OFFSET) read_dmar(t, n, bc);
+        if (ivrs && n >= IVRS_ENTRIES_OFFSET) read_ivrs(t, n, bc);
     }
 }

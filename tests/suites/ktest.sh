@@ -85,5 +85,9 @@ for iommu in ${KTEST_IOMMUS-intel-iommu=intel-iommu,intremap=on:fed90000..fed910
   if grep -q "kept from device memory:.* IOMMU $range" "$log" && grep -q "^PASS ktest.untyped_kernel_devices_never_frames" <(tr -d '\r' <"$log"); then
     echo "PASS ktest-$name.iommu_registers_kept"
   else echo "FAIL ktest-$name.iommu_registers_kept: IOMMU $range not kept, or a device untyped covers it (log: $log)"; status=1; fi
+  # Its ACPI table (DMAR, IVRS) too: listed, and no untyped of any kind covers it (the ktest).
+  if grep -q "kept from device memory:.* IOMMU table [0-9a-f]*\.\." "$log" && grep -q "^PASS ktest.untyped_kernel_devices_never_frames" <(tr -d '\r' <"$log"); then
+    echo "PASS ktest-$name.iommu_table_kept"
+  else echo "FAIL ktest-$name.iommu_table_kept: the DMAR or IVRS table is not kept, or an untyped covers it (log: $log)"; status=1; fi
 done
 exit $status
