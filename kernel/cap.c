@@ -50,12 +50,12 @@ static bool same_region(const struct cap *a, const struct cap *b)
         word_t bend = b->type == CAP_ZOMBIE ? b->ptr : b->ptr + BIT(object_bytes_bits(b)) - 1;
         return bstart >= start && bend <= end;
     }
-    if (a->type == OBJ_IRQ_CONTROL) return b->type == OBJ_IRQ_HANDLER || b->type == OBJ_IRQ_CONTROL;
+    bool msi_handler = b->type == OBJ_IRQ_HANDLER && irq_handler_line(b) >= IRQ_MSI_FIRST;
+    if (a->type == OBJ_IRQ_CONTROL) return (b->type == OBJ_IRQ_HANDLER && !msi_handler) || b->type == OBJ_IRQ_CONTROL;
     if (a->type == OBJ_IO_PORT_CONTROL) return b->type == OBJ_IO_PORT || b->type == OBJ_IO_PORT_CONTROL;
-    if (a->type == OBJ_IO_SPACE_CONTROL) return b->type == OBJ_PCI_DEVICE || b->type == OBJ_IO_SPACE_CONTROL;
-    /* A function's MSI handlers (irq.c) sit under its capability. */
-    if (a->type == OBJ_PCI_DEVICE && b->type == OBJ_IRQ_HANDLER)
-        return irq_handler_line(b) >= IRQ_MSI_FIRST && b->ptr == a->ptr;
+    /* A function's MSI handlers (irq.c) sit under its capability, and so under IOSpaceControl. */
+    if (a->type == OBJ_IO_SPACE_CONTROL) return b->type == OBJ_PCI_DEVICE || b->type == OBJ_IO_SPACE_CONTROL || msi_handler;
+    if (a->type == OBJ_PCI_DEVICE && msi_handler) return b->ptr == a->ptr;
     return cap_same_object(a, b);
 }
 

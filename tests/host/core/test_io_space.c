@@ -405,3 +405,20 @@ TEST(io_space_msi_lines_per_function)
     CHECK_EQ(fake_msi_source[a[2]], 0);
     CHECK_EQ(check_invariants(), 0);
 }
+
+/* Revoking IOSpaceControl takes every function and every MSI handler under them, also when a
+ * handler lies between two functions' capabilities in the derivation list. */
+TEST(io_space_control_revoke_takes_msi_handlers)
+{
+    word_t out[3];
+    CHECK_EQ(issue(OTHER_SOURCE, N), ERR_OK);
+    CHECK_EQ(issue(SOURCE, N + 1), ERR_OK); /* placed right after IOSpaceControl: before N */
+    CHECK_EQ(get_msi(N + 1, N + 2, out), ERR_OK); /* after N + 1, so before N */
+    CHECK(fx_slot(N + 2)->next == fx_slot(N));
+    CHECK_EQ(revoke(S_IO_SPACE_CONTROL), ERR_OK);
+    CHECK_EQ(fx_slot(N)->cap.type, OBJ_NULL);
+    CHECK_EQ(fx_slot(N + 1)->cap.type, OBJ_NULL);
+    CHECK_EQ(fx_slot(N + 2)->cap.type, OBJ_NULL);
+    CHECK_EQ(fake_msi_source[out[2]], 0);
+    CHECK_EQ(check_invariants(), 0);
+}
