@@ -53,7 +53,9 @@ void x86_lapic_eoi(void)
 /* A fixed interrupt to this processor: an MSI line's pending interrupt, raised again. */
 void x86_lapic_self_ipi(word_t vector)
 {
-    while (*lapic(LAPIC_ICR_LOW) & ICR_DELIVERY_STATUS) {}
+    /* A previous IPI still being sent: wait a bounded while (the kernel sends no other IPIs
+     * on this processor, so this is at most the last self-IPI's delivery). */
+    for (unsigned i = 0; i < 100000u && (*lapic(LAPIC_ICR_LOW) & ICR_DELIVERY_STATUS); i++) {}
     *lapic(LAPIC_ICR_LOW) = ICR_SELF | (uint32_t)vector;
 }
 
