@@ -49,7 +49,7 @@ host_core_tests=(
   tests/host/core/test_cdt.c tests/host/core/test_retype.c tests/host/core/test_cspace.c
   tests/host/core/test_delete.c tests/host/core/test_ipc.c tests/host/core/test_notification.c
   tests/host/core/test_sched.c tests/host/core/test_asid.c tests/host/core/test_contract.c
-  tests/host/core/test_thread_queue.c tests/host/core/test_io_space.c
+  tests/host/core/test_thread_queue.c tests/host/core/test_io_space.c tests/host/core/test_frame_page.c
 )
 
 # ---- The user-level runtime (user/) ----
@@ -96,6 +96,7 @@ ktest=(
   tests/system/ktest/t_ipc.c tests/system/ktest/t_notification.c tests/system/ktest/t_fault.c
   tests/system/ktest/t_vspace.c tests/system/ktest/t_tcb.c tests/system/ktest/t_irq.c
   tests/system/ktest/t_sched.c tests/system/ktest/t_misc.c tests/system/ktest/t_contract.c
+  tests/system/ktest/t_frame_page.c tests/system/ktest/t_frame_page_guest.c@x86
   tests/system/ktest/t_vcpu.c@x86 tests/system/guests/testguest.S@x86
   tests/system/ktest/t_vcpu_hygiene.c@x86 tests/system/guests/hygiene.S@x86
   platforms/x86_pvh/tests/ktest_platform.c=platform
