@@ -79,6 +79,7 @@ vmm=(
   vmm/msr.c vmm/ioport.c vmm/pit.c vmm/hypercall.c vmm/physmap.c vmm/hvm.c vmm/evtchn.c
   vmm/time.c vmm/lapic.c vmm/acpi.c vmm/report.c vmm/console.c vmm/store.c vmm/gnttab.c
   vmm/gnttab_frames.c vmm/timer.c vmm/smp.c
+  vmm/grant_check.c vmm/grant_entry.c
 )
 # IDL components: servers and the demo (the instance's glue is compiled in).
 console_server=(servers/console/main.c servers/console/input.c@x86 servers/console/limit.c
@@ -153,6 +154,12 @@ xenstore_host_tests=(tests/host/xenstore/test_xenstore.c)
 # The server on the kernel: one connection per guest's store page (IDL component).
 xenstore_server=(servers/xenstore/main.c servers/xenstore/channels.c servers/xenstore/tree.c
   servers/console/client.c "${xenstore_engine[@]}")
+
+# ---- The granting VMM's grant-entry checks (vmm/grant_check.c, docs/vmm.md): host tests and
+# fuzzer, with the entry updates of tests/host/grant/racing_entry.c instead of vmm/grant_entry.c ----
+grant_check=(vmm/grant_check.c)
+grant_racing=(tests/host/grant/racing_entry.c)
+grant_host_tests=(tests/host/grant/test_grant_check.c)
 
 # ---- The POWER9 VMM's PAPR layer (vmm/papr): host tests, fuzzer, ppc64le objects ----
 papr=(
