@@ -559,7 +559,7 @@ gen_grant() {
     edge "build/grant/$nm" host_link "build/grant/obj/$nm.o$objs" -- 'libs=-pthread'
   done
   edge build/fuzz/grant_check fuzz_cc "tests/fuzz/host/fuzz_grant_check.c ${grant_check[*]} ${grant_racing[*]}" \
-    "| vmm/grant_check.h vmm/grant_entry.c tests/host/grant/racing_entry.h user/include/xen/grant_table.h" -- 'cflags=$grant_fuzz_cflags'
+    "| vmm/grant_check.h vmm/params.h vmm/grant_entry.c tests/host/grant/racing_entry.h user/include/xen/grant_table.h" -- 'cflags=$grant_fuzz_cflags'
   edge build/grant/all phony build/grant/test_grant_check build/fuzz/grant_check
 }
 

@@ -6,7 +6,9 @@
  * rewrite it at any moment, and what counts is the word the compare-and-exchange saw.
  */
 #include "grant_check.h"
+#include "params.h"
 
+_Static_assert(GRANT_CHECK_FRAMES == VMM_GNTTAB_FRAMES, "the view holds the largest table the VMM gives a guest");
 _Static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "an entry's first word is flags | domid << 16");
 _Static_assert(sizeof(struct grant_entry_v1) * GRANT_ENTRIES_PER_FRAME == 4096, "512 entries a frame");
 

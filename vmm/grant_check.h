@@ -36,7 +36,7 @@
 #include <stdint.h>
 #include <xen/grant_table.h>
 
-#define GRANT_CHECK_FRAMES 4u                     /* the table's largest size (VMM_GNTTAB_FRAMES) */
+#define GRANT_CHECK_FRAMES 4u                     /* the table's largest size (VMM_GNTTAB_FRAMES, asserted) */
 #define GRANT_ENTRIES_PER_FRAME 512u              /* 4 KiB of 8-byte version 1 entries */
 #define GRANT_CHECK_ENTRIES (GRANT_CHECK_FRAMES * GRANT_ENTRIES_PER_FRAME)
 #define GRANT_PIN_LIMIT 128u                      /* pins of one kind on an entry (Xen's 8-bit counts) */
