@@ -8,7 +8,9 @@
  *     same object, except that a badged endpoint or notification capability is the parent
  *     only of capabilities with the same badge that were derived from it;
  *   - IRQControl, IOPortControl and IOSpaceControl are parents of the handlers, port ranges
- *     and PCI functions they issued.
+ *     and PCI functions they issued;
+ *   - a revocable large frame is the parent of the 4 KiB pages derived from it (DerivePage),
+ *     and a page is the parent of its copies.
  * Invariant: the capabilities to one object form one contiguous run of the list.
  */
 #include "kernel.h"
@@ -51,6 +53,10 @@ static bool same_region(const struct cap *a, const struct cap *b)
         return bstart >= start && bend <= end;
     }
     bool msi_handler = b->type == OBJ_IRQ_HANDLER && irq_handler_line(b) >= IRQ_MSI_FIRST;
+    /* A page derived from a large frame (vspace.c: DerivePage); memory retyped from an Untyped
+     * is never shared between objects, so a frame inside a large frame is one of its pages. */
+    if (a->type == OBJ_LARGE_FRAME && b->type == OBJ_FRAME)
+        return b->ptr >= a->ptr && b->ptr - a->ptr < BIT(LARGE_PAGE_BITS);
     if (a->type == OBJ_IRQ_CONTROL) return (b->type == OBJ_IRQ_HANDLER && !msi_handler) || b->type == OBJ_IRQ_CONTROL;
     if (a->type == OBJ_IO_PORT_CONTROL) return b->type == OBJ_IO_PORT || b->type == OBJ_IO_PORT_CONTROL;
     /* A function's MSI handlers (irq.c) sit under its capability, and so under IOSpaceControl. */
@@ -105,11 +111,13 @@ void cte_insert_child(struct cte *parent, struct cte *child, struct cap c)
     /* Everything retyped is a new object, a child untyped as large as its parent included:
      * it must be revocable to be the parent of what is retyped from it. */
     bool new_object = parent->cap.type == OBJ_UNTYPED;
+    /* A page of a large frame is revocable so that revoking it takes its copies. */
+    bool new_page = parent->cap.type == OBJ_LARGE_FRAME && c.type == OBJ_FRAME;
     bool new_authority = parent->cap.type == OBJ_IRQ_CONTROL || parent->cap.type == OBJ_IO_PORT_CONTROL ||
                          parent->cap.type == OBJ_IO_SPACE_CONTROL ||
                          (parent->cap.type == OBJ_PCI_DEVICE && c.type == OBJ_IRQ_HANDLER);
     if (new_badge) child->flags = CTE_REVOCABLE | CTE_FIRST_BADGED;
-    if (new_object || new_authority) child->flags = CTE_REVOCABLE;
+    if (new_object || new_authority || new_page) child->flags = CTE_REVOCABLE;
     link_after(parent, child);
 }
 

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * Address spaces, portable part: Frame and PageTable invocations.
+ * Address spaces, portable part: Frame and PageTable invocations (and a large frame's pages
+ * as capabilities of their own: DerivePage).
  * Each frame or page-table capability holds at most one mapping, recorded in the capability
  * as (ASID, address). An ASID names a VSpace while both live (asid_pool.c); a mapping whose
  * VSpace is gone, or lost its ASID with its pool, is found stale through asid_lookup and needs
@@ -143,6 +144,38 @@ exception_t decode_frame_get_address(struct cte *slot, const struct args_frame_g
     (void)a;
     out[0] = ptr_to_paddr((void *)slot->cap.ptr); /* reads only: no invoke step */
     *out_length = 1;
+    return ERR_OK;
+}
+
+/*
+ * A page of a large frame as a capability of its own (grants hand out one 4 KiB page of a
+ * guest's 2 MiB RAM frame). The page is a child of the frame in the derivation tree (cap.c:
+ * a large frame is the parent of the frames inside it), so revoking the frame takes every page
+ * and each page's one mapping; each page records its own mapping, so deleting it unmaps it
+ * alone. A page is an OBJ_FRAME: Map, Copy, Mint and the spaces treat it as any 4 KiB frame.
+ */
+static void invoke_frame_derive_page(struct cte *frame, struct cte *dest, word_t offset, word_t rights)
+{
+    struct cap page = frame->cap; /* device memory stays device memory (size_bits) */
+    page.type = OBJ_FRAME;
+    page.ptr = frame->cap.ptr + offset;
+    page.rights = (uint8_t)rights;
+    mapping_record(&page, 0, 0);
+    cte_insert_child(frame, dest, page);
+}
+
+exception_t decode_frame_derive_page(struct cte *slot, const struct args_frame_derive_page *a)
+{
+    const struct cap *c = &slot->cap;
+    if (c->type != OBJ_LARGE_FRAME) return fail(ERR_WRONG_OBJECT_TYPE, 0, 0, "a 4 KiB frame has no smaller page");
+    if (!ALIGNED(a->offset, PAGE_BITS)) return fail(ERR_ALIGNMENT, 0, 0, "offset not a multiple of 4 KiB");
+    if (a->offset >= BIT(LARGE_PAGE_BITS))
+        return fail(ERR_RANGE, 0, BIT(LARGE_PAGE_BITS) - BIT(PAGE_BITS), "offset past the end of the frame");
+    if (a->rights & ~(word_t)c->rights) return fail(ERR_INSUFFICIENT_RIGHTS, c->rights, 0, "more rights than the frame's");
+    struct cte *dest;
+    exception_t e = lookup_dest_slot(&a->root->cap, a->dest_index, a->dest_depth, &dest);
+    if (e != ERR_OK) return e;
+    invoke_frame_derive_page(slot, dest, a->offset, a->rights);
     return ERR_OK;
 }
 

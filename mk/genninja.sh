@@ -547,6 +547,26 @@ gen_papr() {
   edge build/papr/all phony build/papr/test_fdt build/papr/test_hcall build/fuzz/papr build/papr/ppc64le
 }
 
+gen_grant() {
+  local e src nm objs=""
+  echo
+  echo "# The granting VMM's grant-entry checks on the host: unit tests under ASan and UBSan, and"
+  echo "# a libFuzzer target, both with a granter that can race the entry updates (racing_entry.c)."
+  for e in "${grant_check[@]}" "${grant_racing[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/grant/obj/$nm.o" host_cc "$src" -- 'cflags=$grant_cflags'
+    objs+=" build/grant/obj/$nm.o"
+  done
+  for e in "${grant_host_tests[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/grant/obj/$nm.o" host_cc "$src" -- 'cflags=$grant_cflags'
+    edge "build/grant/$nm" host_link "build/grant/obj/$nm.o$objs" -- 'libs=-pthread'
+  done
+  edge build/fuzz/grant_check fuzz_cc "tests/fuzz/host/fuzz_grant_check.c ${grant_check[*]} ${grant_racing[*]}" \
+    "| vmm/grant_check.h vmm/params.h vmm/grant_entry.c tests/host/grant/racing_entry.h user/include/xen/grant_table.h" -- 'cflags=$grant_fuzz_cflags'
+  edge build/grant/all phony build/grant/test_grant_check build/fuzz/grant_check
+}
+
 gen_header
 gen_abi
 gen_host_core
@@ -563,3 +583,4 @@ gen_power9_systems
 gen_vmm_fuzz
 gen_xenstore
 gen_papr
+gen_grant

@@ -50,7 +50,7 @@ host_core_tests=(
   tests/host/core/test_cdt.c tests/host/core/test_retype.c tests/host/core/test_cspace.c
   tests/host/core/test_delete.c tests/host/core/test_ipc.c tests/host/core/test_notification.c
   tests/host/core/test_sched.c tests/host/core/test_asid.c tests/host/core/test_contract.c
-  tests/host/core/test_thread_queue.c tests/host/core/test_io_space.c
+  tests/host/core/test_thread_queue.c tests/host/core/test_io_space.c tests/host/core/test_frame_page.c
 )
 
 # ---- The user-level runtime (user/) ----
@@ -80,6 +80,7 @@ vmm=(
   vmm/msr.c vmm/ioport.c vmm/pit.c vmm/hypercall.c vmm/physmap.c vmm/hvm.c vmm/evtchn.c
   vmm/time.c vmm/lapic.c vmm/acpi.c vmm/report.c vmm/console.c vmm/store.c vmm/gnttab.c
   vmm/gnttab_frames.c vmm/timer.c vmm/smp.c
+  vmm/grant_check.c vmm/grant_entry.c
 )
 # IDL components: servers and the demo (the instance's glue is compiled in).
 console_server=(servers/console/main.c servers/console/input.c@x86 servers/console/limit.c
@@ -97,6 +98,7 @@ ktest=(
   tests/system/ktest/t_ipc.c tests/system/ktest/t_notification.c tests/system/ktest/t_fault.c
   tests/system/ktest/t_vspace.c tests/system/ktest/t_tcb.c tests/system/ktest/t_irq.c
   tests/system/ktest/t_sched.c tests/system/ktest/t_misc.c tests/system/ktest/t_contract.c
+  tests/system/ktest/t_frame_page.c tests/system/ktest/t_frame_page_guest.c@x86
   tests/system/ktest/t_vcpu.c@x86 tests/system/guests/testguest.S@x86
   tests/system/ktest/t_vcpu_hygiene.c@x86 tests/system/guests/hygiene.S@x86
   platforms/x86_pvh/tests/ktest_platform.c=platform
@@ -155,6 +157,12 @@ xenstore_host_tests=(tests/host/xenstore/test_xenstore.c)
 # The server on the kernel: one connection per guest's store page (IDL component).
 xenstore_server=(servers/xenstore/main.c servers/xenstore/channels.c servers/xenstore/tree.c
   servers/console/client.c "${xenstore_engine[@]}")
+
+# ---- The granting VMM's grant-entry checks (vmm/grant_check.c, docs/vmm.md): host tests and
+# fuzzer, with the entry updates of tests/host/grant/racing_entry.c instead of vmm/grant_entry.c ----
+grant_check=(vmm/grant_check.c)
+grant_racing=(tests/host/grant/racing_entry.c)
+grant_host_tests=(tests/host/grant/test_grant_check.c)
 
 # ---- The POWER9 VMM's PAPR layer (vmm/papr): host tests, fuzzer, ppc64le objects ----
 papr=(

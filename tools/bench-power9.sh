@@ -59,6 +59,7 @@ done
 order=(ipc_call_replyrecv_roundtrip_0_words ipc_call_replyrecv_roundtrip_4_words
        ipc_call_replyrecv_roundtrip_10_words_slowpath ipc_call_replyrecv_roundtrip_0_words_fpu
        ipc_send_recv_0_words notification_signal_wake_waiter null_syscall_poll frame_map_unmap
+       frame_derive_page_map_unmap_delete
        pass_call_0_words pass_replyrecv_0_words pass_call_10_words_slowpath pass_replyrecv_10_words_slowpath
        pass_send_0_words pass_signal_wake_higher pass_signal_wake_lower pass_signal_no_waiter counter_read loop_overhead)
 

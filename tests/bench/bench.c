@@ -106,6 +106,18 @@ static void op_map_unmap(bh_cptr_t f, unsigned length)
     bh_frame_unmap(f);
 }
 
+/* A page of a large frame handed out and taken back, as a granting VMM does for one grant:
+ * DerivePage into an empty slot, Map, Unmap, Delete. */
+static bh_cptr_t page_slot;
+static void op_derive_map_unmap(bh_cptr_t large, unsigned length)
+{
+    (void)length;
+    bh_frame_derive_page(large, 0x3000, BH_RIGHT_READ | BH_RIGHT_WRITE, BH_ROOT_CNODE, page_slot, 64);
+    bh_frame_map(page_slot, map_vspace, 0x0000610000000000ull, BH_RIGHT_READ | BH_RIGHT_WRITE, 1);
+    bh_frame_unmap(page_slot);
+    bh_cnode_delete(BH_ROOT_CNODE, page_slot, 64);
+}
+
 /* A peer process (another address space) serving ep (or waiting on a notification), with the
  * shared page mapped. */
 static bh_cptr_t start_peer(const struct bh_bootinfo *bi, enum bench_peer_mode mode, bh_word_t type, bh_word_t prio)
@@ -273,6 +285,9 @@ int root_main(const struct bh_bootinfo *bi)
     bh_map_frame(&alloc, map_frame, map_vspace, 0x0000610000000000ull, BH_RIGHT_READ | BH_RIGHT_WRITE, 1);
     bh_frame_unmap(map_frame);
     report("frame_map_unmap", measure(op_map_unmap, map_frame, 0) - loop);
+    bh_cptr_t large = bh_alloc_object(&alloc, BH_OBJ_LARGE_FRAME, 0);
+    page_slot = bh_alloc_slot(&alloc);
+    report("frame_derive_page_map_unmap_delete", measure(op_derive_map_unmap, large, 0) - loop);
 
     bh_printf("BENCH-DONE\n");
     bh_io_port_out8(exit_port, 0xf4, 0x10);

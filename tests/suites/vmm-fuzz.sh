@@ -2,8 +2,10 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# The VMM fuzz suite: a smoke run of each VMM fuzzer (tests/fuzz/host/vmm, docs/testing.md), both
-# at once, on a fresh copy of its seed corpus: every seed first (the inputs that once found a
+# The VMM fuzz suite: first the host unit tests of the granting VMM's grant-entry checks
+# (vmm/grant_check.c, tests/host/grant; lines "PASS grant.<test>"), then a smoke run of each VMM
+# fuzzer (tests/fuzz/host/vmm and fuzz_grant_check.c, docs/testing.md), all at once, on a fresh
+# copy of its seed corpus: every seed first (the inputs that once found a
 # bug among them), then VMM_FUZZ_SECONDS (30) of fuzzing. A crash, a sanitizer report, a
 # broken check or an input running longer than 5 s (a hang) fails the run. Builds nothing:
 # run after the build. One line per test: "PASS vmm-fuzz.<test>" or "FAIL vmm-fuzz.<test>: <why>".
@@ -11,7 +13,19 @@ set -uo pipefail
 cd "$(dirname "$0")/../.."
 b=build/fuzz
 seconds=${VMM_FUZZ_SECONDS:-30}
-targets="vmm_image vmm_hypercall"
+targets="vmm_image vmm_hypercall grant_check"
+
+unit=build/grant/test_grant_check
+if [ -x "$unit" ]; then
+  rc=0
+  out=$("$unit" 2>build/grant/test.stderr) || rc=$?
+  printf '%s\n' "$out"
+  if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
+    echo "FAIL grant.unit: exited with status $rc (see build/grant/test.stderr)"
+  fi
+else
+  echo "FAIL grant.unit: $unit not built"
+fi
 
 start() {
   local t=$1 dir=$b/smoke/$1

@@ -316,6 +316,35 @@ static exception_t provoke_FRAME_MAP_DELETE_FIRST(void)
     CHECK_EQ(map_frame(O_FRAME, 0x400000), ERR_OK);
     return map_frame(O_FRAME, 0x401000); /* mapped elsewhere */
 }
+static exception_t derive_page(word_t frame, word_t offset, word_t rights, word_t dest)
+{
+    word_t mr[4] = {offset, rights, dest, WORD_BITS}, caps[1] = {S_CNODE};
+    return CALL(frame, INV_FRAME_DERIVE_PAGE, mr, caps);
+}
+static exception_t provoke_FRAME_DERIVE_PAGE_WRONG_OBJECT_TYPE(void)
+{
+    CHECK_EQ(derive_page(O_LARGE, 0, RIGHTS_ALL, FREE_SLOT), ERR_OK);
+    CHECK_EQ(derive_page(FREE_SLOT, 0, RIGHT_READ, FREE_SLOT + 1), ERR_WRONG_OBJECT_TYPE); /* a derived page */
+    exception_t e = derive_page(O_FRAME, 0, RIGHT_READ, FREE_SLOT + 1);
+    CHECK_EQ(current_error.detail[0], 0);
+    return e;
+}
+static exception_t provoke_FRAME_DERIVE_PAGE_ALIGNMENT(void) { return derive_page(O_LARGE, 0x1800, RIGHT_READ, FREE_SLOT); }
+static exception_t provoke_FRAME_DERIVE_PAGE_RANGE(void)
+{
+    CHECK_EQ(derive_page(O_LARGE, 0x1ff000, RIGHT_READ, FREE_SLOT), ERR_OK); /* the last page */
+    exception_t e = derive_page(O_LARGE, 0x200000, RIGHT_READ, FREE_SLOT + 1);
+    CHECK_EQ(current_error.detail[1], 0x1ff000);
+    return e;
+}
+static exception_t provoke_FRAME_DERIVE_PAGE_INSUFFICIENT_RIGHTS(void)
+{
+    CHECK_EQ(fx_copy(O_LARGE, FREE_SLOT, RIGHT_READ), ERR_OK); /* read-only frame */
+    exception_t e = derive_page(FREE_SLOT, 0, RIGHT_READ | RIGHT_WRITE, FREE_SLOT + 1);
+    CHECK_EQ(current_error.detail[0], RIGHT_READ);
+    return e;
+}
+static exception_t provoke_FRAME_DERIVE_PAGE_DELETE_FIRST(void) { return derive_page(O_LARGE, 0, RIGHT_READ, O_EP); }
 static exception_t provoke_PAGE_TABLE_MAP_DELETE_FIRST(void)
 {
     CHECK_EQ(fx_retype(S_UT, OBJ_PAGE_TABLE, 0, FREE_SLOT, 2), ERR_OK);

@@ -55,12 +55,18 @@ int have_pit(struct env *env);
 struct kept_fact { uint64_t paddr; const char *what; };
 size_t platform_kept_facts(const struct kept_fact **facts);
 
+/* Pages of large frames (t_frame_page.c): a large frame from an untyped of its own, a page of
+ * it in a new slot (0 on failure); the GuestSpace test, a platform's where it runs guests. */
+bh_cptr_t frame_page_new_large(struct env *env);
+bh_cptr_t frame_page_derive(struct env *env, bh_cptr_t frame, bh_word_t offset, bh_word_t rights);
+int frame_page_guest(struct env *env);
+
 /* platform: the platform's own tests, from a file its build adds (platforms/<name>/tests/);
  * main.c holds an empty weak default. contract: the ABI's stated checks and documented errors
  * (t_contract.c), last, as it takes an interrupt line and ASID ranges for a while. */
 #define KTEST_LIST(X) \
-    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc) X(vcpu) X(platform) \
-    X(iospace) X(msi) X(contract)
+    X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(frame_page) X(tcb) X(irq) X(sched) X(misc) X(vcpu) \
+    X(platform) X(iospace) X(msi) X(contract)
 
 #define DECLARE_GROUP(g) extern const struct test tests_##g[];
 KTEST_LIST(DECLARE_GROUP)

@@ -409,6 +409,44 @@ static int provoke_FRAME_MAP_DELETE_FIRST(struct env *env)
     REQUIRE(bh_frame_map(f, vs, 0x400000, BH_RIGHT_READ, 0) == BH_ERR_OK);
     return bh_frame_map(f, vs, 0x401000, BH_RIGHT_READ, 0); /* mapped elsewhere */
 }
+static int derive_page(struct env *env, bh_cptr_t frame, bh_word_t offset, bh_word_t rights)
+{
+    return bh_frame_derive_page(frame, offset, rights, BH_ROOT_CNODE, new_slot(env), 64);
+}
+static int provoke_FRAME_DERIVE_PAGE_WRONG_OBJECT_TYPE(struct env *env)
+{
+    bh_cptr_t page = new_slot(env);
+    REQUIRE(bh_frame_derive_page(new_object(env, BH_OBJ_LARGE_FRAME, 0), 0, BH_RIGHT_READ, BH_ROOT_CNODE, page, 64) == BH_ERR_OK);
+    REQUIRE(derive_page(env, page, 0, BH_RIGHT_READ) == BH_ERR_WRONG_OBJECT_TYPE); /* from a derived page */
+    int e = derive_page(env, new_object(env, BH_OBJ_FRAME, 0), 0, BH_RIGHT_READ);
+    REQUIRE(bh_get_mr(0) == 0);
+    return e;
+}
+static int provoke_FRAME_DERIVE_PAGE_ALIGNMENT(struct env *env)
+{
+    return derive_page(env, new_object(env, BH_OBJ_LARGE_FRAME, 0), 0x1800, BH_RIGHT_READ);
+}
+static int provoke_FRAME_DERIVE_PAGE_RANGE(struct env *env)
+{
+    bh_cptr_t lf = new_object(env, BH_OBJ_LARGE_FRAME, 0);
+    REQUIRE(derive_page(env, lf, 0x1ff000, BH_RIGHT_READ) == BH_ERR_OK); /* the last page */
+    int e = derive_page(env, lf, 0x200000, BH_RIGHT_READ);
+    REQUIRE(bh_get_mr(1) == 0x1ff000);
+    return e;
+}
+static int provoke_FRAME_DERIVE_PAGE_INSUFFICIENT_RIGHTS(struct env *env)
+{
+    bh_cptr_t ro = new_slot(env);
+    REQUIRE(bh_cnode_copy(BH_ROOT_CNODE, ro, 64, BH_ROOT_CNODE, new_object(env, BH_OBJ_LARGE_FRAME, 0), 64, BH_RIGHT_READ) == BH_ERR_OK);
+    int e = derive_page(env, ro, 0, BH_RIGHT_READ | BH_RIGHT_WRITE);
+    REQUIRE(bh_get_mr(0) == BH_RIGHT_READ);
+    return e;
+}
+static int provoke_FRAME_DERIVE_PAGE_DELETE_FIRST(struct env *env)
+{
+    bh_cptr_t lf = new_object(env, BH_OBJ_LARGE_FRAME, 0);
+    return bh_frame_derive_page(lf, 0, BH_RIGHT_READ, BH_ROOT_CNODE, lf, 64); /* the frame's own slot */
+}
 static int provoke_PAGE_TABLE_MAP_DELETE_FIRST(struct env *env)
 {
     bh_cptr_t vs = new_object(env, BH_OBJ_VSPACE, 0);
