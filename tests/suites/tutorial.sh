@@ -7,7 +7,8 @@
 # folder and sets BULKHEAD, done here instead) is run in order; the last one boots the system
 # with --timeout. The lines of the `text expect` block must be in the run's output. Then the
 # mistakes of the tutorial's table, each on a copy of the folder: each must exit non-zero with
-# its message before QEMU starts. Nothing may be written into the user's folder.
+# its message before QEMU starts. Nothing may be written into the user's folder. Last, the
+# run in a pseudo-terminal: Ctrl-C ends a timed run, Ctrl-A X an interactive one, QEMU with them.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 export BULKHEAD=$PWD
@@ -111,3 +112,57 @@ mistake refused_description 'sed -i "s/uses console log;/uses consol log;/" my.b
   "^my\\.bh:[0-9]+:[0-9]+: error: unknown interface 'consol' \\[unknown_interface\\]" \
   "^bulkhead: my\\.bh: the IDL compiler refused the description"
 mistake missing_description 'rm my.bh' "^bulkhead: my\\.bh: no such file"
+
+# ---- 3. `./bulkhead run my.bh` in a terminal (`script` makes a pseudo-terminal) ----
+descendants() {
+  local c
+  for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done
+}
+qemus_below() {
+  local p
+  for p in $(descendants "$1"); do
+    case $(cat "/proc/$p/comm" 2>/dev/null) in qemu-system*) echo "$p" ;; esac
+  done
+}
+is_qemu() { case $(cat "/proc/$1/comm" 2>/dev/null) in qemu-system*) return 0 ;; esac; return 1; }
+# in_terminal NAME KEYS ARGS: runs `bulkhead run my.bh ARGS` in the tutorial's folder in a
+# pseudo-terminal, types KEYS (printf format) once QEMU runs; the run and every QEMU it
+# started must be gone within 15 s.
+in_terminal() {
+  local name=$1 keys=$2 args=$3 fifo=$work/$1.in spid qemus="" left="" q
+  mkfifo "$fifo"
+  # env --default-signal: a command started with & from a script ignores SIGINT, a terminal's does not.
+  (cd "$user" && env --default-signal=INT script -qec "$BULKHEAD/bulkhead run my.bh $args" /dev/null) \
+    <"$fifo" >"$logs/$name.out" 2>&1 &
+  spid=$!
+  exec 4>"$fifo"
+  for _ in $(seq 1 1200); do # until its QEMU runs (at most 120 s: it builds first)
+    qemus=$(qemus_below "$spid")
+    [ -n "$qemus" ] && break
+    kill -0 "$spid" 2>/dev/null || break
+    sleep 0.1
+  done
+  if [ -z "$qemus" ]; then
+    fail "$name" "no QEMU started within 120 s (log: $logs/$name.out)"
+    kill "$spid" 2>/dev/null
+  else
+    sleep 3 # QEMU running, the terminal in its mode
+    printf "$keys" >&4
+    for _ in $(seq 1 150); do kill -0 "$spid" 2>/dev/null || break; sleep 0.1; done
+    for _ in $(seq 1 50); do
+      left=""
+      for q in $qemus; do is_qemu "$q" && left="$left $q"; done
+      [ -z "$left" ] && break
+      sleep 0.1
+    done
+    if kill -0 "$spid" 2>/dev/null; then fail "$name" "the run went on 15 s after the keys (log: $logs/$name.out)"
+    elif [ -n "$left" ]; then fail "$name" "QEMU left running:$left (log: $logs/$name.out)"
+    else pass "$name"; fi
+    for q in $left; do is_qemu "$q" && kill "$q" 2>/dev/null; done
+    kill "$spid" 2>/dev/null
+  fi
+  exec 4>&-
+  wait "$spid" 2>/dev/null
+}
+in_terminal ctrl_c_ends_a_timed_run '\003' '--timeout 300'
+in_terminal ctrl_a_x_quits_an_interactive_run '\001x' ''
