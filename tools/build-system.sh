@@ -37,7 +37,7 @@ while [ $# -gt 0 ]; do
     --boot) boot=1; shift ;;
     --timeout) run_args+=(--timeout "${2:-}"); shift 2 || shift ;;
     --timeout=*) run_args+=(--timeout "${1#--timeout=}"); shift ;;
-    -h|--help) sed -n '4,22p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 4 && /^#/ { sub(/^# ?/, ""); print; next } NR > 4 { exit }' "$0"; exit 0 ;;
     -*) echo "$me: unknown option '$1'" >&2; exit 2 ;;
     *) [ -z "$bh" ] || { echo "$me: one system description at a time ('$bh', then '$1')" >&2; exit 2; }
        bh=$1; shift ;;

@@ -7,7 +7,8 @@
 # folder and sets BULKHEAD, done here instead) is run in order; the last one boots the system
 # with --timeout. The lines of the `text expect` block must be in the run's output. Then the
 # mistakes of the tutorial's table, each on a copy of the folder: each must exit non-zero with
-# its message before QEMU starts. Nothing may be written into the user's folder. Last, the
+# its message before QEMU starts. Nothing may be written into the user's folder. Then the
+# tutorial's component in a description with `arch power9`, booted on QEMU powernv9. Last, the
 # run in a pseudo-terminal: Ctrl-C ends a timed run, Ctrl-A X an interactive one, QEMU with them.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -113,7 +114,51 @@ mistake refused_description 'sed -i "s/uses console log;/uses consol log;/" my.b
   "^bulkhead: my\\.bh: the IDL compiler refused the description"
 mistake missing_description 'rm my.bh' "^bulkhead: my\\.bh: no such file"
 
-# ---- 3. `./bulkhead run my.bh` in a terminal (`script` makes a pseudo-terminal) ----
+# ---- 3. The tutorial's component on POWER9: a description with `arch power9` ----
+if command -v qemu-system-ppc64 >/dev/null && [ -f build/power9/sysroot/.complete ]; then
+  p9=$work/p9
+  mkdir -p "$p9/components"
+  cp -a "$user/components/hello" "$p9/components/"
+  cat >"$p9/p9.bh" <<'BH'
+// The tutorial's component on POWER9 (no guests there yet): the console server writes to
+// OPAL's console.
+platform powernv9 {
+    arch power9;
+    memory 128 MiB;
+}
+interface console {
+    u32 put_string(in u8 text[96], in u32 len);
+}
+component console_server {
+    provides console out;
+    thread main priority 200;
+    stack 8 KiB;
+}
+component hello {
+    uses console log;
+    thread main priority 100;
+}
+assembly {
+    instance console_server console;
+    instance hello greeter;
+    connect rpc greeter.log -> console.out;
+    schedule {
+        partition system ticks 5 { console, greeter }
+    }
+}
+BH
+  rc=0
+  (cd "$p9" && "$BULKHEAD/bulkhead" run p9.bh --timeout 60) >"$logs/power9.out" 2>&1 || rc=$?
+  if [ "$rc" -eq 0 ] && grep -q "(power9;" "$logs/power9.out" && grep -qx "\[greeter\] counting: 3 of 3" <(tr -d '\r' <"$logs/power9.out"); then
+    pass power9_description_runs
+  else
+    fail power9_description_runs "status $rc, or no 'power9' build or '[greeter] counting: 3 of 3' (log: $logs/power9.out)"
+  fi
+else
+  echo "SKIP tutorial.power9_description_runs: no qemu-system-ppc64 or POWER9 sysroot (./bulkhead setup)"
+fi
+
+# ---- 4. `./bulkhead run my.bh` in a terminal (`script` makes a pseudo-terminal) ----
 descendants() {
   local c
   for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do echo "$c"; descendants "$c"; done

@@ -12,7 +12,7 @@
 #define VT_HOSTILE_NPF_GPA 0x1234000u    /* where it jumps at the end: a fetch from nothing */
 #define VT_PROBE_GPA 0x800000u         /* mode=probe: an address with nothing there */
 #define VT_PROBE_LOOP 3000u            /* reads in a row there (the VMM logs a few) */
-#define VT_PROBE_CHECKS 35u            /* checks the probe guest passes before it powers off */
+#define VT_PROBE_CHECKS 39u            /* checks the probe guest passes before it powers off */
 #define VT_HOSTILE_CALLS 100000u
 #define VT_HOSTILE_SEED 0x5eed0f0dull
 #define VT_SHUTDOWN_REASON 1u          /* SHUTDOWN_reboot */

@@ -6,7 +6,8 @@
  * instruction forms Linux's readb..readq and its drivers compile to (MOV to a register, AH
  * and R8..R15 included, MOVZX, MOVSX, the moffs form, SIB and displacement addressing) must
  * return all ones with the rest of the register as the width rules leave it; writes (from a
- * register, an immediate, a high byte register) must be dropped; then VT_PROBE_LOOP reads, of
+ * register, an immediate, a high byte register) must be dropped; the same in compatibility
+ * mode (32-bit code); then VT_PROBE_LOOP reads, of
  * which the VMM logs only a few. VT_PROBE_CHECKS checks, then a poweroff: the guest survived.
  */
 #include "guest.h"
@@ -76,6 +77,36 @@ static void writes(volatile uint8_t *p)
     CHECK(1, 0);  /* this far: none of the writes ended the guest */
 }
 
+/* The same in compatibility mode (a 32-bit code segment, 0x18, under long mode): the VMM
+ * decodes with 32-bit operand and address sizes. Reads into BL, ECX and DX with their registers
+ * filled beforehand; a write of an immediate. */
+static void compat_mode_probe(void)
+{
+    uint64_t b = 0x11223344, c = 0x55667788, d = 0x99aabbcc;
+    __asm__ volatile("pushq $0x18\n\t"
+                     "leaq 1f(%%rip), %%rax\n\t"
+                     "pushq %%rax\n\t"
+                     "lretq\n"
+                     "1:\n\t"
+                     ".code32\n\t"
+                     "movb (%%edi), %%bl\n\t"
+                     "movl 8(%%edi), %%ecx\n\t"
+                     "movw (%%edi,%%esi,2), %%dx\n\t"
+                     "movl $0x5a5a5a5a, (%%edi)\n\t"
+                     "pushl $0x08\n\t"
+                     "pushl $2f\n\t"
+                     "lretl\n"
+                     "2:\n\t"
+                     ".code64"
+                     : "+b"(b), "+c"(c), "+d"(d)
+                     : "D"((uint64_t)VT_PROBE_GPA), "S"(2ull)
+                     : "rax", "memory");
+    CHECK((uint32_t)b == 0x112233ffu, b);
+    CHECK((uint32_t)c == 0xffffffffu, c);
+    CHECK((uint32_t)d == 0x99aaffffu, d);
+    CHECK(*(volatile uint32_t *)(uintptr_t)VT_PROBE_GPA == 0xffffffffu, 0);
+}
+
 void test_probe(void)
 {
     /* Beyond the 4 MiB of RAM inside the identity-mapped first GiB, and near its top. */
@@ -84,6 +115,7 @@ void test_probe(void)
         reads((volatile uint8_t *)(uintptr_t)absent[i]);
         writes((volatile uint8_t *)(uintptr_t)absent[i]);
     }
+    compat_mode_probe();
     uint32_t all_ones = 0;
     for (unsigned i = 0; i < VT_PROBE_LOOP; i++)
         all_ones += *(volatile uint32_t *)(uintptr_t)(VT_PROBE_GPA + 4 * (i % 1024)) == 0xffffffffu;
