@@ -9,12 +9,11 @@
  * (EXITINFO1 bit 63: decode assists, VT-x), nothing is fetched; otherwise (QEMU's TCG has
  * neither) the VMM reads the instruction at CS:RIP and decodes its prefixes and 0F opcode.
  *
- * And the accesses to guest-physical addresses with nothing behind them (unbacked.c): the
- * memory forms of MOV (88, 89, 8A, 8B, C6 /0, C7 /0, A0..A3) and MOVZX/MOVSX (0F B6, B7, BE, BF)
- * at every width, in 64-bit and 32-bit code: what Linux's readb..readq and writeb..writeq
- * compile to. SVM's NPF exit gives the guest-physical address and whether it was a write, not
- * the instruction (nRIP is not saved for it, and TCG has no decode assists), so it is decoded
- * here: its length, the access's width, and the register a read goes to.
+ * And the accesses to guest-physical addresses with nothing behind them (unbacked.c): SVM's
+ * NPF exit gives the guest-physical address and whether it was a write, not the instruction
+ * (nRIP is not saved for it, and TCG has no decode assists), so the instruction is fetched
+ * here, decoded by mmio_decode.c (for the code's operand and address sizes), and a read's
+ * value is written to its register by the width rules.
  */
 #include "vmm.h"
 
@@ -135,87 +134,12 @@ static bool code_sizes(struct vcpu *v, unsigned *op, unsigned *addr)
     return true;
 }
 
-/* The length of a ModRM memory operand's bytes after the ModRM byte (SIB, displacement), for
- * 32- and 64-bit addressing; -1 for a register operand (no memory access). */
-static int memory_operand_tail(uint8_t modrm, const uint8_t *after, unsigned avail)
-{
-    unsigned mod = modrm >> 6, rm = modrm & 7u, n = 0;
-    if (mod == 3) return -1;
-    if (rm == 4) {
-        if (avail < 1) return -1;
-        uint8_t sib = after[0];
-        n = 1;
-        if (mod == 0 && (sib & 7u) == 5) n += 4;
-    } else if (mod == 0 && rm == 5) {
-        n += 4; /* disp32, RIP-relative in 64-bit code */
-    }
-    if (mod == 1) n += 1;
-    if (mod == 2) n += 4;
-    return (int)n;
-}
-
 bool insn_decode_mmio(struct vcpu *v, struct insn_mmio *out)
 {
     uint8_t b[INSN_MAX];
-    unsigned n = fetch(v, b), i = 0, op, addr;
-    uint8_t rex = 0;
+    unsigned n = fetch(v, b), op, addr;
     if (!code_sizes(v, &op, &addr)) return false;
-    bool long_mode = vcpu_long_mode(v);
-    for (; i < n && is_legacy_prefix(b[i]); i++) {
-        if (b[i] == 0x66) op = 2;
-        if (b[i] == 0x67) addr = long_mode ? 4 : 2;
-        if (b[i] == 0xf2 || b[i] == 0xf3) return false; /* REP: string instructions are not taken */
-    }
-    if (addr == 2) return false;
-    if (i < n && long_mode && (b[i] & 0xf0u) == 0x40u) rex = b[i++];
-    if (rex & 8u) op = 8;
-    if (i >= n) return false;
-    *out = (struct insn_mmio){0};
-    uint8_t opcode = b[i++];
-    bool has_modrm = true;
-    unsigned imm = 0;
-    switch (opcode) {
-    case 0x88: out->write = true; out->size = 1; break;
-    case 0x89: out->write = true; out->size = op; break;
-    case 0x8a: out->size = out->reg_size = 1; break;
-    case 0x8b: out->size = out->reg_size = op; break;
-    case 0xc6: out->write = true; out->size = 1; imm = 1; break;
-    case 0xc7: out->write = true; out->size = op; imm = op == 2 ? 2 : 4; break;
-    case 0xa0: case 0xa1: case 0xa2: case 0xa3:
-        has_modrm = false;
-        out->write = opcode >= 0xa2;
-        out->size = (opcode & 1u) ? op : 1;
-        if (!out->write) out->reg_size = out->size;
-        out->reg = BH_VCPU_RAX;
-        i += addr; /* the absolute address (moffs) */
-        break;
-    case 0x0f:
-        if (i >= n) return false;
-        opcode = b[i++];
-        if (opcode != 0xb6 && opcode != 0xb7 && opcode != 0xbe && opcode != 0xbf) return false;
-        out->size = (opcode & 1u) ? 2 : 1;
-        out->reg_size = op;
-        out->sign_extend = opcode >= 0xbe;
-        break;
-    default: return false;
-    }
-    if (has_modrm) {
-        if (i >= n) return false;
-        uint8_t modrm = b[i++];
-        unsigned reg = ((modrm >> 3) & 7u) | (rex & 4u) << 1;
-        if ((opcode == 0xc6 || opcode == 0xc7) && ((modrm >> 3) & 7u) != 0) return false;
-        int tail = memory_operand_tail(modrm, &b[i], n - i);
-        if (tail < 0) return false;
-        i += (unsigned)tail + imm;
-        if (!out->write) {
-            /* Without REX, byte registers 4..7 are AH, CH, DH, BH: bits 15:8 of 0..3. */
-            out->high_byte = out->reg_size == 1 && !rex && reg >= 4;
-            out->reg = gpr_index[out->high_byte ? reg - 4 : reg];
-        }
-    }
-    if (i > n) return false; /* past the bytes in RAM, or past 15 */
-    out->length = i;
-    return true;
+    return mmio_decode(b, n, op, addr, vcpu_long_mode(v), out);
 }
 
 void insn_mmio_read_done(struct vcpu *v, const struct insn_mmio *a, uint64_t value)
@@ -225,12 +149,13 @@ void insn_mmio_read_done(struct vcpu *v, const struct insn_mmio *a, uint64_t val
         value &= (1ull << bits) - 1;
         if (a->sign_extend && (value >> (bits - 1)) & 1u) value |= ~0ull << bits;
     }
-    uint64_t old = vcpu_reg(v, a->reg), now;
+    unsigned reg = gpr_index[a->high_byte ? a->reg - 4 : a->reg];
+    uint64_t old = vcpu_reg(v, reg), now;
     switch (a->reg_size) {
     case 1: now = a->high_byte ? (old & ~0xff00ull) | (value & 0xffu) << 8 : (old & ~0xffull) | (value & 0xffu); break;
     case 2: now = (old & ~0xffffull) | (value & 0xffffu); break;
     case 4: now = value & 0xffffffffu; break; /* a 32-bit destination clears bits 63:32 */
     default: now = value; break;
     }
-    vcpu_set_reg(v, a->reg, now);
+    vcpu_set_reg(v, reg, now);
 }

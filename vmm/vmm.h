@@ -11,6 +11,7 @@
  *   vcpu.c       guest register cache, the VMEnter loop, exit dispatch, event injection
  *   cpuid.c      CPUID policy and the Xen leaves
  *   insn.c       instructions the VMM completes: MOV to CR4, INVD/WBINVD, MMIO forms of MOV
+ *   mmio_decode.c  those MOV forms decoded from their bytes (pure: host-tested)
  *   unbacked.c   NPF exits: reads of guest-physical memory with nothing there return all ones
  *   msr.c        MSR policy and the hypercall page
  *   lapic.c      a minimal x2APIC (MSRs only): Linux's clock events, IPIs, INIT and SIPI
@@ -41,6 +42,7 @@
 #include <xen/xen.h>
 #include <xen/hvm/params.h>
 #include "params.h"
+#include "mmio_decode.h"
 
 #define VMM_EVTCHN_PORTS 64u
 #define VMM_LINE_MAX 160u
@@ -245,17 +247,9 @@ void cpuid_exit(struct vcpu *v);
  * WBINVD). */
 void insn_cr4_write_exit(struct vcpu *v);
 void insn_skip_cache_exit(struct vcpu *v);
-/* insn.c: an instruction that touched guest-physical memory through the NPF exit, decoded. */
-struct insn_mmio {
-    unsigned length;                   /* bytes of the instruction */
-    unsigned size;                     /* bytes accessed in memory: 1, 2, 4 or 8 */
-    bool write;
-    unsigned reg;                      /* a read's destination register (BH_VCPU_*) */
-    unsigned reg_size;                 /* its width in bytes: 1, 2, 4 or 8 */
-    bool high_byte;                    /* AH, CH, DH or BH: bits 15:8 of reg */
-    bool sign_extend;                  /* MOVSX, else zero-extended (MOVZX) or the same width */
-};
-bool insn_decode_mmio(struct vcpu *v, struct insn_mmio *out);   /* false: not a form it takes */
+/* insn.c: the instruction at CS:RIP decoded as an access to memory (mmio_decode.c); false:
+ * not a form it takes, or 16-bit code. */
+bool insn_decode_mmio(struct vcpu *v, struct insn_mmio *out);
 void insn_mmio_read_done(struct vcpu *v, const struct insn_mmio *a, uint64_t value);
 /* unbacked.c: an NPF exit (an access to guest-physical memory the GuestSpace does not map). */
 void npf_exit(struct vcpu *v);
