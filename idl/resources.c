@@ -12,7 +12,7 @@
  * Checks: missing_assembly, overlapping_device_memory, device_memory_alignment,
  * duplicate_irq, overlapping_ioport, ioport_range, duplicate_pci, unconnected_uses,
  * port_connected_twice, too_many_emitters, too_many_irqs, guest_incomplete, vcpu_count,
- * priority_range, dataport_size, component_memory_range, device_memory_size, partition_ticks,
+ * priority_range, dataport_size, dataport_write_only, component_memory_range, device_memory_size, partition_ticks,
  * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects,
  * too_many_address_spaces, guest_device_overlaps_ram, guest_platform_mismatch,
  * guest_uses_interface, device_memory_kept_by_kernel, guest_xenstore.
@@ -289,6 +289,14 @@ static void check_units(struct ctx *c)
             if (co->ports.v[k].kind == PORT_DATAPORT && (co->ports.v[k].size == 0 || co->ports.v[k].size > (4ull << 30)))
                 diag_error(&c->diags, co->ports.v[k].loc, "dataport_size",
                            "dataport '%s' must have between 1 byte and 4 GiB", co->ports.v[k].name);
+        /* x86 and POWER page tables have no write-only mapping: the kernel maps no frame
+         * writable without read, and the root would stop at boot. */
+        for (size_t k = 0; k < co->ports.n; k++)
+            if (co->ports.v[k].kind == PORT_DATAPORT && co->ports.v[k].rights == RIGHT_WRITE)
+                diag_error(&c->diags, co->ports.v[k].loc, "dataport_write_only",
+                           "dataport '%s' is write-only ('w'), but no page can be mapped writable and not "
+                           "readable; declare it 'rw' (the separation report then shows what it reads)",
+                           co->ports.v[k].name);
         for (size_t k = 0; k < co->hw.n; k++)
             if (co->hw.v[k].kind == HW_MEM && co->hw.v[k].size && co->hw.v[k].base + co->hw.v[k].size > co->hw.v[k].base)
                 check_kept_by_kernel(c, co, &co->hw.v[k]);

@@ -240,6 +240,10 @@ gen_host_core() {
   edge build/host/irte/irte.o hc_cc platforms/x86_pvh/irte.c
   edge build/host/irte/test_irte.o hc_cc tests/host/irte/test_irte.c -- "hc_flags=-Iplatforms/x86_pvh"
   edge build/host/irte_tests host_link build/host/irte/test_irte.o build/host/irte/irte.o
+  echo "# The VMM's MMIO instruction decoder (vmm/mmio_decode.c): pure, tested byte by byte (vmm suite)."
+  edge build/host/vmm/mmio_decode.o host_cc vmm/mmio_decode.c
+  edge build/host/vmm/test_mmio_decode.o host_cc tests/host/vmm/test_mmio_decode.c -- 'cflags=-Ivmm'
+  edge build/host/mmio_decode_tests host_link build/host/vmm/test_mmio_decode.o build/host/vmm/mmio_decode.o
 }
 
 # The runtime of one user-level platform: crt0, the entries, libbh.a, libproc.a.
@@ -498,7 +502,7 @@ gen_vmm_fuzz() {
   echo "# libFuzzer targets on the VMM's real sources (all but main.c, in name order) against a"
   echo "# fake kernel: build/fuzz/vmm_image (image parser, PVH loader) and build/fuzz/vmm_hypercall."
   for src in $(for e in "${vmm[@]}"; do src_of src "$e"; echo "$src"; done | grep -v '^vmm/main\.c$' | LC_ALL=C sort); do vsrc+=" $src"; done
-  hdrs="vmm/vmm.h vmm/params.h ${xen_public_headers[*]} tests/fuzz/host/vmm/fake.h tests/fuzz/host/vmm/shim/bulkhead/arch/syscall_stubs.h tests/fuzz/host/vmm/shim/bulkhead/arch/machine.h user/include/bulkhead/syscalls.h user/include/bulkhead/runtime.h user/include/bulkhead/byte_ring.h user/arch/x86_64/include/bulkhead/arch/vcpu.h"
+  hdrs="vmm/vmm.h vmm/params.h vmm/mmio_decode.h ${xen_public_headers[*]} tests/fuzz/host/vmm/fake.h tests/fuzz/host/vmm/shim/bulkhead/arch/syscall_stubs.h tests/fuzz/host/vmm/shim/bulkhead/arch/machine.h user/include/bulkhead/syscalls.h user/include/bulkhead/runtime.h user/include/bulkhead/byte_ring.h user/arch/x86_64/include/bulkhead/arch/vcpu.h"
   edge build/fuzz/vmm_image vmm_fuzz_cc "tests/fuzz/host/vmm/fuzz_image.c ${vmm_fuzz_fake[*]}$vsrc" "| $hdrs" "|| $abi_h $inv_h"
   edge build/fuzz/vmm_hypercall vmm_fuzz_cc "tests/fuzz/host/vmm/fuzz_hypercall.c tests/fuzz/host/vmm/guest.c ${vmm_fuzz_fake[*]}$vsrc" \
     "| $hdrs tests/fuzz/host/vmm/guest.h" "|| $abi_h $inv_h"

@@ -79,7 +79,7 @@ vmm=(
   vmm/main.c vmm/input.c vmm/memory.c vmm/pvh.c vmm/pelf.c vmm/vcpu.c vmm/cpuid.c vmm/insn.c
   vmm/msr.c vmm/ioport.c vmm/pit.c vmm/hypercall.c vmm/physmap.c vmm/hvm.c vmm/evtchn.c
   vmm/time.c vmm/lapic.c vmm/acpi.c vmm/report.c vmm/console.c vmm/store.c vmm/gnttab.c
-  vmm/gnttab_frames.c vmm/timer.c vmm/smp.c
+  vmm/gnttab_frames.c vmm/timer.c vmm/smp.c vmm/unbacked.c vmm/mmio_decode.c
   vmm/grant_check.c vmm/grant_entry.c
 )
 # IDL components: servers and the demo (the instance's glue is compiled in).
@@ -129,6 +129,7 @@ vmm_test_guest=(
   tests/system/vmm/guests/exits.c=g_exits tests/system/vmm/guests/hostile.c=g_hostile
   tests/system/vmm/guests/acpi.c=g_acpi tests/system/vmm/guests/smp.c=g_smp
   tests/system/vmm/guests/smp_entry.S=g_smp_entry tests/system/vmm/guests/xenstore.c=g_xenstore
+  tests/system/vmm/guests/probe.c=g_probe
 )
 # Test components: the timer test system's sleepers, the console flood's clients.
 sleeper=(tests/system/timer/sleeper.c)

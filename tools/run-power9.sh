@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# run-power9.sh [--timeout N] [--archive FILE] [--append ARGS]: boots the default system
+# run-power9.sh [--timeout N] [--archive FILE] [--log FILE] [--append ARGS]: boots the default system
 # (build/power9/default.cpio, built by plain `ninja`) on QEMU powernv9 under skiboot, serial
 # console on this terminal. Interactive: Ctrl-A X quits. With --timeout N, QEMU is stopped
 # after N seconds (tests, CI) and the script exits 0 if QEMU was still running then (the
@@ -12,12 +12,13 @@
 # IPMI BMC over BT that OPAL needs to power off, one serial port (OPAL's console).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-timeout_s="" archive=build/power9/default.cpio append=""
+log=build/run-power9.log timeout_s="" archive=build/power9/default.cpio append=""
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) timeout_s=${2:?--timeout needs a number of seconds}; shift 2 ;;
     --timeout=*) timeout_s=${1#--timeout=}; shift ;;
     --archive) archive=${2:?--archive needs a file}; shift 2 ;;
+    --log) log=${2:?--log needs a file}; shift 2 ;;
     --append) append=${2?--append needs kernel arguments}; shift 2 ;;
     -h|--help) sed -n '4,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-power9.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
@@ -35,9 +36,8 @@ qemu=(qemu-system-ppc64 -M powernv9 -nodefaults -device ipmi-bmc-sim,id=bmc0
 if [ -n "$timeout_s" ]; then
   case $timeout_s in ''|*[!0-9]*) echo "run-power9.sh: --timeout wants whole seconds" >&2; exit 2 ;; esac
   echo "Bulkhead: booting $archive on QEMU powernv9 for ${timeout_s} s; it stops by itself then (Ctrl-C quits earlier)."
-  # The output is also kept in build/run-power9.log, so that the verdict can read it: a system
+  # The output is also kept in $log (build/run-power9.log unless --log), so that the verdict can read it: a system
   # whose root server stopped, or a kernel that panicked, is a failed run even if QEMU ran on.
-  log=build/run-power9.log
   rc=0
   timeout --foreground "$timeout_s" "${qemu[@]}" -serial stdio </dev/null | tee "$log" || rc=${PIPESTATUS[0]}
   if grep -qaE '^\[root\] stopped|PANIC' "$log"; then

@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# run-x86.sh [--timeout N] [--archive FILE]: boots the default system (build/x86/default.cpio,
+# run-x86.sh [--timeout N] [--archive FILE] [--log FILE]: boots the default system (build/x86/default.cpio,
 # built by plain `ninja`, plus Debian's kernel for its Linux guest: tools/with-linux.sh) in
 # QEMU on the q35 machine with 1 GiB, serial console on this terminal: type into the Linux
 # guest's shell there. Interactive: Ctrl-A X quits. With --timeout N, QEMU is stopped after
@@ -14,12 +14,13 @@
 set -euo pipefail
 . "$(dirname "$0")/x86-cpu.sh"
 cd "$(dirname "$0")/.."
-timeout_s="" archive=build/x86/default.cpio
+log=build/run-x86.log timeout_s="" archive=build/x86/default.cpio
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) timeout_s=${2:?--timeout needs a number of seconds}; shift 2 ;;
     --timeout=*) timeout_s=${1#--timeout=}; shift ;;
     --archive) archive=${2:?--archive needs a file}; shift 2 ;;
+    --log) log=${2:?--log needs a file}; shift 2 ;;
     -h|--help) sed -n '5,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) echo "run-x86.sh: unknown argument $1 (try --help)" >&2; exit 2 ;;
   esac
@@ -35,9 +36,8 @@ fi
 if [ -n "$timeout_s" ]; then
   case $timeout_s in ''|*[!0-9]*) echo "run-x86.sh: --timeout wants whole seconds" >&2; exit 2 ;; esac
   echo "Bulkhead: booting $archive in QEMU (q35) for ${timeout_s} s; it stops by itself then (Ctrl-C quits earlier)."
-  # The output is also kept in build/run-x86.log, so that the verdict can read it: a system
+  # The output is also kept in $log (build/run-x86.log unless --log), so that the verdict can read it: a system
   # whose root server stopped, or a kernel that panicked, is a failed run even if QEMU ran on.
-  log=build/run-x86.log
   rc=0
   timeout --foreground "$timeout_s" tools/qemu-x86.sh "$archive" q35 -m 1G </dev/null | tee "$log" || rc=${PIPESTATUS[0]}
   if grep -qaE '^\[root\] stopped|PANIC' "$log"; then

@@ -8,6 +8,12 @@
  * (SVM's nRIP on hardware, VT-x's instruction length) and, for MOV to CR4, the source register
  * (EXITINFO1 bit 63: decode assists, VT-x), nothing is fetched; otherwise (QEMU's TCG has
  * neither) the VMM reads the instruction at CS:RIP and decodes its prefixes and 0F opcode.
+ *
+ * And the accesses to guest-physical addresses with nothing behind them (unbacked.c): SVM's
+ * NPF exit gives the guest-physical address and whether it was a write, not the instruction
+ * (nRIP is not saved for it, and TCG has no decode assists), so the instruction is fetched
+ * here, decoded by mmio_decode.c (for the code's operand and address sizes), and a read's
+ * value is written to its register by the width rules.
  */
 #include "vmm.h"
 
@@ -110,4 +116,46 @@ void insn_cr4_write_exit(struct vcpu *v)
     }
     vcpu_set_reg(v, BH_VCPU_CR4, value);
     v->next_rip = next;
+}
+
+/* The operand and address sizes of the guest's code (bytes), or false for 16-bit code, which
+ * the MMIO decoder does not take (a PVH guest starts in 32-bit protected mode). */
+static bool code_sizes(struct vcpu *v, unsigned *op, unsigned *addr)
+{
+    if (vcpu_long_mode(v)) {
+        *op = 4;
+        *addr = 8;
+        return true;
+    }
+    bool cs_d = (vcpu_reg(v, BH_VCPU_CS) >> (16 + 10)) & 1u; /* the D/B bit of the packed attributes */
+    if (!(vcpu_reg(v, BH_VCPU_CR0) & 1u) || !cs_d) return false;
+    *op = 4;
+    *addr = 4;
+    return true;
+}
+
+bool insn_decode_mmio(struct vcpu *v, struct insn_mmio *out)
+{
+    uint8_t b[INSN_MAX];
+    unsigned n = fetch(v, b), op, addr;
+    if (!code_sizes(v, &op, &addr)) return false;
+    return mmio_decode(b, n, op, addr, vcpu_long_mode(v), out);
+}
+
+void insn_mmio_read_done(struct vcpu *v, const struct insn_mmio *a, uint64_t value)
+{
+    unsigned bits = a->size * 8u;
+    if (bits < 64) {
+        value &= (1ull << bits) - 1;
+        if (a->sign_extend && (value >> (bits - 1)) & 1u) value |= ~0ull << bits;
+    }
+    unsigned reg = gpr_index[a->high_byte ? a->reg - 4 : a->reg];
+    uint64_t old = vcpu_reg(v, reg), now;
+    switch (a->reg_size) {
+    case 1: now = a->high_byte ? (old & ~0xff00ull) | (value & 0xffu) << 8 : (old & ~0xffull) | (value & 0xffu); break;
+    case 2: now = (old & ~0xffffull) | (value & 0xffffu); break;
+    case 4: now = value & 0xffffffffu; break; /* a 32-bit destination clears bits 63:32 */
+    default: now = value; break;
+    }
+    vcpu_set_reg(v, reg, now);
 }

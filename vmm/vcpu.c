@@ -325,7 +325,7 @@ static void dispatch(struct vcpu *v)
     case BH_VM_EXIT_EXCEPTION(17): reflect_exception(v, reason - BH_VM_EXIT_EXCEPTION(0)); return;
     case BH_VM_EXIT_ICEBP: icebp_exit(v); return;
     case BH_VM_EXIT_SHUTDOWN: vm_end(v->vm, VMM_END_CRASH, rip, 0); return;
-    case BH_VM_EXIT_NPF: vm_end(v->vm, VMM_END_NPF, v->exit[BH_VM_MR_INFO2], rip); return;
+    case BH_VM_EXIT_NPF: npf_exit(v); return;
     case BH_VM_EXIT_INVALID: vm_end(v->vm, VMM_END_BAD_STATE, rip, 0); return;
     default:
         if (undefined_here(reason))

@@ -10,6 +10,9 @@
  *   pelf.c       ELF64 images by physical address (program headers, the PVH note)
  *   vcpu.c       guest register cache, the VMEnter loop, exit dispatch, event injection
  *   cpuid.c      CPUID policy and the Xen leaves
+ *   insn.c       instructions the VMM completes: MOV to CR4, INVD/WBINVD, MMIO forms of MOV
+ *   mmio_decode.c  those MOV forms decoded from their bytes (pure: host-tested)
+ *   unbacked.c   NPF exits: reads of guest-physical memory with nothing there return all ones
  *   msr.c        MSR policy and the hypercall page
  *   lapic.c      a minimal x2APIC (MSRs only): Linux's clock events, IPIs, INIT and SIPI
  *   smp.c        the vCPU threads, the lock they share, kicks between them, AP start-up
@@ -39,6 +42,7 @@
 #include <xen/xen.h>
 #include <xen/hvm/params.h>
 #include "params.h"
+#include "mmio_decode.h"
 
 #define VMM_EVTCHN_PORTS 64u
 #define VMM_LINE_MAX 160u
@@ -170,6 +174,7 @@ struct vm {
     uint64_t gnttab_gpfn[VMM_GNTTAB_FRAMES]; /* where each frame is placed, VMM_INVALID_GFN for nowhere */
     /* Counters for the report. */
     uint64_t exits, hypercalls, hypercall_errors, checks_passed, checks_failed;
+    uint64_t unbacked_reads, unbacked_writes;  /* accesses to nothing (unbacked.c) */
     uint64_t exits_by_reason[VMM_EXIT_CLASSES];
     uint64_t timer_events;
     uint32_t debug_value;
@@ -242,6 +247,12 @@ void cpuid_exit(struct vcpu *v);
  * WBINVD). */
 void insn_cr4_write_exit(struct vcpu *v);
 void insn_skip_cache_exit(struct vcpu *v);
+/* insn.c: the instruction at CS:RIP decoded as an access to memory (mmio_decode.c); false:
+ * not a form it takes, or 16-bit code. */
+bool insn_decode_mmio(struct vcpu *v, struct insn_mmio *out);
+void insn_mmio_read_done(struct vcpu *v, const struct insn_mmio *a, uint64_t value);
+/* unbacked.c: an NPF exit (an access to guest-physical memory the GuestSpace does not map). */
+void npf_exit(struct vcpu *v);
 void msr_exit(struct vcpu *v);
 void ioport_exit(struct vcpu *v);
 void hypercall_exit(struct vcpu *v);

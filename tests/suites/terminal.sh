@@ -105,6 +105,11 @@ cli unknown_command_named 2 "unknown command 'frobnicate'" frobnicate
 cli run_unknown_platform_named 2 "no platform 'arm'; the platforms are x86 and power9" run --platform arm
 cli run_bad_timeout_before_build 2 "--timeout needs a whole number of seconds above 0, not 'abc'" run --timeout abc
 cli run_unknown_argument_named 2 "unknown argument '--fast'" run --fast
+cli run_missing_description_named 1 "^bulkhead: no-such\\.bh: no such file" run no-such.bh --timeout 5
+cli run_description_bad_timeout 2 "--timeout needs a whole number of seconds above 0, not 'x'" run no-such.bh --timeout x
+cli build_help_exits_0 0 '^usage: \./bulkhead build' build --help
+cli build_description_unknown_platform 2 "no platform 'arm'; the platforms are x86 and power9" build no-such.bh --platform arm
+cli build_description_unknown_argument 2 "unknown argument '--fast' beside a system description" build no-such.bh --fast
 
 # 5. A timed run whose root server refused the system is a failed run (it exited 0 before).
 rc=0

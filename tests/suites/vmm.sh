@@ -2,9 +2,9 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# The per-guest VMM (vmm/): its test root runs test guests under VMM processes (every exit and
-# hypercall, a hostile guest, shutdown, a crash, refused images, killing one VMM while another
-# runs). QEMU exits 33 on success. `vmm.sh bench` runs the benchmark archive under
+# The per-guest VMM (vmm/): its MMIO instruction decoder on the host; then its test root runs
+# test guests under VMM processes (every exit and hypercall, reads and writes where nothing is,
+# a hostile guest, shutdown, a crash, refused images, killing one VMM while another runs). QEMU exits 33 on success. `vmm.sh bench` runs the benchmark archive under
 # -icount shift=0 and prints its BENCH lines.
 # When tools/fetch-linux.sh has fetched Debian's kernel (build/linux/vmlinux), it also boots it
 # under the VMM (128 MiB, busybox initramfs; QEMU stopped after at most 150 s) and checks that
@@ -23,6 +23,12 @@ if [ "${1:-}" = bench ]; then
   tr -d '\r' <"$log" | grep -E '^(BENCH|PASS|FAIL) '
   [ $rc -eq 33 ] || { echo "FAIL vmm.bench_run: QEMU exited with status $rc (log: $log)"; exit 1; }
   exit 0
+fi
+# The MMIO instruction decoder on the host (ASan, UBSan), case by case.
+if [ -x build/host/mmio_decode_tests ]; then
+  build/host/mmio_decode_tests || echo "FAIL vmm.mmio_decode: build/host/mmio_decode_tests exited with status $?"
+else
+  echo "FAIL vmm.mmio_decode: build/host/mmio_decode_tests is missing (ninja build/host/mmio_decode_tests)"
 fi
 log=build/test-logs/vmm.serial
 timeout --foreground 600 tools/qemu-x86.sh build/x86/vmm.cpio q35 >"$log" 2>&1 </dev/null

@@ -212,7 +212,24 @@ static void test_exits(void)
     snprintf(why, sizeof why, "ended %lu at %#lx, %lu checks passed (want %u), %lu failed", (unsigned long)r.mr[0],
              (unsigned long)r.mr[1], (unsigned long)r.mr[3], VT_EXITS_CHECKS, (unsigned long)r.mr[4]);
     verdict(ok, "guest_exits_and_hypercalls", why);
-    verdict(r.mr[0] == VMM_END_NPF && r.mr[1] == VT_EXITS_NPF_GPA, "npf_outside_ram_reported", why);
+    verdict(r.mr[0] == VMM_END_NPF && r.mr[1] == VT_EXITS_NPF_GPA, "fetch_outside_ram_ends_guest", why);
+}
+
+/* Reads of 1 to 8 bytes where nothing is return all ones, writes are dropped, and the guest
+ * goes on (tests/system/vmm/guests/probe.c) to power off. */
+static void test_probe(void)
+{
+    struct report r;
+    static char why[160];
+    if (run_to_end("probe", "mode=probe", guest_image, guest_len, &r) != 0) {
+        verdict(0, "unbacked_reads_all_ones_writes_dropped", "setup failed");
+        return;
+    }
+    snprintf(why, sizeof why, "ended %lu (%#lx, %#lx), %lu checks passed (want %u), %lu failed", (unsigned long)r.mr[0],
+             (unsigned long)r.mr[1], (unsigned long)r.mr[2], (unsigned long)r.mr[3], VT_PROBE_CHECKS,
+             (unsigned long)r.mr[4]);
+    verdict(r.mr[0] == VMM_END_SHUTDOWN && r.mr[1] == SHUTDOWN_poweroff && r.mr[3] == VT_PROBE_CHECKS && r.mr[4] == 0,
+            "unbacked_reads_all_ones_writes_dropped", why);
 }
 
 /* Three vCPUs: the guest starts its APs with INIT and SIPI and checks IPIs, events and timers
@@ -454,6 +471,7 @@ int root_main(const struct bh_bootinfo *bi)
         run_bench();
     } else {
         test_exits();
+        test_probe();
         test_smp();
         test_end("shutdown", "shutdown_with_reason_reported", VMM_END_SHUTDOWN, VT_SHUTDOWN_REASON, 1);
         test_end("crash", "triple_fault_reported_as_crash", VMM_END_CRASH, 0, 0);

@@ -8,8 +8,11 @@
 #define VT_INITRD_TEXT "bulkhead-initrd-contents"
 #define VT_EXITS_CMDLINE "mode=exits check=cmdline-ok"
 #define VT_EXITS_CHECKS 161u           /* checks the exits guest passes when all is well */
-#define VT_EXITS_NPF_GPA 0x800000u     /* its last access, outside its RAM */
-#define VT_HOSTILE_NPF_GPA 0x1234000u
+#define VT_EXITS_NPF_GPA 0x800000u     /* its end: a jump outside its RAM (a fetch from nothing) */
+#define VT_HOSTILE_NPF_GPA 0x1234000u    /* where it jumps at the end: a fetch from nothing */
+#define VT_PROBE_GPA 0x800000u         /* mode=probe: an address with nothing there */
+#define VT_PROBE_LOOP 3000u            /* reads in a row there (the VMM logs a few) */
+#define VT_PROBE_CHECKS 39u            /* checks the probe guest passes before it powers off */
 #define VT_HOSTILE_CALLS 100000u
 #define VT_HOSTILE_SEED 0x5eed0f0dull
 #define VT_SHUTDOWN_REASON 1u          /* SHUTDOWN_reboot */

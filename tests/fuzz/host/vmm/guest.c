@@ -235,6 +235,7 @@ static uint64_t intinfo(void)
 
 static uint32_t other_reason(void)
 {
+    /* NPF: an access to nothing (unbacked.c), its instruction decoded from guest memory. */
     static const uint32_t reasons[] = {BH_VM_EXIT_SHUTDOWN, BH_VM_EXIT_NPF, BH_VM_EXIT_INVALID, 0x82, 0x83, 0x7a, 0x8a,
                                        0x8b, 0x8c, BH_VM_EXIT_XSETBV, BH_VM_EXIT_VMRUN, 0x86, 0x4e, 0x10045,
                                        /* always intercepted: MOV to CR4 (decoded from guest memory),

@@ -104,6 +104,13 @@ void uart_puts(const char *s);
 
 void test_exits(const struct hvm_start_info *si);
 void test_hostile(void);
+void test_probe(void);
+/* Jumps to a guest-physical address with nothing there: the VMM ends the guest (a fetch). */
+static inline void __attribute__((noreturn)) jump_to_nothing(uint64_t gpa)
+{
+    __asm__ volatile("jmp *%0" : : "r"(gpa));
+    __builtin_unreachable();
+}
 void test_acpi_poweroff(const struct hvm_start_info *si);
 void bench_exits(void);
 void test_smp(void);

@@ -2,9 +2,8 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * The hostile guest: VT_HOSTILE_CALLS random hypercalls (through the page and bare VMMCALLs
- * with any rax), with random MSR, port, string I/O and CPUID accesses in between, from a fixed
- * seed; then
- * an access outside its RAM. Argument structures hold random words; pointers are random, in
+ * with any rax), with random MSR, port, string I/O, CPUID and MMIO accesses (reads and writes
+ * where nothing is) in between, from a fixed seed; then a jump outside its RAM. Argument structures hold random words; pointers are random, in
  * a scratch buffer, at the edge of RAM or unmapped. Excluded, because they would end or stall
  * the guest rather than test the VMM: SCHEDOP_shutdown/block/poll, writes that would really install
  * the hypercall page or change EFER, and the UART, debug and ACPI sleep ports (S5 powers off).
@@ -132,6 +131,25 @@ static void one_string(void)
     }
 }
 
+/* A read or write of 1, 2, 4 or 8 bytes somewhere in the identity-mapped first GiB above RAM,
+ * where nothing is (unless the random hypercalls placed a grant frame or shared_info there):
+ * reads return all ones, writes go nowhere, and the guest goes on. */
+static void one_mmio(void)
+{
+    uint64_t at = VT_RAM_SIZE + rnd() % ((1ull << 30) - VT_RAM_SIZE - 8), v = rnd();
+    volatile uint8_t *p = (volatile uint8_t *)(uintptr_t)at;
+    switch (rnd() % 8) {
+    case 0: (void)*p; break;
+    case 1: (void)*(volatile uint16_t *)p; break;
+    case 2: (void)*(volatile uint32_t *)p; break;
+    case 3: (void)*(volatile uint64_t *)p; break;
+    case 4: *p = (uint8_t)v; break;
+    case 5: *(volatile uint16_t *)p = (uint16_t)v; break;
+    case 6: *(volatile uint32_t *)p = (uint32_t)v; break;
+    default: *(volatile uint64_t *)p = v; break;
+    }
+}
+
 static void one_cpuid(void)
 {
     static const uint32_t bases[] = {0, 0x40000000, 0x80000000, 0x4fffff00};
@@ -143,16 +161,17 @@ void test_hostile(void)
 {
     for (uint32_t i = 0; i < VT_HOSTILE_CALLS; i++) {
         one_hypercall();
-        switch (rnd() % 5) {
+        switch (rnd() % 6) {
         case 0: one_msr(); break;
         case 1: one_port(); break;
         case 2: one_cpuid(); break;
         case 3: one_string(); break;
+        case 4: one_mmio(); break;
         default: break;
         }
         if (i % 20000 == 0) uart_puts("hostile guest: still going\n");
     }
     outl(VMM_DEBUG_PORT_VALUE, gp_count);
     check(1, 1, gp_count);
-    (void)*(volatile uint32_t *)(uintptr_t)VT_HOSTILE_NPF_GPA;
+    jump_to_nothing(VT_HOSTILE_NPF_GPA);
 }

@@ -2,8 +2,10 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * The test guest's main: the command line's "mode=" picks what it does.
- *   exits     every exit type and hypercall, error paths included (exits.c); ends with an NPF
- *   hostile   random hypercalls, MSR, port and CPUID accesses (hostile.c); ends with an NPF
+ *   exits     every exit type and hypercall, error paths included (exits.c); ends with a jump
+ *             outside its RAM (an NPF on a fetch, which ends it)
+ *   hostile   random hypercalls, MSR, port, CPUID and MMIO accesses (hostile.c); ends as exits
+ *   probe     reads and writes of addresses with nothing there (probe.c), then a poweroff
  *   shutdown  SCHEDOP_shutdown with reason VT_SHUTDOWN_REASON
  *   acpi-poweroff  the ACPI tables and sleep registers (acpi.c); ends with ACPI S5
  *   crash     a triple fault
@@ -141,6 +143,7 @@ void guest_main(uint32_t start_info)
     }
     wrmsr(VMM_HYPERCALL_MSR, (uint64_t)(uintptr_t)hypercall_page);
     if (mode_is(cmdline, "hostile")) test_hostile();
+    else if (mode_is(cmdline, "probe")) test_probe();
     else if (mode_is(cmdline, "shutdown")) shutdown(VT_SHUTDOWN_REASON);
     else if (mode_is(cmdline, "crash")) triple_fault();
     else if (mode_is(cmdline, "spin")) spin();

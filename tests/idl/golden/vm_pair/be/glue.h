@@ -60,7 +60,7 @@ int disk_sectors(uint64_t *ret);
 #define CHAN_front_store_PEER_DOMID 1u /* the peer's domain id when it is a guest, else 0 */
 #define CHAN_front_store_PEER_VCPUS 2u /* the peer's vCPUs when it is a guest, else 0 */
 
-/* Dataport 'audit': 8192 bytes, write. */
+/* Dataport 'audit': 8192 bytes, read/write. */
 #define DP_audit_VADDR 0x80004000ull
 #define DP_audit_SIZE 8192u
 static inline volatile void *audit_ptr(void)
