@@ -448,6 +448,16 @@ gen_x86_systems() {
     build/x86/xs/xenstore_server.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
 
   echo
+  echo "# Interdomain event channels between test guests (tests/system/peers/peers.bh, peers suite)."
+  idl=build/peers/idl
+  edge "$idl/system.spec $idl/report.txt $idl/console/glue.c $idl/console/glue.h $idl/steady/glue.c $idl/steady/glue.h" \
+    bhidl_report tests/system/peers/peers.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
+  gen_components x86 "$idl" build/x86/peers "$abi_h" "$libs1" console:console_server.elf:console_server \
+    steady:steady.elf:steady
+  edge build/x86/peers.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/peers/console_server.elf \
+    build/x86/peers/steady.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
+
+  echo
   echo "# The console server under a flood (tests/system/console/flood.bh, release suite)."
   idl=build/console/idl
   edge "$idl/system.spec $idl/console/glue.c $idl/console/glue.h $idl/flood/glue.c $idl/flood/glue.h $idl/steady/glue.c $idl/steady/glue.h" \
