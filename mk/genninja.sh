@@ -530,6 +530,23 @@ gen_xenstore() {
   edge build/xenstore/all phony build/xenstore/test_xenstore build/fuzz/xenstore build/x86/xenstore.cpio
 }
 
+gen_peers() {
+  local e src nm objs=""
+  echo
+  echo "# The VMM's peer-channel port logic (vmm/peer_ports.c) on the host, under ASan and UBSan."
+  for e in "${peer_ports_host[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/peers/host/$nm.o" host_cc "$src" -- 'cflags=-Iuser/include -Ivmm'
+    objs+=" build/peers/host/$nm.o"
+  done
+  for e in "${peer_ports_host_tests[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/peers/host/$nm.o" host_cc "$src" -- 'cflags=-Iuser/include -Ivmm'
+    edge "build/peers/$nm" host_link "build/peers/host/$nm.o$objs"
+  done
+  edge build/peers/all phony build/peers/test_peer_ports build/x86/peers.cpio
+}
+
 gen_papr() {
   local e src nm objs="" p9objs=""
   echo
@@ -568,4 +585,5 @@ gen_programs power9
 gen_power9_systems
 gen_vmm_fuzz
 gen_xenstore
+gen_peers
 gen_papr

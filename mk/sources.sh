@@ -78,7 +78,7 @@ vmm=(
   vmm/main.c vmm/input.c vmm/memory.c vmm/pvh.c vmm/pelf.c vmm/vcpu.c vmm/cpuid.c vmm/insn.c
   vmm/msr.c vmm/ioport.c vmm/pit.c vmm/hypercall.c vmm/physmap.c vmm/hvm.c vmm/evtchn.c
   vmm/time.c vmm/lapic.c vmm/acpi.c vmm/report.c vmm/console.c vmm/store.c vmm/gnttab.c
-  vmm/gnttab_frames.c vmm/timer.c vmm/smp.c vmm/peer.c
+  vmm/gnttab_frames.c vmm/timer.c vmm/smp.c vmm/peer.c vmm/peer_ports.c
 )
 # IDL components: servers and the demo (the instance's glue is compiled in).
 console_server=(servers/console/main.c servers/console/input.c@x86 servers/console/limit.c
@@ -140,6 +140,10 @@ spec_reader=(lib/spec/spec.c)
 
 # ---- The VMM fuzzers' fake kernel (with the VMM's files above but main.c) ----
 vmm_fuzz_fake=(tests/fuzz/host/vmm/kernel.c tests/fuzz/host/vmm/sched.c tests/fuzz/host/vmm/space.c)
+
+# ---- The VMM's peer-channel port logic (vmm/peer_ports.c) on the host (peers suite) ----
+peer_ports_host=(vmm/peer_ports.c)
+peer_ports_host_tests=(tests/host/vmm/test_peer_ports.c)
 
 # ---- The xenstore engine (servers/xenstore, docs/xenstore.md): host tests and fuzzer ----
 xenstore_engine=(

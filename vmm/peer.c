@@ -39,56 +39,36 @@ bool peer_gone(struct vm *vm, unsigned k)
     return vm->peer_gone[k] || __atomic_load_n(&mine(vm, k)->gone, __ATOMIC_ACQUIRE) != 0;
 }
 
-/* Every port bound over channel k returns to unbound, for the peer's domain. */
-static void unbind_all(struct vm *vm, unsigned k)
-{
-    for (uint32_t port = 1; port < VMM_EVTCHN_PORTS; port++) {
-        struct evtchn *e = &vm->port[port];
-        if ((e->state == EVTCHN_INTERDOMAIN || e->state == EVTCHN_BINDING) && e->peer == k)
-            *e = (struct evtchn){.state = EVTCHN_UNBOUND, .remote_dom = vm->params->peer[k].domid, .vcpu = e->vcpu};
-    }
-}
-
 void peer_send(struct vm *vm, unsigned k, uint32_t remote_port)
 {
     if (peer_gone(vm, k) || remote_port == 0 || remote_port >= VMM_EVTCHN_PORTS) {
         vm->peer_dropped++;
         return;
     }
-    struct peer_half *h = theirs(vm, k);
-    uint32_t w = remote_port / 64u;
-    __atomic_fetch_or(&h->pending[w], 1ull << (remote_port % 64u), __ATOMIC_SEQ_CST);
-    __atomic_fetch_or(&h->summary, 1ull << w, __ATOMIC_SEQ_CST);
+    peer_ring_post(theirs(vm, k), remote_port);
     vm->peer_sends++;
     bh_signal(vm->params->peer[k].peer_signal);
 }
 
-/* The peer's events and its end. Each word the peer wrote is taken once; only this guest's
- * ports bound over channel k are raised, whatever the bits say. */
+static void raise_port(void *ctx, uint32_t port)
+{
+    struct vm *vm = ctx;
+    vm->peer_raised++;
+    evtchn_raise(vm, port);
+}
+
+/* The peer's events and its end (peer_ports.c: only this guest's ports bound over channel k
+ * are raised, whatever the bits say). */
 void peer_poll(struct vm *vm)
 {
     for (unsigned k = 0; k < vm->params->peer_count && k < VMM_PEER_CHANNELS; k++) {
         struct peer_half *h = mine(vm, k);
         if (!vm->peer_gone[k] && __atomic_load_n(&h->gone, __ATOMIC_ACQUIRE)) {
             vm->peer_gone[k] = true;
-            unbind_all(vm, k);
+            peer_ports_unbind_all(vm->port, k, vm->params->peer[k].domid);
             vmm_say(vm, "domain %u ended: its event channels to this guest are unbound", vm->params->peer[k].domid);
         }
-        if (!__atomic_load_n(&h->summary, __ATOMIC_RELAXED)) continue;
-        uint64_t words = __atomic_exchange_n(&h->summary, 0, __ATOMIC_SEQ_CST);
-        while (words) {
-            unsigned w = (unsigned)__builtin_ctzll(words);
-            words &= words - 1;
-            uint64_t bits = __atomic_exchange_n(&h->pending[w], 0, __ATOMIC_SEQ_CST);
-            while (bits) {
-                uint32_t port = w * 64u + (unsigned)__builtin_ctzll(bits);
-                bits &= bits - 1;
-                const struct evtchn *e = &vm->port[port];
-                if (port == 0 || e->state != EVTCHN_INTERDOMAIN || e->peer != k) continue;
-                vm->peer_raised++;
-                evtchn_raise(vm, port);
-            }
-        }
+        peer_ring_take(h, vm->port, k, raise_port, vm);
     }
 }
 
@@ -119,23 +99,8 @@ static uint64_t answer(struct vm *vm, unsigned k, bh_word_t label, bh_word_t a0,
     uint16_t peer_dom = vm->params->peer[k].domid;
     if (vm->ended) return XEN_ESRCH;
     switch (label) {
-    case PEER_REQ_BIND: {
-        if (a0 == 0 || a0 >= VMM_EVTCHN_PORTS || a1 == 0 || a1 >= VMM_EVTCHN_PORTS) return XEN_EINVAL;
-        struct evtchn *e = &vm->port[a0];
-        if (e->state != EVTCHN_UNBOUND || e->remote_dom != peer_dom) return XEN_EINVAL;
-        e->state = EVTCHN_INTERDOMAIN;
-        e->peer = (uint8_t)k;
-        e->remote_port = (uint16_t)a1;
-        return 0;
-    }
-    case PEER_REQ_CLOSE: {
-        if (a0 == 0 || a0 >= VMM_EVTCHN_PORTS) return XEN_EINVAL;
-        struct evtchn *e = &vm->port[a0];
-        if ((e->state != EVTCHN_INTERDOMAIN && e->state != EVTCHN_BINDING) || e->peer != k || e->remote_port != a1)
-            return XEN_EINVAL;
-        *e = (struct evtchn){.state = EVTCHN_UNBOUND, .remote_dom = peer_dom, .vcpu = e->vcpu};
-        return 0;
-    }
+    case PEER_REQ_BIND: return peer_ports_bind(vm->port, k, peer_dom, a0, a1);
+    case PEER_REQ_CLOSE: return peer_ports_close(vm->port, k, peer_dom, a0, a1);
     default: return XEN_ENOSYS;   /* PEER_REQ_MAP_GRANT among them, until grant mapping comes */
     }
 }

@@ -41,6 +41,7 @@
 #include <xen/hvm/params.h>
 #include "params.h"
 #include "peer_proto.h"
+#include "peer_ports.h"
 
 #define VMM_EVTCHN_PORTS PEER_PORTS   /* Xen's 2-level ABI: 4,096 ports, 1..4,095 used */
 #define VMM_LINE_MAX 160u
@@ -123,21 +124,6 @@ struct vcpu {
     struct lapic lapic;
 };
 
-struct evtchn {
-    uint8_t state;                     /* EVTCHN_* */
-    uint8_t virq;
-    uint16_t remote_dom;               /* UNBOUND: who may bind it */
-    uint32_t vcpu;
-    uint8_t peer;                      /* INTERDOMAIN, BINDING: the peer channel (params peer[]) */
-    uint16_t remote_port;              /* INTERDOMAIN, BINDING: the peer's port */
-};
-#define EVTCHN_FREE 0u
-#define EVTCHN_UNBOUND 1u
-#define EVTCHN_VIRQ 2u
-#define EVTCHN_IPI 3u
-#define EVTCHN_VMM 4u                  /* bound to the VMM (the console): send reaches the VMM */
-#define EVTCHN_INTERDOMAIN 5u          /* bound to a peer guest's port over a peer channel (peer.c) */
-#define EVTCHN_BINDING 6u              /* reserved while bind_interdomain asks the peer */
 
 /* pit.c: channel 2 of an 8254 (for calibration loops) and port 0x61. */
 struct pit2 {

@@ -2,11 +2,13 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# The peers suite (docs/vmm.md, "Peers"): interdomain event channels between guests over the
-# channels the system description declares, in QEMU: tests/system/peers/peers.bh runs three test
+# The peers suite (docs/vmm.md, "Peers"): the VMM's peer-channel port logic on the host under
+# ASan and UBSan (tests/host/vmm/test_peer_ports.c: bind and close transitions, a peer's end, the
+# ring's bitmaps written by a hostile peer); then interdomain event channels between guests over
+# the channels the system description declares, in QEMU: tests/system/peers/peers.bh runs three test
 # guests (tests/system/vmm/guests/peers.c): alice (domain 1) and bob (domain 2) on an `event`
 # channel, mallory (domain 3) on its own to bob, hammering it. Builds nothing: run after the
-# build (build/x86/peers.cpio). One line per test: "PASS peers.<test>" or "FAIL peers.<test>: <why>".
+# build (build/peers/all). One line per test: "PASS peers.<test>" or "FAIL peers.<test>: <why>".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 . tests/system/boot.sh
@@ -15,6 +17,19 @@ fail() { echo "FAIL peers.$1: $2"; }
 log=build/test-logs/peers.serial
 mkdir -p build/test-logs
 
+# --- the port logic on the host (vmm/peer_ports.c, ASan and UBSan) ---
+if [ -x build/peers/test_peer_ports ]; then
+  rc=0
+  out=$(build/peers/test_peer_ports 2>build/test-logs/peers-host.stderr) || rc=$?
+  printf '%s\n' "$out"
+  if [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$out"; then
+    fail ports "exited with status $rc (see build/test-logs/peers-host.stderr)"
+  fi
+else
+  fail ports "build/peers/test_peer_ports not built"
+fi
+
+# --- the guests in QEMU ---
 if [ ! -s build/x86/peers.cpio ] || [ ! -s build/x86/kernel.elf ]; then
   fail system "build/x86/peers.cpio or build/x86/kernel.elf not built"
   exit 0
