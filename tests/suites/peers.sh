@@ -76,6 +76,12 @@ checks() {
   else fail "$test" "no '[$who uart] peers: $who: $bad: ok': $(grep -m1 -F "peers: $who: $bad" "$log" || echo 'line missing') (log: $log)"; fi
 }
 
+# Both VMMs call each other at once, 3,000 times each: neither hangs.
+if has "$log" "[alice uart] peers: alice: crossfire: 3,000 binds refused by the peer's VMM while it called ours: ok" &&
+   has "$log" "[bob uart] peers: bob: crossfire: 3,000 binds refused by the peer's VMM while it called ours: ok"; then
+  pass two_vmms_calling_each_other_both_complete
+else fail two_vmms_calling_each_other_both_complete "$(grep -m1 'crossfire' "$log" || echo 'no crossfire line') (log: $log)"; fi
+
 checks alice bind_send_close_from_the_binder \
   "bind_interdomain to bob's port 2" "the new port is pending at once (Xen's bind)" \
   "status: interdomain, domain 2 port 2" "send to bob" "bob's event through the upcall" "close" \

@@ -9,6 +9,8 @@
  * and seen through the upcall: the callback vector counted, the port's bit in shared_info.
  * Every check prints "peers: <name>: <what>: ok" or "... FAILED (<value>)"; the last line says
  * how many failed.
+ *   both     first 3,000 binds to the other at once, each a call to the other's VMM (refused:
+ *            -EINVAL), while the other's VMM calls this one's
  *   alice    error paths; binds bob's port 2, finds its new port pending (Xen's bind), sends,
  *            gets bob's event through the upcall, closes (bob's port returns to unbound),
  *            closes again (-EINVAL); allocates port 2 for mallory and port 3 for bob, sees bob
@@ -31,12 +33,14 @@
 #include <xen/sched.h>
 #include <xen/xen.h>
 #include "guest.h"
+#include "../../../../vmm/peer_proto.h"
 
 #define ALICE 1u
 #define BOB 2u
 #define MALLORY 3u
 #define CALLBACK_VECTOR 0xf3u
 #define STEP_TSC (60ull * 2000 * 1000 * 1000)   /* ~60 s at the nominal 2 GHz: a step that never comes */
+#define CROSSFIRE_CALLS 3000u
 #define HOSTILE_REPORT 2000u   /* random operations between two lines */
 
 static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
@@ -212,8 +216,18 @@ static void alive(void)
     }
 }
 
+/* Both alice and bob start with this, at once: every bind is a call to the other's VMM, which
+ * refuses it (port 4,095 is not unbound), while the other's VMM calls this one's. Neither hangs. */
+static void crossfire(uint16_t peer)
+{
+    uint32_t refused = 0, port;
+    for (uint32_t i = 0; i < CROSSFIRE_CALLS; i++) refused += bind(peer, PEER_PORTS - 1, &port) == -XEN_EINVAL;
+    expect("crossfire: 3,000 binds refused by the peer's VMM while it called ours", refused == CROSSFIRE_CALLS, refused);
+}
+
 static void alice(void)
 {
+    crossfire(BOB);
     uint32_t port = 0, port2 = 0, a_mallory = 0, a_bob = 0;
     struct evtchn_status st;
     struct evtchn_alloc_unbound a = {5, BOB, 0};
@@ -269,6 +283,7 @@ static void bob(void)
 {
     uint32_t for_alice = 0, for_mallory = 0, port = 0, port2 = 0;
     struct evtchn_status st;
+    crossfire(ALICE);
     expect("alloc_unbound for domain 1: port 2", alloc_unbound(ALICE, &for_alice) == 0 && for_alice == 2, for_alice);
     expect("alloc_unbound for domain 3: port 3", alloc_unbound(MALLORY, &for_mallory) == 0 && for_mallory == 3, for_mallory);
     expect("status of port 2: unbound for domain 1", state(for_alice) == UNBOUND(ALICE) || state(for_alice) >> 32 == EVTCHNSTAT_interdomain,
