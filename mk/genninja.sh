@@ -544,7 +544,10 @@ gen_peers() {
     edge "build/peers/host/$nm.o" host_cc "$src" -- 'cflags=-Iuser/include -Ivmm'
     edge "build/peers/$nm" host_link "build/peers/host/$nm.o$objs"
   done
-  edge build/peers/all phony build/peers/test_peer_ports build/x86/peers.cpio
+  edge build/x86/spec-bad/peers/system.spec corrupt build/peers/idl/system.spec "| tests/system/spec/corrupt.sh" -- mode=badpeers
+  edge build/x86/spec-peers.cpio cpio_pack build/x86/root/root build/x86/spec-bad/peers/system.spec build/x86/peers/console_server.elf \
+    build/x86/peers/steady.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
+  edge build/peers/all phony build/peers/test_peer_ports build/x86/peers.cpio build/x86/spec-peers.cpio
 }
 
 gen_papr() {

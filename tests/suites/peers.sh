@@ -128,3 +128,22 @@ if has "$log" "peers: mallory: bound of bob's ports 1..63: 1" && has "$log" "pee
    hammered_meanwhile "$log" && bob_after_both "$log"; then
   pass hostile_peer_binds_only_its_port_and_bob_runs_on
 else fail hostile_peer_binds_only_its_port_and_bob_runs_on "mallory bound other ports of bob's, was not hammering while bob's checks ran, or bob stopped (log: $log)"; fi
+
+# --- the root refuses broken peer channels (tests/system/spec/corrupt.sh badpeers), each named,
+# and stays up
+log=build/test-logs/peers-spec.serial
+if [ ! -s build/x86/spec-peers.cpio ]; then
+  fail spec_bad_peer_channels_refused "build/x86/spec-peers.cpio not built"
+else
+  boot build/x86/spec-peers.cpio "$log" "[root] error: system.spec refused" 60
+  ok=1
+  for m in "guest 'alice': its peer channel 0 names domain 9, which is no other guest of the system" \
+           "guest 'bob': its VMM lacks a capability of its peer channel 1 (to domain 3: its endpoint, the peer's endpoint or event line) or the channel's ring mapped in it" \
+           "guest 'mallory': its VMM has 2 threads for 1 vCPUs and 0 peer channels, or no VCPU"; do
+    has "$log" "[root] error: system.spec refused: $m" || { ok=0; fail spec_bad_peer_channels_refused "missing '$m' (log: $log)"; break; }
+  done
+  if [ $ok = 1 ] && (has "$log" "[root] started" || has "$log" "PANIC"); then
+    ok=0; fail spec_bad_peer_channels_refused "something started, or the kernel panicked (log: $log)"
+  fi
+  [ $ok = 1 ] && pass spec_bad_peer_channels_refused
+fi
