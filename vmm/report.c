@@ -134,6 +134,10 @@ void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detai
         vmm_say(vm, "store page at %#llx, port %u: %lu notifications to the xenstore server, %lu from it",
                 (unsigned long long)VMM_STORE_GPA, vm->store_port, (unsigned long)vm->store_sends,
                 (unsigned long)vm->store_raised);
+    if (vm->params->peer_count)
+        vmm_say(vm, "peer channels: %u; events sent %lu, dropped %lu (the peer had ended), raised from peers %lu",
+                vm->params->peer_count, (unsigned long)vm->peer_sends, (unsigned long)vm->peer_dropped,
+                (unsigned long)vm->peer_raised);
     if (vm->console_dropped)
         vmm_say(vm, "%lu bytes of output dropped: the console server's ring was full", (unsigned long)vm->console_dropped);
     bh_word_t words[8] = {why, detail, detail2, vm->checks_passed, vm->checks_failed, vm->exits, vm->hypercalls,
