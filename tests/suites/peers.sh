@@ -120,7 +120,7 @@ done
 
 # alice's VMM's figures: her two sends went through the ring, none dropped.
 if has "$log" "[alice vmm] peer channels: 1; events sent 2, dropped 0"; then pass vmm_counts_events_through_the_ring
-else fail vmm_counts_events_through_the_ring "$(grep -m1 '\[alice vmm\] peer channels' "$log" || echo 'no peer line in alice's end report') (log: $log)"; fi
+else fail vmm_counts_events_through_the_ring "$(grep -m1 '\[alice vmm\] peer channels' "$log" || echo 'no peer line in the end report of alice') (log: $log)"; fi
 
 if has "$log" "[bob vmm] domain 1 ended: its event channels to this guest are unbound" && bob_after_both "$log"; then
   pass guest_end_leaves_peer_running
