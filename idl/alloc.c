@@ -17,6 +17,7 @@
  */
 #include "bhidl.h"
 #include "../vmm/params.h"
+#include "../lib/spec/spec.h"
 #include <bulkhead/abi.h>
 #include <bulkhead/layout.h>
 
@@ -198,14 +199,18 @@ static void create_port_objects(struct allocator *al)
     }
 }
 
+static size_t peer_ports(const struct instance *in, size_t *ports);
+
 static void alloc_threads(struct allocator *al, struct instance *in, struct inst_alloc *ia)
 {
     const struct component *co = in->comp;
-    size_t nthreads = co->is_guest ? co->vcpus : (co->threads.n ? co->threads.n : 1);
+    size_t nvcpus = co->is_guest ? co->vcpus : 0;
+    size_t nthreads = co->is_guest ? co->vcpus + peer_ports(in, NULL) : (co->threads.n ? co->threads.n : 1);
     uint64_t stack = (co->stack + PAGE - 1) / PAGE * PAGE;
     uint32_t owner = (uint32_t)in->index;
     for (size_t t = 0; t < nthreads; t++) {
-        const char *tname = co->is_guest ? arena_printf(&al->c->arena, "vcpu%zu", t)
+        const char *tname = co->is_guest && t >= nvcpus ? arena_printf(&al->c->arena, "peer%zu", t - nvcpus)
+                            : co->is_guest ? arena_printf(&al->c->arena, "vcpu%zu", t)
                             : co->threads.n ? co->threads.v[t].name : "main";
         struct sthread *th = DA_PUSH(&al->c->arena, &al->a->threads);
         th->inst = owner;
@@ -215,7 +220,7 @@ static void alloc_threads(struct allocator *al, struct instance *in, struct inst
         th->ipc_vaddr = VA_IPC + t * 2 * PAGE;
         th->prio = (uint8_t)(co->is_guest ? 100 : co->threads.n ? co->threads.v[t].prio : 100);
         th->partition = (uint32_t)in->partition;
-        th->vcpu = co->is_guest ? new_obj(al, SOBJ_VCPU, 0, owner, t, nm(al, "%s.%s", in->name, tname)) : NONE32;
+        th->vcpu = co->is_guest && t < nvcpus ? new_obj(al, SOBJ_VCPU, 0, owner, t, nm(al, "%s.%s", in->name, tname)) : NONE32;
         uint32_t n;
         uint32_t first = new_frames(al, stack ? stack : PAGE, owner, nm(al, "%s.%s.stack", in->name, tname), &n);
         uint64_t base = VA_STACK + t * (stack + PAGE) + PAGE; /* one unmapped guard page below */
@@ -413,6 +418,55 @@ static void alloc_grant(struct allocator *al, struct instance *in, struct inst_a
         new_cap(al, g->grant_table_first + i, RIGHT_READ | RIGHT_WRITE, 0);
 }
 
+_Static_assert(GUEST_PEERS_MAX == VMM_PEER_CHANNELS && GUEST_PEERS_MAX == BH_SPEC_GUEST_PEERS, "one peer limit");
+_Static_assert(VMM_PEER_GRANT == BH_SPEC_PEER_GRANT && VMM_PEER_EVENT == BH_SPEC_PEER_EVENT, "one set of kinds");
+
+/* Port k of a guest is a grant or event channel to another guest: its connection, else NULL. */
+static const struct connection *peer_channel(const struct instance *in, size_t k)
+{
+    const struct port *po = &in->comp->ports.v[k];
+    const struct port_alloc *pa = &in->alloc->ports[k];
+    if (po->kind != PORT_CHANNEL || (po->chan != CHAN_GRANT && po->chan != CHAN_EVENT) || !pa->peers.n) return NULL;
+    const struct connection *cn = pa->peers.v[0].conn;
+    const struct instance *other = cn->from.inst == in && cn->from.port_index == k ? cn->to.inst : cn->from.inst;
+    return other->comp->is_guest && other != in ? cn : NULL;
+}
+
+/* A guest's peer channels, in port order (at most GUEST_PEERS_MAX: resources.c refuses more);
+ * their ports' indices into `ports` when given. */
+static size_t peer_ports(const struct instance *in, size_t *ports)
+{
+    size_t n = 0;
+    if (!in->comp->is_guest) return 0;
+    for (size_t k = 0; k < in->comp->ports.n && n < GUEST_PEERS_MAX; k++)
+        if (peer_channel(in, k)) {
+            if (ports) ports[n] = k;
+            n++;
+        }
+    return n;
+}
+
+/* What its VMM's peer service needs of each (vmm/params.h, struct vmm_peer): the ring, its own
+ * endpoint (the slot alloc_ports gave it), the peer's endpoint and event line, the peer's id. */
+static void alloc_peers(const struct instance *in, struct sguest *g)
+{
+    size_t ports[GUEST_PEERS_MAX];
+    g->peer_count = (uint32_t)peer_ports(in, ports);
+    for (uint32_t j = 0; j < g->peer_count; j++) {
+        const struct connection *cn = peer_channel(in, ports[j]);
+        uint32_t me = cn->from.inst == in && cn->from.port_index == ports[j] ? 0u : 1u, peer = 1u - me;
+        const struct instance *other = me == 0 ? cn->to.inst : cn->from.inst;
+        struct speer *q = &g->peer[j];
+        q->ring = cn->chan_ring;
+        q->endpoint = cn->obj + me;
+        q->peer_endpoint = cn->obj + peer;
+        q->peer_signal = cn->chan_ntfn[peer];
+        q->domid = other->alloc->domid;
+        q->kind = (uint8_t)(in->comp->ports.v[ports[j]].chan == CHAN_GRANT ? BH_SPEC_PEER_GRANT : BH_SPEC_PEER_EVENT);
+        q->side = (uint8_t)me;
+    }
+}
+
 static void alloc_guest(struct allocator *al, struct instance *in, struct inst_alloc *ia)
 {
     const struct component *co = in->comp;
@@ -441,6 +495,7 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
             g->store = cn->chan_ring;
             g->store_signal = cn->chan_ntfn[cn->from.inst == in && cn->from.port_index == k ? 1 : 0];
         }
+    alloc_peers(in, g);
     /* The one interface a VMM speaks as a client: the timer (resources.c checks its shape). */
     g->timer = NONE32;
     for (size_t k = 0; k < co->ports.n && g->timer == NONE32; k++)
@@ -458,7 +513,7 @@ static void alloc_guest(struct allocator *al, struct instance *in, struct inst_a
     }
     ia->vcpu_first_slot = al->next_slot;
     for (size_t t = 0; t < co->vcpus; t++) {
-        const struct sthread *th = &al->a->threads.v[al->a->threads.n - co->vcpus + t];
+        const struct sthread *th = &al->a->threads.v[ia->first_thread + t];
         new_cap(al, th->vcpu, RIGHT_READ | RIGHT_WRITE, 0);
     }
     uint32_t n = (uint32_t)(co->memory / LARGE), first = (uint32_t)al->a->objs.n;

@@ -294,6 +294,9 @@ struct sthread {
     uint8_t prio;
     uint32_t partition;
 };
+/* A guest's grant and event channels to other guests, at most (vmm/params.h's VMM_PEER_CHANNELS,
+ * lib/spec's BH_SPEC_GUEST_PEERS: alloc.c checks that the three agree). */
+#define GUEST_PEERS_MAX 8u
 struct sguest {
     uint32_t inst, guest_space;
     uint64_t memory, ram_first_obj, ram_count;
@@ -307,6 +310,14 @@ struct sguest {
     uint32_t grant_first, grant_count, grant_table_first, grant_table_count;
     uint32_t store, store_signal; /* its first xenstore channel's ring and the peer's notification, or NONE32 */
     uint16_t domid;
+    /* Its grant and event channels to other guests (peer_channel): what its VMM's peer service
+     * needs (lib/spec/spec.h, struct bh_spec_guest_peer); one VMM thread serves each. */
+    uint32_t peer_count;
+    struct speer {
+        uint32_t ring, endpoint, peer_endpoint, peer_signal;
+        uint16_t domid;
+        uint8_t kind, side;
+    } peer[GUEST_PEERS_MAX];
 };
 /* Where one port of one instance ended up. */
 struct peer {

@@ -86,6 +86,10 @@ static void dump(const struct bh_spec *s, FILE *out)
         if (g.console_signal != BH_SPEC_NONE) fprintf(out, " console_signal=%u", g.console_signal);
         if (g.store != BH_SPEC_NONE) fprintf(out, " store=%u store_signal=%u", g.store, g.store_signal);
         if (g.domid) fprintf(out, " domid=%u", g.domid);
+        for (uint32_t k = 0; k < g.peer_count && k < BH_SPEC_GUEST_PEERS; k++)
+            fprintf(out, " peer%u=%s:dom%u:side%u:ring%u:ep%u:peer_ep%u:signal%u", k, g.peer[k].kind ? "event" : "grant",
+                    g.peer[k].domid, g.peer[k].side, g.peer[k].ring, g.peer[k].endpoint, g.peer[k].peer_endpoint,
+                    g.peer[k].peer_signal);
         fputc('\n', out);
     }
 }

@@ -126,6 +126,14 @@ int gen_spec(struct ctx *c, const char *path)
         put32(r, g->grant_first), put32(r, g->grant_count), put32(r, g->grant_table_first), put32(r, g->grant_table_count);
         put32(r, g->console_signal);
         put32(r, g->store), put32(r, g->store_signal), put16(r, g->domid), put16(r, 0), put32(r, 0);
+        put32(r, g->peer_count), put32(r, 0);
+        for (uint32_t k = 0; k < BH_SPEC_GUEST_PEERS; k++) {
+            const struct speer *q = &g->peer[k];
+            int used = k < g->peer_count;
+            put32(r, used ? q->ring : BH_SPEC_NONE), put32(r, used ? q->endpoint : BH_SPEC_NONE);
+            put32(r, used ? q->peer_endpoint : BH_SPEC_NONE), put32(r, used ? q->peer_signal : BH_SPEC_NONE);
+            put16(r, used ? q->domid : 0), put8(r, used ? q->kind : 0), put8(r, used ? q->side : 0);
+        }
     }
     count[BH_SPEC_SEC_GUESTS] = (uint32_t)al->guests.n;
     for (size_t i = 0; i < st.bytes.n; i++) put8(&rec[BH_SPEC_SEC_STRINGS], (uint8_t)st.bytes.v[i]);
@@ -133,7 +141,7 @@ int gen_spec(struct ctx *c, const char *path)
 
     static const uint32_t esz[BH_SPEC_SEC_COUNT] = {
         0, 1, BH_SPEC_INSTANCE_SIZE, BH_SPEC_OBJECT_SIZE, BH_SPEC_CAP_SIZE, BH_SPEC_MAPPING_SIZE,
-        BH_SPEC_THREAD_SIZE, BH_SPEC_PARTITION_SIZE, BH_SPEC_GUEST_STORE_SIZE,
+        BH_SPEC_THREAD_SIZE, BH_SPEC_PARTITION_SIZE, BH_SPEC_GUEST_PEERS_SIZE,
     };
     /* header */
     for (int i = 0; i < 8; i++) put8(&o, (uint8_t)BH_SPEC_MAGIC[i]);

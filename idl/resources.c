@@ -276,6 +276,25 @@ static void check_guest_xenstore(struct ctx *c, const struct component *co)
     }
 }
 
+/* A guest's grant and event channels: each may join its VMM to another guest's and then needs a
+ * thread of its VMM (its peer service, vmm/peer.c); the VMM serves VMM_PEER_CHANNELS. */
+static uint64_t guest_channel_ports(const struct component *co)
+{
+    uint64_t n = 0;
+    for (size_t k = 0; k < co->ports.n; k++)
+        if (co->ports.v[k].kind == PORT_CHANNEL && (co->ports.v[k].chan == CHAN_GRANT || co->ports.v[k].chan == CHAN_EVENT)) n++;
+    return n;
+}
+
+static void check_guest_peers(struct ctx *c, const struct component *co)
+{
+    uint64_t n = guest_channel_ports(co);
+    if (n > VMM_PEER_CHANNELS)
+        diag_error(&c->diags, co->loc, "guest_peer_channels",
+                   "guest '%s' has %llu grant and event channels; its VMM serves at most %u", co->name,
+                   (unsigned long long)n, VMM_PEER_CHANNELS);
+}
+
 static void check_units(struct ctx *c)
 {
     for (size_t i = 0; i < c->prog.comps.n; i++) {
@@ -305,6 +324,7 @@ static void check_units(struct ctx *c)
                        "component '%s' asks for a stack above 64 MiB or a heap above 4 GiB", co->name);
         if (!co->is_guest) continue;
         check_guest_uses(c, co);
+        check_guest_peers(c, co);
         const char *missing = !co->has_arch ? "platform" : !co->kernel ? "kernel" : !co->memory ? "memory" : NULL;
         if (missing)
             diag_error(&c->diags, co->loc, "guest_incomplete", "guest '%s' does not say its %s", co->name, missing);
@@ -373,7 +393,7 @@ static uint64_t round_page(uint64_t n) { return (n + PAGE - 1) / PAGE * PAGE; }
 static uint64_t instance_memory(const struct instance *in)
 {
     const struct component *co = in->comp;
-    uint64_t threads = co->is_guest ? co->vcpus + 1 : (co->threads.n ? co->threads.n : 1);
+    uint64_t threads = co->is_guest ? co->vcpus + 1 + guest_channel_ports(co) : (co->threads.n ? co->threads.n : 1);
     uint64_t m = threads * (round_page(co->stack) + PAGE) + round_page(co->heap);
     for (size_t k = 0; k < co->ports.n; k++)
         if (co->ports.v[k].kind == PORT_DATAPORT) m += round_page(co->ports.v[k].size);
@@ -387,7 +407,7 @@ static uint64_t instance_memory(const struct instance *in)
 static uint64_t instance_objects(const struct instance *in)
 {
     const struct component *co = in->comp;
-    uint64_t threads = co->is_guest ? co->vcpus + 1 : (co->threads.n ? co->threads.n : 1);
+    uint64_t threads = co->is_guest ? co->vcpus + 1 + guest_channel_ports(co) : (co->threads.n ? co->threads.n : 1);
     uint64_t n = 16 + threads * (4 + round_page(co->stack) / PAGE) + round_page(co->heap) / PAGE;
     for (size_t k = 0; k < co->ports.n; k++) {
         const struct port *po = &co->ports.v[k];

@@ -456,6 +456,16 @@ gen_x86_systems() {
     build/x86/xs/xenstore_server.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
 
   echo
+  echo "# Interdomain event channels between test guests (tests/system/peers/peers.bh, peers suite)."
+  idl=build/peers/idl
+  edge "$idl/system.spec $idl/report.txt $idl/console/glue.c $idl/console/glue.h $idl/steady/glue.c $idl/steady/glue.h" \
+    bhidl_report tests/system/peers/peers.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
+  gen_components x86 "$idl" build/x86/peers "$abi_h" "$libs1" console:console_server.elf:console_server \
+    steady:steady.elf:steady
+  edge build/x86/peers.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/peers/console_server.elf \
+    build/x86/peers/steady.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
+
+  echo
   echo "# The console server under a flood (tests/system/console/flood.bh, release suite)."
   idl=build/console/idl
   edge "$idl/system.spec $idl/console/glue.c $idl/console/glue.h $idl/flood/glue.c $idl/flood/glue.h $idl/steady/glue.c $idl/steady/glue.h" \
@@ -528,6 +538,26 @@ gen_xenstore() {
   edge build/xenstore/all phony build/xenstore/test_xenstore build/fuzz/xenstore build/x86/xenstore.cpio
 }
 
+gen_peers() {
+  local e src nm objs=""
+  echo
+  echo "# The VMM's peer-channel port logic (vmm/peer_ports.c) on the host, under ASan and UBSan."
+  for e in "${peer_ports_host[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/peers/host/$nm.o" host_cc "$src" -- 'cflags=-Iuser/include -Ivmm'
+    objs+=" build/peers/host/$nm.o"
+  done
+  for e in "${peer_ports_host_tests[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/peers/host/$nm.o" host_cc "$src" -- 'cflags=-Iuser/include -Ivmm'
+    edge "build/peers/$nm" host_link "build/peers/host/$nm.o$objs"
+  done
+  edge build/x86/spec-bad/peers/system.spec corrupt build/peers/idl/system.spec "| tests/system/spec/corrupt.sh" -- mode=badpeers
+  edge build/x86/spec-peers.cpio cpio_pack build/x86/root/root build/x86/spec-bad/peers/system.spec build/x86/peers/console_server.elf \
+    build/x86/peers/steady.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
+  edge build/peers/all phony build/peers/test_peer_ports build/x86/peers.cpio build/x86/spec-peers.cpio
+}
+
 gen_papr() {
   local e src nm objs="" p9objs=""
   echo
@@ -586,5 +616,6 @@ gen_programs power9
 gen_power9_systems
 gen_vmm_fuzz
 gen_xenstore
+gen_peers
 gen_papr
 gen_grant

@@ -79,7 +79,7 @@ vmm=(
   vmm/main.c vmm/input.c vmm/memory.c vmm/pvh.c vmm/pelf.c vmm/vcpu.c vmm/cpuid.c vmm/insn.c
   vmm/msr.c vmm/ioport.c vmm/pit.c vmm/hypercall.c vmm/physmap.c vmm/hvm.c vmm/evtchn.c
   vmm/time.c vmm/lapic.c vmm/acpi.c vmm/report.c vmm/console.c vmm/store.c vmm/gnttab.c
-  vmm/gnttab_frames.c vmm/timer.c vmm/smp.c vmm/unbacked.c vmm/mmio_decode.c
+  vmm/gnttab_frames.c vmm/timer.c vmm/smp.c vmm/unbacked.c vmm/mmio_decode.c vmm/peer.c vmm/peer_ports.c
   vmm/grant_check.c vmm/grant_entry.c
 )
 # IDL components: servers and the demo (the instance's glue is compiled in).
@@ -130,6 +130,7 @@ vmm_test_guest=(
   tests/system/vmm/guests/acpi.c=g_acpi tests/system/vmm/guests/smp.c=g_smp
   tests/system/vmm/guests/smp_entry.S=g_smp_entry tests/system/vmm/guests/xenstore.c=g_xenstore
   tests/system/vmm/guests/probe.c=g_probe
+  tests/system/vmm/guests/peers.c=g_peers
 )
 # Test components: the timer test system's sleepers, the console flood's clients.
 sleeper=(tests/system/timer/sleeper.c)
@@ -145,6 +146,10 @@ spec_reader=(lib/spec/spec.c)
 
 # ---- The VMM fuzzers' fake kernel (with the VMM's files above but main.c) ----
 vmm_fuzz_fake=(tests/fuzz/host/vmm/kernel.c tests/fuzz/host/vmm/sched.c tests/fuzz/host/vmm/space.c)
+
+# ---- The VMM's peer-channel port logic (vmm/peer_ports.c) on the host (peers suite) ----
+peer_ports_host=(vmm/peer_ports.c)
+peer_ports_host_tests=(tests/host/vmm/test_peer_ports.c)
 
 # ---- The xenstore engine (servers/xenstore, docs/xenstore.md): host tests and fuzzer ----
 xenstore_engine=(

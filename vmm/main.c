@@ -30,20 +30,27 @@ static int check_params(const struct vmm_params *p)
     if (p->grant.vaddr == 0 || (p->grant.vaddr & 0xfff) != 0) return -1;
     if ((p->console_vaddr & 0xfff) != 0 || (p->slot.console_signal && !p->console_vaddr)) return -1;
     if ((p->store_vaddr & 0xfff) != 0 || (p->store_signal && !p->store_vaddr)) return -1;
+    if (p->peer_count > VMM_PEER_CHANNELS) return -1;
+    for (unsigned k = 0; k < p->peer_count; k++) {
+        const struct vmm_peer *q = &p->peer[k];
+        if (q->ring_vaddr == 0 || (q->ring_vaddr & 0xfff) != 0 || !q->endpoint || !q->peer_endpoint || !q->peer_signal) return -1;
+        if (q->domid == 0 || q->domid == p->domid || q->kind > VMM_PEER_EVENT || q->side > 1) return -1;
+    }
     return 0;
 }
 
-/* vCPU 0's thread: checks the parameters, binds, loads the guest and runs it. */
+/* vCPU 0's thread: checks the parameters, binds, loads the guest and runs it. The threads
+ * after the vCPUs' serve the peer channels (peer.c) once it has set the VM up. */
 int main(void)
 {
     struct vm *vm = &the_vm;
-    vm->params = VMM_PARAMS;
-    if (check_params(vm->params) != 0) {
+    if (check_params(VMM_PARAMS) != 0) {
         bh_printf("[vmm] the creator's parameters are malformed\n");
         bh_set_mr(0, VMM_END_SETUP);
         bh_send(VMM_SLOT_REPORT, bh_msginfo(VMM_REPORT_END, 0, 0, 1));
         return 1;
     }
+    __atomic_store_n(&vm->params, VMM_PARAMS, __ATOMIC_RELEASE);
     output_init(vm);
     vm->ram = (uint8_t *)(uintptr_t)vm->params->ram_vaddr;
     vm->ram_size = vm->params->ram_size;
@@ -69,6 +76,7 @@ int main(void)
         return 1;
     }
     vm->vcpu[0].power = VCPU_RUNNING;
+    __atomic_store_n(&vm->started, true, __ATOMIC_RELEASE);
     vcpu_run(&vm->vcpu[0]);
     vm_unlock(vm);
     return 0;
@@ -82,7 +90,12 @@ int bhidl_thread_start(bh_word_t index)
 {
     struct vm *vm = &the_vm;
     const struct vmm_params *p = VMM_PARAMS;
-    if (p->magic != VMM_PARAMS_MAGIC || index >= p->vcpus || index >= VMM_MAX_VCPUS) return 1;
+    if (check_params(p) != 0) return 1;
+    if (index >= p->vcpus && index < p->vcpus + p->peer_count) {
+        while (!__atomic_load_n(&vm->params, __ATOMIC_ACQUIRE)) bh_yield();
+        return peer_serve(vm, (unsigned)(index - p->vcpus));
+    }
+    if (index >= p->vcpus || index >= VMM_MAX_VCPUS) return 1;
     int err = vcpu_bind(vm, (unsigned)index, bh_self_tcb);
     if (err != 0) {
         vm_lock(vm);

@@ -21,7 +21,7 @@
 #define VMM_GUEST_WINDOW 0x0000480000000000ull  /* guest RAM, where the test root maps it */
 #define VMM_GRANT_WINDOW 0x0000440000000000ull  /* grant frames, where the test root maps them */
 
-#define VMM_PARAMS_MAGIC 0x36305241504d4d56ull /* "VMMPAR06" */
+#define VMM_PARAMS_MAGIC 0x37305241504d4d56ull /* "VMMPAR07" */
 #define VMM_NAME_LEN 16
 #define VMM_CMDLINE_LEN 256
 /* The guests a VMM runs: the IDL compiler refuses others, the root server checks again. */
@@ -32,6 +32,10 @@
  * page tables that place each frame anywhere in guest-physical space: a PDPT, a PD and a PT. */
 #define VMM_GNTTAB_FRAMES 4u
 #define VMM_GNTTAB_TABLES (3u * VMM_GNTTAB_FRAMES)
+/* Grant and event channels to other guests a VMM serves (one thread each), and their kinds. */
+#define VMM_PEER_CHANNELS 8u
+#define VMM_PEER_GRANT 0u
+#define VMM_PEER_EVENT 1u
 
 struct vmm_params {
     uint64_t magic;
@@ -69,6 +73,19 @@ struct vmm_params {
     uint64_t store_vaddr;
     uint32_t store_signal;
     uint16_t domid;             /* the guest's domain id (the system description's), 0: not given */
+    /* Its `grant` and `event` channels to other guests (docs/vmm.md, "Peers"): the VMM's thread
+     * vcpus + k serves peer[k]. The ring frame is mapped in the two VMMs only (never in a
+     * GuestSpace); it carries the pending-port bitmaps (vmm/peer_proto.h). */
+    uint16_t peer_count;
+    struct vmm_peer {
+        uint64_t ring_vaddr;
+        uint32_t endpoint;       /* receives the peer VMM's requests (vmm/peer_proto.h) */
+        uint32_t peer_endpoint;  /* send-only: the peer VMM's endpoint, for its service thread */
+        uint32_t peer_signal;    /* signal-only: the peer VMM's event line */
+        uint16_t domid;          /* the peer guest's domain id */
+        uint8_t kind;            /* VMM_PEER_GRANT or VMM_PEER_EVENT */
+        uint8_t side;            /* which end of the channel this guest is: 0 left, 1 right */
+    } peer[VMM_PEER_CHANNELS];
 };
 
 /* Xen's store page: special PFN 0xfeffc (X86_HVM_END_SPECIAL_REGION 0xff000 - 8 +

@@ -137,6 +137,10 @@ void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detai
     if (vm->unbacked_reads || vm->unbacked_writes)
         vmm_say(vm, "accesses to guest-physical memory with nothing there: %lu reads (all ones), %lu writes (dropped)",
                 (unsigned long)vm->unbacked_reads, (unsigned long)vm->unbacked_writes);
+    if (vm->params->peer_count)
+        vmm_say(vm, "peer channels: %u; events sent %lu, dropped %lu (the peer had ended), raised from peers %lu",
+                vm->params->peer_count, (unsigned long)vm->peer_sends, (unsigned long)vm->peer_dropped,
+                (unsigned long)vm->peer_raised);
     if (vm->console_dropped)
         vmm_say(vm, "%lu bytes of output dropped: the console server's ring was full", (unsigned long)vm->console_dropped);
     bh_word_t words[8] = {why, detail, detail2, vm->checks_passed, vm->checks_failed, vm->exits, vm->hypercalls,

@@ -53,6 +53,7 @@ void vm_poll_sources(struct vcpu *v)
         if (vm->vcpu[i].power == VCPU_RUNNING) time_check_timers(&vm->vcpu[i]);
     console_poll(vm);
     store_poll(vm);
+    peer_poll(vm);
 }
 
 /* Only running vCPUs' timers: they are the ones vm_poll_sources fires. A timer of a vCPU that

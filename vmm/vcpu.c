@@ -95,6 +95,7 @@ void vm_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
 {
     if (vm->ended) return;
     vm->ended = true;
+    peer_end(vm);
     report_end(vm, why, detail, detail2);
     vm_kick_all(vm);
 }

@@ -26,6 +26,7 @@
  *   evtchn.c     event_channel_op (within the guest), VIRQs, 2-level delivery through shared_info
  *   console.c    the Xen PV console: a ring page and an event channel bound to the VMM (hvc0)
  *   store.c      xenstore: the store page shared with the xenstore server, its port relayed
+ *   peer.c       channels to other guests' VMMs: the service threads, events through the ring
  *   input.c      console input from the console server's ring into the PV console; output retried
  *   report.c     console lines (to the console server's channel or the debug console) and reports
  */
@@ -43,8 +44,10 @@
 #include <xen/hvm/params.h>
 #include "params.h"
 #include "mmio_decode.h"
+#include "peer_proto.h"
+#include "peer_ports.h"
 
-#define VMM_EVTCHN_PORTS 64u
+#define VMM_EVTCHN_PORTS PEER_PORTS   /* Xen's 2-level ABI: 4,096 ports, 1..4,095 used */
 #define VMM_LINE_MAX 160u
 /* Within the Xen ABI (user/include/xen/), the VMM's own choices and Xen's internal limits. */
 #define VMM_HYPERCALLS 64   /* the hypercall page has room for 4096 / 32 = 128 stubs; we fill 64 */
@@ -125,17 +128,6 @@ struct vcpu {
     struct lapic lapic;
 };
 
-struct evtchn {
-    uint8_t state;                     /* EVTCHN_FREE / _UNBOUND / _VIRQ / _IPI */
-    uint8_t virq;
-    uint16_t remote_dom;
-    uint32_t vcpu;
-};
-#define EVTCHN_FREE 0u
-#define EVTCHN_UNBOUND 1u
-#define EVTCHN_VIRQ 2u
-#define EVTCHN_IPI 3u
-#define EVTCHN_VMM 4u                  /* bound to the VMM (the console): send reaches the VMM */
 
 /* pit.c: channel 2 of an 8254 (for calibration loops) and port 0x61. */
 struct pit2 {
@@ -187,6 +179,10 @@ struct vm {
     uint32_t store_port;
     uint32_t store_req_cons, store_rsp_prod;
     uint64_t store_sends, store_raised;
+    /* Peer channels (peer.c): each one's peer guest seen ended; events sent and raised. */
+    bool peer_gone[VMM_PEER_CHANNELS];
+    uint64_t peer_sends, peer_raised, peer_dropped;
+    bool started;                      /* set up: the peer service threads may answer */
     /* Where lines go (report.c): the console channel's output ring, or NULL; bytes dropped. */
     struct bh_byte_ring *out_ring;
     uint64_t console_dropped;
@@ -309,6 +305,17 @@ uint32_t console_input(struct vm *vm, const char *buf, uint32_t len);
 void store_init(struct vm *vm);
 void store_notify(struct vm *vm);
 void store_poll(struct vm *vm);
+/* peer.c: the channels to other guests' VMMs (vmm/peer_proto.h). The service thread of channel
+ * k (the VMM's thread vcpus + k); the channel to a domain, -1 for none; whether its guest ended;
+ * an event for the peer's port; the peer's events and endings (after every exit of vCPU 0); a
+ * request to the peer, made without the VM lock (0 or a positive Xen errno); the guest's end. */
+int peer_serve(struct vm *vm, unsigned k);
+int peer_of_domain(struct vm *vm, uint32_t domid);
+bool peer_gone(struct vm *vm, unsigned k);
+void peer_send(struct vm *vm, unsigned k, uint32_t remote_port);
+void peer_poll(struct vm *vm);
+uint64_t peer_request(struct vm *vm, unsigned k, enum peer_request what, uint32_t a0, uint32_t a1);
+void peer_end(struct vm *vm);
 /* input.c: moves the console server's typed bytes into the guest's console ring, and drains
  * what the guest's ring still holds (after every exit). */
 void console_poll(struct vm *vm);

@@ -182,6 +182,19 @@ int bh_spec_guest(const struct bh_spec *s, uint32_t i, struct bh_spec_guest *o)
     o->store = store ? rd32(p + 72) : BH_SPEC_NONE;
     o->store_signal = store ? rd32(p + 76) : BH_SPEC_NONE;
     o->domid = store ? rd16(p + 80) : 0;
+    int peers = s->sec[BH_SPEC_SEC_GUESTS].entry_size >= BH_SPEC_GUEST_PEERS_SIZE;
+    o->peer_count = peers ? rd32(p + 88) : 0;
+    for (uint32_t k = 0; k < BH_SPEC_GUEST_PEERS; k++) {
+        const uint8_t *e = p + 96 + k * BH_SPEC_GUEST_PEER_SIZE;
+        struct bh_spec_guest_peer *q = &o->peer[k];
+        if (!peers) {
+            q->ring = q->endpoint = q->peer_endpoint = q->peer_signal = BH_SPEC_NONE;
+            q->domid = 0, q->kind = 0, q->side = 0;
+            continue;
+        }
+        q->ring = rd32(e), q->endpoint = rd32(e + 4), q->peer_endpoint = rd32(e + 8), q->peer_signal = rd32(e + 12);
+        q->domid = rd16(e + 16), q->kind = e[18], q->side = e[19];
+    }
     return 0;
 }
 
@@ -384,6 +397,27 @@ static int check_guest_grant(const struct bh_spec *s, uint32_t i, const struct b
     return 0;
 }
 
+/* Each peer channel names a ring frame, two endpoints and a notification, a domain id and a
+ * known kind and side; entries past peer_count are unused. */
+static int check_guest_peers(const struct bh_spec *s, uint32_t i, const struct bh_spec_guest *g,
+                             struct bh_spec_error *err)
+{
+    if (g->peer_count > BH_SPEC_GUEST_PEERS)
+        return fail(err, "guest has more peer channels than the record holds", rec_off(s, BH_SPEC_SEC_GUESTS, i, 88));
+    for (uint32_t k = 0; k < g->peer_count; k++) {
+        const struct bh_spec_guest_peer *q = &g->peer[k];
+        uint32_t at = 96 + k * BH_SPEC_GUEST_PEER_SIZE;
+        if (!obj_is(s, q->ring, BH_SPEC_OBJ_FRAME) || !obj_is(s, q->endpoint, BH_SPEC_OBJ_ENDPOINT) ||
+            !obj_is(s, q->peer_endpoint, BH_SPEC_OBJ_ENDPOINT) || !obj_is(s, q->peer_signal, BH_SPEC_OBJ_NOTIFICATION))
+            return fail(err, "guest peer channel objects are not a frame, two endpoints and a notification",
+                        rec_off(s, BH_SPEC_SEC_GUESTS, i, at));
+        if (q->domid == 0 || q->kind > BH_SPEC_PEER_EVENT || q->side > 1)
+            return fail(err, "guest peer channel has no domain id, or an unknown kind or side",
+                        rec_off(s, BH_SPEC_SEC_GUESTS, i, at + 16));
+    }
+    return 0;
+}
+
 static int check_rest(const struct bh_spec *s, struct bh_spec_error *err)
 {
     uint32_t ninst = s->sec[BH_SPEC_SEC_INSTANCES].count, npart = s->sec[BH_SPEC_SEC_PARTITIONS].count;
@@ -434,6 +468,7 @@ static int check_rest(const struct bh_spec *s, struct bh_spec_error *err)
         if (g.store_signal != BH_SPEC_NONE && (g.store == BH_SPEC_NONE || !obj_is(s, g.store_signal, BH_SPEC_OBJ_NOTIFICATION)))
             return fail(err, "guest store signal is not a notification of a xenstore channel", rec_off(s, BH_SPEC_SEC_GUESTS, i, 76));
         if (check_guest_grant(s, i, &g, err)) return -1;
+        if (check_guest_peers(s, i, &g, err)) return -1;
     }
     return 0;
 }

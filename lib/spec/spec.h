@@ -52,6 +52,14 @@ enum bh_spec_section {
 /* The guest record with its xenstore channel and domain id (bytes 72..87); a shorter record
  * has neither (domain id 0: none given). */
 #define BH_SPEC_GUEST_STORE_SIZE 88u
+/* The guest record with its peer channels (bytes 88..255): u32 peer_count, u32 0, then
+ * BH_SPEC_GUEST_PEERS entries of BH_SPEC_GUEST_PEER_SIZE bytes; a shorter record has none. */
+#define BH_SPEC_GUEST_PEERS 8u
+#define BH_SPEC_GUEST_PEER_SIZE 20u
+#define BH_SPEC_GUEST_PEERS_SIZE (96u + BH_SPEC_GUEST_PEERS * BH_SPEC_GUEST_PEER_SIZE)
+/* A peer channel's kind (the IDL's channel kinds that join two guests' VMMs). */
+#define BH_SPEC_PEER_GRANT 0u
+#define BH_SPEC_PEER_EVENT 1u
 
 /*
  * Object types. 0..11 are retyped from untyped memory and follow the order of the user
@@ -143,6 +151,17 @@ struct bh_spec_guest {
      * VMM signals when the guest notifies the store port; BH_SPEC_NONE without one. */
     uint32_t store, store_signal;
     uint16_t domid;                /* the compiler's domain id for it (1..), 0 when not given */
+    /* Its `grant` and `event` channels to other guests (docs/vmm.md, "Peers"): each joins its
+     * VMM to the peer guest's VMM. Per channel: the ring frame (mapped in both VMMs only), the
+     * endpoint its VMM receives the peer VMM's requests on, the peer VMM's endpoint (send), the
+     * peer VMM's event line (signal), the peer's domain id, the kind (BH_SPEC_PEER_*) and which
+     * end of the channel this guest is (0 left, 1 right). */
+    uint32_t peer_count;
+    struct bh_spec_guest_peer {
+        uint32_t ring, endpoint, peer_endpoint, peer_signal;
+        uint16_t domid;
+        uint8_t kind, side;
+    } peer[BH_SPEC_GUEST_PEERS];
 };
 
 struct bh_spec_section_info {

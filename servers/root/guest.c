@@ -11,7 +11,8 @@
  * notification it signals after output), where RAM, the console channel's page and the grant
  * frames are mapped, the name, RAM size and command line, and whether the kernel has debug
  * calls (where a VMM without a console channel prints); its domain id and xenstore channel (the
- * store page, which the spec also maps into the GuestSpace, and the server's notification).
+ * store page, which the spec also maps into the GuestSpace, and the server's notification);
+ * its grant and event channels to other guests (guest_check.c checked their caps and rings).
  */
 #include <string.h>
 #include <bulkhead/layout.h>
@@ -87,6 +88,19 @@ static void fill_params(const struct root *r, uint32_t i, const struct bh_spec_g
     p->store_vaddr = g->store == BH_SPEC_NONE ? 0 : root_mapped_at(r, in, in->vspace, g->store);
     p->store_signal = g->store_signal == BH_SPEC_NONE ? 0 : (uint32_t)root_slot_of(r, in, g->store_signal);
     p->domid = g->domid;
+    p->peer_count = (uint16_t)g->peer_count;
+    for (uint32_t k = 0; k < g->peer_count && k < VMM_PEER_CHANNELS; k++) {
+        const struct bh_spec_guest_peer *q = &g->peer[k];
+        p->peer[k] = (struct vmm_peer){
+            .ring_vaddr = root_mapped_at(r, in, in->vspace, q->ring),
+            .endpoint = (uint32_t)root_slot_of(r, in, q->endpoint),
+            .peer_endpoint = (uint32_t)root_slot_of(r, in, q->peer_endpoint),
+            .peer_signal = (uint32_t)root_slot_of(r, in, q->peer_signal),
+            .domid = q->domid,
+            .kind = q->kind,
+            .side = q->side,
+        };
+    }
     p->grant.vaddr = root_mapped_at(r, in, in->vspace, g->grant_first);
     for (uint32_t k = 0; k < VMM_GNTTAB_FRAMES; k++)
         p->grant.frame[k] = (uint32_t)root_slot_of(r, in, g->grant_first + k);
@@ -127,6 +141,10 @@ static int build_one(struct root *r, uint32_t i)
               rg->name, bh_spec_string(&r->spec, g.kernel), (unsigned long)(rg->kernel_len >> 10),
               rg->initrd ? bh_spec_string(&r->spec, g.initrd) : "(none)", (unsigned long)(rg->initrd_len >> 10),
               (unsigned long)(g.memory >> 20), g.vcpus, params.cmdline, params.slot.console_signal ? ", console channel" : "");
+    for (uint32_t k = 0; k < params.peer_count; k++)
+        bh_printf("[root] guest %s: domain %u, %s channel to domain %u (its VMM's thread %u serves it)\n", rg->name,
+                  params.domid, params.peer[k].kind == VMM_PEER_EVENT ? "event" : "grant", params.peer[k].domid,
+                  (unsigned)(params.vcpus + k));
     if (params.store_vaddr)
         bh_printf("[root] guest %s: domain %u, its store page (xenstore channel) at gpa %#llx\n", rg->name, params.domid,
                   (unsigned long long)VMM_STORE_GPA);

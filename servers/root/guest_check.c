@@ -127,9 +127,11 @@ static void check_vmm(struct root *r, const char *name, const struct bh_spec_gue
         problem(name);
         bh_printf("instance %u is not a VMM\n", g->instance);
     }
-    if (in.thread_count != g->vcpus || bh_spec_thread(&r->spec, in.first_thread, &t) != 0 || t.vcpu == BH_SPEC_NONE) {
+    if (in.thread_count != g->vcpus + g->peer_count || bh_spec_thread(&r->spec, in.first_thread, &t) != 0 ||
+        t.vcpu == BH_SPEC_NONE) {
         problem(name);
-        bh_printf("its VMM has %u threads for %u vCPUs, or no VCPU\n", in.thread_count, g->vcpus);
+        bh_printf("its VMM has %u threads for %u vCPUs and %u peer channels, or no VCPU\n", in.thread_count, g->vcpus,
+                  g->peer_count);
     } else if (!root_slot_of(r, &in, g->guest_space) || !per_vcpu_caps(r, g, &in)) {
         problem(name);
         bh_printf("its VMM lacks its GuestSpace, or a VCPU or notification of one of its vCPUs in the slots it expects\n");
@@ -167,6 +169,67 @@ static void check_grant(struct root *r, const char *name, const struct bh_spec_g
     }
 }
 
+/* A guest's domain id, or 0 for an index beyond the guests. */
+static uint16_t domid_of(struct root *r, uint32_t i)
+{
+    struct bh_spec_guest g;
+    return bh_spec_guest(&r->spec, i, &g) == 0 ? g.domid : 0;
+}
+
+/* Whether guest g's GuestSpace maps object obj. */
+static bool guest_maps(struct root *r, const struct bh_spec_guest *g, uint32_t obj)
+{
+    struct bh_spec_instance in;
+    bh_spec_instance(&r->spec, g->instance, &in);
+    return root_mapped_at(r, &in, g->guest_space, obj) != 0 || (obj == g->store && obj != BH_SPEC_NONE);
+}
+
+/* Its grant and event channels to other guests (vmm/peer.c): each names another guest of the
+ * spec by its domain id, and the VMM holds what its peer service needs, with the rights it uses:
+ * its own endpoint to receive on, the peer VMM's endpoint to send to and event line to signal,
+ * and the ring mapped in it (only there and in the peer's VMM: never in a GuestSpace, where a
+ * guest could write the pending bitmaps itself). One thread per channel after the vCPUs'. */
+static void check_peers(struct root *r, uint32_t i, const char *name, const struct bh_spec_guest *g)
+{
+    struct bh_spec_instance in;
+    bh_spec_instance(&r->spec, g->instance, &in);
+    if (g->peer_count > VMM_PEER_CHANNELS) {
+        problem(name);
+        bh_printf("%u peer channels, but its VMM serves %u\n", g->peer_count, VMM_PEER_CHANNELS);
+        return;
+    }
+    for (uint32_t k = 0; k < g->peer_count; k++) {
+        const struct bh_spec_guest_peer *q = &g->peer[k];
+        uint32_t other = r->nguests;
+        for (uint32_t j = 0; j < r->nguests; j++)
+            if (j != i && domid_of(r, j) == q->domid) other = j;
+        if (q->domid == g->domid || other == r->nguests) {
+            problem(name);
+            bh_printf("its peer channel %u names domain %u, which is no other guest of the system\n", k, q->domid);
+            continue;
+        }
+        bool caps = root_slot_with(r, &in, q->endpoint, BH_SPEC_RIGHT_READ) != 0 &&
+                    root_slot_with(r, &in, q->peer_endpoint, BH_SPEC_RIGHT_WRITE) != 0 &&
+                    root_slot_with(r, &in, q->peer_signal, BH_SPEC_RIGHT_WRITE) != 0;
+        if (!caps || root_mapped_at(r, &in, in.vspace, q->ring) == 0) {
+            problem(name);
+            bh_printf("its VMM lacks a capability of its peer channel %u (to domain %u: its endpoint, the peer's endpoint "
+                      "or event line) or the channel's ring mapped in it\n", k, q->domid);
+            continue;
+        }
+        for (uint32_t j = 0; j < r->nguests; j++) {
+            struct bh_spec_guest o;
+            bh_spec_guest(&r->spec, j, &o);
+            if (guest_maps(r, &o, q->ring)) {
+                problem(name);
+                bh_printf("the ring of its peer channel %u is mapped into a guest's memory: a guest could write the "
+                          "pending-port bitmaps its VMM trusts\n", k);
+                break;
+            }
+        }
+    }
+}
+
 static void check_one(struct root *r, uint32_t i)
 {
     struct bh_spec_guest g;
@@ -182,6 +245,7 @@ static void check_one(struct root *r, uint32_t i)
     check_file(r, rg->name, "its initrd", g.initrd, &rg->initrd, &rg->initrd_len);
     check_vmm(r, rg->name, &g);
     if (g.arch == 0) check_grant(r, rg->name, &g);
+    check_peers(r, i, rg->name, &g);
 }
 
 static void check_io_spaces(struct root *r)

@@ -77,6 +77,8 @@ static const struct corruption corruptions[] = {
     {"guest_console_signal", BH_SPEC_SEC_GUESTS, 68, 0x7fffffff, 4, "console signal is not a notification"},
     {"guest_store", BH_SPEC_SEC_GUESTS, 72, 0x7fffffff, 4, "store ring is not a frame"},
     {"guest_store_signal", BH_SPEC_SEC_GUESTS, 76, 0x7fffffff, 4, "store signal is not a notification"},
+    {"guest_peer_count", BH_SPEC_SEC_GUESTS, 88, 9, 4, "more peer channels than the record holds"},
+    {"guest_peer_objects", BH_SPEC_SEC_GUESTS, 88, 1, 4, "peer channel objects are not a frame, two endpoints"},
 };
 
 static int contains(const char *s, const char *sub) { return s && strstr(s, sub) != NULL; }
@@ -216,6 +218,25 @@ int main(int argc, char **argv)
                    g.store_signal == BH_SPEC_NONE && g.domid == 0 && g.console_signal == get32(copy + get32(e + 4) + 68);
         }
         result("guest_record_without_store", good, "a 72-byte guest record was refused or read a store or domain id");
+        free(copy);
+    }
+
+    /* a guest record from before the peer channels (88 bytes; one guest): none, domain id kept */
+    {
+        uint8_t *copy = malloc(n);
+        memcpy(copy, buf, n);
+        int good = 0;
+        for (uint32_t i = 0; i < get32(copy + 20); i++) {
+            uint8_t *e = copy + 24 + 16 * i;
+            if (get32(e) != BH_SPEC_SEC_GUESTS || get32(e + 8) == 0) continue;
+            put32(e + 8, 1);
+            put32(e + 12, BH_SPEC_GUEST_STORE_SIZE);
+            fix_crc(copy, n);
+            struct bh_spec_guest g;
+            good = bh_spec_open(copy, n, &s, &err) == 0 && bh_spec_guest(&s, 0, &g) == 0 && g.peer_count == 0 &&
+                   g.peer[0].ring == BH_SPEC_NONE && g.domid == (get32(copy + get32(e + 4) + 80) & 0xffff);
+        }
+        result("guest_record_without_peers", good, "an 88-byte guest record was refused, read peers or lost its domain id");
         free(copy);
     }
 

@@ -147,6 +147,27 @@ if [ "$rc" -eq 1 ] && grep -q "information flows r -> con (rpc r.log -> con.out)
   pass policy_trusted_server_still_receives
 else fail policy_trusted_server_still_receives "exit $rc: $(head -2 "$out/trust/direct.stderr")"; fi
 
+# ---- guests joined by a channel: a flow both ways, in the report and the picture ----
+gc=tests/idl/policy/guest_channel.bh
+rm -rf "$out/guests" && mkdir -p "$out/guests"
+rc=0; "$bhidl" -o "$out/guests/fail" --graph --no-glue "$gc" 2>"$out/guests/fail.stderr" || rc=$?
+if [ "$rc" -eq 1 ] && grep -q "policy 'no_flow user -> driver' is violated: information flows user -> driver (channel user.back_events <-> driver.front_events)" "$out/guests/fail.stderr" &&
+   grep -q "^  user -> driver  via channel user.back_events <-> driver.front_events" "$out/guests/fail/report.txt" &&
+   grep -q "^  driver -> user  via channel user.back_events <-> driver.front_events" "$out/guests/fail/report.txt" &&
+   grep -q '"user" -> "driver" \[label="channel front_events", style=bold, color=purple, dir=both\]' "$out/guests/fail/system.dot" &&
+   [ ! -e "$out/guests/fail/system.spec" ]; then
+  pass policy_no_flow_between_guests_joined_by_a_channel
+else fail policy_no_flow_between_guests_joined_by_a_channel "exit $rc; see $out/guests"; fi
+# without the policy: each guest's record names the other as its peer (domain ids 1 and 2)
+sed '/policy no_flow/d' "$gc" >"$out/guests/ok.bh"
+if "$bhidl" -o "$out/guests/ok" --no-glue "$out/guests/ok.bh" &&
+   "$bhidl" --dump-spec "$out/guests/ok/system.spec" >"$out/guests/ok/spec.txt" &&
+   grep -q "domid=1 peer0=event:dom2:side0:" "$out/guests/ok/spec.txt" &&
+   grep -q "domid=2 peer0=event:dom1:side1:" "$out/guests/ok/spec.txt" &&
+   [ "$(grep -c '] tcb .*\.peer0\.tcb$' "$out/guests/ok/spec.txt")" -eq 2 ]; then
+  pass guest_channel_in_the_spec_with_a_service_thread
+else fail guest_channel_in_the_spec_with_a_service_thread "see $out/guests/ok/spec.txt"; fi
+
 # ---- determinism: the same input gives byte-identical specs ----
 "$bhidl" -o "$out/det1" idl/examples/large.bh && "$bhidl" -o "$out/det2" idl/examples/large.bh
 if cmp -s "$out/det1/system.spec" "$out/det2/system.spec" && diff -rq "$out/det1" "$out/det2" >/dev/null; then

@@ -96,4 +96,28 @@ wrmsr() { bytes 7 1 "$1"; }                             # msr byte (0x800 + b be
   bytes 0
   vmmcall 24; small 6; small 1; slot 5; small 0; small 0                # a periodic timer on vCPU 1
 } > "$out/smp-start-and-ipis"
+# Interdomain event channels (header flag 0x10: a peer channel to domain 2, which the harness
+# plays): alloc_unbound for domain 2, bind its port 5 (the peer answers 0), send, the peer's
+# event on our port 3 through the ring, status, close (answered 0), then the peer's end.
+{
+  bytes 0 0 19; le 0 8; bytes 0 1
+  poke 1 24; le 0x7ff0 2; le 0 2; le 0 4; le 0 8; le 0x100 8            # shared_info at gpfn 0x100
+  vmmcall 12; small 7; slot 1; small 0; small 0; small 0
+  poke 3 16; le 0x7ff0 2; le 0 6; le $(((2 << 56) | 0xf3)) 8           # callback vector 0xf3
+  vmmcall 34; small 0; slot 3; small 0; small 0; small 0
+  poke 2 8; le 0x7ff0 2; le 2 2; le 0 4                                 # alloc_unbound for domain 2
+  vmmcall 32; small 6; slot 2; small 0; small 0; small 0
+  poke 4 12; le 2 2; le 0 2; le 5 4; le 0 4                             # bind_interdomain(2, 5)
+  vmmcall 32; small 0; slot 4; small 0; small 0; small 0; bytes 0
+  poke 5 4; le 3 4                                                      # send on port 3
+  vmmcall 32; small 4; slot 5; small 0; small 0; small 0
+  bytes 18 0 1 0; le 8 8; le 1 8; bytes 0                               # the peer sets our port 3
+  bytes 11 0 0                                                          # interrupted: the VMM looks
+  poke 6 24; le 0x7ff0 2; le 0 2; le 3 4; le 0 16                       # status of port 3
+  vmmcall 32; small 5; slot 6; small 0; small 0; small 0
+  poke 7 4; le 3 4                                                      # close port 3
+  vmmcall 32; small 3; slot 7; small 0; small 0; small 0; bytes 0
+  bytes 18 0 0; le 0 8; bytes 255                                       # the peer's guest ends
+  bytes 11 0 0
+} > "$out/interdomain"
 ls -l "$out"

@@ -12,6 +12,9 @@
 #             never writes), CRC fixed up: the root server's own guest checks must catch it
 #   nogrant   the first guest's grant frames and their page tables taken out of its record
 #             (none, as a record from before them reads), CRC fixed up: the root must refuse
+#   badpeers  tests/system/peers/peers.bh's spec with three broken peer channels, CRC fixed up:
+#             alice's names domain 9, bob's second receives on an endpoint he may only send
+#             to, mallory's count is 0 while her VMM keeps its service thread
 #   lapic     the last device frame's physical address set to the local APIC's, 0xfee00000
 #             (the compiler refuses it), CRC fixed up: the root must refuse it from the
 #             kernel's list of the device memory it keeps
@@ -65,6 +68,16 @@ case $mode in
     for k in 0 1 2 3; do
       byte $((guest + 52 + k)) 255; byte $((guest + 56 + k)) 0; byte $((guest + 60 + k)) 255; byte $((guest + 64 + k)) 0
     done
+    fix_crc ;;
+  badpeers)
+    # guest record (256 bytes): 88 u32 peer_count, 96 the peer entries (20 bytes: 4 u32
+    # endpoint, 8 u32 peer_endpoint, 16 u16 domid). Guests in instance order: alice, bob, mallory.
+    guest=$(section 8) gsize=
+    for i in 0 1 2 3 4 5 6 7; do [ "$(u32 $((24 + 16 * i)))" = 8 ] && gsize=$(u32 $((24 + 16 * i + 12))); done
+    byte $((guest + 96 + 16)) 9; byte $((guest + 96 + 17)) 0
+    ep=$(u32 $((guest + gsize + 96 + 8)))
+    for k in 0 1 2 3; do byte $((guest + gsize + 96 + 20 + 4 + k)) $(( (ep >> (8 * k)) & 255 )); done
+    for k in 0 1 2 3; do byte $((guest + 2 * gsize + 88 + k)) 0; done
     fix_crc ;;
   lapic)
     # kind 3 = objects; object record (24 bytes): 0 u8 type (66 = device frame), 8 u64 arg.

@@ -28,6 +28,11 @@ _Noreturn void fake_broken(const char *what, const char *file, int line);
 #define FAKE_CAP_GRANT_FRAME0 0x140u
 #define FAKE_CAP_GRANT_TABLE0 0x150u
 #define FAKE_CAP_TCB0 0x160u
+/* A peer channel (params peer[0], when the header asks for one): the VMM's endpoint, the peer
+ * VMM's endpoint (a call there is answered by the harness: fake_peer_reply) and event line. */
+#define FAKE_CAP_PEER_EP 0x170u
+#define FAKE_CAP_PEER_SEND 0x171u
+#define FAKE_CAP_PEER_SIGNAL 0x172u
 
 /* space.c: guest RAM, the image, the initrd, the grant frames and the input ring at the
  * addresses the VMM expects, each followed by memory ASan treats as out of bounds. */
@@ -35,6 +40,7 @@ _Noreturn void fake_broken(const char *what, const char *file, int line);
 #define FAKE_IMAGE_MAX (1ull << 20)
 #define FAKE_INITRD_MAX (8ull << 20)
 #define FAKE_CONSOLE_PAGE 0x0000430000000000ull  /* the console channel's page */
+#define FAKE_PEER_RING 0x0000450000000000ull     /* the peer channel's ring page */
 void space_init(void);
 struct vmm_params *space_params(void);           /* the params page, writable for the harness */
 void space_set_ram(uint64_t size);               /* zeroed; [size, max) poisoned */
@@ -58,6 +64,7 @@ struct fake {
     uint64_t frame_gpa[VMM_GNTTAB_FRAMES];   /* gpa | 1 when mapped, 0 when not */
     uint64_t table_gpa[VMM_GNTTAB_TABLES];   /* gpa | level when mapped (level 1..3), 0 when not */
     uint64_t reports, lines;
+    uint64_t peer_calls, peer_signals;  /* requests to the peer VMM, signals on its event line */
     bool verbose;                  /* VMM_FUZZ_VERBOSE set: bh_printf goes to stderr */
 };
 extern struct fake fake;
@@ -67,6 +74,8 @@ void fake_reset(struct vm *vm, uint64_t counter);
  * out): the harness runs the guest. */
 extern void (*fake_enter)(unsigned len, bh_word_t *mr);
 void fake_signal(unsigned ntfn, bh_word_t badge);
+/* The peer VMM's answer to a request (label, MR0, MR1): a Xen errno (the harness's). */
+extern unsigned (*fake_peer_reply)(bh_word_t label, bh_word_t a0, bh_word_t a1);
 
 /* sched.c: one thread per vCPU, one running at a time; every blocking system call is a point
  * where another may run. The harness's choice function picks which (-1: the run ends); after

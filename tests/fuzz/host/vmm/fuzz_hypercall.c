@@ -7,6 +7,7 @@
  * CPUID, MSRs (the x2APIC's ICR sends IPIs, INIT and SIPI start the other vCPUs), port and
  * string I/O, HLT, interruptions, timers through the fake timer server, the console channel.
  * Header (13 bytes): vCPUs, RAM size (2..8 MiB), a timer server or not, a console channel or not,
+ * a peer channel or not (interdomain event channels: the harness plays the peer VMM),
  * the TSC's rate, the TSC at start, vCPU 0's mode.
  * Checked at every VMEnter, besides ASan and UBSan in every line: the VM's invariants
  * (check_vm), the RIP the VMM resumes at for the exit it handled (check_resume), no timer of
@@ -33,7 +34,7 @@ static void check_ports(void)
     require(vm.port[0].state == EVTCHN_FREE);
     for (uint32_t p = 1; p < VMM_EVTCHN_PORTS; p++) {
         const struct evtchn *e = &vm.port[p];
-        require(e->state <= EVTCHN_VMM);
+        require(e->state <= EVTCHN_BINDING);
         if (e->state == EVTCHN_VIRQ)
             require(e->virq < NR_VIRQS && e->vcpu < vm.params->vcpus && vm.vcpu[e->vcpu].virq_port[e->virq] == p);
         if (e->state == EVTCHN_IPI) require(e->vcpu < vm.params->vcpus);
@@ -44,6 +45,15 @@ static void check_ports(void)
             if (p) require(p < VMM_EVTCHN_PORTS && vm.port[p].state == EVTCHN_VIRQ && vm.port[p].virq == q && vm.port[p].vcpu == i);
         }
     require(vm.console_port == 0 || vm.port[vm.console_port].state == EVTCHN_VMM);
+    /* Interdomain ports name the one peer channel and a port of the peer's; none is left
+     * binding (the call to the peer is synchronous here) or bound to a peer that has ended. */
+    for (uint32_t p = 1; p < VMM_EVTCHN_PORTS; p++) {
+        const struct evtchn *e = &vm.port[p];
+        require(e->state != EVTCHN_BINDING);
+        if (e->state == EVTCHN_INTERDOMAIN)
+            require(vm.params->peer_count == 1 && e->peer == 0 && e->remote_port >= 1 &&
+                    e->remote_port < VMM_EVTCHN_PORTS && !vm.peer_gone[0] && e->vcpu < vm.params->vcpus);
+    }
 }
 
 /* Grant frames: where the VMM says each is, and what the fake kernel has mapped. */
@@ -199,6 +209,12 @@ static void setup_params(const uint8_t *h)
     p->grant.vaddr = VMM_GRANT_WINDOW;
     for (unsigned i = 0; i < VMM_GNTTAB_FRAMES; i++) p->grant.frame[i] = FAKE_CAP_GRANT_FRAME0 + i;
     for (unsigned i = 0; i < VMM_GNTTAB_TABLES; i++) p->grant.table[i] = FAKE_CAP_GRANT_TABLE0 + i;
+    if (h[2] & 0x10) {   /* an event channel to domain 2, this guest being either end */
+        p->domid = 1;
+        p->peer_count = 1;
+        p->peer[0] = (struct vmm_peer){FAKE_PEER_RING, FAKE_CAP_PEER_EP, FAKE_CAP_PEER_SEND, FAKE_CAP_PEER_SIGNAL, 2,
+                                       VMM_PEER_EVENT, (uint8_t)((h[2] >> 5) & 1)};
+    }
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -209,6 +225,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     const struct vmm_params *p = space_params();
     space_set_ram(p->ram_size);
     memset((void *)(uintptr_t)FAKE_CONSOLE_PAGE, 0, 4096);
+    memset((void *)(uintptr_t)FAKE_PEER_RING, 0, 4096);
     memset(&vm, 0, sizeof vm);
     uint64_t counter = 0;
     memcpy(&counter, data + 3, 8);
@@ -236,8 +253,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     check_vm();
     check_asleep();
     if (fake.verbose)
-        fprintf(stderr, "vmm-fuzz: %lu exits, %lu hypercalls (%lu errors), %lu timer events, %lu lines, ended %d\n",
+        fprintf(stderr, "vmm-fuzz: %lu exits, %lu hypercalls (%lu errors), %lu timer events, %lu lines, ended %d; "
+                "peer: %lu calls, %lu signals, %lu ports raised\n",
                 (unsigned long)vm.exits, (unsigned long)vm.hypercalls, (unsigned long)vm.hypercall_errors,
-                (unsigned long)vm.timer_events, (unsigned long)fake.lines, vm.ended);
+                (unsigned long)vm.timer_events, (unsigned long)fake.lines, vm.ended, (unsigned long)fake.peer_calls,
+                (unsigned long)fake.peer_signals, (unsigned long)vm.peer_raised);
     return 0;
 }

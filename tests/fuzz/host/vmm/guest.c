@@ -43,6 +43,7 @@
 static const uint8_t *in_p;
 static size_t in_n;
 static struct vm *the_vm;
+static unsigned peer_reply(bh_word_t label, bh_word_t a0, bh_word_t a1);
 struct guest_last guest_last[VMM_MAX_VCPUS];
 
 void in_start(const uint8_t *data, size_t size)
@@ -80,6 +81,7 @@ static void put64(uint64_t gpa, uint64_t value)
 void guest_setup(struct vm *vm)
 {
     the_vm = vm;
+    fake_peer_reply = peer_reply;
     put64(PT_GPA, (PT_GPA + 0x1000) | PTE_P | PTE_W | PTE_U);
     put64(PT_GPA + 256 * 8, (PT_GPA + 0x1000) | PTE_P | PTE_W);
     put64(PT_GPA + 0x1000, (PT_GPA + 0x2000) | PTE_P | PTE_W | PTE_U);
@@ -177,6 +179,31 @@ static void console_server(void)
             bh_byte_ring_consume(out, k + 1);
         }
     }
+    fake_signal(0, 1);
+}
+
+/* The peer VMM: its answer to a request (any errno the protocol allows), and what it writes
+ * into this VMM's half of the ring: any bits, any summary, sometimes its end; then its signal. */
+static unsigned peer_reply(bh_word_t label, bh_word_t a0, bh_word_t a1)
+{
+    static const unsigned answers[4] = {0, XEN_EINVAL, XEN_ESRCH, XEN_ENOSYS};
+    require(label == PEER_REQ_BIND || label == PEER_REQ_CLOSE);
+    require(a0 >= 1 && a0 < PEER_PORTS && a1 >= 1 && a1 < PEER_PORTS);
+    return answers[in_byte() & 3];
+}
+
+static void peer_writes(void)
+{
+    const struct vmm_params *p = the_vm->params;
+    if (!p->peer_count) return;
+    struct peer_half *h = &((struct peer_ring *)(uintptr_t)FAKE_PEER_RING)->half[p->peer[0].side];
+    unsigned n = in_byte() % 8;
+    for (unsigned i = 0; i < n; i++) {
+        unsigned w = in_byte() % PEER_PORT_WORDS;
+        h->pending[w] = in_bytes(8);
+    }
+    h->summary = in_bytes(8);
+    if (in_byte() == 0xff) h->gone = 1;
     fake_signal(0, 1);
 }
 
@@ -345,6 +372,7 @@ void guest_exit(unsigned id, bh_word_t *mr)
         case 15: { uint8_t p = in_byte(); guest_mode(id, p, in_byte()); break; }
         case 16: fake.counter += in_bytes(8) >> (in_byte() & 63); break;
         case 17: console_server(); break;
+        case 18: peer_writes(); break;
         default: fake_signal(0, 2); break;         /* the creator's signal on the event line */
         }
         if (in_empty()) sched_stop();

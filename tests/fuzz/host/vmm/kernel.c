@@ -12,6 +12,8 @@
  *     capabilities carry BH_VMM_KICK_BADGE, as its creators mint them); wait, poll; VMEnter returns
  *     INTERRUPTED while the bound notification's word is set
  *   the timer server (label 0: a TSC deadline), the report endpoint, the debug console
+ *   a peer VMM (the harness answers its requests; its event line counts signals), called only
+ *     with the VM lock released
  * VMEnter itself is the harness's (fake_enter): it plays the guest.
  */
 #include <stdarg.h>
@@ -31,6 +33,7 @@ __thread unsigned fake_self;
 __thread bh_ipc_buffer_t *bh_ipc_buffer_ptr;
 __thread bh_cptr_t bh_self_tcb;
 void (*fake_enter)(unsigned len, bh_word_t *mr);
+unsigned (*fake_peer_reply)(bh_word_t label, bh_word_t a0, bh_word_t a1);
 
 _Noreturn void fake_broken(const char *what, const char *file, int line)
 {
@@ -246,10 +249,27 @@ void fake_syscall(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
     bh_word_t *mr = bh_ipc_buffer_ptr->mr;
     unsigned len = bh_msginfo_length(*info);
     switch ((int64_t)nr) {
-    case BH_SYS_CALL: *info = bh_msginfo((bh_word_t)call(*dest, bh_msginfo_label(*info), len, mr), 0, 0, 0); return;
+    case BH_SYS_CALL:
+        if (*dest == FAKE_CAP_PEER_SEND) {
+            /* A VMM never calls its peer with its VM lock held (vmm/peer_proto.h): the peer's
+             * service thread may be waiting for nothing of ours, but ours need the lock. */
+            require(space_params()->peer_count == 1 && len == PEER_REQ_WORDS);
+            require(__atomic_load_n(&fake.vm->lock, __ATOMIC_RELAXED) == 0);
+            fake.peer_calls++;
+            mr[0] = fake_peer_reply(bh_msginfo_label(*info), mr[0], mr[1]);
+            *info = bh_msginfo(0, 0, 0, PEER_REPLY_WORDS);
+            return;
+        }
+        *info = bh_msginfo((bh_word_t)call(*dest, bh_msginfo_label(*info), len, mr), 0, 0, 0);
+        return;
     case BH_SYS_SEND:
         if (*dest >= FAKE_CAP_NOTIFICATION0 && *dest < FAKE_CAP_NOTIFICATION0 + VMM_MAX_VCPUS) {
             fake_signal((unsigned)(*dest - FAKE_CAP_NOTIFICATION0), BH_VMM_KICK_BADGE);
+            return;
+        }
+        if (*dest == FAKE_CAP_PEER_SIGNAL) {   /* an event for the peer, or our guest's end */
+            require(space_params()->peer_count == 1);
+            fake.peer_signals++;
             return;
         }
         if (*dest == FAKE_CAP_CONSOLE_SIGNAL) {   /* output for the console server (guest.c takes it) */

@@ -43,6 +43,8 @@ void space_init(void)
     limit(VMM_GRANT_WINDOW, VMM_GNTTAB_FRAMES * 4096ull, VMM_GNTTAB_FRAMES * 4096ull + GUARD);
     map_at(FAKE_CONSOLE_PAGE, 4096 + GUARD);
     limit(FAKE_CONSOLE_PAGE, 4096, 4096 + GUARD);
+    map_at(FAKE_PEER_RING, 4096 + GUARD);
+    limit(FAKE_PEER_RING, 4096, 4096 + GUARD);
 }
 
 struct vmm_params *space_params(void)

@@ -116,5 +116,6 @@ void bench_exits(void);
 void test_smp(void);
 void bench_smp(void);
 void test_xenstore(_Bool hostile);
+void test_peers(int which);   /* 0 alice, 1 bob, 2 the hostile peer (peers.c) */
 
 #endif

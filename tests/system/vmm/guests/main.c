@@ -152,6 +152,9 @@ void guest_main(uint32_t start_info)
     else if (mode_is(cmdline, "xenstore")) test_xenstore(0);
     else if (mode_is(cmdline, "xenstore-hostile")) test_xenstore(1);
     else if (mode_is(cmdline, "smp")) test_smp();
+    else if (mode_is(cmdline, "peers-alice")) test_peers(0);
+    else if (mode_is(cmdline, "peers-bob")) test_peers(1);
+    else if (mode_is(cmdline, "peers-hostile")) test_peers(2);
     else if (mode_is(cmdline, "bench-smp")) {
         bench_smp();
         shutdown(SHUTDOWN_poweroff);
