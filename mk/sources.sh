@@ -34,7 +34,7 @@ kernel=(
   kernel/string.c kernel/syscall.c kernel/tcb.c kernel/untyped.c kernel/vspace.c
   kernel/asid_pool.c kernel/io_space.c
   lib/cpio.c lib/elf.c
-  platforms/power9/vcpu.c
+  platforms/power9/vcpu.c platforms/power9/guest.S
   kernel/vcpu.c kernel/guest_space.c
   platforms/x86_pvh/svm.c platforms/x86_pvh/svm.S=svm_run platforms/x86_pvh/virt.c
   platforms/x86_pvh/vmx.c platforms/x86_pvh/vmx_codec.c platforms/x86_pvh/vmx.S=vmx_run
@@ -101,7 +101,7 @@ ktest=(
   platforms/x86_pvh/tests/ktest_platform.c=platform
   platforms/x86_pvh/tests/ktest_kept_devices.c=kept_devices
   platforms/x86_pvh/tests/ktest_iospace.c=iospace
-  platforms/power9/tests/ktest_vcpu_none.c=vcpu_none
+  platforms/power9/tests/ktest_vcpu.c=vcpu platforms/power9/tests/testguest.S=testguest
   platforms/power9/tests/ktest_platform.c=platform
   platforms/power9/tests/ktest_state_hygiene.c=state_hygiene
   platforms/power9/tests/ktest_user_faults.c=user_faults

@@ -1,0 +1,281 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * POWER9 virtual CPUs (LPAR guests): the test is the VMM of the guest in testguest.S. It
+ * makes a GuestSpace and a VCPU from untyped, maps the guest's pages with their rights, runs
+ * VMEnter in a loop and checks each exit (hcalls answered here: H_PUT_TERM_CHAR prints the
+ * guest's line, every other PAPR hcall is H_FUNCTION), and the error paths of the state
+ * interface.
+ */
+#include "../../../tests/system/ktest/ktest.h"
+#include <bulkhead/arch/vcpu.h>
+#include <string.h>
+
+#define HOST_VA 0x0000680000000000ull
+#define RW (BH_RIGHT_READ | BH_RIGHT_WRITE)
+#define RX (BH_RIGHT_READ | BH_VCPU_RIGHT_EXECUTE)
+#define H_SUCCESS 0
+#define H_FUNCTION ((bh_word_t)-2)
+#define H_PUT_TERM_CHAR 0x58
+#define MSR_SF (1ull << 63)
+#define MSR_ME (1ull << 12)
+#define MSR_LE 1ull
+#define MSR_FP (1ull << 13)
+#define LPCR_ILE 0x02000000ull
+#define HDSISR_STORE 0x02000000ull
+#define PAGES 5u
+#define FP_FROM_VMM 0x4009213456789abcull
+#define FP_FROM_GUEST 0x3ff8000000000000ull
+#define FP_HOST 0x400c000000000000ull
+
+extern const char p9guest_start[], p9guest_end[];
+
+struct guest {
+    bh_cptr_t vcpu, space;
+    bh_cptr_t frame[PAGES], mapped[PAGES];
+};
+
+static int vm_enter(bh_word_t *x, int set_pc, bh_word_t pc)
+{
+    bh_word_t dest = 0;
+    bh_msginfo_t info = bh_msginfo(0, 0, 0, set_pc ? 1u : 0u);
+    bh_set_mr(0, pc);
+    bh_sys((bh_word_t)BH_SYS_VM_ENTER, &dest, &info);
+    for (unsigned i = 0; i <= BH_VM_MR_MODE; i++) x[i] = bh_get_mr(i);
+    return (int)bh_msginfo_label(info);
+}
+
+/* Enters until an exit that is not an interruption (timer ticks end guest runs too). */
+static int run(bh_word_t *x, int set_pc, bh_word_t pc)
+{
+    int r = vm_enter(x, set_pc, pc);
+    for (unsigned i = 0; r == 0 && x[0] == BH_VM_EXIT_INTERRUPTED && i < 100000; i++) r = vm_enter(x, 0, 0);
+    return r;
+}
+
+static bh_word_t get(bh_cptr_t vcpu, bh_word_t index)
+{
+    bh_word_t v = ~0ull;
+    (void)bh_vcpu_read_state(vcpu, index, 1, &v);
+    return v;
+}
+
+static int set(bh_cptr_t vcpu, bh_word_t index, bh_word_t value)
+{
+    return bh_vcpu_write_state(vcpu, index, &value, 1);
+}
+
+static bh_cptr_t new_vm_object(struct env *env, bh_word_t type)
+{
+    bh_cptr_t ut = new_object(env, BH_OBJ_UNTYPED, 13);
+    bh_cptr_t s = new_slot(env);
+    if (!ut || !s || bh_untyped_retype(ut, type, 0, BH_ROOT_CNODE, 0, 0, s, 1) != BH_ERR_OK) return 0;
+    if (type == BH_OBJ_GUEST_SPACE && bh_asid_pool_assign(BH_ROOT_ASID_POOL, s) != BH_ERR_OK) return 0;
+    return s;
+}
+
+static int errors(struct env *env)
+{
+    bh_cptr_t v = new_vm_object(env, BH_OBJ_VCPU);
+    CHECK(v != 0);
+    CHECK(get(v, BH_VCPU_MSR) == (MSR_SF | MSR_ME));
+    CHECK_ERR(set(v, BH_VCPU_MSR, MSR_SF | (1ull << 60)), BH_ERR_INVALID_ARGUMENT); /* HV */
+    CHECK_ERR(set(v, BH_VCPU_MSR, 1ull << 22), BH_ERR_INVALID_ARGUMENT);            /* S */
+    CHECK_ERR(set(v, BH_VCPU_MSR, 1ull << 33), BH_ERR_INVALID_ARGUMENT);            /* TS */
+    CHECK_ERR(set(v, BH_VCPU_MODE, 1ull << 20), BH_ERR_INVALID_ARGUMENT);           /* LPCR[HR] is the kernel's */
+    CHECK_ERR(set(v, BH_VCPU_PID, 1ull << 20), BH_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(set(v, BH_VCPU_CR, 1ull << 32), BH_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(set(v, BH_VCPU_PROCESS_TABLE, 25), BH_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(set(v, BH_VCPU_PROCESS_TABLE, 1ull << 62), BH_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(set(v, BH_VCPU_EVENT, BH_VCPU_EVENT_VALID | 0x700), BH_ERR_INVALID_ARGUMENT);
+    CHECK_ERR(set(v, BH_VCPU_EVENT, BH_VCPU_EVENT_EXTERNAL), BH_ERR_INVALID_ARGUMENT); /* not VALID */
+    CHECK_ERR(set(v, BH_VCPU_FSCR, 1ull << 56), BH_ERR_INVALID_ARGUMENT);
+    CHECK_OK(set(v, BH_VCPU_MODE, LPCR_ILE));
+    CHECK_OK(set(v, BH_VCPU_PROCESS_TABLE, (1ull << 63) | 0x3e000000ull | 12));
+    CHECK_OK(set(v, BH_VCPU_VSR(7), 0x1122334455667788ull));
+    CHECK(get(v, BH_VCPU_VSR(7)) == 0x1122334455667788ull && get(v, BH_VCPU_VSR(6)) == 0);
+    CHECK_OK(set(v, BH_VCPU_VSCR, 0x10001));
+    CHECK(get(v, BH_VCPU_VSCR) == 0x10001);
+    bh_word_t vals[2] = {0, 0};
+    CHECK_ERR(bh_vcpu_read_state(v, BH_VCPU_STATE_COUNT, 1, vals), BH_ERR_RANGE);
+    CHECK_ERR(bh_vcpu_write_state(v, BH_VCPU_VRSAVE, vals, 2), BH_ERR_RANGE);
+    CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, v, 64));
+    return 0;
+}
+
+static volatile uint64_t *host_page(unsigned page)
+{
+    return (volatile uint64_t *)(uintptr_t)(HOST_VA + page * 0x1000ull);
+}
+
+static int map_page(struct env *env, struct guest *g, unsigned page, bh_word_t rights)
+{
+    g->mapped[page] = new_slot(env);
+    CHECK(g->mapped[page] != 0);
+    CHECK_OK(bh_cnode_copy(BH_ROOT_CNODE, g->mapped[page], 64, BH_ROOT_CNODE, g->frame[page], 64, BH_RIGHTS_ALL));
+    CHECK_OK(bh_guest_space_map_frame(g->space, g->mapped[page], page * 0x1000ull, rights));
+    return 0;
+}
+
+/* Guest pages: 0 vectors (RWX), 1 code (RX), 2 read-only data, 3 no-execute, 4 scratch. */
+static int build_guest(struct env *env, struct guest *g)
+{
+    g->space = new_vm_object(env, BH_OBJ_GUEST_SPACE);
+    g->vcpu = new_vm_object(env, BH_OBJ_VCPU);
+    CHECK(g->space && g->vcpu);
+    for (int i = 0; i < 3; i++) CHECK_OK(bh_guest_space_map_table(g->space, new_object(env, BH_OBJ_PAGE_TABLE, 0), 0));
+    bh_cptr_t f = new_object(env, BH_OBJ_FRAME, 0);
+    CHECK_ERR(bh_guest_space_map_frame(g->space, f, 1ull << 47, RW), BH_ERR_INVALID_ARGUMENT);
+    for (unsigned p = 0; p < PAGES; p++) {
+        g->frame[p] = new_object(env, BH_OBJ_FRAME, 0);
+        CHECK_OK(bh_map_frame(&env->alloc, g->frame[p], BH_ROOT_VSPACE, HOST_VA + p * 0x1000ull, RW, 1));
+    }
+    size_t n = (size_t)(p9guest_end - p9guest_start);
+    CHECK(n <= 0x2000);
+    memcpy((void *)(uintptr_t)HOST_VA, p9guest_start, n);
+    *host_page(2) = 0x2222;
+    host_page(4)[1] = FP_FROM_GUEST;
+    CHECK_OK(map_page(env, g, 0, RW | BH_VCPU_RIGHT_EXECUTE));
+    CHECK_OK(map_page(env, g, 1, RX));
+    CHECK_OK(map_page(env, g, 2, BH_RIGHT_READ));
+    CHECK_OK(map_page(env, g, 3, RW));
+    CHECK_OK(map_page(env, g, 4, RW));
+    CHECK_OK(bh_vcpu_set_space(g->vcpu, g->space));
+    CHECK_OK(bh_vcpu_set_tcb(g->vcpu, BH_ROOT_TCB));
+    CHECK_OK(set(g->vcpu, BH_VCPU_MSR, MSR_SF | MSR_ME | MSR_LE | MSR_FP));
+    CHECK_OK(set(g->vcpu, BH_VCPU_MODE, LPCR_ILE));
+    CHECK_OK(set(g->vcpu, BH_VCPU_VSR(4), FP_FROM_VMM)); /* f2 */
+    return 0;
+}
+
+/* An hcall exit with number nr at a known place: answers nothing, checks the record. */
+static int expect_hcall(struct env *env, const bh_word_t *x, bh_word_t nr)
+{
+    CHECK(x[0] == BH_VM_EXIT_HCALL && x[BH_VM_MR_QUAL1] == nr && x[BH_VM_MR_SUMMARY] == nr);
+    CHECK(x[BH_VM_MR_NEXT_PC] == x[BH_VM_MR_PC] + 4);
+    return 0;
+}
+
+/* An HDSI at gpa: the guest's load gets `value` in r5 and continues after it. */
+static int answer_load(struct env *env, bh_cptr_t v, bh_word_t *x, bh_word_t gpa, bh_word_t value)
+{
+    CHECK(x[0] == BH_VM_EXIT_HDSI && x[BH_VM_MR_QUAL2] == gpa && !(x[BH_VM_MR_QUAL1] & HDSISR_STORE));
+    CHECK_OK(set(v, BH_VCPU_R5, value));
+    CHECK_OK(run(x, 1, x[BH_VM_MR_NEXT_PC]));
+    return 0;
+}
+
+static void set_host_f31(bh_word_t bits)
+{
+    __asm__ volatile("std %0, -8(1)\n\tlfd 31, -8(1)" ::"r"(bits) : "memory", "fr31");
+}
+
+static bh_word_t host_f31(void)
+{
+    bh_word_t bits;
+    __asm__ volatile("stfd 31, -8(1)\n\tld %0, -8(1)" : "=r"(bits)::"memory");
+    return bits;
+}
+
+/* Up to the HDSIs: the console line, an unknown hcall, two unbacked loads, the read-only store. */
+static int console_and_storage(struct env *env, struct guest *g, bh_word_t *x)
+{
+    bh_cptr_t v = g->vcpu;
+    CHECK_OK(run(x, 1, 0));
+    CHECK_OK(expect_hcall(env, x, H_PUT_TERM_CHAR));
+    CHECK(x[BH_VM_MR_SUMMARY + 1] == 0 && x[BH_VM_MR_SUMMARY + 2] == 16);
+    char line[17];
+    for (int i = 0; i < 8; i++) {
+        line[i] = (char)(x[BH_VM_MR_SUMMARY + 3] >> (56 - 8 * i));
+        line[8 + i] = (char)(x[BH_VM_MR_SUMMARY + 4] >> (56 - 8 * i));
+    }
+    line[16] = 0;
+    bh_printf("[ktest] the guest says: %s", line);
+    CHECK(strcmp(line, "guest: hello p9\n") == 0);
+    CHECK((x[BH_VM_MR_MODE] & (MSR_SF | MSR_LE)) == (MSR_SF | MSR_LE) && !(x[BH_VM_MR_MODE] & (1ull << 60)));
+    /* The results in MR1..MR4 (r3..r6), the new PC in MR0. An external interrupt injected
+     * now waits (MSR[EE] = 0) and comes back with the next exit, not delivered. */
+    CHECK_OK(set(v, BH_VCPU_EVENT, BH_VCPU_EVENT_VALID | BH_VCPU_EVENT_EXTERNAL));
+    bh_word_t dest = 0;
+    bh_msginfo_t info = bh_msginfo(0, 0, 0, 5);
+    bh_set_mr(0, x[BH_VM_MR_NEXT_PC]);
+    bh_set_mr(1, H_SUCCESS);
+    for (unsigned i = 2; i < 5; i++) bh_set_mr(i, 0);
+    bh_sys((bh_word_t)BH_SYS_VM_ENTER, &dest, &info);
+    for (unsigned i = 0; i <= BH_VM_MR_MODE; i++) x[i] = bh_get_mr(i);
+    CHECK(bh_msginfo_label(info) == 0);
+    while (x[0] == BH_VM_EXIT_HDEC || x[0] == BH_VM_EXIT_INTERRUPTED) {
+        /* the backstop: the event comes back and is injected again */
+        if (x[0] == BH_VM_EXIT_HDEC) CHECK(x[BH_VM_MR_EVENT] == (BH_VCPU_EVENT_VALID | BH_VCPU_EVENT_EXTERNAL));
+        if (x[BH_VM_MR_EVENT]) CHECK_OK(set(v, BH_VCPU_EVENT, x[BH_VM_MR_EVENT]));
+        CHECK_OK(vm_enter(x, 0, 0));
+    }
+    CHECK_OK(expect_hcall(env, x, 0x7ff0));
+    CHECK(x[BH_VM_MR_EVENT] == (BH_VCPU_EVENT_VALID | BH_VCPU_EVENT_EXTERNAL) && get(v, BH_VCPU_EVENT) == 0);
+    CHECK(get(v, BH_VCPU_R21) == 0); /* never delivered */
+    CHECK_OK(set(v, BH_VCPU_R3, H_FUNCTION));
+    CHECK_OK(run(x, 1, x[BH_VM_MR_NEXT_PC]));
+    CHECK_OK(answer_load(env, v, x, 0x100000, 0x1234));
+    CHECK_OK(answer_load(env, v, x, 0x20000000, 0x5678));
+    CHECK(x[0] == BH_VM_EXIT_HDSI && x[BH_VM_MR_QUAL2] == 0x2000 && (x[BH_VM_MR_QUAL1] & HDSISR_STORE));
+    CHECK_OK(run(x, 1, x[BH_VM_MR_NEXT_PC]));
+    CHECK_OK(expect_hcall(env, x, 0xf100));
+    CHECK(x[BH_VM_MR_SUMMARY + 1] == 0x2222 && *host_page(2) == 0x2222);
+    return 0;
+}
+
+/* The no-execute page, FP state both ways, a revoked page, the decrementer, an injection. */
+static int execute_fp_revoke_interrupts(struct env *env, struct guest *g, bh_word_t *x)
+{
+    bh_cptr_t v = g->vcpu;
+    CHECK_OK(run(x, 1, x[BH_VM_MR_NEXT_PC]));
+    CHECK(x[0] == BH_VM_EXIT_HISI && x[BH_VM_MR_QUAL2] == 0x3000 && x[BH_VM_MR_PC] == 0x3000);
+    set_host_f31(FP_HOST);
+    CHECK_OK(run(x, 1, get(v, BH_VCPU_LR)));
+    bh_word_t mine = host_f31();
+    CHECK_OK(expect_hcall(env, x, 0xf101));
+    CHECK(x[BH_VM_MR_SUMMARY + 1] == FP_FROM_VMM);
+    CHECK(get(v, BH_VCPU_VSR(62)) == FP_FROM_GUEST && mine == FP_HOST);
+    /* Unmapping page 4 (deleting the mapped copy) flushes the guest's translation of it. */
+    CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, g->mapped[4], 64));
+    CHECK_OK(run(x, 1, x[BH_VM_MR_NEXT_PC]));
+    CHECK_OK(answer_load(env, v, x, 0x4000, 0));
+    CHECK_OK(expect_hcall(env, x, 0xf102));
+    CHECK(x[BH_VM_MR_SUMMARY + 1] == 0);
+    /* The guest's decrementer interrupt is its own: delivered in the guest, no exit. */
+    CHECK_OK(run(x, 1, x[BH_VM_MR_NEXT_PC]));
+    CHECK_OK(expect_hcall(env, x, 0xf103));
+    CHECK(x[BH_VM_MR_SUMMARY + 1] == 1 && get(v, BH_VCPU_R20) == 1);
+    CHECK(x[BH_VM_MR_MODE] & 0x8000); /* MSR[EE] */
+    CHECK_OK(set(v, BH_VCPU_EVENT, BH_VCPU_EVENT_VALID | BH_VCPU_EVENT_EXTERNAL));
+    CHECK_OK(run(x, 1, x[BH_VM_MR_NEXT_PC]));
+    CHECK_OK(expect_hcall(env, x, 0xf104));
+    CHECK(x[BH_VM_MR_SUMMARY + 1] == 0x500 && get(v, BH_VCPU_EVENT) == 0);
+    CHECK(get(v, BH_VCPU_SRR0) == x[BH_VM_MR_NEXT_PC]); /* the sc 1 set SRR0, as the hardware does */
+    CHECK_OK(run(x, 1, x[BH_VM_MR_NEXT_PC]));
+    CHECK_OK(expect_hcall(env, x, 0xf1ff));
+    CHECK(x[BH_VM_MR_SUMMARY + 1] == 0); /* r3 was 0: no device tree */
+    return 0;
+}
+
+static int guest_run(struct env *env)
+{
+    struct guest g;
+    memset(&g, 0, sizeof g);
+    bh_word_t x[BH_VM_MR_MODE + 1];
+    CHECK_OK(build_guest(env, &g));
+    int r = console_and_storage(env, &g, x);
+    if (r == 0) r = execute_fp_revoke_interrupts(env, &g, x);
+    if (r != 0 && x[0] == BH_VM_EXIT_HCALL && x[BH_VM_MR_QUAL1] == 0xf1ee)
+        bh_printf("[ktest] the guest failed at guest-real %lx\n", (unsigned long)x[BH_VM_MR_SUMMARY + 1]);
+    if (r != 0) bh_printf("[ktest] last exit: reason %lx qual %lx %lx pc %lx\n", (unsigned long)x[0],
+                          (unsigned long)x[1], (unsigned long)x[2], (unsigned long)x[3]);
+    (void)bh_cnode_delete(BH_ROOT_CNODE, g.vcpu, 64);
+    return r;
+}
+
+const struct test tests_vcpu[] = {
+    {"vcpu_errors", errors},
+    {"vcpu_lpar_guest_exits", guest_run},
+    {0, 0},
+};

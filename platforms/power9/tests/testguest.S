@@ -1,0 +1,112 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * A tiny ppc64le LPAR guest for the POWER9 VCPU tests (ktest_vcpu.c), copied to guest-real 0
+ * and entered in real mode, little-endian, with r3 = FDT address or 0. Its own interrupt
+ * vectors: 0x500 (external: r21 = 0x500) and 0x900 (decrementer: r20 = 1, DEC far away).
+ * Each step ends in an exit the test checks: H_PUT_TERM_CHAR with a line, an unknown hcall,
+ * loads from unmapped guest-real memory (one at the host kernel's address), a store to a
+ * read-only page, a jump into a no-execute page, FP state both ways, a load from a page the
+ * VMM has just unmapped, a decrementer interrupt, an injected external interrupt; the test
+ * hcalls are 0xF1xx (REPORT 0xF100.., DONE 0xF1FF, FAIL 0xF1EE with the failing address).
+ */
+#define H_PUT_TERM_CHAR 0x58
+#define HC(n) li %r3, 0; ori %r3, %r3, (n); sc 1
+
+    .section .rodata.p9guest, "a"
+    .balign 4096
+    .globl p9guest_start, p9guest_end
+p9guest_start:
+    b main
+
+    .org p9guest_start + 0x500
+    li %r21, 0x500
+    rfid
+
+    .org p9guest_start + 0x900
+    li %r20, 1
+    lis %r0, 0x7fff
+    mtdec %r0
+    rfid
+
+    .org p9guest_start + 0x1000
+main:
+    mr %r31, %r3
+    /* the console: 16 characters in r6, r7, first character most significant */
+    li %r3, H_PUT_TERM_CHAR
+    li %r4, 0
+    li %r5, 16
+    li %r9, msg - p9guest_start
+    ldbrx %r6, 0, %r9
+    addi %r9, %r9, 8
+    ldbrx %r7, 0, %r9
+    sc 1
+    cmpdi %r3, 0
+    bne fail
+    /* an hcall nobody implements: H_FUNCTION (-2) */
+    li %r3, 0x7ff0
+    sc 1
+    cmpdi %r3, -2
+    bne fail
+    /* unmapped guest-real memory: the VMM answers 0x1234 */
+    lis %r9, 0x10
+    ld %r5, 0(%r9)
+    cmpdi %r5, 0x1234
+    bne fail
+    /* where the host kernel lives (host-real 0x20000000): an exit, never its memory */
+    lis %r9, 0x2000
+    ld %r5, 0(%r9)
+    cmpdi %r5, 0x5678
+    bne fail
+    /* a store to the read-only page 2 exits and changes nothing */
+    li %r9, 0x2000
+    li %r5, 0x66
+    std %r5, 0(%r9)
+    ld %r4, 0(%r9)
+    HC(0xf100)
+    /* a jump into the no-execute page 3: the VMM resumes at LR */
+    li %r9, 0x3000
+    mtctr %r9
+    bctrl
+    /* FP: f2 is the VMM's, f31 becomes page 4's second doubleword */
+    li %r9, 0x4000
+    stfd %f2, 0(%r9)
+    ld %r4, 0(%r9)
+    lfd %f31, 8(%r9)
+    HC(0xf101)
+    /* page 4 was unmapped meanwhile: this load exits (the VMM answers 0) */
+    li %r9, 0x4000
+    ld %r5, 0(%r9)
+    mr %r4, %r5
+    HC(0xf102)
+    /* the decrementer, with MSR[EE] on */
+    mfmsr %r9
+    ori %r9, %r9, 0x8000
+    mtmsrd %r9, 1
+    li %r20, 0
+    li %r9, 2000
+    mtdec %r9
+    lis %r10, 0x100
+    mtctr %r10
+1:  cmpdi %r20, 1
+    beq 2f
+    bdnz 1b
+    b fail
+2:  mr %r4, %r20
+    HC(0xf103)
+    /* the VMM injected an external interrupt at that exit */
+    mr %r4, %r21
+    HC(0xf104)
+    mr %r4, %r31
+    HC(0xf1ff)
+fail:
+    bl 3f
+3:  mflr %r4
+    HC(0xf1ee)
+    b fail
+msg:
+    .ascii "guest: hello p9\n"
+    .balign 8
+p9guest_end:
+
+    .section .note.GNU-stack,"",@progbits
