@@ -55,6 +55,7 @@
 #define HFSCR_GUEST 3ul          /* FP, VECVSX */
 #define SRR1_INTERRUPT_BITS 0x783f0000ul /* SRR1 bits 33:36 and 42:47: the interrupt's, not the MSR's */
 #define AIL_3 (3ul << 23)
+#define PID_MASK 0xffffful /* POWER9 implements 20 PID bits */
 #define AIL_3_OFFSET 0xc000000000004000ul
 #define PRTB_ALLOWED (0x0ffffffffffff000ul | (1ul << 63) | 0x1ful)
 
@@ -253,8 +254,7 @@ static void save_guest_sprs(struct vcpu_arch *v, uint64_t host_amor, uint64_t ho
     v->iamr = mfspr(SPRN_IAMR);
     v->uamor = mfspr(SPRN_UAMOR);
     v->fscr = mfspr(SPRN_FSCR) & 0xffffu;
-    v->pid = mfspr(SPRN_PID);
-    /* DAR and DSISR are in ctx (the vectors saved them). */
+    /* DAR and DSISR are in ctx (the vectors saved them), PID in plat_vcpu_run. */
     mtspr(SPRN_SRR0, 0);
     mtspr(SPRN_SRR1, 0);
     mtspr(SPRN_SPRG0, 0);
@@ -349,6 +349,7 @@ void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host
     uint64_t tb1 = mftb();
     v->dec_expiry = tb1 + (uint64_t)(int64_t)(int32_t)mfspr(SPRN_DEC);
     mtspr(SPRN_HDEC, 0x7fffffffu);
+    v->pid = mfspr(SPRN_PID) & PID_MASK; /* before the host's comes back */
     mtspr(SPRN_LPCR, host_lpcr);
     mtspr(SPRN_LPIDR, 0);
     mtspr(SPRN_PID, host_pid);

@@ -9,6 +9,10 @@
  * read-only page, a jump into a no-execute page, FP state both ways, a load from a page the
  * VMM has just unmapped, a decrementer interrupt, an injected external interrupt; the test
  * hcalls are 0xF1xx (REPORT 0xF100.., DONE 0xF1FF, FAIL 0xF1EE with the failing address).
+ *
+ * Two more guests for the isolation test, each copied to guest-real 0 of its own partition:
+ * p9guest_a writes its guest-visible SPRs and reports its page 1's first word (0xF1A0);
+ * p9guest_b reports what it finds in the same SPRs and its own page 1 (0xF1B0).
  */
 #define H_PUT_TERM_CHAR 0x58
 #define HC(n) li %r3, 0; ori %r3, %r3, (n); sc 1
@@ -97,6 +101,15 @@ main:
     /* the VMM injected an external interrupt at that exit */
     mr %r4, %r21
     HC(0xf104)
+    /* hcall round trips timed with the timebase: 0xF105, then the time in 0xF106 */
+    li %r16, 5
+    mtctr %r16
+4:  mftb %r14
+    HC(0xf105)
+    mftb %r15
+    subf %r4, %r14, %r15
+    HC(0xf106)
+    bdnz 4b
     mr %r4, %r31
     HC(0xf1ff)
 fail:
@@ -108,5 +121,47 @@ msg:
     .ascii "guest: hello p9\n"
     .balign 8
 p9guest_end:
+
+    .balign 8
+    .globl p9guest_a_start, p9guest_a_end
+p9guest_a_start:
+    lis %r9, 0x5a5a
+    ori %r9, %r9, 0x5a5a
+    mtsprg0 %r9
+    mtsprg1 %r9
+    mtsprg2 %r9
+    mtsprg3 %r9
+    mtspr 29, %r9             /* AMR */
+    mtspr 19, %r9             /* DAR */
+    mtspr 18, %r9             /* DSISR */
+    mtspr 26, %r9             /* SRR0 */
+    mtspr 157, %r9            /* UAMOR */
+    mtspr 48, %r9             /* PIDR */
+    li %r10, 0x1000
+    ld %r4, 0(%r10)
+    HC(0xf1a0)
+5:  b 5b
+p9guest_a_end:
+
+    .balign 8
+    .globl p9guest_b_start, p9guest_b_end
+p9guest_b_start:
+    mfsprg0 %r4
+    mfsprg1 %r9
+    or %r4, %r4, %r9
+    mfsprg2 %r9
+    or %r4, %r4, %r9
+    mfsprg3 %r9
+    or %r4, %r4, %r9
+    mfspr %r5, 29             /* AMR */
+    mfspr %r6, 19             /* DAR */
+    mfspr %r7, 18             /* DSISR */
+    li %r10, 0x1000
+    ld %r8, 0(%r10)
+    mfspr %r9, 157            /* UAMOR */
+    mfspr %r10, 48            /* PIDR */
+    HC(0xf1b0)
+6:  b 6b
+p9guest_b_end:
 
     .section .note.GNU-stack,"",@progbits
