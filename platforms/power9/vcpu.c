@@ -17,7 +17,8 @@
  * DEC, AMR, IAMR, UAMOR, FSCR, the SLB (cleared: a radix guest may still write it) and the
  * per-CPU state of a thread switch (PPR, reservation, copy buffer). On the way out they get the
  * host's fixed values (facilities.c). Facilities HFSCR denies (TAR, DSCR, EBB, PMU, TM, BHRB,
- * msgsndp) exit as 0xF80 instead of being switched.
+ * msgsndp) exit as 0xF80 instead of being switched; their SPRs get the host's values back after
+ * every run all the same (HOST_KEPT_SPRS: QEMU 7.2 lets some through).
  */
 #include "power9.h"
 
@@ -273,6 +274,35 @@ static void save_guest_sprs(struct vcpu_arch *v, uint64_t host_amor, uint64_t ho
     __asm__ volatile("slbmte %0, %0; slbia" ::"r"(0ul) : "memory");
 }
 
+/* SPRs of facilities HFSCR denies to guests (PMU, DSCR, TAR, EBB). QEMU 7.2 does not check
+ * HFSCR[PM] for every PMU register, so a guest can write MMCR0 and the counters (found by
+ * the hostile-guest test: the host's problem state then faulted on the counters): the kernel
+ * keeps the host's values across every run instead of trusting the facility bit. */
+#define HOST_KEPT_SPRS(X) X(17) X(780) X(781) X(784) X(785) X(786) X(787) X(788) X(789) X(790) X(791) X(792) \
+    X(798) X(804) X(805) X(806) X(815)
+#define SPRN_MMCR0 795
+#define MMCR0_FC (1ul << 31)
+struct host_kept {
+    uint64_t mmcr0;
+#define KEPT_FIELD(n) uint64_t spr##n;
+    HOST_KEPT_SPRS(KEPT_FIELD)
+};
+
+static void keep_host_sprs(struct host_kept *k)
+{
+    k->mmcr0 = mfspr(SPRN_MMCR0);
+#define KEEP(n) k->spr##n = mfspr(n);
+    HOST_KEPT_SPRS(KEEP)
+}
+
+static void restore_host_sprs(const struct host_kept *k)
+{
+    mtspr(SPRN_MMCR0, MMCR0_FC); /* frozen while the counters are written */
+#define RESTORE(n) mtspr(n, k->spr##n);
+    HOST_KEPT_SPRS(RESTORE)
+    mtspr(SPRN_MMCR0, k->mmcr0);
+}
+
 /* The exit record of the hypervisor interrupt the vectors saved (v->ctx.vector). */
 static void describe_exit(struct vcpu_arch *v, struct vm_exit *x, bool host_tick_due)
 {
@@ -333,6 +363,8 @@ void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host
     p9_fpu_restore(&v->fpu);
     uint64_t host_lpcr = mfspr(SPRN_LPCR), host_pid = mfspr(SPRN_PID);
     uint64_t host_amor = mfspr(SPRN_AMOR), host_hfscr = mfspr(SPRN_HFSCR);
+    struct host_kept kept;
+    keep_host_sprs(&kept);
     load_guest_sprs(v);
     v->ctx.msr = (v->ctx.msr & BH_VCPU_MSR_ALLOWED) | MSR_ME;
     __asm__ volatile("sync; isync" ::: "memory");
@@ -358,6 +390,7 @@ void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host
     mtspr(SPRN_DEC, left > 0 ? (uint64_t)left : 0); /* 0: the tick is taken at the return to user */
     describe_exit(v, x, left <= 0);
     save_guest_sprs(v, host_amor, host_hfscr);
+    restore_host_sprs(&kept);
     p9_fpu_save(&v->fpu);
     p9_fpu_restore(host_fpu);
     p9_reset_cpu_state();

@@ -29,6 +29,7 @@
 #define FP_HOST 0x400c000000000000ull
 
 extern const char p9guest_start[], p9guest_end[];
+extern const char p9guest_h_start[], p9guest_h_end[];
 extern const char p9guest_a_start[], p9guest_a_end[], p9guest_b_start[], p9guest_b_end[];
 
 struct guest {
@@ -286,7 +287,7 @@ static int guest_run(struct env *env)
 }
 
 /* One partition of the isolation test: the image at guest-real 0 (page 0, RWX) and a marker
- * at the start of page 1 (read-only), both in frames of its own. */
+ * (unless 0) at the start of page 1 (read-only), both in frames of its own. */
 static int small_guest(struct env *env, struct guest *g, const char *start, const char *end, bh_word_t marker,
                        bh_word_t host_va)
 {
@@ -299,7 +300,7 @@ static int small_guest(struct env *env, struct guest *g, const char *start, cons
         CHECK_OK(bh_map_frame(&env->alloc, g->frame[p], BH_ROOT_VSPACE, host_va + p * 0x1000ull, RW, 1));
     }
     memcpy((void *)(uintptr_t)host_va, start, (size_t)(end - start));
-    *(volatile uint64_t *)(uintptr_t)(host_va + 0x1000) = marker;
+    if (marker) *(volatile uint64_t *)(uintptr_t)(host_va + 0x1000) = marker;
     CHECK_OK(map_page(env, g, 0, RW | BH_VCPU_RIGHT_EXECUTE));
     CHECK_OK(map_page(env, g, 1, BH_RIGHT_READ));
     CHECK_OK(bh_vcpu_set_space(g->vcpu, g->space));
@@ -313,6 +314,16 @@ static bh_word_t user_sprg3(void)
     bh_word_t v;
     __asm__ volatile("mfspr %0, 259" : "=r"(v)); /* SPRG3, readable in problem state */
     return v;
+}
+
+/* The performance monitor as problem state sees it: MMCR0 (UMMCR0) and PMC1..6. */
+static bh_word_t user_pmu(void)
+{
+    bh_word_t m, p1, p2, p3, p4, p5, p6;
+    __asm__ volatile("mfspr %0, 779; mfspr %1, 771; mfspr %2, 772; mfspr %3, 773; mfspr %4, 774; mfspr %5, 775; "
+                     "mfspr %6, 776"
+                     : "=r"(m), "=r"(p1), "=r"(p2), "=r"(p3), "=r"(p4), "=r"(p5), "=r"(p6));
+    return m ^ (p1 << 8) ^ (p2 << 16) ^ (p3 << 24) ^ (p4 << 32) ^ (p5 << 40) ^ (p6 << 48);
 }
 
 /* Two partitions at once: each sees its own memory at the same guest-real address, and what
@@ -347,9 +358,172 @@ static int isolation(struct env *env)
     return 0;
 }
 
+/* VMEnter at pc with the results r3..r6 (a 5-word message). */
+static int enter_with(bh_word_t *x, bh_word_t pc, bh_word_t r3, bh_word_t r4, bh_word_t r5, bh_word_t r6)
+{
+    bh_word_t dest = 0;
+    bh_msginfo_t info = bh_msginfo(0, 0, 0, 5);
+    bh_set_mr(0, pc);
+    bh_set_mr(1, r3);
+    bh_set_mr(2, r4);
+    bh_set_mr(3, r5);
+    bh_set_mr(4, r6);
+    bh_sys((bh_word_t)BH_SYS_VM_ENTER, &dest, &info);
+    for (unsigned i = 0; i <= BH_VM_MR_MODE; i++) x[i] = bh_get_mr(i);
+    return (int)bh_msginfo_label(info);
+}
+
+static uint64_t rng_state;
+static uint64_t rng(void)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return rng_state;
+}
+
+/* mtspr or mfspr of spr with r5 (the SPR number's halves swapped in the instruction). */
+static bh_word_t spr_insn(bh_word_t to, unsigned spr)
+{
+    bh_word_t field = ((spr & 0x1fu) << 5) | (spr >> 5);
+    return (to ? 0x7c0003a6u : 0x7c0002a6u) | (5u << 21) | (field << 11);
+}
+
+#define HOSTILE_ACTIONS 100000u
+#define HOSTILE_SEED 0x9e3779b97f4a7c15ull
+#define HOSTILE_LOOP 0x1000u
+enum { EX_HCALL, EX_INSN, EX_LOAD, EX_STORE, EX_HDSI, EX_EMULATION, EX_FACILITY, EX_GUEST_INT, EX_INTERRUPTED,
+       EX_OTHER, EX_RESETS, EX_KINDS };
+
+/* The next action for the guest's 0xF1C0 (r3 = what, r4, r5, r6). */
+static void choose(bh_word_t *r, unsigned *counts)
+{
+    bh_word_t k = rng() % 4, v = rng();
+    r[0] = k;
+    r[2] = rng();
+    r[3] = rng();
+    switch (k) {
+    case 0: /* an hcall: mostly PAPR-shaped numbers, sometimes anything; never the test's own */
+        r[1] = (v & 1) ? (v >> 1) : ((v >> 8) & 0xfffcu);
+        if ((r[1] & 0xff00u) == 0xf100u) r[1] ^= 0x200u;
+        counts[EX_HCALL]++;
+        break;
+    case 1: r[1] = spr_insn(v & 1, (unsigned)((v >> 1) % 1024u)); counts[EX_INSN]++; break;
+    case 2: r[1] = (v & 1) ? (v >> 1) : (v % 0x200000u); counts[EX_LOAD]++; break;
+    default: { /* stores: scratch page 4, the read-only page 2, or unbacked memory */
+        static const bh_word_t where[3] = {0x4000, 0x2000, 0x100000};
+        r[1] = where[(v >> 1) % 3] + (v >> 8) % 0x1000u;
+        counts[EX_STORE]++;
+        break;
+    }
+    }
+}
+
+/* The hostile guest: HOSTILE_ACTIONS random hcalls, SPR accesses, loads and stores chosen
+ * here with a fixed seed; every exit is handled and the guest put back on its loop when it
+ * strays. Afterwards the VMM thread's FP register and SPRG3 are its own, and a fresh guest in
+ * its own partition runs and finds its own state. */
+static int hostile(struct env *env)
+{
+    struct guest h, b;
+    memset(&h, 0, sizeof h);
+    memset(&b, 0, sizeof b);
+    bh_word_t x[BH_VM_MR_MODE + 1];
+    unsigned counts[EX_KINDS] = {0};
+    rng_state = HOSTILE_SEED;
+    bh_printf("[ktest] hostile guest: %u actions, seed %lx\n", HOSTILE_ACTIONS, (unsigned long)HOSTILE_SEED);
+    CHECK_OK(small_guest(env, &h, p9guest_h_start, p9guest_h_end, 0, HOST_VA + 0x30000));
+    /* page 2 read-only, 3 the patch page (RWX: an instruction, then blr), 4 scratch */
+    for (unsigned p = 2; p < PAGES; p++) {
+        h.frame[p] = new_object(env, BH_OBJ_FRAME, 0);
+        CHECK_OK(bh_map_frame(&env->alloc, h.frame[p], BH_ROOT_VSPACE, HOST_VA + 0x30000 + p * 0x1000ull, RW, 1));
+    }
+    *(volatile uint32_t *)(uintptr_t)(HOST_VA + 0x33004) = 0x4e800020u; /* blr */
+    CHECK_OK(map_page(env, &h, 2, BH_RIGHT_READ));
+    CHECK_OK(map_page(env, &h, 3, RW | BH_VCPU_RIGHT_EXECUTE));
+    CHECK_OK(map_page(env, &h, 4, RW));
+    /* the hostile image needs its loop page executable too */
+    CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, h.mapped[1], 64));
+    CHECK_OK(map_page(env, &h, 1, RX));
+    CHECK_OK(bh_vcpu_set_tcb(h.vcpu, BH_ROOT_TCB));
+    set_host_f31(FP_HOST);
+    bh_word_t pmu_before = user_pmu();
+    unsigned done = 0, idle = 0;
+    int r = vm_enter(x, 1, HOSTILE_LOOP);
+    while (r == 0 && done < HOSTILE_ACTIONS) {
+        bh_word_t reason = x[0], pc = x[BH_VM_MR_PC], next = pc + 4;
+        bh_word_t reset_msr = MSR_SF | MSR_ME | MSR_LE;
+        if (reason == BH_VM_EXIT_INTERRUPTED || reason == BH_VM_EXIT_HDEC) {
+            counts[EX_INTERRUPTED]++;
+            if (++idle > 8) { /* stuck in a loop of its own making: back to the loop */
+                idle = 0;
+                counts[EX_RESETS]++;
+                CHECK_OK(set(h.vcpu, BH_VCPU_MSR, reset_msr));
+                r = vm_enter(x, 1, HOSTILE_LOOP);
+            } else {
+                r = vm_enter(x, 0, 0);
+            }
+            continue;
+        }
+        idle = 0;
+        if (reason == BH_VM_EXIT_HCALL && x[BH_VM_MR_QUAL1] == 0xf1c0) {
+            bh_word_t res[4];
+            choose(res, counts);
+            done++;
+            if (done % 20000 == 0) bh_printf("[ktest] hostile guest: %u actions\n", done);
+            r = enter_with(x, next, res[0], res[1], res[2], res[3]);
+            continue;
+        }
+        if (reason == BH_VM_EXIT_HCALL && x[BH_VM_MR_QUAL1] == 0xf1e0) {
+            counts[EX_GUEST_INT]++;
+            CHECK_OK(set(h.vcpu, BH_VCPU_MSR, reset_msr));
+            r = vm_enter(x, 1, HOSTILE_LOOP);
+            continue;
+        }
+        if (reason == BH_VM_EXIT_HCALL) {
+            r = enter_with(x, next, H_FUNCTION, 0, 0, 0);
+            continue;
+        }
+        if (reason == BH_VM_EXIT_HDSI) counts[EX_HDSI]++;
+        else if (reason == BH_VM_EXIT_EMULATION) counts[EX_EMULATION]++;
+        else if (reason == BH_VM_EXIT_FACILITY) counts[EX_FACILITY]++;
+        else counts[EX_OTHER]++;
+        /* Skip the instruction; anything outside its pages goes back to the loop. */
+        if (pc >= 0x5000 || reason == BH_VM_EXIT_HISI || reason == BH_VM_EXIT_MACHINE_CHECK) {
+            counts[EX_RESETS]++;
+            CHECK_OK(set(h.vcpu, BH_VCPU_MSR, reset_msr));
+            next = HOSTILE_LOOP;
+        }
+        r = vm_enter(x, 1, next);
+    }
+    CHECK_OK(r);
+    bh_word_t mine = host_f31();
+    bh_printf("[ktest] hostile guest exits: hcalls %u, SPR accesses %u, loads %u, stores %u; HDSI %u, emulation %u, "
+              "facility %u, guest interrupts %u, interrupted %u, other %u, resets %u\n",
+              counts[EX_HCALL], counts[EX_INSN], counts[EX_LOAD], counts[EX_STORE], counts[EX_HDSI],
+              counts[EX_EMULATION], counts[EX_FACILITY], counts[EX_GUEST_INT], counts[EX_INTERRUPTED],
+              counts[EX_OTHER], counts[EX_RESETS]);
+    CHECK(done == HOSTILE_ACTIONS && mine == FP_HOST && user_sprg3() == 0);
+    /* QEMU 7.2 lets a guest write PMU SPRs although HFSCR[PM] = 0: the host's come back. */
+    CHECK(user_pmu() == pmu_before);
+    CHECK(counts[EX_HDSI] > 0 && counts[EX_EMULATION] > 0);
+    CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, h.vcpu, 64));
+    /* A neighbour partition after it: its own memory and its own zero state. */
+    CHECK_OK(small_guest(env, &b, p9guest_b_start, p9guest_b_end, 0xbbbb, HOST_VA + 0x40000));
+    CHECK_OK(bh_vcpu_set_tcb(b.vcpu, BH_ROOT_TCB));
+    CHECK_OK(run(x, 1, 0));
+    CHECK_OK(expect_hcall(env, x, 0xf1b0));
+    for (unsigned i = 1; i <= 7; i++)
+        if (i != 5) CHECK(x[BH_VM_MR_SUMMARY + i] == 0);
+    CHECK(x[BH_VM_MR_SUMMARY + 5] == 0xbbbb);
+    CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, b.vcpu, 64));
+    return 0;
+}
+
 const struct test tests_vcpu[] = {
     {"vcpu_errors", errors},
     {"vcpu_lpar_guest_exits", guest_run},
     {"vcpu_lpar_isolation", isolation},
+    {"vcpu_lpar_hostile_guest", hostile},
     {0, 0},
 };

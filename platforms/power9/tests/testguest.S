@@ -164,4 +164,90 @@ p9guest_b_start:
 6:  b 6b
 p9guest_b_end:
 
+/*
+ * The hostile guest: the VMM chooses every action (hcall 0xF1C0 returns r3 = what, r4, r5,
+ * r6): 0 an hcall r4 with arguments r5, r6 and whatever r7..r12 hold; 1 execute the instruction
+ * word r4 (an mtspr or mfspr of a random SPR, written into page 3 before a blr); 2 a load from
+ * r4; 3 a store of r5 to r4; anything else ends it (0xF1FF). Each of its own interrupts
+ * reports the vector with SRR0/SRR1 (0xF1E0: r4 SRR0, r5 SRR1, r6 the vector); the VMM
+ * resumes it after the instruction.
+ */
+.macro GUEST_INTERRUPT vector
+    mfsrr0 %r4
+    mfsrr1 %r5
+    li %r6, \vector
+    HC(0xf1e0)
+    b .
+.endm
+    .balign 4096
+    .globl p9guest_h_start, p9guest_h_end
+p9guest_h_start:
+    b hostile_loop
+    .org p9guest_h_start + 0x200
+    GUEST_INTERRUPT 0x200
+    .org p9guest_h_start + 0x300
+    GUEST_INTERRUPT 0x300
+    .org p9guest_h_start + 0x380
+    GUEST_INTERRUPT 0x380
+    .org p9guest_h_start + 0x400
+    GUEST_INTERRUPT 0x400
+    .org p9guest_h_start + 0x480
+    GUEST_INTERRUPT 0x480
+    .org p9guest_h_start + 0x500
+    GUEST_INTERRUPT 0x500
+    .org p9guest_h_start + 0x600
+    GUEST_INTERRUPT 0x600
+    .org p9guest_h_start + 0x700
+    GUEST_INTERRUPT 0x700
+    .org p9guest_h_start + 0x800
+    GUEST_INTERRUPT 0x800
+    .org p9guest_h_start + 0x900
+    GUEST_INTERRUPT 0x900
+    .org p9guest_h_start + 0xa00
+    GUEST_INTERRUPT 0xa00
+    .org p9guest_h_start + 0xb00
+    GUEST_INTERRUPT 0xb00
+    .org p9guest_h_start + 0xd00
+    GUEST_INTERRUPT 0xd00
+    .org p9guest_h_start + 0xf00
+    GUEST_INTERRUPT 0xf00
+    .org p9guest_h_start + 0xf20
+    GUEST_INTERRUPT 0xf20
+    .org p9guest_h_start + 0xf40
+    GUEST_INTERRUPT 0xf40
+    .org p9guest_h_start + 0xf60
+    GUEST_INTERRUPT 0xf60
+    .org p9guest_h_start + 0x1000
+hostile_loop:
+    HC(0xf1c0)
+    cmpdi %r3, 0
+    beq 1f
+    cmpdi %r3, 1
+    beq 2f
+    cmpdi %r3, 2
+    beq 3f
+    cmpdi %r3, 3
+    beq 4f
+    HC(0xf1ff)
+    b .
+1:  mr %r3, %r4
+    mr %r4, %r5
+    mr %r5, %r6
+    sc 1
+    b hostile_loop
+2:  li %r9, 0x3000
+    stw %r4, 0(%r9)
+    dcbst 0, %r9
+    sync
+    icbi 0, %r9
+    isync
+    mtctr %r9
+    bctrl
+    b hostile_loop
+3:  ld %r5, 0(%r4)
+    b hostile_loop
+4:  std %r5, 0(%r4)
+    b hostile_loop
+p9guest_h_end:
+
     .section .note.GNU-stack,"",@progbits
