@@ -470,7 +470,7 @@ static int hostile(struct env *env)
             bh_word_t res[4];
             choose(res, counts);
             done++;
-            if (done % 20000 == 0) bh_printf("[ktest] hostile guest: %u actions\n", done);
+            if (done % 5000 == 0) bh_printf("[ktest] hostile guest: %u actions\n", done);
             r = enter_with(x, next, res[0], res[1], res[2], res[3]);
             continue;
         }
