@@ -104,6 +104,7 @@ extern struct user_context *p9_guest_ctx;
 
 /* entry.S */
 extern char p9_vectors_start[], p9_vectors_end[], p9_kernel_stack_top[];
+extern char p9_reloc_vectors_start[], p9_reloc_vectors_end[];
 NORETURN void p9_exit_to_user(struct user_context *ctx);
 NORETURN void p9_idle_loop(struct user_context *ctx);
 void p9_fpu_save(struct fpu_state *f);

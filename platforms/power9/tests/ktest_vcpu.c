@@ -30,6 +30,7 @@
 
 extern const char p9guest_start[], p9guest_end[];
 extern const char p9guest_h_start[], p9guest_h_end[];
+extern const char p9guest_t_start[], p9guest_t_end[], p9guest_t_after[];
 extern const char p9guest_a_start[], p9guest_a_end[], p9guest_b_start[], p9guest_b_end[];
 
 struct guest {
@@ -520,10 +521,83 @@ static int hostile(struct env *env)
     return 0;
 }
 
+/* Big-endian radix entries in the guest's own tables (Power ISA v3.0B book III, 6.7.10). */
+#define G_PTE_V (1ull << 63)
+#define G_PTE_LEAF (1ull << 62)
+#define G_PTE_RC ((1ull << 8) | (1ull << 7))
+#define G_PTE_PRIV_RWX ((1ull << 3) | (1ull << 2) | (1ull << 1) | 1ull)
+#define G_RTS_52 ((2ull << 61) | (5ull << 5))
+#define G_ROOT 0x10000u   /* 64 KiB, 8192 entries (RPDS 13) */
+#define G_L2 0x20000u
+#define G_L3 0x21000u
+#define G_PRTB 0x22000u   /* 4 KiB process table (PRTS 0): PID 0's entry */
+#define G_PAGES 0x23u
+#define G_KERNEL 0xc000000000000000ull
+#define MSR_IR (1ull << 5)
+#define MSR_DR (1ull << 4)
+#define MSR_EE (1ull << 15)
+#define MSR_RI (1ull << 1)
+#define LPCR_AIL_3 0x01800000ull
+
+static void put_be(bh_word_t host_va, bh_word_t gpa, bh_word_t v)
+{
+    *(volatile uint64_t *)(uintptr_t)(host_va + gpa) = __builtin_bswap64(v);
+}
+
+/* A guest that runs translated, through a process table and a radix tree of its own in its
+ * memory: BH_VCPU_PROCESS_TABLE reaches the partition-table entry, BH_VCPU_MODE's AIL and ILE
+ * steer the guest's own interrupts, and an injected interrupt follows AIL = 3. */
+static int translated(struct env *env)
+{
+    const bh_word_t va = HOST_VA + 0x100000;
+    bh_cptr_t space = new_vm_object(env, BH_OBJ_GUEST_SPACE), vcpu = new_vm_object(env, BH_OBJ_VCPU);
+    CHECK(space && vcpu);
+    for (int i = 0; i < 3; i++) CHECK_OK(bh_guest_space_map_table(space, new_object(env, BH_OBJ_PAGE_TABLE, 0), 0));
+    for (unsigned p = 0; p < G_PAGES; p++) {
+        bh_cptr_t f = new_object(env, BH_OBJ_FRAME, 0), copy = new_slot(env);
+        CHECK(f && copy);
+        CHECK_OK(bh_map_frame(&env->alloc, f, BH_ROOT_VSPACE, va + p * 0x1000ull, RW, 1));
+        CHECK_OK(bh_cnode_copy(BH_ROOT_CNODE, copy, 64, BH_ROOT_CNODE, f, 64, BH_RIGHTS_ALL));
+        CHECK_OK(bh_guest_space_map_frame(space, copy, p * 0x1000ull, RW | BH_VCPU_RIGHT_EXECUTE));
+    }
+    memcpy((void *)(uintptr_t)va, p9guest_t_start, (size_t)(p9guest_t_end - p9guest_t_start));
+    /* EA 0xC000000000000000 + x -> guest-real x, for x below 2 MiB: root -> L2 -> one 2 MiB leaf. */
+    put_be(va, G_ROOT, G_PTE_V | G_L2 | 9);
+    put_be(va, G_L2, G_PTE_V | G_L3 | 9);
+    put_be(va, G_L3, G_PTE_V | G_PTE_LEAF | G_PTE_RC | G_PTE_PRIV_RWX);
+    put_be(va, G_PRTB, G_RTS_52 | G_ROOT | 13);
+    CHECK_OK(bh_vcpu_set_space(vcpu, space));
+    CHECK_OK(bh_vcpu_set_tcb(vcpu, BH_ROOT_TCB));
+    CHECK_OK(set(vcpu, BH_VCPU_PROCESS_TABLE, (1ull << 63) | G_PRTB));
+    CHECK_OK(set(vcpu, BH_VCPU_MODE, LPCR_ILE | LPCR_AIL_3));
+    CHECK_OK(set(vcpu, BH_VCPU_MSR, MSR_SF | MSR_ME | MSR_LE | MSR_IR | MSR_DR | MSR_RI));
+    bh_word_t x[BH_VM_MR_MODE + 1];
+    CHECK_OK(run(x, 1, G_KERNEL));
+    CHECK_OK(expect_hcall(env, x, 0xf1d0));
+    CHECK(x[BH_VM_MR_SUMMARY + 1] == 0x7472616e736c6174ull && x[BH_VM_MR_PC] >= G_KERNEL);
+    CHECK((x[BH_VM_MR_MODE] & (MSR_IR | MSR_DR)) == (MSR_IR | MSR_DR));
+    /* Its own DSI at an address its tree does not map: no exit but the handler's hcall. */
+    CHECK_OK(run(x, 1, x[BH_VM_MR_NEXT_PC]));
+    CHECK_OK(expect_hcall(env, x, 0xf1d1));
+    CHECK(x[BH_VM_MR_SUMMARY + 1] == 0x12340000 && x[BH_VM_MR_PC] > G_KERNEL + 0x4300);
+    CHECK((x[BH_VM_MR_SUMMARY + 2] & (MSR_IR | MSR_DR)) == (MSR_IR | MSR_DR));
+    /* An injected external interrupt, delivered translated at 0xC000000000004500. */
+    bh_word_t after = G_KERNEL + (bh_word_t)(p9guest_t_after - p9guest_t_start);
+    CHECK_OK(set(vcpu, BH_VCPU_MSR, MSR_SF | MSR_ME | MSR_LE | MSR_IR | MSR_DR | MSR_RI | MSR_EE));
+    CHECK_OK(set(vcpu, BH_VCPU_EVENT, BH_VCPU_EVENT_VALID | BH_VCPU_EVENT_EXTERNAL));
+    CHECK_OK(run(x, 1, after));
+    CHECK_OK(expect_hcall(env, x, 0xf1d2));
+    CHECK(x[BH_VM_MR_SUMMARY + 1] == after && x[BH_VM_MR_PC] > G_KERNEL + 0x4500);
+    CHECK((x[BH_VM_MR_SUMMARY + 2] & (MSR_IR | MSR_DR | MSR_EE)) == (MSR_IR | MSR_DR));
+    CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, vcpu, 64));
+    return 0;
+}
+
 const struct test tests_vcpu[] = {
     {"vcpu_errors", errors},
     {"vcpu_lpar_guest_exits", guest_run},
     {"vcpu_lpar_isolation", isolation},
+    {"vcpu_lpar_translated_guest", translated},
     {"vcpu_lpar_hostile_guest", hostile},
     {0, 0},
 };

@@ -250,4 +250,40 @@ hostile_loop:
     b hostile_loop
 p9guest_h_end:
 
+
+/*
+ * The translated guest: entered at 0xC000000000000000 (guest-real 0 through its own radix tree,
+ * built by the VMM, PID 0's process-table entry) with IR and DR on, AIL = 3 and ILE. It reports
+ * a word read through the translation (0xF1D0), then takes its own data storage interrupt at an
+ * unmapped address, which AIL = 3 sends to 0xC000000000004300 translated (0xF1D1: DAR, MSR);
+ * an external interrupt the VMM injects arrives at 0xC000000000004500 (0xF1D2: SRR0, MSR).
+ */
+    .section .rodata.p9guest_t, "a"
+    .balign 4096
+    .globl p9guest_t_start, p9guest_t_end, p9guest_t_after
+p9guest_t_start:
+    bcl 20, 31, 1f
+1:  mflr %r9
+    ld %r4, (tdata - 1b)(%r9)
+    mfmsr %r5
+    HC(0xf1d0)
+    lis %r9, 0x1234
+    ld %r5, 0(%r9)
+p9guest_t_after:
+    b p9guest_t_after
+    .balign 8
+tdata:
+    .quad 0x7472616e736c6174  /* "translat" */
+    .org p9guest_t_start + 0x4300
+    mfdar %r4
+    mfmsr %r5
+    HC(0xf1d1)
+    b .
+    .org p9guest_t_start + 0x4500
+    mfsrr0 %r4
+    mfmsr %r5
+    HC(0xf1d2)
+    b .
+p9guest_t_end:
+
     .section .note.GNU-stack,"",@progbits
