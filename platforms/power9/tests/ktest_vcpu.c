@@ -21,6 +21,8 @@
 #define MSR_ME (1ull << 12)
 #define MSR_LE 1ull
 #define MSR_FP (1ull << 13)
+#define MSR_VEC (1ull << 25)
+#define VSCR_NJ 0x10000ull
 #define LPCR_ILE 0x02000000ull
 #define HDSISR_STORE 0x02000000ull
 #define PAGES 5u
@@ -145,9 +147,10 @@ static int build_guest(struct env *env, struct guest *g)
     CHECK_OK(map_page(env, g, 4, RW));
     CHECK_OK(bh_vcpu_set_space(g->vcpu, g->space));
     CHECK_OK(bh_vcpu_set_tcb(g->vcpu, BH_ROOT_TCB));
-    CHECK_OK(set(g->vcpu, BH_VCPU_MSR, MSR_SF | MSR_ME | MSR_LE | MSR_FP));
+    CHECK_OK(set(g->vcpu, BH_VCPU_MSR, MSR_SF | MSR_ME | MSR_LE | MSR_FP | MSR_VEC));
     CHECK_OK(set(g->vcpu, BH_VCPU_MODE, LPCR_ILE));
     CHECK_OK(set(g->vcpu, BH_VCPU_VSR(4), FP_FROM_VMM)); /* f2 */
+    CHECK_OK(set(g->vcpu, BH_VCPU_VSCR, VSCR_NJ));
     return 0;
 }
 
@@ -238,6 +241,10 @@ static int execute_fp_revoke_interrupts(struct env *env, struct guest *g, bh_wor
     bh_word_t mine = host_f31();
     CHECK_OK(expect_hcall(env, x, 0xf101));
     CHECK(x[BH_VM_MR_SUMMARY + 1] == FP_FROM_VMM);
+    /* VSCR reached the guest's mfvscr: its word in one half of the stored quadword */
+    bh_word_t vscr = x[BH_VM_MR_SUMMARY + 2] | x[BH_VM_MR_SUMMARY + 3];
+    CHECK((vscr & 0xffffffffu) == VSCR_NJ || vscr >> 32 == VSCR_NJ);
+    CHECK(get(v, BH_VCPU_VSCR) == VSCR_NJ);
     CHECK(get(v, BH_VCPU_VSR(62)) == FP_FROM_GUEST && mine == FP_HOST);
     /* Unmapping page 4 (deleting the mapped copy) flushes the guest's translation of it. */
     CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, g->mapped[4], 64));

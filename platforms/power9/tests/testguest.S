@@ -77,6 +77,11 @@ main:
     stfd %f2, 0(%r9)
     ld %r4, 0(%r9)
     lfd %f31, 8(%r9)
+    mfvscr %v1                /* VSCR as the VMM set it, both halves of the quadword */
+    li %r9, 0x4010
+    stvx %v1, 0, %r9
+    ld %r5, 0(%r9)
+    ld %r6, 8(%r9)
     HC(0xf101)
     /* page 4 was unmapped meanwhile: this load exits (the VMM answers 0) */
     li %r9, 0x4000
