@@ -14,7 +14,7 @@
  *
  * Switched at every entry and exit, so that nothing of a guest is left for a thread or another
  * guest: the GPRs, LR, CTR, CR, XER, FP/VMX/VSX (eagerly), SRR0/1, SPRG0-3, DAR, DSISR, PID,
- * DEC, AMR, IAMR, UAMOR, FSCR, the SLB (cleared: a radix guest may still write it) and the
+ * DEC, AMR, IAMR, UAMOR, FSCR, TIDR, PSPB, the SLB (cleared: a radix guest may still write it) and the
  * per-CPU state of a thread switch (PPR, reservation, copy buffer). On the way out they get the
  * host's fixed values (facilities.c). Facilities HFSCR denies (TAR, DSCR, EBB, PMU, TM, BHRB,
  * msgsndp) exit as 0xF80 instead of being switched; their SPRs get the host's values back after
@@ -28,7 +28,9 @@
 #define SPRN_SRR1 27
 #define SPRN_AMR 29
 #define SPRN_IAMR 61
+#define SPRN_TIDR 144
 #define SPRN_UAMOR 157
+#define SPRN_PSPB 159
 #define SPRN_HFSCR 190
 #define SPRN_SPRG0 272
 #define SPRN_SPRG1 273
@@ -93,7 +95,8 @@ bool plat_vcpu_check_state(word_t index, word_t value)
     case BH_VCPU_CR:
     case BH_VCPU_DSISR:
     case BH_VCPU_VSCR:
-    case BH_VCPU_VRSAVE: return value <= 0xffffffffu;
+    case BH_VCPU_VRSAVE:
+    case BH_VCPU_PSPB: return value <= 0xffffffffu;
     case BH_VCPU_PID: return value < (1u << 20);
     case BH_VCPU_MODE: return (value & ~(word_t)BH_VCPU_MODE_ALLOWED) == 0;
     case BH_VCPU_PROCESS_TABLE: return (value & ~PRTB_ALLOWED) == 0 && (value & 0x1fu) <= 24u;
@@ -130,6 +133,8 @@ static uint64_t *state_word(struct vcpu_arch *v, word_t i)
     case BH_VCPU_IAMR: return &v->iamr;
     case BH_VCPU_UAMOR: return &v->uamor;
     case BH_VCPU_FSCR: return &v->fscr;
+    case BH_VCPU_TIDR: return &v->tidr;
+    case BH_VCPU_PSPB: return &v->pspb;
     case BH_VCPU_EVENT: return &v->event;
     case BH_VCPU_FPSCR: return &v->fpu.fpscr;
     case BH_VCPU_VRSAVE: return &v->fpu.vrsave;
@@ -239,6 +244,8 @@ static void load_guest_sprs(const struct vcpu_arch *v)
     mtspr(SPRN_IAMR, v->iamr);
     mtspr(SPRN_UAMOR, v->uamor);
     mtspr(SPRN_FSCR, v->fscr);
+    mtspr(SPRN_TIDR, v->tidr);
+    mtspr(SPRN_PSPB, v->pspb);
     mtspr(SPRN_HFSCR, HFSCR_GUEST);
 }
 
@@ -255,6 +262,8 @@ static void save_guest_sprs(struct vcpu_arch *v, uint64_t host_amor, uint64_t ho
     v->iamr = mfspr(SPRN_IAMR);
     v->uamor = mfspr(SPRN_UAMOR);
     v->fscr = mfspr(SPRN_FSCR) & 0xffffu;
+    v->tidr = mfspr(SPRN_TIDR);
+    v->pspb = mfspr(SPRN_PSPB) & 0xffffffffu;
     /* DAR and DSISR are in ctx (the vectors saved them), PID in plat_vcpu_run. */
     mtspr(SPRN_SRR0, 0);
     mtspr(SPRN_SRR1, 0);
@@ -268,6 +277,8 @@ static void save_guest_sprs(struct vcpu_arch *v, uint64_t host_amor, uint64_t ho
     mtspr(SPRN_IAMR, 0);
     mtspr(SPRN_UAMOR, 0);
     mtspr(SPRN_FSCR, 0);
+    mtspr(SPRN_TIDR, 0);
+    mtspr(SPRN_PSPB, 0);
     mtspr(SPRN_AMOR, host_amor);
     mtspr(SPRN_HFSCR, host_hfscr);
     /* A radix guest can still write SLB entries: leave none behind. */

@@ -103,7 +103,8 @@ static int errors(struct env *env)
     CHECK(get(v, BH_VCPU_VSCR) == 0x10001);
     bh_word_t vals[2] = {0, 0};
     CHECK_ERR(bh_vcpu_read_state(v, BH_VCPU_STATE_COUNT, 1, vals), BH_ERR_RANGE);
-    CHECK_ERR(bh_vcpu_write_state(v, BH_VCPU_VRSAVE, vals, 2), BH_ERR_RANGE);
+    CHECK_ERR(bh_vcpu_write_state(v, BH_VCPU_STATE_COUNT - 1, vals, 2), BH_ERR_RANGE);
+    CHECK_ERR(set(v, BH_VCPU_PSPB, 1ull << 32), BH_ERR_INVALID_ARGUMENT);
     CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, v, 64));
     return 0;
 }
@@ -354,14 +355,17 @@ static int isolation(struct env *env)
     CHECK(get(a.vcpu, BH_VCPU_SPRG3) == 0x5a5a5a5a && get(a.vcpu, BH_VCPU_AMR) == 0x5a5a5a5a);
     CHECK(get(a.vcpu, BH_VCPU_DAR) == 0x5a5a5a5a && get(a.vcpu, BH_VCPU_PID) == 0x5a5a5a5a % (1u << 20));
     /* Deleting a's VCPU unbinds the thread; a's partition stays. */
+    /* TIDR and PSPB too (they went from one guest to the next before they were VCPU state). */
+    CHECK(get(a.vcpu, BH_VCPU_TIDR) == 0x5a5a5a5a && get(a.vcpu, BH_VCPU_PSPB) != 0);
     CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, a.vcpu, 64));
     CHECK_OK(bh_vcpu_set_tcb(b.vcpu, BH_ROOT_TCB));
-    CHECK_OK(run(x, 1, 0));
+    int r = run(x, 1, 0);
+    (void)bh_cnode_delete(BH_ROOT_CNODE, b.vcpu, 64); /* unbinds the thread, whatever happened */
+    CHECK_OK(r);
     CHECK_OK(expect_hcall(env, x, 0xf1b0));
     for (unsigned i = 1; i <= 7; i++)
         if (i != 5) CHECK(x[BH_VM_MR_SUMMARY + i] == 0);
     CHECK(x[BH_VM_MR_SUMMARY + 5] == 0xbbbb);
-    CHECK_OK(bh_cnode_delete(BH_ROOT_CNODE, b.vcpu, 64));
     CHECK(user_sprg3() == 0);
     return 0;
 }

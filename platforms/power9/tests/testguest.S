@@ -11,7 +11,8 @@
  * hcalls are 0xF1xx (REPORT 0xF100.., DONE 0xF1FF, FAIL 0xF1EE with the failing address).
  *
  * Two more guests for the isolation test, each copied to guest-real 0 of its own partition:
- * p9guest_a writes its guest-visible SPRs and reports its page 1's first word (0xF1A0);
+ * p9guest_a writes its guest-visible SPRs (TIDR and PSPB too: supervisor-writable, not VCPU
+ * state) and reports its page 1's first word (0xF1A0);
  * p9guest_b reports what it finds in the same SPRs and its own page 1 (0xF1B0).
  */
 #define H_PUT_TERM_CHAR 0x58
@@ -141,6 +142,8 @@ p9guest_a_start:
     mtspr 18, %r9             /* DSISR */
     mtspr 26, %r9             /* SRR0 */
     mtspr 157, %r9            /* UAMOR */
+    mtspr 144, %r9            /* TIDR */
+    mtspr 159, %r9            /* PSPB */
     mtspr 48, %r9             /* PIDR */
     li %r10, 0x1000
     ld %r4, 0(%r10)
@@ -163,7 +166,11 @@ p9guest_b_start:
     mfspr %r7, 18             /* DSISR */
     li %r10, 0x1000
     ld %r8, 0(%r10)
-    mfspr %r9, 157            /* UAMOR */
+    mfspr %r9, 157            /* UAMOR | TIDR | PSPB */
+    mfspr %r11, 144
+    or %r9, %r9, %r11
+    mfspr %r11, 159
+    or %r9, %r9, %r11
     mfspr %r10, 48            /* PIDR */
     HC(0xf1b0)
 6:  b 6b

@@ -30,7 +30,7 @@ struct vcpu_arch {
     struct user_context ctx; /* GPRs, NIA (pc), MSR, LR, CTR, CR, XER, DAR, DSISR */
     struct fpu_state fpu;
     uint64_t srr0, srr1, sprg[4], pid, dec_expiry, mode, process_table;
-    uint64_t amr, iamr, uamor, fscr;
+    uint64_t amr, iamr, uamor, fscr, tidr, pspb;
     uint64_t event;
 };
 
