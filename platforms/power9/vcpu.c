@@ -28,7 +28,9 @@
 #define SPRN_SRR1 27
 #define SPRN_AMR 29
 #define SPRN_IAMR 61
+#define SPRN_CTRLF 136
 #define SPRN_TIDR 144
+#define SPRN_CTRLT 152
 #define SPRN_UAMOR 157
 #define SPRN_PSPB 159
 #define SPRN_HFSCR 190
@@ -285,7 +287,7 @@ static void save_guest_sprs(struct vcpu_arch *v, uint64_t host_amor, uint64_t ho
     __asm__ volatile("slbmte %0, %0; slbia" ::"r"(0ul) : "memory");
 }
 
-/* SPRs of facilities HFSCR denies to guests (PMU, DSCR, TAR, EBB). QEMU 7.2 does not check
+/* SPRs of facilities HFSCR denies to guests (PMU, DSCR, TAR, EBB), and CTRL. QEMU 7.2 does not check
  * HFSCR[PM] for every PMU register, so a guest can write MMCR0 and the counters (found by
  * the hostile-guest test: the host's problem state then faulted on the counters): the kernel
  * keeps the host's values across every run instead of trusting the facility bit. */
@@ -294,7 +296,7 @@ static void save_guest_sprs(struct vcpu_arch *v, uint64_t host_amor, uint64_t ho
 #define SPRN_MMCR0 795
 #define MMCR0_FC (1ul << 31)
 struct host_kept {
-    uint64_t mmcr0;
+    uint64_t mmcr0, ctrl;
 #define KEPT_FIELD(n) uint64_t spr##n;
     HOST_KEPT_SPRS(KEPT_FIELD)
 };
@@ -302,6 +304,7 @@ struct host_kept {
 static void keep_host_sprs(struct host_kept *k)
 {
     k->mmcr0 = mfspr(SPRN_MMCR0);
+    k->ctrl = mfspr(SPRN_CTRLF);
 #define KEEP(n) k->spr##n = mfspr(n);
     HOST_KEPT_SPRS(KEEP)
 }
@@ -312,6 +315,7 @@ static void restore_host_sprs(const struct host_kept *k)
 #define RESTORE(n) mtspr(n, k->spr##n);
     HOST_KEPT_SPRS(RESTORE)
     mtspr(SPRN_MMCR0, k->mmcr0);
+    mtspr(SPRN_CTRLT, k->ctrl & 1u); /* the run latch: a guest could pass a bit on in it */
 }
 
 /* The exit record of the hypervisor interrupt the vectors saved (v->ctx.vector). */

@@ -145,6 +145,9 @@ p9guest_a_start:
     mtspr 144, %r9            /* TIDR */
     mtspr 159, %r9            /* PSPB */
     mtspr 48, %r9             /* PIDR */
+    mfspr %r5, 136            /* CTRL as found (r5), then the run latch flipped */
+    xori %r10, %r5, 1
+    mtspr 152, %r10
     li %r10, 0x1000
     ld %r4, 0(%r10)
     HC(0xf1a0)
@@ -172,6 +175,9 @@ p9guest_b_start:
     mfspr %r11, 159
     or %r9, %r9, %r11
     mfspr %r10, 48            /* PIDR */
+    mfspr %r3, 136            /* CTRL in r3's upper half */
+    sldi %r3, %r3, 32
+    or %r8, %r8, %r3
     HC(0xf1b0)
 6:  b 6b
 p9guest_b_end:
