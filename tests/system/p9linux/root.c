@@ -32,6 +32,7 @@ static struct papr_guest_memory mem;
 static struct papr_vm vm;
 static bh_cptr_t vcpu;
 
+/* User level has no wall clock: the guest's RTAS clock starts at a fixed date (2023-11-14). */
 static uint64_t now_ns(void *ctx)
 {
     (void)ctx;
