@@ -50,9 +50,12 @@ static bool same_region(const struct cap *a, const struct cap *b)
         word_t bend = b->type == CAP_ZOMBIE ? b->ptr : b->ptr + BIT(object_bytes_bits(b)) - 1;
         return bstart >= start && bend <= end;
     }
-    if (a->type == OBJ_IRQ_CONTROL) return b->type == OBJ_IRQ_HANDLER || b->type == OBJ_IRQ_CONTROL;
+    bool msi_handler = b->type == OBJ_IRQ_HANDLER && irq_handler_line(b) >= IRQ_MSI_FIRST;
+    if (a->type == OBJ_IRQ_CONTROL) return (b->type == OBJ_IRQ_HANDLER && !msi_handler) || b->type == OBJ_IRQ_CONTROL;
     if (a->type == OBJ_IO_PORT_CONTROL) return b->type == OBJ_IO_PORT || b->type == OBJ_IO_PORT_CONTROL;
-    if (a->type == OBJ_IO_SPACE_CONTROL) return b->type == OBJ_PCI_DEVICE || b->type == OBJ_IO_SPACE_CONTROL;
+    /* A function's MSI handlers (irq.c) sit under its capability, and so under IOSpaceControl. */
+    if (a->type == OBJ_IO_SPACE_CONTROL) return b->type == OBJ_PCI_DEVICE || b->type == OBJ_IO_SPACE_CONTROL || msi_handler;
+    if (a->type == OBJ_PCI_DEVICE && msi_handler) return b->ptr == a->ptr;
     return cap_same_object(a, b);
 }
 
@@ -103,7 +106,8 @@ void cte_insert_child(struct cte *parent, struct cte *child, struct cap c)
      * it must be revocable to be the parent of what is retyped from it. */
     bool new_object = parent->cap.type == OBJ_UNTYPED;
     bool new_authority = parent->cap.type == OBJ_IRQ_CONTROL || parent->cap.type == OBJ_IO_PORT_CONTROL ||
-                         parent->cap.type == OBJ_IO_SPACE_CONTROL;
+                         parent->cap.type == OBJ_IO_SPACE_CONTROL ||
+                         (parent->cap.type == OBJ_PCI_DEVICE && c.type == OBJ_IRQ_HANDLER);
     if (new_badge) child->flags = CTE_REVOCABLE | CTE_FIRST_BADGED;
     if (new_object || new_authority) child->flags = CTE_REVOCABLE;
     link_after(parent, child);

@@ -23,9 +23,13 @@ static ALWAYS_INLINE bool can_run_now(const struct tcb *from, const struct tcb *
            to->slots[TCB_VSPACE].cap.type == OBJ_VSPACE && space_root(&to->slots[TCB_VSPACE].cap);
 }
 
+/* An empty message copies no register: the receiver's message registers keep its own values,
+ * so nothing of the sender's is left there. Any other copies all (message_fits: at most
+ * MSG_REGISTERS), unrolled: cheaper than a loop over the length. */
 static void copy_message(struct tcb *from, struct tcb *to, word_t badge, word_t info)
 {
-    for (unsigned i = 0; i < MSG_REGISTERS; i++) *ctx_mr(&to->ctx, i) = *ctx_mr(&from->ctx, i);
+    if (bh_msginfo_length(info) != 0)
+        for (unsigned i = 0; i < MSG_REGISTERS; i++) *ctx_mr(&to->ctx, i) = *ctx_mr(&from->ctx, i);
     ctx_set_badge(&to->ctx, badge);
     ctx_set_info(&to->ctx, info & ~(word_t)BH_MSGINFO_CAPS_UNWRAPPED); /* no caps unwrapped */
 }
@@ -40,10 +44,11 @@ static struct cte *lookup(struct tcb *t, word_t cptr)
     return &cnode_slots(root)[cptr & MASK(cnode_radix(root))];
 }
 
+/* from blocks and to runs: neither is in a ready queue (lazy scheduling, sched.c), and to
+ * may run now (can_run_now: nothing ready in the partition is above from, and to is at least
+ * as high), so no queue changes. */
 NORETURN static void switch_to(struct tcb *from, struct tcb *to)
 {
-    sched_hand_over(from, to);
-    sched_action_needed = false;
     plat_switch_to(from, to, (void *)to->slots[TCB_VSPACE].cap.ptr); /* live: checked by can_run_now */
     current = to;
     if (to->timeslice == 0) to->timeslice = 1;

@@ -33,8 +33,7 @@ void fault_reply(struct tcb *t, struct tcb *replier)
     word_t label = bh_msginfo_label(ctx_syscall_info(&replier->ctx));
     t->fault_pending = 0;
     if (label == 0) {
-        tcb_set_state(t, TS_RUNNING);
-        sched_switch_to(t);
+        sched_wake(t);
     } else {
         tcb_set_state(t, TS_INACTIVE);
     }

@@ -31,7 +31,9 @@ static word_t check_tcb(const struct tcb *t)
     bool blocked = t->state == TS_BLOCKED_SEND || t->state == TS_BLOCKED_RECV || t->state == TS_BLOCKED_NOTIFICATION;
     if (t->state > TS_BLOCKED_NOTIFICATION) bad += violation("thread state out of range", t);
     if (blocked && !t->blocked_on) bad += violation("blocked thread without an object", t);
-    if (tcb_runnable(t) != sched_in_queue(t)) bad += violation("runnable thread not in its ready queue (or back)", t);
+    /* Lazy scheduling (sched.c): every runnable thread but the running one is queued. */
+    if (t == current ? sched_in_queue(t) : tcb_runnable(t) != sched_in_queue(t))
+        bad += violation("runnable thread not in its ready queue (or back), or the running thread in one", t);
     if (t->partition >= PARTITIONS) bad += violation("partition out of range", t);
     if (t->ipc_buffer && t->slots[TCB_IPC_BUFFER].cap.type == OBJ_NULL) bad += violation("IPC buffer without frame", t);
     if (t->reply_to && t->reply_to->blocked_on != t) bad += violation("reply link not mutual", t);

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * IOMMU contexts, portable part: IOSpaceControl, PCI device capabilities and IOSpaces.
+ * IOMMU contexts, portable part: IOSpaceControl, PCI device capabilities (their DMA binding
+ * and their MSIs, whose lines irq.c keeps) and IOSpaces.
  *
  * An IOSpace is the root table of one DMA address space (a VT-d domain on x86) followed by its
  * fault state. It takes an ASID from a pool like a VSpace, and that ASID is its domain id, so a
@@ -251,10 +252,33 @@ exception_t decode_pci_device_unbind(struct cte *slot, const struct args_pci_dev
     return ERR_OK;
 }
 
+static void invoke_pci_device_get_msi(struct cte *device, struct cte *dest, word_t irq, word_t *out, word_t *out_length)
+{
+    word_t source = pci_source(&device->cap);
+    plat_msi_bind(irq, source, &out[0], &out[1]);
+    out[2] = irq;
+    *out_length = 3;
+    irq_msi_issue(device, dest, irq, source);
+}
+
+exception_t decode_pci_device_get_msi(struct cte *slot, const struct args_pci_device_get_msi *a, word_t *out,
+                                      word_t *out_length)
+{
+    if (!plat_msi_available()) return fail(ERR_ILLEGAL_OPERATION, 0, 0, "the IOMMU does not remap interrupts");
+    word_t irq = irq_msi_free_line();
+    if (irq == IRQ_LINES) return fail(ERR_NOT_ENOUGH_MEMORY, 0, 0, "every MSI line has a handler");
+    struct cte *dest;
+    exception_t e = lookup_dest_slot(&a->dest_root->cap, a->dest_index, a->dest_depth, &dest);
+    if (e != ERR_OK) return e;
+    invoke_pci_device_get_msi(slot, dest, irq, out, out_length);
+    return ERR_OK;
+}
+
 /* The last capability to a function is going: it is blocked again and may be issued anew. */
 void pci_device_deleted(const struct cap *c)
 {
     word_t source = pci_source(c);
+    irq_msi_source_gone(source);
     plat_iommu_unbind(source);
     pci_issued[source / 8] = (uint8_t)(pci_issued[source / 8] & ~BIT(source % 8));
 }

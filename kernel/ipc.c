@@ -109,8 +109,7 @@ void ipc_send(struct tcb *sender, struct endpoint *ep, word_t badge, bool blocki
         receiver->blocked_on = NULL;
         if (is_call) set_reply(receiver, sender, can_grant);
         else if (sender->fault_pending) sender->fault_pending = 0;
-        tcb_set_state(receiver, TS_RUNNING);
-        sched_switch_to(receiver);
+        sched_wake(receiver);
         return;
     }
     if (!blocking) return;
@@ -175,8 +174,7 @@ void ipc_reply(struct tcb *t)
     }
     /* The reply may carry capabilities only if the caller's endpoint capability had Grant. */
     ipc_do_transfer(t, caller, NULL, 0, t->reply_can_grant);
-    tcb_set_state(caller, TS_RUNNING);
-    sched_switch_to(caller);
+    sched_wake(caller);
 }
 
 /* Take t out of whatever it waits in. */

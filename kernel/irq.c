@@ -1,22 +1,48 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * Interrupt capabilities. IRQControl issues one IRQHandler per line; the handler names a
- * notification (a copy of its capability is kept in a kernel slot per line). An interrupt
- * masks its line and signals the notification with the capability's badge; the handler's
- * Ack unmasks the line once user level has served the device.
+ * Interrupt capabilities. IRQControl issues one IRQHandler per interrupt line; a PCI_DEVICE
+ * issues one per MSI line it asks for (GET_MSI, io_space.c), bound to its requester id. The
+ * handler names a notification (a copy of its capability is kept in a kernel slot per line).
+ * An interrupt masks its line and signals the notification with the capability's badge; the
+ * handler's Ack unmasks the line once user level has served the device.
  */
 #include "kernel.h"
 
-#define IRQ_LINES 64u
-
 static struct cte irq_slots[IRQ_LINES];
 static bool irq_claimed[IRQ_LINES];
+static word_t msi_source[IRQ_MSI_LINES]; /* the function each claimed MSI line is bound to */
 
 static word_t irq_lines(void)
 {
     word_t n = plat_irq_count();
-    return n < IRQ_LINES ? n : IRQ_LINES;
+    return n < IRQ_WIRED_LINES ? n : IRQ_WIRED_LINES;
+}
+
+static bool is_msi_line(word_t irq) { return irq >= IRQ_MSI_FIRST && irq < IRQ_LINES; }
+
+word_t irq_msi_free_line(void)
+{
+    for (word_t irq = IRQ_MSI_FIRST; irq < IRQ_LINES; irq++)
+        if (!irq_claimed[irq]) return irq;
+    return IRQ_LINES;
+}
+
+/* The handler is the device capability's child: revoking the device takes it. Its ptr names
+ * the function (cap.c reads it to place the handler under the device's capability). */
+void irq_msi_issue(struct cte *device, struct cte *dest, word_t irq, word_t source)
+{
+    ASSERT(is_msi_line(irq) && !irq_claimed[irq]);
+    irq_claimed[irq] = true;
+    msi_source[irq - IRQ_MSI_FIRST] = source;
+    cte_insert_child(device, dest, (struct cap){.type = OBJ_IRQ_HANDLER, .rights = RIGHTS_ALL, .ptr = source, .aux = (uint32_t)irq});
+}
+
+/* The function's last capability went: its MSI lines stop delivering (handlers stay, idle). */
+void irq_msi_source_gone(word_t source)
+{
+    for (word_t irq = IRQ_MSI_FIRST; irq < IRQ_LINES; irq++)
+        if (irq_claimed[irq] && msi_source[irq - IRQ_MSI_FIRST] == source) plat_msi_unbind(irq);
 }
 
 static void invoke_irq_control_get(struct cte *control, struct cte *dest, word_t irq)
@@ -99,6 +125,7 @@ void irq_handler_deleted(word_t irq)
 {
     if (irq >= IRQ_LINES) return;
     plat_irq_mask(irq, true);
+    if (is_msi_line(irq)) plat_msi_unbind(irq);
     clear_notification(irq);
     irq_claimed[irq] = false;
 }

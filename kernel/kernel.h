@@ -87,8 +87,8 @@ extern struct tcb *current;
 extern struct tcb *chosen;   /* set when the scheduler must pick again */
 void sched_enqueue(struct tcb *t);
 void sched_dequeue(struct tcb *t);
-void sched_switch_to(struct tcb *t);
-void sched_hand_over(struct tcb *from, struct tcb *to);
+void sched_wake(struct tcb *t);
+void sched_yield(void);
 void sched_reschedule(void);
 void schedule(void);
 void sched_timer_tick(void);
@@ -167,9 +167,17 @@ void io_space_finalise(const struct cap *c);
 void io_space_pool_deleted(word_t range);
 void pci_device_deleted(const struct cap *c);
 
-/* irq.c */
+/* irq.c: lines 0..IRQ_WIRED_LINES-1 are the platform's interrupt lines (IRQ_CONTROL GET),
+ * IRQ_MSI_FIRST.. its MSI lines (PCI_DEVICE GET_MSI through io_space.c). */
+#define IRQ_WIRED_LINES 64u
+#define IRQ_MSI_FIRST IRQ_WIRED_LINES
+#define IRQ_MSI_LINES 64u
+#define IRQ_LINES (IRQ_MSI_FIRST + IRQ_MSI_LINES)
 void irq_handler_deleted(word_t irq);
 void handle_interrupt(word_t irq);
+word_t irq_msi_free_line(void); /* IRQ_LINES when every MSI line has a handler */
+void irq_msi_issue(struct cte *device, struct cte *dest, word_t irq, word_t source);
+void irq_msi_source_gone(word_t source);
 
 /* ioport.c, domain.c */
 void io_port_deleted(word_t range);

@@ -12,8 +12,7 @@ static void deliver(struct tcb *t, word_t bits)
     ctx_set_badge(&t->ctx, bits);
     ctx_set_info(&t->ctx, 0);
     t->blocked_on = NULL;
-    tcb_set_state(t, TS_RUNNING);
-    sched_switch_to(t);
+    sched_wake(t);
 }
 
 void notification_signal(struct notification *n, word_t badge)

@@ -25,7 +25,8 @@
  *   VSPACE, GUEST_SPACE: aux = ASID (0: never assigned; it stays after its pool is deleted,
  *             then names nothing or another space: compare with asid_lookup)
  *   ASID_POOL: aux = its range (first ASID / ASID_POOL_ASIDS)
- *   IRQ_HANDLER: aux = line
+ *   IRQ_HANDLER: aux = line; ptr = the PCI function (bus << 8 | devfn) for an MSI line
+ *   PCI_DEVICE: ptr = the function (bus << 8 | devfn)
  *   ZOMBIE:   an object being destroyed; see cnode.c
  */
 struct cap {

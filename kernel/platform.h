@@ -147,6 +147,17 @@ void plat_iommu_bind(word_t source, void *root, word_t domain);
 void plat_iommu_unbind(word_t source);
 void plat_iommu_unbind_domains(word_t first, word_t count);
 
+/* MSI lines (x86: VT-d interrupt remapping, platforms/x86_pvh/intremap.c; absent elsewhere:
+ * plat_msi_available() is false and nothing else is called). Lines IRQ_MSI_FIRST.. of irq.c;
+ * plat_msi_bind points the line's remapping entry at its vector for requests from `source`
+ * only and returns the message a device must write to raise it; plat_msi_unbind clears the
+ * entry and finishes the unit's invalidation before it returns. The platform raises a bound,
+ * unmasked line with handle_irq_entry; plat_irq_mask masks MSI lines in software (an MSI
+ * arriving masked is kept pending and raised at the unmask). */
+bool plat_msi_available(void);
+void plat_msi_bind(word_t irq, word_t source, word_t *address, word_t *data);
+void plat_msi_unbind(word_t irq);
+
 /* Side channels (docs/security.md). The time partition has changed: flush what could carry a
  * timing channel from the last partition's threads to the next's (caches, TLBs, branch
  * predictors, as far as the platform can). plat_mitigations: the BH_MITIGATION_* bits

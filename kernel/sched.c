@@ -3,10 +3,14 @@
 /*
  * Scheduling: a static cyclic schedule of time partitions (temporal isolation between
  * partitions, as Muen's major frames and seL4's domains), and inside the active partition
- * fixed-priority round-robin. Every runnable thread is in the ready queue of its partition
- * and priority, the running one included; the choice is the head of the highest non-empty
- * queue of the active partition, found through a two-level bitmap. When the active
- * partition has nothing to run, the CPU idles: other partitions' threads never borrow its time.
+ * fixed-priority round-robin. Every runnable thread but the running one is in the ready queue
+ * of its partition and priority (lazy scheduling, as seL4's: a thread that runs is taken out,
+ * so that the IPC fast path hands the CPU from one thread to another without touching a
+ * queue); when the running thread must give way, schedule() puts it back at the head of its
+ * queue (at the tail when its time slice ended or it yielded). The choice is the head of the
+ * highest non-empty queue of the active partition, found through a two-level bitmap. When the
+ * active partition has nothing to run, the CPU idles: other partitions' threads never borrow
+ * its time.
  */
 #include "kernel.h"
 
@@ -30,6 +34,9 @@ static word_t active_partition;
 
 struct tcb *current;
 bool sched_action_needed;
+/* A thread woken by an IPC hand-off that is to run next, in no queue; schedule() switches to
+ * it unless something changed (as seL4's SwitchToThread action). */
+static struct tcb *candidate;
 word_t sched_ticks;
 
 bool sched_in_queue(const struct tcb *t)
@@ -58,19 +65,29 @@ static void enqueue_at(struct tcb *t, bool at_head)
     bitmap_set(t->partition, t->priority);
 }
 
+/* t became runnable. The running thread stays out of the queues (schedule() queues it when it
+ * must give way). */
 void sched_enqueue(struct tcb *t)
 {
+    if (t == current || t == candidate) return;
     enqueue_at(t, false);
     if (t->partition == active_partition && (current == NULL || t->priority > current->priority))
         sched_action_needed = true;
 }
 
-void sched_dequeue(struct tcb *t)
+static void remove_from_queue(struct tcb *t)
 {
     struct thread_queue *q = &ready[t->partition][t->priority];
-    if (!sched_in_queue(t)) return;
     thread_queue_remove(q, t, QUEUE_READY);
     if (!q->head) bitmap_clear(t->partition, t->priority);
+}
+
+/* t stopped being runnable (or changes queue): out of its queue; if it is the running thread,
+ * another must be chosen. */
+void sched_dequeue(struct tcb *t)
+{
+    if (sched_in_queue(t)) remove_from_queue(t);
+    if (t == candidate) candidate = NULL;
     if (t == current) sched_action_needed = true;
 }
 
@@ -82,30 +99,44 @@ static struct tcb *highest_ready(word_t part)
     return ready[part][w * WORD_BITS + b].head;
 }
 
-/* Run t next if nothing of higher priority is ready in its partition (IPC hand-off). */
-void sched_switch_to(struct tcb *t)
+/* Something ready in the active partition is above priority prio. */
+static bool higher_ready(word_t prio)
 {
-    if (sched_in_queue(t)) sched_dequeue(t);
-    enqueue_at(t, true);
-    if (t->partition != active_partition) return;
-    struct tcb *best = highest_ready(active_partition);
-    if (best == t) sched_action_needed = true;
+    word_t part = active_partition;
+    if (ready_summary[part] == 0) return false;
+    word_t w = (word_t)(WORD_BITS - 1 - (word_t)__builtin_clzl(ready_summary[part]));
+    word_t b = (word_t)(WORD_BITS - 1 - (word_t)__builtin_clzl(ready_bitmap[part][w]));
+    return w * WORD_BITS + b > prio;
 }
 
 /*
- * The running thread `from` blocks and `to` (not queued, same partition, priority at least
- * as high) runs next. With equal priorities and `from` at the head of its queue, `to` takes
- * its place: the IPC fast path's common case, with no bitmap work.
+ * The running thread wakes t (an IPC hand-off: a message, a reply, a signal). t runs next if
+ * nothing in its partition is above it, the running thread and an earlier wake included
+ * (equals give way to t); it is then the candidate, in no queue. Otherwise it waits at the
+ * head of its queue. One step: no append, remove and re-insert.
  */
-void sched_hand_over(struct tcb *from, struct tcb *to)
+void sched_wake(struct tcb *t)
 {
-    struct thread_queue *q = &ready[from->partition][from->priority];
-    if (from->priority != to->priority || from->partition != to->partition || q->head != from) {
-        sched_dequeue(from);
-        sched_switch_to(to);
+    t->state = TS_RUNNING;
+    if (sched_in_queue(t)) remove_from_queue(t);
+    bool runs = t->partition == active_partition && !higher_ready(t->priority) &&
+                (current == NULL || !tcb_runnable(current) || current->partition != active_partition ||
+                 t->priority >= current->priority) &&
+                (candidate == NULL || t->priority >= candidate->priority);
+    if (!runs) {
+        enqueue_at(t, true);
         return;
     }
-    thread_queue_replace_head(q, from, to, QUEUE_READY);
+    if (candidate) enqueue_at(candidate, true);
+    candidate = t;
+    sched_action_needed = true;
+}
+
+/* The yielding (running) thread goes to the tail of its queue: its equals run first. */
+void sched_yield(void)
+{
+    if (current && tcb_runnable(current)) enqueue_at(current, false);
+    sched_action_needed = true;
 }
 
 void sched_reschedule(void)
@@ -131,7 +162,18 @@ void schedule(void)
 {
     if (!sched_action_needed) return;
     sched_action_needed = false;
-    struct tcb *next = highest_ready(active_partition);
+    struct tcb *next = candidate;
+    candidate = NULL;
+    /* The running thread keeps its place at the head of its queue while it gives way. */
+    if (current && current != next && tcb_runnable(current)) enqueue_at(current, true);
+    if (next && (next->partition != active_partition || higher_ready(next->priority))) {
+        enqueue_at(next, true);
+        next = NULL;
+    }
+    if (!next) {
+        next = highest_ready(active_partition);
+        if (next) remove_from_queue(next);
+    }
     if (next != current) {
         plat_switch_to(current, next, sched_space_of(next));
         current = next;
@@ -159,8 +201,7 @@ void sched_timer_tick(void)
     if (current && current->timeslice > 0 && --current->timeslice == 0) {
         /* Round-robin among equals: to the tail of its queue. */
         struct tcb *t = current;
-        sched_dequeue(t);
-        enqueue_at(t, false);
+        if (tcb_runnable(t)) enqueue_at(t, false);
         t->timeslice = TIMESLICE_TICKS;
         sched_action_needed = true;
     }
@@ -201,7 +242,8 @@ word_t sched_active_partition(void)
     return active_partition;
 }
 
-/* Invariant check: queue links, bitmap bits and thread fields agree. */
+/* Invariant check: queue links, bitmap bits and thread fields agree; the running thread is
+ * in no queue. */
 bool sched_queue_consistent(void)
 {
     for (word_t p = 0; p < PARTITIONS; p++) {
@@ -211,7 +253,9 @@ bool sched_queue_consistent(void)
             if (bit != (q->head != NULL)) return false;
             const struct tcb *prev = NULL;
             for (const struct tcb *t = q->head; t; prev = t, t = t->link[QUEUE_READY].next) {
-                if (t->link[QUEUE_READY].prev != prev || t->partition != p || t->priority != prio || !tcb_runnable(t)) return false;
+                if (t->link[QUEUE_READY].prev != prev || t->partition != p || t->priority != prio || !tcb_runnable(t) ||
+                    t == current)
+                    return false;
             }
             if (q->tail != prev) return false;
         }

@@ -146,12 +146,6 @@ static void handle_recv(struct tcb *t, bool blocking)
     ipc_recv(t, slot, blocking);
 }
 
-static void handle_yield(struct tcb *t)
-{
-    sched_dequeue(t);
-    sched_enqueue(t);
-    sched_reschedule();
-}
 
 void handle_syscall(word_t number)
 {
@@ -169,7 +163,7 @@ void handle_syscall(word_t number)
         ipc_reply(t);
         handle_recv(t, true);
         break;
-    case SYS_YIELD: handle_yield(t); break;
+    case SYS_YIELD: sched_yield(); break;
     case SYS_VM_ENTER: vcpu_enter(t); break;
     default:
         if (!debug_syscall(t, number)) fault_raise(t, FAULT_UNKNOWN_SYSCALL, number, 0, 0);

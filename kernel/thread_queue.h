@@ -68,17 +68,4 @@ static ALWAYS_INLINE struct tcb *thread_queue_pop(struct thread_queue *q, enum q
     return t;
 }
 
-/* `to` (in no queue of this kind) takes the place of `head`, the queue's head, which leaves it. */
-static ALWAYS_INLINE void thread_queue_replace_head(struct thread_queue *q, struct tcb *head, struct tcb *to,
-                                                   enum queue_kind kind)
-{
-    struct thread_link *from = queue_link(head, kind), *l = queue_link(to, kind);
-    l->prev = NULL;
-    l->next = from->next;
-    if (l->next) queue_link(l->next, kind)->prev = to;
-    else q->tail = to;
-    q->head = to;
-    from->next = from->prev = NULL;
-}
-
 #endif

@@ -236,6 +236,10 @@ gen_host_core() {
   edge build/host/vmx/vmx_codec.o hc_cc platforms/x86_pvh/vmx_codec.c "|| $kabi_h"
   edge build/host/vmx/test_vmx_codec.o hc_cc tests/host/vmx_codec/test_vmx_codec.c "|| $kabi_h" -- "hc_flags=-Iplatforms/x86_pvh -Ibuild/gen/include"
   edge build/host/vmx_codec_tests host_link build/host/vmx/test_vmx_codec.o build/host/vmx/vmx_codec.o
+  echo "# The VT-d interrupt-remapping encodings (platforms/x86_pvh/irte.c): pure, checked bit by bit."
+  edge build/host/irte/irte.o hc_cc platforms/x86_pvh/irte.c
+  edge build/host/irte/test_irte.o hc_cc tests/host/irte/test_irte.c -- "hc_flags=-Iplatforms/x86_pvh"
+  edge build/host/irte_tests host_link build/host/irte/test_irte.o build/host/irte/irte.o
 }
 
 # The runtime of one user-level platform: crt0, the entries, libbh.a, libproc.a.

@@ -22,6 +22,7 @@ kernel=(
   platforms/x86_pvh/acpi.c platforms/x86_pvh/apic.c platforms/x86_pvh/boot.c
   platforms/x86_pvh/context.c platforms/x86_pvh/fpu.c platforms/x86_pvh/gdt.c
   platforms/x86_pvh/mmu.c platforms/x86_pvh/serial.c platforms/x86_pvh/vtd.c
+  platforms/x86_pvh/intremap.c platforms/x86_pvh/irte.c
   platforms/x86_pvh/mitigations.c platforms/x86_pvh/mitigations.S=mitigations_asm
   platforms/power9/entry.S platforms/power9/boot.c platforms/power9/context.c
   platforms/power9/facilities.c platforms/power9/libc.c platforms/power9/lpc.c
@@ -100,7 +101,9 @@ ktest=(
   tests/system/ktest/t_vcpu_hygiene.c@x86 tests/system/guests/hygiene.S@x86
   platforms/x86_pvh/tests/ktest_platform.c=platform
   platforms/x86_pvh/tests/ktest_kept_devices.c=kept_devices
+  platforms/x86_pvh/tests/ktest_edu.c=edu
   platforms/x86_pvh/tests/ktest_iospace.c=iospace
+  platforms/x86_pvh/tests/ktest_msi.c=msi
   platforms/power9/tests/ktest_vcpu.c=vcpu platforms/power9/tests/testguest.S=testguest
   platforms/power9/tests/ktest_platform.c=platform
   platforms/power9/tests/ktest_state_hygiene.c=state_hygiene

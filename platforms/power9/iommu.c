@@ -76,3 +76,19 @@ void plat_iommu_unbind_domains(word_t first, word_t count)
     (void)first, (void)count;
     panic("no IOMMU");
 }
+
+/* No interrupt remapping: PCI_DEVICE capabilities do not exist here, so GET_MSI is never
+ * decoded; the answer stays right should one ever be. */
+bool plat_msi_available(void) { return false; }
+
+void plat_msi_bind(word_t irq, word_t source, word_t *address, word_t *data)
+{
+    (void)irq, (void)source, (void)address, (void)data;
+    panic("no interrupt remapping");
+}
+
+void plat_msi_unbind(word_t irq)
+{
+    (void)irq;
+    panic("no interrupt remapping");
+}

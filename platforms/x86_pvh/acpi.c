@@ -21,6 +21,7 @@
 #define MADT_IO_APIC 1u
 #define MADT_LOCAL_APIC_OVERRIDE 5u
 #define DMAR_DRHD 0u
+#define DMAR_SCOPE_IOAPIC 3u
 #define DMAR_ENTRIES_OFFSET 48u
 #define MADT_ENTRIES_OFFSET 44u
 #define IVRS_ENTRIES_OFFSET 48u
@@ -103,6 +104,19 @@ static void read_madt(const uint8_t *t, word_t len, struct boot_config *bc)
     }
 }
 
+/* A DRHD's device scopes (VT-d spec 8.3.1: type, length, enumeration id, start bus, then
+ * device and function pairs): an I/O APIC's requester id, for its remapping entries. A path
+ * longer than one pair (behind a bridge) is not followed. */
+static void read_dmar_scopes(const uint8_t *s, word_t len)
+{
+    for (word_t off = 0; off + 6 <= len;) {
+        uint8_t type = s[off], n = s[off + 1];
+        if (n < 6 || off + n > len) break;
+        if (type == DMAR_SCOPE_IOAPIC && n == 8) x86_vtd_ioapic_found((uint16_t)(s[off + 5] << 8 | s[off + 6] << 3 | (s[off + 7] & 7u)));
+        off += n;
+    }
+}
+
 static void read_dmar(const uint8_t *t, word_t len, struct boot_config *bc)
 {
     for (word_t off = DMAR_ENTRIES_OFFSET; off + 4 <= len;) {
@@ -111,6 +125,7 @@ static void read_dmar(const uint8_t *t, word_t len, struct boot_config *bc)
         if (type == DMAR_DRHD && n >= 16) {
             add(bc, rd64(t + off + 8), BIT(PAGE_BITS) << (t[off + 5] & 0xfu), BH_KERNEL_DEVICE_IOMMU);
             x86_vtd_unit_found(rd64(t + off + 8));
+            read_dmar_scopes(t + off + 16, n - 16u);
         }
         off += n;
     }
@@ -144,7 +159,12 @@ void x86_acpi_find_devices(paddr_t rsdp_pa, paddr_t mapped_end, struct boot_conf
         const uint8_t *t = table_at(esize == 8 ? rd64(root + off) : rd32(root + off), &n);
         if (!t) continue;
         if (memcmp(t, "APIC", 4) == 0 && n >= MADT_ENTRIES_OFFSET) read_madt(t, n, bc);
-        if (memcmp(t, "DMAR", 4) == 0 && n >= DMAR_ENTRIES_OFFSET) read_dmar(t, n, bc);
-        if (memcmp(t, "IVRS", 4) == 0 && n >= IVRS_ENTRIES_OFFSET) read_ivrs(t, n, bc);
+        bool dmar = memcmp(t, "DMAR", 4) == 0, ivrs = memcmp(t, "IVRS", 4) == 0;
+        if (dmar || ivrs) { /* the IOMMU's description: nobody else may rewrite it */
+            paddr_t pa = esize == 8 ? rd64(root + off) : rd32(root + off);
+            add(bc, pa, n, BH_KERNEL_DEVICE_IOMMU_TABLE);
+        }
+        if (dmar && n >= DMAR_ENTRIES_OFFSET) read_dmar(t, n, bc);
+        if (ivrs && n >= IVRS_ENTRIES_OFFSET) read_ivrs(t, n, bc);
     }
 }

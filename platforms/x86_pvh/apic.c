@@ -7,15 +7,20 @@
  * datasheet (IOREGSEL/IOWIN, redirection entries at 0x10 + 2n).
  */
 #include "x86.h"
+#include "irte.h"
 
 #define LAPIC_ID 0x20u
 #define LAPIC_EOI 0xb0u
 #define LAPIC_SVR 0xf0u
+#define LAPIC_ISR 0x100u
 #define LAPIC_IRR 0x200u
 #define LAPIC_LVT_TIMER 0x320u
 #define LAPIC_TIMER_INIT 0x380u
 #define LAPIC_TIMER_CUR 0x390u
 #define LAPIC_TIMER_DIV 0x3e0u
+#define LAPIC_ICR_LOW 0x300u
+#define ICR_SELF (1u << 18)       /* destination shorthand 01: this processor */
+#define ICR_DELIVERY_STATUS (1u << 12)
 #define LVT_MASKED (1u << 16)
 #define LVT_PERIODIC (1u << 17)
 #define TICK_US 1000u
@@ -43,6 +48,26 @@ static uint32_t ioapic_low[IOAPIC_PINS];
 void x86_lapic_eoi(void)
 {
     *lapic(LAPIC_EOI) = 0;
+}
+
+/* A fixed interrupt to this processor: an MSI line's pending interrupt, raised again. */
+void x86_lapic_self_ipi(word_t vector)
+{
+    /* A previous IPI still being sent: wait a bounded while (the kernel sends no other IPIs
+     * on this processor, so this is at most the last self-IPI's delivery). */
+    for (unsigned i = 0; i < 100000u && (*lapic(LAPIC_ICR_LOW) & ICR_DELIVERY_STATUS); i++) {}
+    *lapic(LAPIC_ICR_LOW) = ICR_SELF | (uint32_t)vector;
+}
+
+uint8_t x86_boot_apic_id(void)
+{
+    return (uint8_t)(*lapic(LAPIC_ID) >> 24);
+}
+
+bool x86_lapic_in_service(word_t vector)
+{
+    if (vector > 255) return false;
+    return (*lapic(LAPIC_ISR + 0x10 * (uint32_t)(vector / 32)) >> (vector % 32)) & 1u;
 }
 
 /* TSC ticks per ms, measured with the APIC timer's rate (0 without a PIT). */
@@ -192,6 +217,21 @@ static void init_ioapic(void)
     }
 }
 
+word_t x86_ioapic_lines(void) { return ioapic_pins; }
+bool x86_ioapic_level(word_t line) { return line >= 16; }
+
+/* With interrupt remapping on, compatibility-format requests are blocked: line g goes through
+ * remapping entry g (intremap.c wrote it), with the same vector for the EOI. */
+void x86_ioapic_remap(void)
+{
+    for (uint32_t g = 0; g < ioapic_pins; g++) {
+        ioapic_low[g] = ioapic_remappable_low(ioapic_low[g], (uint16_t)g);
+        ioapic_write(0x10 + 2 * g, ioapic_low[g] | (1u << 16)); /* masked while it changes */
+        ioapic_write(0x11 + 2 * g, ioapic_remappable_high((uint16_t)g));
+        ioapic_write(0x10 + 2 * g, ioapic_low[g]);
+    }
+}
+
 void x86_init_interrupts(void)
 {
     outb(0x21, 0xff); /* mask both 8259 PICs */
@@ -243,6 +283,10 @@ bool plat_irq_reserved(word_t irq)
 
 void plat_irq_mask(word_t irq, bool masked)
 {
+    if (irq >= IRQ_MSI_FIRST) {
+        x86_msi_mask(irq, masked);
+        return;
+    }
     if (irq >= ioapic_pins) return;
     uint32_t low = ioapic_low[irq];
     low = masked ? (low | (1u << 16)) : (low & ~(1u << 16));

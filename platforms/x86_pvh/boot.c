@@ -100,6 +100,8 @@ void x86_keep_device(struct boot_config *c, paddr_t start, paddr_t end, word_t k
         if (c->kept[i].start == start && c->kept[i].end == end && c->kept[i].kind == kind) return;
     if (c->nkept == ARRAY_SIZE(c->kept)) panic("too many interrupt controllers and IOMMUs to keep");
     c->kept[c->nkept++] = (struct kernel_device){start, end, kind};
+    /* A firmware table lies where the firmware put it, which a memory map may call RAM. */
+    if (kind == BH_KERNEL_DEVICE_IOMMU_TABLE) reserve(start, end);
 }
 
 /* What the kernel drives itself: the local APIC where APIC_BASE puts it and where the kernel

@@ -68,12 +68,22 @@ static void set_tss_descriptor(void)
     tss.iomap_base = sizeof tss;
 }
 
+#define VECTOR_NMI 2u
+#define IST_NMI 1u
+
 static void set_gates(void)
 {
     for (unsigned v = 0; v < 256; v++) {
-        uint64_t a = (uint64_t)x86_idt_stubs + v * 16;
-        idt[v] = (struct idt_gate){(uint16_t)a, SEL_KCODE, 0, 0x8e, (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0};
+        uint64_t a = (uint64_t)x86_idt_stubs + v * X86_IDT_STUB_BYTES;
+        uint8_t ist = 0;
+        if (v == VECTOR_NMI) {
+            a = (uint64_t)x86_nmi_entry; /* ignored, on its own stack (traps.S) */
+            ist = IST_NMI;
+        }
+        idt[v] = (struct idt_gate){(uint16_t)a, SEL_KCODE, ist, 0x8e, (uint16_t)(a >> 16), (uint32_t)(a >> 32), 0};
     }
+    uint64_t top = (uint64_t)x86_nmi_stack_top;
+    __builtin_memcpy((char *)&tss + offsetof(struct tss, ist) + (IST_NMI - 1) * sizeof top, &top, sizeof top);
 }
 
 void x86_init_cpu_tables(void)

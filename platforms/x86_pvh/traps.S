@@ -54,6 +54,13 @@ x86_kernel_cr3: .quad 0
 x86_window_user_rsp: .quad 0   /* the user's rsp between syscall and the context's frame */
 x86_verw_selector: .word 0x10  /* VERW's operand: any writable data segment (kernel data) */
 x86_meltdown_window: .byte 0
+    /* The NMI's own stack (IST 1, gdt.c): an NMI can arrive anywhere in the kernel, also
+     * between syscall and the stack switch, where RSP is still the user's. */
+    .p2align 4
+    .globl x86_nmi_stack_top
+x86_nmi_stack:
+    .skip 64
+x86_nmi_stack_top:
 
     .section .window.text, "ax"
 
@@ -162,10 +169,20 @@ trap_common:
     call x86_kernel_trap
     ud2
 
+/* A vector whose exceptions push an error code can also arrive as an interrupt (an MSI or
+ * an I/O APIC entry naming it), which pushes none. The frame tells them apart without a
+ * memory access: two words above an error code lies CS (a selector, below 0x100); two words
+ * above an interrupt's RIP lies RFLAGS, which has IF (0x200) set, as an interrupt is taken
+ * only with IF set. An interrupt gets a 0 in the error code's place, so the frame is the
+ * same as for every other vector; x86_handle_trap then asks the APIC's in-service register
+ * whether it was an interrupt. One stub every X86_IDT_STUB_BYTES (gdt.c). */
 .macro STUB n
-    .p2align 4
+    .p2align 5
     .if (\n == 8 || (\n >= 10 && \n <= 14) || \n == 17 || \n == 21 || \n == 29 || \n == 30)
-    push $\n
+    cmpq $0x100, 16(%rsp)
+    jb 1f
+    push $0
+1:  push $\n
     .else
     push $0
     push $\n
@@ -173,7 +190,7 @@ trap_common:
     jmp trap_common
 .endm
 
-    .p2align 4
+    .p2align 5
     .globl x86_idt_stubs
 x86_idt_stubs:
     .altmacro
@@ -183,6 +200,13 @@ x86_idt_stubs:
     .set i, i + 1
     .endr
     .noaltmacro
+
+/* NMIs: the kernel asks for none, but a device's MSI can carry the NMI delivery mode, and an
+ * NMI is taken even with IF clear, anywhere in the kernel. It is ignored: iretq at once, on
+ * its own stack, touching nothing else (so also in the Meltdown window's user CR3). */
+    .globl x86_nmi_entry
+x86_nmi_entry:
+    iretq
 
 /* Registers from the context (rsp points at it) up to the vector; sysret if the context came
  * from syscall, else iretq. With verw=1, VERW is the last instruction before leaving: with

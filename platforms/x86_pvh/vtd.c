@@ -14,9 +14,11 @@
  * with a wait descriptor that writes a status word (SW without IF: QEMU 7.2 aborts on SW|IF),
  * and every change is complete in the IOMMU before the function returns. Fault events are an
  * MSI to VECTOR_IOMMU_FAULT on this processor; each fault record of a bound function goes to
- * the core (io_space_fault) with its domain.
+ * the core (io_space_fault) with its domain, interrupt-remapping faults too (with the entry's
+ * index as address). Interrupt remapping itself (when ECAP.IR offers it) is intremap.c's.
  */
 #include "x86.h"
+#include "irte.h"
 
 #define REG_CAP 0x08u
 #define REG_ECAP 0x10u
@@ -42,6 +44,7 @@
 #define CAP_CM (1ull << 7)
 #define ECAP_C 0x1ull
 #define ECAP_QI 0x2ull
+#define ECAP_IR 0x8ull
 #define FRCD_F (1ull << 63)
 #define FRCD_T_READ (1ull << 62)
 
@@ -110,6 +113,19 @@ static void command(uint32_t bit, uint32_t status)
     spin_until(status_set, "a global command");
 }
 
+/* For intremap.c: persistent bits (IRE) join gcmd; one-shot ones (SIRTP) are written once. */
+void x86_vtd_command(uint32_t persistent, uint32_t one_shot, uint32_t status)
+{
+    gcmd |= persistent;
+    command(one_shot, status);
+}
+
+uint64_t x86_vtd_ecap(void) { return ecap; }
+void x86_vtd_set_register64(unsigned reg, uint64_t value) { wr64(reg, value); }
+void x86_vtd_flush_cache_line(const volatile void *p) { written(p); }
+
+static void invalidate_and_wait(void);
+
 static void submit(uint64_t lo, uint64_t hi)
 {
     queue[queue_tail] = (struct entry128){lo, hi};
@@ -117,7 +133,11 @@ static void submit(uint64_t lo, uint64_t hi)
     queue_tail = (queue_tail + 1) % QUEUE_ENTRIES;
 }
 
+void x86_vtd_submit(uint64_t lo, uint64_t hi) { submit(lo, hi); }
+
 /* Submits what is queued with a wait descriptor and returns when the unit has done it all. */
+void x86_vtd_invalidate_and_wait(void) { invalidate_and_wait(); }
+
 static void invalidate_and_wait(void)
 {
     queue_status = 0;
@@ -127,11 +147,21 @@ static void invalidate_and_wait(void)
     spin_until(queue_done, "an invalidation");
 }
 
-/* acpi.c: a DRHD of the DMAR. */
+/* acpi.c: a DRHD of the DMAR, and the I/O APIC in its device scope. */
 void x86_vtd_unit_found(paddr_t base)
 {
     unit_base = base;
     units++;
+}
+
+static uint16_t ioapic_source;
+static bool ioapic_source_known;
+
+void x86_vtd_ioapic_found(uint16_t source)
+{
+    if (ioapic_source_known) return; /* the kernel drives the first I/O APIC only */
+    ioapic_source = source;
+    ioapic_source_known = true;
 }
 
 static const char *unusable(void)
@@ -194,6 +224,8 @@ void x86_vtd_init(void)
     command(0, GSTS_TES);
     present = true;
     kprintf("[kernel] VT-d at %lx: DMA remapping on, %u-level tables, IOVAs below %lx\n", unit_base, levels, iova_top);
+    if (ecap & ECAP_IR) x86_intremap_init(ioapic_source, ioapic_source_known);
+    else kprintf("[kernel] VT-d: no interrupt remapping: a function's MSI can name any vector\n");
 }
 
 bool plat_iommu_present(void) { return present; }
@@ -341,8 +373,11 @@ void x86_vtd_fault(void)
         wr32(r + 12, (uint32_t)(FRCD_F >> 32)); /* write 1 to clear F */
         word_t source = hi & 0xffff, reason = (hi >> 32) & 0xff;
         word_t kind = reason << 8 | ((hi & FRCD_T_READ) ? 0 : 1);
+        /* An interrupt-remapping fault (reasons 0x20..0x27) names the remapping entry's index in
+         * the fault info's bits 63:48, where a DMA fault names the page. */
+        word_t address = vtd_reason_is_interrupt((unsigned)reason) ? lo >> 48 : lo & ~MASK(PAGE_BITS);
         if ((source >> 8) < IOMMU_BUSES && plat_iommu_bound(source))
-            io_space_fault((context_of(source)->hi >> 8) & 0xffff, source, lo & ~MASK(PAGE_BITS), kind);
+            io_space_fault((context_of(source)->hi >> 8) & 0xffff, source, address, kind);
         else if (debug_errors)
             kprintf("[kernel] VT-d: DMA fault of unbound function %lx at %lx, reason %lu\n", source, lo, reason);
     }

@@ -131,10 +131,26 @@ void x86_keep_device(struct boot_config *bc, paddr_t start, paddr_t end, word_t 
 /* acpi.c: the I/O APICs (MADT) and IOMMUs (DMAR, IVRS) the firmware describes */
 void x86_acpi_find_devices(paddr_t rsdp_paddr, paddr_t mapped_end, struct boot_config *bc);
 
-/* vtd.c: the VT-d unit the DMAR names (acpi.c), set up at boot; its fault event */
+/* vtd.c: the VT-d unit the DMAR names (acpi.c), set up at boot; its fault event; for
+ * intremap.c its capabilities, global commands and invalidation queue */
 void x86_vtd_unit_found(paddr_t base);
+void x86_vtd_ioapic_found(uint16_t source); /* the DMAR's I/O APIC device scope */
 void x86_vtd_init(void);
 void x86_vtd_fault(void);
+uint64_t x86_vtd_ecap(void);
+void x86_vtd_set_register64(unsigned reg, uint64_t value);
+void x86_vtd_command(uint32_t persistent, uint32_t one_shot, uint32_t status);
+void x86_vtd_submit(uint64_t lo, uint64_t hi);
+void x86_vtd_invalidate_and_wait(void);
+void x86_vtd_flush_cache_line(const volatile void *p);
+
+/* intremap.c: VT-d interrupt remapping (from x86_vtd_init when the unit offers it): the I/O
+ * APIC's lines and the MSI lines (kernel/platform.h) through the remapping table */
+#define VECTOR_MSI_FIRST 0x40u /* MSI line i (irq IRQ_MSI_FIRST + i) has vector 0x40 + i */
+void x86_intremap_init(uint16_t ioapic_source, bool ioapic_source_known);
+bool x86_msi_vector(word_t vector); /* an MSI line's vector: x86_msi_arrived serves it */
+void x86_msi_arrived(word_t vector);
+void x86_msi_mask(word_t irq, bool masked);
 
 /* mitigations.c: decided once at boot (docs/security.md) */
 struct x86_mitigations {
@@ -160,12 +176,23 @@ void x86_rsb_fill(void); /* mitigations.S */
 /* apic.c */
 void x86_init_interrupts(void);
 void x86_lapic_eoi(void);
+/* Whether the local APIC has this vector in service: an interrupt delivered it (an exception
+ * never sets the in-service register). */
+bool x86_lapic_in_service(word_t vector);
+void x86_lapic_self_ipi(word_t vector);
+/* The I/O APIC's lines in remappable format: line g through remapping entry g (intremap.c). */
+void x86_ioapic_remap(void);
+word_t x86_ioapic_lines(void);
+bool x86_ioapic_level(word_t line);
+uint8_t x86_boot_apic_id(void);
 
 /* serial.c */
 void x86_serial_init(void);
 
-/* traps.S */
+/* traps.S: one vector stub every X86_IDT_STUB_BYTES (.p2align 5 there). */
+#define X86_IDT_STUB_BYTES 32u
 extern char x86_idt_stubs[];
+extern char x86_nmi_entry[], x86_nmi_stack_top[];
 void x86_syscall_entry(void);
 void x86_syscall_entry_window(void);
 NORETURN void x86_exit_to_user(struct user_context *ctx);

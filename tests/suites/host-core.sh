@@ -25,4 +25,11 @@ if [ -x "$vmx" ]; then
 else
   echo "FAIL vmx.build: $vmx not built (run: ninja $vmx)"; status=1
 fi
+# The VT-d interrupt-remapping encodings (platforms/x86_pvh/irte.c), built the same way.
+irte=build/host/irte_tests
+if [ -x "$irte" ]; then
+  ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0} UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1} "$irte" || status=1
+else
+  echo "FAIL irte.build: $irte not built (run: ninja $irte)"; status=1
+fi
 exit $status

@@ -8,69 +8,21 @@
  * boots q35 with `-device intel-iommu -device edu` for these; elsewhere they are skipped
  * (vspace_io_space_only_with_iommu checks that IOSpaces cannot be made without VT-d).
  */
-#include "../../../tests/system/ktest/ktest.h"
+#include "ktest_edu.h"
 
-#define EDU_ID 0x11e81234u
 #define EDU_DMA_SRC 0x80u
 #define EDU_DMA_DST 0x88u
 #define EDU_DMA_COUNT 0x90u
 #define EDU_DMA_CMD 0x98u
 #define EDU_BUFFER 0x40000u
-#define REGS_VA 0x0000640000000000ull
-#define BUF_VA (REGS_VA + 0x1000)
-#define RAM_VA (REGS_VA + 0x10000)
+#define TEST_VA 0x0000640000000000ull
+#define BUF_VA (TEST_VA + 0x1000)
+#define RAM_VA (TEST_VA + 0x10000)
 #define IOVA 0x100000ull
 #define PATTERN 0x5eed0000cafe0000ull
 #define FAULT_BADGE 0x10u
 
-static bh_cptr_t ports;
-
-static uint32_t config_read(unsigned dev, unsigned reg)
-{
-    bh_word_t v = 0;
-    bh_io_port_out32(ports, 0xcf8, 0x80000000u | dev << 11 | reg);
-    bh_io_port_in32(ports, 0xcfc, &v);
-    return (uint32_t)v;
-}
-
-static void config_write(unsigned dev, unsigned reg, uint32_t v)
-{
-    bh_io_port_out32(ports, 0xcf8, 0x80000000u | dev << 11 | reg);
-    bh_io_port_out32(ports, 0xcfc, v);
-}
-
-/* The device frame at paddr: the device untyped covering it is skipped up to it with child
- * untypeds (kept, so that the watermark stays), then one frame. */
-static bh_cptr_t device_frame_at(struct env *env, uint64_t paddr)
-{
-    struct bh_alloc *a = &env->alloc;
-    for (unsigned i = 0; i < a->nuntyped; i++) {
-        uint64_t base = a->untyped[i].paddr, size = 1ull << a->untyped[i].size_bits;
-        if (!a->untyped[i].is_device || paddr < base || paddr >= base + size) continue;
-        while (base + a->untyped[i].used < paddr) {
-            uint64_t at = base + a->untyped[i].used;
-            unsigned k = 12;
-            while (k < 40 && !(at & (1ull << k)) && at + (2ull << k) <= paddr) k++;
-            bh_cptr_t slot = new_slot(env);
-            if (bh_untyped_retype(a->untyped[i].cptr, BH_OBJ_UNTYPED, k, a->cnode, 0, 0, slot, 1)) return 0;
-            a->untyped[i].used += 1ull << k;
-        }
-        bh_cptr_t f = new_slot(env);
-        if (bh_untyped_retype(a->untyped[i].cptr, BH_OBJ_FRAME, 0, a->cnode, 0, 0, f, 1)) return 0;
-        a->untyped[i].used += 4096;
-        return f;
-    }
-    return 0;
-}
-
-static int find_edu(void)
-{
-    for (unsigned dev = 0; dev < 32; dev++)
-        if (config_read(dev, 0) == EDU_ID) return (int)dev;
-    return -1;
-}
-
-static volatile uint64_t *edu_reg(unsigned off) { return (volatile uint64_t *)(REGS_VA + off); }
+static volatile uint64_t *edu_reg(unsigned off) { return edu_reg64(off); }
 
 /* A transfer between the edu buffer and iova (to_ram: from the buffer), waited for. */
 static int edu_dma(uint64_t iova, uint64_t bytes, int to_ram)
@@ -99,16 +51,9 @@ static int edu_dma_confined(struct env *env)
 {
     bh_cptr_t space = new_object(env, BH_OBJ_IO_SPACE, 0);
     if (!space) SKIP("no VT-d");
-    ports = new_slot(env);
-    CHECK_OK(bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0xcf8, 0xcff, BH_ROOT_CNODE, ports, 64));
-    int dev = find_edu();
+    int dev = edu_find(env);
     if (dev < 0) SKIP("no edu device");
-    uint64_t bar = config_read((unsigned)dev, 0x10) & ~0xfull;
-    CHECK(bar != 0);
-    config_write((unsigned)dev, 0x04, config_read((unsigned)dev, 0x04) | 0x6); /* memory, bus master */
-    bh_cptr_t regs = device_frame_at(env, bar);
-    CHECK(regs);
-    CHECK_OK(bh_map_frame(&env->alloc, regs, BH_ROOT_VSPACE, REGS_VA, BH_RIGHT_READ | BH_RIGHT_WRITE, 3));
+    CHECK(edu_regs_map(env, (unsigned)dev) == 0);
 
     /* The IOSpace, its domain, the function bound, a frame at IOVA (a copy of its capability). */
     CHECK_OK(bh_asid_pool_assign(BH_ROOT_ASID_POOL, space));

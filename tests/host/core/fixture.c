@@ -128,7 +128,14 @@ static void syscall_entry(word_t number) { handle_syscall(number); }
 
 enum fake_exit fx_syscall(struct tcb *t, word_t number)
 {
-    current = t;
+    /* t runs, as if schedule() had chosen it: out of its ready queue (lazy scheduling), and
+     * the thread it replaces, if still runnable, back in one. */
+    if (current != t) {
+        struct tcb *was = current;
+        if (sched_in_queue(t)) sched_dequeue(t);
+        current = t;
+        if (was && tcb_runnable(was)) sched_enqueue(was);
+    }
     t->ctx.ip += SYSCALL_INSN_BYTES; /* the trap saved the address after the instruction */
     return fake_enter(syscall_entry, number);
 }

@@ -472,6 +472,27 @@ static exception_t provoke_PCI_DEVICE_BIND_DELETE_FIRST(void)
     CHECK_EQ(call(O_PCI, INV_PCI_DEVICE_BIND, NULL, 0, caps, 1), ERR_OK);
     return call(O_PCI, INV_PCI_DEVICE_BIND, NULL, 0, caps, 1);
 }
+static exception_t provoke_PCI_DEVICE_GET_MSI_ILLEGAL_OPERATION(void)
+{
+    fake_msi = false; /* a unit without interrupt remapping */
+    word_t mr[2] = {FREE_SLOT, WORD_BITS};
+    exception_t e = call(O_PCI, INV_PCI_DEVICE_GET_MSI, mr, 2, cnode_only, 1);
+    CHECK_EQ(fx_slot(FREE_SLOT)->cap.type, OBJ_NULL);
+    return e;
+}
+static exception_t provoke_PCI_DEVICE_GET_MSI_NOT_ENOUGH_MEMORY(void)
+{
+    /* Every MSI line handed out (handlers in slots 100..163), then one more. */
+    for (word_t i = 0; i < IRQ_MSI_LINES; i++) {
+        word_t mr[2] = {100 + i, WORD_BITS};
+        CHECK_EQ(call(O_PCI, INV_PCI_DEVICE_GET_MSI, mr, 2, cnode_only, 1), ERR_OK);
+    }
+    word_t mr[2] = {FREE_SLOT, WORD_BITS};
+    exception_t e = call(O_PCI, INV_PCI_DEVICE_GET_MSI, mr, 2, cnode_only, 1);
+    CHECK_EQ(current_error.detail[0], 0);
+    CHECK_EQ(fx_slot(FREE_SLOT)->cap.type, OBJ_NULL);
+    return e;
+}
 static exception_t io_map_frame(word_t frame, word_t iova, word_t rights)
 {
     word_t mr[2] = {iova, rights}, caps[1] = {frame};

@@ -319,3 +319,106 @@ TEST(io_space_vspace_stale_record_meets_an_io_space)
     CHECK(fake_lookup(root_of(N + 7), IOVA, NULL, NULL));
     CHECK_EQ(check_invariants(), 0);
 }
+
+/* PCI_DEVICE GET_MSI on the handler's slot: the message words and the line. */
+static exception_t get_msi(word_t pci, word_t dest, word_t out[3])
+{
+    static struct message m;
+    word_t out_length = 0;
+    m = (struct message){.label = INV_PCI_DEVICE_GET_MSI, .length = 2, .ncaps = 1};
+    m.mr[0] = dest;
+    m.mr[1] = WORD_BITS;
+    m.caps[0] = fx_slot(S_CNODE);
+    exception_t e = decode_invocation(fx_slot(pci), &m, &out_length);
+    if (e == ERR_OK) {
+        CHECK_EQ(out_length, 3);
+        for (unsigned i = 0; i < 3; i++) out[i] = m.mr[i];
+    }
+    return e;
+}
+
+static exception_t irq_set_notification(word_t handler, word_t ntfn)
+{
+    struct cte *caps[1] = {fx_slot(ntfn)};
+    return fx_decode(fx_slot(handler), INV_IRQ_HANDLER_SET_NOTIFICATION, NULL, 0, caps, 1);
+}
+
+/* An MSI line is bound to the function's requester id while its handler lives; the handler is a
+ * child of the function's capability (revoking that takes it), deleting it unbinds the line and
+ * frees it, and the line delivers like any other: masked until acknowledged. */
+TEST(io_space_msi_line_follows_its_handler)
+{
+    CHECK_EQ(issue(SOURCE, N), ERR_OK);
+    word_t out[3];
+    CHECK_EQ(get_msi(N, N + 1, out), ERR_OK);
+    word_t irq = out[2];
+    CHECK(irq >= IRQ_MSI_FIRST && irq < IRQ_LINES);
+    CHECK_EQ(out[0], FAKE_MSI_ADDRESS | irq << 5);
+    CHECK_EQ(out[1], 0);
+    CHECK_EQ(fake_msi_source[irq], SOURCE + 1);
+    CHECK_EQ(fx_slot(N + 1)->cap.type, OBJ_IRQ_HANDLER);
+    CHECK(cte_has_children(fx_slot(N)));
+    /* Handlers are moved, not copied: one per line. */
+    CHECK_EQ(fx_copy(N + 1, N + 2, RIGHTS_ALL), ERR_ILLEGAL_OPERATION);
+    /* Delivery: a badged notification, signalled once, the line masked until Ack. */
+    CHECK_EQ(fx_retype(S_UT, OBJ_NOTIFICATION, 0, N + 3, 1), ERR_OK);
+    CHECK_EQ(fx_mint(N + 3, N + 4, RIGHTS_ALL, 0x8), ERR_OK);
+    CHECK_EQ(irq_set_notification(N + 1, N + 4), ERR_OK);
+    CHECK(!fake_irq_masked[irq]);
+    struct notification *n = cap_notification(&fx_slot(N + 3)->cap);
+    handle_interrupt(irq);
+    CHECK_EQ(n->word, 0x8);
+    CHECK(fake_irq_masked[irq]);
+    CHECK_EQ(fx_decode(fx_slot(N + 1), INV_IRQ_HANDLER_ACK, NULL, 0, NULL, 0), ERR_OK);
+    CHECK(!fake_irq_masked[irq]);
+    /* Deleting the handler unbinds the line; the next GET_MSI may take it again. */
+    CHECK_EQ(del(N + 1), ERR_OK);
+    CHECK_EQ(fake_msi_source[irq], 0);
+    CHECK(fake_irq_masked[irq]);
+    CHECK_EQ(get_msi(N, N + 1, out), ERR_OK);
+    CHECK_EQ(out[2], irq);
+    /* Revoking the function's capability takes its handlers: the line is unbound. */
+    CHECK_EQ(revoke(N), ERR_OK);
+    CHECK_EQ(fx_slot(N + 1)->cap.type, OBJ_NULL);
+    CHECK_EQ(fake_msi_source[irq], 0);
+    CHECK_EQ(check_invariants(), 0);
+}
+
+/* Another function's capability does not parent this one's handler, and the last capability to
+ * a function going unbinds its lines even if a handler somehow outlived it (moved elsewhere). */
+TEST(io_space_msi_lines_per_function)
+{
+    CHECK_EQ(issue(SOURCE, N), ERR_OK);
+    CHECK_EQ(issue(OTHER_SOURCE, N + 1), ERR_OK);
+    word_t a[3], b[3];
+    CHECK_EQ(get_msi(N, N + 2, a), ERR_OK);
+    CHECK_EQ(get_msi(N + 1, N + 3, b), ERR_OK);
+    CHECK(a[2] != b[2]);
+    CHECK_EQ(fake_msi_source[a[2]], SOURCE + 1);
+    CHECK_EQ(fake_msi_source[b[2]], OTHER_SOURCE + 1);
+    CHECK_EQ(revoke(N + 1), ERR_OK); /* the other function's handler goes, this one's stays */
+    CHECK_EQ(fx_slot(N + 3)->cap.type, OBJ_NULL);
+    CHECK_EQ(fx_slot(N + 2)->cap.type, OBJ_IRQ_HANDLER);
+    CHECK_EQ(fake_msi_source[a[2]], SOURCE + 1);
+    CHECK_EQ(fake_msi_source[b[2]], 0);
+    CHECK_EQ(del(N), ERR_OK); /* the function's last capability: its line stops delivering */
+    CHECK_EQ(fake_msi_source[a[2]], 0);
+    CHECK_EQ(check_invariants(), 0);
+}
+
+/* Revoking IOSpaceControl takes every function and every MSI handler under them, also when a
+ * handler lies between two functions' capabilities in the derivation list. */
+TEST(io_space_control_revoke_takes_msi_handlers)
+{
+    word_t out[3];
+    CHECK_EQ(issue(OTHER_SOURCE, N), ERR_OK);
+    CHECK_EQ(issue(SOURCE, N + 1), ERR_OK); /* placed right after IOSpaceControl: before N */
+    CHECK_EQ(get_msi(N + 1, N + 2, out), ERR_OK); /* after N + 1, so before N */
+    CHECK(fx_slot(N + 2)->next == fx_slot(N));
+    CHECK_EQ(revoke(S_IO_SPACE_CONTROL), ERR_OK);
+    CHECK_EQ(fx_slot(N)->cap.type, OBJ_NULL);
+    CHECK_EQ(fx_slot(N + 1)->cap.type, OBJ_NULL);
+    CHECK_EQ(fx_slot(N + 2)->cap.type, OBJ_NULL);
+    CHECK_EQ(fake_msi_source[out[2]], 0);
+    CHECK_EQ(check_invariants(), 0);
+}

@@ -56,6 +56,26 @@ TEST(sched_round_robin_on_ticks)
     CHECK(sched_queue_consistent());
 }
 
+/* Lazy scheduling: the running thread is in no queue; preempted, it goes back to the head of
+ * its queue, ahead of its equals that were waiting. */
+TEST(sched_preempted_thread_keeps_its_place)
+{
+    struct tcb *a = thread(0, 50), *b = thread(1, 50);
+    pick();
+    CHECK_PTR(current, a);
+    CHECK(!sched_in_queue(a) && sched_in_queue(b));
+    struct tcb *hi = thread(2, 200); /* runnable: preempts a */
+    schedule();
+    CHECK_PTR(current, hi);
+    CHECK(sched_in_queue(a) && !sched_in_queue(hi));
+    tcb_suspend(hi);
+    schedule();
+    CHECK_PTR(current, a); /* not b */
+    CHECK(!sched_in_queue(a) && sched_in_queue(b));
+    CHECK(sched_queue_consistent());
+    CHECK_EQ(check_invariants(), 0);
+}
+
 TEST(sched_yield_goes_to_tail)
 {
     struct tcb *a = thread(0, 50), *b = thread(1, 50);
@@ -210,11 +230,11 @@ TEST(sched_bitmap_consistent_under_churn)
         case 2: sched_set_priority(x, v); break;
         case 3: sched_set_partition(x, v % 3); break;
         case 4: tick(); break;
-        default: if (tcb_runnable(x)) sched_switch_to(x); break;
+        default: if (!tcb_runnable(x)) sched_wake(x); break;
         }
         schedule();
         if (!sched_queue_consistent()) CHECK_EQ(step, ~0ul);
-        CHECK(current == NULL || tcb_runnable(current));
+        CHECK(current == NULL || (tcb_runnable(current) && !sched_in_queue(current)));
         CHECK(current == NULL || current->partition == sched_active_partition());
     }
     CHECK_EQ(check_invariants(), 0);

@@ -15,7 +15,7 @@ extern struct tcb *fake_user_thread;    /* the thread plat_return_to_user resume
 /* Interrupts: what plat_irq_pending answers; how often it was asked; masks and acks. */
 extern bool fake_irq_pending;
 extern word_t fake_irq_polls;
-extern bool fake_irq_masked[64];
+extern bool fake_irq_masked[IRQ_LINES];
 extern word_t fake_irq_acks;
 
 /* Console output (kprintf, DebugPutChar), NUL-terminated. */
@@ -42,6 +42,12 @@ extern bool fake_iommu;
 extern word_t fake_iommu_binding[IOMMU_BUSES << 8];
 extern void *fake_iommu_root[IOMMU_BUSES << 8];
 extern word_t fake_iommu_flushes;
+
+/* MSI lines: available or not (GET_MSI), each line's function (source + 1, 0 = unbound); a
+ * bound line's message is FAKE_MSI_ADDRESS | irq << 5 with data 0. */
+#define FAKE_MSI_ADDRESS 0xfee00010u
+extern bool fake_msi;
+extern word_t fake_msi_source[IRQ_LINES];
 
 /* I/O ports: the last output and what inputs return. */
 extern word_t fake_io_last_port, fake_io_last_value;

@@ -14,7 +14,7 @@ static jmp_buf *exit_jmp;
 struct tcb *fake_user_thread;
 bool fake_irq_pending;
 word_t fake_irq_polls;
-bool fake_irq_masked[64];
+bool fake_irq_masked[IRQ_LINES];
 word_t fake_irq_acks;
 char fake_console[8192];
 word_t fake_console_len;
@@ -254,6 +254,23 @@ void plat_iommu_unbind_domains(word_t first, word_t count)
     for (size_t i = 0; i < ARRAY_SIZE(fake_iommu_binding); i++)
         if (fake_iommu_binding[i] && fake_iommu_binding[i] - 1 - first < count) plat_iommu_unbind(i);
     fake_iommu_flushes++;
+}
+
+/* ---- MSI lines: each bound line's function and the message the fake hands out ---- */
+bool fake_msi = true;
+word_t fake_msi_source[IRQ_LINES]; /* source + 1, 0 = unbound */
+bool plat_msi_available(void) { return fake_msi; }
+void plat_msi_bind(word_t irq, word_t source, word_t *address, word_t *data)
+{
+    if (irq < IRQ_MSI_FIRST || irq >= IRQ_LINES || fake_msi_source[irq]) abort();
+    fake_msi_source[irq] = source + 1;
+    *address = FAKE_MSI_ADDRESS | irq << 5;
+    *data = 0;
+}
+void plat_msi_unbind(word_t irq)
+{
+    if (irq < IRQ_MSI_FIRST || irq >= IRQ_LINES) abort();
+    fake_msi_source[irq] = 0;
 }
 
 void plat_partition_switch(void)

@@ -60,7 +60,7 @@ size_t platform_kept_facts(const struct kept_fact **facts);
  * (t_contract.c), last, as it takes an interrupt line and ASID ranges for a while. */
 #define KTEST_LIST(X) \
     X(untyped) X(cnode) X(ipc) X(notification) X(fault) X(vspace) X(tcb) X(irq) X(sched) X(misc) X(vcpu) X(platform) \
-    X(iospace) X(contract)
+    X(iospace) X(msi) X(contract)
 
 #define DECLARE_GROUP(g) extern const struct test tests_##g[];
 KTEST_LIST(DECLARE_GROUP)

@@ -51,6 +51,8 @@ int wait_flag(volatile int *flag, unsigned limit)
 __attribute__((weak)) const struct test tests_platform[] = {{0, 0}};
 /* IOSpaces: the platform's, where it has an IOMMU the kernel drives (x86 VT-d). */
 __attribute__((weak)) const struct test tests_iospace[] = {{0, 0}};
+/* MSIs from a PCI device: the platform's, where it has one to test with (x86: QEMU's edu). */
+__attribute__((weak)) const struct test tests_msi[] = {{0, 0}};
 
 #define GROUP_TABLE(g) tests_##g,
 static const struct test *const groups[] = {KTEST_LIST(GROUP_TABLE)};

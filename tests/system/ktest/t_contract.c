@@ -610,6 +610,41 @@ static int provoke_PCI_DEVICE_BIND_DELETE_FIRST(struct env *env)
     REQUIRE(bh_pci_device_unbind(pci) == BH_ERR_OK);
     return e;
 }
+/* GET_MSI: ILLEGAL_OPERATION on a unit without interrupt remapping (the suite's
+ * intel-iommu,intremap=off run), NOT_ENOUGH_MEMORY where it remaps (every MSI line taken). */
+static int provoke_PCI_DEVICE_GET_MSI_ILLEGAL_OPERATION(struct env *env)
+{
+    bh_cptr_t pci = world.of[BH_OBJ_PCI_DEVICE], s = new_slot(env);
+    if (!pci) NOT_HERE(NO_IOMMU);
+    bh_word_t address, data, irq;
+    int e = bh_pci_device_get_msi(pci, BH_ROOT_CNODE, s, 64, &address, &data, &irq);
+    if (e == BH_ERR_OK) {
+        REQUIRE(bh_cnode_delete(BH_ROOT_CNODE, s, 64) == BH_ERR_OK);
+        NOT_HERE("the IOMMU remaps interrupts");
+    }
+    return e;
+}
+static int provoke_PCI_DEVICE_GET_MSI_NOT_ENOUGH_MEMORY(struct env *env)
+{
+    bh_cptr_t pci = world.of[BH_OBJ_PCI_DEVICE];
+    if (!pci) NOT_HERE(NO_IOMMU);
+    static bh_cptr_t handlers[256];
+    unsigned n = 0;
+    bh_word_t address, data, irq;
+    int e;
+    for (;;) {
+        bh_cptr_t s = new_slot(env);
+        e = bh_pci_device_get_msi(pci, BH_ROOT_CNODE, s, 64, &address, &data, &irq);
+        if (e != BH_ERR_OK || n == 256) break;
+        handlers[n++] = s;
+    }
+    bh_word_t mr0 = bh_get_mr(0);
+    for (unsigned i = 0; i < n; i++) REQUIRE(bh_cnode_delete(BH_ROOT_CNODE, handlers[i], 64) == BH_ERR_OK);
+    if (e == BH_ERR_ILLEGAL_OPERATION) NOT_HERE("no interrupt remapping");
+    REQUIRE(n > 0 && n < 256);
+    REQUIRE(e != BH_ERR_NOT_ENOUGH_MEMORY || mr0 == 0);
+    return e;
+}
 /* Tables are mapped until every level at iova is present (as all_tables). */
 static int all_io_tables(struct env *env, bh_cptr_t space, bh_word_t iova)
 {

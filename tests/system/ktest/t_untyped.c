@@ -100,13 +100,17 @@ static int device_untyped_frames_only(struct env *env)
     return 0;
 }
 
-static bool device_untyped_covers(const struct bh_bootinfo *bi, uint64_t start, uint64_t end)
+static bool untyped_covers(const struct bh_bootinfo *bi, uint64_t start, uint64_t end, bool device_only)
 {
     for (uint64_t s = bi->untyped_first; s < bi->untyped_last; s++) {
         const struct bh_untyped_desc *d = &bi->untyped[s - bi->untyped_first];
-        if (d->is_device && start < d->paddr + (1ull << d->size_bits) && d->paddr < end) return true;
+        if ((d->is_device || !device_only) && start < d->paddr + (1ull << d->size_bits) && d->paddr < end) return true;
     }
     return false;
+}
+static bool device_untyped_covers(const struct bh_bootinfo *bi, uint64_t start, uint64_t end)
+{
+    return untyped_covers(bi, start, end, true);
 }
 
 /* The kernel keeps the interrupt controllers (and IOMMUs): no device untyped covers them, so
@@ -131,8 +135,10 @@ static int kernel_devices_never_frames(struct env *env)
     for (uint64_t k = 0; k < bi->kernel_devices; k++) {
         const struct bh_kernel_device_desc *d = &bi->kernel_device[k];
         CHECK(d->size && d->paddr % 4096 == 0 && d->size % 4096 == 0 && d->paddr + d->size > d->paddr);
-        CHECK(d->kind >= BH_KERNEL_DEVICE_LOCAL_APIC && d->kind <= BH_KERNEL_DEVICE_IOMMU);
+        CHECK(d->kind >= BH_KERNEL_DEVICE_LOCAL_APIC && d->kind <= BH_KERNEL_DEVICE_IOMMU_TABLE);
         CHECK(!device_untyped_covers(bi, d->paddr, d->paddr + d->size));
+        /* The IOMMU's ACPI table is memory: no untyped of any kind may cover it. */
+        if (d->kind == BH_KERNEL_DEVICE_IOMMU_TABLE) CHECK(!untyped_covers(bi, d->paddr, d->paddr + d->size, false));
         CHECK(bh_alloc_device_frame(&env->alloc, d->paddr) == 0);
         CHECK(bh_alloc_device_frame(&env->alloc, d->paddr + d->size - 4096) == 0);
     }

@@ -99,7 +99,7 @@ int bh_runtime_init_thread(void *area, size_t area_size, bh_ipc_buffer_t *ipc_bu
 static bh_word_t raw(bh_word_t nr, bh_word_t dest, bh_word_t info, bh_word_t mr0)
 {
     bh_word_t mr[4] = {mr0, 0, 0, 0};
-    bh_ppc_sys_regs(nr, &dest, &info, mr);
+    bh_sys_mrs(nr, &dest, &info, mr);
     return mr[0];
 }
 

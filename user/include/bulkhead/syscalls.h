@@ -3,7 +3,8 @@
 /*
  * System calls, seL4-style. Message registers 0..3 travel in machine registers and are
  * mirrored in the IPC buffer: bh_set_mr/bh_get_mr always work on the IPC buffer and the
- * stubs move the first four in and out.
+ * stubs move the first four in and out; bh_call_mrs and bh_reply_recv_mrs keep them in
+ * registers only.
  */
 #ifndef BULKHEAD_SYSCALLS_H
 #define BULKHEAD_SYSCALLS_H
@@ -79,6 +80,23 @@ static inline void bh_yield(void)
 {
     bh_word_t d = 0, i = 0;
     bh_sys((bh_word_t)BH_SYS_YIELD, &d, &i);
+}
+
+/* Call and ReplyRecv with a message of at most four words in machine registers only (as
+ * seL4_CallWithMRs): mr[0..3] go out and come back; the IPC buffer is not touched, so a
+ * longer message or capabilities need bh_call and bh_reply_recv. */
+static inline bh_msginfo_t bh_call_mrs(bh_cptr_t dest, bh_msginfo_t info, bh_word_t mr[4])
+{
+    bh_word_t d = dest;
+    bh_sys_mrs((bh_word_t)BH_SYS_CALL, &d, &info, mr);
+    return info;
+}
+static inline bh_msginfo_t bh_reply_recv_mrs(bh_cptr_t src, bh_msginfo_t info, bh_word_t mr[4], bh_word_t *badge)
+{
+    bh_word_t d = src;
+    bh_sys_mrs((bh_word_t)BH_SYS_REPLY_RECV, &d, &info, mr);
+    if (badge) *badge = d;
+    return info;
 }
 
 /* Notifications: a signal is a send on the notification capability. */

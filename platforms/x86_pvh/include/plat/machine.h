@@ -36,9 +36,9 @@ struct user_context {
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
     uint64_t fs_base;
-    /* Data segment selectors, switched with the thread (context.c): ds | es << 16 | fs << 32 |
-     * gs << 48. Not part of the entry frame, so the CPU's and traps.S's pushes never reach it. */
-    uint64_t data_selectors;
+    /* Data segment selectors ds, es, fs, gs, switched with the thread (context.c). Not part
+     * of the entry frame, so the CPU's and traps.S's pushes never reach it. */
+    uint16_t data_selectors[4];
 };
 
 /* Where a frame's entry goes in a page table (plat_frame_slot, plat_map_frame_at). */

@@ -11,8 +11,9 @@
 #ifndef BULKHEAD_ARCH_SYSCALL_STUBS_H
 #define BULKHEAD_ARCH_SYSCALL_STUBS_H
 
-/* A raw system call with MR0..MR3 passed and returned in registers. */
-static inline void bh_ppc_sys_regs(bh_word_t nr, bh_word_t *dest, bh_word_t *info, bh_word_t mr[4])
+/* A raw system call with MR0..MR3 passed and returned in registers (mr may be a local
+ * array: after inlining it lives in registers, and the IPC buffer is not touched). */
+static inline void bh_sys_mrs(bh_word_t nr, bh_word_t *dest, bh_word_t *info, bh_word_t mr[4])
 {
     register bh_word_t r0 __asm__("r0") = nr;
     register bh_word_t r3 __asm__("r3") = *dest;
@@ -34,21 +35,21 @@ static inline void bh_ppc_sys_regs(bh_word_t nr, bh_word_t *dest, bh_word_t *inf
 static inline void bh_call_without_tls(bh_cptr_t dest, bh_msginfo_t info)
 {
     bh_word_t d = dest, mr[4] = {0, 0, 0, 0};
-    bh_ppc_sys_regs((bh_word_t)BH_SYS_CALL, &d, &info, mr);
+    bh_sys_mrs((bh_word_t)BH_SYS_CALL, &d, &info, mr);
 }
 
 /* Any system call with any message: MR0..3 from the IPC buffer in registers and back; dest
  * returns the badge, info the message info. The named calls (<bulkhead/syscalls.h>) use it. */
 static inline void bh_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
 {
-    bh_ppc_sys_regs(nr, dest, info, bh_ipc_buffer_ptr->mr);
+    bh_sys_mrs(nr, dest, info, bh_ipc_buffer_ptr->mr);
 }
 
 /* A system call by number alone (tests use it to make unknown ones). */
 static inline void bh_raw_syscall(bh_word_t nr)
 {
     bh_word_t d = 0, i = 0, mr[4] = {0, 0, 0, 0};
-    bh_ppc_sys_regs(nr, &d, &i, mr);
+    bh_sys_mrs(nr, &d, &i, mr);
 }
 
 #endif

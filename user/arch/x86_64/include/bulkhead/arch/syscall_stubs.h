@@ -11,23 +11,29 @@
 #ifndef BULKHEAD_ARCH_SYSCALL_STUBS_H
 #define BULKHEAD_ARCH_SYSCALL_STUBS_H
 
-/* Any system call with any message: MR0..3 from the IPC buffer in registers and back; dest
- * returns the badge, info the message info. The named calls (<bulkhead/syscalls.h>) use it. */
-static inline void bh_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
+/* A raw system call with MR0..MR3 passed and returned in registers (mr may be a local
+ * array: after inlining it lives in registers, and the IPC buffer is not touched). */
+static inline void bh_sys_mrs(bh_word_t nr, bh_word_t *dest, bh_word_t *info, bh_word_t mr[4])
 {
-    bh_ipc_buffer_t *b = bh_ipc_buffer_ptr;
-    register bh_word_t mr0 __asm__("r10") = b->mr[0];
-    register bh_word_t mr1 __asm__("r8") = b->mr[1];
-    register bh_word_t mr2 __asm__("r9") = b->mr[2];
-    register bh_word_t mr3 __asm__("r15") = b->mr[3];
+    register bh_word_t mr0 __asm__("r10") = mr[0];
+    register bh_word_t mr1 __asm__("r8") = mr[1];
+    register bh_word_t mr2 __asm__("r9") = mr[2];
+    register bh_word_t mr3 __asm__("r15") = mr[3];
     __asm__ volatile("syscall"
                      : "+D"(*dest), "+S"(*info), "+r"(mr0), "+r"(mr1), "+r"(mr2), "+r"(mr3), "+a"(nr)
                      :
                      : "rcx", "r11", "memory");
-    b->mr[0] = mr0;
-    b->mr[1] = mr1;
-    b->mr[2] = mr2;
-    b->mr[3] = mr3;
+    mr[0] = mr0;
+    mr[1] = mr1;
+    mr[2] = mr2;
+    mr[3] = mr3;
+}
+
+/* Any system call with any message: MR0..3 from the IPC buffer in registers and back; dest
+ * returns the badge, info the message info. The named calls (<bulkhead/syscalls.h>) use it. */
+static inline void bh_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info)
+{
+    bh_sys_mrs(nr, dest, info, bh_ipc_buffer_ptr->mr);
 }
 
 /* A Call with MR0 = 0 that touches neither the IPC buffer nor the TLS (a thread that has none). */

@@ -15,4 +15,13 @@ void fake_syscall(bh_word_t nr, bh_word_t *dest, bh_word_t *info);
 
 static inline void bh_sys(bh_word_t nr, bh_word_t *dest, bh_word_t *info) { fake_syscall(nr, dest, info); }
 
+/* Registers only in the real stub; the fake kernel reads and writes message registers in the
+ * IPC buffer, so they pass through it here. */
+static inline void bh_sys_mrs(bh_word_t nr, bh_word_t *dest, bh_word_t *info, bh_word_t mr[4])
+{
+    for (unsigned i = 0; i < 4; i++) bh_ipc_buffer_ptr->mr[i] = mr[i];
+    fake_syscall(nr, dest, info);
+    for (unsigned i = 0; i < 4; i++) mr[i] = bh_ipc_buffer_ptr->mr[i];
+}
+
 #endif
