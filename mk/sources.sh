@@ -35,7 +35,7 @@ kernel=(
   kernel/string.c kernel/syscall.c kernel/tcb.c kernel/untyped.c kernel/vspace.c
   kernel/asid_pool.c kernel/io_space.c
   lib/cpio.c lib/elf.c
-  platforms/power9/vcpu.c
+  platforms/power9/vcpu.c platforms/power9/guest.S
   kernel/vcpu.c kernel/guest_space.c
   platforms/x86_pvh/svm.c platforms/x86_pvh/svm.S=svm_run platforms/x86_pvh/virt.c
   platforms/x86_pvh/vmx.c platforms/x86_pvh/vmx_codec.c platforms/x86_pvh/vmx.S=vmx_run
@@ -106,7 +106,7 @@ ktest=(
   platforms/x86_pvh/tests/ktest_edu.c=edu
   platforms/x86_pvh/tests/ktest_iospace.c=iospace
   platforms/x86_pvh/tests/ktest_msi.c=msi
-  platforms/power9/tests/ktest_vcpu_none.c=vcpu_none
+  platforms/power9/tests/ktest_vcpu.c=vcpu platforms/power9/tests/testguest.S=testguest
   platforms/power9/tests/ktest_platform.c=platform
   platforms/power9/tests/ktest_state_hygiene.c=state_hygiene
   platforms/power9/tests/ktest_user_faults.c=user_faults
@@ -122,6 +122,11 @@ bench=(tests/bench/bench.c)
 benchpeer=(tests/bench/benchpeer.c)
 # POWER9 bring-up root: prints its boot info.
 bootinfo=(platforms/power9/tests/bootinfo_root.c=main)
+# Debian's ppc64el Linux under a minimal PAPR VMM (the power9 suite's linux stage): the root
+# server as the VMM (with the guest builder and vmm/papr), and the initramfs's /init (a static
+# Linux program with musl).
+p9linux=(tests/system/p9linux/root.c user/guest.c=guest_builder)
+p9linux_init=(tests/system/p9linux/init.c)
 # The VMM's test root (with the user-level guest builder) and its test guest.
 vmm_test_root=(tests/system/vmm/root.c user/guest.c=guest_builder)
 vmm_test_guest=(

@@ -10,9 +10,11 @@
 #include "power9.h"
 #include <libfdt.h>
 
-/* The vectors (0..0x2000) and the scv vectors (0x17000 + LEV * 0x20, used only if FSCR[SCV]
- * were set: facilities.c) stay the kernel's. */
+/* The vectors (0..0x2000), their relocated copies (0x4000..0x5000) and the scv vectors
+ * (0x17000 + LEV * 0x20, used only if FSCR[SCV] were set: facilities.c) stay the kernel's. */
 #define LOW_VECTOR_AREA 0x18000ul
+/* Where hypervisor interrupts from a radix guest with AIL = 3 arrive (entry.S). */
+#define RELOCATED_VECTORS 0x4000ul
 
 extern char kernel_image_start[], kernel_image_end[];
 const uint64_t p9_user_msr = MSR_USER;
@@ -189,7 +191,11 @@ static void read_cpus(const void *fdt)
 static void install_vectors(void)
 {
     size_t n = (size_t)(p9_vectors_end - p9_vectors_start);
+    size_t r = (size_t)(p9_reloc_vectors_end - p9_reloc_vectors_start);
     memcpy(paddr_to_ptr(0), p9_vectors_start, n);
+    memcpy(paddr_to_ptr(RELOCATED_VECTORS), p9_reloc_vectors_start, r);
+    for (uint64_t a = RELOCATED_VECTORS; a < RELOCATED_VECTORS + r; a += 32)
+        __asm__ volatile("dcbst 0, %0; sync; icbi 0, %0" ::"r"(a) : "memory");
     uint64_t toc;
     __asm__ volatile("mr %0, 2" : "=r"(toc));
     *(volatile uint64_t *)paddr_to_ptr(SLOT_STACK) = (uint64_t)(uintptr_t)p9_kernel_stack_top - 64;

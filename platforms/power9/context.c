@@ -66,7 +66,7 @@ static uint64_t reservation_sink;
  * stwcx. cannot succeed on it (Linux drops or replaces it on every return to user). The
  * copy-paste buffer (copy): cp_abort empties it (POWER9 pastes only to accelerator windows,
  * which Bulkhead does not hand out, but it costs one instruction). */
-static void reset_cpu_state(void)
+void p9_reset_cpu_state(void)
 {
     mtspr(SPRN_PPR, PPR_MEDIUM);
     __asm__ volatile("stdcx. %0, 0, %1\n\t"
@@ -80,7 +80,7 @@ void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
 {
     if (from) p9_fpu_save(&from->fpu);
     p9_switch_vspace(vspace_root);
-    reset_cpu_state();
+    p9_reset_cpu_state();
     if (!to) return;
     p9_fpu_restore(&to->fpu);
     mtspr(SPRN_HSPRG0, (uint64_t)(uintptr_t)&to->ctx);
@@ -142,6 +142,7 @@ static word_t facility_cause(void)
 void p9_handle_trap(struct user_context *c)
 {
     uint64_t v = c->vector;
+    if (c == p9_guest_ctx) p9_guest_return(); /* a guest's exit: back into plat_vcpu_run */
     if (!(c->msr & MSR_PR) && c != &idle_ctx) kernel_trap(c);
     switch (v) {
     case 0xc00: handle_syscall(c->gpr[0]);

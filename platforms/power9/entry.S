@@ -300,6 +300,39 @@ common:
     .skip 0x100
 p9_vectors_end:
 
+/*
+ * Relocated vectors, copied to physical 0x4000 (boot.c). A hypervisor interrupt from a radix
+ * guest that ran with MSR[IR, DR] = 1 honours the guest's LPCR[AIL] = 3 (Power ISA v3.0B,
+ * QEMU's ppc_excp_apply_ail: HR = 1 lets it through): it arrives at 0xC000000000004000 +
+ * vector with translation on (quadrant 3, LPID 0 and PID 0: the kernel's tree maps that to
+ * physical 0x4000 + vector). Each turns translation off with r13 alone (HSPRG1 holds the
+ * guest's) and continues in the ordinary vector after its first instruction, in real mode.
+ */
+    .balign 4096
+    .globl p9_reloc_vectors_start, p9_reloc_vectors_end
+p9_reloc_vectors_start:
+.macro RELOC addr
+    .org p9_reloc_vectors_start + \addr
+    mtspr SPRN_HSPRG1, %r13
+    mfmsr %r13
+    ori %r13, %r13, 0x30      /* IR | DR set ... */
+    xori %r13, %r13, 0x30     /* ... and cleared */
+    mtmsrd %r13
+    b . - 0x4000 - 20 + 4     /* the vector at physical \addr, after its mtspr HSPRG1 */
+.endm
+    RELOC 0x500
+    RELOC 0x980
+    RELOC 0xc00
+    RELOC 0xe00
+    RELOC 0xe20
+    RELOC 0xe40
+    RELOC 0xe60
+    RELOC 0xe80
+    RELOC 0xea0
+    RELOC 0xf80
+    .org p9_reloc_vectors_start + 0x1000
+p9_reloc_vectors_end:
+
     .section .bss
     .balign 16
     .globl p9_kernel_stack_top

@@ -15,6 +15,14 @@
  * debugging, and has no user mappings.
  * Root entry 511 (addresses at the top of the 48-bit space, never user-mappable because
  * USER_TOP is 2^47) is invalid and records the VSpace's PID once it has run.
+ *
+ * Guests (LPARs): a GuestSpace's LPID is its ASID (ASID pools hand both out; ASIDS = 4096 =
+ * the LPIDs of POWER9), so the partition table has 4096 entries. Its tree is partition-scoped
+ * (guest real to host real) in the same format, rooted in a shadow from the same pool: its
+ * partition-table entry points at the shadow, and root entry 511 records the LPID (marked
+ * apart from a PID) once it has run. Leaves carry the mapping's rights (read, write, execute)
+ * and never the privileged bit (partition scope has none). Every change is flushed per LPID,
+ * partition- and process-scoped (tlbie RIC = 2, IS = 2).
  */
 #include "power9.h"
 
@@ -36,17 +44,23 @@
 #define USER_ROOT_ENTRIES 256u
 #define SHADOWS 32u
 #define PATE_HR (1ul << 63)
+#define PATS_64K 4u /* partition table of 2^(12 + 4) bytes: 4096 LPIDs */
+#define LPIDS 4096u
 #define STASH_MARK (1ul << 40)
+#define STASH_GUEST (1ul << 41)
+#define STASH_ID 0xffffful
 #define STASH_SLOT 511u
 
 typedef uint64_t pte_t;
 
-static uint64_t partition_table[2 * 256] __attribute__((aligned(4096)));
+_Static_assert(ASIDS <= LPIDS, "every GuestSpace's ASID is an LPID");
+static uint64_t partition_table[2 * LPIDS] __attribute__((aligned(LPIDS * 16)));
 static uint64_t process_table[2 * ASIDS] __attribute__((aligned(ASIDS * 16)));
 static pte_t kernel_root[ROOT_ENTRIES] __attribute__((aligned(ROOT_ENTRIES * 8)));
 static pte_t shadow[SHADOWS][ROOT_ENTRIES] __attribute__((aligned(ROOT_ENTRIES * 8)));
 static void *shadow_owner[SHADOWS];
-static uint64_t shadow_pid[SHADOWS];
+static uint64_t shadow_pid[SHADOWS]; /* the PID, or for a guest's tree the LPID */
+static bool shadow_guest[SHADOWS];
 static unsigned shadow_next;
 static pte_t kernel_l2[512] __attribute__((aligned(4096)));
 
@@ -65,6 +79,15 @@ static void flush_pid(uint64_t pid)
     __asm__ volatile("ptesync; tlbie %0, %1, 2, 1, 1; eieio; tlbsync; ptesync" ::"r"(rb), "r"(rs) : "memory");
 }
 
+/* Invalidate every TLB and page-walk-cache entry of one LPID, partition-scoped (PRS = 0) and
+ * the guest's process-scoped ones (PRS = 1): tlbie IS = 2 (all of RS's LPID), RIC = 2. */
+static void flush_lpid(uint64_t lpid)
+{
+    uint64_t rb = 2ul << 10, rs = lpid;
+    __asm__ volatile("ptesync; tlbie %0, %1, 2, 0, 1; tlbie %0, %1, 2, 1, 1; eieio; tlbsync; ptesync" ::"r"(rb), "r"(rs)
+                     : "memory");
+}
+
 static uint64_t root_dword(const void *root)
 {
     return RTS_52 | (ptr_to_paddr(root) & PDE_NLB) | ROOT_NLS;
@@ -77,23 +100,39 @@ static int shadow_of(const void *root)
     return -1;
 }
 
-/* Gives root (with PID pid) a shadow and points the process table at it. */
-static void assign_shadow(pte_t *root, uint64_t pid)
+/* The shadow of slot i is going: its owner's table entry no longer points at it. */
+static void drop_shadow(unsigned i)
+{
+    uint64_t old = shadow_pid[i];
+    if (shadow_guest[i]) {
+        if (__builtin_bswap64(partition_table[2 * old]) == (PATE_HR | root_dword(shadow[i]))) partition_table[2 * old] = 0;
+        ptesync();
+        flush_lpid(old);
+    } else {
+        if (__builtin_bswap64(process_table[2 * old]) == root_dword(shadow[i])) process_table[2 * old] = 0;
+        ptesync();
+        flush_pid(old);
+    }
+    shadow_owner[i] = NULL;
+}
+
+/* Gives root (with PID or LPID id) a shadow and points the process or partition table at it. */
+static void assign_shadow(pte_t *root, uint64_t id, bool guest)
 {
     unsigned i = shadow_next;
     shadow_next = (shadow_next + 1) % SHADOWS;
-    if (shadow_owner[i]) {
-        uint64_t old = shadow_pid[i];
-        if (__builtin_bswap64(process_table[2 * old]) == root_dword(shadow[i])) process_table[2 * old] = 0;
-        if (old == pid) process_table[2 * old] = 0;
-        ptesync();
-        __asm__ volatile("ptesync; tlbie %0, %1, 2, 1, 1; eieio; tlbsync; ptesync" ::"r"(1ul << 10), "r"(old << 32) : "memory");
-    }
+    if (shadow_owner[i]) drop_shadow(i);
     for (unsigned e = 0; e < ROOT_ENTRIES; e++) shadow[i][e] = e < USER_ROOT_ENTRIES ? root[e] : 0;
     shadow_owner[i] = root;
-    shadow_pid[i] = pid;
-    process_table[2 * pid] = __builtin_bswap64(root_dword(shadow[i]));
-    process_table[2 * pid + 1] = 0;
+    shadow_pid[i] = id;
+    shadow_guest[i] = guest;
+    if (guest) {
+        partition_table[2 * id] = __builtin_bswap64(PATE_HR | root_dword(shadow[i]));
+    } else {
+        process_table[2 * id] = __builtin_bswap64(root_dword(shadow[i]));
+        process_table[2 * id + 1] = 0;
+    }
+    ptesync();
 }
 
 void p9_init_mmu(void)
@@ -109,7 +148,7 @@ void p9_init_mmu(void)
     partition_table[0] = __builtin_bswap64(PATE_HR | root_dword(kernel_root));
     partition_table[1] = __builtin_bswap64(ptr_to_paddr(process_table) | 4u); /* PRTS 4: 64 KiB */
     ptesync();
-    mtspr(SPRN_PTCR, ptr_to_paddr(partition_table)); /* PATS 0: 4 KiB, 256 partitions */
+    mtspr(SPRN_PTCR, ptr_to_paddr(partition_table) | PATS_64K);
     mtspr(SPRN_PID, 0);
     __asm__ volatile("isync" ::: "memory");
     flush_pid(0);
@@ -125,7 +164,7 @@ static uint64_t pid_of(pte_t *root)
     pte_t v = get(&root[STASH_SLOT]);
     uint64_t pid = 0;
     if (v & STASH_MARK) {
-        pid = v & 0xffffful;
+        pid = v & STASH_ID;
     } else {
         for (word_t a = 1; a < ASIDS && !pid; a++)
             if (asid_lookup(a) == root) pid = a;
@@ -133,8 +172,39 @@ static uint64_t pid_of(pte_t *root)
         set(&root[STASH_SLOT], STASH_MARK | pid);
         flush_pid(pid);
     }
-    if (shadow_of(root) < 0) assign_shadow(root, pid);
+    if (shadow_of(root) < 0) assign_shadow(root, pid, false);
     return pid;
+}
+
+/* The LPID of a GuestSpace, as pid_of: found through the ASID table on its first run, when
+ * whatever an earlier owner of the shadow or the LPID left is dropped. Its partition-table
+ * entry then points at its shadow, with process_table (BH_VCPU_PROCESS_TABLE, checked) as the
+ * second doubleword; a change of either flushes the LPID. 0 if the space has no ASID. */
+uint64_t p9_guest_partition(void *guest_root, uint64_t process_table_dword)
+{
+    pte_t *root = guest_root;
+    pte_t v = get(&root[STASH_SLOT]);
+    uint64_t lpid = 0;
+    if ((v & STASH_MARK) && (v & STASH_GUEST)) {
+        lpid = v & STASH_ID;
+    } else {
+        for (word_t a = 1; a < ASIDS && !lpid; a++)
+            if (asid_lookup(a) == root) lpid = a;
+        if (!lpid) return 0;
+        int s = shadow_of(root);
+        if (s >= 0) drop_shadow((unsigned)s);
+        set(&root[STASH_SLOT], STASH_MARK | STASH_GUEST | lpid);
+        partition_table[2 * lpid + 1] = 0;
+        flush_lpid(lpid);
+    }
+    if (shadow_of(root) < 0) assign_shadow(root, lpid, true);
+    uint64_t dw1 = __builtin_bswap64(process_table_dword);
+    if (partition_table[2 * lpid + 1] != dw1) {
+        partition_table[2 * lpid + 1] = dw1;
+        ptesync();
+        flush_lpid(lpid);
+    }
+    return lpid;
 }
 
 void p9_switch_vspace(void *vspace_root)
@@ -156,12 +226,7 @@ void plat_vspace_init(void *vspace_root)
     for (unsigned i = USER_ROOT_ENTRIES; i < 512; i++) root[i] = 0;
     /* A new VSpace at the address of a deleted one: forget the old one's shadow. */
     int s = shadow_of(root);
-    if (s >= 0) {
-        uint64_t old = shadow_pid[s];
-        if (__builtin_bswap64(process_table[2 * old]) == root_dword(shadow[s])) process_table[2 * old] = 0;
-        shadow_owner[s] = NULL;
-        flush_pid(old);
-    }
+    if (s >= 0) drop_shadow((unsigned)s);
 }
 
 /* Root entries changed: copy them into the shadow, if any. */
@@ -296,7 +361,30 @@ void plat_unmap_table(void *vspace_root, vaddr_t vaddr, unsigned level, paddr_t 
 void plat_tlb_flush(void *vspace_root)
 {
     pte_t v = get(&((pte_t *)vspace_root)[STASH_SLOT]);
-    if (v & STASH_MARK) flush_pid(v & 0xffffful);
+    if (!(v & STASH_MARK)) return;
+    if (v & STASH_GUEST) flush_lpid(v & STASH_ID);
+    else flush_pid(v & STASH_ID);
+}
+
+/* A frame in a partition-scoped tree: the guest's rights, never privileged. */
+int plat_guest_map_frame(void *guest_root, word_t gpa, paddr_t paddr, unsigned size_bits, word_t rights)
+{
+    unsigned level = size_bits == LARGE_PAGE_BITS ? 1 : 0;
+    int missing = 0;
+    pte_t *e = walk(guest_root, gpa, level, &missing);
+    if (!e) return missing;
+    if (get(e) & PTE_V) return -1;
+    pte_t v = PTE_V | PTE_LEAF | (paddr & PTE_RPN) | PTE_REF | PTE_CHG | PTE_READ;
+    if (rights & RIGHT_WRITE) v |= PTE_RW;
+    if (rights & VCPU_RIGHT_EXECUTE) v |= PTE_EXEC;
+    set(e, v);
+    ptesync();
+    return 0;
+}
+
+int plat_guest_map_table(void *guest_root, word_t gpa, paddr_t table)
+{
+    return plat_map_table(guest_root, gpa, table);
 }
 
 bool plat_user_address_ok(word_t addr)

@@ -85,6 +85,7 @@ bool p9_xive_pending(void);
 /* mmu.c */
 void p9_init_mmu(void);
 void p9_switch_vspace(void *vspace_root);
+uint64_t p9_guest_partition(void *guest_root, uint64_t process_table_dword);
 
 /* facilities.c */
 void p9_init_problem_state(bool bench_counters);
@@ -92,9 +93,18 @@ void p9_init_problem_state(bool bench_counters);
 /* context.c */
 void p9_handle_trap(struct user_context *ctx);
 void p9_init_timer(void);
+void p9_reset_cpu_state(void);
+
+/* guest.S: enter the guest whose registers ctx holds (HSPRG0 = ctx, so the vectors save its
+ * registers there); returns when p9_guest_return is called from the exit's trap handler, on a
+ * stack below the caller's frame. p9_guest_ctx is the running guest's (NULL: none). */
+void p9_guest_enter(struct user_context *ctx);
+NORETURN void p9_guest_return(void);
+extern struct user_context *p9_guest_ctx;
 
 /* entry.S */
 extern char p9_vectors_start[], p9_vectors_end[], p9_kernel_stack_top[];
+extern char p9_reloc_vectors_start[], p9_reloc_vectors_end[];
 NORETURN void p9_exit_to_user(struct user_context *ctx);
 NORETURN void p9_idle_loop(struct user_context *ctx);
 void p9_fpu_save(struct fpu_state *f);

@@ -16,6 +16,10 @@
 #     without output, or after 240 s. Tests that need a PIT skip themselves; tests of what
 #     POWER9 does not have yet are reported as SKIP lines (in the log), not failures: see
 #     EXPECTED_SKIP. power9.ktest_completes checks that the suite reached its summary.
+#   power9.linux.*       Debian's ppc64el Linux 6.1 as an LPAR guest under the minimal PAPR VMM
+#     of tests/system/p9linux (build/power9/linux.cpio; tools/power9-linux.sh fetches the
+#     kernel): it boots radix under the hypervisor, runs the initramfs's /init, and powers off
+#     through RTAS. A SKIP line when the archive was not built.
 #   power9.system.*      the default system (build/power9/default.cpio, mk/sources.sh):
 #     the root server executes servers/demo/default.bh's spec, the components run, RPC with a
 #     capability, event, dataport, the intruder's fault is contained and the rest runs on.
@@ -33,11 +37,12 @@ done
 # Tests not expected to pass on POWER9 yet, with the reason.
 declare -A EXPECTED_SKIP=()
 
-# run ARCHIVE LOG END_REGEX MAX_SECONDS: boots, stops at the marker, a panic, 20 s of silence
-# or the time limit.
+# run ARCHIVE LOG END_REGEX MAX_SECONDS [QEMU_OPTIONS]: boots, stops at the marker, a panic,
+# 20 s of silence or the time limit.
 run() {
-  local archive=$1 log=$2 end=$3 max=$4 last=-1 quiet=0
-  qemu-system-ppc64 -M powernv9 -nodefaults -device ipmi-bmc-sim,id=bmc0 \
+  local archive=$1 log=$2 end=$3 max=$4 opts=${5:-} last=-1 quiet=0
+  # shellcheck disable=SC2086 # opts is a list of options
+  qemu-system-ppc64 -M powernv9 $opts -nodefaults -device ipmi-bmc-sim,id=bmc0 \
     -device isa-ipmi-bt,bmc=bmc0,irq=10 -serial stdio -nographic -monitor none \
     -kernel "$kernel" -initrd "$archive" </dev/null >"$log" 2>&1 &
   local qemu=$!
@@ -102,6 +107,28 @@ else
   echo "FAIL power9.ktest_completes: the suite did not reach its summary (log: $log)"; status=1
 fi
 if grep -q PANIC <<<"$out"; then echo "FAIL power9.ktest_no_kernel_panic: the kernel panicked (log: $log)"; status=1; fi
+
+# Debian's Linux under the minimal PAPR VMM, when its archive is there.
+if [ -f build/power9/linux.cpio ]; then
+  log=build/test-logs/power9-linux.serial
+  run build/power9/linux.cpio "$log" '^\[p9linux\] hcalls:' 240 "-m 2G"
+  out=$(tr -d '\r' <"$log")
+  lin_check() { # NAME MESSAGE LINE...
+    local name=$1 msg=$2; shift 2
+    for l in "$@"; do
+      grep -qF -- "$l" <<<"$out" || { echo "FAIL power9.linux.$name: $msg: no '$l' (log: $log)"; status=1; return; }
+    done
+    echo "PASS power9.linux.$name"
+  }
+  lin_check boots_radix_under_the_hypervisor "Linux did not boot" "Linux version 6.1" \
+    "lpar: Using radix MMU under hypervisor"
+  lin_check init_runs "/init did not run" "[init] hello from /init on Bulkhead's POWER9 VMM"
+  lin_check powers_off_through_rtas "no RTAS power-off" "[p9linux] the guest ended: power-off"
+  grep -a -E '^\[p9linux\] (exits|hcalls):' <<<"$out" | sed 's/^/# /'
+  if grep -q PANIC <<<"$out"; then echo "FAIL power9.linux.no_kernel_panic: (log: $log)"; status=1; fi
+else
+  echo "SKIP power9.linux: build/power9/linux.cpio not built (tools/power9-linux.sh, then ninja build/power9/linux.cpio)"
+fi
 
 # The default system: runs until its last heartbeat (or 90 s).
 log=build/test-logs/power9-system.serial

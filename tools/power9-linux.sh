@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: BSD-2-Clause
+# Copyright (c) 2026 The Bulkhead authors
+#
+# Fetches Debian's ppc64el Linux 6.1 kernel (linux-image-6.1.0-*-powerpc64le, the newest the
+# archive has) into build/power9/linux/vmlinux for the power9 suite's linux stage, with the
+# private apt configuration of its own, as tools/power9-sysroot.sh does. Idempotent.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=build/power9/linux
+[ -f "$out/vmlinux" ] && exit 0
+apt=build/power9/apt-linux
+mkdir -p "$apt/state/lists/partial" "$apt/cache/archives/partial" "$apt/etc/preferences.d" "$apt/etc/sources.list.d"
+: > "$apt/state/status"
+cat > "$apt/etc/sources.list" <<SRC
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-updates main
+deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
+SRC
+cat > "$apt/apt.conf" <<CONF
+APT::Architecture "ppc64el";
+APT::Architectures { "ppc64el"; };
+Dir::State "$PWD/$apt/state";
+Dir::State::status "$PWD/$apt/state/status";
+Dir::Cache "$PWD/$apt/cache";
+Dir::Etc::SourceList "$PWD/$apt/etc/sources.list";
+Dir::Etc::SourceParts "$PWD/$apt/etc/sources.list.d";
+Dir::Etc::Preferences "$PWD/$apt/etc/preferences";
+Dir::Etc::PreferencesParts "$PWD/$apt/etc/preferences.d";
+Acquire::Languages "none";
+CONF
+export APT_CONFIG=$PWD/$apt/apt.conf
+apt-get -q update >"$apt/update.log" 2>&1 || { cat "$apt/update.log" >&2; exit 1; }
+pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-powerpc64le$' | awk '{print $1}' | sort -V | tail -1)
+[ -n "$pkg" ] || { echo "power9-linux: no linux-image-6.1.0-*-powerpc64le in the archive" >&2; exit 1; }
+mkdir -p "$out/deb"
+(cd "$out/deb" && rm -f ./*.deb && apt-get -q download "$pkg" >../download.log 2>&1) ||
+  { cat "$out/download.log" >&2; exit 1; }
+dpkg-deb --fsys-tarfile "$out"/deb/*.deb | tar -x -C "$out" --wildcards './boot/vmlinux-*'
+mv "$out"/boot/vmlinux-* "$out/vmlinux.tmp"
+rm -rf "$out/boot" "$out/deb"
+mv "$out/vmlinux.tmp" "$out/vmlinux"
+echo "power9-linux: $out/vmlinux from $pkg" >&2
