@@ -493,15 +493,14 @@ gen_power9_systems() {
     build/power9/bench/benchpeer_insns.o $libs1 "| user/arch/ppc64le/ppc64le.ld"
   edge build/power9/bench-insns.cpio cpio_pack build/power9/bench-insns/root build/power9/bench-insns/benchpeer "| tools/mkarchive.sh"
   echo "# Debian's ppc64el Linux under a minimal PAPR VMM (power9 suite, stage linux): the kernel comes"
-  echo "# from tools/power9-linux.sh (build/power9/linux/vmlinux), the VMM links vmm/papr and libfdt."
+  echo "# from tools/power9-linux.sh (build/power9/linux/vmlinux, fetched, not built: the power9 suite"
+  echo "# packs build/power9/linux.cpio when it is there), the VMM links vmm/papr and libfdt."
   local papr9="" e n
   for e in "${papr[@]}"; do n=${e##*/}; papr9+=" build/power9/papr/${n%.c}.o"; done
   program power9 build/power9/p9linux/root root build/power9/p9linux \
     "${papr9# } $libs2 build/power9/sysroot/usr/lib/powerpc64le-linux-gnu/libfdt.a" "$order" "" "${p9linux[@]}"
   edge build/power9/p9linux/init p9_linux_prog "${p9linux_init[*]}" "|| $order"
   edge build/power9/p9linux/initramfs.cpio cpio_pack build/power9/p9linux/init "| tools/mkarchive.sh"
-  edge build/power9/linux.cpio cpio_pack build/power9/p9linux/root build/power9/linux/vmlinux \
-    build/power9/p9linux/initramfs.cpio "| tools/mkarchive.sh"
   edge build/power9/all phony build/power9/kernel.elf build/power9/bootinfo.cpio build/power9/ktest.cpio \
     build/power9/bench.cpio build/power9/bench-insns.cpio
   echo
