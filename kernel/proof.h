@@ -34,7 +34,7 @@
   @   // Bit arithmetic the SMT provers do not derive from their bit-vector-free integer theory
   @   // (admitted, not kernel state): a power of two below 2^64 fits a word; a mask bounds.
   @   axiom pow2_word: \forall integer n; 0 <= n < 64 ==> 1 <= (1 << n) <= 0x8000000000000000;
-  @   axiom mask_below: \forall integer x, n; 0 <= x && 0 <= n < 64 ==> 0 <= (x & ((1 << n) - 1)) < (1 << n);
+  @   axiom mask_below: \forall integer x, n; 0 <= n < 64 ==> 0 <= (x & ((1 << n) - 1)) < (1 << n);
   @ }
   @*/
 

@@ -37,7 +37,7 @@ ninja -f build.ninja build/gen/kernel-api-reference.md >/dev/null
 out=build/prove
 mkdir -p "$out"
 # The per-goal timeout is part of each cache entry's key: changing it invalidates the cache.
-timeout_s=10
+timeout_s=30
 cpp="-Ikernel -Ibuild/gen/kernel -Iplatforms/x86_pvh/include -Iuser/include -Ibuild/gen/include"
 rte=(-warn-signed-overflow -warn-unsigned-overflow -warn-signed-downcast -warn-unsigned-downcast
      -warn-left-shift-negative -warn-right-shift-negative -warn-invalid-pointer)
