@@ -22,7 +22,7 @@ for a in "$@"; do
     --full) mode=rebuild ;;
     --offline) mode=offline ;;
     --record) record=1 ;;
-    -h|--help) sed -n 5,14p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) sed -n 5,13p "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     -*) echo "prove: unknown option $a" >&2; exit 2 ;;
     *) [ -f "$a" ] || { echo "prove: no file $a" >&2; exit 2; }; files+=("$a") ;;
   esac
