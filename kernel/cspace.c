@@ -18,6 +18,10 @@ struct lookup cspace_lookup_slot(const struct cap *root, word_t cptr, word_t dep
         return r;
     }
     word_t remaining = depth;
+    /*@ loop invariant cnode_ok(node) && 1 <= remaining <= 64 && r.slot == \null;
+      @ loop assigns node, remaining;
+      @ loop variant remaining;
+      @*/
     for (;;) {
         word_t radix = cnode_radix(node), guard_bits = cnode_guard_bits(node);
         word_t level = radix + guard_bits;
@@ -33,6 +37,8 @@ struct lookup cspace_lookup_slot(const struct cap *root, word_t cptr, word_t dep
         }
         shift = remaining - level;
         word_t index = (cptr >> shift) & MASK(radix);
+        //@ assert MASK(radix) == (1 << radix) - 1 && index == ((cptr >> shift) & ((1 << radix) - 1));
+        //@ assert index < (1 << radix);
         struct cte *slot = &cnode_slots(node)[index];
         remaining -= level;
         if (remaining == 0 || slot->cap.type != OBJ_CNODE) {

@@ -48,7 +48,9 @@ static word_t check_cap(const struct cte *s)
     if (c->type >= OBJ_COUNT && c->type != CAP_ZOMBIE) bad += violation("capability type out of range", s);
     if (c->type == OBJ_UNTYPED && untyped_watermark(c) > BIT(untyped_size_bits(c)))
         bad += violation("untyped watermark beyond its size", s);
-    if (c->type == OBJ_CNODE && (cnode_radix(c) == 0 || cnode_radix(c) + cnode_guard_bits(c) > WORD_BITS))
+    /* kernel/proof.h's cnode_ok_shape assumes exactly this (radix 1..63: MASK(radix) is defined). */
+    if (c->type == OBJ_CNODE && (cnode_radix(c) == 0 || cnode_radix(c) >= WORD_BITS ||
+                                 cnode_radix(c) + cnode_guard_bits(c) > WORD_BITS))
         bad += violation("CNode radix/guard out of range", s);
     if (c->type == OBJ_TCB) bad += check_tcb(cap_tcb(c));
     if (cap_is_frame(c) && mapping_present(c) && mapping_asid(c) >= ASIDS)

@@ -6,6 +6,7 @@
 
 #include "object.h"
 #include "thread_queue.h"
+#include "proof.h"
 
 /* Result of a kernel operation: ERR_OK, an ABI error code, or EXC_PREEMPTED. */
 typedef word_t exception_t;
@@ -18,6 +19,7 @@ struct current_error {
     const char *reason;
 };
 extern struct current_error current_error;
+/*@ assigns current_error; ensures \result == code; */
 exception_t fail(word_t code, word_t d0, word_t d1, const char *reason);
 
 /* The message of an invocation, copied out of registers and the IPC buffer (syscall.c); the
@@ -60,9 +62,26 @@ struct lookup {
     struct cte *slot;
     enum lookup_failure failure;
 };
+/*@ requires cap_ok(root);
+  @ assigns \nothing;
+  @ ensures \result.failure == LF_NONE ==> \valid(\result.slot) && cap_ok(&\result.slot->cap);
+  @ ensures \result.slot != \null ==> \valid(\result.slot) && cap_ok(&\result.slot->cap);
+  @*/
 struct lookup cspace_lookup_slot(const struct cap *root, word_t cptr, word_t depth);
+/*@ requires \valid_read(t) && cap_ok(&t->slots[TCB_CSPACE].cap);
+  @ assigns \nothing;
+  @ ensures \result == \null || (\valid(\result) && cap_ok(&\result->cap));
+  @*/
 struct cte *cspace_lookup_cap(struct tcb *t, word_t cptr);
+/*@ requires cap_ok(root) && \valid(out);
+  @ assigns *out, current_error;
+  @ ensures \result == ERR_OK ==> \valid(*out) && cap_ok(&(*out)->cap) && (*out)->cap.type == OBJ_NULL;
+  @*/
 exception_t lookup_dest_slot(const struct cap *root, word_t index, word_t depth, struct cte **out);
+/*@ requires cap_ok(root) && \valid(out);
+  @ assigns *out, current_error;
+  @ ensures \result == ERR_OK ==> \valid(*out) && cap_ok(&(*out)->cap);
+  @*/
 exception_t lookup_src_slot(const struct cap *root, word_t index, word_t depth, struct cte **out);
 
 /* delete.c */

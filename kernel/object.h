@@ -185,8 +185,11 @@ static inline void untyped_set_watermark(struct cap *c, word_t used) { c->data =
 static inline word_t cap_badge(const struct cap *c) { return c->data; }
 static inline void cap_set_badge(struct cap *c, word_t badge) { c->data = badge; }
 /* CNODE: radix, then the guard that addresses it (its width and value). */
+/*@ requires \valid_read(c); assigns \nothing; ensures \result == c->size_bits; */
 static inline unsigned cnode_radix(const struct cap *c) { return c->size_bits; }
+/*@ requires \valid_read(c); assigns \nothing; ensures \result == c->guard_bits; */
 static inline unsigned cnode_guard_bits(const struct cap *c) { return c->guard_bits; }
+/*@ requires \valid_read(c); assigns \nothing; ensures \result == c->data; */
 static inline word_t cnode_guard(const struct cap *c) { return c->data; }
 static inline void cnode_set_guard(struct cap *c, word_t bits, word_t guard)
 {
@@ -223,6 +226,7 @@ static inline void zombie_set_slots_left(struct cap *c, word_t n) { c->aux = (ui
 static inline struct cte *zombie_container(const struct cap *c) { return (struct cte *)c->data; }
 static inline void zombie_set_container(struct cap *c, const struct cte *z) { c->data = (word_t)z; }
 
+/*@ requires \valid_read(c); assigns \nothing; ensures \result == (struct cte *)c->ptr; */
 static inline struct cte *cnode_slots(const struct cap *c) { return (struct cte *)c->ptr; }
 static inline struct tcb *cap_tcb(const struct cap *c) { return (struct tcb *)c->ptr; }
 static inline struct endpoint *cap_endpoint(const struct cap *c) { return (struct endpoint *)c->ptr; }

@@ -165,3 +165,16 @@ TEST(cnode_move_untyped_keeps_children)
     CHECK_EQ(fx_cnode(INV_CNODE_MOVE, mr, 4), ERR_FAILED_LOOKUP);
     CHECK_EQ(current_error.detail[1], LF_MISSING);
 }
+
+/* The checker says what kernel/proof.h's cnode_ok_shape assumes: a radix of 64 (MASK(64) would
+ * shift by a word) is a violation even with no guard. */
+TEST(invariants_reject_cnode_radix_64)
+{
+    CHECK_EQ(fx_retype(S_UT, OBJ_CNODE, 4, N, 1), ERR_OK);
+    CHECK_EQ(check_invariants(), 0);
+    fx_slot(N)->cap.size_bits = WORD_BITS;
+    fx_slot(N)->cap.guard_bits = 0;
+    CHECK_EQ(check_invariants(), 1);
+    fx_slot(N)->cap.size_bits = 4;
+    CHECK_EQ(check_invariants(), 0);
+}
