@@ -10,26 +10,9 @@ cd "$(dirname "$0")/.."
 out=build/power9/linux
 [ -f "$out/vmlinux" ] && exit 0
 apt=build/power9/apt-linux
-mkdir -p "$apt/state/lists/partial" "$apt/cache/archives/partial" "$apt/etc/preferences.d" "$apt/etc/sources.list.d"
-: > "$apt/state/status"
-cat > "$apt/etc/sources.list" <<SRC
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-updates main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian-security bookworm-security main
-SRC
-cat > "$apt/apt.conf" <<CONF
-APT::Architecture "ppc64el";
-APT::Architectures { "ppc64el"; };
-Dir::State "$PWD/$apt/state";
-Dir::State::status "$PWD/$apt/state/status";
-Dir::Cache "$PWD/$apt/cache";
-Dir::Etc::SourceList "$PWD/$apt/etc/sources.list";
-Dir::Etc::SourceParts "$PWD/$apt/etc/sources.list.d";
-Dir::Etc::Preferences "$PWD/$apt/etc/preferences";
-Dir::Etc::PreferencesParts "$PWD/$apt/etc/preferences.d";
-Acquire::Languages "none";
-CONF
-export APT_CONFIG=$PWD/$apt/apt.conf
+# With the security archive: the kernel's newest build is there.
+. tools/ppc64el-apt.sh
+ppc64el_apt "$apt" security
 apt-get -q update >"$apt/update.log" 2>&1 || { cat "$apt/update.log" >&2; exit 1; }
 pkg=$(apt-cache search --names-only '^linux-image-6\.1\.0-[0-9]+-powerpc64le$' | awk '{print $1}' | sort -V | tail -1)
 [ -n "$pkg" ] || { echo "power9-linux: no linux-image-6.1.0-*-powerpc64le in the archive" >&2; exit 1; }

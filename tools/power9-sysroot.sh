@@ -17,27 +17,11 @@ if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$pkgs" ] &&
   exit 0
 fi
 apt=build/power9/apt
-mkdir -p "$apt/state/lists/partial" "$apt/cache/archives/partial" "$apt/debs" "$apt/etc/preferences.d" "$apt/etc/sources.list.d" "$root"
-: > "$apt/state/status"
-# Debian's main archive only: the security archive's ppc64el index fails to fetch here, and
-# none of these packages has a security update.
-cat > "$apt/etc/sources.list" <<SRC
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm main
-deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian bookworm-updates main
-SRC
-cat > "$apt/apt.conf" <<CONF
-APT::Architecture "ppc64el";
-APT::Architectures { "ppc64el"; };
-Dir::State "$PWD/$apt/state";
-Dir::State::status "$PWD/$apt/state/status";
-Dir::Cache "$PWD/$apt/cache";
-Dir::Etc::SourceList "$PWD/$apt/etc/sources.list";
-Dir::Etc::SourceParts "$PWD/$apt/etc/sources.list.d";
-Dir::Etc::Preferences "$PWD/$apt/etc/preferences";
-Dir::Etc::PreferencesParts "$PWD/$apt/etc/preferences.d";
-Acquire::Languages "none";
-CONF
-export APT_CONFIG=$PWD/$apt/apt.conf
+mkdir -p "$apt/debs" "$root"
+# Debian's main archive only: the security archive's ppc64el index failed to fetch here once,
+# and none of these packages has a security update.
+. tools/ppc64el-apt.sh
+ppc64el_apt "$apt"
 echo "power9-sysroot: apt-get update (ppc64el, private state in $apt)" >&2
 apt-get -q update >"$apt/update.log" 2>&1 || { cat "$apt/update.log" >&2; exit 1; }
 (cd "$apt/debs" && rm -f ./*.deb && apt-get -q download $pkgs >"../download.log" 2>&1) ||
