@@ -91,22 +91,23 @@ void sched_dequeue(struct tcb *t)
     if (t == current) sched_action_needed = true;
 }
 
-static struct tcb *highest_ready(word_t part)
+/* The highest priority with a ready thread in partition part; its summary must not be 0. */
+static ALWAYS_INLINE word_t top_priority(word_t part)
 {
-    if (ready_summary[part] == 0) return NULL;
     word_t w = (word_t)(WORD_BITS - 1 - (word_t)__builtin_clzl(ready_summary[part]));
     word_t b = (word_t)(WORD_BITS - 1 - (word_t)__builtin_clzl(ready_bitmap[part][w]));
-    return ready[part][w * WORD_BITS + b].head;
+    return w * WORD_BITS + b;
+}
+
+static struct tcb *highest_ready(word_t part)
+{
+    return ready_summary[part] == 0 ? NULL : ready[part][top_priority(part)].head;
 }
 
 /* Something ready in the active partition is above priority prio. */
 static bool higher_ready(word_t prio)
 {
-    word_t part = active_partition;
-    if (ready_summary[part] == 0) return false;
-    word_t w = (word_t)(WORD_BITS - 1 - (word_t)__builtin_clzl(ready_summary[part]));
-    word_t b = (word_t)(WORD_BITS - 1 - (word_t)__builtin_clzl(ready_bitmap[part][w]));
-    return w * WORD_BITS + b > prio;
+    return ready_summary[active_partition] != 0 && top_priority(active_partition) > prio;
 }
 
 /*

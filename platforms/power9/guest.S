@@ -46,27 +46,10 @@ p9_guest_enter:
     std %r0, SLOT_STACK(0)
     addis %r4, %r2, p9_guest_ctx@toc@ha
     std %r3, p9_guest_ctx@toc@l(%r4)
-    mtspr SPRN_HSPRG0, %r3
-    ld %r4, CTX_LR(%r3)
-    mtlr %r4
-    ld %r4, CTX_CTR(%r3)
-    mtctr %r4
-    ld %r4, CTX_CR(%r3)
-    mtcrf 0xff, %r4
-    ld %r4, CTX_XER(%r3)
-    mtxer %r4
-    ld %r4, CTX_PC(%r3)
-    mtspr SPRN_HSRR0, %r4
+    LOAD_CONTEXT_SPRS
     ld %r4, CTX_MSR(%r3)
     mtspr SPRN_HSRR1, %r4
-    ld %r0, CTX_GPR(0)(%r3)
-    ld %r1, CTX_GPR(1)(%r3)
-    ld %r2, CTX_GPR(2)(%r3)
-    .irp n, 4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
-    ld %r\n, CTX_GPR(\n)(%r3)
-    .endr
-    ld %r3, CTX_GPR(3)(%r3)
-    hrfid
+    LOAD_GPRS_AND_HRFID
 
 /* Called from p9_handle_trap (r2 is the kernel's TOC there as here). */
     .globl p9_guest_return
