@@ -12,7 +12,7 @@
  * handle), and the xenstore server of both ends.
  * Checks: pv_device_guest (both ends are guests), pv_device_port (both ports are grant
  * channels), pv_device_platform (both guests are x86_pvh: Linux's PVH drivers),
- * pv_device_xenstore (both guests have a xenstore channel to the same server),
+ * pv_device_xenstore (both guests have a xenstore channel to the same server, a component),
  * pv_device_option (a vbd names its device and target; values well formed), pv_device_id
  * (two vbds with one name in a frontend, two vifs with one MAC address).
  */
@@ -116,6 +116,13 @@ static void check_store(struct ctx *c, struct connection *cn)
         diag_error(&c->diags, e->loc, "pv_device_xenstore",
                    "guest '%s' has no connected xenstore channel: the %s's frontend and backend find each other in "
                    "xenstore", e->inst_name, k);
+        return;
+    }
+    if (fs->comp->is_guest || bs->comp->is_guest) {
+        const struct endref *e = fs->comp->is_guest ? &cn->from : &cn->to;
+        diag_error(&c->diags, e->loc, "pv_device_xenstore",
+                   "guest '%s' has its xenstore channel to guest '%s', not to a xenstore server component", e->inst_name,
+                   (fs->comp->is_guest ? fs : bs)->name);
         return;
     }
     if (fs != bs) {
