@@ -8,6 +8,7 @@
 # One line per test: "PASS lib.<test>" or "FAIL lib.<test>: <why>".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. tests/fuzz/host/smoke-flags.sh
 b=build
 fuzz_seconds=${LIB_FUZZ_SECONDS:-15}
 
@@ -53,7 +54,7 @@ fuzz_start() {
   local t=$1 dir=$b/fuzz/smoke/$1
   rm -rf "$dir" && mkdir -p "$dir/corpus"
   cp tests/fuzz/host/corpus/"$t"/* "$dir/corpus/"
-  (cd "$dir" && exec "../../$t" -max_total_time="$fuzz_seconds" -timeout=10 \
+  (cd "$dir" && exec "../../$t" $(fuzz_smoke_flags "$t" "$fuzz_seconds") -timeout=10 \
      -rss_limit_mb=2048 -print_final_stats=1 corpus >log 2>&1) &
   eval "fuzz_pid_$t=$!"
 }

@@ -10,6 +10,7 @@
 # One line per test: "PASS papr.<test>" or "FAIL papr.<test>: <why>".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. tests/fuzz/host/smoke-flags.sh
 b=build/papr
 seconds=${PAPR_FUZZ_SECONDS:-30}
 mkdir -p "$b"
@@ -19,7 +20,7 @@ fuzz_started=0
 if [ -x build/fuzz/papr ]; then
   rm -rf "$fuzz_dir" && mkdir -p "$fuzz_dir/corpus"
   cp tests/fuzz/host/corpus/papr/* "$fuzz_dir/corpus/"
-  (cd "$fuzz_dir" && exec ../../papr -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+  (cd "$fuzz_dir" && exec ../../papr $(fuzz_smoke_flags papr "$seconds") -timeout=5 -rss_limit_mb=2048 \
      -print_final_stats=1 corpus >log 2>&1) &
   fuzz_pid=$!
   fuzz_started=1

@@ -11,6 +11,7 @@
 # run after the build. One line per test: "PASS vmm-fuzz.<test>" or "FAIL vmm-fuzz.<test>: <why>".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. tests/fuzz/host/smoke-flags.sh
 b=build/fuzz
 seconds=${VMM_FUZZ_SECONDS:-30}
 targets="vmm_image vmm_hypercall grant_check"
@@ -31,7 +32,7 @@ start() {
   local t=$1 dir=$b/smoke/$1
   rm -rf "$dir" && mkdir -p "$dir/corpus"
   cp tests/fuzz/host/corpus/"$t"/* "$dir/corpus/"
-  (cd "$dir" && exec "../../$t" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+  (cd "$dir" && exec "../../$t" $(fuzz_smoke_flags "$t" "$seconds") -timeout=5 -rss_limit_mb=2048 \
      -print_final_stats=1 corpus >log 2>&1) &
   eval "pid_$t=$!"
 }

@@ -10,6 +10,7 @@
 # One line per test: "PASS xenstore.<test>" or "FAIL xenstore.<test>: <why>".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+. tests/fuzz/host/smoke-flags.sh
 b=build
 seconds=${XENSTORE_FUZZ_SECONDS:-30}
 
@@ -29,7 +30,7 @@ if [ -x "$b/fuzz/xenstore" ]; then
   rm -rf "$dir" && mkdir -p "$dir/corpus"
   cp tests/fuzz/host/corpus/xenstore/* "$dir/corpus/"
   rc=0
-  (cd "$dir" && exec ../../xenstore -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 \
+  (cd "$dir" && exec ../../xenstore $(fuzz_smoke_flags xenstore "$seconds") -timeout=5 -rss_limit_mb=2048 \
      -print_final_stats=1 corpus >log 2>&1) || rc=$?
   echo "--- fuzz xenstore ($dir/log)"
   grep -E '^(stat::|#[0-9]+[[:space:]]+(INITED|DONE))' "$dir/log" || true
