@@ -610,6 +610,26 @@ gen_grant() {
   edge build/grant/all phony build/grant/test_grant_check build/fuzz/grant_check
 }
 
+gen_pci() {
+  local e src nm objs=""
+  echo
+  echo "# The PCI manager's engine on the host: unit tests under ASan and UBSan and a libFuzzer"
+  echo "# target, both on the fake configuration space of tests/host/pci."
+  for e in "${pci_engine[@]}" "${pci_fake[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/pci/obj/$nm.o" host_cc "$src" -- 'cflags=$pci_cflags'
+    objs+=" build/pci/obj/$nm.o"
+  done
+  for e in "${pci_host_tests[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/pci/obj/$nm.o" host_cc "$src" -- 'cflags=$pci_cflags'
+    edge "build/pci/$nm" host_link "build/pci/obj/$nm.o$objs"
+  done
+  edge build/fuzz/pci fuzz_cc "tests/fuzz/host/fuzz_pci.c ${pci_engine[*]} ${pci_fake[*]}" \
+    "| servers/pci/pci.h tests/host/pci/fake_config.h" -- 'cflags=$pci_fuzz_cflags'
+  edge build/pci/host phony build/pci/test_pci build/fuzz/pci
+}
+
 gen_header
 gen_abi
 gen_host_core
@@ -628,3 +648,4 @@ gen_xenstore
 gen_peers
 gen_papr
 gen_grant
+gen_pci

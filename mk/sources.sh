@@ -175,6 +175,12 @@ grant_check=(vmm/grant_check.c)
 grant_racing=(tests/host/grant/racing_entry.c)
 grant_host_tests=(tests/host/grant/test_grant_check.c)
 
+# ---- The PCI manager's engine (servers/pci, docs/passthrough.md): host tests and fuzzer on a
+# fake configuration space (tests/host/pci/fake_config.c) ----
+pci_engine=(servers/pci/manager.c servers/pci/filter.c)
+pci_fake=(tests/host/pci/fake_config.c)
+pci_host_tests=(tests/host/pci/test_pci.c)
+
 # ---- The POWER9 VMM's PAPR layer (vmm/papr): host tests, fuzzer, ppc64le objects ----
 papr=(
   vmm/papr/config.c vmm/papr/guest_memory.c vmm/papr/fdt.c vmm/papr/fdt_cpus.c vmm/papr/fdt_rtas.c
