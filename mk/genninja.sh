@@ -445,6 +445,19 @@ gen_x86_systems() {
     build/x86/timer/quick_sleeper.elf build/x86/timer/slow_sleeper.elf build/x86/timer/unwired_sleeper.elf "| tools/mkarchive.sh"
 
   echo
+  echo "# The PCI manager's test system (tests/system/pci/pci.bh, pci suite)."
+  idl=build/pci/idl
+  edge "$idl/system.spec $idl/manager/glue.c $idl/manager/glue.h $idl/tester/glue.c $idl/tester/glue.h $idl/neighbour/glue.c $idl/neighbour/glue.h" \
+    bhidl_report tests/system/pci/pci.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
+  gen_components x86 "$idl" build/x86/pci "$abi_h" "$libs1" manager:pci_manager.elf:pci_server
+  for m in tester neighbour; do
+    program x86 "build/x86/pci/pci_$m.elf" component "build/x86/pci/$m" "$libs1" "$idl/$m/glue.h $abi_h" \
+      "-I$idl/$m" "${pci_client[@]}" "$idl/$m/glue.c=glue"
+  done
+  edge build/x86/pci.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/pci/pci_manager.elf \
+    build/x86/pci/pci_tester.elf build/x86/pci/pci_neighbour.elf "| tools/mkarchive.sh"
+
+  echo
   echo "# The xenstore server in its test system (tests/system/xenstore/xenstore.bh, xenstore suite;"
   echo "# the suite adds Debian's kernel with tools/with-linux.sh)."
   idl=build/xenstore/idl

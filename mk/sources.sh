@@ -72,6 +72,7 @@ root_server=(
   servers/root/supervise.c lib/spec/spec.c
   servers/root/guest_check.c@x86 servers/root/guest.c@x86 servers/root/guest_none.c@power9
   servers/root/guest_report.c user/guest.c@x86=guest_builder
+  servers/root/passthrough.c@x86 servers/root/passthrough_none.c@power9
   servers/root/console_com1.c@x86 servers/root/console_debug.c@power9
 )
 # The VMM (one process per guest; x86 only so far).
@@ -86,6 +87,7 @@ vmm=(
 console_server=(servers/console/main.c servers/console/input.c@x86 servers/console/limit.c
   servers/console/out_com1.c@x86 servers/console/out_debug.c@power9 servers/console/guests.c@x86)
 timer_server=(servers/timer/main.c servers/timer/pit.c servers/console/client.c)
+pci_server=(servers/pci/main.c servers/pci/manager.c servers/pci/filter.c)
 pinger=(servers/demo/pinger.c servers/demo/say.c)
 ponger=(servers/demo/ponger.c servers/demo/say.c)
 prober=(servers/demo/prober.c servers/demo/say.c)
@@ -139,6 +141,8 @@ vmm_test_guest=(
 )
 # Test components: the timer test system's sleepers, the console flood's clients.
 sleeper=(tests/system/timer/sleeper.c)
+# The PCI manager's test clients (tests/system/pci/pci.bh): one source, one build per instance.
+pci_client=(tests/system/pci/tester.c)
 flooder=(tests/system/console/flooder.c servers/console/client.c)
 steady=(tests/system/console/steady.c servers/console/client.c)
 

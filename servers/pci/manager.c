@@ -6,7 +6,7 @@
  * accesses. A client reaches only the functions its grants name (the system description's
  * `pci` declarations of the connected instance); a granted function is bound to an IOSpace by
  * the root server before anything runs, so its DMA is confined and bus master may be set. It
- * starts stopped: bus master, memory and I/O decoding off, INTx disabled.
+ * starts stopped: its command register holds INTx disable alone.
  */
 #include "pci.h"
 
@@ -146,9 +146,10 @@ void pci_stop_function(struct pci_manager *m, const struct pci_function *f)
         uint32_t flags = rd(m, f->bdf, f->msix_cap + 2u, 2);
         wr(m, f->bdf, f->msix_cap + 2u, 2, flags & ~PCI_MSIX_FLAGS_ENABLE);
     }
-    uint32_t command = rd(m, f->bdf, PCI_COMMAND, 2);
-    command &= ~(uint32_t)(PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
-    wr(m, f->bdf, PCI_COMMAND, 2, command | PCI_COMMAND_INTX_DISABLE);
+    /* Every other bit off too (firmware leaves SERR and parity reporting on): a client starts
+     * from a command register whose only bit is INTx disable, so that it changes only the bits it
+     * may (filter.c refuses a change of any other). */
+    wr(m, f->bdf, PCI_COMMAND, 2, PCI_COMMAND_INTX_DISABLE);
     if (!f->flr) return;
     /* PCIe 3.0, 6.6.2: software waits 100 ms after initiating FLR before touching the function. */
     uint32_t control = rd(m, f->bdf, f->pcie_cap + PCI_EXP_DEVCTL, 2);

@@ -6,8 +6,9 @@
 # (tests/host/pci/test_pci.c on a fake configuration space: enumeration, every refusal, the
 # command filter, stopping a function), a smoke run of its request fuzzer
 # (tests/fuzz/host/fuzz_pci.c: every seed, then PCI_FUZZ_SECONDS of fuzzing), then the manager
-# on the kernel in QEMU q35 with intel-iommu and edu (tests/system/pci/pci.bh). Builds nothing:
-# run after the build. One line per test: "PASS pci.<test>" or "FAIL pci.<test>: <why>".
+# on the kernel in QEMU q35 with intel-iommu and edu (tests/system/pci/pci.bh: its clients print
+# their own PASS/FAIL lines), and the root's refusals without an IOMMU or without the device.
+# Builds nothing: run after the build. One line per test: "PASS pci.<test>" or "FAIL pci.<test>: <why>".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
 mkdir -p build/test-logs
@@ -39,4 +40,37 @@ if [ -x build/fuzz/pci ]; then
 else
   fail fuzz_requests "build/fuzz/pci not built"
 fi
+
+# --- the manager on the kernel: q35 with intel-iommu and edu at 00:05.0 ---
+. tests/system/boot.sh
+both_done() { [ "$(grep -c 'pci tests done' "$1")" -ge 2 ]; }
+log=build/test-logs/pci.serial
+boot build/x86/pci.cpio "$log" both_done 120 -device intel-iommu -device edu,addr=05.0
+grep -E '^\[(pci|tester|neighbour)\]' "$log"
+grep -E '^(PASS|FAIL) pci\.' "$log"
+grep -q '^FAIL pci\.' "$log" && status=1
+for inst in tester neighbour; do
+  has "$log" "[$inst] pci tests done" || fail "${inst}_finished" "no '[$inst] pci tests done' (log: $log)"
+done
+if has "$log" "[root] PCI 00:05.0: DMA through IOSpace tester.edu"; then echo "PASS pci.function_bound_at_boot"
+else fail function_bound_at_boot "the root did not bind 00:05.0 to the tester's IOSpace (log: $log)"; fi
+if has "$log" "[pci] 00:05.0 1234:11e8 msi (given to a client, stopped)"; then echo "PASS pci.manager_enumerates"
+else fail manager_enumerates "the manager did not list edu as given and stopped (log: $log)"; fi
+if has "$log" "[root] supervisor:" || has "$log" "PANIC" || [ "$alive" != 1 ]; then
+  fail nothing_faulted "a thread faulted, the kernel panicked or QEMU ended (log: $log)"
+else echo "PASS pci.nothing_faulted"; fi
+
+# --- what cannot work is refused by the root at boot, with a sentence; the kernel stays up ---
+refused() { # refused NAME MESSAGE [QEMU ARGS]
+  local name=$1 message=$2 rlog=build/test-logs/pci-$1.serial
+  shift 2
+  boot build/x86/pci.cpio "$rlog" "[root] stopped at step 1" 30 "$@"
+  if has "$rlog" "[root] error: system.spec refused: $message" && ! has "$rlog" "[root] started" &&
+     ! has "$rlog" PANIC && [ "$alive" = 1 ]; then echo "PASS pci.$name"
+  else fail "$name" "no '[root] error: system.spec refused: $message' before anything started, or the kernel went down (log: $rlog)"; fi
+}
+refused refused_without_iommu "object 22 (tester.edu) passes PCI 00:05.0 through, but this machine has no IOMMU the kernel drives" \
+  -device edu,addr=05.0
+refused refused_without_device "object 22 (tester.edu) passes PCI 00:05.0 through, but no device answers there" \
+  -device intel-iommu
 exit $status

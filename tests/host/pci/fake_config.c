@@ -58,7 +58,7 @@ static void header(struct fake_config *c, unsigned i, uint16_t bdf, uint32_t id,
     c->bdf[i] = bdf;
     uint8_t *s = c->space[i];
     put(s, PCI_VENDOR_ID, 4, id);
-    put(s, PCI_COMMAND, 2, PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    put(s, PCI_COMMAND, 2, FAKE_FIRMWARE_COMMAND);
     put(s, PCI_STATUS, 2, cap ? PCI_STATUS_CAP_LIST : 0);
     put(s, PCI_CLASS_REVISION, 4, 0x00ff0010u);
     s[PCI_HEADER_TYPE] = type;

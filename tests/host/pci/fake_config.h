@@ -25,6 +25,8 @@
 #define FAKE_BEHIND 0x0100u /* 01:00.0 */
 #define FAKE_FUNCTIONS 8u
 
+/* What firmware leaves in the command register (SeaBIOS also turns SERR reporting on). */
+#define FAKE_FIRMWARE_COMMAND 0x107u
 #define EDU_MSI 0x40u
 #define NIC_MSI 0xd0u
 #define NIC_MSIX 0xa0u

@@ -74,13 +74,15 @@ static void capability_loop_bounded(void)
     CHECK_EQ(mgr.count, FAKE_FUNCTIONS);
 }
 
+/* Firmware's SERR bit cleared too: with it left on, a client's plain "memory and bus master"
+ * write was refused as a change of SERR (seen on QEMU with SeaBIOS). */
 static void granted_functions_start_stopped(void)
 {
     fresh();
     CHECK_EQ(space16(FAKE_EDU, PCI_COMMAND), PCI_COMMAND_INTX_DISABLE);
     CHECK(found(FAKE_EDU)->dma_confined);
     /* Functions nobody is given are left as the firmware left them. */
-    CHECK_EQ(space16(FAKE_NEIGHBOUR, PCI_COMMAND), PCI_COMMAND_IO | PCI_COMMAND_MEMORY | PCI_COMMAND_MASTER);
+    CHECK_EQ(space16(FAKE_NEIGHBOUR, PCI_COMMAND), FAKE_FIRMWARE_COMMAND);
     CHECK(!found(FAKE_NEIGHBOUR)->dma_confined);
     CHECK(!found(FAKE_BRIDGE)->dma_confined);
 }
