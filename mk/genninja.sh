@@ -640,7 +640,13 @@ gen_pci() {
   done
   edge build/fuzz/pci fuzz_cc "tests/fuzz/host/fuzz_pci.c ${pci_engine[*]} ${pci_fake[*]}" \
     "| servers/pci/pci.h tests/host/pci/fake_config.h" -- 'cflags=$pci_fuzz_cflags'
-  edge build/pci/host phony build/pci/test_pci build/fuzz/pci
+  for e in "${vpci[@]}" "${vpci_host_tests[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/pci/obj/$nm.o" host_cc "$src" -- 'cflags=-Ivmm'
+  done
+  edge build/pci/test_pci_config host_link "build/pci/obj/test_pci_config.o build/pci/obj/pci_config.o"
+  edge build/fuzz/vpci fuzz_cc "tests/fuzz/host/fuzz_vpci.c ${vpci[*]}" "| vmm/pci_config.h" -- 'cflags=$vpci_fuzz_cflags'
+  edge build/pci/host phony build/pci/test_pci build/fuzz/pci build/pci/test_pci_config build/fuzz/vpci
 }
 
 gen_header

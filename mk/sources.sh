@@ -184,6 +184,9 @@ grant_host_tests=(tests/host/grant/test_grant_check.c)
 pci_engine=(servers/pci/manager.c servers/pci/filter.c)
 pci_fake=(tests/host/pci/fake_config.c)
 pci_host_tests=(tests/host/pci/test_pci.c)
+# The VMM's side: the guest's configuration space (vmm/pci_config.c), tests and fuzzer.
+vpci=(vmm/pci_config.c)
+vpci_host_tests=(tests/host/vmm/test_pci_config.c)
 
 # ---- The POWER9 VMM's PAPR layer (vmm/papr): host tests, fuzzer, ppc64le objects ----
 papr=(

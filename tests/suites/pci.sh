@@ -27,19 +27,31 @@ else
   fail host "build/pci/test_pci not built"
 fi
 
-# --- the request fuzzer: the seeds, then some fuzzing ---
-dir=build/fuzz/smoke/pci
-if [ -x build/fuzz/pci ]; then
-  rm -rf "$dir" && mkdir -p "$dir/corpus" && cp tests/fuzz/host/corpus/pci/* "$dir/corpus/"
-  if (cd "$dir" && exec ../../pci -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 corpus >log 2>&1); then
-    echo "PASS pci.fuzz_requests"
+# --- the VMM's side on the host: the guest's configuration space (vmm/pci_config.c) ---
+if [ -x build/pci/test_pci_config ]; then
+  rc=0
+  out=$(build/pci/test_pci_config 2>build/test-logs/pci-vpci.stderr) || rc=$?
+  printf '%s\n' "$out"
+  grep -q '^FAIL ' <<<"$out" && status=1
+  [ "$rc" -ne 0 ] && ! grep -q '^FAIL ' <<<"$out" && fail vpci "exited with status $rc (see build/test-logs/pci-vpci.stderr)"
+else
+  fail vpci "build/pci/test_pci_config not built"
+fi
+
+# --- the fuzzers (the manager's requests, the guest's port accesses): the seeds, then fuzzing ---
+fuzz() { # fuzz TARGET TEST
+  local t=$1 name=$2 dir=build/fuzz/smoke/$1
+  if [ ! -x "build/fuzz/$t" ]; then fail "$name" "build/fuzz/$t not built"; return; fi
+  rm -rf "$dir" && mkdir -p "$dir/corpus" && cp tests/fuzz/host/corpus/"$t"/* "$dir/corpus/"
+  if (cd "$dir" && exec "../../$t" -max_total_time="$seconds" -timeout=5 -rss_limit_mb=2048 corpus >log 2>&1); then
+    echo "PASS pci.$name"
   else
-    fail fuzz_requests "the fuzzer stopped; the input is in $dir/ (log: $dir/log)"
+    fail "$name" "the fuzzer stopped; the input is in $dir/ (log: $dir/log)"
     grep -E 'ERROR|SUMMARY|runtime error|Test unit written' "$dir/log" | head -6 | sed 's/^/    /'
   fi
-else
-  fail fuzz_requests "build/fuzz/pci not built"
-fi
+}
+fuzz pci fuzz_requests
+fuzz vpci fuzz_guest_config_ports
 
 # --- the manager on the kernel: q35 with intel-iommu and edu at 00:05.0 ---
 . tests/system/boot.sh
