@@ -447,15 +447,17 @@ gen_x86_systems() {
   echo
   echo "# The PCI manager's test system (tests/system/pci/pci.bh, pci suite)."
   idl=build/pci/idl
-  edge "$idl/system.spec $idl/manager/glue.c $idl/manager/glue.h $idl/tester/glue.c $idl/tester/glue.h $idl/neighbour/glue.c $idl/neighbour/glue.h" \
+  edge "$idl/system.spec $idl/manager/glue.c $idl/manager/glue.h $idl/tester/glue.c $idl/tester/glue.h $idl/neighbour/glue.c $idl/neighbour/glue.h $idl/crasher/glue.c $idl/crasher/glue.h" \
     bhidl_report tests/system/pci/pci.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
   gen_components x86 "$idl" build/x86/pci "$abi_h" "$libs1" manager:pci_manager.elf:pci_server
   for m in tester neighbour; do
     program x86 "build/x86/pci/pci_$m.elf" component "build/x86/pci/$m" "$libs1" "$idl/$m/glue.h $abi_h" \
       "-I$idl/$m" "${pci_client[@]}" "$idl/$m/glue.c=glue"
   done
+  program x86 build/x86/pci/pci_crasher.elf component build/x86/pci/crasher "$libs1" "$idl/crasher/glue.h $abi_h" \
+    "-I$idl/crasher" "${pci_crasher[@]}" "$idl/crasher/glue.c=glue"
   edge build/x86/pci.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/pci/pci_manager.elf \
-    build/x86/pci/pci_tester.elf build/x86/pci/pci_neighbour.elf "| tools/mkarchive.sh"
+    build/x86/pci/pci_tester.elf build/x86/pci/pci_neighbour.elf build/x86/pci/pci_crasher.elf "| tools/mkarchive.sh"
 
   echo
   echo "# The xenstore server in its test system (tests/system/xenstore/xenstore.bh, xenstore suite;"

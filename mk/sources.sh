@@ -143,6 +143,7 @@ vmm_test_guest=(
 sleeper=(tests/system/timer/sleeper.c)
 # The PCI manager's test clients (tests/system/pci/pci.bh): one source, one build per instance.
 pci_client=(tests/system/pci/tester.c)
+pci_crasher=(tests/system/pci/crasher.c)
 flooder=(tests/system/console/flooder.c servers/console/client.c)
 steady=(tests/system/console/steady.c servers/console/client.c)
 

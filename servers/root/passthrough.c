@@ -10,7 +10,9 @@
  * retyped the IOSpaces, each gets an ASID from the root's own pool (its VT-d domain id) and
  * its function is bound to it, so the function's DMA is translated, and blocked outside what
  * the IOSpace's holder maps, before any instance runs. The root keeps the PCI_DEVICE
- * capabilities.
+ * capabilities: when a thread of the instance holding the IOSpace faults, the root unbinds the
+ * function, so that from then on its DMA is blocked (context not present) whatever the device
+ * was doing; its configuration space stays the PCI manager's.
  */
 #include <stdbool.h>
 #include "root.h"
@@ -19,7 +21,7 @@
 #define CONFIG_DATA 0xcfcu
 #define ROOT_MAX_PCI 32u
 
-static bh_cptr_t pci_device[ROOT_MAX_PCI];
+static struct { bh_cptr_t cap; uint32_t object; } pci_device[ROOT_MAX_PCI];
 static unsigned npci;
 static unsigned problems;
 
@@ -128,7 +130,8 @@ static int bind_one(struct root *r, uint32_t i, const struct bh_spec_object *o)
                   err, root_error_name(err));
         return -1;
     }
-    pci_device[npci++] = dev;
+    pci_device[npci].cap = dev;
+    pci_device[npci++].object = i;
     bh_printf("[root] PCI %s: DMA through IOSpace %s\n", bdf, root_object_name(r, i));
     return 0;
 }
@@ -141,4 +144,20 @@ int root_bind_passthrough(struct root *r)
         if (o.type == BH_SPEC_OBJ_IO_SPACE && bind_one(r, i, &o) != 0) return -1;
     }
     return 0;
+}
+
+void root_stop_passthrough(struct root *r, bh_word_t fault_badge)
+{
+    struct bh_spec_thread t;
+    if (fault_badge == 0 || bh_spec_thread(&r->spec, (uint32_t)(fault_badge - 1), &t) != 0) return;
+    for (unsigned k = 0; k < npci; k++) {
+        struct bh_spec_object o;
+        char bdf[8];
+        bh_spec_object(&r->spec, pci_device[k].object, &o);
+        if (o.owner != t.instance) continue;
+        name_bdf(o.arg, bdf);
+        int err = bh_pci_device_unbind(pci_device[k].cap);
+        bh_printf("[root] supervisor: PCI %s of %s unbound (error %d): its DMA is blocked from now on\n", bdf,
+                  r->inst[t.instance].name, err);
+    }
 }

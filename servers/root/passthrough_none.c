@@ -24,3 +24,8 @@ int root_bind_passthrough(struct root *r)
     (void)r;
     return 0;
 }
+
+void root_stop_passthrough(struct root *r, bh_word_t fault_badge)
+{
+    (void)r, (void)fault_badge;
+}

@@ -70,6 +70,8 @@ int root_create_objects(struct root *r);
  * each IOSpace's ASID and bound function after step 2's retypes. */
 int root_check_passthrough(struct root *r);
 int root_bind_passthrough(struct root *r);
+/* A thread of an instance faulted (its fault badge): its passed-through functions are unbound. */
+void root_stop_passthrough(struct root *r, bh_word_t fault_badge);
 int root_build_vspaces(struct root *r);
 int root_load_image(struct root *r, uint32_t instance);
 int root_map_frames(struct root *r);

@@ -57,8 +57,8 @@ fuzz vpci fuzz_guest_config_ports
 . tests/system/boot.sh
 both_done() { [ "$(grep -c 'pci tests done' "$1")" -ge 2 ]; }
 log=build/test-logs/pci.serial
-boot build/x86/pci.cpio "$log" both_done 120 -device intel-iommu -device edu,addr=05.0
-grep -E '^\[(pci|tester|neighbour)\]' "$log"
+boot build/x86/pci.cpio "$log" both_done 120 -device intel-iommu -device edu,addr=05.0 -device edu,addr=06.0
+grep -E '^\[(pci|tester|neighbour|crasher)\]|^\[root\] (PCI|supervisor)' "$log"
 grep -E '^(PASS|FAIL) pci\.' "$log"
 grep -q '^FAIL pci\.' "$log" && status=1
 for inst in tester neighbour; do
@@ -68,9 +68,14 @@ if has "$log" "[root] PCI 00:05.0: DMA through IOSpace tester.edu"; then echo "P
 else fail function_bound_at_boot "the root did not bind 00:05.0 to the tester's IOSpace (log: $log)"; fi
 if has "$log" "[pci] 00:05.0 1234:11e8 msi (given to a client, stopped)"; then echo "PASS pci.manager_enumerates"
 else fail manager_enumerates "the manager did not list edu as given and stopped (log: $log)"; fi
-if has "$log" "[root] supervisor:" || has "$log" "PANIC" || [ "$alive" != 1 ]; then
-  fail nothing_faulted "a thread faulted, the kernel panicked or QEMU ended (log: $log)"
-else echo "PASS pci.nothing_faulted"; fi
+if grep -qE '^\[root\] supervisor: (manager|tester|neighbour)\.' "$log" || has "$log" "PANIC" || [ "$alive" != 1 ]; then
+  fail only_the_crasher_faulted "the manager or a client faulted, the kernel panicked or QEMU ended (log: $log)"
+else echo "PASS pci.only_the_crasher_faulted"; fi
+# The crasher turned bus mastering on and faulted: the root unbinds its function (DMA blocked).
+if has "$log" "[crasher] 00:06.0 memory and bus master on (answer 0)" &&
+   has "$log" "[root] supervisor: PCI 00:06.0 of crasher unbound (error 0): its DMA is blocked from now on"; then
+  echo "PASS pci.faulted_holder_unbound"
+else fail faulted_holder_unbound "no bus master for the crasher, or the root did not unbind 00:06.0 after its fault (log: $log)"; fi
 
 # --- what cannot work is refused by the root at boot, with a sentence; the kernel stays up ---
 refused() { # refused NAME MESSAGE [QEMU ARGS]
@@ -82,7 +87,7 @@ refused() { # refused NAME MESSAGE [QEMU ARGS]
   else fail "$name" "no '[root] error: system.spec refused: $message' before anything started, or the kernel went down (log: $rlog)"; fi
 }
 refused refused_without_iommu "object 22 (tester.edu) passes PCI 00:05.0 through, but this machine has no IOMMU the kernel drives" \
-  -device edu,addr=05.0
+  -device edu,addr=05.0 -device edu,addr=06.0
 refused refused_without_device "object 22 (tester.edu) passes PCI 00:05.0 through, but no device answers there" \
   -device intel-iommu
 exit $status
