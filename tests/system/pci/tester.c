@@ -5,7 +5,7 @@
  * compiled once per instance against that instance's glue. The tester is given QEMU's edu at
  * 00:05.0 and checks the manager's mediation on real (emulated) hardware: its own function
  * read, others refused, a BAR rewrite refused with the BAR unchanged, the command filter, the
- * shape checks, its IOSpace bound, then 20,000 random hostile requests after which edu's
+ * shape checks, edu's MSI fields writable and its read-only registers not, its IOSpace bound, then 20,000 random hostile requests after which edu's
  * identity, BAR and INTx-disable bit are what they were, and a release that stops edu. The
  * neighbour is given nothing: every request of it is refused, before, during and after the
  * tester's storm, and the manager keeps answering.
@@ -22,6 +22,7 @@
 #define ERR_OFFSET 6
 #define ERR_BAR 7
 #define ERR_COMMAND 8
+#define ERR_READ_ONLY 10
 #define MEMORY 0x2u
 #define MASTER 0x4u
 #define INTX_DISABLE 0x400u
@@ -71,6 +72,24 @@ static void storm(uint32_t bar0)
             "hostile_requests_leave_edu_intact", "edu's ID, BAR0 or INTx-disable bit changed, or the manager stopped answering");
 }
 
+/* edu's MSI capability through the manager: its message fields take a write and read it back;
+ * its ID and the device's own registers do not (error 10). */
+static void msi_fields(void)
+{
+    int err;
+    uint32_t cap = rd(EDU, 0x34, 1, &err), id = err ? 0 : rd(EDU, cap, 1, &err);
+    bool ok = !err && id == 0x05;
+    ok = ok && pci_write(EDU, cap + 4, 4, 0xfee01000u) == 0 && rd(EDU, cap + 4, 4, &err) == 0xfee01000u;
+    uint32_t flags = rd(EDU, cap + 2, 2, &err), data = (flags & 0x80u) ? cap + 12 : cap + 8;
+    ok = ok && pci_write(EDU, data, 2, 0x0041) == 0 && rd(EDU, data, 2, &err) == 0x0041;
+    ok = ok && pci_write(EDU, cap, 1, 0x11) == ERR_READ_ONLY && rd(EDU, cap, 1, &err) == 0x05;
+    ok = ok && pci_write(EDU, 0, 4, 0) == ERR_READ_ONLY && rd(EDU, 0, 4, &err) == EDU_ID;
+    ok = ok && pci_write(EDU, 0x3d, 1, 1) == ERR_READ_ONLY;
+    verdict(ok, "msi_fields_through_manager", "edu's MSI message did not take a write, or a read-only register did");
+    (void)pci_write(EDU, cap + 4, 4, 0);
+    (void)pci_write(EDU, data, 2, 0);
+}
+
 int main(void)
 {
     int err, err2;
@@ -98,6 +117,7 @@ int main(void)
     verdict(pci_read(EDU, 0, 3, &id) == ERR_SIZE && pci_read(EDU, 2, 4, &id) == ERR_ALIGNMENT &&
                 pci_read(EDU, 256, 1, &id) == ERR_OFFSET && pci_write(EDU, 0xfffffffcu, 4, 0) == ERR_OFFSET,
             "shapes_refused", "a bad size, alignment or offset was not refused with its own error");
+    msi_fields();
     bh_word_t pending = 1, source, address, kind, lost;
     verdict(bh_io_space_read_fault(HW_edu_IOSPACE_CPTR, &pending, &source, &address, &kind, &lost) == BH_ERR_OK &&
                 pending == 0,
