@@ -7,8 +7,8 @@
  * read, others refused, a BAR rewrite refused with the BAR unchanged, the command filter, the
  * shape checks, edu's MSI fields writable and its read-only registers not, its IOSpace bound, then 20,000 random hostile requests after which edu's
  * identity, BAR and INTx-disable bit are what they were, and a release that stops edu. The
- * neighbour is given nothing: every request of it is refused, before, during and after the
- * tester's storm, and the manager keeps answering.
+ * neighbour is given nothing: every request of it is refused, typed or raw (any label, length
+ * and words), before, during and after the tester's storm, and the manager keeps answering.
  */
 #include <bulkhead/invocations.h>
 #include <bulkhead/runtime.h>
@@ -144,10 +144,21 @@ int main(void)
         rd(next_random() & 0xffffu, next_random() % 256u, 4, &err);
         refused += err == ERR_NOT_YOURS;
     }
+    /* Raw messages: any label, length and words (high bits included); none may succeed. */
+    unsigned raw_refused = 0;
+    for (unsigned i = 0; i < STORM / 4; i++) {
+        unsigned length = next_random() % 7u;
+        for (unsigned k = 0; k < length; k++) bh_set_mr(k, (bh_word_t)next_random() << 32 | next_random());
+        if (next_random() & 1) bh_set_mr(0, EDU | (bh_word_t)next_random() << 32);
+        bh_msginfo_t answer = bh_call(CONN_pci_CPTR, bh_msginfo(next_random() % 8u, 0, 0, length));
+        raw_refused += bh_msginfo_label(answer) != 0;
+    }
     rd(EDU, 0, 4, &err2);
     rd(0x0u, 0, 4, &err3);
-    verdict(refused == STORM && err2 == ERR_NOT_YOURS && err3 == ERR_NOT_YOURS, "neighbour_refused_throughout",
-            "a request of the neighbour's was answered otherwise than refused");
+    bh_printf("[neighbour] %u typed requests refused of %u, %u raw messages refused of %u\n", refused, STORM,
+              raw_refused, STORM / 4);
+    verdict(refused == STORM && raw_refused == STORM / 4 && err2 == ERR_NOT_YOURS && err3 == ERR_NOT_YOURS,
+            "neighbour_refused_throughout", "a request of the neighbour's was answered otherwise than refused");
     bh_printf("[neighbour] pci tests done, %u failed\n", failures);
     return 0;
 }
