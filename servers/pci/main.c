@@ -13,6 +13,7 @@
  *   u32 read(in u32 function, in u32 offset, in u32 size);
  *   void write(in u32 function, in u32 offset, in u32 size, in u32 value);
  *   void release(in u32 function);
+ *   u64 bar(in u32 function, in u32 index, out u32 flags);   (size in bytes, 0: none)
  * function is bus << 8 | device << 3 | function; errors are pci.h's enum pci_error.
  */
 #include <bulkhead/arch/machine.h>
@@ -78,6 +79,11 @@ int clients_read(bh_word_t badge, uint32_t function, uint32_t offset, uint32_t s
 int clients_write(bh_word_t badge, uint32_t function, uint32_t offset, uint32_t size, uint32_t value)
 {
     return (int)pci_client_write(&manager, badge, function, offset, size, value);
+}
+
+int clients_bar(bh_word_t badge, uint32_t function, uint32_t index, uint32_t *flags, uint64_t *ret)
+{
+    return (int)pci_client_bar(&manager, badge, function, index, ret, flags);
 }
 
 int clients_release(bh_word_t badge, uint32_t function)

@@ -54,6 +54,27 @@ static void find_capabilities(struct pci_manager *m, struct pci_function *f)
     }
 }
 
+/* Sizes the BARs (PCI 3.0, 6.2.5.1: write all ones, read the mask back, restore), with the
+ * function's decoding off, as it is while stopped. A 64-bit BAR takes the next index too. */
+static void size_bars(struct pci_manager *m, struct pci_function *f)
+{
+    for (uint32_t i = 0; i < PCI_BARS; i++) {
+        uint32_t at = PCI_BAR0 + 4 * i, low = rd(m, f->bdf, at, 4);
+        bool io = low & PCI_BAR_IO, wide = !io && (low & 6u) == PCI_BAR_TYPE_64 && i + 1 < PCI_BARS;
+        uint32_t high = wide ? rd(m, f->bdf, at + 4, 4) : 0;
+        wr(m, f->bdf, at, 4, 0xffffffffu);
+        if (wide) wr(m, f->bdf, at + 4, 4, 0xffffffffu);
+        uint32_t base = rd(m, f->bdf, at, 4) & (io ? ~3u : ~15u);
+        uint64_t mask = (uint64_t)(wide ? rd(m, f->bdf, at + 4, 4) : 0xffffffffu) << 32 | base;
+        if (io) mask |= 0xffff0000u; /* I/O BARs may hardwire the upper 16 bits to 0 */
+        wr(m, f->bdf, at, 4, low);
+        if (wide) wr(m, f->bdf, at + 4, 4, high);
+        f->bar_size[i] = base ? ~mask + 1 : 0;
+        f->bar_flags[i] = base ? (uint8_t)(low & (io ? 3u : 15u)) : 0;
+        if (wide) i++;
+    }
+}
+
 /* Records the function at bdf if it answers; returns its header type byte, or -1. */
 static int probe(struct pci_manager *m, uint16_t bdf)
 {
@@ -66,7 +87,10 @@ static int probe(struct pci_manager *m, uint16_t bdf)
                                .header_type = (uint8_t)(header & PCI_HEADER_TYPE_MASK)};
     find_capabilities(m, f);
     f->dma_confined = granted(m, bdf) && f->header_type == 0;
-    if (f->dma_confined) pci_stop_function(m, f);
+    if (f->dma_confined) {
+        pci_stop_function(m, f);
+        size_bars(m, f);
+    }
     return (int)header;
 }
 
@@ -164,4 +188,16 @@ enum pci_error pci_client_release(struct pci_manager *m, uint64_t badge, uint32_
     enum pci_error err = pci_lookup(m, badge, bdf, &f);
     if (err == PCI_OK) pci_stop_function(m, f);
     return err;
+}
+
+enum pci_error pci_client_bar(struct pci_manager *m, uint64_t badge, uint32_t bdf, uint32_t index, uint64_t *size,
+                              uint32_t *flags)
+{
+    struct pci_function *f;
+    enum pci_error err = pci_lookup(m, badge, bdf, &f);
+    if (err == PCI_OK && index >= PCI_BARS) err = PCI_ERR_INDEX;
+    if (err != PCI_OK) return err;
+    *size = f->bar_size[index];
+    *flags = f->bar_flags[index];
+    return PCI_OK;
 }

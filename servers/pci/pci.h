@@ -24,6 +24,9 @@
 #define PCI_BIST 0x0fu
 #define PCI_BAR0 0x10u
 #define PCI_BAR_END 0x28u           /* type 0: six BARs, 0x10..0x27 */
+#define PCI_BARS 6u
+#define PCI_BAR_IO 0x1u
+#define PCI_BAR_TYPE_64 0x4u        /* memory BAR type 2: this BAR and the next are one */
 #define PCI_ROM_BAR 0x30u
 #define PCI_CAPABILITY_LIST 0x34u
 #define PCI_INTERRUPT_LINE 0x3cu
@@ -67,6 +70,7 @@ enum pci_error {
     PCI_ERR_READ_ONLY = 10,  /* a register the client may read but not write */
     PCI_ERR_ABSENT = 11,     /* the function did not answer at enumeration */
     PCI_ERR_BRIDGE = 12,     /* a bridge: its bus numbers and windows are the manager's */
+    PCI_ERR_INDEX = 13,      /* a BAR index beyond 5 */
 };
 
 /* One function found at enumeration, with what the write filter needs. */
@@ -79,6 +83,11 @@ struct pci_function {
     uint8_t msix_cap;       /* offset of the MSI-X capability, 0: none */
     uint8_t pcie_cap;       /* offset of the PCI Express capability, 0: none */
     bool flr;               /* function-level reset offered (PCIe DevCap) */
+    /* Granted functions' BARs, sized at enumeration while stopped: bytes (0: none, or the upper
+     * half of the 64-bit BAR before) and the BAR's low bits (bit 0 I/O, bits 2:1 type, bit 3
+     * prefetchable). */
+    uint64_t bar_size[6];
+    uint8_t bar_flags[6];
     bool dma_confined;      /* an IOSpace translates its DMA: bus master may be set */
 };
 
@@ -125,6 +134,9 @@ enum pci_error pci_client_write(struct pci_manager *m, uint64_t badge, uint32_t 
 /* Stops the function: MSI and MSI-X off, memory, I/O and bus master off, then FLR where the
  * function offers it. For a client's end (its request, or its supervisor's word). */
 enum pci_error pci_client_release(struct pci_manager *m, uint64_t badge, uint32_t bdf);
+/* The size and low bits of BAR index of the client's function (sized at enumeration). */
+enum pci_error pci_client_bar(struct pci_manager *m, uint64_t badge, uint32_t bdf, uint32_t index, uint64_t *size,
+                              uint32_t *flags);
 void pci_stop_function(struct pci_manager *m, const struct pci_function *f);
 
 #endif

@@ -3,8 +3,10 @@
 /*
  * libFuzzer target of the PCI manager's request handling (servers/pci/manager.c, filter.c) on
  * the host tests' fake configuration space: each input is a sequence of client requests of 8
- * bytes (operation, client badge, function, offset, size, value) as a hostile VMM would send
- * them. After every request: a refused one wrote nothing; an accepted write changed only the
+ * bytes (operation: read, write, release or BAR query; client badge, function, offset, size,
+ * value) as a hostile VMM would send
+ * them. After every request: a refused one, and any BAR query, wrote nothing; a BAR size is a
+ * power of two or 0; an accepted write changed only the
  * bytes it names, of a function given to that client; no BAR, ID, class or capability pointer
  * of any function ever changes; a granted function never has INTx enabled nor I/O decoding
  * turned on; functions no client is given are never touched.
@@ -54,7 +56,7 @@ static void invariants(void)
 
 static void one(const uint8_t *r)
 {
-    unsigned op = r[0] % 3u;
+    unsigned op = r[0] % 4u;
     uint64_t badge = r[1] % 4u;
     uint32_t bdf = targets[r[2] % (sizeof targets / sizeof targets[0])];
     if (r[2] & 0x80) bdf |= (uint32_t)r[2] << 16; /* out of range high bits */
@@ -80,9 +82,15 @@ static void one(const uint8_t *r)
                 for (uint32_t b = 0; b < PCI_CONFIG_SIZE; b++)
                     if ((int)f != i || b < offset || b >= offset + size) ENSURE(cfg.space[f][b] == was.space[f][b]);
         }
-    } else {
+    } else if (op == 2) {
         err = pci_client_release(&mgr, badge, bdf);
         if (err != PCI_OK) ENSURE(cfg.writes == writes);
+    } else {
+        uint64_t bar_size = 3;
+        uint32_t flags = 0;
+        err = pci_client_bar(&mgr, badge, bdf, r[5], &bar_size, &flags);
+        ENSURE(cfg.writes == writes);
+        if (err == PCI_OK) ENSURE((bar_size & (bar_size - 1)) == 0 && r[5] < PCI_BARS);
     }
     if (err == PCI_OK) ENSURE(given_to(badge, (uint16_t)bdf));
     invariants();

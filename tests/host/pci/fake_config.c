@@ -36,12 +36,23 @@ static uint32_t fake_read(void *ctx, uint16_t bdf, uint32_t off, uint32_t size)
     return get(c->space[i], off, size);
 }
 
+/* A BAR register keeps only the bits its size decodes, and its type bits (dword writes). */
+static uint32_t bar_written(const struct fake_config *c, int i, uint32_t off, uint32_t value)
+{
+    unsigned b = (off - PCI_BAR0) / 4;
+    const struct fake_bar *bar = &c->bar[i][b];
+    if (bar->upper) return value & (uint32_t)(~(bar->size - 1) >> 32);
+    if (!bar->size) return 0;
+    return (value & (uint32_t)~(bar->size - 1)) | bar->flags;
+}
+
 static void fake_write(void *ctx, uint16_t bdf, uint32_t off, uint32_t size, uint32_t value)
 {
     struct fake_config *c = ctx;
     int i = fake_index(c, bdf);
     c->writes++;
     if (i < 0 || off + size > PCI_CONFIG_SIZE) return;
+    if (off >= PCI_BAR0 && off < PCI_BAR_END && size == 4) value = bar_written(c, i, off, value);
     put(c->space[i], off, size, value);
     uint8_t pcie = bdf == FAKE_NIC ? NIC_PCIE : 0;
     if (pcie && off == pcie + PCI_EXP_DEVCTL && (value & PCI_EXP_DEVCTL_BCR_FLR)) {
@@ -62,6 +73,8 @@ static void header(struct fake_config *c, unsigned i, uint16_t bdf, uint32_t id,
     put(s, PCI_STATUS, 2, cap ? PCI_STATUS_CAP_LIST : 0);
     put(s, PCI_CLASS_REVISION, 4, 0x00ff0010u);
     s[PCI_HEADER_TYPE] = type;
+    c->bar[i][0] = (struct fake_bar){.size = 1u << 20};
+    c->bar[i][1] = (struct fake_bar){.size = 1u << 12};
     put(s, PCI_BAR0, 4, 0xfea00000u);
     put(s, PCI_BAR0 + 4, 4, 0xfeb00000u);
     s[PCI_CAPABILITY_LIST] = cap;
@@ -79,6 +92,13 @@ void fake_config_init(struct fake_config *c)
     put(c->space[2], NIC_MSI, 4, (PCI_MSI_FLAGS_64BIT << 16) | NIC_PCIE << 8 | PCI_CAP_ID_MSI);
     put(c->space[2], NIC_PCIE, 2, PCI_CAP_ID_EXP); /* next 0 */
     put(c->space[2], NIC_PCIE + PCI_EXP_DEVCAP, 4, PCI_EXP_DEVCAP_FLR);
+    /* The NIC: BAR 2 I/O of 32 ports, BARs 4 and 5 one 64-bit prefetchable BAR of 16 KiB. */
+    c->bar[2][2] = (struct fake_bar){.size = 32, .flags = PCI_BAR_IO};
+    c->bar[2][4] = (struct fake_bar){.size = 1u << 14, .flags = 0xc};
+    c->bar[2][5] = (struct fake_bar){.size = 1u << 14, .upper = true};
+    put(c->space[2], PCI_BAR0 + 8, 4, 0xc001u);
+    put(c->space[2], PCI_BAR0 + 16, 4, 0xe000000cu);
+    put(c->space[2], PCI_BAR0 + 20, 4, 0x1u);
     header(c, 3, FAKE_NEIGHBOUR, 0x10001af4u, 0, 0);
     header(c, 4, FAKE_MULTI0, 0x00011b36u, PCI_HEADER_MULTIFUNCTION, 0);
     header(c, 5, FAKE_MULTI2, 0x00021b36u, 0, 0);

@@ -38,8 +38,15 @@
 #define BADGE_NIC 2u
 #define BADGE_NOBODY 3u
 
+struct fake_bar {
+    uint64_t size;      /* 0: none */
+    uint32_t flags;     /* the low bits it reads with */
+    bool upper;         /* the upper half of the 64-bit BAR before */
+};
+
 struct fake_config {
     uint16_t bdf[FAKE_FUNCTIONS];
+    struct fake_bar bar[FAKE_FUNCTIONS][PCI_BARS];
     uint8_t space[FAKE_FUNCTIONS][PCI_CONFIG_SIZE];
     unsigned flr_count[FAKE_FUNCTIONS];
     uint32_t waited_ms;

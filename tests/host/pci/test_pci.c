@@ -254,6 +254,40 @@ static void release_stops_the_function(void)
     CHECK_EQ(space16(FAKE_NIC, NIC_MSIX + 2), 4);
 }
 
+/* Sized at enumeration: 32-bit memory, I/O (upper bits hardwired 0) and 64-bit BARs; each BAR
+ * and the command register restored after. */
+static void bars_sized(void)
+{
+    fresh();
+    uint64_t size = 1;
+    uint32_t flags = 7;
+    CHECK_EQ(pci_client_bar(&mgr, BADGE_EDU, FAKE_EDU, 0, &size, &flags), PCI_OK);
+    CHECK_EQ(size, 1u << 20);
+    CHECK_EQ(flags, 0);
+    CHECK_EQ(pci_client_bar(&mgr, BADGE_EDU, FAKE_EDU, 1, &size, &flags), PCI_OK);
+    CHECK_EQ(size, 1u << 12);
+    CHECK_EQ(pci_client_bar(&mgr, BADGE_EDU, FAKE_EDU, 2, &size, &flags), PCI_OK);
+    CHECK_EQ(size, 0);
+    CHECK_EQ(flags, 0);
+    CHECK_EQ(pci_client_bar(&mgr, BADGE_NIC, FAKE_NIC, 2, &size, &flags), PCI_OK);
+    CHECK_EQ(size, 32);
+    CHECK_EQ(flags, PCI_BAR_IO);
+    CHECK_EQ(pci_client_bar(&mgr, BADGE_NIC, FAKE_NIC, 4, &size, &flags), PCI_OK);
+    CHECK_EQ(size, 1u << 14);
+    CHECK_EQ(flags, 0xc);
+    CHECK_EQ(pci_client_bar(&mgr, BADGE_NIC, FAKE_NIC, 5, &size, &flags), PCI_OK);
+    CHECK_EQ(size, 0);                                            /* the upper half */
+    const uint8_t *nic = cfg.space[fake_index(&cfg, FAKE_NIC)];
+    CHECK_EQ(nic[PCI_BAR0 + 16], 0x0c);
+    CHECK_EQ(nic[PCI_BAR0 + 19], 0xe0);
+    CHECK_EQ(nic[PCI_BAR0 + 20], 0x01);
+    CHECK_EQ(nic[PCI_BAR0 + 8], 0x01);
+    CHECK_EQ(nic[PCI_BAR0 + 9], 0xc0);
+    CHECK_EQ(space16(FAKE_NIC, PCI_COMMAND), PCI_COMMAND_INTX_DISABLE);
+    CHECK_EQ(pci_client_bar(&mgr, BADGE_EDU, FAKE_EDU, 6, &size, &flags), PCI_ERR_INDEX);
+    CHECK_EQ(pci_client_bar(&mgr, BADGE_EDU, FAKE_NIC, 0, &size, &flags), PCI_ERR_NOT_YOURS);
+}
+
 int main(void)
 {
     RUN("enumeration_finds_every_function", enumeration_finds_every_function);
@@ -269,5 +303,6 @@ int main(void)
     RUN("bus_master_needs_confinement", bus_master_needs_confinement);
     RUN("msi_fields_writable", msi_fields_writable);
     RUN("release_stops_the_function", release_stops_the_function);
+    RUN("bars_sized", bars_sized);
     return check_summary();
 }

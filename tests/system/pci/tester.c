@@ -23,6 +23,7 @@
 #define ERR_BAR 7
 #define ERR_COMMAND 8
 #define ERR_READ_ONLY 10
+#define ERR_INDEX 13
 #define MEMORY 0x2u
 #define MASTER 0x4u
 #define INTX_DISABLE 0x400u
@@ -118,6 +119,14 @@ int main(void)
                 pci_read(EDU, 256, 1, &id) == ERR_OFFSET && pci_write(EDU, 0xfffffffcu, 4, 0) == ERR_OFFSET,
             "shapes_refused", "a bad size, alignment or offset was not refused with its own error");
     msi_fields();
+    uint64_t bar_size = 0, none = 1, past = 1;
+    uint32_t flags = 0xff, none_flags = 0xff;
+    int bar_ok = pci_bar(EDU, 0, &flags, &bar_size), none_ok = pci_bar(EDU, 1, &none_flags, &none);
+    bh_printf("[tester] edu BAR0: %lu KiB, flags %x\n", (unsigned long)(bar_size >> 10), (unsigned)flags);
+    verdict(bar_ok == 0 && bar_size == (1u << 20) && flags == 0 && none_ok == 0 && none == 0 &&
+                pci_bar(EDU, 6, &flags, &past) == ERR_INDEX && pci_bar(0x0u, 0, &flags, &past) == ERR_NOT_YOURS &&
+                rd(EDU, 0x10, 4, &err) == bar0,
+            "bar_sized_by_manager", "edu's BAR0 is not 1 MiB of 32-bit memory by the manager, or BAR1 is not absent");
     bh_word_t pending = 1, source, address, kind, lost;
     verdict(bh_io_space_read_fault(HW_edu_IOSPACE_CPTR, &pending, &source, &address, &kind, &lost) == BH_ERR_OK &&
                 pending == 0,
