@@ -186,6 +186,30 @@ static void gen_server_proc(struct gen *g, const struct port *po, const struct p
     fprintf(s, "    return bh_msginfo(0, 0, %uu, %uu);\n}\n", pr->rep_caps, pr->rep_words);
 }
 
+/* The PCI functions the clients declare (`pci`), for a server that mediates them (servers/pci):
+ * {badge, bus << 8 | dev << 3 | fn}; nothing when no client declares one. */
+static void gen_client_pci(struct gen *g, const struct port *po, const struct port_alloc *pa)
+{
+    size_t n = 0;
+    for (size_t j = 0; j < pa->peers.n; j++) {
+        const struct component *co = pa->peers.v[j].inst->comp;
+        for (size_t k = 0; k < co->hw.n; k++) n += co->hw.v[k].kind == HW_PCI;
+    }
+    if (!n) return;
+    fprintf(g->h, "/* The PCI functions each client declares: {badge, bus << 8 | dev << 3 | fn}. */\n");
+    fprintf(g->h, "#define CONN_%s_CLIENT_PCI_COUNT %zuu\n#define CONN_%s_CLIENT_PCI_TABLE {", po->name, n, po->name);
+    const char *sep = "";
+    for (size_t j = 0; j < pa->peers.n; j++) {
+        const struct component *co = pa->peers.v[j].inst->comp;
+        for (size_t k = 0; k < co->hw.n; k++) {
+            if (co->hw.v[k].kind != HW_PCI) continue;
+            fprintf(g->h, "%s{%lluu, 0x%xu}", sep, (unsigned long long)pa->peers.v[j].conn->badge, co->hw.v[k].bdf);
+            sep = ", ";
+        }
+    }
+    fprintf(g->h, "}\n");
+}
+
 static void gen_server(struct gen *g, const struct port *po, const struct port_alloc *pa)
 {
     const struct interface *in = po->iface;
@@ -206,6 +230,7 @@ static void gen_server(struct gen *g, const struct port *po, const struct port_a
                     pa->peers.v[j].inst->name);
         fprintf(h, "}\n");
     }
+    gen_client_pci(g, po, pa);
     for (size_t k = 0; k < in->procs.n; k++) {
         proto(g, h, po->name, &in->procs.v[k], 1);
         fprintf(h, ";\n");

@@ -15,7 +15,7 @@
  * priority_range, dataport_size, dataport_write_only, component_memory_range, device_memory_size, partition_ticks,
  * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects,
  * too_many_address_spaces, guest_device_overlaps_ram, guest_platform_mismatch,
- * guest_uses_interface, device_memory_kept_by_kernel, guest_xenstore.
+ * guest_uses_interface, device_memory_kept_by_kernel, guest_xenstore, pci_bus_range.
  */
 #include "bhidl.h"
 #include "params.h"   /* the VMM's limits (vmm/, -Ivmm) */
@@ -133,7 +133,12 @@ static void check_hardware(struct ctx *c)
                     *DA_PUSH(&c->arena, &io) = u;
                 break;
             case HW_PCI:
-                *DA_PUSH(&c->arena, &pci) = u;
+                if (h->bdf >> 8 >= BH_IOMMU_BUSES)
+                    diag_error(&c->diags, h->loc, "pci_bus_range",
+                               "PCI function '%s' is on bus 0x%x; the kernel's IOMMU context tables cover buses 0..%u, "
+                               "so its DMA could not be confined", h->name, h->bdf >> 8, BH_IOMMU_BUSES - 1u);
+                else
+                    *DA_PUSH(&c->arena, &pci) = u;
                 break;
             }
         }

@@ -445,6 +445,21 @@ gen_x86_systems() {
     build/x86/timer/quick_sleeper.elf build/x86/timer/slow_sleeper.elf build/x86/timer/unwired_sleeper.elf "| tools/mkarchive.sh"
 
   echo
+  echo "# The PCI manager's test system (tests/system/pci/pci.bh, pci suite)."
+  idl=build/pci/idl
+  edge "$idl/system.spec $idl/manager/glue.c $idl/manager/glue.h $idl/tester/glue.c $idl/tester/glue.h $idl/neighbour/glue.c $idl/neighbour/glue.h $idl/crasher/glue.c $idl/crasher/glue.h" \
+    bhidl_report tests/system/pci/pci.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
+  gen_components x86 "$idl" build/x86/pci "$abi_h" "$libs1" manager:pci_manager.elf:pci_server
+  for m in tester neighbour; do
+    program x86 "build/x86/pci/pci_$m.elf" component "build/x86/pci/$m" "$libs1" "$idl/$m/glue.h $abi_h" \
+      "-I$idl/$m" "${pci_client[@]}" "$idl/$m/glue.c=glue"
+  done
+  program x86 build/x86/pci/pci_crasher.elf component build/x86/pci/crasher "$libs1" "$idl/crasher/glue.h $abi_h" \
+    "-I$idl/crasher" "${pci_crasher[@]}" "$idl/crasher/glue.c=glue"
+  edge build/x86/pci.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/pci/pci_manager.elf \
+    build/x86/pci/pci_tester.elf build/x86/pci/pci_neighbour.elf build/x86/pci/pci_crasher.elf "| tools/mkarchive.sh"
+
+  echo
   echo "# The xenstore server in its test system (tests/system/xenstore/xenstore.bh, xenstore suite;"
   echo "# the suite adds Debian's kernel with tools/with-linux.sh)."
   idl=build/xenstore/idl
@@ -621,6 +636,32 @@ gen_grant() {
   edge build/grant/all phony build/grant/test_grant_check build/fuzz/grant_check
 }
 
+gen_pci() {
+  local e src nm objs=""
+  echo
+  echo "# The PCI manager's engine on the host: unit tests under ASan and UBSan and a libFuzzer"
+  echo "# target, both on the fake configuration space of tests/host/pci."
+  for e in "${pci_engine[@]}" "${pci_fake[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/pci/obj/$nm.o" host_cc "$src" -- 'cflags=$pci_cflags'
+    objs+=" build/pci/obj/$nm.o"
+  done
+  for e in "${pci_host_tests[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/pci/obj/$nm.o" host_cc "$src" -- 'cflags=$pci_cflags'
+    edge "build/pci/$nm" host_link "build/pci/obj/$nm.o$objs"
+  done
+  edge build/fuzz/pci fuzz_cc "tests/fuzz/host/fuzz_pci.c ${pci_engine[*]} ${pci_fake[*]}" \
+    "| servers/pci/pci.h tests/host/pci/fake_config.h" -- 'cflags=$pci_fuzz_cflags'
+  for e in "${vpci[@]}" "${vpci_host_tests[@]}"; do
+    src_of src "$e"; name_of nm "$e"
+    edge "build/pci/obj/$nm.o" host_cc "$src" -- 'cflags=-Ivmm'
+  done
+  edge build/pci/test_pci_config host_link "build/pci/obj/test_pci_config.o build/pci/obj/pci_config.o"
+  edge build/fuzz/vpci fuzz_cc "tests/fuzz/host/fuzz_vpci.c ${vpci[*]}" "| vmm/pci_config.h" -- 'cflags=$vpci_fuzz_cflags'
+  edge build/pci/host phony build/pci/test_pci build/fuzz/pci build/pci/test_pci_config build/fuzz/vpci
+}
+
 gen_header
 gen_abi
 gen_host_core
@@ -639,3 +680,4 @@ gen_xenstore
 gen_peers
 gen_papr
 gen_grant
+gen_pci

@@ -72,6 +72,7 @@ root_server=(
   servers/root/supervise.c lib/spec/spec.c
   servers/root/guest_check.c@x86 servers/root/guest.c@x86 servers/root/guest_none.c@power9
   servers/root/guest_report.c user/guest.c@x86=guest_builder
+  servers/root/passthrough.c@x86 servers/root/passthrough_none.c@power9
   servers/root/console_com1.c@x86 servers/root/console_debug.c@power9
 )
 # The VMM (one process per guest; x86 only so far).
@@ -86,6 +87,7 @@ vmm=(
 console_server=(servers/console/main.c servers/console/input.c@x86 servers/console/limit.c
   servers/console/out_com1.c@x86 servers/console/out_debug.c@power9 servers/console/guests.c@x86)
 timer_server=(servers/timer/main.c servers/timer/pit.c servers/console/client.c)
+pci_server=(servers/pci/main.c servers/pci/manager.c servers/pci/filter.c)
 pinger=(servers/demo/pinger.c servers/demo/say.c)
 ponger=(servers/demo/ponger.c servers/demo/say.c)
 prober=(servers/demo/prober.c servers/demo/say.c)
@@ -139,6 +141,9 @@ vmm_test_guest=(
 )
 # Test components: the timer test system's sleepers, the console flood's clients.
 sleeper=(tests/system/timer/sleeper.c)
+# The PCI manager's test clients (tests/system/pci/pci.bh): one source, one build per instance.
+pci_client=(tests/system/pci/tester.c)
+pci_crasher=(tests/system/pci/crasher.c)
 flooder=(tests/system/console/flooder.c servers/console/client.c)
 steady=(tests/system/console/steady.c servers/console/client.c)
 
@@ -174,6 +179,15 @@ xenstore_server=(servers/xenstore/main.c servers/xenstore/channels.c servers/xen
 grant_check=(vmm/grant_check.c)
 grant_racing=(tests/host/grant/racing_entry.c)
 grant_host_tests=(tests/host/grant/test_grant_check.c)
+
+# ---- The PCI manager's engine (servers/pci, docs/passthrough.md): host tests and fuzzer on a
+# fake configuration space (tests/host/pci/fake_config.c) ----
+pci_engine=(servers/pci/manager.c servers/pci/filter.c)
+pci_fake=(tests/host/pci/fake_config.c)
+pci_host_tests=(tests/host/pci/test_pci.c)
+# The VMM's side: the guest's configuration space (vmm/pci_config.c), tests and fuzzer.
+vpci=(vmm/pci_config.c)
+vpci_host_tests=(tests/host/vmm/test_pci_config.c)
 
 # ---- The POWER9 VMM's PAPR layer (vmm/papr): host tests, fuzzer, ppc64le objects ----
 papr=(

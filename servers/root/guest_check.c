@@ -8,7 +8,7 @@
  * minimum and maximum, name and command-line lengths: vmm/params.h, vmm/main.c), the boot archive (kernel and initrd
  * files), and what a VMM must hold to start (its VCPU, GuestSpace and event line, its grant
  * frames mapped one after another with their spare page tables, a free slot for its report
- * capability). PCI passthrough (IOSpace objects) has no IOMMU support yet.
+ * capability). PCI passthrough is checked in passthrough.c.
  */
 #include <stdbool.h>
 #include <string.h>
@@ -248,18 +248,6 @@ static void check_one(struct root *r, uint32_t i)
     check_peers(r, i, rg->name, &g);
 }
 
-static void check_io_spaces(struct root *r)
-{
-    for (uint32_t i = 0; i < r->nobjects; i++) {
-        struct bh_spec_object o;
-        bh_spec_object(&r->spec, i, &o);
-        if (o.type != BH_SPEC_OBJ_IO_SPACE) continue;
-        bh_printf("[root] error: system.spec refused: object %u (%s): PCI passthrough (IOSpace) is not supported yet\n", i,
-                  root_object_name(r, i));
-        problems++;
-    }
-}
-
 int root_check_guests(struct root *r)
 {
     r->nguests = bh_spec_count(&r->spec, BH_SPEC_SEC_GUESTS);
@@ -268,7 +256,6 @@ int root_check_guests(struct root *r)
         return -1;
     }
     problems = 0;
-    check_io_spaces(r);
     for (uint32_t i = 0; i < r->nguests; i++) check_one(r, i);
     return problems ? -1 : 0;
 }

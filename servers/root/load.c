@@ -86,5 +86,6 @@ int root_load_spec(struct root *r)
     if (r->nthreads > ROOT_MAX_THREADS) return refuse("more threads than the root can track", r->nthreads);
     if (nparts > r->bi->partitions) return refuse("more partitions than the kernel has", nparts);
     if (check_device_frames(r) != 0) return -1;
+    if (root_check_passthrough(r) != 0) return -1;
     return root_check_guests(r);
 }

@@ -5,8 +5,8 @@
  * first (less fragmentation; indices stay the table's); 64..67 are derived from the boot
  * authority: IRQ handlers from IRQControl, I/O port ranges from IOPortControl, device frames
  * from the device untyped that covers them, ASID pools from ASIDControl (and a 4 KiB
- * untyped). Then each VSpace and GuestSpace gets its ASID from the pool it links. (IOSpaces,
- * 11, were refused in step 1.)
+ * untyped). Then each VSpace and GuestSpace gets its ASID from the pool it links, and each
+ * IOSpace, 11, one from the root's own pool with its PCI function bound to it (passthrough.c).
  */
 #include "root.h"
 
@@ -17,6 +17,7 @@ static bh_word_t abi_type(uint8_t spec_type)
 {
     if (spec_type == BH_SPEC_OBJ_VCPU) return BH_OBJ_VCPU;
     if (spec_type == BH_SPEC_OBJ_GUEST_SPACE) return BH_OBJ_GUEST_SPACE;
+    if (spec_type == BH_SPEC_OBJ_IO_SPACE) return BH_OBJ_IO_SPACE;
     return (bh_word_t)spec_type + BH_OBJ_UNTYPED;
 }
 
@@ -118,6 +119,7 @@ int root_create_objects(struct root *r)
         if ((o.type == BH_SPEC_OBJ_VSPACE || o.type == BH_SPEC_OBJ_GUEST_SPACE) && assign_asid(r, i, &o) != 0)
             return -1;
     }
+    if (root_bind_passthrough(r) != 0) return -1;
     bh_printf("[root] created %u objects from untyped memory, derived %u from boot authority, gave %u address "
               "spaces their ASIDs\n", r->retyped, r->derived, r->assigned);
     return 0;

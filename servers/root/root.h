@@ -66,6 +66,12 @@ extern struct root root_state;
 int root_load_spec(struct root *r);
 int root_check_guests(struct root *r);
 int root_create_objects(struct root *r);
+/* PCI passthrough (passthrough.c on x86, passthrough_none.c elsewhere): step 1's refusals, and
+ * each IOSpace's ASID and bound function after step 2's retypes. */
+int root_check_passthrough(struct root *r);
+int root_bind_passthrough(struct root *r);
+/* A thread of an instance faulted (its fault badge): its passed-through functions are unbound. */
+void root_stop_passthrough(struct root *r, bh_word_t fault_badge);
 int root_build_vspaces(struct root *r);
 int root_load_image(struct root *r, uint32_t instance);
 int root_map_frames(struct root *r);

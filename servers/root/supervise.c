@@ -104,6 +104,7 @@ _Noreturn void root_supervise(struct root *r)
         }
         report_fault(r, badge, info);
         stop_vmm(r, badge);
+        root_stop_passthrough(r, badge);
         /* A non-zero label leaves the faulting thread stopped (kernel/fault.c). */
         bh_reply(bh_msginfo(1, 0, 0, 0));
     }

@@ -150,7 +150,7 @@ refused spec_checksum build/x86/spec-flipped.cpio "checksum mismatch"
 refused spec_truncated build/x86/spec-truncated.cpio "truncated: the header's total size is beyond the end of the data (at byte offset"
 refused spec_bad_reference build/x86/spec-badref.cpio "instance cnode is not a CNode object (at byte offset"
 refused spec_guest_passthrough build/x86/spec-guest.cpio \
-  "object 664 (front.nic): PCI passthrough (IOSpace) is not supported yet"
+  "object 664 (front.nic) passes PCI 00:03.0 through, but this machine has no IOMMU the kernel drives"
 refused spec_guest_ram_granularity build/x86/spec-guestram.cpio \
   "guest 'linux': RAM of 3145728 bytes is not a whole number of 2 MiB frames"
 refused spec_guest_without_grant_frames build/x86/spec-nogrant.cpio \

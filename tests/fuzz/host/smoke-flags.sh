@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: BSD-2-Clause
 # Copyright (c) 2026 The Bulkhead authors
 #
-# Sourced by the suites that run libFuzzer smoke runs (lib, idl, vmm-fuzz, papr, xenstore).
+# Sourced by the suites that run libFuzzer smoke runs (lib, idl, vmm-fuzz, papr, xenstore, pci).
 # fuzz_smoke_flags TARGET SECONDS: the flags of one smoke run. A fixed seed and a cap on the
 # runs make it the same run on every machine, CI's included: where the cap is reached, exactly
 # the inputs tried here; on a slower machine the time limit stops it earlier, at a prefix of
@@ -13,7 +13,7 @@ fuzz_smoke_flags() {
     idl) runs=6000 ;;
     vmm_hypercall) runs=4000 ;;
     vmm_image|xenstore) runs=15000 ;;
-    spec|cpio|grant_check) runs=60000 ;;
+    spec|cpio|grant_check|pci|vpci) runs=60000 ;;
     elf) runs=80000 ;;
     papr) runs=150000 ;;
     *) runs=20000 ;;

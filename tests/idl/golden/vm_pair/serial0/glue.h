@@ -43,6 +43,9 @@
 #define CONN_tx_CLIENT_mux 2u
 #define CONN_tx_CLIENT_COUNT 2u
 #define CONN_tx_CLIENT_TABLE {{1u, "disk0"}, {2u, "mux"}}
+/* The PCI functions each client declares: {badge, bus << 8 | dev << 3 | fn}. */
+#define CONN_tx_CLIENT_PCI_COUNT 1u
+#define CONN_tx_CLIENT_PCI_TABLE {{1u, 0xfau}}
 int tx_put(bh_word_t badge, uint8_t c);
 /* Handles one request already in the IPC buffer; returns the reply's message info. */
 bh_msginfo_t tx__dispatch(bh_word_t badge, bh_msginfo_t info);
