@@ -6,7 +6,8 @@
 # spec, the components run and print through the console server, the two guests run under
 # their VMMs in their own partitions with labelled output, and the Linux guest's end leaves
 # the rest running; and the root refuses broken or unsupported specs (corruptions by
-# tests/system/spec/corrupt.sh, bad guests) with a clear message while the kernel stays up.
+# tests/system/spec/corrupt.sh, bad guests) with a clear message while the kernel stays up; and
+# every construct of the IDL either boots or is refused by the compiler (tests/system/constructs).
 # Each boot is watched until its last expected line appears (tests/system/boot.sh).
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -173,4 +174,8 @@ for t in "spec_guest_ram_too_small|guest 'tiny': RAM of 2 MiB is too small: a gu
   if has "$bad" "[root] error: system.spec refused: ${t#*|}"; then pass "${t%%|*}"
   else fail "${t%%|*}" "no '[root] error: system.spec refused: ${t#*|}' (log: $bad)"; fi
 done
+
+# --- Every construct the IDL accepts boots, or the compiler refuses it (issue 16): generated
+# descriptions past each limit, and one boot of a system packing every construct at its edges.
+bash tests/system/constructs/check.sh || status=1
 exit $status
