@@ -69,7 +69,8 @@ if [ ! -s "$out/initramfs.cpio" ] || [ "$(cat "$out/initramfs.stamp" 2>/dev/null
 #!/bin/sh
 # Bulkhead's Linux guest init. Markers: BULKHEAD-LINUX-INIT-OK to stdout and the kernel log
 # (earlyprintk=xen,keep makes the log the console that always exists), BULKHEAD-LINUX-HVC0-OK
-# to /dev/console only (it reaches the VMM only through hvc0 and the PV console ring).
+# to /dev/console only (it reaches the VMM only through hvc0 and the PV console ring),
+# BULKHEAD-LINUX-DATE and the guest's date in seconds since 1970 to the kernel log.
 # The kernel command line chooses the ending:
 #   bulkhead.shell=1          an interactive shell on the console (hvc0) with a controlling
 #                             terminal, then poweroff -f when it exits
@@ -88,6 +89,7 @@ msg="BULKHEAD-LINUX-INIT-OK $(uname -r)"
 echo "$msg"
 echo "$msg" > /dev/kmsg
 echo "BULKHEAD-LINUX-HVC0-OK $(cat /sys/class/tty/console/active 2>/dev/null || echo '?')" > /dev/console
+echo "BULKHEAD-LINUX-DATE $(date +%s)" > /dev/kmsg
 end=poweroff
 shell=0
 work=0
