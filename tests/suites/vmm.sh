@@ -100,6 +100,16 @@ else
 fi
 # [linux hvc] is the PV console ring only (console_io is [linux xen]); /init writes this marker
 # to /dev/console only, so it arrives through hvc0 and the ring or not at all.
+# The end report explains its refused hypercalls: one line per kind whose counts add up to the
+# total, and no test-guest check counts for a guest that has none.
+refused_total=$(sed -n 's/^\[linux vmm\] guest shut down .* hypercalls (\([0-9]*\) refused)$/\1/p' build/test-logs/vmm-linux.serial.txt)
+refused_kinds=$(sed -n 's/^\[linux vmm\] refused: .*, \([0-9]*\) times$/\1/p' build/test-logs/vmm-linux.serial.txt | paste -sd+ | bc)
+if [ -n "$refused_total" ] && [ "$refused_total" -gt 0 ] && [ "${refused_kinds:-0}" = "$refused_total" ] &&
+   ! grep -q '^\[linux vmm\] .*checks [0-9]* passed' build/test-logs/vmm-linux.serial.txt; then
+  echo "PASS vmm.linux_end_report_lists_refused_hypercalls"
+else
+  echo "FAIL vmm.linux_end_report_lists_refused_hypercalls: ${refused_total:-no} refused, ${refused_kinds:-none} listed (log: build/test-logs/vmm-linux.serial)"; fail=1
+fi
 check linux linux_console_through_hvc0_ring '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK'
 check linux linux_stops_after_init '^PASS vmm\.linux_guest_stopped'
 check linux linux_exit_statistics '^\[linux vmm\] exits by reason: cpuid [0-9]+ msr [0-9]+ ioio [0-9]+ hlt [0-9]+ vmmcall [0-9]+'
