@@ -34,19 +34,16 @@ else
   say "cached: $deb"
 fi
 
-# 2. vmlinuz out of the package, then the xz payload out of the bzImage.
+# 2. vmlinuz out of the package, then the kernel out of the bzImage (tools/extract-vmlinux.sh).
 if [ ! -s "$out/vmlinux" ] || [ "$deb" -nt "$out/vmlinux" ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   say "extracting /boot/vmlinuz-* from $(basename "$deb")"
   dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*'
   vmlinuz=$(ls "$tmp"/boot/vmlinuz-* | head -n1)
-  offset=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -n1 | cut -d: -f1 || true)
-  [ -n "$offset" ] || { say "no xz payload in $vmlinuz"; exit 1; }
-  say "xz payload at offset $offset; decompressing"
-  # The payload is followed by the bzImage's trailer: xz reports trailing garbage, which is fine.
-  tail -c +$((offset + 1)) "$vmlinuz" | xz -dc --single-stream > "$out/vmlinux.tmp" 2>/dev/null || true
-  head -c 4 "$out/vmlinux.tmp" | grep -q $'\x7fELF' || { say "the payload is not an ELF image"; exit 1; }
+  # Any compression Linux offers (Debian's amd64 kernel: xz; its cloud kernel lz4; 6.12 zstd).
+  kind=$(tools/extract-vmlinux.sh "$vmlinuz" "$out/vmlinux.tmp") || { say "could not extract the kernel from $vmlinuz"; exit 1; }
+  say "$kind payload decompressed"
   mv "$out/vmlinux.tmp" "$out/vmlinux"
   basename "$vmlinuz" > "$out/version"
 fi

@@ -30,6 +30,8 @@ if [ -x build/host/mmio_decode_tests ]; then
 else
   echo "FAIL vmm.mmio_decode: build/host/mmio_decode_tests is missing (ninja build/host/mmio_decode_tests)"
 fi
+# The kernel out of a bzImage of every compression Linux offers (tools/extract-vmlinux.sh).
+bash tests/host/vmm/extract_vmlinux.sh
 log=build/test-logs/vmm.serial
 host_before=$(date +%s)
 timeout --foreground 600 tools/qemu-x86.sh build/x86/vmm.cpio q35 >"$log" 2>&1 </dev/null
