@@ -31,6 +31,7 @@ beats_after_linux() {
 }
 shell_or_end() { has "$1" "Enter 'help' for a list of built-in commands" || has "$1" "[root] supervisor: guest linux "; }
 answered() { grep -q '^\[linux hvc\] 42$' "$1"; }
+came_back() { grep -q '^\[linux hvc\] back=10$' "$1"; }
 counted_cpus() { grep -q '^\[linux hvc\] cpus=2$' "$1"; }
 boot_start build/x86/default-linux.cpio "$log" -m 1G
 wait_for shell_or_end 150
@@ -44,6 +45,18 @@ if has "$log" "BULKHEAD-LINUX-SHELL"; then
   wait_for answered 30
   type_line 'echo cpus=$(grep -c ^processor /proc/cpuinfo)'
   wait_for counted_cpus 30
+  # Ctrl-] commands of the console server (servers/console/input.c): list the consoles, give
+  # the input to the heartbeat guest (a line typed then must not reach Linux), and back.
+  printf '\035l' >&3
+  wait_for "[console] console 2: beat" 10
+  printf '\0352' >&3
+  wait_for "[console] COM1 input goes to beat's console" 10
+  type_line 'echo away=$((1+1))'
+  sleep 1
+  printf '\0351' >&3
+  wait_for "[console] COM1 input goes to linux's console" 10
+  type_line 'echo back=$((5+5))'
+  wait_for came_back 30
   type_line 'exit'
 fi
 wait_for beats_after_linux 60 && sleep 2
@@ -113,6 +126,14 @@ else fail linux_shell_answers_typed_command "typed 'echo \$((6*7))' on COM1, no 
 # The Linux guest has two vCPUs (servers/demo/default.bh): its VMM runs a thread for each, and
 # Linux starts the second with INIT and SIPI.
 # (loglevel=6 hides the kernel's own 'smp: Brought up' line; vmm.sh checks that one.)
+if [ $shell = 1 ] && has "$log" "[console] console 1: linux (has the input)" && has "$log" "[console] console 2: beat"
+then pass console_lists_consoles
+elif [ $shell = 1 ]; then fail console_lists_consoles "Ctrl-] l did not list linux (with the input) and beat (log: $log)"; fi
+if [ $shell = 1 ] && has "$log" "[console] COM1 input goes to beat's console" && came_back "$log" &&
+   ! grep -q '^\[linux hvc\].*away' "$log"; then pass console_switches_input_between_guests
+elif [ $shell = 1 ]; then
+  fail console_switches_input_between_guests "Ctrl-] 2 and Ctrl-] 1 did not move the input to beat and back, or Linux saw what beat was given (log: $log)"
+fi
 if [ $shell = 1 ] && counted_cpus "$log" && has "$log" "[root]   linux        linux_vm      97   167 2: vcpu0/100,vcpu1/100"
 then pass linux_guest_runs_on_2_vcpus
 else fail linux_guest_runs_on_2_vcpus "no VMM with threads vcpu0 and vcpu1, or the shell did not count 2 processors in /proc/cpuinfo (log: $log)"; fi
