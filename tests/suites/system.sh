@@ -32,7 +32,9 @@ beats_after_linux() {
 shell_or_end() { has "$1" "Enter 'help' for a list of built-in commands" || has "$1" "[root] supervisor: guest linux "; }
 answered() { grep -q '^\[linux hvc\] 42$' "$1"; }
 came_back() { grep -q '^\[linux hvc\] back=10$' "$1"; }
+dated() { grep -q '^\[linux hvc\] now=[0-9]' "$1"; }
 counted_cpus() { grep -q '^\[linux hvc\] cpus=2$' "$1"; }
+host_before=$(date +%s)
 boot_start build/x86/default-linux.cpio "$log" -m 1G
 wait_for shell_or_end 150
 # The interactive shell (bulkhead.shell=1 in the guest's command line; /init of
@@ -57,10 +59,13 @@ if has "$log" "BULKHEAD-LINUX-SHELL"; then
   wait_for "[console] COM1 input goes to linux's console" 10
   type_line 'echo back=$((5+5))'
   wait_for came_back 30
+  type_line 'echo now=$(date +%s)'
+  wait_for dated 30
   type_line 'exit'
 fi
 wait_for beats_after_linux 60 && sleep 2
 boot_stop
+host_after=$(date +%s)
 cat "$log"
 if has "$log" "PANIC"; then fail no_kernel_panic "the kernel panicked (log: $log)"; else pass no_kernel_panic; fi
 if has "$log" "[root] started 11 threads" && has "$log" "[root] supervising"; then pass root_executes_spec
@@ -126,6 +131,11 @@ else fail linux_shell_answers_typed_command "typed 'echo \$((6*7))' on COM1, no 
 # The Linux guest has two vCPUs (servers/demo/default.bh): its VMM runs a thread for each, and
 # Linux starts the second with INIT and SIPI.
 # (loglevel=6 hides the kernel's own 'smp: Brought up' line; vmm.sh checks that one.)
+# The guest's date is the host's: the kernel's RTC reading, passed by the root to the VMM.
+now=$(sed -n 's/^\[linux hvc\] now=\([0-9]*\)$/\1/p' "$log" | head -1)
+if [ $shell = 1 ] && [ -n "$now" ] && [ "$now" -ge $((host_before - 2)) ] && [ "$now" -le $((host_after + 2)) ]; then
+  pass linux_date_is_the_hosts
+elif [ $shell = 1 ]; then fail linux_date_is_the_hosts "Linux's date ${now:-(none)} is not within [$host_before, $host_after] (log: $log)"; fi
 if [ $shell = 1 ] && has "$log" "[console] console 1: linux (has the input)" && has "$log" "[console] console 2: beat"
 then pass console_lists_consoles
 elif [ $shell = 1 ]; then fail console_lists_consoles "Ctrl-] l did not list linux (with the input) and beat (log: $log)"; fi
