@@ -119,9 +119,9 @@ static void check_hardware(struct ctx *c)
                 break;
             case HW_IRQ:
                 irqs++;
-                if (h->irq > 1023)
-                    diag_error(&c->diags, h->loc, "irq_range", "IRQ %llu of '%s' is above 1023",
-                               (unsigned long long)h->irq, h->name);
+                if (h->irq >= BH_IRQ_WIRED_LINES) /* IRQ_CONTROL GET refuses the rest at boot */
+                    diag_error(&c->diags, h->loc, "irq_range", "IRQ %llu of '%s' is above %u, the kernel's last line",
+                               (unsigned long long)h->irq, h->name, BH_IRQ_WIRED_LINES - 1);
                 else
                     *DA_PUSH(&c->arena, &irq) = u;
                 break;

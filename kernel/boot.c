@@ -261,6 +261,7 @@ void kernel_boot(const struct boot_config *bc)
     bi->irq_lines = plat_irq_count();
     bi->tick_us = plat_tick_us();
     bi->counter_khz = plat_counter_khz();
+    plat_wallclock(&bi->wallclock_sec, &bi->wallclock_counter);
     _Static_assert(ARRAY_SIZE(bc->kept) <= BH_BOOTINFO_MAX_KERNEL_DEVICES, "the boot info lists every kept device");
     for (word_t i = 0; i < bc->nkept; i++)
         bi->kernel_device[i] = (struct bh_kernel_device_desc){bc->kept[i].start, bc->kept[i].end - bc->kept[i].start,

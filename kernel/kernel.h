@@ -187,8 +187,7 @@ void io_space_pool_deleted(word_t range);
 void pci_device_deleted(const struct cap *c);
 
 /* irq.c: lines 0..IRQ_WIRED_LINES-1 are the platform's interrupt lines (IRQ_CONTROL GET),
- * IRQ_MSI_FIRST.. its MSI lines (PCI_DEVICE GET_MSI through io_space.c). */
-#define IRQ_WIRED_LINES 64u
+ * IRQ_MSI_FIRST.. its MSI lines (PCI_DEVICE GET_MSI through io_space.c). IRQ_WIRED_LINES: abi_gen.h. */
 #define IRQ_MSI_FIRST IRQ_WIRED_LINES
 #define IRQ_MSI_LINES 64u
 #define IRQ_LINES (IRQ_MSI_FIRST + IRQ_MSI_LINES)

@@ -74,6 +74,9 @@ word_t plat_irq_count(void);
 word_t plat_tick_us(void);
 /* Frequency of the counter user level can read (x86 TSC, POWER timebase) in kHz; 0 if unknown. */
 word_t plat_counter_khz(void);
+/* The date from the machine's real-time clock, seconds since 1970-01-01 UTC (0 if there is
+ * none), and the counter's value when it was read; once, at boot, for the boot info. */
+void plat_wallclock(word_t *unix_sec, word_t *counter);
 bool plat_irq_reserved(word_t irq);
 void plat_irq_mask(word_t irq, bool masked);
 void plat_irq_ack(word_t irq);

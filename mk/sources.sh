@@ -22,7 +22,7 @@ kernel=(
   platforms/x86_pvh/acpi.c platforms/x86_pvh/apic.c platforms/x86_pvh/boot.c
   platforms/x86_pvh/context.c platforms/x86_pvh/fpu.c platforms/x86_pvh/gdt.c
   platforms/x86_pvh/mmu.c platforms/x86_pvh/serial.c platforms/x86_pvh/vtd.c
-  platforms/x86_pvh/intremap.c platforms/x86_pvh/irte.c
+  platforms/x86_pvh/intremap.c platforms/x86_pvh/irte.c platforms/x86_pvh/rtc.c
   platforms/x86_pvh/mitigations.c platforms/x86_pvh/mitigations.S=mitigations_asm
   platforms/power9/entry.S platforms/power9/boot.c platforms/power9/context.c
   platforms/power9/facilities.c platforms/power9/libc.c platforms/power9/lpc.c

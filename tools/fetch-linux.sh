@@ -36,19 +36,16 @@ else
   say "cached: $deb"
 fi
 
-# 2. vmlinuz out of the package, then the xz payload out of the bzImage.
+# 2. vmlinuz out of the package, then the kernel out of the bzImage (tools/extract-vmlinux.sh).
 if [ ! -s "$out/vmlinux" ] || [ "$deb" -nt "$out/vmlinux" ]; then
   tmp=$(mktemp -d)
   trap 'rm -rf "$tmp"' EXIT
   say "extracting /boot/vmlinuz-* from $(basename "$deb")"
   dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$tmp" --wildcards './boot/vmlinuz-*'
   vmlinuz=$(ls "$tmp"/boot/vmlinuz-* | head -n1)
-  offset=$(LC_ALL=C grep -obUaP '\xfd7zXZ\x00' "$vmlinuz" | head -n1 | cut -d: -f1 || true)
-  [ -n "$offset" ] || { say "no xz payload in $vmlinuz"; exit 1; }
-  say "xz payload at offset $offset; decompressing"
-  # The payload is followed by the bzImage's trailer: xz reports trailing garbage, which is fine.
-  tail -c +$((offset + 1)) "$vmlinuz" | xz -dc --single-stream > "$out/vmlinux.tmp" 2>/dev/null || true
-  head -c 4 "$out/vmlinux.tmp" | grep -q $'\x7fELF' || { say "the payload is not an ELF image"; exit 1; }
+  # Any compression Linux offers (Debian's amd64 kernel: xz; its cloud kernel lz4; 6.12 zstd).
+  kind=$(tools/extract-vmlinux.sh "$vmlinuz" "$out/vmlinux.tmp") || { say "could not extract the kernel from $vmlinuz"; exit 1; }
+  say "$kind payload decompressed"
   mv "$out/vmlinux.tmp" "$out/vmlinux"
   basename "$vmlinuz" > "$out/version"
 fi
@@ -71,7 +68,8 @@ if [ ! -s "$out/initramfs.cpio" ] || [ "$(cat "$out/initramfs.stamp" 2>/dev/null
 #!/bin/sh
 # Bulkhead's Linux guest init. Markers: BULKHEAD-LINUX-INIT-OK to stdout and the kernel log
 # (earlyprintk=xen,keep makes the log the console that always exists), BULKHEAD-LINUX-HVC0-OK
-# to /dev/console only (it reaches the VMM only through hvc0 and the PV console ring).
+# to /dev/console only (it reaches the VMM only through hvc0 and the PV console ring),
+# BULKHEAD-LINUX-DATE and the guest's date in seconds since 1970 to the kernel log.
 # The kernel command line chooses the ending:
 #   bulkhead.shell=1          an interactive shell on the console (hvc0) with a controlling
 #                             terminal, then poweroff -f when it exits
@@ -90,6 +88,7 @@ msg="BULKHEAD-LINUX-INIT-OK $(uname -r)"
 echo "$msg"
 echo "$msg" > /dev/kmsg
 echo "BULKHEAD-LINUX-HVC0-OK $(cat /sys/class/tty/console/active 2>/dev/null || echo '?')" > /dev/console
+echo "BULKHEAD-LINUX-DATE $(date +%s)" > /dev/kmsg
 end=poweroff
 shell=0
 work=0

@@ -39,6 +39,21 @@ static void arguments(struct vcpu *v, uint64_t *a)
         a[i] = wide ? vcpu_reg(v, regs64[i]) : (uint32_t)vcpu_reg(v, regs32[i]);
 }
 
+/* Counts a refused hypercall under its kind: the number, its first argument (the sub-operation
+ * of the multiplexed ones) and the error. */
+static void count_error(struct vm *vm, uint64_t nr, uint64_t op, int64_t result)
+{
+    uint32_t err = (uint32_t)-result;
+    vm->hypercall_errors++;
+    for (unsigned k = 0; k < VMM_HCALL_ERROR_KINDS; k++) {
+        struct hcall_error *e = &vm->hcall_error[k];
+        if (e->count && (e->nr != nr || e->op != op || e->err != err)) continue;
+        *e = (struct hcall_error){(uint32_t)nr, (uint32_t)op, err, e->count + 1};
+        return;
+    }
+    vm->hcall_error_others++;
+}
+
 void hypercall_exit(struct vcpu *v)
 {
     struct vm *vm = v->vm;
@@ -54,7 +69,7 @@ void hypercall_exit(struct vcpu *v)
         result = table[nr](v, a);
     else
         result = -XEN_ENOSYS;
-    if (result < 0) vm->hypercall_errors++;
+    if (result < 0) count_error(vm, nr, a[0], result);
     if (!vm->ended) vcpu_set_reg(v, BH_VCPU_RAX, (uint64_t)result);
 }
 

@@ -86,6 +86,11 @@ struct vmm_params {
         uint8_t kind;            /* VMM_PEER_GRANT or VMM_PEER_EVENT */
         uint8_t side;            /* which end of the channel this guest is: 0 left, 1 right */
     } peer[VMM_PEER_CHANNELS];
+    /* The date (the boot info's, from the real-time clock): wallclock_sec seconds since
+     * 1970-01-01 UTC when the TSC read wallclock_counter; 0: unknown. vmm/time.c turns it into
+     * shared_info's wallclock. */
+    uint64_t wallclock_sec;
+    uint64_t wallclock_counter;
 };
 
 /* Xen's store page: special PFN 0xfeffc (X86_HVM_END_SPECIAL_REGION 0xff000 - 8 +

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <bulkhead/console_ring.h>
 #include <bulkhead/runtime.h>
+#include <xen/errno.h>
+#include <xen/xen.h>
 #include "vmm.h"
 
 #define SOURCE_MAX 8u
@@ -107,16 +109,76 @@ static void output_settle(struct vm *vm)
     }
 }
 
+static const char *hypercall_name(uint32_t nr)
+{
+    switch (nr) {
+    case __HYPERVISOR_set_timer_op: return "set_timer_op";
+    case __HYPERVISOR_memory_op: return "memory_op";
+    case __HYPERVISOR_xen_version: return "xen_version";
+    case __HYPERVISOR_console_io: return "console_io";
+    case __HYPERVISOR_grant_table_op: return "grant_table_op";
+    case __HYPERVISOR_vcpu_op: return "vcpu_op";
+    case __HYPERVISOR_sched_op: return "sched_op";
+    case __HYPERVISOR_event_channel_op: return "event_channel_op";
+    case __HYPERVISOR_hvm_op: return "hvm_op";
+    case __HYPERVISOR_platform_op: return "platform_op";
+    case __HYPERVISOR_vm_assist: return "vm_assist";
+    case __HYPERVISOR_physdev_op: return "physdev_op";
+    default: return NULL;
+    }
+}
+
+static const char *errno_name(uint32_t err)
+{
+    switch (err) {
+    case XEN_EPERM: return "EPERM";
+    case XEN_ENOENT: return "ENOENT";
+    case XEN_ESRCH: return "ESRCH";
+    case XEN_EAGAIN: return "EAGAIN";
+    case XEN_ENOMEM: return "ENOMEM";
+    case XEN_EFAULT: return "EFAULT";
+    case XEN_EBUSY: return "EBUSY";
+    case XEN_EEXIST: return "EEXIST";
+    case XEN_EINVAL: return "EINVAL";
+    case XEN_ENOSPC: return "ENOSPC";
+    case XEN_ENOSYS: return "ENOSYS";
+    case XEN_ETIME: return "ETIME";
+    case XEN_EOPNOTSUPP: return "EOPNOTSUPP";
+    default: return NULL;
+    }
+}
+
+/* One line per kind of refused hypercall, with its sub-operation (the first argument, Xen's
+ * cmd) and Xen's error: a user can tell a guest's probe of something the VMM does not offer
+ * (answered as Xen answers what it lacks) from a real failure. */
+static void report_refused_hypercalls(struct vm *vm)
+{
+    for (unsigned k = 0; k < VMM_HCALL_ERROR_KINDS && vm->hcall_error[k].count; k++) {
+        const struct hcall_error *e = &vm->hcall_error[k];
+        const char *hc = hypercall_name(e->nr), *err = errno_name(e->err);
+        char hc_num[16], err_num[12];
+        if (!hc) snprintf(hc_num, sizeof hc_num, "hypercall %u", e->nr), hc = hc_num;
+        if (!err) snprintf(err_num, sizeof err_num, "%u", e->err), err = err_num;
+        vmm_say(vm, "refused: %s, first argument %u: -%s, %u times", hc, e->op, err, e->count);
+    }
+    if (vm->hcall_error_others)
+        vmm_say(vm, "refused: %lu more of other kinds", (unsigned long)vm->hcall_error_others);
+}
+
 void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
 {
     flush_line(vm, vm->uart_line, &vm->uart_len, "uart");
     output_settle(vm);
     flush_line(vm, vm->hvc_line, &vm->hvc_len, "xen");
     flush_line(vm, vm->ring_line, &vm->ring_len, "hvc");
-    vmm_say(vm, "guest %s (%#lx, %#lx); %lu exits, %lu hypercalls (%lu errors), checks %lu passed, %lu failed",
-            vmm_end_name(why), (unsigned long)detail, (unsigned long)detail2, (unsigned long)vm->exits,
-            (unsigned long)vm->hypercalls, (unsigned long)vm->hypercall_errors, (unsigned long)vm->checks_passed,
-            (unsigned long)vm->checks_failed);
+    vmm_say(vm, "guest %s (%#lx, %#lx); %lu exits, %lu hypercalls (%lu refused)", vmm_end_name(why),
+            (unsigned long)detail, (unsigned long)detail2, (unsigned long)vm->exits, (unsigned long)vm->hypercalls,
+            (unsigned long)vm->hypercall_errors);
+    if (vm->hypercall_errors) report_refused_hypercalls(vm);
+    /* Bulkhead's test guests check themselves and tell the VMM through a debug port (ioport.c). */
+    if (vm->checks_passed || vm->checks_failed)
+        vmm_say(vm, "test guest's checks (debug port): %lu passed, %lu failed", (unsigned long)vm->checks_passed,
+                (unsigned long)vm->checks_failed);
     static const char *const names[VMM_EXIT_CLASSES] = {"cpuid", "msr", "ioio", "hlt", "vmmcall", "npf",
                                                          "interrupted", "other"};
     char line[BH_CONSOLE_LINE_MAX];

@@ -2,6 +2,9 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * Time for a Xen guest: the PV clock, the wallclock, the runstate area and the timers.
+ * The wallclock (shared_info's wc_sec and wc_nsec) is the date at system time 0, as Xen's:
+ * the parameter page's date (the kernel read the real-time clock at boot, at TSC value
+ * wallclock_counter) moved by the TSC ticks between that reading and tsc0.
  * System time is nanoseconds since the VMM started the guest, derived from the TSC (which the
  * guest reads directly: no offset, no intercept) at the rate the kernel measured at boot (the
  * parameter page's counter_khz; VMM_TSC_KHZ when the creator gives none). vcpu_time_info, in the
@@ -16,7 +19,7 @@
 #include <xen/vcpu.h>
 #include "vmm.h"
 
-#define WALLCLOCK_SEC 1767225600u   /* 2026-01-01T00:00:00Z: fixed, so that runs are alike */
+#define WALLCLOCK_UNKNOWN_SEC 1767225600u /* 2026-01-01T00:00:00Z, when the creator gives no date */
 #define MIN_PERIOD_NS 50000ull      /* Xen's minimum period (50 us) */
 #define MAX_PERIOD_NS 0x7fffffffffffffffull /* Xen's STIME_DELTA_MAX: system time stays signed */
 
@@ -87,15 +90,25 @@ void time_update_vcpu(struct vcpu *v)
     }
 }
 
+/* The date at system time 0 (the TSC at tsc0), in ns since 1970. */
+static uint64_t wallclock_at_tsc0(struct vm *vm)
+{
+    const struct vmm_params *p = vm->params;
+    if (!p->wallclock_sec) return (uint64_t)WALLCLOCK_UNKNOWN_SEC * 1000000000u;
+    __int128 ticks = (__int128)vm->tsc0 - (__int128)p->wallclock_counter;  /* the VMM starts later */
+    return (uint64_t)((__int128)p->wallclock_sec * 1000000000 + ticks * 1000000 / (__int128)vm->tsc_khz);
+}
+
 void time_write_wallclock(struct vm *vm)
 {
     struct shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
     if (!si) return;
     si->wc_version |= 1;
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
-    si->wc_sec = WALLCLOCK_SEC;
-    si->wc_nsec = 0;
-    si->wc_sec_hi = 0;
+    uint64_t wc_ns = wallclock_at_tsc0(vm);
+    si->wc_sec = (uint32_t)(wc_ns / 1000000000u);
+    si->wc_nsec = (uint32_t)(wc_ns % 1000000000u);
+    si->wc_sec_hi = (uint32_t)(wc_ns / 1000000000u >> 32);
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     si->wc_version++;
 }

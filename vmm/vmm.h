@@ -142,6 +142,8 @@ struct uart {
     uint8_t ier, lcr, mcr, scr, dll, dlm;
 };
 
+#define VMM_HCALL_ERROR_KINDS 8u
+
 struct vm {
     const struct vmm_params *params;
     uint8_t *ram;
@@ -167,6 +169,11 @@ struct vm {
     uint64_t gnttab_gpfn[VMM_GNTTAB_FRAMES]; /* where each frame is placed, VMM_INVALID_GFN for nowhere */
     /* Counters for the report. */
     uint64_t exits, hypercalls, hypercall_errors, checks_passed, checks_failed;
+    /* The refused hypercalls by kind (number, sub-operation, error), for the end report: a
+     * guest probes for what it may use, and a user should see what it was told. The first
+     * VMM_HCALL_ERROR_KINDS kinds are kept; hcall_error_others counts the rest. */
+    struct hcall_error { uint32_t nr, op, err, count; } hcall_error[VMM_HCALL_ERROR_KINDS];
+    uint64_t hcall_error_others;
     uint64_t unbacked_reads, unbacked_writes;  /* accesses to nothing (unbacked.c) */
     uint64_t exits_by_reason[VMM_EXIT_CLASSES];
     uint64_t timer_events;

@@ -110,6 +110,13 @@ word_t plat_counter_khz(void)
     return p9_timebase_hz / 1000u;
 }
 
+/* OPAL's RTC is not read yet: the date is unknown (the boot info says 0). */
+void plat_wallclock(word_t *unix_sec, word_t *counter)
+{
+    *unix_sec = 0;
+    *counter = 0;
+}
+
 word_t plat_tick_us(void)
 {
     return TICK_US;

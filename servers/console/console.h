@@ -8,7 +8,7 @@
  *   limit.c      a token bucket and drop counts per client
  *   out_com1.c   writing to COM1 under one lock, the clock (x86); out_debug.c (POWER9)
  *   guests.c     the console channels' output rings, one thread per channel (x86)
- *   input.c      COM1's input to the first console channel (x86)
+ *   input.c      COM1's input to one console channel at a time, Ctrl-] commands (x86)
  */
 #ifndef CONSOLE_CONSOLE_H
 #define CONSOLE_CONSOLE_H

@@ -85,6 +85,8 @@ static void fill_params(const struct root *r, uint32_t i, const struct bh_spec_g
     p->slot.console_signal = g->console_signal == BH_SPEC_NONE ? 0 : (uint32_t)root_slot_of(r, in, g->console_signal);
     p->flags = (r->bi->flags & BH_BOOTINFO_DEBUG_CALLS) ? VMM_PARAMS_DEBUG_CALLS : 0;
     p->counter_khz = r->bi->counter_khz;
+    p->wallclock_sec = r->bi->wallclock_sec;
+    p->wallclock_counter = r->bi->wallclock_counter;
     p->store_vaddr = g->store == BH_SPEC_NONE ? 0 : root_mapped_at(r, in, in->vspace, g->store);
     p->store_signal = g->store_signal == BH_SPEC_NONE ? 0 : (uint32_t)root_slot_of(r, in, g->store_signal);
     p->domid = g->domid;

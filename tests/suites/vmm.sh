@@ -30,9 +30,21 @@ if [ -x build/host/mmio_decode_tests ]; then
 else
   echo "FAIL vmm.mmio_decode: build/host/mmio_decode_tests is missing (ninja build/host/mmio_decode_tests)"
 fi
+# The kernel out of a bzImage of every compression Linux offers (tools/extract-vmlinux.sh).
+bash tests/host/vmm/extract_vmlinux.sh
 log=build/test-logs/vmm.serial
+host_before=$(date +%s)
 timeout --foreground 600 tools/qemu-x86.sh build/x86/vmm.cpio q35 >"$log" 2>&1 </dev/null
 rc=$?
+host_after=$(date +%s)
+# The guest's wall clock (shared_info's, from the kernel's reading of QEMU's RTC, which starts
+# at the host's time) lies within the run, give or take the RTC's and the reading's second.
+guest_date=$(tr -d '\r' <"$log" | sed -n 's/.*wallclock: \([0-9]*\) s since 1970.*/\1/p' | head -1)
+if [ -n "$guest_date" ] && [ "$guest_date" -ge $((host_before - 2)) ] && [ "$guest_date" -le $((host_after + 2)) ]; then
+  echo "PASS vmm.guest_wallclock_is_the_hosts"
+else
+  echo "FAIL vmm.guest_wallclock_is_the_hosts: the guest's date ${guest_date:-(none)} is not within [$host_before, $host_after] (log: $log)"
+fi
 tr -d '\r' <"$log" | grep -E '^(PASS|FAIL) vmm\.'
 case $rc in
   33) ;;
@@ -63,10 +75,12 @@ linux_boot() {
    echo $? >build/test-logs/vmm-$name.rc) &
   pids+=($!)
 }
+linux_before=$(date +%s)
 linux_boot linux bulkhead.end=poweroff 1
 linux_boot linux-reboot "bulkhead.end=reboot bulkhead.smp-work=1" 2
 linux_boot linux-panic bulkhead.end=panic 1
 wait "${pids[@]}"
+linux_after=$(date +%s)
 fail=0
 check() { # log name, test name, then a pattern the log must contain
   if grep -q -E "$3" "build/test-logs/vmm-$1.serial.txt"; then echo "PASS vmm.$2"; else echo "FAIL vmm.$2 (log: build/test-logs/vmm-$1.serial)"; fail=1; fi
@@ -79,8 +93,25 @@ done
 check linux linux_banner_as_xen_pvh_guest '^\[linux (xen|hvc)\] .*Linux version [0-9]'
 check linux linux_uses_xen_timers 'clocksource: Switched to clocksource xen'
 check linux linux_runs_init '^\[linux (xen|hvc)\] .*BULKHEAD-LINUX-INIT-OK'
+# Linux's date (/init's BULKHEAD-LINUX-DATE: `date +%s`) is the host's: the VMM's wall clock.
+linux_date=$(sed -n 's/.*BULKHEAD-LINUX-DATE \([0-9]*\).*/\1/p' build/test-logs/vmm-linux.serial.txt | head -1)
+if [ -n "$linux_date" ] && [ "$linux_date" -ge $((linux_before - 2)) ] && [ "$linux_date" -le $((linux_after + 2)) ]; then
+  echo "PASS vmm.linux_date_is_the_hosts"
+else
+  echo "FAIL vmm.linux_date_is_the_hosts: Linux's date ${linux_date:-(none)} is not within [$linux_before, $linux_after] (log: build/test-logs/vmm-linux.serial)"; fail=1
+fi
 # [linux hvc] is the PV console ring only (console_io is [linux xen]); /init writes this marker
 # to /dev/console only, so it arrives through hvc0 and the ring or not at all.
+# The end report explains its refused hypercalls: one line per kind whose counts add up to the
+# total, and no test-guest check counts for a guest that has none.
+refused_total=$(sed -n 's/^\[linux vmm\] guest shut down .* hypercalls (\([0-9]*\) refused)$/\1/p' build/test-logs/vmm-linux.serial.txt)
+refused_kinds=$(sed -n 's/^\[linux vmm\] refused: .*, \([0-9]*\) times$/\1/p' build/test-logs/vmm-linux.serial.txt | paste -sd+ | bc)
+if [ -n "$refused_total" ] && [ "$refused_total" -gt 0 ] && [ "${refused_kinds:-0}" = "$refused_total" ] &&
+   ! grep -q '^\[linux vmm\] .*checks [0-9]* passed' build/test-logs/vmm-linux.serial.txt; then
+  echo "PASS vmm.linux_end_report_lists_refused_hypercalls"
+else
+  echo "FAIL vmm.linux_end_report_lists_refused_hypercalls: ${refused_total:-no} refused, ${refused_kinds:-none} listed (log: build/test-logs/vmm-linux.serial)"; fail=1
+fi
 check linux linux_console_through_hvc0_ring '^\[linux hvc\] BULKHEAD-LINUX-HVC0-OK'
 check linux linux_stops_after_init '^PASS vmm\.linux_guest_stopped'
 check linux linux_exit_statistics '^\[linux vmm\] exits by reason: cpuid [0-9]+ msr [0-9]+ ioio [0-9]+ hlt [0-9]+ vmmcall [0-9]+'

@@ -66,6 +66,7 @@ static void verdict(int ok, const char *name, const char *why)
 static uint64_t guest_ram_size = VT_RAM_SIZE;
 static unsigned guest_vcpus = 1;
 static uint64_t counter_khz; /* the kernel's TSC measurement, passed on to every VMM */
+static uint64_t wallclock_sec, wallclock_counter; /* the boot info's date, passed on likewise */
 
 static int fill_params(struct vm_instance *vm, const char *name, const char *cmdline, size_t image_len)
 {
@@ -81,6 +82,8 @@ static int fill_params(struct vm_instance *vm, const char *name, const char *cmd
     p.ram_vaddr = VMM_GUEST_WINDOW;
     p.slot = (struct vmm_slots){VT_SLOT_VCPU0, VT_SLOT_GUEST_SPACE, VT_SLOT_NOTIFICATION, VT_SLOT_REPORT, 0, 0};
     p.counter_khz = counter_khz;
+    p.wallclock_sec = wallclock_sec;
+    p.wallclock_counter = wallclock_counter;
     p.flags = VMM_PARAMS_DEBUG_CALLS; /* a test root: the debug kernel; no console channel */
     p.grant.vaddr = VMM_GRANT_WINDOW;
     for (unsigned i = 0; i < VMM_GNTTAB_FRAMES; i++) p.grant.frame[i] = VT_SLOT_GRANT_FRAME0 + i;
@@ -443,6 +446,8 @@ int root_main(const struct bh_bootinfo *bi)
     size_t unused;
     bh_alloc_init(&alloc, bi, BH_ROOT_VSPACE, 0x0000600000000000ull);
     counter_khz = bi->counter_khz;
+    wallclock_sec = bi->wallclock_sec;
+    wallclock_counter = bi->wallclock_counter;
     exit_port = bh_alloc_slot(&alloc);
     bh_io_port_control_issue(BH_ROOT_IO_PORT_CONTROL, 0xf4, 0xf7, BH_ROOT_CNODE, exit_port, 64);
     report_ep = bh_alloc_object(&alloc, BH_OBJ_ENDPOINT, 0);
