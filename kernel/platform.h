@@ -41,6 +41,9 @@ void plat_context_init(struct user_context *ctx, struct fpu_state *fpu);
 void plat_context_sanitise(struct user_context *ctx);
 void plat_set_tls_base(word_t base);
 void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root);
+/* The thread's last capability is going: the platform drops what it keeps of it (POWER9's lazy
+ * FP/VMX/VSX owner), so that nothing refers to the TCB once its memory is reused. */
+void plat_thread_finalise(struct tcb *t);
 NORETURN void plat_return_to_user(struct tcb *t);
 NORETURN void plat_idle(void);
 bool plat_user_address_ok(word_t addr);

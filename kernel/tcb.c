@@ -37,6 +37,7 @@ void tcb_resume(struct tcb *t)
 /* The last capability to t is going: detach it from everything that points to it. */
 void tcb_finalise(struct tcb *t)
 {
+    plat_thread_finalise(t);
     tcb_suspend(t);
     notification_unbind_tcb(t);
     if (t->reply_to) t->reply_to->blocked_on = NULL;

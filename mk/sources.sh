@@ -112,6 +112,7 @@ ktest=(
   platforms/power9/tests/ktest_platform.c=platform
   platforms/power9/tests/ktest_state_hygiene.c=state_hygiene
   platforms/power9/tests/ktest_user_faults.c=user_faults
+  platforms/power9/tests/ktest_lazy_fpu.c=lazy_fpu
 )
 ktpeer=(tests/system/ktest/ktpeer.c)
 # The hostile-task test and the structured system-call fuzzer: runners (roots) and tasks.

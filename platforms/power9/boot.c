@@ -17,7 +17,6 @@
 #define RELOCATED_VECTORS 0x4000ul
 
 extern char kernel_image_start[], kernel_image_end[];
-const uint64_t p9_user_msr = MSR_USER;
 uint64_t p9_timebase_hz;
 
 static struct boot_config bc;

@@ -1,9 +1,18 @@
 /* SPDX-License-Identifier: BSD-2-Clause */
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
- * Threads on POWER9: context switch (eager FP/VMX/VSX switch with VRSAVE, PID, the per-CPU
- * state a thread leaves behind reset), return to user with hrfid, the idle loop, the trap
- * dispatcher and the decrementer tick (interrupt lines: xive.c). What a problem-state thread
+ * Threads on POWER9: context switch (lazy FP/VMX/VSX switch with VRSAVE within a time
+ * partition, PID, the per-CPU state a thread leaves behind reset), return to user with hrfid,
+ * the idle loop, the trap dispatcher and the decrementer tick (interrupt lines: xive.c).
+ *
+ * Lazy vector state (VRSAVE apart: readable without MSR[VEC], it is switched at every switch):
+ * the registers hold the state of at most one thread, the owner, which alone
+ * returns to user with MSR[FP, VEC, VSX] set. Any other thread's first use traps (FP, vector or
+ * VSX unavailable), which saves the owner's state and loads its own. A switch to a thread of
+ * another time partition, a guest's run and the owner's death end the ownership first (saved,
+ * or dropped when it dies), so a thread's trap tells it nothing of another partition, and no
+ * pointer to a dead TCB is kept. The IPC round trip of threads that use no FP saves the 64
+ * VSRs twice less each way. What a problem-state thread
  * can write and how each piece is kept from the next thread: docs/platforms.md,
  * "POWER9 user-writable CPU state" (facilities denied at boot: facilities.c).
  */
@@ -76,13 +85,65 @@ void p9_reset_cpu_state(void)
                      : "cr0", "memory");
 }
 
+uint64_t p9_user_msr = MSR_USER;
+static struct tcb *fpu_owner;   /* whose FP/VMX/VSX state the registers hold; NULL: nobody's */
+static uint8_t fpu_partition;   /* the time partition whose values the registers hold */
+static const struct fpu_state fpu_zero;
+
+/* Saves the owner's state; the registers keep it, but nobody may use them without a trap. */
+void p9_fpu_release(void)
+{
+    if (fpu_owner) p9_fpu_save(&fpu_owner->fpu);
+    fpu_owner = NULL;
+    p9_user_msr = MSR_USER;
+}
+
+/* A thread that keeps using FP gets its state at the switch, as an eager switch would: each
+ * trap earns FPU_USES_PER_TRAP switches that load it at once, up to FPU_USES_MAX; a thread that
+ * stops using FP goes back to traps after that many switches (Linux's load_fp does the same). */
+#define FPU_USES_PER_TRAP 8u
+#define FPU_USES_MAX 64u
+
+/* The current thread's state into the registers (a trap, or a switch to a recent user). */
+static void fpu_take(struct tcb *t)
+{
+    if (fpu_owner != t) {
+        p9_fpu_release();
+        p9_fpu_restore(&t->fpu);
+        fpu_owner = t;
+        fpu_partition = t->partition;
+    }
+    p9_user_msr = MSR_USER | MSR_FACILITIES;
+}
+
+void plat_thread_finalise(struct tcb *t)
+{
+    if (fpu_owner == t) {
+        fpu_owner = NULL;   /* its state dies with it: nothing to save */
+        p9_user_msr = MSR_USER;
+    }
+}
+
 void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
 {
-    if (from) p9_fpu_save(&from->fpu);
+    /* VRSAVE is readable and writable with MSR[VEC] off: switched at every switch. */
+    if (from) from->fpu.vrsave = mfspr(SPRN_VRSAVE);
     p9_switch_vspace(vspace_root);
     p9_reset_cpu_state();
     if (!to) return;
-    p9_fpu_restore(&to->fpu);
+    /* Another partition's values leave the registers: saved, then zeros (a time-partition
+     * switch, at most once a slot). */
+    if (fpu_partition != to->partition) {
+        p9_fpu_release();
+        p9_fpu_restore(&fpu_zero);
+        fpu_partition = to->partition;
+    }
+    if (fpu_owner != to && to->fpu.uses) {
+        to->fpu.uses--;
+        fpu_take(to);
+    }
+    p9_user_msr = MSR_USER | (fpu_owner == to ? MSR_FACILITIES : 0);
+    mtspr(SPRN_VRSAVE, to->fpu.vrsave);
     mtspr(SPRN_HSPRG0, (uint64_t)(uintptr_t)&to->ctx);
 }
 
@@ -165,6 +226,12 @@ void p9_handle_trap(struct user_context *c)
     }
     if (c == &idle_ctx) kernel_trap(c);
     switch (v) {
+    case 0x800: /* FP unavailable */
+    case 0xf20: /* vector unavailable */
+    case 0xf40: /* VSX unavailable */
+        if (current->fpu.uses <= FPU_USES_MAX - FPU_USES_PER_TRAP) current->fpu.uses += FPU_USES_PER_TRAP;
+        fpu_take(current);
+        kernel_exit();
     case 0x300: handle_user_exception(FAULT_VM, c->dar, c->dsisr, 0);
     case 0x380: handle_user_exception(FAULT_VM, c->dar, 0, 0);
     case 0x400: handle_user_exception(FAULT_VM, c->pc, c->msr & 0xffffffffu, 1);

@@ -144,8 +144,8 @@ p9_idle_loop:
 /* FP/VMX/VSX state: p9_fpu_save(struct fpu_state *), p9_fpu_restore(const struct fpu_state *).
  * Offsets: asm_offsets.h. The DQ-form stxv/lxv (ISA 3.0): one instruction a register where the
  * indexed stxvd2x needed an addi too. In little-endian mode they keep a VSR as one 16-byte
- * little-endian value: doubleword 1 first (vcpu.c's state index mapping says so). */
-#define SPRN_VRSAVE 256
+ * little-endian value: doubleword 1 first (vcpu.c's state index mapping says so). VRSAVE is
+ * not here: user level reads it with MSR[VEC] off, so it is switched eagerly (context.c). */
 .macro FACILITIES_ON
     mfmsr %r9
     lis %r10, 0x0280          /* MSR_VEC | MSR_VSX */
@@ -162,8 +162,6 @@ p9_fpu_save:
     .endr
     mffs %f0
     stfd %f0, FPU_FPSCR(%r3)
-    mfspr %r5, SPRN_VRSAVE
-    std %r5, FPU_VRSAVE(%r3)
     mfvscr %v0
     li %r4, FPU_VSCR
     stvx %v0, %r3, %r4
@@ -180,8 +178,6 @@ p9_fpu_restore:
     li %r4, FPU_VSCR
     lvx %v0, %r3, %r4
     mtvscr %v0
-    ld %r5, FPU_VRSAVE(%r3)
-    mtspr SPRN_VRSAVE, %r5
     lfd %f0, FPU_FPSCR(%r3)
     mtfsf 0xff, %f0, 1, 0     /* L = 1: all 64 bits (without it the upper word, DRN, stays) */
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63

@@ -16,6 +16,7 @@
 #define SPRN_FSCR 153
 #define FSCR_IC (0xfful << 56) /* interrupt cause of the last facility-unavailable interrupt */
 #define SPRN_PPR 896
+#define SPRN_VRSAVE 256
 
 /* PPR[PRI] (bits 11:13): medium, the priority every thread starts its turn with. */
 #define PPR_MEDIUM (4ul << 50)
@@ -68,7 +69,8 @@ int64_t p9_opal_call(uint64_t token, uint64_t a0, uint64_t a1, uint64_t a2, uint
                      uint64_t a6);
 extern uint64_t p9_opal_base, p9_opal_entry;
 extern uint64_t p9_kernel_r13;
-extern const uint64_t p9_user_msr;
+extern uint64_t p9_user_msr;   /* the MSR of the return to user: MSR_USER, with MSR_FACILITIES for the owner */
+void p9_fpu_release(void);
 
 /* boot.c */
 NORETURN void p9_boot(void *fdt, uint64_t opal_base, uint64_t opal_entry);

@@ -375,8 +375,12 @@ void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host
         return;
     }
     bool waiting = !deliver_event(v);
-    p9_fpu_save(host_fpu);
+    /* The VMM thread's state is saved by the release (context.c), but for VRSAVE, which is
+     * switched eagerly. The guest's values, which now fill the registers, are its partition's. */
+    p9_fpu_release();
     p9_fpu_restore(&v->fpu);
+    host_fpu->vrsave = mfspr(SPRN_VRSAVE);
+    mtspr(SPRN_VRSAVE, v->fpu.vrsave);
     uint64_t host_lpcr = mfspr(SPRN_LPCR), host_pid = mfspr(SPRN_PID);
     uint64_t host_amor = mfspr(SPRN_AMOR), host_hfscr = mfspr(SPRN_HFSCR);
     struct host_kept kept;
@@ -407,8 +411,9 @@ void plat_vcpu_run(struct vcpu_arch *v, void *guest_root, struct fpu_state *host
     describe_exit(v, x, left <= 0);
     save_guest_sprs(v, host_amor, host_hfscr);
     restore_host_sprs(&kept);
-    p9_fpu_save(&v->fpu);
-    p9_fpu_restore(host_fpu);
+    p9_fpu_save(&v->fpu);   /* the registers keep it, owned by nobody: the next user traps */
+    v->fpu.vrsave = mfspr(SPRN_VRSAVE);
+    mtspr(SPRN_VRSAVE, host_fpu->vrsave);
     p9_reset_cpu_state();
     if (v->event) x->event = plat_vcpu_take_event(v);
 }

@@ -98,6 +98,8 @@ const struct test tests_platform[] = {
     {"power9_xive_line_to_notification", xive_line_to_notification},
     {"power9_state_hygiene_across_partitions", power9_state_hygiene_across_partitions},
     {"power9_denied_facilities_fault_in_user", power9_denied_facilities_fault_in_user},
+    {"power9_fpu_lazy_between_threads", power9_fpu_lazy_between_threads},
+    {"power9_fpu_owner_death_writes_nothing", power9_fpu_owner_death_writes_nothing},
     {"power9_kernel_addresses_fault_in_user", power9_kernel_addresses_fault_in_user},
     {0, 0},
 };

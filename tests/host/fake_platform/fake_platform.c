@@ -70,6 +70,11 @@ void plat_context_init(struct user_context *ctx, struct fpu_state *fpu)
 void plat_context_sanitise(struct user_context *ctx) { ctx->flags &= FLAGS_USER_MASK; }
 void plat_set_tls_base(word_t base) { fake_tls_base = base; }
 
+void plat_thread_finalise(struct tcb *t)
+{
+    (void)t;
+}
+
 void plat_switch_to(struct tcb *from, struct tcb *to, void *vspace_root)
 {
     (void)from;

@@ -35,8 +35,9 @@
 #define MSR_SF (1ul << 63)
 /* Every user thread runs with this MSR: 64-bit, hypervisor problem state, translation on,
  * interrupts on, little-endian, FP/VMX/VSX usable. */
-#define MSR_USER (MSR_SF | MSR_HV | MSR_PR | MSR_IR | MSR_DR | MSR_EE | MSR_ME | MSR_RI | MSR_LE | \
-                  MSR_FP | MSR_VEC | MSR_VSX)
+#define MSR_USER (MSR_SF | MSR_HV | MSR_PR | MSR_IR | MSR_DR | MSR_EE | MSR_ME | MSR_RI | MSR_LE)
+/* Added to MSR_USER while the thread's FP/VMX/VSX state is in the registers (context.c). */
+#define MSR_FACILITIES (MSR_FP | MSR_VEC | MSR_VSX)
 
 /* Saved on kernel entry (entry.S fills it; offsets are used there). */
 struct user_context {
@@ -59,12 +60,14 @@ struct frame_slot {
 };
 
 /* VSR0..63 (FPR n is the high half of VSR n), FPSCR (all 64 bits: DRN is in the upper word),
- * VRSAVE, VSCR: switched eagerly (entry.S p9_fpu_save/p9_fpu_restore use the offsets). */
+ * VSCR: switched lazily (entry.S p9_fpu_save/p9_fpu_restore use the offsets); VRSAVE at every
+ * switch (context.c). */
 struct fpu_state {
     uint64_t vsr[64][2]; /* 0 */
     uint64_t fpscr;      /* 1024 */
     uint64_t vrsave;     /* 1032 */
     uint64_t vscr[2];    /* 1040: stvx/lvx, 16-byte aligned */
+    uint64_t uses;       /* 1056: recent facility traps, the switch loads the state at once while > 0 */
 } __attribute__((aligned(16)));
 
 /* System-call registers (user/arch/ppc64le/include/bulkhead/arch/syscall_stubs.h):
