@@ -86,6 +86,17 @@ struct vmm_params {
         uint8_t kind;            /* VMM_PEER_GRANT or VMM_PEER_EVENT */
         uint8_t side;            /* which end of the channel this guest is: 0 left, 1 right */
     } peer[VMM_PEER_CHANNELS];
+    /* Grants between guests (vmm/grant_serve.c, grant_map.c, grant_copy.c): the caps to its
+     * guest's RAM (2 MiB frames, gpa n * 2 MiB at slot ram_frame + n: the granter derives 4 KiB
+     * pages of them), its own CNode and VSpace, the CNode's radix (the depth its slots are named
+     * with) and the slots nothing occupies (derived pages, pages received from peers). */
+    struct vmm_cap_slots {
+        uint32_t ram_frame;
+        uint32_t cnode;
+        uint32_t vspace;
+        uint32_t cnode_bits;
+        uint32_t free_first, free_last;
+    } caps;
 };
 
 /* Xen's store page: special PFN 0xfeffc (X86_HVM_END_SPECIAL_REGION 0xff000 - 8 +
