@@ -135,7 +135,7 @@ vmm_test_guest=(
   tests/system/vmm/guests/acpi.c=g_acpi tests/system/vmm/guests/smp.c=g_smp
   tests/system/vmm/guests/smp_entry.S=g_smp_entry tests/system/vmm/guests/xenstore.c=g_xenstore
   tests/system/vmm/guests/probe.c=g_probe
-  tests/system/vmm/guests/peers.c=g_peers
+  tests/system/vmm/guests/peers.c=g_peers tests/system/vmm/guests/grants.c=g_grants
 )
 # Test components: the timer test system's sleepers, the console flood's clients.
 sleeper=(tests/system/timer/sleeper.c)

@@ -72,8 +72,12 @@ static void pin_and_derive(struct vm *vm, unsigned k, bool copy, bh_word_t ref, 
     else st = grant_check_map(t, (grant_ref_t)ref, dom, (uint32_t)arg, &page);
     out->word[0] = (uint64_t)(int64_t)st;
     if (st != GNTST_okay) return;
-    unsigned i = 0;
-    while (i < VMM_GRANT_EXPORTS && vm->exported[i].used) i++;
+    unsigned i = VMM_GRANT_EXPORTS, held = 0;
+    for (unsigned j = 0; j < VMM_GRANT_EXPORTS; j++) {
+        if (!vm->exported[j].used) i = i < j ? i : j;
+        else if (vm->exported[j].peer == k) held++;
+    }
+    if (held >= VMM_GRANT_EXPORTS_PER_PEER) i = VMM_GRANT_EXPORTS;   /* one peer cannot starve the others */
     struct grant_export e = {.used = true, .copy = copy, .readonly = page.readonly, .peer = (uint8_t)k, .ref = (uint32_t)ref};
     e.slot = i < VMM_GRANT_EXPORTS ? derive(vm, page.gfn, page.readonly) : 0;
     if (!e.slot) {

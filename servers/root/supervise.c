@@ -91,7 +91,7 @@ static void stop_vmm(struct root *r, bh_word_t badge)
     }
     bh_printf("[root] supervisor: guest %s ended: a thread of its VMM faulted; its %u other vCPU threads are stopped\n",
               r->inst[t.instance].name, stopped);
-    root_guest_revoke_ram(r, root_guest_of_instance(r, t.instance));
+    root_guest_revoke_pages(r, root_guest_of_instance(r, t.instance));
 }
 
 _Noreturn void root_supervise(struct root *r)
