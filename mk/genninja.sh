@@ -474,6 +474,13 @@ gen_x86_systems() {
     steady:steady.elf:steady
   edge build/x86/grants.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/grants/console_server.elf \
     build/x86/grants/steady.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
+  idl=build/grants-bench/idl
+  edge "$idl/system.spec $idl/report.txt $idl/console/glue.c $idl/console/glue.h $idl/steady/glue.c $idl/steady/glue.h" \
+    bhidl_report tests/system/peers/grants-bench.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
+  gen_components x86 "$idl" build/x86/grants-bench "$abi_h" "$libs1" console:console_server.elf:console_server \
+    steady:steady.elf:steady
+  edge build/x86/grants-bench.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/grants-bench/console_server.elf \
+    build/x86/grants-bench/steady.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
 
   echo
   echo "# The console server under a flood (tests/system/console/flood.bh, release suite)."

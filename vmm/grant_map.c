@@ -121,7 +121,7 @@ int64_t grant_map_ops(struct vcpu *v, uint64_t uop, uint32_t count)
         struct gnttab_map_grant_ref op;
         uint64_t at = uop + (uint64_t)i * sizeof op;
         if (guest_copy_from(v, at, &op, sizeof op) != 0) return -XEN_EFAULT;
-        op.status = v->vm->params->caps.cnode ? map_one(v->vm, &op) : GNTST_bad_domain;
+        op.status = map_one(v->vm, &op);
         if (guest_copy_to(v, at, &op, sizeof op) != 0) return -XEN_EFAULT;
     }
     return 0;

@@ -22,6 +22,7 @@
  *         end: the page reads all ones, a map of her grants is GNTST_bad_domain, the unmap of
  *         the dead mapping succeeds, and he runs on ("alive N")
  *   dan   maps anna's ref 16, writes through it and shuts down with it mapped
+ *   grants-bench-granter, grants-bench-mapper: the benchmark below
  *   mal   maps anna's ref 14 (granted to it) and not ref 8 (granted to ben), then random
  *         map, unmap and copy operations at anna for ever, a line every 2,000
  */
@@ -479,10 +480,71 @@ static void hostile(void)
     }
 }
 
+/* ---- the benchmark (tests/system/peers/grants-bench.bh, ./bulkhead bench, -icount shift=0) ----
+ * anna grants ref 8 (read-write) and ref 12 to ben and halts; ben times, best of BENCH_ROUNDS,
+ * a map and unmap of ref 8 and a 4 KiB GNTTABOP_copy from ref 12 into his RAM, and prints
+ * "BENCH vmm_grant_... N" (rdtsc: instructions under -icount). */
+#define BENCH_ROUNDS 32
+
+static void bench_granter(void)
+{
+    struct xen_add_to_physmap x = {DOMID_SELF, 0, XENMAPSPACE_grant_table, 0, gfn_of(table)};
+    hypercall(__HYPERVISOR_memory_op, XENMEM_add_to_physmap, (uint64_t)(uintptr_t)&x, 0);
+    for (uint32_t i = 0; i < 4096; i++) page_src[i] = (uint8_t)(i ^ 0x5a);
+    grant(REF_COPY_SRC, BEN, page_src, GTF_permit_access | GTF_readonly);
+    grant(REF_RW, BEN, page_rw, GTF_permit_access);
+    say("grants written; halting", "");
+    for (;;) __asm__ volatile("sti; hlt" : : : "memory");
+}
+
+static void bench_line(const char *name, uint64_t v)
+{
+    char n[24];
+    num(n, v);
+    uart_puts("BENCH ");
+    uart_puts(name);
+    uart_puts(" ");
+    uart_puts(n);
+    uart_puts("\n");
+}
+
+static void bench_mapper(void)
+{
+    uint32_t h = 0;
+    uint64_t until = rdtsc() + STEP_TSC;
+    int16_t st;
+    while (((st = map(ANNA, REF_RW, GNTMAP_host_map, HOST_RW, &h)) == GNTST_general_error || st == GNTST_bad_gntref) &&
+           rdtsc() < until) {
+    }
+    expect("map anna's ref 8", st == GNTST_okay && unmap(HOST_RW, h) == GNTST_okay, st);
+    uint64_t best_map = ~0ull, best_copy = ~0ull;
+    bool ok = true;
+    for (int i = 0; i < BENCH_ROUNDS; i++) {
+        uint64_t t0 = rdtsc();
+        ok &= map(ANNA, REF_RW, GNTMAP_host_map, HOST_RW, &h) == GNTST_okay;
+        ok &= unmap(HOST_RW, h) == GNTST_okay;
+        uint64_t t1 = rdtsc();
+        struct gnttab_copy c = from_ref(ANNA, REF_COPY_SRC, 0, local, 0, 4096);
+        ok &= copy(&c) == GNTST_okay;
+        uint64_t t2 = rdtsc();
+        if (t1 - t0 < best_map) best_map = t1 - t0;
+        if (t2 - t1 < best_copy) best_copy = t2 - t1;
+    }
+    expect("every timed map, unmap and copy succeeded", ok, 0);
+    expect("the copied page is anna's", local[100] == (uint8_t)(100 ^ 0x5a), local[100]);
+    bench_line("vmm_grant_map_unmap_round_trip", best_map);
+    bench_line("vmm_grant_copy_4k", best_copy);
+    finish(false);
+    uart_puts("BENCH-DONE\n");
+    for (;;) __asm__ volatile("sti; hlt" : : : "memory");
+}
+
 void test_grants(int which)
 {
     if (which == 0) me = "anna", anna();
     else if (which == 1) me = "ben", ben();
     else if (which == 2) me = "mal", hostile();
-    else me = "dan", dying();
+    else if (which == 3) me = "dan", dying();
+    else if (which == 4) me = "anna", bench_granter();
+    else me = "ben", bench_mapper();
 }

@@ -159,6 +159,8 @@ void guest_main(uint32_t start_info)
     else if (mode_is(cmdline, "grants-mapper")) test_grants(1);
     else if (mode_is(cmdline, "grants-hostile")) test_grants(2);
     else if (mode_is(cmdline, "grants-dying")) test_grants(3);
+    else if (mode_is(cmdline, "grants-bench-granter")) test_grants(4);
+    else if (mode_is(cmdline, "grants-bench-mapper")) test_grants(5);
     else if (mode_is(cmdline, "bench-smp")) {
         bench_smp();
         shutdown(SHUTDOWN_poweroff);
