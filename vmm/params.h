@@ -6,8 +6,9 @@
  * capabilities (the creator chooses them: the root server takes them from the system
  * specification, where the IDL compiler allocated them), where guest RAM and the console
  * channel's page are mapped, and the guest's boot files (read-only at fixed addresses). The VMM
- * holds no untyped memory and no capability to its guest's frames: its creator maps guest RAM
- * twice, into the GuestSpace at gpa and into the VMM at ram_vaddr + gpa.
+ * holds no untyped memory: its creator maps guest RAM twice, into the GuestSpace at gpa and into
+ * the VMM at ram_vaddr + gpa; the VMM's copies of the RAM frames' capabilities serve only to
+ * derive the pages its guest grants to others (caps below).
  */
 #ifndef VMM_PARAMS_H
 #define VMM_PARAMS_H

@@ -6,8 +6,9 @@
  * where nothing is) in between, from a fixed seed; then a jump outside its RAM. Argument structures hold random words; pointers are random, in
  * a scratch buffer, at the edge of RAM or unmapped. Excluded, because they would end or stall
  * the guest rather than test the VMM: SCHEDOP_shutdown/block/poll, writes that would really install
- * the hypercall page or change EFER, GNTTABOP_copy into its own frames other than scratch's last
- * page, and the UART, debug and ACPI sleep ports (S5 powers off).
+ * the hypercall page or change EFER, grant map, unmap and copy batches anywhere but a few ops in
+ * scratch (and copies into its frames other than scratch's last page), and the UART, debug and
+ * ACPI sleep ports (S5 powers off).
  */
 #include <xen/grant_table.h>
 #include "guest.h"
@@ -58,18 +59,20 @@ static const unsigned known[] = {__HYPERVISOR_memory_op, __HYPERVISOR_xen_versio
                                  __HYPERVISOR_sched_op, __HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op, __HYPERVISOR_grant_table_op,
                                  __HYPERVISOR_set_timer_op};
 
-/* GNTTABOP_copy ops for one_hypercall: random words in scratch, but a destination given by
- * frame is scratch's last page, away from the ops. A copy into any frame of the guest's own
- * overwrites what is there, as on Xen: that would end the guest, not test the VMM. */
-static uint64_t copy_ops(void)
+/* Ops of GNTTABOP_map_grant_ref, unmap_grant_ref and copy for one_hypercall: a few, of random
+ * words, in scratch's last pages; a copy's destination given by frame is scratch's last page.
+ * Each op's status is written back over it (and a copy writes its destination), as on Xen:
+ * a long batch over the guest's own memory, or a copy into any of its frames, would overwrite
+ * its code and tables, which ends the guest rather than tests the VMM. */
+static uint64_t grant_ops(uint64_t cmd)
 {
     uint8_t *ops = scratch + 49152;
     for (int i = 0; i < 4 * 40 / 8; i++) ((volatile uint64_t *)ops)[i] = word();
-    for (int k = 0; k < 4; k++) {
+    for (int k = 0; cmd == GNTTABOP_copy && k < 4; k++) {
         volatile struct gnttab_copy *c = (volatile struct gnttab_copy *)(ops + 40 * k);
         if (!(c->flags & GNTCOPY_dest_gref)) c->dest.u.gmfn = (uint64_t)(uintptr_t)(scratch + 61440) >> 12;
     }
-    return (uint64_t)(uintptr_t)ops;
+    return rnd() % 4 ? (uint64_t)(uintptr_t)ops : bad_pointer();
 }
 
 static void one_hypercall(void)
@@ -81,7 +84,9 @@ static void one_hypercall(void)
         cmd = SCHEDOP_yield;
     if (nr == __HYPERVISOR_console_io) a3 = bad_pointer();
     if (nr == __HYPERVISOR_vcpu_op) a2 = rnd() % 4;
-    if (nr == __HYPERVISOR_grant_table_op && cmd == GNTTABOP_copy) a2 = copy_ops(), a3 = rnd() % 5;
+    if (nr == __HYPERVISOR_grant_table_op &&
+        (cmd == GNTTABOP_map_grant_ref || cmd == GNTTABOP_unmap_grant_ref || cmd == GNTTABOP_copy))
+        a2 = grant_ops(cmd), a3 = rnd() % 5;
     if (rnd() % 4 == 0) {
         uint64_t rax = rnd() % 2 ? nr : rnd();
         if (rax == __HYPERVISOR_sched_op || rax == __HYPERVISOR_console_io) rax = 1000;
