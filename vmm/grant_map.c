@@ -7,7 +7,7 @@
  *   1, 2  the flags (grant_check_map_flags: GNTST_bad_gntref, GNTST_general_error)
  *   3     dom names no `grant` channel of this guest, or its guest has ended: GNTST_bad_domain
  *         (Xen's answer for a domain it cannot find, a dead one included)
- *   5     no handle or capability slot left: GNTST_no_space
+ *   5     no handle or capability slot left: GNTST_no_device_space (Xen's for no maptrack handle)
  *   6-9   the granter's checks (PEER_REQ_MAP_GRANT, asked without the VM lock): its status
  *   then  the page at host_addr >> 12: inside RAM, beyond the guest's physical address width,
  *         where something is mapped already, or out of page tables: GNTST_general_error (Xen's
@@ -65,7 +65,7 @@ static int16_t map_one(struct vm *vm, struct gnttab_map_grant_ref *op)
     unsigned h = 0;
     while (h < VMM_GRANT_MAPPINGS && vm->mapped[h].used) h++;
     uint32_t slot = h < VMM_GRANT_MAPPINGS ? cap_slot_alloc(vm) : 0;
-    if (!slot) return GNTST_no_space;
+    if (!slot) return GNTST_no_device_space;
     bool readonly = (op->flags & GNTMAP_readonly) != 0;
     vm->mapped[h] = (struct grant_mapping){.used = true, .readonly = readonly, .peer = (uint8_t)k, .dom = op->dom,
                                            .ref = op->ref, .slot = slot, .gpa = PENDING_GPA};

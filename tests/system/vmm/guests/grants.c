@@ -32,6 +32,7 @@
 #include <xen/sched.h>
 #include <xen/xen.h>
 #include "guest.h"
+#include "../../../../vmm/grant_peer.h"
 
 #define ANNA 1u
 #define BEN 2u
@@ -46,6 +47,7 @@
 #define HOST_RO (HOST_BASE + 0x1000)
 #define HOST_RW2 (HOST_BASE + 0x2000)
 #define HOST_LAST (HOST_BASE + 0x3000)
+#define HOST_MANY (HOST_BASE + 0x10000)
 #define MARK_BEN 256u        /* ben's word in ref 8's page */
 #define MARK_REWRITTEN 512u  /* anna's word there after she rewrote ref 8's entry */
 #define BEN_MARK 0xbe4beef1u
@@ -379,6 +381,19 @@ static void ben(void)
     c = to_ref(local, 40, ANNA, REF_COPY_DST, 1000, 64);
     st = copy(&c);
     expect("copy 64 bytes from our RAM at offset 40 into anna's ref 13 at offset 1000", st == GNTST_okay, st);
+    /* The granter's quota: 16 pages to one peer at once (two are ours already: refs 8 and 9). */
+    uint32_t many[VMM_GRANT_EXPORTS_PER_PEER];
+    bool all = true;
+    for (uint32_t i = 0; i < VMM_GRANT_EXPORTS_PER_PEER - 2; i++)
+        all &= map(ANNA, REF_COPY_DST, GNTMAP_host_map, HOST_MANY + i * 4096ull, &many[i]) == GNTST_okay;
+    _Static_assert(VMM_GRANT_EXPORTS_PER_PEER == 16, "the lines below say 16");
+    expect("14 more maps of ref 13: the granter's quota of 16 for us", all, 0);
+    st = map(ANNA, REF_COPY_DST, GNTMAP_host_map, HOST_MANY + 14 * 4096ull, &h);
+    expect("the 17th page at once: GNTST_no_space from the granter", st == GNTST_no_space, st);
+    for (uint32_t i = 0; i < VMM_GRANT_EXPORTS_PER_PEER - 2; i++) all &= unmap(HOST_MANY + i * 4096ull, many[i]) == GNTST_okay;
+    expect("the 14 unmapped", all, 0);
+    st = map(ANNA, REF_COPY_DST, GNTMAP_host_map, HOST_MANY, &h);
+    expect("then a map of ref 13 succeeds again", st == GNTST_okay && unmap(HOST_MANY, h) == GNTST_okay, st);
     /* Unmaps. */
     st = unmap(HOST_RO + 0x10000, h_ro);
     expect("unmap with another host_addr: GNTST_general_error", st == GNTST_general_error, st);
