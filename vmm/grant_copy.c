@@ -37,8 +37,8 @@ _Static_assert(VMM_GNTTAB_FRAMES + 2u * VMM_MAX_VCPUS <= 512u, "the windows shar
 static int16_t domain_of(struct vm *vm, const struct gnttab_copy_ptr *p, bool by_ref, unsigned *k)
 {
     if (!by_ref) return GNTST_okay;
-    int c = peer_of_domain(vm, p->domid);
-    if (c < 0 || vm->params->peer[c].kind != VMM_PEER_GRANT || peer_gone(vm, (unsigned)c) || !vm->params->caps.cnode)
+    int c = peer_grant_channel(vm, p->domid);
+    if (c < 0 || peer_gone(vm, (unsigned)c) || !vm->params->caps.cnode)
         return GNTST_bad_domain;
     *k = (unsigned)c;
     return GNTST_okay;

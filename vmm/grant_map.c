@@ -60,8 +60,8 @@ static int16_t map_one(struct vm *vm, struct gnttab_map_grant_ref *op)
 {
     int16_t st = grant_check_map_flags(op->flags);
     if (st != GNTST_okay) return st;
-    int k = peer_of_domain(vm, op->dom);
-    if (k < 0 || vm->params->peer[k].kind != VMM_PEER_GRANT || peer_gone(vm, (unsigned)k)) return GNTST_bad_domain;
+    int k = peer_grant_channel(vm, op->dom);
+    if (k < 0 || peer_gone(vm, (unsigned)k)) return GNTST_bad_domain;
     unsigned h = 0;
     while (h < VMM_GRANT_MAPPINGS && vm->mapped[h].used) h++;
     uint32_t slot = h < VMM_GRANT_MAPPINGS ? cap_slot_alloc(vm) : 0;

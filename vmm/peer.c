@@ -34,6 +34,13 @@ int peer_of_domain(struct vm *vm, uint32_t domid)
     return -1;
 }
 
+int peer_grant_channel(struct vm *vm, uint32_t domid)
+{
+    for (unsigned k = 0; k < vm->params->peer_count && k < VMM_PEER_CHANNELS; k++)
+        if (vm->params->peer[k].domid == domid && vm->params->peer[k].kind == VMM_PEER_GRANT) return (int)k;
+    return -1;
+}
+
 bool peer_gone(struct vm *vm, unsigned k)
 {
     return vm->peer_gone[k] || __atomic_load_n(&mine(vm, k)->gone, __ATOMIC_ACQUIRE) != 0;

@@ -326,6 +326,7 @@ void store_poll(struct vm *vm);
  * request to the peer, made without the VM lock (0 or a positive Xen errno); the guest's end. */
 int peer_serve(struct vm *vm, unsigned k);
 int peer_of_domain(struct vm *vm, uint32_t domid);
+int peer_grant_channel(struct vm *vm, uint32_t domid);   /* the `grant` channel to a domain, -1 for none */
 bool peer_gone(struct vm *vm, unsigned k);
 void peer_send(struct vm *vm, unsigned k, uint32_t remote_port);
 void peer_poll(struct vm *vm);
