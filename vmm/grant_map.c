@@ -12,8 +12,9 @@
  *   then  the page at host_addr >> 12: inside RAM, beyond the guest's physical address width,
  *         where something is mapped already, or out of page tables: GNTST_general_error (Xen's
  *         p2m insertion failing; the pin is given back)
- * An unmap: a handle not in use (or still being mapped) is GNTST_bad_handle; a host_addr that
- * is not the handle's page GNTST_general_error. The capability is deleted (the kernel removes
+ * An unmap: a handle not in use (or still being mapped) is GNTST_bad_handle; host_addr 0 undoes
+ * nothing and answers GNTST_okay (Xen's unmap_common, for a mapping without device_map); a
+ * host_addr that is not the handle's page GNTST_general_error. The capability is deleted (the kernel removes
  * the mapping), then the granter drops its pin (PEER_REQ_UNMAP_GRANT). When the granter has
  * ended, its pages are gone already (the root revoked its RAM): the unmap frees the handle.
  */
@@ -97,6 +98,7 @@ static int16_t unmap_one(struct vm *vm, const struct gnttab_unmap_grant_ref *op)
     if (op->handle >= VMM_GRANT_MAPPINGS) return GNTST_bad_handle;
     struct grant_mapping m = vm->mapped[op->handle];
     if (!m.used || m.gpa == PENDING_GPA) return GNTST_bad_handle;
+    if (op->host_addr == 0) return GNTST_okay;   /* Xen unmaps only what host_addr names: nothing */
     if (op->host_addr / PAGE != m.gpa / PAGE) return GNTST_general_error;
     vm->mapped[op->handle] = (struct grant_mapping){0};
     delete_slot(vm, m.slot);

@@ -188,7 +188,8 @@ else
     "map at host_addr 1 MiB, inside RAM: GNTST_general_error" "map where ref 8 is mapped already: GNTST_general_error"
   gchecks ben grant_unmap_error_codes \
     "unmap of handle 9999: GNTST_bad_handle" "unmap of handle 0, never mapped: GNTST_bad_handle" \
-    "unmap with another host_addr: GNTST_general_error" "unmap of ref 9's mapping" "unmap of ref 8's mapping" \
+    "unmap with another host_addr: GNTST_general_error" "unmap with host_addr 0: GNTST_okay, the mapping stays (Xen's)" \
+    "unmap of ref 9's mapping" "unmap of ref 8's mapping" \
     "unmap again: GNTST_bad_handle" "the unmapped address reads all ones" "unmap of the second mapping"
   gchecks ben grant_granter_quota_per_peer \
     "14 more maps of ref 13: the granter's quota of 16 for us" "the 17th page at once: GNTST_no_space from the granter" \

@@ -397,6 +397,8 @@ static void ben(void)
     /* Unmaps. */
     st = unmap(HOST_RO + 0x10000, h_ro);
     expect("unmap with another host_addr: GNTST_general_error", st == GNTST_general_error, st);
+    st = unmap(0, h_ro);
+    expect("unmap with host_addr 0: GNTST_okay, the mapping stays (Xen's)", st == GNTST_okay && ro[0] == 5, st ? st : ro[0]);
     expect("unmap of ref 9's mapping", unmap(HOST_RO, h_ro) == GNTST_okay, 0);
     expect("unmap of ref 8's mapping", unmap(HOST_RW, h_rw) == GNTST_okay, 0);
     st = unmap(HOST_RW, h_rw);
