@@ -19,9 +19,9 @@
 #include <stdint.h>
 #include "grant_check.h"
 
-#define VMM_GRANT_EXPORTS 64u     /* pages a granter hands out at once, to all its peers */
-#define VMM_GRANT_EXPORTS_PER_PEER 16u  /* ... and to one peer: GNTST_no_space beyond */
-#define VMM_GRANT_MAPPINGS 64u    /* a mapper's handles (Xen's maptrack entries) */
+#define VMM_GRANT_EXPORTS 256u    /* pages a granter hands out at once, to all its peers */
+#define VMM_GRANT_EXPORTS_PER_PEER 64u  /* ... and to one peer: GNTST_no_space beyond */
+#define VMM_GRANT_MAPPINGS 256u   /* a mapper's handles (Xen's maptrack entries) */
 #define VMM_CAP_SLOT_WORDS 16u    /* free slots the bitmap can track: 1,024 */
 
 struct grant_export {

@@ -37,6 +37,9 @@
 #define VMM_PEER_CHANNELS 8u
 #define VMM_PEER_GRANT 0u
 #define VMM_PEER_EVENT 1u
+/* Free slots the IDL compiler adds to the CNode of a guest with a `grant` channel to another
+ * guest: one per page its VMM hands out or receives at once (vmm/grant_peer.h). */
+#define VMM_GRANT_FREE_SLOTS 256u
 
 struct vmm_params {
     uint64_t magic;

@@ -192,8 +192,8 @@ else
     "unmap of ref 9's mapping" "unmap of ref 8's mapping" \
     "unmap again: GNTST_bad_handle" "the unmapped address reads all ones" "unmap of the second mapping"
   gchecks ben grant_granter_quota_per_peer \
-    "14 more maps of ref 13: the granter's quota of 16 for us" "the 17th page at once: GNTST_no_space from the granter" \
-    "the 14 unmapped" "then a map of ref 13 succeeds again"
+    "62 more maps of ref 13: the granter's quota of 64 for us" "the 65th page at once: GNTST_no_space from the granter" \
+    "the 62 unmapped" "then a map of ref 13 succeeds again"
   gchecks ben grant_copy_both_ways \
     "copy 200 bytes from anna's ref 12 at offset 100 to our RAM at offset 300" \
     "copy 64 bytes from our RAM at offset 40 into anna's ref 13 at offset 1000" "copy of our end mark into ref 13"
