@@ -202,6 +202,19 @@ struct instance {
     struct inst_alloc *alloc;
 };
 enum conn_kind { CONN_RPC, CONN_EVENT, CONN_DATAPORT, CONN_CHANNEL };
+/* A Xen PV device between two guests (connect vif/vbd): a grant channel from the frontend
+ * guest to the backend guest, plus what the toolstack writes in xenstore for it (pvdev.c). */
+enum pv_kind { PV_VIF, PV_VBD };
+struct pvdev {
+    enum pv_kind kind;
+    struct loc mac_loc, dev_loc, physical_loc;
+    const char *mac, *bridge;                  /* vif; NULL when not given */
+    const char *dev, *target, *physical;       /* vbd: xvdX, the backend's device or file, "MAJ:MIN" hex */
+    int read_only;                             /* vbd */
+    /* pvdev.c */
+    uint32_t devid;                            /* vif: its handle; vbd: Xen's number of xvdX (202 << 8 | X << 4) */
+    struct instance *store;                    /* the xenstore server both guests reach */
+};
 struct endref {
     struct loc loc;
     const char *inst_name, *port_name;
@@ -214,6 +227,7 @@ struct connection {
     enum conn_kind kind;
     struct endref from, to;
     size_t index;
+    struct pvdev *pv;   /* CHANNEL declared as 'connect vif' or 'connect vbd' (front -> back), else NULL */
     /* alloc.c */
     uint64_t badge;     /* RPC: badge the server sees; EVENT: the bit the consumer sees */
     uint32_t obj;       /* the shared object (endpoint, notification, first dataport frame) */
@@ -395,6 +409,7 @@ void parse(struct ctx *c, const struct tokens *toks);
 void resolve(struct ctx *c);
 void check_types(struct ctx *c);
 void check_resources(struct ctx *c);
+void check_pv_devices(struct ctx *c);
 void allocate(struct ctx *c);
 void check_policy(struct ctx *c);
 
@@ -409,6 +424,8 @@ int dump_spec(const char *path, FILE *out);
 const char *prim_c_name(enum prim p);
 const char *port_kind_name(enum port_kind k);
 const char *conn_kind_name(enum conn_kind k);
+const char *conn_name(const struct connection *cn); /* "vif", "vbd" or the kind's name */
+const char *pv_kind_name(enum pv_kind k);
 const char *chan_kind_name(enum chan_kind k);
 const char *sobj_name(unsigned t);
 uint64_t words_for_bytes(uint64_t n);

@@ -26,6 +26,7 @@ int run_passes(struct ctx *c, const char *src, size_t len)
     resolve(c);
     check_types(c);
     check_resources(c);
+    check_pv_devices(c);
     if (c->diags.errors) return -1;
     allocate(c);
     if (c->diags.errors) return -1;

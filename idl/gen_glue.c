@@ -435,6 +435,45 @@ static void byte_helpers_needed(const struct component *co, int *put, int *get)
     }
 }
 
+/* A string value for the device table: pvdev.c allows no '"' or '\\' in them. */
+static const char *str_or_empty(const char *v)
+{
+    return v ? v : "";
+}
+
+/* A component serving xenstore channels gets the PV devices whose two guests it serves: what it
+ * writes in their trees at start, as a toolstack would (servers/xenstore/tree.c's struct
+ * xs_device has these fields). With none, a count of 0 and one empty entry (C has no empty
+ * initializer). */
+static void gen_pv_devices(struct gen *g)
+{
+    const struct component *co = g->in->comp;
+    bool serves = false;
+    for (size_t k = 0; k < co->ports.n; k++)
+        if (co->ports.v[k].kind == PORT_CHANNEL && co->ports.v[k].chan == CHAN_XENSTORE) serves = true;
+    if (!serves || co->is_guest) return;
+    const struct program *pr = &g->c->prog;
+    unsigned n = 0;
+    for (size_t i = 0; i < pr->conns.n; i++)
+        if (pr->conns.v[i]->pv && pr->conns.v[i]->pv->store == g->in) n++;
+    fprintf(g->h, "\n/* Xen PV devices between the guests this xenstore serves (connect vif/vbd): frontend -> backend. */\n");
+    fprintf(g->h, "#define PV_DEVICE_COUNT %uu\n#define PV_DEVICE_TABLE { \\\n", n);
+    if (!n) fprintf(g->h, "    {.kind = \"\"}, \\\n");
+    for (size_t i = 0; i < pr->conns.n; i++) {
+        const struct connection *cn = pr->conns.v[i];
+        const struct pvdev *pv = cn->pv;
+        if (!pv || pv->store != g->in) continue;
+        fprintf(g->h, "    {.kind = \"%s\", .devid = %uu, .front_domid = %uu, .back_domid = %uu, .front = \"%s\", "
+                      ".back = \"%s\", \\\n     .mac = \"%s\", .bridge = \"%s\", .dev = \"%s\", .target = \"%s\", "
+                      ".physical = \"%s\", .read_only = %d}, \\\n",
+                pv_kind_name(pv->kind), (unsigned)pv->devid, (unsigned)cn->from.inst->alloc->domid,
+                (unsigned)cn->to.inst->alloc->domid, cn->from.inst->name, cn->to.inst->name, str_or_empty(pv->mac),
+                str_or_empty(pv->bridge), str_or_empty(pv->dev), str_or_empty(pv->target), str_or_empty(pv->physical),
+                pv->read_only);
+    }
+    fprintf(g->h, "}\n");
+}
+
 static void gen_instance(struct gen *g)
 {
     const struct component *co = g->in->comp;
@@ -514,6 +553,7 @@ static void gen_instance(struct gen *g)
             break;
         }
     }
+    gen_pv_devices(g);
     gen_thread_start(g);
     fprintf(h, "\n#endif\n");
 }

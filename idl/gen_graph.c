@@ -6,7 +6,8 @@
  * Graph: instances are nodes (guests drawn as 3-D boxes), partitions are clusters, one
  * edge per connection styled by kind: rpc solid black (user -> provider), event dashed
  * blue (emitter -> consumer), dataport dotted green (arrows from writers to readers), channel
- * bold purple (both ways).
+ * bold purple (both ways), a vif or vbd device bold orange from frontend to backend, labelled with
+ * its device id and its MAC address or device name.
  */
 #include "bhidl.h"
 #include <bulkhead/abi.h>
@@ -59,6 +60,13 @@ int gen_graph(struct ctx *c, const char *path)
             int fw = (cn->from.port->rights & RIGHT_WRITE) != 0, tw = (cn->to.port->rights & RIGHT_WRITE) != 0;
             dir = fw && tw ? ", dir=both" : fw ? ", dir=forward" : tw ? ", dir=back" : ", dir=none";
         }
+        /* A PV device: frontend -> backend, labelled with its kind and device id. */
+        if (cn->pv) {
+            fprintf(f, "  \"%s\" -> \"%s\" [label=\"%s %u (%s)\", style=bold, color=darkorange, dir=both];\n",
+                    cn->from.inst_name, cn->to.inst_name, pv_kind_name(cn->pv->kind), (unsigned)cn->pv->devid,
+                    cn->pv->kind == PV_VBD ? cn->pv->dev : cn->pv->mac);
+            continue;
+        }
         fprintf(f, "  \"%s\" -> \"%s\" [label=\"%s %s\", %s%s];\n", cn->from.inst_name, cn->to.inst_name,
                 conn_kind_name(cn->kind), what, style[cn->kind], dir);
     }
@@ -92,6 +100,21 @@ int gen_report(struct ctx *c, FILE *f)
             guests = true;
         }
     if (guests) fprintf(f, "\n");
+    bool devices = false;
+    for (size_t i = 0; i < pr->conns.n; i++) {
+        const struct connection *cn = pr->conns.v[i];
+        const struct pvdev *pv = cn->pv;
+        if (!pv) continue;
+        if (!devices) fprintf(f, "\nXen PV devices (frontend -> backend, written in xenstore by the server named):\n");
+        devices = true;
+        fprintf(f, "  %s %u: %s (domain %u) -> %s (domain %u) over %s.%s <-> %s.%s, xenstore %s", pv_kind_name(pv->kind),
+                (unsigned)pv->devid, cn->from.inst_name, (unsigned)cn->from.inst->alloc->domid, cn->to.inst_name,
+                (unsigned)cn->to.inst->alloc->domid, cn->from.inst_name, cn->from.port_name, cn->to.inst_name,
+                cn->to.port_name, pv->store->name);
+        if (pv->kind == PV_VIF) fprintf(f, ", mac %s%s%s\n", pv->mac, pv->bridge ? ", bridge " : "", pv->bridge ? pv->bridge : "");
+        else fprintf(f, ", %s, target %s%s%s, %s\n", pv->dev, pv->target, pv->physical ? ", physical-device " : "", pv->physical ? pv->physical : "",
+                     pv->read_only ? "read-only" : "read/write");
+    }
     fprintf(f, "\nAddress spaces: %u VSpaces, %u GuestSpaces; their ASIDs from %u ASID pool%s of %u, which the root "
                "server keeps: no instance holds one.\n\n",
             c->alloc.vspaces, c->alloc.guest_spaces, c->alloc.asid_pools, c->alloc.asid_pools == 1 ? "" : "s",

@@ -549,30 +549,75 @@ static int parse_endref(struct parser *p, struct endref *e)
            (e->port_name = expect_ident(p, "a port name"));
 }
 
+/* The options of a PV device after its ends, up to ';': each at most once, and only those of its
+ * kind (vif: mac, bridge; vbd: device, target, physical, read_only). */
+static int parse_pv_options(struct parser *p, struct pvdev *pv)
+{
+    static const char *const vif_opts[] = {"mac", "bridge"};
+    static const char *const vbd_opts[] = {"device", "target", "physical", "read_only"};
+    const char *const *opts = pv->kind == PV_VIF ? vif_opts : vbd_opts;
+    size_t nopts = pv->kind == PV_VIF ? 2 : 4;
+    while (peek(p)->kind != TK_SEMI) {
+        const struct token *t = peek(p);
+        size_t k = nopts;
+        for (size_t i = 0; t->kind == TK_IDENT && i < nopts; i++)
+            if (!strcmp(t->text, opts[i])) k = i;
+        if (k == nopts) {
+            syntax(p, pv->kind == PV_VIF ? "a vif option (mac, bridge) or ';'"
+                                         : "a vbd option (device, target, physical, read_only) or ';'");
+            return 0;
+        }
+        next(p);
+        const char **slot = pv->kind == PV_VIF ? (k == 0 ? &pv->mac : &pv->bridge)
+                            : k == 0           ? &pv->dev
+                            : k == 1           ? &pv->target
+                            : k == 2           ? &pv->physical
+                                               : NULL;
+        if (k == 0) pv->kind == PV_VIF ? (void)(pv->mac_loc = t->loc) : (void)(pv->dev_loc = t->loc);
+        if (pv->kind == PV_VBD && k == 2) pv->physical_loc = t->loc;
+        if ((slot && *slot) || (!slot && pv->read_only)) {
+            diag_error(&p->c->diags, t->loc, "syntax", "option '%s' is given twice", t->text);
+            return 0;
+        }
+        if (!slot) pv->read_only = 1;
+        else if (!parse_string(p, slot)) return 0;
+    }
+    return 1;
+}
+
 static int parse_connect(struct parser *p, struct loc loc)
 {
     struct connection *cn = arena_alloc(&p->c->arena, sizeof *cn);
     cn->loc = loc;
-    static const char *const kinds[] = {"rpc", "event", "dataport", "channel"};
+    /* vif and vbd are channels that also describe a Xen PV device (front -> back). */
+    static const char *const kinds[] = {"rpc", "event", "dataport", "channel", "vif", "vbd"};
     unsigned k;
-    for (k = 0; k < 4; k++)
+    for (k = 0; k < 6; k++)
         if (is_kw(peek(p), kinds[k])) break;
-    if (k == 4) {
-        syntax(p, "a connection kind (rpc, event, dataport or channel)");
+    if (k == 6) {
+        syntax(p, "a connection kind (rpc, event, dataport, channel, vif or vbd)");
         return 0;
     }
     next(p);
+    if (k >= 4) {
+        cn->pv = arena_alloc(&p->c->arena, sizeof *cn->pv);
+        cn->pv->kind = k == 4 ? PV_VIF : PV_VBD;
+        k = CONN_CHANNEL;
+    }
     cn->kind = (enum conn_kind)k;
     if (!parse_endref(p, &cn->from)) return 0;
-    enum tok_kind want = (cn->kind == CONN_RPC || cn->kind == CONN_EVENT) ? TK_ARROW : TK_BIARROW;
+    enum tok_kind want = (cn->kind == CONN_RPC || cn->kind == CONN_EVENT || cn->pv) ? TK_ARROW : TK_BIARROW;
     if (peek(p)->kind != want) {
-        syntax(p, want == TK_ARROW ? "'->' (rpc and event connections go from user to provider, emitter "
-                                     "to consumer)"
-                                   : "'<->' (dataport and channel connections are symmetric)");
+        syntax(p, cn->pv ? "'->' (a vif or vbd goes from the frontend guest to the backend guest)"
+                  : want == TK_ARROW ? "'->' (rpc and event connections go from user to provider, emitter "
+                                       "to consumer)"
+                                     : "'<->' (dataport and channel connections are symmetric)");
         return 0;
     }
     next(p);
-    if (!parse_endref(p, &cn->to) || !expect(p, TK_SEMI)) return 0;
+    if (!parse_endref(p, &cn->to)) return 0;
+    if (cn->pv && !parse_pv_options(p, cn->pv)) return 0;
+    if (!expect(p, TK_SEMI)) return 0;
     cn->index = p->c->prog.conns.n;
     *DA_PUSH(&p->c->arena, &p->c->prog.conns) = cn;
     return 1;

@@ -8,7 +8,7 @@
  *   rpc        both ways (the reply carries data back to the caller)
  *   event      emitter -> consumer
  *   dataport   writer -> reader, for every pair of instances mapping the same frames
- *   channel    both ways
+ *   channel    both ways (so are vif and vbd devices, which are grant channels)
  *   shared hardware (a 'shared' device range, IRQ, I/O port range or PCI function): both ways
  * 'policy trusted S "reason";' declares that component S keeps its clients apart (a reviewed
  * claim, shown with its reason in the report): flows into and out of S still count, but no
@@ -39,8 +39,8 @@ static void add_edge(struct ctx *c, size_t a, size_t b, const char *why)
 
 static const char *conn_desc(struct ctx *c, const struct connection *cn)
 {
-    return arena_printf(&c->arena, "%s %s.%s %s %s.%s", conn_kind_name(cn->kind), cn->from.inst_name,
-                        cn->from.port_name, cn->kind == CONN_RPC || cn->kind == CONN_EVENT ? "->" : "<->",
+    return arena_printf(&c->arena, "%s %s.%s %s %s.%s", conn_name(cn), cn->from.inst_name,
+                        cn->from.port_name, cn->kind == CONN_RPC || cn->kind == CONN_EVENT || cn->pv ? "->" : "<->",
                         cn->to.inst_name, cn->to.port_name);
 }
 

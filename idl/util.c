@@ -186,6 +186,16 @@ const char *conn_kind_name(enum conn_kind k)
     return n[k];
 }
 
+const char *pv_kind_name(enum pv_kind k)
+{
+    return k == PV_VIF ? "vif" : "vbd";
+}
+
+const char *conn_name(const struct connection *cn)
+{
+    return cn->pv ? pv_kind_name(cn->pv->kind) : conn_kind_name(cn->kind);
+}
+
 const char *chan_kind_name(enum chan_kind k)
 {
     static const char *const n[] = {"grant", "event", "console", "xenstore"};

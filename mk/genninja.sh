@@ -456,6 +456,17 @@ gen_x86_systems() {
     build/x86/xs/xenstore_server.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
 
   echo
+  echo "# Xen's split drivers between two Linux guests (tests/system/pvpair/pvpair.bh, pvpair suite;"
+  echo "# the suite adds Debian's kernel and tools/pv-initramfs.sh's images with tools/with-linux.sh)."
+  idl=build/pvpair/idl
+  edge "$idl/system.spec $idl/report.txt $idl/console/glue.c $idl/console/glue.h $idl/xenstore/glue.c $idl/xenstore/glue.h" \
+    bhidl_report tests/system/pvpair/pvpair.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
+  gen_components x86 "$idl" build/x86/pvpair "$abi_h" "$libs1" console:console_server.elf:console_server \
+    xenstore:xenstore_server.elf:xenstore_server
+  edge build/x86/pvpair.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/pvpair/console_server.elf \
+    build/x86/pvpair/xenstore_server.elf build/x86/sys/vmm.elf "| tools/mkarchive.sh"
+
+  echo
   echo "# Interdomain event channels between test guests (tests/system/peers/peers.bh, peers suite)."
   idl=build/peers/idl
   edge "$idl/system.spec $idl/report.txt $idl/console/glue.c $idl/console/glue.h $idl/steady/glue.c $idl/steady/glue.h" \

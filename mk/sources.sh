@@ -144,7 +144,7 @@ steady=(tests/system/console/steady.c servers/console/client.c)
 
 # ---- The IDL compiler (idl/) and the spec reader (lib/spec) ----
 # The front end and checks (also in the fuzzer), then the back ends.
-idl_front=(idl/util.c idl/lex.c idl/parse.c idl/resolve.c idl/types.c idl/resources.c
+idl_front=(idl/util.c idl/lex.c idl/parse.c idl/resolve.c idl/types.c idl/resources.c idl/pvdev.c
   idl/alloc.c idl/policy.c idl/driver.c)
 idl_back=(idl/gen_glue.c idl/gen_spec.c idl/gen_graph.c idl/dump.c idl/main.c)
 spec_reader=(lib/spec/spec.c)
@@ -163,10 +163,10 @@ xenstore_engine=(
   servers/xenstore/watch.c
 )
 # The toolstack's tree (written at start from the system description): in the server and its host tests.
-xenstore_toolstack=(servers/xenstore/tree.c)
+xenstore_toolstack=(servers/xenstore/tree.c servers/xenstore/devices.c)
 xenstore_host_tests=(tests/host/xenstore/test_xenstore.c)
 # The server on the kernel: one connection per guest's store page (IDL component).
-xenstore_server=(servers/xenstore/main.c servers/xenstore/channels.c servers/xenstore/tree.c
+xenstore_server=(servers/xenstore/main.c servers/xenstore/channels.c servers/xenstore/tree.c servers/xenstore/devices.c
   servers/console/client.c "${xenstore_engine[@]}")
 
 # ---- The granting VMM's grant-entry checks (vmm/grant_check.c, docs/vmm.md): host tests and

@@ -445,7 +445,11 @@ static void write_list(FILE *f, const struct layout *l)
 {
     fprintf(f, "/* %s */\n#define BH_%s {", l->doc, l->name);
     for (int i = 0; i < l->nitems; i++) fprintf(f, "%sBH_%s", i ? ", " : "", l->items[i]);
-    fprintf(f, "}\n#define BH_%s_COUNT %du\n\n", l->name, l->nitems);
+    fprintf(f, "}\n#define BH_%s_COUNT %du\n", l->name, l->nitems);
+    /* The items as a set of bits (items below 64), a constant where a table cannot be one. */
+    fprintf(f, "#define BH_%s_MASK (", l->name);
+    for (int i = 0; i < l->nitems; i++) fprintf(f, "%s1ull << BH_%s", i ? " | " : "", l->items[i]);
+    fprintf(f, ")\n\n");
 }
 
 static void write_layouts(FILE *f, int arch)

@@ -10,6 +10,8 @@
 #                                   BULKHEAD-LINUX-HVC0-OK (/dev/console only), then ends as
 #                                   the command line says (bulkhead.end=, bulkhead.shell=1)
 #   build/linux/initramfs.stamp     hashes of this script and busybox: a change rebuilds it
+#   build/linux/pv-*-initramfs.cpio the Linux pair's images, from the package's modules
+#                                   (tools/pv-initramfs.sh)
 # Uses apt-get download (Debian's repositories) and nothing else from the network. Idempotent:
 # a cached package and up-to-date outputs make it a no-op.
 set -euo pipefail
@@ -135,4 +137,6 @@ INIT
   rm -rf "$root"
 fi
 say "initramfs: $(stat -c %s "$out/initramfs.cpio") bytes"
+# 4. The Linux pair's images (driver domain, user guest) from the same package's modules.
+tools/pv-initramfs.sh
 say "done"

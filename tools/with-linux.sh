@@ -4,7 +4,8 @@
 #
 # with-linux.sh IN OUT: OUT is the boot archive IN plus Debian's kernel and initramfs
 # (build/linux/vmlinux as "vmlinux", build/linux/initramfs.cpio as "linux-initrd"), the files
-# the default system's Linux guest names. They are fetched (./bulkhead setup, which runs
+# the default system's Linux guest names, and when tools/pv-initramfs.sh made them the Linux
+# pair's initramfs images ("dd-initrd", "user-initrd"). They are fetched (./bulkhead setup, which runs
 # tools/fetch-linux.sh), not built, so they join the archive here rather than in ninja.
 # Exits 3 with a message saying how to get them when they are missing.
 set -euo pipefail
@@ -21,5 +22,10 @@ trap 'rm -rf "$dir"' EXIT
 (cd "$dir" && cpio -id --quiet) <"$in"
 cp build/linux/vmlinux "$dir/vmlinux"
 cp build/linux/initramfs.cpio "$dir/linux-initrd"
+# The Linux pair's images (tools/pv-initramfs.sh), when made: the names pvpair.bh gives them.
+if [ -s build/linux/pv-dd-initramfs.cpio ] && [ -s build/linux/pv-user-initramfs.cpio ]; then
+  cp build/linux/pv-dd-initramfs.cpio "$dir/dd-initrd"
+  cp build/linux/pv-user-initramfs.cpio "$dir/user-initrd"
+fi
 (cd "$dir" && ls | cpio -o -H newc --quiet) >"$out.tmp"
 mv "$out.tmp" "$out"

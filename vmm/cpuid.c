@@ -85,9 +85,6 @@ void cpuid_exit(struct vcpu *v)
 {
     uint32_t leaf = (uint32_t)vcpu_reg(v, BH_VCPU_RAX), sub = (uint32_t)vcpu_reg(v, BH_VCPU_RCX);
     struct cpuid_regs r = policy(v, leaf, sub);
-    vcpu_set_reg(v, BH_VCPU_RAX, r.a);
-    vcpu_set_reg(v, BH_VCPU_RBX, r.b);
-    vcpu_set_reg(v, BH_VCPU_RCX, r.c);
-    vcpu_set_reg(v, BH_VCPU_RDX, r.d);
+    vcpu_set_rax_to_rdx(v, r.a, r.b, r.c, r.d);
     v->next_rip = v->exit[BH_VM_MR_RIP] + 2;
 }

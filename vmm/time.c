@@ -8,9 +8,9 @@
  * registered vcpu_info and in shared_info's vcpu_info[id], gives the guest the same scale
  * (tsc_to_system_mul, tsc_shift), so the guest's clock and the VMM's deadlines agree exactly.
  * Timers: VCPUOP_set_singleshot_timer / set_timer_op (one deadline per vCPU) and
- * VCPUOP_set_periodic_timer; a due timer raises VIRQ_TIMER. The VMM checks deadlines at every
- * exit (the host's tick ends a guest's run at least once per tick) and, when the guest blocks,
- * waits for the earliest one.
+ * VCPUOP_set_periodic_timer; a due timer raises VIRQ_TIMER. The VMM checks a vCPU's deadlines
+ * at each of its exits, every vCPU's at vCPU 0's interrupted exits (the host's tick ends a
+ * guest's run at least once per tick) and, when the guest blocks, waits for the earliest one.
  */
 #include <string.h>
 #include <xen/vcpu.h>
@@ -55,9 +55,9 @@ uint64_t time_now_ns(struct vm *vm)
     return scale(bh_arch_counter() - vm->tsc0, vm->tsc_mul, vm->tsc_shift);
 }
 
-static void write_time_info(struct vm *vm, struct vcpu_time_info *t)
+/* Every copy of a vCPU's time info gets the same snapshot, as Xen's update writes one. */
+static void write_time_info(struct vm *vm, struct vcpu_time_info *t, uint64_t tsc)
 {
-    uint64_t tsc = bh_arch_counter();
     t->version |= 1;                    /* odd: being updated */
     __atomic_thread_fence(__ATOMIC_SEQ_CST);
     t->tsc_timestamp = tsc;
@@ -72,13 +72,18 @@ static void write_time_info(struct vm *vm, struct vcpu_time_info *t)
 void time_update_vcpu(struct vcpu *v)
 {
     struct vm *vm = v->vm;
+    uint64_t tsc = bh_arch_counter();
     if (v->vcpu_info_gpa) {
         struct vcpu_info *vi = gpa_ptr(vm, v->vcpu_info_gpa, sizeof *vi);
-        if (vi) write_time_info(vm, &vi->time);
+        if (vi) write_time_info(vm, &vi->time, tsc);
     }
     if (vm->shared_info_gpa && v->id < XEN_LEGACY_MAX_VCPUS) {
         struct shared_info *si = gpa_ptr(vm, vm->shared_info_gpa, sizeof *si);
-        if (si) write_time_info(vm, &si->vcpu_info[v->id].time);
+        if (si) write_time_info(vm, &si->vcpu_info[v->id].time, tsc);
+    }
+    if (v->time_area_gpa) {
+        struct vcpu_time_info *t = gpa_ptr(vm, v->time_area_gpa, sizeof *t);
+        if (t) write_time_info(vm, t, tsc);
     }
 }
 
@@ -154,6 +159,21 @@ int64_t time_vcpu_op(struct vcpu *target, struct vcpu *v, uint64_t cmd, uint64_t
         if (rc != 0) return rc;
         target->runstate_gpa = gpa;
         time_update_runstate(target);
+        return 0;
+    }
+    /* Xen keeps the handle and writes through it at each update; the VMM translates it once,
+     * as QEMU's Xen emulation does (Linux registers a page of its direct map, which does not
+     * move). A null handle stops the updates. */
+    case VCPUOP_register_vcpu_time_memory_area: {
+        struct vcpu_register_time_memory_area area;
+        uint64_t gpa = 0;
+        if (guest_copy_from(v, arg, &area, sizeof area) != 0) return -XEN_EFAULT;
+        if (area.addr.h) {
+            int rc = guest_gpa(v, area.addr.h, sizeof(struct vcpu_time_info), true, &gpa);
+            if (rc != 0) return rc;
+        }
+        target->time_area_gpa = gpa;
+        time_update_vcpu(target);
         return 0;
     }
     case VCPUOP_set_periodic_timer: {

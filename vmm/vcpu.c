@@ -31,23 +31,10 @@ static void load_regs(struct vcpu *v, unsigned first, unsigned upto)
     v->valid |= range_mask(first, upto);
 }
 
-bh_word_t vcpu_reg(struct vcpu *v, unsigned index)
+bh_word_t vcpu_reg_miss(struct vcpu *v, unsigned index)
 {
-    if (!(v->valid & (1ull << index))) load_regs(v, index, VCPU_CACHE_WORDS);
+    load_regs(v, index, VCPU_CACHE_WORDS);
     return v->reg[index];
-}
-
-void vcpu_set_reg(struct vcpu *v, unsigned index, bh_word_t value)
-{
-    (void)vcpu_reg(v, index);
-    v->reg[index] = value;
-    if (v->dirty_hi == v->dirty_lo) {
-        v->dirty_lo = index;
-        v->dirty_hi = index + 1;
-    } else {
-        if (index < v->dirty_lo) v->dirty_lo = index;
-        if (index + 1 > v->dirty_hi) v->dirty_hi = index + 1;
-    }
 }
 
 int vcpu_flush(struct vcpu *v)
@@ -360,14 +347,14 @@ static int enter(struct vcpu *v, bool set_rip)
     bh_msginfo_t info = bh_msginfo(0, 0, 0, len);
     bh_set_mr(0, v->next_rip);
     bh_sys((bh_word_t)BH_SYS_VM_ENTER, &dest, &info);
-    for (unsigned i = 0; i < BH_VM_MR_COUNT; i++) v->exit[i] = bh_get_mr(i);
-    /* The exit summary: these registers and the mode are valid without a ReadState. */
-    v->valid = 0;
-    for (unsigned i = 0; i < BH_VM_SUMMARY_REGS_COUNT; i++) {
-        v->reg[summary_regs[i]] = bh_get_mr(BH_VM_MR_SUMMARY + i);
-        v->valid |= 1ull << summary_regs[i];
-    }
-    v->mode = bh_get_mr(BH_VM_MR_MODE);
+    const bh_word_t *mr = bh_ipc_buffer_ptr->mr;
+    memcpy(v->exit, mr, sizeof v->exit);
+    /* The exit summary: these registers and the mode are valid without a ReadState. Unrolled,
+     * the indices and the mask are constants (a loop over the table cost 100 instructions). */
+#pragma GCC unroll 16
+    for (unsigned i = 0; i < BH_VM_SUMMARY_REGS_COUNT; i++) v->reg[summary_regs[i]] = mr[BH_VM_MR_SUMMARY + i];
+    v->valid = BH_VM_SUMMARY_REGS_MASK;
+    v->mode = mr[BH_VM_MR_MODE];
     return (int)bh_msginfo_label(info);
 }
 
@@ -405,7 +392,11 @@ void vcpu_run(struct vcpu *v)
         }
         v->shadow_over = set_rip && v->next_rip != v->exit[BH_VM_MR_RIP];
         if (vm->ended) break;
-        vm_poll_sources(v);
+        /* Other sources (console, xenstore, peers, the timer server) signal the event line,
+         * which makes the VMEnter return interrupted; an exit the guest made can only have
+         * brought its own timer due (a deadline it set in the past). */
+        if (set_rip) time_check_timers(v);
+        else vm_poll_sources(v);
         if (vcpu_lapic_pending(v)) vcpu_inject_lapic(v);
         inject_upcall(v);
     }

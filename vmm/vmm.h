@@ -122,6 +122,7 @@ struct vcpu {
     uint64_t vcpu_info_gpa;            /* registered vcpu_info, 0 for none */
     uint64_t pat;                      /* IA32_PAT as the guest wrote it (not enforced yet) */
     uint64_t runstate_gpa;             /* registered vcpu_runstate_info, 0 for none */
+    uint64_t time_area_gpa;            /* registered secondary vcpu_time_info, 0 for none */
     uint64_t timer_ns;                 /* single-shot deadline in system time, 0 for none */
     uint64_t period_ns;                /* periodic timer, 0 for none */
     uint64_t periodic_next_ns;
@@ -229,9 +230,40 @@ int pelf_pvh_entry(const struct pelf *e, uint32_t *entry);
 int pvh_load(struct vm *vm);
 const char *pvh_strerror(int err);
 
-/* vcpu.c */
-bh_word_t vcpu_reg(struct vcpu *v, unsigned index);
-void vcpu_set_reg(struct vcpu *v, unsigned index, bh_word_t value);
+/* vcpu.c. The register cache's hits are inline: most exits read and write only registers
+ * that VMEnter's summary brought; a miss reads the rest with one READ_STATE. */
+bh_word_t vcpu_reg_miss(struct vcpu *v, unsigned index);
+static inline bh_word_t vcpu_reg(struct vcpu *v, unsigned index)
+{
+    if (__builtin_expect(!(v->valid & (1ull << index)), 0)) return vcpu_reg_miss(v, index);
+    return v->reg[index];
+}
+/* The new value is valid without reading the old one; vcpu_flush writes [dirty_lo, dirty_hi)
+ * and first reads whatever of that range is not valid. */
+static inline void vcpu_set_reg(struct vcpu *v, unsigned index, bh_word_t value)
+{
+    v->reg[index] = value;
+    v->valid |= 1ull << index;
+    if (v->dirty_hi == v->dirty_lo) {
+        v->dirty_lo = index;
+        v->dirty_hi = index + 1;
+    } else {
+        if (index < v->dirty_lo) v->dirty_lo = index;
+        if (index + 1 > v->dirty_hi) v->dirty_hi = index + 1;
+    }
+}
+/* CPUID's four results at once (rax..rdx are adjacent: one dirty range). */
+static inline void vcpu_set_rax_to_rdx(struct vcpu *v, bh_word_t a, bh_word_t b, bh_word_t c, bh_word_t d)
+{
+    _Static_assert(BH_VCPU_RBX == BH_VCPU_RAX + 1 && BH_VCPU_RCX == BH_VCPU_RAX + 2 && BH_VCPU_RDX == BH_VCPU_RAX + 3,
+                   "rax..rdx adjacent");
+    vcpu_set_reg(v, BH_VCPU_RAX, a);
+    v->reg[BH_VCPU_RBX] = b;
+    v->reg[BH_VCPU_RCX] = c;
+    v->reg[BH_VCPU_RDX] = d;
+    v->valid |= 0xfull << BH_VCPU_RAX;
+    if (v->dirty_hi < BH_VCPU_RDX + 1) v->dirty_hi = BH_VCPU_RDX + 1;
+}
 int vcpu_flush(struct vcpu *v);
 void vcpu_inject_exception(struct vcpu *v, unsigned vector, bool has_error, uint32_t error);
 void vcpu_inject_interrupt(struct vcpu *v, unsigned vector);

@@ -142,7 +142,9 @@ p9_idle_loop:
     b 1b
 
 /* FP/VMX/VSX state: p9_fpu_save(struct fpu_state *), p9_fpu_restore(const struct fpu_state *).
- * Offsets: asm_offsets.h. */
+ * Offsets: asm_offsets.h. The DQ-form stxv/lxv (ISA 3.0): one instruction a register where the
+ * indexed stxvd2x needed an addi too. In little-endian mode they keep a VSR as one 16-byte
+ * little-endian value: doubleword 1 first (vcpu.c's state index mapping says so). */
 #define SPRN_VRSAVE 256
 .macro FACILITIES_ON
     mfmsr %r9
@@ -155,10 +157,8 @@ p9_idle_loop:
     .globl p9_fpu_save
 p9_fpu_save:
     FACILITIES_ON
-    li %r4, FPU_VSR
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
-    stxvd2x %vs\n, %r3, %r4
-    addi %r4, %r4, 16
+    stxv %vs\n, FPU_VSR + 16 * \n(%r3)
     .endr
     mffs %f0
     stfd %f0, FPU_FPSCR(%r3)
@@ -168,10 +168,8 @@ p9_fpu_save:
     li %r4, FPU_VSCR
     stvx %v0, %r3, %r4
     /* f0 and v0 were clobbered: reload them */
-    li %r4, FPU_VSR
-    lxvd2x %vs0, %r3, %r4
-    li %r4, FPU_VSR + 32 * 16
-    lxvd2x %vs32, %r3, %r4
+    lxv %vs0, FPU_VSR(%r3)
+    lxv %vs32, FPU_VSR + 32 * 16(%r3)
     mtmsrd %r9
     isync
     blr
@@ -186,10 +184,8 @@ p9_fpu_restore:
     mtspr SPRN_VRSAVE, %r5
     lfd %f0, FPU_FPSCR(%r3)
     mtfsf 0xff, %f0, 1, 0     /* L = 1: all 64 bits (without it the upper word, DRN, stays) */
-    li %r4, FPU_VSR
     .irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63
-    lxvd2x %vs\n, %r3, %r4
-    addi %r4, %r4, 16
+    lxv %vs\n, FPU_VSR + 16 * \n(%r3)
     .endr
     mtmsrd %r9
     isync

@@ -143,8 +143,9 @@ static uint64_t *state_word(struct vcpu_arch *v, word_t i)
     default: break;
     }
     if (i >= BH_VCPU_VSR(0) && i < BH_VCPU_VSR(BH_VCPU_VSR_COUNT)) {
+        /* entry.S's stxv keeps doubleword 0 (the FPR of VSR 0..31) in the second word. */
         word_t k = i - BH_VCPU_VSR(0);
-        return &v->fpu.vsr[k / 2][k % 2];
+        return &v->fpu.vsr[k / 2][1 - k % 2];
     }
     return NULL;
 }

@@ -338,9 +338,14 @@ static void write_seg(struct vmcb *c, word_t index, word_t value)
 void svm_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
 {
     struct vmcb *c = vmcb_of(v);
+    /* A new RIP completes the instruction: a shadow of STI or MOV SS before it is over. The
+     * one write of most VMEnters, so first and alone. */
+    if (index == BH_VCPU_RIP) {
+        if (value != c->rip) c->int_state = 0;
+        c->rip = value;
+        return;
+    }
     uint64_t *w = word_of(v, index);
-    /* A new RIP completes the instruction: a shadow of STI or MOV SS before it is over. */
-    if (index == BH_VCPU_RIP && value != c->rip) c->int_state = 0;
     /* A VMM that emulates MOV to CR0, CR3 or CR4 changes the translation: as the instruction
      * would, flush the guest's TLB (a fresh ASID at the next run). */
     if (virt_changes_translation(index) && value != *w) v->asid_generation = 0;
@@ -353,8 +358,9 @@ void svm_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
         case BH_VCPU_EFER: c->efer = value | EFER_SVME; break;
         case BH_VCPU_GDTR_LIMIT: c->gdtr.limit = (uint32_t)value; break;
         case BH_VCPU_IDTR_LIMIT: c->idtr.limit = (uint32_t)value; break;
-        case BH_VCPU_CONTROLS: v->controls = value; break;
-        case BH_VCPU_EXCEPTIONS: v->exceptions = value; break;
+        /* The intercepts follow from these two alone. */
+        case BH_VCPU_CONTROLS: v->controls = value; set_intercepts(c, v); break;
+        case BH_VCPU_EXCEPTIONS: v->exceptions = value; set_intercepts(c, v); break;
         case BH_VCPU_EVENT_INJ:
             c->event_inj = (uint32_t)value;
             c->event_inj_err = (uint32_t)(value >> 32);
@@ -363,7 +369,6 @@ void svm_vcpu_write_state(struct vcpu_arch *v, word_t index, word_t value)
         default: break;
         }
     }
-    set_intercepts(c, v);
 }
 
 static word_t read_seg(const struct vmcb *c, word_t index)

@@ -4,8 +4,9 @@
  * The xenstore server's start (docs/xenstore.md): the store, with Xen's quotas for each of
  * its guests; for every connected xenstore channel the toolstack tree of the guest at its
  * other end (its name and domain id come from the glue: the system description's, never from
- * the guest) and the guest's connection; then main serves channel g0 and the threads g1..g3
- * the others. The store page is the guest's own page, shared with this server through the
+ * the guest) and the guest's connection; the trees of the PV devices declared between its
+ * guests (the glue's PV_DEVICE_TABLE, devices.c); then main serves channel g0 and the threads
+ * g1..g3 the others. The store page is the guest's own page, shared with this server through the
  * channel's ring frame (the spec maps it at Xen's special PFN 0xfeffc in the guest): the
  * server says which features it offers there (the error field) and serves it in place.
  */
@@ -59,6 +60,25 @@ static void start_channel(struct xs_channel *ch)
               ch->domid, ch->domid);
 }
 
+/* Each declared vif and vbd, both ends' trees, before any guest is served. */
+static void write_devices(void)
+{
+    static const struct xs_device devices[] = PV_DEVICE_TABLE;
+    unsigned count = PV_DEVICE_COUNT; /* 0 with one empty entry: a variable, so no 'always false' warning */
+    for (unsigned i = 0; i < count; i++) {
+        const struct xs_device *d = &devices[i];
+        int err = xs_tree_device(&xs_the_store, d);
+        if (err)
+            bh_printf("%s %u of %s (domain %u) -> %s (domain %u): not written: error %d\n", d->kind, d->devid, d->front,
+                      d->front_domid, d->back, d->back_domid, err);
+        else
+            bh_printf("%s %u: %s (domain %u) -> %s (domain %u): /local/domain/%u/device/%s/%u and "
+                      "/local/domain/%u/backend/%s/%u/%u written\n",
+                      d->kind, d->devid, d->front, d->front_domid, d->back, d->back_domid, d->front_domid, d->kind,
+                      d->devid, d->back_domid, d->kind, d->front_domid, d->devid);
+    }
+}
+
 int main(void)
 {
     static const struct xs_config cfg = XS_CONFIG_DEFAULT;
@@ -72,6 +92,7 @@ int main(void)
     }
     for (unsigned k = 0; k < XS_SERVER_CHANNELS; k++)
         if (xs_channels[k].connected) start_channel(&xs_channels[k]);
+    write_devices();
     bh_printf("xenstore server ready\n");
     __atomic_store_n(&started, 1, __ATOMIC_RELEASE);
     xs_unlock();

@@ -3,9 +3,11 @@
 /*
  * The xenstore server on the kernel (docs/xenstore.md, "The server"): the engine (store.h)
  * behind one lock, one connection per guest over its xenstore channel. Its own files:
- *   main.c     start: the store, the toolstack tree from the glue, a connection per channel
+ *   main.c     start: the store, the toolstack tree from the glue, a connection per channel,
+ *              the device trees of the glue's PV_DEVICE_TABLE
  *   channels.c each channel's thread: the guest's store page through the engine, signals
  *   tree.c     the toolstack tree of a guest (portable, host-tested)
+ *   devices.c  the trees of each declared vif and vbd, both sides (portable, host-tested)
  */
 #ifndef XENSTORE_SERVER_H
 #define XENSTORE_SERVER_H

@@ -168,6 +168,35 @@ if "$bhidl" -o "$out/guests/ok" --no-glue "$out/guests/ok.bh" &&
   pass guest_channel_in_the_spec_with_a_service_thread
 else fail guest_channel_in_the_spec_with_a_service_thread "see $out/guests/ok/spec.txt"; fi
 
+# ---- Xen PV devices between guests (connect vif/vbd): flows, report, picture, glue, spec ----
+pv=tests/system/pvpair/pvpair.bh
+rm -rf "$out/pv" && mkdir -p "$out/pv"
+sed 's|^    policy trusted xenstore|    policy no_flow user -> dd;\n&|' "$pv" >"$out/pv/noflow.bh"
+rc=0; "$bhidl" -o "$out/pv/fail" --graph --no-glue "$out/pv/noflow.bh" 2>"$out/pv/fail.stderr" || rc=$?
+if [ "$rc" -eq 1 ] && grep -q "policy 'no_flow user -> dd' is violated: information flows user -> dd (vif user.net -> dd.user_net; vbd user.disk -> dd.user_disk)" "$out/pv/fail.stderr" &&
+   [ ! -e "$out/pv/fail/system.spec" ]; then
+  pass pv_device_no_flow_fails
+else fail pv_device_no_flow_fails "exit $rc: $(head -2 "$out/pv/fail.stderr")"; fi
+if "$bhidl" -o "$out/pv/ok" --graph "$pv" && "$bhidl" --dump-spec "$out/pv/ok/system.spec" >"$out/pv/ok/spec.txt" &&
+   grep -qx '  vif 0: user (domain 2) -> dd (domain 1) over user.net <-> dd.user_net, xenstore xenstore, mac 00:16:3e:00:02:00, bridge xenbr0' "$out/pv/ok/report.txt" &&
+   grep -qx '  vbd 51712: user (domain 2) -> dd (domain 1) over user.disk <-> dd.user_disk, xenstore xenstore, xvda, target /dev/loop0, physical-device 7:0, read/write' "$out/pv/ok/report.txt" &&
+   grep -q '^  user -> dd  via vif user.net -> dd.user_net; vbd user.disk -> dd.user_disk' "$out/pv/ok/report.txt" &&
+   grep -q '"user" -> "dd" \[label="vif 0 (00:16:3e:00:02:00)", style=bold, color=darkorange, dir=both\]' "$out/pv/ok/system.dot" &&
+   grep -q '"user" -> "dd" \[label="vbd 51712 (xvda)", style=bold, color=darkorange, dir=both\]' "$out/pv/ok/system.dot" &&
+   grep -q '^#define PV_DEVICE_COUNT 2u' "$out/pv/ok/xenstore/glue.h" &&
+   grep -q '{.kind = "vbd", .devid = 51712u, .front_domid = 2u, .back_domid = 1u, .front = "user", .back = "dd",' "$out/pv/ok/xenstore/glue.h" &&
+   ! grep -q PV_DEVICE "$out/pv/ok/console/glue.h" &&
+   [ "$(grep -c 'domid=1 peer.=grant:dom2:side1:' "$out/pv/ok/spec.txt")" -eq 1 ] &&
+   grep -q 'domid=2 peer0=grant:dom1:side0:.* peer1=grant:dom1:side0:' "$out/pv/ok/spec.txt"; then
+  pass pv_devices_in_report_picture_glue_and_spec
+else fail pv_devices_in_report_picture_glue_and_spec "see $out/pv/ok"; fi
+# the device table compiles into the xenstore server's struct (servers/xenstore/tree.h)
+printf '#include "glue.h"\n#include "tree.h"\nconst struct xs_device devs[] = PV_DEVICE_TABLE;\n_Static_assert(sizeof devs / sizeof devs[0] == PV_DEVICE_COUNT, "count");\n' >"$out/pv/table.c"
+if gcc $strict -Wpedantic -Iuser/include -Iuser/arch/x86_64/include -Itests/idl/abi -Ibuild/gen/include -I"$out/pv/ok/xenstore" \
+     -Iservers/xenstore -c "$out/pv/table.c" -o "$out/pv/table.o" 2>"$out/pv/table.log"; then
+  pass pv_device_table_compiles_against_the_server
+else fail pv_device_table_compiles_against_the_server "$(head -3 "$out/pv/table.log")"; fi
+
 # ---- determinism: the same input gives byte-identical specs ----
 "$bhidl" -o "$out/det1" idl/examples/large.bh && "$bhidl" -o "$out/det2" idl/examples/large.bh
 if cmp -s "$out/det1/system.spec" "$out/det2/system.spec" && diff -rq "$out/det1" "$out/det2" >/dev/null; then

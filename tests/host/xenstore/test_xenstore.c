@@ -788,6 +788,115 @@ static void toolstack_tree(void)
     CHECK_EVENT(0, "control/shutdown", "tok");
 }
 
+/* The device trees of servers/xenstore/devices.c: a vif and a vbd from domain 2 (frontend) to
+ * domain 1 (backend), as each side and a third guest see them. */
+static void device_trees(void)
+{
+    int err;
+    uint32_t g3 = xs_conn_open(s, 3, &err);
+    CHECK(g3 != XS_NONE);
+    CHECK_EQ(xs_tree_guest(s, 1, "dd", 1), 0);
+    CHECK_EQ(xs_tree_guest(s, 2, "user", 1), 0);
+    CHECK_EQ(xs_tree_guest(s, 3, "other", 1), 0);
+    const struct xs_device vif = {.kind = "vif", .devid = 0, .front_domid = 2, .back_domid = 1, .front = "user",
+                                  .back = "dd", .mac = "00:16:3e:00:02:00", .bridge = "xenbr0", .dev = "",
+                                  .target = "", .physical = "", .read_only = 0};
+    const struct xs_device vif2 = {.kind = "vif", .devid = 1, .front_domid = 2, .back_domid = 1, .front = "user",
+                                   .back = "dd", .mac = "00:16:3e:00:02:01", .bridge = "", .dev = "",
+                                   .target = "", .physical = "", .read_only = 0};
+    const struct xs_device vbd = {.kind = "vbd", .devid = 51712, .front_domid = 2, .back_domid = 1, .front = "user",
+                                  .back = "dd", .mac = "", .bridge = "", .dev = "xvda", .target = "/dev/loop0",
+                                  .physical = "7:0", .read_only = 1};
+    const struct xs_device bad = {.kind = "vscsi", .devid = 0, .front_domid = 2, .back_domid = 1, .front = "user",
+                                  .back = "dd", .mac = "", .bridge = "", .dev = "", .target = "", .physical = "",
+                                  .read_only = 0};
+    CHECK_EQ(xs_tree_device(s, &vif), 0);
+    CHECK_EQ(xs_tree_device(s, &vif2), 0);
+    CHECK_EQ(xs_tree_device(s, &vbd), 0);
+    CHECK_EQ(xs_tree_device(s, &bad), EINVAL);
+    /* the frontend's vif: libxl's keys, [n2, r1] on the directory and each key */
+    CHECK_STR(rd(g2, 0, "device/vif/0/backend"), "/local/domain/1/backend/vif/2/0");
+    CHECK_STR(rd(g2, 0, "device/vif/0/backend-id"), "1");
+    CHECK_STR(rd(g2, 0, "device/vif/0/state"), "1");
+    CHECK_STR(rd(g2, 0, "device/vif/0/handle"), "0");
+    CHECK_STR(rd(g2, 0, "device/vif/0/mac"), "00:16:3e:00:02:00");
+    CHECK_STR(rd(g2, 0, "device/vif/0/trusted"), "1");
+    CHECK_STR(rd(g2, 0, "device/vif/1/handle"), "1");
+    CHECK_OK(one(g2, XS_GET_PERMS, 0, "device/vif/0"));
+    CHECK_STR(joined(), "n2,r1,");
+    CHECK_OK(one(g2, XS_GET_PERMS, 0, "device/vif/0/mac"));
+    CHECK_STR(joined(), "n2,r1,");
+    /* the backend's vif: [n1, r2], netback's required keys and the hotplug script's answer */
+    CHECK_STR(rd(g1, 0, "backend/vif/2/0/frontend"), "/local/domain/2/device/vif/0");
+    CHECK_STR(rd(g1, 0, "backend/vif/2/0/frontend-id"), "2");
+    CHECK_STR(rd(g1, 0, "backend/vif/2/0/online"), "1");
+    CHECK_STR(rd(g1, 0, "backend/vif/2/0/state"), "1");
+    CHECK_STR(rd(g1, 0, "backend/vif/2/0/script"), "vif-bridge");
+    CHECK_STR(rd(g1, 0, "backend/vif/2/0/mac"), "00:16:3e:00:02:00");
+    CHECK_STR(rd(g1, 0, "backend/vif/2/0/handle"), "0");
+    CHECK_STR(rd(g1, 0, "backend/vif/2/0/type"), "vif");
+    CHECK_STR(rd(g1, 0, "backend/vif/2/0/hotplug-status"), "connected");
+    CHECK_STR(rd(g1, 0, "backend/vif/2/0/bridge"), "xenbr0");
+    CHECK_STR(rd(g1, 0, "backend/vif/2/1/bridge"), "!ENOENT"); /* not given, not written */
+    CHECK_OK(one(g1, XS_GET_PERMS, 0, "backend/vif/2/0"));
+    CHECK_STR(joined(), "n1,r2,");
+    CHECK_OK(one(g1, XS_GET_PERMS, 0, "backend/vif/2/0/hotplug-status"));
+    CHECK_STR(joined(), "n1,r2,");
+    CHECK_OK(one(g1, XS_GET_PERMS, 0, "backend"));
+    CHECK_STR(joined(), "n1,");
+    CHECK_OK(one(g1, XS_DIRECTORY, 0, "backend"));
+    CHECK_STR(joined(), "vif,vbd,");
+    CHECK_OK(one(g1, XS_DIRECTORY, 0, "backend/vif/2"));
+    CHECK_STR(joined(), "0,1,");
+    /* the vbd: blkfront's required device-type, blkback's dev, mode, physical-device */
+    CHECK_STR(rd(g2, 0, "device/vbd/51712/backend"), "/local/domain/1/backend/vbd/2/51712");
+    CHECK_STR(rd(g2, 0, "device/vbd/51712/virtual-device"), "51712");
+    CHECK_STR(rd(g2, 0, "device/vbd/51712/device-type"), "disk");
+    CHECK_STR(rd(g2, 0, "device/vbd/51712/state"), "1");
+    CHECK_STR(rd(g1, 0, "backend/vbd/2/51712/frontend"), "/local/domain/2/device/vbd/51712");
+    CHECK_STR(rd(g1, 0, "backend/vbd/2/51712/dev"), "xvda");
+    CHECK_STR(rd(g1, 0, "backend/vbd/2/51712/mode"), "r");
+    CHECK_STR(rd(g1, 0, "backend/vbd/2/51712/type"), "phy");
+    CHECK_STR(rd(g1, 0, "backend/vbd/2/51712/params"), "/dev/loop0");
+    CHECK_STR(rd(g1, 0, "backend/vbd/2/51712/physical-device"), "7:0");
+    CHECK_STR(rd(g1, 0, "backend/vbd/2/51712/hotplug-status"), "connected");
+    CHECK_STR(rd(g1, 0, "backend/vbd/2/51712/removable"), "0");
+    CHECK_STR(rd(g1, 0, "backend/vbd/2/51712/bootable"), "1");
+    CHECK_STR(rd(g1, 0, "backend/vbd/2/51712/device-type"), "disk");
+    /* each side reads the other's device, writes only its own */
+    CHECK_STR(rd(g1, 0, "/local/domain/2/device/vbd/51712/state"), "1");
+    CHECK_STR(rd(g2, 0, "/local/domain/1/backend/vbd/2/51712/state"), "1");
+    CHECK_OK(wr(g2, 0, "device/vbd/51712/ring-ref", "8"));
+    CHECK_STR(rd(g1, 0, "/local/domain/2/device/vbd/51712/ring-ref"), "8"); /* inherits [n2, r1] */
+    CHECK_ERR(wr(g1, 0, "/local/domain/2/device/vbd/51712/state", "5"), "EACCES");
+    CHECK_ERR(wr(g2, 0, "/local/domain/1/backend/vbd/2/51712/state", "5"), "EACCES");
+    CHECK_OK(wr(g1, 0, "backend/vbd/2/51712/state", "2"));
+    CHECK_STR(rd(g2, 0, "/local/domain/1/backend/vbd/2/51712/state"), "2");
+    /* the backend watches the frontend's state (xenbus_watch_otherend): at once, then on change */
+    CHECK_OK(two(g1, XS_WATCH, 0, "/local/domain/2/device/vbd/51712/state", "fe", 1));
+    CHECK_EVENT(0, "/local/domain/2/device/vbd/51712/state", "fe");
+    CHECK_OK(wr(g2, 0, "device/vbd/51712/state", "3"));
+    drain(g1);
+    CHECK_EVENT(0, "/local/domain/2/device/vbd/51712/state", "fe");
+    /* the frontend lists nothing else of the backend's; a third guest reads neither side */
+    CHECK_ERR(one(g2, XS_DIRECTORY, 0, "/local/domain/1/backend"), "EACCES");
+    CHECK_ERR(one(g2, XS_DIRECTORY, 0, "/local/domain/1/backend/vif/2"), "EACCES");
+    CHECK_STR(rd(g3, 0, "/local/domain/2/device/vif/0/mac"), "!EACCES");
+    CHECK_STR(rd(g3, 0, "/local/domain/2/device/vbd/51712/backend"), "!EACCES");
+    CHECK_STR(rd(g3, 0, "/local/domain/1/backend/vif/2/0/mac"), "!EACCES");
+    CHECK_STR(rd(g3, 0, "/local/domain/1/backend/vbd/2/51712/params"), "!EACCES");
+    CHECK_ERR(one(g3, XS_DIRECTORY, 0, "/local/domain/1/backend"), "EACCES");
+    CHECK_ERR(wr(g3, 0, "/local/domain/1/backend/vif/2/0/state", "4"), "EACCES");
+    CHECK_ERR(wr(g3, 0, "/local/domain/2/device/vif/0/state", "4"), "EACCES");
+    /* its watch fires once at registration, as Xen's does for any path, then never */
+    CHECK_OK(two(g3, XS_WATCH, 0, "/local/domain/2/device/vif/0/state", "spy", 1));
+    CHECK_EQ(nev, 1);
+    CHECK_OK(wr(g2, 0, "device/vif/0/state", "4"));
+    nev = 0;
+    drain(g3);
+    CHECK_EQ(nev, 0);
+}
+
 int main(void)
 {
     test_run("root_and_init", root_and_init);
@@ -811,5 +920,6 @@ int main(void)
     test_run("ring_page", ring_page);
     test_run("release_moves_charges", release_moves_charges);
     test_run("toolstack_tree", toolstack_tree);
+    test_run("device_trees", device_trees);
     return check_summary();
 }

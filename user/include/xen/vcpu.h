@@ -70,7 +70,16 @@ _Static_assert(sizeof(struct vcpu_register_vcpu_info) == 16, "vcpu_register_vcpu
 
 #define VCPUOP_send_nmi 11
 #define VCPUOP_get_physid 12
+/* A secondary copy of the vCPU's vcpu_time_info, kept in step with the primary (same version
+ * protocol), which a guest may map read-only into user space for its vDSO clock. */
 #define VCPUOP_register_vcpu_time_memory_area 13
+struct vcpu_register_time_memory_area {
+    union {
+        uint64_t h;             /* IN: guest virtual address of a vcpu_time_info (a handle) */
+        uint64_t p;
+    } addr;
+};
+_Static_assert(sizeof(struct vcpu_register_time_memory_area) == 8, "vcpu_register_time_memory_area");
 #define VCPUOP_register_runstate_phys_area 14
 #define VCPUOP_register_vcpu_time_phys_area 15
 

@@ -260,6 +260,43 @@ static void vcpu_info(void)
           0);
 }
 
+/* VCPUOP_register_vcpu_time_memory_area: the secondary time info Linux's vDSO reads, with its
+ * refusals; kept in step with vcpu_info's at each update, and no longer after a null handle. */
+static uint8_t time_area_page[4096] __attribute__((aligned(4096)));
+
+static void time_area(void)
+{
+    volatile struct vcpu_time_info *area = (volatile struct vcpu_time_info *)(time_area_page + 64);
+    const volatile struct vcpu_time_info *primary = (const volatile struct vcpu_time_info *)(vcpu_info_page + 64 + offsetof(struct vcpu_info, time));
+    struct vcpu_register_time_memory_area r = {.addr.h = UNMAPPED_CANONICAL_VA};
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_time_memory_area, 0, UNMAPPED_VA) == -XEN_EFAULT, 0);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_time_memory_area, 0, (uint64_t)&r) == -XEN_EFAULT, 0);
+    r.addr.h = (uint64_t)(uintptr_t)(time_area_page + 4096 - 8);   /* across the page's end */
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_time_memory_area, 0, (uint64_t)&r) == -XEN_EINVAL, 0);
+    r.addr.h = (uint64_t)(uintptr_t)area;
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_time_memory_area, 5, (uint64_t)&r) == -XEN_ENOENT, 0);
+    CHECK(area->version == 0, area->version);
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_time_memory_area, 0, (uint64_t)&r) == 0, 0);
+    uint32_t v1 = area->version;
+    CHECK(v1 != 0 && (v1 & 1) == 0, v1);
+    CHECK(area->tsc_to_system_mul == primary->tsc_to_system_mul && area->tsc_shift == primary->tsc_shift &&
+              area->tsc_to_system_mul != 0, area->tsc_to_system_mul);
+    CHECK(area->flags & XEN_PVCLOCK_TSC_STABLE_BIT, area->flags);
+    CHECK(area->tsc_timestamp != 0 && area->tsc_timestamp <= rdtsc(), area->tsc_timestamp);
+    /* A timer already due fires at the next exit, which updates both copies. */
+    uint64_t before = area->system_time;
+    CHECK(hypercall(__HYPERVISOR_set_timer_op, 1, 0, 0) == 0, 0);
+    (void)hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    CHECK(area->version == v1 + 2 && area->system_time > before && area->system_time == primary->system_time,
+          area->version);
+    r.addr.h = 0;
+    CHECK(hypercall(__HYPERVISOR_vcpu_op, VCPUOP_register_vcpu_time_memory_area, 0, (uint64_t)&r) == 0, 0);
+    uint32_t v2 = area->version, p2 = primary->version;
+    CHECK(hypercall(__HYPERVISOR_set_timer_op, 1, 0, 0) == 0, 0);
+    (void)hypercall(__HYPERVISOR_xen_version, XENVER_version, 0, 0);
+    CHECK(area->version == v2 && primary->version == p2 + 2, primary->version);
+}
+
 static long sched_poll(const uint32_t *ports, uint32_t n, uint64_t timeout)
 {
     struct sched_poll p = {.ports = (uint64_t)(uintptr_t)ports, .nr_ports = n, .timeout = timeout};
@@ -544,6 +581,7 @@ void test_exits(const struct hvm_start_info *si)
     memory_map();
     hvm_params();
     vcpu_info();
+    time_area();
     poll();
     event_channels();
     grant_tables();

@@ -78,4 +78,10 @@ static inline size_t audit_size(void)
 #define EVT_audit_ready_TO_TABLE {{14u, "audit"}}
 void audit_ready_emit(void);
 
+/* Xen PV devices between the guests this xenstore serves (connect vif/vbd): frontend -> backend. */
+#define PV_DEVICE_COUNT 0u
+#define PV_DEVICE_TABLE { \
+    {.kind = ""}, \
+}
+
 #endif

@@ -44,4 +44,10 @@
 #define CHAN_guest_PEER_DOMID 2u /* the peer's domain id when it is a guest, else 0 */
 #define CHAN_guest_PEER_VCPUS 1u /* the peer's vCPUs when it is a guest, else 0 */
 
+/* Xen PV devices between the guests this xenstore serves (connect vif/vbd): frontend -> backend. */
+#define PV_DEVICE_COUNT 0u
+#define PV_DEVICE_TABLE { \
+    {.kind = ""}, \
+}
+
 #endif
