@@ -9,7 +9,8 @@
  * are valid; each instance's caps and mappings are contiguous; slot 0 is empty and slots
  * 1..4 hold the instance's own TCB, CNode, VSpace and IPC buffer frame; no two caps share
  * a slot; every slot is below 2^radix of the instance's CNode; the CNode keeps at least
- * FREE_SLOTS_MIN free slots at its end. Badges: a client of an RPC port gets badge k
+ * FREE_SLOTS_MIN free slots at its end (VMM_GRANT_FREE_SLOTS more for a guest with a `grant`
+ * channel to another guest). Badges: a client of an RPC port gets badge k
  * (1, 2, ... in connection order); an emitter gets bit k of its consumer's notification.
  * Page-table objects follow the x86_64 four-level layout (docs/idl.md). Every VSpace and
  * GuestSpace links the ASID pool its ASID comes from; the pools come last in the object table.
@@ -567,6 +568,16 @@ static unsigned radix_for(uint32_t slots)
     return r;
 }
 
+/* A guest with a `grant` channel to another guest: its VMM takes one slot per page it hands
+ * out or receives (vmm/grant_peer.h), so its CNode gets VMM_GRANT_FREE_SLOTS more. */
+static uint32_t grant_peer_slots(const struct instance *in)
+{
+    size_t ports[GUEST_PEERS_MAX], n = peer_ports(in, ports);
+    for (size_t j = 0; j < n; j++)
+        if (in->comp->ports.v[ports[j]].chan == CHAN_GRANT) return VMM_GRANT_FREE_SLOTS;
+    return 0;
+}
+
 static void alloc_instance(struct allocator *al, struct instance *in)
 {
     struct inst_alloc *ia = in->alloc;
@@ -598,7 +609,7 @@ static void alloc_instance(struct allocator *al, struct instance *in)
     alloc_hardware(al, in, ia, co->is_guest ? gspace : ia->vspace, co->is_guest);
     ia->cap_count = (uint32_t)al->a->caps.n - ia->first_cap;
     ia->map_count = (uint32_t)al->a->maps.n - ia->first_map;
-    ia->radix = radix_for(al->next_slot);
+    ia->radix = radix_for(al->next_slot + grant_peer_slots(in));
     al->a->objs.v[ia->cnode].size_bits = (uint8_t)ia->radix;
     ia->free_first = al->next_slot;
     ia->free_last = (uint32_t)((1ull << ia->radix) - 1);

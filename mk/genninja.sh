@@ -492,6 +492,23 @@ gen_x86_systems() {
     build/x86/peers/steady.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
 
   echo
+  echo "# Grants between test guests (tests/system/peers/grants.bh, peers suite)."
+  idl=build/grants/idl
+  edge "$idl/system.spec $idl/report.txt $idl/console/glue.c $idl/console/glue.h $idl/steady/glue.c $idl/steady/glue.h" \
+    bhidl_report tests/system/peers/grants.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
+  gen_components x86 "$idl" build/x86/grants "$abi_h" "$libs1" console:console_server.elf:console_server \
+    steady:steady.elf:steady
+  edge build/x86/grants.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/grants/console_server.elf \
+    build/x86/grants/steady.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
+  idl=build/grants-bench/idl
+  edge "$idl/system.spec $idl/report.txt $idl/console/glue.c $idl/console/glue.h $idl/steady/glue.c $idl/steady/glue.h" \
+    bhidl_report tests/system/peers/grants-bench.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
+  gen_components x86 "$idl" build/x86/grants-bench "$abi_h" "$libs1" console:console_server.elf:console_server \
+    steady:steady.elf:steady
+  edge build/x86/grants-bench.cpio cpio_pack build/x86/root/root "$idl/system.spec" build/x86/grants-bench/console_server.elf \
+    build/x86/grants-bench/steady.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
+
+  echo
   echo "# The console server under a flood (tests/system/console/flood.bh, release suite)."
   idl=build/console/idl
   edge "$idl/system.spec $idl/console/glue.c $idl/console/glue.h $idl/flood/glue.c $idl/flood/glue.h $idl/steady/glue.c $idl/steady/glue.h" \
@@ -590,7 +607,7 @@ gen_peers() {
   edge build/x86/spec-bad/peers/system.spec corrupt build/peers/idl/system.spec "| tests/system/spec/corrupt.sh" -- mode=badpeers
   edge build/x86/spec-peers.cpio cpio_pack build/x86/root/root build/x86/spec-bad/peers/system.spec build/x86/peers/console_server.elf \
     build/x86/peers/steady.elf build/x86/sys/vmm.elf build/x86/vmmtest/vmm-guest "| tools/mkarchive.sh"
-  edge build/peers/all phony build/peers/test_peer_ports build/x86/peers.cpio build/x86/spec-peers.cpio
+  edge build/peers/all phony build/peers/test_peer_ports build/x86/peers.cpio build/x86/spec-peers.cpio build/x86/grants.cpio
 }
 
 gen_papr() {

@@ -81,7 +81,7 @@ vmm=(
   vmm/msr.c vmm/ioport.c vmm/pit.c vmm/hypercall.c vmm/physmap.c vmm/hvm.c vmm/evtchn.c
   vmm/time.c vmm/lapic.c vmm/acpi.c vmm/report.c vmm/console.c vmm/store.c vmm/gnttab.c
   vmm/gnttab_frames.c vmm/timer.c vmm/smp.c vmm/unbacked.c vmm/mmio_decode.c vmm/peer.c vmm/peer_ports.c
-  vmm/grant_check.c vmm/grant_entry.c
+  vmm/grant_check.c vmm/grant_entry.c vmm/grant_serve.c vmm/grant_map.c vmm/grant_copy.c vmm/cap_slots.c
 )
 # IDL components: servers and the demo (the instance's glue is compiled in).
 console_server=(servers/console/main.c servers/console/input.c@x86 servers/console/limit.c
@@ -138,7 +138,7 @@ vmm_test_guest=(
   tests/system/vmm/guests/acpi.c=g_acpi tests/system/vmm/guests/smp.c=g_smp
   tests/system/vmm/guests/smp_entry.S=g_smp_entry tests/system/vmm/guests/xenstore.c=g_xenstore
   tests/system/vmm/guests/probe.c=g_probe
-  tests/system/vmm/guests/peers.c=g_peers
+  tests/system/vmm/guests/peers.c=g_peers tests/system/vmm/guests/grants.c=g_grants
 )
 # Test components: the timer test system's sleepers, the console flood's clients.
 sleeper=(tests/system/timer/sleeper.c)

@@ -7,7 +7,8 @@
 # side-channel mitigations (kernel command lines, docs/security.md); then the IDL
 # compiler benchmark. Writes tables to the console and, in build/bench/: x86.json (figures per
 # loop iteration), x86-passes.json (figures per kernel pass, as sel4bench counts), sel4.json
-# (both beside seL4's figures, with ratios), vmm.json (VM exits through the VMM), linux.json
+# (both beside seL4's figures, with ratios), vmm.json (VM exits through the VMM, grant map/unmap
+# and copy between two guests), linux.json
 # (Linux's boot under the VMM against QEMU directly), power9.json (tools/bench-power9.sh, when
 # its build and QEMU exist) and idl.json; a chart (SVG) beside each. Every JSON file is
 # checked with a parser at the end (tools/bench-lib.sh). docs/testing.md says how each figure
@@ -162,16 +163,33 @@ for c in "${configs[@]}"; do
     while read -r _ name value; do
       if [ "$run" = 1 ]; then first[$c.$name]=$value; else second[$c.$name]=$value; fi
     done < <(tr -d '\r' <"$log" | grep '^BENCH vmm_')
+    # Grants between two guests' VMMs (tests/system/peers/grants-bench.bh): that system runs
+    # for ever under the root's supervision, so QEMU is stopped once ben's figures are out.
+    echo "bench: grant map/unmap and copy between two guests, ${cmdline[$c]:-no command line}, run $run of 2..." >&2
+    log=build/bench/grants-$c-run$run.log
+    KERNEL_CMDLINE=${cmdline[$c]} tools/qemu-x86.sh build/x86/grants-bench.cpio q35 -icount shift=0 >"$log" 2>&1 </dev/null &
+    qpid=$!
+    for ((t = 0; t < 1800; t++)); do
+      kill -0 "$qpid" 2>/dev/null && ! grep -qa 'BENCH-DONE' "$log" || break
+      sleep 0.1
+    done
+    kill "$qpid" 2>/dev/null || true
+    wait "$qpid" 2>/dev/null || true
+    while read -r _ _ _ name value; do   # "[ben uart] BENCH name value"
+      if [ "$run" = 1 ]; then first[$c.$name]=$value; else second[$c.$name]=$value; fi
+    done < <(tr -d '\r' <"$log" | grep -a '^\[ben uart\] BENCH vmm_grant_')
   done
 done
 declare -A vtarget=(
   [vmm_hypercall_xen_version]="under 1000 (kernel + VMM)" [vmm_cpuid]="under 1000 (kernel + VMM)"
   [vmm_ioport_in]="under 1000 (kernel + VMM)"
   [vmm_ipi_event_round_trip]="(two vCPUs, both halting: send, wake, send back, wake)"
+  [vmm_grant_map_unmap_round_trip]="(map + unmap of another guest's page: 2 hypercalls, 2 calls to its VMM)"
+  [vmm_grant_copy_4k]="(GNTTABOP_copy of 4 KiB from another guest's grant: 1 hypercall, 2 calls)"
 )
 note=vtarget note_title="target"
 table "VM exit round trip (instructions)" build/bench/vmm.json \
-  vmm_hypercall_xen_version vmm_cpuid vmm_ioport_in vmm_ipi_event_round_trip
+  vmm_hypercall_xen_version vmm_cpuid vmm_ioport_in vmm_ipi_event_round_trip vmm_grant_map_unmap_round_trip vmm_grant_copy_4k
 echo "(the CPU's choice includes the RSB fill after every VM exit, which AMD parts need too)"
 chart_rows=""
 for m in vmm_hypercall_xen_version vmm_cpuid vmm_ioport_in; do

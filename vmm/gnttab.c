@@ -10,11 +10,12 @@
  *                 and lists where each frame is placed (VMM_INVALID_GFN for nowhere)
  *   set_version   1 (2 is -ENOSYS, as from a Xen that offers only version 1; others -EINVAL)
  *   get_version   1 (another domain: -ESRCH)
- * Mapping, copying and transferring grants between guests (map_grant_ref, unmap_grant_ref,
- * copy, transfer, unmap_and_replace, swap_grant_ref, cache_flush), dump_table and the v2-only
- * get_status_frames: -ENOSYS (a later issue: grants between guests through declared channels).
- * As in Xen: count must be 1 for the commands served here (-EINVAL otherwise); results and
- * status go back with one copy, -EFAULT when it fails.
+ *   map_grant_ref, unmap_grant_ref   another guest's grant, over a `grant` channel (grant_map.c)
+ *   copy          between the guest's RAM and other guests' grants (grant_copy.c)
+ * These three take count ops, each with its status. Transferring grants (transfer,
+ * unmap_and_replace, swap_grant_ref), cache_flush, dump_table and the v2-only
+ * get_status_frames: -ENOSYS. As in Xen: count must be 1 for the four table commands (-EINVAL
+ * otherwise); results and status go back with one copy, -EFAULT when it fails.
  */
 #include <xen/grant_table.h>
 #include "vmm.h"
@@ -80,6 +81,9 @@ int64_t hc_grant_table_op(struct vcpu *v, const uint64_t *a)
 {
     uint32_t count = (uint32_t)a[2];
     switch (a[0]) {
+    case GNTTABOP_map_grant_ref: return grant_map_ops(v, a[1], count);
+    case GNTTABOP_unmap_grant_ref: return grant_unmap_ops(v, a[1], count);
+    case GNTTABOP_copy: return grant_copy_ops(v, a[1], count);
     case GNTTABOP_query_size:
     case GNTTABOP_setup_table:
     case GNTTABOP_set_version:

@@ -13,7 +13,8 @@
  *     for later frames nearby; when none is left: -ENOMEM, said once.
  * A frame's contents go with it, as Xen moves the frame itself: whenever a frame is not in
  * RAM, the VMM's own frame holds them. Placing a frame where another one is takes that one
- * out (it is then nowhere, its contents kept). Refused: a status frame (version 2 only), idx
+ * out (it is then nowhere, its contents kept). The spare page tables serve the guest's grant
+ * mappings of other guests' pages too (grant_map.c, guest_space_map_page). Refused: a status frame (version 2 only), idx
  * beyond the maximum, the console's page, a gpfn at or beyond the limit (-EINVAL); a gpfn
  * outside RAM that something else occupies, such as passthrough memory (-EBUSY).
  */
@@ -77,20 +78,38 @@ static int64_t out_of_tables(struct vm *vm, uint64_t gpfn)
     return -XEN_ENOMEM;
 }
 
-/* Maps the VMM's frame idx at gpfn (outside RAM), adding spare page tables on the way. */
-static int64_t map_own(struct vm *vm, uint64_t idx, uint64_t gpfn)
+int64_t guest_space_map_page(struct vm *vm, bh_cptr_t frame, uint64_t gpa, bh_word_t rights)
 {
     const struct vmm_grant_slots *g = &vm->params->grant;
     for (;;) {
-        int err = bh_guest_space_map_frame(VMM_SLOT_GUEST_SPACE, g->frame[idx], gpfn * PAGE, RIGHTS_READ_WRITE);
+        int err = bh_guest_space_map_frame(VMM_SLOT_GUEST_SPACE, frame, gpa, rights);
         if (err == BH_ERR_OK) return 0;
         if (err == BH_ERR_DELETE_FIRST) return -XEN_EBUSY;
         if (err != BH_ERR_FAILED_LOOKUP) return -XEN_EINVAL;
-        if (vm->gnttab_tables_used == VMM_GNTTAB_TABLES) return out_of_tables(vm, gpfn);
-        if (bh_guest_space_map_table(VMM_SLOT_GUEST_SPACE, g->table[vm->gnttab_tables_used], gpfn * PAGE) != BH_ERR_OK)
+        if (vm->gnttab_tables_used == VMM_GNTTAB_TABLES) return out_of_tables(vm, gpa / PAGE);
+        if (bh_guest_space_map_table(VMM_SLOT_GUEST_SPACE, g->table[vm->gnttab_tables_used], gpa) != BH_ERR_OK)
             return -XEN_EINVAL;
         vm->gnttab_tables_used++;
     }
+}
+
+/* Maps the VMM's frame idx at gpfn (outside RAM), adding spare page tables on the way. */
+static int64_t map_own(struct vm *vm, uint64_t idx, uint64_t gpfn)
+{
+    return guest_space_map_page(vm, vm->params->grant.frame[idx], gpfn * PAGE, RIGHTS_READ_WRITE);
+}
+
+uint32_t *gnttab_frame(struct vm *vm, unsigned idx)
+{
+    uint64_t gpfn = vm->gnttab_gpfn[idx];
+    return (uint32_t *)(gpfn != VMM_INVALID_GFN && in_ram(vm, gpfn) ? gpa_ptr(vm, gpfn * PAGE, PAGE) : own_frame(vm, idx));
+}
+
+bool gnttab_frame_at(const struct vm *vm, uint64_t gpfn)
+{
+    for (unsigned i = 0; i < VMM_GNTTAB_FRAMES; i++)
+        if (vm->gnttab_gpfn[i] == gpfn) return true;
+    return false;
 }
 
 /* Puts frame idx (now nowhere) at gpfn. */

@@ -121,15 +121,22 @@ static int16_t unpin(struct grant_table_view *t, grant_ref_t ref, domid_t domid,
     return rc;
 }
 
-int16_t grant_check_map(struct grant_table_view *t, grant_ref_t ref, domid_t mapper, uint32_t flags,
-                        struct grant_page *out)
+int16_t grant_check_map_flags(uint32_t flags)
 {
     if (!(flags & (GNTMAP_host_map | GNTMAP_device_map))) return GNTST_bad_gntref;
     if (flags & (GNTMAP_device_map | GNTMAP_application_map | GNTMAP_contains_pte)) return GNTST_general_error;
+    return GNTST_okay;
+}
+
+int16_t grant_check_map(struct grant_table_view *t, grant_ref_t ref, domid_t mapper, uint32_t flags,
+                        struct grant_page *out)
+{
+    int16_t rc = grant_check_map_flags(flags);
+    if (rc != GNTST_okay) return rc;
     uint32_t *word = entry_word(t, ref);
     if (!word) return GNTST_bad_gntref;
     lock(t);
-    int16_t rc = pin(t, word, ref, mapper, (flags & GNTMAP_readonly) != 0, true, out);
+    rc = pin(t, word, ref, mapper, (flags & GNTMAP_readonly) != 0, true, out);
     unlock(t);
     return rc;
 }

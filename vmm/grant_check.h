@@ -68,6 +68,9 @@ struct grant_page {
     bool readonly;
 };
 
+/* Steps 1 and 2 alone: the mapping VMM makes them before it asks the granter (Xen makes
+ * them before the domain lookup). */
+int16_t grant_check_map_flags(uint32_t flags);
 /* Map ref for domain mapper with GNTMAP_* flags: GNTST_okay and *out, or the code. */
 int16_t grant_check_map(struct grant_table_view *t, grant_ref_t ref, domid_t mapper, uint32_t flags,
                         struct grant_page *out);

@@ -6,8 +6,9 @@
  * capabilities (the creator chooses them: the root server takes them from the system
  * specification, where the IDL compiler allocated them), where guest RAM and the console
  * channel's page are mapped, and the guest's boot files (read-only at fixed addresses). The VMM
- * holds no untyped memory and no capability to its guest's frames: its creator maps guest RAM
- * twice, into the GuestSpace at gpa and into the VMM at ram_vaddr + gpa.
+ * holds no untyped memory: its creator maps guest RAM twice, into the GuestSpace at gpa and into
+ * the VMM at ram_vaddr + gpa; the VMM's copies of the RAM frames' capabilities serve only to
+ * derive the pages its guest grants to others (caps below).
  */
 #ifndef VMM_PARAMS_H
 #define VMM_PARAMS_H
@@ -36,6 +37,9 @@
 #define VMM_PEER_CHANNELS 8u
 #define VMM_PEER_GRANT 0u
 #define VMM_PEER_EVENT 1u
+/* Free slots the IDL compiler adds to the CNode of a guest with a `grant` channel to another
+ * guest: one per page its VMM hands out or receives at once (vmm/grant_peer.h). */
+#define VMM_GRANT_FREE_SLOTS 256u
 
 struct vmm_params {
     uint64_t magic;
@@ -91,6 +95,17 @@ struct vmm_params {
      * shared_info's wallclock. */
     uint64_t wallclock_sec;
     uint64_t wallclock_counter;
+    /* Grants between guests (vmm/grant_serve.c, grant_map.c, grant_copy.c): the caps to its
+     * guest's RAM (2 MiB frames, gpa n * 2 MiB at slot ram_frame + n: the granter derives 4 KiB
+     * pages of them), its own CNode and VSpace, the CNode's radix (the depth its slots are named
+     * with) and the slots nothing occupies (derived pages, pages received from peers). */
+    struct vmm_cap_slots {
+        uint32_t ram_frame;
+        uint32_t cnode;
+        uint32_t vspace;
+        uint32_t cnode_bits;
+        uint32_t free_first, free_last;
+    } caps;
 };
 
 /* Xen's store page: special PFN 0xfeffc (X86_HVM_END_SPECIAL_REGION 0xff000 - 8 +

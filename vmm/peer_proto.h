@@ -46,12 +46,27 @@ enum peer_request {
      * callee's port returns to unbound, for the caller's domain. EINVAL when it was not bound
      * to that port; ESRCH when the callee's guest has ended. */
     PEER_REQ_CLOSE = 2,
-    /* Reserved for GNTTABOP_map_grant_ref between guests: MR0 the grant reference, MR1 the
-     * GNTMAP_* flags; the callee checks its guest's entry and replies with a derived 4 KiB frame
-     * capability (read-only when the grant says so) in the reply's cap slot. Until then ENOSYS. */
+    /* GNTTABOP_map_grant_ref of the callee's grant MR0 with the GNTMAP_* flags MR1 (vmm/grant_serve.c):
+     * the callee checks its guest's entry (grant_check_map, Xen's order and codes), derives the
+     * 4 KiB page capability of the granted frame (read-only for a GNTMAP_readonly map) and
+     * replies with it in the reply's capability, MR1 the GNTST_* status (sign-extended), MR2 its
+     * export index (for PEER_REQ_UNMAP_GRANT); no capability unless MR1 is GNTST_okay. MR1
+     * GNTST_no_space when the callee has no export record or slot left. ESRCH when the callee's
+     * guest has ended. */
     PEER_REQ_MAP_GRANT = 3,
+    /* The caller is done with export MR0, of the callee's grant MR1 (a map's unmap, or the end
+     * of a copy): the callee revokes and deletes its page capability (the caller's copy and
+     * every mapping of it go), drops the pin and clears GTF_reading/GTF_writing when it was the
+     * last. MR1 GNTST_okay, or GNTST_bad_handle when the export is not the caller's for that
+     * grant. ESRCH when the callee's guest has ended. */
+    PEER_REQ_UNMAP_GRANT = 4,
+    /* One side of a GNTTABOP_copy: the callee's grant MR0, pinned read-only for a source (MR1 0)
+     * or writable for a destination (MR1 1) with grant_check_copy_acquire; the reply as for
+     * PEER_REQ_MAP_GRANT. The caller releases it with PEER_REQ_UNMAP_GRANT after the copy. */
+    PEER_REQ_COPY_GRANT = 5,
 };
 #define PEER_REQ_WORDS 2u
 #define PEER_REPLY_WORDS 1u
+#define PEER_GRANT_REPLY_WORDS 3u    /* the errno, the GNTST_* status, the export index */
 
 #endif

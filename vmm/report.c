@@ -203,6 +203,12 @@ void report_end(struct vm *vm, enum vmm_end why, uint64_t detail, uint64_t detai
         vmm_say(vm, "peer channels: %u; events sent %lu, dropped %lu (the peer had ended), raised from peers %lu",
                 vm->params->peer_count, (unsigned long)vm->peer_sends, (unsigned long)vm->peer_dropped,
                 (unsigned long)vm->peer_raised);
+    if (vm->grant_maps || vm->grant_copies || vm->grant_exports)
+        vmm_say(vm, "grants: %lu maps and %lu unmaps of other guests' pages, %lu copies, %lu writes to read-only "
+                "mappings dropped; %lu pages handed to peers, %lu taken back",
+                (unsigned long)vm->grant_maps, (unsigned long)vm->grant_unmaps, (unsigned long)vm->grant_copies,
+                (unsigned long)vm->grant_ro_writes, (unsigned long)vm->grant_exports,
+                (unsigned long)vm->grant_exports_dropped);
     if (vm->console_dropped)
         vmm_say(vm, "%lu bytes of output dropped: the console server's ring was full", (unsigned long)vm->console_dropped);
     bh_word_t words[8] = {why, detail, detail2, vm->checks_passed, vm->checks_failed, vm->exits, vm->hypercalls,

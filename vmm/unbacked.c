@@ -16,6 +16,10 @@
  * there), an access the mapping refused although something is mapped (P set), an address inside
  * RAM, and an instruction that is not one of the MOV forms insn.c decodes (string instructions
  * among them).
+ *
+ * One access to something mapped is survived too: a MOV writing to another guest's page that
+ * the guest mapped read-only (GNTTABOP_map_grant_ref with GNTMAP_readonly). Xen injects #GP
+ * there; here the write is dropped, the page unchanged, and the guest goes on.
  */
 #include "vmm.h"
 
@@ -43,10 +47,20 @@ void npf_exit(struct vcpu *v)
     struct vm *vm = v->vm;
     uint64_t error = v->exit[BH_VM_MR_INFO1], gpa = v->exit[BH_VM_MR_INFO2], rip = v->exit[BH_VM_MR_RIP];
     struct insn_mmio a;
-    bool survivable = !(error & (NPF_PRESENT | NPF_FETCH | NPF_PAGE_WALK)) && gpa >= vm->ram_size &&
+    /* A write to another guest's page mapped read-only (grant_map.c) is dropped like one to nothing. */
+    bool ro_grant = (error & NPF_PRESENT) && (error & NPF_WRITE) && grant_mapped_readonly(vm, gpa);
+    bool survivable = !(error & ((ro_grant ? 0 : NPF_PRESENT) | NPF_FETCH | NPF_PAGE_WALK)) && gpa >= vm->ram_size &&
                       !(v->exit[BH_VM_MR_INTINFO] & BH_VCPU_EVENT_VALID);
     if (!survivable || !insn_decode_mmio(v, &a) || a.write != ((error & NPF_WRITE) != 0)) {
         vm_end(vm, VMM_END_NPF, gpa, rip);
+        return;
+    }
+    if (ro_grant) {
+        vm->grant_ro_writes++;
+        if (vm->grant_ro_writes <= VMM_UNBACKED_LOGGED)
+            vmm_say(vm, "write to the read-only grant mapping at guest-physical %#llx at rip %#llx dropped",
+                    (unsigned long long)gpa, (unsigned long long)rip);
+        v->next_rip = rip + a.length;
         return;
     }
     if (a.write) {

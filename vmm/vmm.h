@@ -46,6 +46,7 @@
 #include "mmio_decode.h"
 #include "peer_proto.h"
 #include "peer_ports.h"
+#include "grant_peer.h"
 
 #define VMM_EVTCHN_PORTS PEER_PORTS   /* Xen's 2-level ABI: 4,096 ports, 1..4,095 used */
 #define VMM_LINE_MAX 160u
@@ -191,6 +192,13 @@ struct vm {
     bool peer_gone[VMM_PEER_CHANNELS];
     uint64_t peer_sends, peer_raised, peer_dropped;
     bool started;                      /* set up: the peer service threads may answer */
+    /* Grants between guests (grant_peer.h): the granter's view of its table and the pages it
+     * handed out; the mapper's handles; the free capability slots; counts for the report. */
+    struct grant_table_view granted;
+    struct grant_export exported[VMM_GRANT_EXPORTS];
+    struct grant_mapping mapped[VMM_GRANT_MAPPINGS];
+    uint64_t cap_slot_used[VMM_CAP_SLOT_WORDS];
+    uint64_t grant_exports, grant_exports_dropped, grant_maps, grant_unmaps, grant_copies, grant_ro_writes;
     /* Where lines go (report.c): the console channel's output ring, or NULL; bytes dropped. */
     struct bh_byte_ring *out_ring;
     uint64_t console_dropped;
@@ -300,6 +308,13 @@ hypercall_fn hc_xen_version, hc_console_io, hc_sched_op, hc_memory_op, hc_hvm_op
 /* gnttab_frames.c */
 void gnttab_init(struct vm *vm);
 int64_t gnttab_add_to_physmap(struct vm *vm, uint64_t idx, uint64_t gpfn);
+/* Frame idx's contents where they are now (in RAM or the VMM's own frame), as 1,024 words. */
+uint32_t *gnttab_frame(struct vm *vm, unsigned idx);
+/* Maps a 4 KiB frame capability at gpa (outside RAM) in the GuestSpace, adding spare page
+ * tables: 0, -XEN_EBUSY (something is there), -XEN_ENOMEM (no table left), -XEN_EINVAL. */
+int64_t guest_space_map_page(struct vm *vm, bh_cptr_t frame, uint64_t gpa, bh_word_t rights);
+/* Whether gpfn holds one of the guest's grant frames, outside RAM. */
+bool gnttab_frame_at(const struct vm *vm, uint64_t gpfn);
 void msr_write_hypercall_page(uint8_t *page);
 
 /* lapic.c: 0, or -1 for #GP */
@@ -350,11 +365,34 @@ void store_poll(struct vm *vm);
  * request to the peer, made without the VM lock (0 or a positive Xen errno); the guest's end. */
 int peer_serve(struct vm *vm, unsigned k);
 int peer_of_domain(struct vm *vm, uint32_t domid);
+int peer_grant_channel(struct vm *vm, uint32_t domid);   /* the `grant` channel to a domain, -1 for none */
 bool peer_gone(struct vm *vm, unsigned k);
 void peer_send(struct vm *vm, unsigned k, uint32_t remote_port);
 void peer_poll(struct vm *vm);
 uint64_t peer_request(struct vm *vm, unsigned k, enum peer_request what, uint32_t a0, uint32_t a1);
 void peer_end(struct vm *vm);
+/* A reply's words after the errno and the capability it carries (0: none). */
+struct peer_reply {
+    unsigned words;
+    uint64_t word[2];
+    uint32_t cap;
+};
+uint64_t peer_request_grant(struct vm *vm, unsigned k, enum peer_request what, uint32_t a0, uint32_t a1,
+                            uint32_t recv_slot, int64_t out[2], bool *got);
+/* grant_serve.c: the granter's answer to a grant request on channel k (under the lock, 0 or a
+ * positive Xen errno); a peer's end takes back every page it held (the number). */
+uint64_t grant_serve(struct vm *vm, unsigned k, bh_word_t label, bh_word_t a0, bh_word_t a1, struct peer_reply *out);
+unsigned grant_serve_peer_gone(struct vm *vm, unsigned k);
+/* grant_map.c, grant_copy.c: GNTTABOP_map_grant_ref, unmap_grant_ref and copy between guests
+ * (count ops at uop; under the lock, released around each call to a peer); whether gpa is a
+ * read-only grant mapping (unbacked.c drops a write there). */
+int64_t grant_map_ops(struct vcpu *v, uint64_t uop, uint32_t count);
+int64_t grant_unmap_ops(struct vcpu *v, uint64_t uop, uint32_t count);
+int64_t grant_copy_ops(struct vcpu *v, uint64_t uop, uint32_t count);
+bool grant_mapped_readonly(struct vm *vm, uint64_t gpa);
+/* cap_slots.c: a free slot of the VMM's CSpace (0: none left), and giving one back. */
+uint32_t cap_slot_alloc(struct vm *vm);
+void cap_slot_free(struct vm *vm, uint32_t slot);
 /* input.c: moves the console server's typed bytes into the guest's console ring, and drains
  * what the guest's ring still holds (after every exit). */
 void console_poll(struct vm *vm);

@@ -103,6 +103,16 @@ static void fill_params(const struct root *r, uint32_t i, const struct bh_spec_g
             .side = q->side,
         };
     }
+    struct bh_spec_object cn;
+    bh_spec_object(&r->spec, in->cnode, &cn);
+    p->caps = (struct vmm_cap_slots){
+        .ram_frame = (uint32_t)root_slot_of(r, in, g->ram_first),
+        .cnode = (uint32_t)root_slot_of(r, in, in->cnode),
+        .vspace = (uint32_t)root_slot_of(r, in, in->vspace),
+        .cnode_bits = cn.size_bits,
+        .free_first = rg->report_slot + 1,   /* give_report_cap took the first free one */
+        .free_last = (uint32_t)((1ull << cn.size_bits) - 1),
+    };
     p->grant.vaddr = root_mapped_at(r, in, in->vspace, g->grant_first);
     for (uint32_t k = 0; k < VMM_GNTTAB_FRAMES; k++)
         p->grant.frame[k] = (uint32_t)root_slot_of(r, in, g->grant_first + k);

@@ -11,6 +11,7 @@
 #ifndef ROOT_H
 #define ROOT_H
 
+#include <stdbool.h>
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>
 #include "spec.h"
@@ -44,6 +45,8 @@ struct root_guest {
     const void *kernel, *initrd;  /* in the boot archive */
     size_t kernel_len, initrd_len;
     uint32_t report_slot;         /* in its VMM's CSpace */
+    bh_cptr_t cnode;              /* the root's capability to its VMM's CNode, kept (guest_report.c) */
+    bool pages_revoked;           /* what its VMM derived revoked at its end (guest_report.c) */
 };
 
 struct root {
@@ -90,7 +93,12 @@ void root_cleanup(struct root *r);
 void root_report(const struct root *r);
 _Noreturn void root_supervise(struct root *r);
 /* Prints how a guest ended (a VMM's report on the supervisor endpoint). */
-void root_guest_report(const struct root *r, bh_word_t badge, bh_msginfo_t info);
+void root_guest_report(struct root *r, bh_word_t badge, bh_msginfo_t info);
+/* guest_report.c: whether object obj is a guest's CNode (the root keeps it, noted in guest[]);
+ * the end of guest i: the pages its VMM handed out revoked (once); the guest an instance runs. */
+bool root_keeps_guest_cnode(struct root *r, uint32_t obj);
+void root_guest_revoke_pages(struct root *r, uint32_t i);
+uint32_t root_guest_of_instance(const struct root *r, uint32_t instance);
 
 /* The root's own output (console_com1.c on x86, console_debug.c elsewhere): chosen at start;
  * where it goes, in words; and for a spec I/O port object of this range (first | last << 16),

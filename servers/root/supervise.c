@@ -4,7 +4,8 @@
  * After the start: the root deletes its copies of what it handed out (endpoints,
  * notifications, CNodes, IRQ handlers, I/O ports: the instances hold their own) and keeps
  * what supervision needs: TCBs (to stop or inspect threads), VSpaces, frames and page
- * tables (deleting the capability that made a mapping would undo it), the ASID pools (their
+ * tables (deleting the capability that made a mapping would undo it), guests' CNodes (to revoke
+ * the pages a dead guest's VMM handed out, guest_report.c), the ASID pools (their
  * only capabilities: deleting one would take every ASID in it back), and the fault endpoint. Then it receives the faults of every thread, reports them and leaves the
  * faulting thread stopped, and the VMMs' reports of how their guests ended (guest_report.c);
  * the rest of the system runs on.
@@ -23,7 +24,7 @@ void root_cleanup(struct root *r)
         struct bh_spec_object o;
         bh_spec_object(&r->spec, i, &o);
         if (!r->obj[i]) continue; /* a moved IRQ handler: the root holds nothing */
-        if (!handed_out(o.type)) {
+        if (!handed_out(o.type) || (o.type == BH_SPEC_OBJ_CNODE && root_keeps_guest_cnode(r, i))) {
             r->kept++;
             continue;
         }
@@ -36,7 +37,7 @@ void root_cleanup(struct root *r)
         r->inst[i].cspace = 0;
     }
     bh_printf("[root] deleted %u of its capabilities that the instances now hold; kept %u for supervision "
-              "(TCBs, VSpaces, frames, page tables, ASID pools) and the fault endpoint\n",
+              "(TCBs, VSpaces, frames, page tables, ASID pools, guests' CNodes) and the fault endpoint\n",
               r->deleted, r->kept);
 }
 
@@ -90,6 +91,7 @@ static void stop_vmm(struct root *r, bh_word_t badge)
     }
     bh_printf("[root] supervisor: guest %s ended: a thread of its VMM faulted; its %u other vCPU threads are stopped\n",
               r->inst[t.instance].name, stopped);
+    root_guest_revoke_pages(r, root_guest_of_instance(r, t.instance));
 }
 
 _Noreturn void root_supervise(struct root *r)

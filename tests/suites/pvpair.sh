@@ -31,7 +31,7 @@ fi
 # The last "states:" line each guest printed: " vif/0 front=F back=B vbd/51712 front=F back=B".
 last_states() { grep "BULKHEAD-PV $2 states:" "$1" | tail -1 | sed 's/.* states://; s/ (t=.*//'; }
 state_of() { sed -n "s|.* $2 front=\([0-9A-Z]*\) back=\([0-9A-Z]*\).*|\1 \2|p" <<<"$1"; }
-# As far as it goes today (grant maps between guests still missing) or further: the vif's
+# As far as it went without grant maps between guests, or further: the vif's
 # frontend Connected (4) and its backend InitWait (2) or Connected, the vbd's frontend
 # Initialised (3) or Connected and its backend InitWait or Connected.
 reached() {
@@ -41,10 +41,16 @@ reached() {
   [[ "$vif" =~ ^4\ [24]$ ]] && [[ "$vbd" =~ ^[34]\ [24]$ ]]
 }
 both_reached() { reached "$1" && grep -q "BULKHEAD-PV dd states:.* vbd/51712 front=[34] back=[24]" "$1"; }
+# With grant maps between guests (docs/vmm.md, "Grants between guests") the backends map the
+# frontend's rings: both devices Connected (4) on both sides, as both guests see them.
+all_connected() {
+  grep -q "BULKHEAD-PV user states: vif/0 front=4 back=4 vbd/51712 front=4 back=4" "$1" &&
+    grep -q "BULKHEAD-PV dd states: vif/0 front=4 back=4 vbd/51712 front=4 back=4" "$1"
+}
 
 start=$(date +%s)
 boot_start build/x86/pvpair-linux.cpio "$log" -m 1G
-wait_for both_reached 150
+wait_for all_connected 150
 sleep 3
 boot_stop
 echo "--- pvpair: booted for $(( $(date +%s) - start )) s (log: $log)"
@@ -84,6 +90,10 @@ user_states=$(last_states "$log" user) dd_states=$(last_states "$log" dd)
 echo "--- pvpair: last states seen by the user guest:$user_states; by the driver domain:$dd_states"
 if both_reached "$log"; then pass handshake_backends_initwait_frontends_initialised_or_connected
 else fail handshake_backends_initwait_frontends_initialised_or_connected "want vif front=4 back=2|4, vbd front=3|4 back=2|4; user saw:$user_states; dd saw:$dd_states (log: $log)"; fi
+
+if all_connected "$log" && grep -q '^\[user hvc\] .*blkfront: xvda:' "$log"; then
+  pass handshake_all_connected_through_grant_maps
+else fail handshake_all_connected_through_grant_maps "want vif and vbd front=4 back=4 on both sides and blkfront's xvda; user saw:$user_states; dd saw:$dd_states (log: $log)"; fi
 
 # What blocks the next step (the backends' Connected), in the test's output.
 if has "$log" "kernel BUG at drivers/xen/grant-table.c" && grep -q '^\[dd hvc\] .*RAX: ffffffffffffffda' "$log"; then

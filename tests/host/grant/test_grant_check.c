@@ -88,6 +88,27 @@ static void map_flags_first(void)
     CHECK_EQ(p.gfn, 7);
 }
 
+/* The mapping VMM's own first steps (grant_check_map_flags, before it asks the granter): the
+ * same answers as the granter's, for every combination of the five low flags. */
+static void map_flags_alone_agree(void)
+{
+    fresh();
+    struct grant_page p;
+    grant(5, MAPPER, 7, GTF_permit_access);
+    for (uint32_t f = 0; f < 32; f++) {
+        int16_t alone = grant_check_map_flags(f);
+        int16_t full = map(5, MAPPER, f, &p);
+        if (alone != GNTST_okay) CHECK_EQ(full, alone);
+        else CHECK_EQ(full, GNTST_okay);
+        if (full == GNTST_okay) CHECK_EQ(grant_check_unmap(t, 5, MAPPER, (f & GNTMAP_readonly) != 0), GNTST_okay);
+    }
+    CHECK_EQ(grant_check_map_flags(GNTMAP_host_map), GNTST_okay);
+    CHECK_EQ(grant_check_map_flags(GNTMAP_host_map | GNTMAP_readonly | 0xffff0000u), GNTST_okay);
+    CHECK_EQ(grant_check_map_flags(GNTMAP_readonly), GNTST_bad_gntref);
+    CHECK_EQ(grant_check_map_flags(GNTMAP_host_map | GNTMAP_application_map), GNTST_general_error);
+    CHECK_EQ(flags(5), GTF_permit_access); /* every pin given back */
+}
+
 static void map_bad_ref(void)
 {
     fresh();
@@ -483,6 +504,7 @@ static void granter_ends_only_idle_grants(void)
 int main(void)
 {
     RUN("map_flags_first", map_flags_first);
+    RUN("map_flags_alone_agree", map_flags_alone_agree);
     RUN("map_bad_ref", map_bad_ref);
     RUN("map_needs_permit_access_for_the_mapper", map_needs_permit_access_for_the_mapper);
     RUN("map_readonly_grant", map_readonly_grant);

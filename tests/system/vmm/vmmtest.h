@@ -7,7 +7,7 @@
 #define VT_RAM_SIZE (4u << 20)
 #define VT_INITRD_TEXT "bulkhead-initrd-contents"
 #define VT_EXITS_CMDLINE "mode=exits check=cmdline-ok"
-#define VT_EXITS_CHECKS 177u           /* checks the exits guest passes when all is well */
+#define VT_EXITS_CHECKS 179u           /* checks the exits guest passes when all is well */
 #define VT_EXITS_NPF_GPA 0x800000u     /* its end: a jump outside its RAM (a fetch from nothing) */
 #define VT_HOSTILE_NPF_GPA 0x1234000u    /* where it jumps at the end: a fetch from nothing */
 #define VT_PROBE_GPA 0x800000u         /* mode=probe: an address with nothing there */

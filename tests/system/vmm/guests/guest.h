@@ -117,5 +117,7 @@ void test_smp(void);
 void bench_smp(void);
 void test_xenstore(_Bool hostile);
 void test_peers(int which);   /* 0 alice, 1 bob, 2 the hostile peer (peers.c) */
+void test_grants(int which);  /* 0 the granter anna, 1 the mapper ben, 2 the hostile mal, 3 dan, who dies,
+                                 4 and 5 the benchmark's granter and mapper (grants.c) */
 
 #endif

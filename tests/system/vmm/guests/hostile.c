@@ -6,8 +6,11 @@
  * where nothing is) in between, from a fixed seed; then a jump outside its RAM. Argument structures hold random words; pointers are random, in
  * a scratch buffer, at the edge of RAM or unmapped. Excluded, because they would end or stall
  * the guest rather than test the VMM: SCHEDOP_shutdown/block/poll, writes that would really install
- * the hypercall page or change EFER, and the UART, debug and ACPI sleep ports (S5 powers off).
+ * the hypercall page or change EFER, grant map, unmap and copy batches anywhere but a few ops in
+ * scratch (and copies into its frames other than scratch's last page), and the UART, debug and
+ * ACPI sleep ports (S5 powers off).
  */
+#include <xen/grant_table.h>
 #include "guest.h"
 
 static uint64_t rng = VT_HOSTILE_SEED;
@@ -56,6 +59,22 @@ static const unsigned known[] = {__HYPERVISOR_memory_op, __HYPERVISOR_xen_versio
                                  __HYPERVISOR_sched_op, __HYPERVISOR_event_channel_op, __HYPERVISOR_hvm_op, __HYPERVISOR_grant_table_op,
                                  __HYPERVISOR_set_timer_op};
 
+/* Ops of GNTTABOP_map_grant_ref, unmap_grant_ref and copy for one_hypercall: a few, of random
+ * words, in scratch's last pages; a copy's destination given by frame is scratch's last page.
+ * Each op's status is written back over it (and a copy writes its destination), as on Xen:
+ * a long batch over the guest's own memory, or a copy into any of its frames, would overwrite
+ * its code and tables, which ends the guest rather than tests the VMM. */
+static uint64_t grant_ops(uint64_t cmd)
+{
+    uint8_t *ops = scratch + 49152;
+    for (int i = 0; i < 4 * 40 / 8; i++) ((volatile uint64_t *)ops)[i] = word();
+    for (int k = 0; cmd == GNTTABOP_copy && k < 4; k++) {
+        volatile struct gnttab_copy *c = (volatile struct gnttab_copy *)(ops + 40 * k);
+        if (!(c->flags & GNTCOPY_dest_gref)) c->dest.u.gmfn = (uint64_t)(uintptr_t)(scratch + 61440) >> 12;
+    }
+    return rnd() % 4 ? (uint64_t)(uintptr_t)ops : bad_pointer();
+}
+
 static void one_hypercall(void)
 {
     unsigned nr = rnd() % 8 ? known[rnd() % (sizeof known / sizeof known[0])] : (unsigned)(rnd() % 64);
@@ -65,6 +84,9 @@ static void one_hypercall(void)
         cmd = SCHEDOP_yield;
     if (nr == __HYPERVISOR_console_io) a3 = bad_pointer();
     if (nr == __HYPERVISOR_vcpu_op) a2 = rnd() % 4;
+    if (nr == __HYPERVISOR_grant_table_op &&
+        (cmd == GNTTABOP_map_grant_ref || cmd == GNTTABOP_unmap_grant_ref || cmd == GNTTABOP_copy))
+        a2 = grant_ops(cmd), a3 = rnd() % 5;
     if (rnd() % 4 == 0) {
         uint64_t rax = rnd() % 2 ? nr : rnd();
         if (rax == __HYPERVISOR_sched_op || rax == __HYPERVISOR_console_io) rax = 1000;

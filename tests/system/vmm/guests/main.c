@@ -155,6 +155,12 @@ void guest_main(uint32_t start_info)
     else if (mode_is(cmdline, "peers-alice")) test_peers(0);
     else if (mode_is(cmdline, "peers-bob")) test_peers(1);
     else if (mode_is(cmdline, "peers-hostile")) test_peers(2);
+    else if (mode_is(cmdline, "grants-granter")) test_grants(0);
+    else if (mode_is(cmdline, "grants-mapper")) test_grants(1);
+    else if (mode_is(cmdline, "grants-hostile")) test_grants(2);
+    else if (mode_is(cmdline, "grants-dying")) test_grants(3);
+    else if (mode_is(cmdline, "grants-bench-granter")) test_grants(4);
+    else if (mode_is(cmdline, "grants-bench-mapper")) test_grants(5);
     else if (mode_is(cmdline, "bench-smp")) {
         bench_smp();
         shutdown(SHUTDOWN_poweroff);
