@@ -70,11 +70,12 @@ root_server=(
   servers/root/main.c servers/root/load.c servers/root/objects.c servers/root/vspace.c
   servers/root/image.c servers/root/cspace.c servers/root/threads.c servers/root/report.c
   servers/root/supervise.c lib/spec/spec.c
-  servers/root/guest_check.c@x86 servers/root/guest.c@x86 servers/root/guest_none.c@power9
-  servers/root/guest_report.c user/guest.c@x86=guest_builder
+  servers/root/guest_check.c servers/root/guest.c
+  servers/root/guest_platform_x86.c@x86 servers/root/guest_platform_power9.c@power9
+  servers/root/guest_report.c user/guest.c=guest_builder
   servers/root/console_com1.c@x86 servers/root/console_debug.c@power9
 )
-# The VMM (one process per guest; x86 only so far).
+# The x86 VMM (one process per guest).
 vmm=(
   vmm/main.c vmm/input.c vmm/memory.c vmm/pvh.c vmm/pelf.c vmm/vcpu.c vmm/cpuid.c vmm/insn.c
   vmm/msr.c vmm/ioport.c vmm/pit.c vmm/hypercall.c vmm/physmap.c vmm/hvm.c vmm/evtchn.c
@@ -82,9 +83,12 @@ vmm=(
   vmm/gnttab_frames.c vmm/timer.c vmm/smp.c vmm/unbacked.c vmm/mmio_decode.c vmm/peer.c vmm/peer_ports.c
   vmm/grant_check.c vmm/grant_entry.c
 )
+# The POWER9 VMM (one process per guest; the same parameters and reports as the x86 VMM's,
+# vmm/params.h), linked with vmm/papr (the `papr` list below) and libfdt.
+vmm_power9=(vmm/power9/main.c vmm/power9/load.c vmm/power9/run.c vmm/power9/console.c)
 # IDL components: servers and the demo (the instance's glue is compiled in).
 console_server=(servers/console/main.c servers/console/input.c@x86 servers/console/limit.c
-  servers/console/out_com1.c@x86 servers/console/out_debug.c@power9 servers/console/guests.c@x86)
+  servers/console/out_com1.c@x86 servers/console/out_debug.c@power9 servers/console/guests.c)
 timer_server=(servers/timer/main.c servers/timer/pit.c servers/console/client.c)
 pinger=(servers/demo/pinger.c servers/demo/say.c)
 ponger=(servers/demo/ponger.c servers/demo/say.c)

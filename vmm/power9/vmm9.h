@@ -1,0 +1,52 @@
+/* SPDX-License-Identifier: BSD-2-Clause */
+/* Copyright (c) 2026 The Bulkhead authors */
+/*
+ * The POWER9 VMM (one process per guest, started by the root server from the system
+ * description, as on x86): what its files share. It takes the same parameters as the x86 VMM
+ * (vmm/params.h) and reports to its creator with the same protocol (VMM_REPORT_END); what is
+ * PAPR is in vmm/papr/, which this side drives. One concern per file:
+ *   main.c     the parameters, the guest's configuration and the end report
+ *   load.c     vmlinux at guest-real 0, the initrd after it, the device tree and RTAS blob
+ *   run.c      the loop around VMEnter: hcalls to vmm/papr, the partition state it sets
+ *   console.c  hvc0: H_PUT_TERM_CHAR to the console channel, its input to H_GET_TERM_CHAR
+ */
+#ifndef VMM_POWER9_VMM9_H
+#define VMM_POWER9_VMM9_H
+
+#include <stdint.h>
+#include <bulkhead/byte_ring.h>
+#include <bulkhead/runtime.h>
+#include "params.h"
+#include "papr/papr.h"
+
+#define VMM9_LINE_MAX 160u
+
+struct vm9 {
+    const struct vmm_params *params;
+    uint8_t *ram;
+    struct papr_config cfg;
+    struct papr_guest_memory mem;
+    struct papr_host host;
+    struct papr_vm papr;
+    uint64_t entry;                      /* the vmlinux entry, guest-real */
+    struct bh_byte_ring *out_ring, *in_ring;  /* the console channel's, NULL: none */
+    char line[VMM9_LINE_MAX];            /* the guest's hvc0 line being collected */
+    unsigned line_len;
+    uint64_t exits, hcalls, hcall_errors, console_dropped, console_in;
+    uint64_t exits_by_reason[8];         /* hcall, hdec, interrupted, hdsi, hisi, emulation, facility, other */
+};
+
+/* main.c: the end, reported once on the report slot (what the root's supervisor prints). */
+void vm9_end(struct vm9 *vm, enum vmm_end why, uint64_t detail, uint64_t detail2);
+/* load.c: 0, or an enum vmm_load_error. */
+int vm9_load(struct vm9 *vm);
+/* run.c: runs vCPU 0 until the guest ends; reports the end. */
+void vm9_run(struct vm9 *vm);
+/* console.c */
+void vm9_console_init(struct vm9 *vm);
+void vm9_console_write(void *ctx, const uint8_t *buf, size_t len);
+size_t vm9_console_read(void *ctx, uint8_t *buf, size_t max);
+void vm9_say(struct vm9 *vm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+void vm9_console_flush(struct vm9 *vm);
+
+#endif
