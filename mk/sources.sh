@@ -126,11 +126,10 @@ bench=(tests/bench/bench.c)
 benchpeer=(tests/bench/benchpeer.c)
 # POWER9 bring-up root: prints its boot info.
 bootinfo=(platforms/power9/tests/bootinfo_root.c=main)
-# Debian's ppc64el Linux under a minimal PAPR VMM (the power9 suite's linux stage): the root
-# server as the VMM (with the guest builder and vmm/papr), and the initramfs's /init (a static
-# Linux program with musl).
-p9linux=(tests/system/p9linux/root.c user/guest.c=guest_builder)
+# The POWER9 Linux guest's initramfs: its /init, a static Linux program with musl.
 p9linux_init=(tests/system/p9linux/init.c)
+# The neighbour of the Linux guest that powers off (tests/system/p9linux/poweroff.bh).
+p9linux_neighbour=(tests/system/p9linux/neighbour.c servers/console/client.c)
 # The VMM's test root (with the user-level guest builder) and its test guest.
 vmm_test_root=(tests/system/vmm/root.c user/guest.c=guest_builder)
 vmm_test_guest=(
