@@ -297,8 +297,7 @@ static void check_guest_peers(struct ctx *c, const struct component *co)
 
 /* What the POWER9 VMM (vmm/power9) cannot give a power9 guest: Xen grant and event channels
  * (a pseries guest has no grant table or event channels), a timer server (it takes time from
- * the timebase), more than one vCPU (SMP is not done yet), or RAM under what vmm/papr lays
- * the guest out in (PAPR_MEMORY_MIN, 64 MiB). */
+ * the timebase), or RAM under what vmm/papr lays the guest out in (PAPR_MEMORY_MIN, 64 MiB). */
 #define POWER9_GUEST_MIN_RAM (64ull << 20)
 static void check_guest_power9(struct ctx *c, const struct component *co)
 {
@@ -314,9 +313,6 @@ static void check_guest_power9(struct ctx *c, const struct component *co)
                        "guest '%s' is for power9: its VMM takes time from the timebase and uses no timer ('%s')",
                        co->name, po->name);
     }
-    if (co->vcpus > 1)
-        diag_error(&c->diags, co->loc, "guest_power9", "guest '%s' is for power9 with %llu vCPUs; its VMM runs one",
-                   co->name, (unsigned long long)co->vcpus);
     if (co->memory && co->memory < POWER9_GUEST_MIN_RAM)
         diag_error(&c->diags, co->loc, "guest_power9", "guest '%s' is for power9 with %llu MiB; its VMM needs at least %llu MiB",
                    co->name, (unsigned long long)(co->memory >> 20), POWER9_GUEST_MIN_RAM >> 20);

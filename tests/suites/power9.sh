@@ -17,8 +17,10 @@
 #     POWER9 does not have yet are reported as SKIP lines (in the log), not failures: see
 #     EXPECTED_SKIP. power9.ktest_completes checks that the suite reached its summary.
 #   power9.linux.*       Debian's ppc64el Linux 6.1 as a guest of a system description under its
-#     own VMM (vmm/power9, started by the root server): tests/system/p9linux/poweroff.bh, whose
-#     /init runs its commands and powers off through RTAS beside a neighbour component; the VMM
+#     own VMM (vmm/power9, started by the root server): tests/system/p9linux/poweroff.bh, on 2
+#     vCPUs (a VMM thread each, the second started by RTAS start-cpu, IPIs by H_IPI), whose
+#     /init runs its commands (work pinned to each CPU among them) and powers off through RTAS
+#     beside a neighbour component; the VMM
 #     reports the end to the root, and the neighbour's heartbeats go on after it. The kernel is
 #     fetched (tools/power9-linux.sh) and joins the archive here (tools/power9-with-linux.sh):
 #     a SKIP line when it was not fetched.
@@ -140,7 +142,10 @@ if [ -s build/power9/linux/vmlinux ] &&
     "lpar: Using radix MMU under hypervisor"
   lin_check init_runs_its_commands "/init did not run its commands on hvc0" \
     "[linux hvc] [init] hello from /init on Bulkhead's POWER9 VMM" "[linux hvc] [init] \$ uname" \
-    "[linux hvc] Linux 6.1" "ppc64le" "[linux hvc] 1 CPU(s), POWER9" "[linux hvc] console=hvc0 rdinit=/init"
+    "[linux hvc] Linux 6.1" "ppc64le" "[linux hvc] console=hvc0 rdinit=/init"
+  lin_check smp_work_on_both_cpus "Linux did not bring up both vCPUs or run work on each" \
+    '[linux vmm] running linux: command line "console=hvc0 rdinit=/init" on 2 vCPU(s)' "[linux hvc] 2 CPU(s), POWER9" \
+    "[linux hvc] work pinned to CPU 0 ran on CPU 0" "[linux hvc] work pinned to CPU 1 ran on CPU 1"
   lin_check powers_off_through_rtas "no RTAS power-off reported by the VMM" "[linux hvc] [init] powering off" \
     "[linux vmm] guest shut down (0, 0x2)"
   lin_check root_hears_the_end "the root's supervisor did not hear the VMM's report" \
@@ -169,7 +174,7 @@ sys_check() { # NAME MESSAGE LINE...
   done
   echo "PASS power9.system.$name"
 }
-sys_check root_executes_spec "the root server did not build the system" "[root] started 7 threads" "[root] supervising"
+sys_check root_executes_spec "the root server did not build the system" "[root] started 6 threads" "[root] supervising"
 sys_check components_started "a component did not start" "[console] console server ready" "[ping] pinger started" \
   "[pong] ponger started" "[intruder] intruder started"
 sys_check rpc_results "wrong RPC results" "[ping] echo(41) = 42 (correct)" "[ping] echo(141) = 142 (correct)" \

@@ -2,9 +2,11 @@
 /* Copyright (c) 2026 The Bulkhead authors */
 /*
  * The POWER9 VMM's start: check what the creator gave (params.h; a POWER9 guest has no grant
- * frames, xenstore or peer channels, which the IDL compiler and the root refuse), bind vCPU 0
- * and its notification to this thread, load the guest (load.c), run it (run.c) and report how
- * it ended. Like the x86 VMM it never ends on a guest's error without reporting it first.
+ * frames, xenstore or peer channels, which the IDL compiler and the root refuse), bind each
+ * vCPU and its notification to its thread, load the guest (load.c) and run it (run.c): thread
+ * 0 runs vCPU 0 from the vmlinux entry, thread n vCPU n once start-cpu starts it. The end is
+ * reported once, by the thread that saw it. Like the x86 VMM it never ends on a guest's error
+ * without reporting it first.
  */
 #include <stdio.h>
 #include <string.h>
@@ -16,12 +18,13 @@
 static struct vm9 the_vm;
 
 int main(void);
+int bhidl_thread_start(bh_word_t index); /* start_component.c's entry for threads 1.. */
 
 static int check_params(const struct vmm_params *p)
 {
     if (p->magic != VMM_PARAMS_MAGIC) return -1;
     if (p->ram_size < PAPR_MEMORY_MIN || p->ram_size % PAPR_MEMORY_ALIGN || p->ram_size > PAPR_MEMORY_MAX) return -1;
-    if (p->vcpus != 1) return -1;   /* one vCPU: SMP (RTAS start-cpu on its own thread) is not done yet */
+    if (p->vcpus < 1 || p->vcpus > PAPR_MAX_VCPUS) return -1;
     if (p->ram_vaddr == 0 || (p->ram_vaddr & 0x1fffff) != 0) return -1;
     if (!p->slot.vcpu0 || !p->slot.guest_space || !p->slot.notification || !p->slot.report) return -1;
     if (p->name[VMM_NAME_LEN - 1] != 0 || p->cmdline[VMM_CMDLINE_LEN - 1] != 0) return -1;
@@ -40,10 +43,23 @@ static uint64_t now_ns(void *ctx)
     return 1700000000ull * 1000000000ull + tb / khz * 1000000ull + tb % khz * 1000000ull / khz;
 }
 
-/* The guest's only vCPU runs on this thread: there is no other thread to wake. */
-static void kick(void *ctx, unsigned vcpu)
+void vm9_lock(struct vm9 *vm)
 {
-    (void)ctx, (void)vcpu;
+    while (__atomic_exchange_n(&vm->lock, 1, __ATOMIC_ACQUIRE)) bh_yield();
+}
+
+void vm9_unlock(struct vm9 *vm)
+{
+    __atomic_store_n(&vm->lock, 0, __ATOMIC_RELEASE);
+}
+
+/* The caller's own vCPU needs no kick: it looks at its state before it enters again. */
+static __thread int self_id = -1;
+
+void vm9_kick(void *ctx, unsigned vcpu)
+{
+    struct vm9 *vm = ctx;
+    if (vcpu < vm->params->vcpus && (int)vcpu != self_id) bh_signal(vm->params->slot.notification + vcpu);
 }
 
 void vm9_end(struct vm9 *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
@@ -57,11 +73,14 @@ void vm9_end(struct vm9 *vm, enum vmm_end why, uint64_t detail, uint64_t detail2
     size_t n = 0;
     for (unsigned i = 0; i < 8; i++)
         n += (size_t)snprintf(line + n, sizeof line - n, " %s %lu", names[i], (unsigned long)vm->exits_by_reason[i]);
-    vm9_say(vm, "exits by reason:%s; RTAS calls %lu (%lu errors); console input %lu bytes%s", line,
-            (unsigned long)vm->papr.stats.rtas_calls, (unsigned long)vm->papr.stats.rtas_errors,
+    vm9_say(vm, "exits by reason:%s; RTAS calls %lu (%lu errors); %lu interrupts injected; console input %lu bytes%s",
+            line, (unsigned long)vm->papr.stats.rtas_calls, (unsigned long)vm->papr.stats.rtas_errors,
+            (unsigned long)vm->injected,
             (unsigned long)vm->console_in, vm->in_ring ? "" : " (no console channel)");
     if (vm->console_dropped)
         vm9_say(vm, "%lu bytes of output dropped: the console server's ring was full", (unsigned long)vm->console_dropped);
+    vm->ended = true;
+    for (unsigned i = 0; i < vm->params->vcpus; i++) vm9_kick(vm, i);
     bh_word_t words[8] = {why, detail, detail2, 0, 0, vm->exits, vm->hcalls, vm->hcall_errors};
     for (unsigned i = 0; i < 8; i++) bh_set_mr(i, words[i]);
     bh_send(VMM_SLOT_REPORT, bh_msginfo(VMM_REPORT_END, 0, 0, 8));
@@ -77,22 +96,55 @@ int main(void)
         bh_send(VMM_SLOT_REPORT, bh_msginfo(VMM_REPORT_END, 0, 0, 1));
         return 1;
     }
+    vm9_lock(vm);
     vm->params = p;
     vm->ram = (uint8_t *)(uintptr_t)p->ram_vaddr;
+    self_id = 0;
     vm9_console_init(vm);
-    int err = bh_tcb_bind_notification(BH_PROC_SLOT_TCB, VMM_SLOT_NOTIFICATION);
-    if (err == 0) err = bh_vcpu_set_space(VMM_SLOT_VCPU0, VMM_SLOT_GUEST_SPACE);
-    if (err == 0) err = bh_vcpu_set_tcb(VMM_SLOT_VCPU0, BH_PROC_SLOT_TCB);
+    vm->host = (struct papr_host){vm, now_ns, vm9_console_write, vm9_console_read, vm9_kick};
+    int err = vm9_bind(vm, 0, BH_PROC_SLOT_TCB);
     if (err != 0) {
         vm9_end(vm, VMM_END_SETUP, (uint64_t)err, 0);
+        vm9_unlock(vm);
         return 1;
     }
-    vm->host = (struct papr_host){vm, now_ns, vm9_console_write, vm9_console_read, kick};
     int rc = vm9_load(vm);
     if (rc != 0) {
         vm9_end(vm, VMM_END_REFUSED, (uint64_t)rc, 0);
+        vm9_unlock(vm);
         return 1;
     }
-    vm9_run(vm);
-    return 0;
+    vm->loaded = true;
+    vm9_unlock(vm);
+    vm9_vcpu_main(&vm->vcpu[0]);
+}
+
+/* A thread with nothing more to do waits for good (a returning thread would fault). */
+static _Noreturn void park(const struct vmm_params *p, bh_word_t index)
+{
+    for (;;) (void)bh_wait(p->slot.notification + index);
+}
+
+/* The thread of vCPU `index` (1..vcpus-1): binds its VCPU and notification, then waits for
+ * the guest to start it. vCPU 0's thread holds the lock until the guest is loaded. */
+int bhidl_thread_start(bh_word_t index)
+{
+    struct vm9 *vm = &the_vm;
+    const struct vmm_params *p = VMM_PARAMS;
+    if (check_params(p) != 0 || index == 0 || index >= p->vcpus) return 1;
+    self_id = (int)index;
+    for (;;) {
+        vm9_lock(vm);
+        bool loaded = vm->loaded, ended = vm->ended;
+        vm9_unlock(vm);
+        if (loaded) break;
+        if (ended) park(p, index);
+        bh_yield();
+    }
+    vm9_lock(vm);
+    int err = vm9_bind(vm, (unsigned)index, bh_self_tcb);
+    if (err != 0) vm9_end(vm, VMM_END_SETUP, (uint64_t)err, index);
+    vm9_unlock(vm);
+    if (err != 0) park(p, index);
+    vm9_vcpu_main(&vm->vcpu[index]);
 }

@@ -6,10 +6,12 @@
  * user space works, on a POWER9 CPU, with the command line the system description gave), and
  * then, with bulkhead.shell=1 on the command line, reads commands from the console (input from
  * the console server's channel, H_GET_TERM_CHAR); without it, it powers the guest off, which
- * Linux does through RTAS power-off. Commands: echo, uname, cat FILE, cpus, help, poweroff, reboot.
+ * Linux does through RTAS power-off. Commands: echo, uname, cat FILE, cpus, oncpus (a child
+ * pinned to each CPU does some work and says where it ran), help, poweroff, reboot.
  */
-#define _DEFAULT_SOURCE
+#define _GNU_SOURCE
 #include <fcntl.h>
+#include <sched.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mount.h>
@@ -17,6 +19,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 /* The initramfs holds only this file: /dev/console is made here when the kernel found none. */
@@ -64,6 +67,29 @@ static void cpus(void)
     printf("%u CPU(s), %s\n", n, model);
 }
 
+/* A child per online CPU, pinned to it, sums a series and says on which CPU it finished. */
+static void oncpus(void)
+{
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    for (size_t cpu = 0; (long)cpu < n && cpu < CPU_SETSIZE; cpu++) {
+        pid_t pid = fork();
+        if (pid == 0) {
+            cpu_set_t set;
+            CPU_ZERO(&set);
+            CPU_SET(cpu, &set);
+            if (sched_setaffinity(0, sizeof set, &set) != 0) {
+                printf("oncpus: cannot pin to CPU %zu\n", cpu);
+                _exit(1);
+            }
+            volatile unsigned long sum = 0;
+            for (unsigned long i = 0; i < 2000000; i++) sum += i;
+            printf("work pinned to CPU %zu ran on CPU %d (sum %lu)\n", cpu, sched_getcpu(), (unsigned long)sum);
+            _exit(0);
+        }
+        if (pid > 0) waitpid(pid, NULL, 0);
+    }
+}
+
 /* One command line; 1 when it asks to end. */
 static int run(char *line)
 {
@@ -78,7 +104,8 @@ static int run(char *line)
         printf("%s %s %s %s\n", u.sysname, u.release, u.version, u.machine);
     } else if (!strcmp(line, "cat") && arg) cat(arg);
     else if (!strcmp(line, "cpus")) cpus();
-    else if (!strcmp(line, "help")) printf("commands: echo TEXT, uname, cat FILE, cpus, help, poweroff, reboot\n");
+    else if (!strcmp(line, "oncpus")) oncpus();
+    else if (!strcmp(line, "help")) printf("commands: echo TEXT, uname, cat FILE, cpus, oncpus, help, poweroff, reboot\n");
     else if (!strcmp(line, "poweroff") || !strcmp(line, "reboot")) return !strcmp(line, "poweroff") ? 1 : 2;
     else printf("%s: not found (try help)\n", line);
     return 0;
@@ -101,6 +128,7 @@ int main(void)
     if (mount("proc", "/proc", "proc", 0, NULL) != 0) printf("[init] cannot mount /proc\n");
     scripted("uname");
     scripted("cpus");
+    scripted("oncpus");
     scripted("cat /proc/cmdline");
     char cmdline[512] = "";
     int fd = open("/proc/cmdline", O_RDONLY);
