@@ -81,11 +81,13 @@ vmm=(
   vmm/msr.c vmm/ioport.c vmm/pit.c vmm/hypercall.c vmm/physmap.c vmm/hvm.c vmm/evtchn.c
   vmm/time.c vmm/lapic.c vmm/acpi.c vmm/report.c vmm/console.c vmm/store.c vmm/gnttab.c
   vmm/gnttab_frames.c vmm/timer.c vmm/smp.c vmm/unbacked.c vmm/mmio_decode.c vmm/peer.c vmm/peer_ports.c
-  vmm/grant_check.c vmm/grant_entry.c
+  vmm/grant_check.c vmm/grant_entry.c vmm/params_check.c vmm/console_line.c
 )
 # The POWER9 VMM (one process per guest; the same parameters and reports as the x86 VMM's,
-# vmm/params.h), linked with vmm/papr (the `papr` list below) and libfdt.
-vmm_power9=(vmm/power9/main.c vmm/power9/load.c vmm/power9/run.c vmm/power9/console.c)
+# vmm/params.h, and the two files both share), linked with vmm/papr (the `papr` list below)
+# and libfdt.
+vmm_power9=(vmm/power9/main.c vmm/power9/load.c vmm/power9/run.c vmm/power9/console.c
+  vmm/params_check.c vmm/console_line.c)
 # IDL components: servers and the demo (the instance's glue is compiled in).
 console_server=(servers/console/main.c servers/console/input.c@x86 servers/console/limit.c
   servers/console/out_com1.c@x86 servers/console/out_debug.c@power9 servers/console/guests.c)

@@ -3,7 +3,7 @@
 /*
  * hvc0, the guest's hvterm console (H_PUT_TERM_CHAR, H_GET_TERM_CHAR in vmm/papr/hcall_term.c),
  * on the console channel as the x86 VMM's consoles are: output in lines on the channel's
- * output ring, each "hvc] text" (the console server puts "[<guest> " before it) and signalled;
+ * output ring, each "hvc] text" (vmm/console_line.c, shared with the x86 VMM) and signalled;
  * input from the channel's input ring, which the console server fills with what is typed.
  * Without a channel the lines go to the kernel's debug console when it has one. A full ring
  * holds the guest back for a while (the server signals after making room), then drops and
@@ -13,9 +13,9 @@
 #include <stdio.h>
 #include <string.h>
 #include <bulkhead/console_ring.h>
+#include "console_line.h"
 #include "vmm9.h"
 
-#define SOURCE_MAX 8u
 #define WAIT_FOR_ROOM 2000u    /* yields before a line is dropped */
 
 void vm9_console_init(struct vm9 *vm)
@@ -35,24 +35,14 @@ static void put_line(struct vm9 *vm, const char *source, const char *text, unsig
         bh_printf("[%s %s] %.*s\n", vm->params->name, source, (int)len, text);
         return;
     }
-    char line[BH_CONSOLE_LINE_MAX + 1];
-    unsigned n = 0;
-    while (n < SOURCE_MAX && source[n]) n++;
-    if (len > BH_CONSOLE_LINE_MAX - SOURCE_MAX - 2) len = BH_CONSOLE_LINE_MAX - SOURCE_MAX - 2;
-    memcpy(line, source, n);
-    line[n++] = ']';
-    line[n++] = ' ';
-    memcpy(line + n, text, len);
-    n += len;
-    line[n++] = '\n';
-    for (unsigned i = 0; i < WAIT_FOR_ROOM && bh_byte_ring_room(vm->out_ring) < n; i++) bh_yield();
-    if (bh_byte_ring_put_all(vm->out_ring, (const uint8_t *)line, n)) bh_signal(vm->params->slot.console_signal);
-    else vm->console_dropped += n;
+    for (unsigned i = 0; i < WAIT_FOR_ROOM && bh_byte_ring_room(vm->out_ring) < vmm_console_line_bytes(len); i++)
+        bh_yield();
+    vm->console_dropped += vmm_console_line(vm->out_ring, vm->params->slot.console_signal, source, text, len);
 }
 
 void vm9_say(struct vm9 *vm, const char *fmt, ...)
 {
-    char text[BH_CONSOLE_LINE_MAX - SOURCE_MAX - 2 + 1];
+    char text[BH_CONSOLE_LINE_MAX - VMM_SOURCE_MAX - 2 + 1];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(text, sizeof text, fmt, ap);

@@ -13,6 +13,7 @@
 #include <bulkhead/arch/machine.h>
 #include <bulkhead/invocations.h>
 #include <bulkhead/process.h>
+#include "params_check.h"
 #include "vmm9.h"
 
 static struct vm9 the_vm;
@@ -22,13 +23,8 @@ int bhidl_thread_start(bh_word_t index); /* start_component.c's entry for thread
 
 static int check_params(const struct vmm_params *p)
 {
-    if (p->magic != VMM_PARAMS_MAGIC) return -1;
+    if (vmm_params_check_common(p, PAPR_MAX_VCPUS) != 0) return -1;
     if (p->ram_size < PAPR_MEMORY_MIN || p->ram_size % PAPR_MEMORY_ALIGN || p->ram_size > PAPR_MEMORY_MAX) return -1;
-    if (p->vcpus < 1 || p->vcpus > PAPR_MAX_VCPUS) return -1;
-    if (p->ram_vaddr == 0 || (p->ram_vaddr & 0x1fffff) != 0) return -1;
-    if (!p->slot.vcpu0 || !p->slot.guest_space || !p->slot.notification || !p->slot.report) return -1;
-    if (p->name[VMM_NAME_LEN - 1] != 0 || p->cmdline[VMM_CMDLINE_LEN - 1] != 0) return -1;
-    if ((p->console_vaddr & 0xfff) != 0 || (p->slot.console_signal && !p->console_vaddr)) return -1;
     if (p->store_vaddr || p->peer_count) return -1;
     return 0;
 }
