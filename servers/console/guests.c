@@ -14,6 +14,9 @@
 #include "console.h"
 #include "glue.h"
 
+/* A description whose console server has no guest consoles (no channel vm0) has none of this. */
+#ifdef CHAN_vm0_CONNECTED
+
 struct channel {
     int connected;
     const char *peer;
@@ -85,4 +88,5 @@ void thread_vm1(void)
 {
     if (channels[1].connected) serve(&channels[1]);
 }
+#endif
 #endif

@@ -60,6 +60,7 @@ void vm9_kick(void *ctx, unsigned vcpu)
 
 void vm9_end(struct vm9 *vm, enum vmm_end why, uint64_t detail, uint64_t detail2)
 {
+    if (vm->ended) return;   /* another vCPU's thread saw the end first */
     vm9_console_flush(vm);
     vm9_say(vm, "guest %s (%#lx, %#lx); %lu exits, %lu hypercalls (%lu errors)", vmm_end_name(why),
             (unsigned long)detail, (unsigned long)detail2, (unsigned long)vm->exits, (unsigned long)vm->hcalls,

@@ -117,8 +117,8 @@ static void run(struct vcpu9 *v, bh_word_t pc)
         for (unsigned i = 0; i <= BH_VM_MR_MODE; i++) x[i] = bh_get_mr(i);
         set_pc = 0;
         vm9_lock(vm);
-        if (bh_msginfo_label(info)) {
-            if (!vm->ended) vm9_end(vm, VMM_END_BAD_STATE, pc, (uint64_t)bh_msginfo_label(info));
+        if (vm->ended || bh_msginfo_label(info)) {   /* ended by another vCPU while this one ran */
+            vm9_end(vm, VMM_END_BAD_STATE, pc, (uint64_t)bh_msginfo_label(info));
             vm9_unlock(vm);
             return;
         }
@@ -137,7 +137,7 @@ static void run(struct vcpu9 *v, bh_word_t pc)
             continue;
         }
         if (x[BH_VM_MR_REASON] != BH_VM_EXIT_HCALL) {
-            if (!vm->ended) vm9_end(vm, VMM_END_UNSUPPORTED, x[BH_VM_MR_REASON], x[BH_VM_MR_PC]);
+            vm9_end(vm, VMM_END_UNSUPPORTED, x[BH_VM_MR_REASON], x[BH_VM_MR_PC]);
             vm9_unlock(vm);
             return;
         }
@@ -197,7 +197,7 @@ _Noreturn void vm9_vcpu_main(struct vcpu9 *v)
         started = false;
         if (put(v, BH_VCPU_MSR, msr) || put(v, BH_VCPU_R3, r3) || put(v, BH_VCPU_R4, 0) || put(v, BH_VCPU_R5, 0)) {
             vm9_lock(vm);
-            if (!vm->ended) vm9_end(vm, VMM_END_BAD_STATE, pc, v->id);
+            vm9_end(vm, VMM_END_BAD_STATE, pc, v->id);
             vm9_unlock(vm);
             continue;
         }
