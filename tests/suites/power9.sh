@@ -156,6 +156,14 @@ if [ -s build/power9/linux/vmlinux ] &&
   else
     echo "FAIL power9.linux.neighbour_runs_on: no two heartbeats of the neighbour after the guest's end (log: $log)"; status=1
   fi
+  # Linux warns when the platform looks wrong to it (e.g. /rtas with ibm,nmi-register but no
+  # ibm,nmi-interlock, setup.c's fwnmi_init): none of that under this VMM.
+  if grep -q -E '^\[linux hvc\] .*(WARNING: CPU|BUG:|Oops)' <<<"$out"; then
+    echo "FAIL power9.linux.no_linux_warning: $(grep -m1 -E '^\[linux hvc\] .*(WARNING: CPU|BUG:|Oops)' <<<"$out") (log: $log)"
+    status=1
+  else
+    echo "PASS power9.linux.no_linux_warning"
+  fi
   grep -a -E '^\[linux vmm\] exits by reason' <<<"$out" | sed 's/^/# /'
   if grep -q PANIC <<<"$out"; then echo "FAIL power9.linux.no_kernel_panic: (log: $log)"; status=1; fi
 else
