@@ -15,7 +15,7 @@
  * priority_range, dataport_size, dataport_write_only, component_memory_range, device_memory_size, partition_ticks,
  * unscheduled_instance, instance_in_two_partitions, memory_budget, too_many_objects,
  * too_many_address_spaces, guest_device_overlaps_ram, guest_platform_mismatch,
- * guest_uses_interface, device_memory_kept_by_kernel, guest_xenstore, pci_bus_range.
+ * guest_uses_interface, device_memory_kept_by_kernel, guest_xenstore, pci_bus_range, guest_power9.
  */
 #include "bhidl.h"
 #include "params.h"   /* the VMM's limits (vmm/, -Ivmm) */
@@ -300,6 +300,29 @@ static void check_guest_peers(struct ctx *c, const struct component *co)
                    (unsigned long long)n, VMM_PEER_CHANNELS);
 }
 
+/* What the POWER9 VMM (vmm/power9) cannot give a power9 guest: Xen grant and event channels
+ * (a pseries guest has no grant table or event channels), a timer server (it takes time from
+ * the timebase), or RAM under what vmm/papr lays the guest out in (PAPR_MEMORY_MIN, 64 MiB). */
+#define POWER9_GUEST_MIN_RAM (64ull << 20)
+static void check_guest_power9(struct ctx *c, const struct component *co)
+{
+    if (!co->has_arch || co->arch != ARCH_POWER9) return;
+    for (size_t k = 0; k < co->ports.n; k++) {
+        const struct port *po = &co->ports.v[k];
+        if (po->kind == PORT_CHANNEL && (po->chan == CHAN_GRANT || po->chan == CHAN_EVENT))
+            diag_error(&c->diags, po->loc, "guest_power9",
+                       "guest '%s' is for power9: its %s channel '%s' needs Xen grant tables and event channels, "
+                       "which a pseries guest does not have", co->name, po->chan == CHAN_GRANT ? "grant" : "event", po->name);
+        if (po->kind == PORT_USES)
+            diag_error(&c->diags, po->loc, "guest_power9",
+                       "guest '%s' is for power9: its VMM takes time from the timebase and uses no timer ('%s')",
+                       co->name, po->name);
+    }
+    if (co->memory && co->memory < POWER9_GUEST_MIN_RAM)
+        diag_error(&c->diags, co->loc, "guest_power9", "guest '%s' is for power9 with %llu MiB; its VMM needs at least %llu MiB",
+                   co->name, (unsigned long long)(co->memory >> 20), POWER9_GUEST_MIN_RAM >> 20);
+}
+
 static void check_units(struct ctx *c)
 {
     for (size_t i = 0; i < c->prog.comps.n; i++) {
@@ -330,6 +353,7 @@ static void check_units(struct ctx *c)
         if (!co->is_guest) continue;
         check_guest_uses(c, co);
         check_guest_peers(c, co);
+        check_guest_power9(c, co);
         const char *missing = !co->has_arch ? "platform" : !co->kernel ? "kernel" : !co->memory ? "memory" : NULL;
         if (missing)
             diag_error(&c->diags, co->loc, "guest_incomplete", "guest '%s' does not say its %s", co->name, missing);

@@ -535,27 +535,40 @@ gen_power9_systems() {
   edge build/power9/bench-insns/benchpeer p9_ulink build/power9/u/crt0.o build/power9/u/start_program.o \
     build/power9/bench/benchpeer_insns.o $libs1 "| user/arch/ppc64le/ppc64le.ld"
   edge build/power9/bench-insns.cpio cpio_pack build/power9/bench-insns/root build/power9/bench-insns/benchpeer "| tools/mkarchive.sh"
-  echo "# Debian's ppc64el Linux under a minimal PAPR VMM (power9 suite, stage linux): the kernel comes"
-  echo "# from tools/power9-linux.sh (build/power9/linux/vmlinux, fetched, not built: the power9 suite"
-  echo "# packs build/power9/linux.cpio when it is there), the VMM links vmm/papr and libfdt."
+  echo "# The POWER9 Linux guest's initramfs (/init); its kernel comes from tools/power9-linux.sh"
+  echo "# (build/power9/linux/vmlinux, fetched, not built: tools/power9-with-linux.sh adds it to an archive)."
   local papr9="" e n
   for e in "${papr[@]}"; do n=${e##*/}; papr9+=" build/power9/papr/${n%.c}.o"; done
-  program power9 build/power9/p9linux/root root build/power9/p9linux \
-    "${papr9# } $libs2 build/power9/sysroot/usr/lib/powerpc64le-linux-gnu/libfdt.a" "$order" "" "${p9linux[@]}"
   edge build/power9/p9linux/init p9_linux_prog "${p9linux_init[*]}" "|| $order"
   edge build/power9/p9linux/initramfs.cpio cpio_pack build/power9/p9linux/init "| tools/mkarchive.sh"
   edge build/power9/all phony build/power9/kernel.elf build/power9/bootinfo.cpio build/power9/ktest.cpio \
     build/power9/bench.cpio build/power9/bench-insns.cpio
   echo
-  echo "# The default system on POWER9 (tools/run-power9.sh): servers/demo/default-power9.bh (no guests)."
+  echo "# The POWER9 VMM (one process per guest): vmm/power9 with vmm/papr and libfdt."
+  program power9 build/power9/vmm/vmm component build/power9/vmm \
+    "${papr9# } $libs2 build/power9/sysroot/usr/lib/powerpc64le-linux-gnu/libfdt.a" "$order" "-Ivmm" "${vmm_power9[@]}"
+  echo "# The default system on POWER9 (tools/run-power9.sh): servers/demo/default-power9.bh, with"
+  echo "# Debian's Linux as a guest (tools/power9-with-linux.sh adds its vmlinux at run time)."
   edge "$idl/system.spec $idl/report.txt $idl/console/glue.c $idl/console/glue.h $idl/ping/glue.c $idl/ping/glue.h $idl/pong/glue.c $idl/pong/glue.h $idl/intruder/glue.c $idl/intruder/glue.h" \
     bhidl_report servers/demo/default-power9.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
   program power9 build/power9/root/root root build/power9/root "$libs2" "$order" "$root_flags" "${root_server[@]}"
   gen_components power9 "$idl" build/power9/sys "$abi_h $p9_ready" "$libs1" console:console_server.elf:console_server \
     ping:pinger.elf:pinger pong:ponger.elf:ponger intruder:prober.elf:prober
+  edge build/power9/sys/vmm.elf copy build/power9/vmm/vmm
+  edge build/power9/sys/linux-initrd copy build/power9/p9linux/initramfs.cpio
   edge build/power9/default.cpio cpio_pack build/power9/root/root "$idl/system.spec" build/power9/sys/console_server.elf \
-    build/power9/sys/pinger.elf build/power9/sys/ponger.elf build/power9/sys/prober.elf "| tools/mkarchive.sh"
-  edge build/power9/system phony build/power9/default.cpio
+    build/power9/sys/pinger.elf build/power9/sys/ponger.elf build/power9/sys/prober.elf build/power9/sys/vmm.elf \
+    build/power9/sys/linux-initrd "| tools/mkarchive.sh"
+  echo "# The Linux guest that powers off beside a neighbour (power9 suite, stage linux)."
+  idl=build/system/idl-p9linux
+  edge "$idl/system.spec $idl/report.txt $idl/console/glue.c $idl/console/glue.h $idl/next/glue.c $idl/next/glue.h" \
+    bhidl_report tests/system/p9linux/poweroff.bh "| build/idl/bhidl-fast" -- "outdir=$idl"
+  gen_components power9 "$idl" build/power9/p9linux "$abi_h $p9_ready" "$libs1" console:console_server.elf:console_server \
+    next:neighbour.elf:p9linux_neighbour
+  edge build/power9/p9linux-poweroff.cpio cpio_pack build/power9/root/root "$idl/system.spec" \
+    build/power9/p9linux/console_server.elf build/power9/p9linux/neighbour.elf build/power9/sys/vmm.elf \
+    build/power9/sys/linux-initrd "| tools/mkarchive.sh"
+  edge build/power9/system phony build/power9/default.cpio build/power9/p9linux-poweroff.cpio
 }
 
 gen_vmm_fuzz() {

@@ -70,22 +70,29 @@ root_server=(
   servers/root/main.c servers/root/load.c servers/root/objects.c servers/root/vspace.c
   servers/root/image.c servers/root/cspace.c servers/root/threads.c servers/root/report.c
   servers/root/supervise.c lib/spec/spec.c
-  servers/root/guest_check.c@x86 servers/root/guest.c@x86 servers/root/guest_none.c@power9
-  servers/root/guest_report.c user/guest.c@x86=guest_builder
+  servers/root/guest_check.c servers/root/guest.c
+  servers/root/guest_platform_x86.c@x86 servers/root/guest_platform_power9.c@power9
+  servers/root/guest_report.c user/guest.c=guest_builder
   servers/root/passthrough.c@x86 servers/root/passthrough_none.c@power9
   servers/root/console_com1.c@x86 servers/root/console_debug.c@power9
 )
-# The VMM (one process per guest; x86 only so far).
+# The x86 VMM (one process per guest).
 vmm=(
   vmm/main.c vmm/input.c vmm/memory.c vmm/pvh.c vmm/pelf.c vmm/vcpu.c vmm/cpuid.c vmm/insn.c
   vmm/msr.c vmm/ioport.c vmm/pit.c vmm/hypercall.c vmm/physmap.c vmm/hvm.c vmm/evtchn.c
   vmm/time.c vmm/lapic.c vmm/acpi.c vmm/report.c vmm/console.c vmm/store.c vmm/gnttab.c
   vmm/gnttab_frames.c vmm/timer.c vmm/smp.c vmm/unbacked.c vmm/mmio_decode.c vmm/peer.c vmm/peer_ports.c
   vmm/grant_check.c vmm/grant_entry.c vmm/grant_serve.c vmm/grant_map.c vmm/grant_copy.c vmm/cap_slots.c
+  vmm/params_check.c vmm/console_line.c
 )
+# The POWER9 VMM (one process per guest; the same parameters and reports as the x86 VMM's,
+# vmm/params.h, and the two files both share), linked with vmm/papr (the `papr` list below)
+# and libfdt.
+vmm_power9=(vmm/power9/main.c vmm/power9/load.c vmm/power9/run.c vmm/power9/console.c
+  vmm/params_check.c vmm/console_line.c)
 # IDL components: servers and the demo (the instance's glue is compiled in).
 console_server=(servers/console/main.c servers/console/input.c@x86 servers/console/limit.c
-  servers/console/out_com1.c@x86 servers/console/out_debug.c@power9 servers/console/guests.c@x86)
+  servers/console/out_com1.c@x86 servers/console/out_debug.c@power9 servers/console/guests.c)
 timer_server=(servers/timer/main.c servers/timer/pit.c servers/console/client.c)
 pci_server=(servers/pci/main.c servers/pci/manager.c servers/pci/filter.c)
 pinger=(servers/demo/pinger.c servers/demo/say.c)
@@ -125,11 +132,10 @@ bench=(tests/bench/bench.c)
 benchpeer=(tests/bench/benchpeer.c)
 # POWER9 bring-up root: prints its boot info.
 bootinfo=(platforms/power9/tests/bootinfo_root.c=main)
-# Debian's ppc64el Linux under a minimal PAPR VMM (the power9 suite's linux stage): the root
-# server as the VMM (with the guest builder and vmm/papr), and the initramfs's /init (a static
-# Linux program with musl).
-p9linux=(tests/system/p9linux/root.c user/guest.c=guest_builder)
+# The POWER9 Linux guest's initramfs: its /init, a static Linux program with musl.
 p9linux_init=(tests/system/p9linux/init.c)
+# The neighbour of the Linux guest that powers off (tests/system/p9linux/poweroff.bh).
+p9linux_neighbour=(tests/system/p9linux/neighbour.c servers/console/client.c)
 # The VMM's test root (with the user-level guest builder) and its test guest.
 vmm_test_root=(tests/system/vmm/root.c user/guest.c=guest_builder)
 vmm_test_guest=(

@@ -3,16 +3,20 @@
 # Copyright (c) 2026 The Bulkhead authors
 #
 # run-power9.sh [--timeout N] [--archive FILE] [--log FILE] [--append ARGS]: boots the default system
-# (build/power9/default.cpio, built by plain `ninja`) on QEMU powernv9 under skiboot, serial
+# (build/power9/default-linux.cpio: ./bulkhead run adds Debian's vmlinux to build/power9/default.cpio
+# with tools/power9-with-linux.sh) on QEMU powernv9 under skiboot, serial
 # console on this terminal. Interactive: Ctrl-A X quits. With --timeout N, QEMU is stopped
 # after N seconds (tests, CI) and the script exits 0 if QEMU was still running then (the
 # system stays up by design). --append passes kernel bootargs (e.g. debug_errors).
 #
-# The machine: -nodefaults (no PCIe host bridges to train: skiboot hands over in ~0.4 s), the
-# IPMI BMC over BT that OPAL needs to power off, one serial port (OPAL's console).
+# The machine: -nodefaults (no PCIe host bridges to train: skiboot hands over in ~0.4 s), 2 GiB
+# (default-power9.bh's platform memory: the Linux guest's 256 MiB among it), one serial port
+# (OPAL's console), and no BMC: QEMU's IPMI BMC simulator has a watchdog that skiboot leaves
+# armed at hand-over and that resets the machine 60 s later (measured); without it the kernel's
+# power-off (OPAL, through the BMC) does not end QEMU: Ctrl-A X or --timeout does.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-log=build/run-power9.log timeout_s="" archive=build/power9/default.cpio append=""
+log=build/run-power9.log timeout_s="" archive=build/power9/default-linux.cpio append=""
 while [ $# -gt 0 ]; do
   case $1 in
     --timeout) timeout_s=${2:?--timeout needs a number of seconds}; shift 2 ;;
@@ -29,8 +33,7 @@ for f in build/power9/kernel.elf "$archive"; do
   [ -f "$f" ] || { echo "run-power9.sh: $f is missing: build first (ninja)" >&2; exit 1; }
 done
 
-qemu=(qemu-system-ppc64 -M powernv9 -nodefaults -device ipmi-bmc-sim,id=bmc0
-      -device isa-ipmi-bt,bmc=bmc0,irq=10 -nographic -monitor none
+qemu=(qemu-system-ppc64 -M powernv9 -m 2G -nodefaults -nographic -monitor none
       -kernel build/power9/kernel.elf -initrd "$archive" -append "$append")
 
 if [ -n "$timeout_s" ]; then

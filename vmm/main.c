@@ -9,6 +9,7 @@
 #include <bulkhead/invocations.h>
 #include <bulkhead/process.h>
 #include <bulkhead/runtime.h>
+#include "params_check.h"
 #include "vmm.h"
 
 static struct vm the_vm;
@@ -18,17 +19,11 @@ int bhidl_thread_start(bh_word_t index); /* start_component.c's entry for thread
 
 static int check_params(const struct vmm_params *p)
 {
-    if (p->magic != VMM_PARAMS_MAGIC) return -1;
+    if (vmm_params_check_common(p, VMM_MAX_VCPUS) != 0) return -1;
     if (p->ram_size == 0 || (p->ram_size & 0x1fffff) != 0 || p->ram_size > (1ull << 36)) return -1;
-    if (p->vcpus < 1 || p->vcpus > VMM_MAX_VCPUS) return -1;
-    if (p->ram_vaddr == 0 || (p->ram_vaddr & 0x1fffff) != 0) return -1;
-    if (!p->slot.vcpu0 || !p->slot.guest_space || !p->slot.notification || !p->slot.report) return -1;
-    /* Strings end inside their fields; a TSC beyond 100 GHz is no measurement (time.c's scale
-     * would not fit). */
-    if (p->name[VMM_NAME_LEN - 1] != 0 || p->cmdline[VMM_CMDLINE_LEN - 1] != 0) return -1;
+    /* A TSC beyond 100 GHz is no measurement (time.c's scale would not fit). */
     if (p->counter_khz > VMM_MAX_COUNTER_KHZ) return -1;
     if (p->grant.vaddr == 0 || (p->grant.vaddr & 0xfff) != 0) return -1;
-    if ((p->console_vaddr & 0xfff) != 0 || (p->slot.console_signal && !p->console_vaddr)) return -1;
     if ((p->store_vaddr & 0xfff) != 0 || (p->store_signal && !p->store_vaddr)) return -1;
     if (p->peer_count > VMM_PEER_CHANNELS) return -1;
     for (unsigned k = 0; k < p->peer_count; k++) {

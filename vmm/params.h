@@ -180,6 +180,7 @@ static inline const char *vmm_end_name(uint64_t why)
 enum vmm_shutdown_via {
     VMM_SHUTDOWN_VIA_HYPERCALL = 0,  /* SCHEDOP_shutdown */
     VMM_SHUTDOWN_VIA_ACPI = 1,       /* the ACPI sleep control register, sleep type S5 */
+    VMM_SHUTDOWN_VIA_RTAS = 2,       /* POWER9: RTAS power-off, system-reboot or ibm,os-term */
 };
 
 enum vmm_load_error {

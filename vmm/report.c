@@ -20,10 +20,10 @@
 #include <bulkhead/runtime.h>
 #include <xen/errno.h>
 #include <xen/xen.h>
+#include "console_line.h"
 #include "vmm.h"
 
-#define SOURCE_MAX 8u
-_Static_assert(VMM_LINE_MAX + SOURCE_MAX + 2 <= BH_CONSOLE_LINE_MAX, "a guest's line fits a console line whole");
+_Static_assert(VMM_LINE_MAX + VMM_SOURCE_MAX + 2 <= BH_CONSOLE_LINE_MAX, "a guest's line fits a console line whole");
 
 void output_init(struct vm *vm)
 {
@@ -34,7 +34,7 @@ void output_init(struct vm *vm)
 
 bool output_room(struct vm *vm, unsigned len)
 {
-    return !vm->out_ring || bh_byte_ring_room(vm->out_ring) >= SOURCE_MAX + 2 + len + 1;
+    return !vm->out_ring || bh_byte_ring_room(vm->out_ring) >= vmm_console_line_bytes(len);
 }
 
 void vmm_line(struct vm *vm, const char *source, const char *text, unsigned len)
@@ -43,23 +43,12 @@ void vmm_line(struct vm *vm, const char *source, const char *text, unsigned len)
         bh_printf("[%s %s] %.*s\n", vm->params->name, source, (int)len, text);
         return;
     }
-    char line[BH_CONSOLE_LINE_MAX + 1];
-    unsigned n = 0;
-    while (n < SOURCE_MAX && source[n]) n++;
-    if (len > BH_CONSOLE_LINE_MAX - SOURCE_MAX - 2) len = BH_CONSOLE_LINE_MAX - SOURCE_MAX - 2;
-    memcpy(line, source, n);
-    line[n++] = ']';
-    line[n++] = ' ';
-    memcpy(line + n, text, len);
-    n += len;
-    line[n++] = '\n';
-    if (bh_byte_ring_put_all(vm->out_ring, (const uint8_t *)line, n)) bh_signal(vm->params->slot.console_signal);
-    else vm->console_dropped += n;
+    vm->console_dropped += vmm_console_line(vm->out_ring, vm->params->slot.console_signal, source, text, len);
 }
 
 void vmm_say(struct vm *vm, const char *fmt, ...)
 {
-    char text[BH_CONSOLE_LINE_MAX - SOURCE_MAX - 2 + 1];
+    char text[BH_CONSOLE_LINE_MAX - VMM_SOURCE_MAX - 2 + 1];
     va_list ap;
     va_start(ap, fmt);
     int n = vsnprintf(text, sizeof text, fmt, ap);

@@ -14,6 +14,9 @@
 #include "console.h"
 #include "glue.h"
 
+/* A description whose console server has no guest consoles (no channel vm0) has none of this. */
+#ifdef CHAN_vm0_CONNECTED
+
 struct channel {
     int connected;
     const char *peer;
@@ -23,7 +26,9 @@ struct channel {
 
 static const struct channel channels[] = {
     {CHAN_vm0_CONNECTED, CHAN_vm0_PEER, CHAN_vm0_RING_VADDR, CHAN_vm0_NOTIFICATION_CPTR, CHAN_vm0_PEER_NOTIFICATION_CPTR},
+#ifdef CHAN_vm1_CONNECTED  /* a description with one guest console declares only vm0 (and its thread) */
     {CHAN_vm1_CONNECTED, CHAN_vm1_PEER, CHAN_vm1_RING_VADDR, CHAN_vm1_NOTIFICATION_CPTR, CHAN_vm1_PEER_NOTIFICATION_CPTR},
+#endif
 };
 
 /* The next line in the ring: its length up to (not counting) its newline, and the bytes it
@@ -78,7 +83,10 @@ void thread_vm0(void)
     if (channels[0].connected) serve(&channels[0]);
 }
 
+#ifdef CHAN_vm1_CONNECTED
 void thread_vm1(void)
 {
     if (channels[1].connected) serve(&channels[1]);
 }
+#endif
+#endif

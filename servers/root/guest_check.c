@@ -5,7 +5,7 @@
  * VMM cannot run stops the build with a sentence that names the guest and the problem
  * (docs/root-server.md), not with a kernel error halfway. Each problem is printed; any one
  * refuses the spec. What the checks stand for: the VMM's limits (vCPUs, RAM granularity and
- * minimum and maximum, name and command-line lengths: vmm/params.h, vmm/main.c), the boot archive (kernel and initrd
+ * minimum and maximum, name and command-line lengths: guest_platform_<platform>.c), the boot archive (kernel and initrd
  * files), and what a VMM must hold to start (its VCPU, GuestSpace and event line, its grant
  * frames mapped one after another with their spare page tables, a free slot for its report
  * capability). PCI passthrough is checked in passthrough.c.
@@ -45,14 +45,14 @@ static void check_ram(const char *name, const struct bh_spec_guest *g)
     if (g->memory % LARGE_PAGE) {
         problem(name);
         bh_printf("RAM of %lu bytes is not a whole number of 2 MiB frames\n", bytes);
-    } else if (g->memory < ROOT_GUEST_MIN_RAM) {
+    } else if (g->memory < root_guest_platform.min_ram) {
         problem(name);
         bh_printf("RAM of %lu MiB is too small: a guest needs at least %lu MiB\n", bytes >> 20,
-                  (unsigned long)(ROOT_GUEST_MIN_RAM >> 20));
-    } else if (g->memory > ROOT_GUEST_MAX_RAM) {
+                  (unsigned long)(root_guest_platform.min_ram >> 20));
+    } else if (g->memory > root_guest_platform.max_ram) {
         problem(name);
         bh_printf("RAM of %lu MiB is more than the VMM takes (%lu MiB)\n", bytes >> 20,
-                  (unsigned long)(ROOT_GUEST_MAX_RAM >> 20));
+                  (unsigned long)(root_guest_platform.max_ram >> 20));
     } else if ((uint64_t)g->ram_count * LARGE_PAGE != g->memory) {
         problem(name);
         bh_printf("RAM of %lu bytes, but %u frames of 2 MiB in the spec\n", bytes, g->ram_count);
@@ -62,13 +62,13 @@ static void check_ram(const char *name, const struct bh_spec_guest *g)
 static void check_limits(struct root *r, const char *name, const struct bh_spec_guest *g)
 {
     const char *cmdline = bh_spec_string(&r->spec, g->cmdline);
-    if (g->arch != 0) {
+    if (g->arch != root_guest_platform.arch) {
         problem(name);
-        bh_printf("it is for power9; this system is x86\n");
+        bh_printf("it is for %s; this system is %s\n", g->arch ? "power9" : "x86_pvh", root_guest_platform.name);
     }
-    if (g->vcpus > ROOT_VMM_MAX_VCPUS) {
+    if (g->vcpus > root_guest_platform.max_vcpus) {
         problem(name);
-        bh_printf("%u vCPUs, but the VMM supports %u\n", g->vcpus, ROOT_VMM_MAX_VCPUS);
+        bh_printf("%u vCPUs, but the VMM supports %u\n", g->vcpus, root_guest_platform.max_vcpus);
     }
     if (strlen(name) >= VMM_NAME_LEN) {
         problem(name);
@@ -244,7 +244,7 @@ static void check_one(struct root *r, uint32_t i)
     check_file(r, rg->name, "its kernel", g.kernel, &rg->kernel, &rg->kernel_len);
     check_file(r, rg->name, "its initrd", g.initrd, &rg->initrd, &rg->initrd_len);
     check_vmm(r, rg->name, &g);
-    if (g.arch == 0) check_grant(r, rg->name, &g);
+    if (root_guest_platform.grant_frames) check_grant(r, rg->name, &g);
     check_peers(r, i, rg->name, &g);
 }
 

@@ -20,11 +20,17 @@
 #define ROOT_MAX_INSTANCES 128u
 #define ROOT_MAX_THREADS 512u
 #define ROOT_MAX_GUESTS 16u
-/* What the VMM (vmm/) supports today (vmm/main.c checks the same), and the least RAM a guest
- * can boot in. */
-#define ROOT_VMM_MAX_VCPUS VMM_MAX_VCPUS        /* vmm/params.h: the VMM's limits */
-#define ROOT_GUEST_MIN_RAM VMM_GUEST_MIN_RAM
-#define ROOT_GUEST_MAX_RAM VMM_GUEST_MAX_RAM
+/* What this platform's VMM supports today (guest_platform_<platform>.c, from the VMM's own
+ * limits): the spec's guest arch byte it runs (0 x86_pvh, 1 power9), vCPUs, RAM, and whether
+ * its guests have grant frames. */
+struct root_guest_platform {
+    uint8_t arch;
+    const char *name;
+    uint32_t max_vcpus;
+    uint64_t min_ram, max_ram;
+    bool grant_frames;
+};
+extern const struct root_guest_platform root_guest_platform;
 /* Badge of a VMM's report capability: this bit | the guest's index (fault badges are below). */
 #define ROOT_REPORT_BADGE (1ull << 32)
 /* Where the root maps frames for a moment to fill them (its own address space). */
@@ -80,7 +86,7 @@ int root_load_image(struct root *r, uint32_t instance);
 int root_map_frames(struct root *r);
 int root_fill_cspaces(struct root *r);
 int root_build_guests(struct root *r);
-/* The platform's part of guests (guest.c on x86; guest_none.c where there is no VMM yet). */
+/* The VM objects and GuestSpace mappings (guest.c). */
 bh_cptr_t root_alloc_vm_object(struct root *r, uint8_t spec_type);
 int root_guest_map_table(bh_cptr_t guest_space, bh_cptr_t table, uint64_t gpa);
 /* Guest RAM is executable for the guest. */

@@ -4,8 +4,9 @@
  * Steps 6 to 9: IRQ bindings, threads, the partition schedule, start.
  *
  * A thread starts at its image's entry with (ReadRegisters order: rip, rsp, rflags, rax, rbx,
- * rcx, rdx, rsi, rdi) rsp = stack_top, rdi = its IPC buffer, rsi = its index within its
- * instance, rdx = the slot of its own TCB in its CSpace (0 if the spec gives it none); the
+ * rcx, rdx, rsi, rdi, ...) rsp = stack_top, rdi = its IPC buffer, rsi = its index within its
+ * instance, the third argument register (rdx; r5 on POWER9, at BH_ARCH_REG_ARG2) = the slot
+ * of its own TCB in its CSpace (0 if the spec gives it none); the
  * index is also stored in its IPC buffer's user_data word (docs/idl.md), which
  * user/start_component.c reads, beside a start message in its message words: MR0 the
  * cycle counter's frequency from the boot info (counter_khz; the console server measures its
@@ -13,6 +14,7 @@
  * thread's index in the spec + 1.
  */
 #include <stddef.h>
+#include <bulkhead/arch/machine.h>
 #include "root.h"
 
 #define RFLAGS_IF 0x202u
@@ -92,7 +94,8 @@ static int setup_one(struct root *r, uint32_t j)
     const struct root_instance *ri = &r->inst[t.instance];
     bh_cptr_t tcb = r->obj[t.tcb];
     bh_word_t index = j - in.first_thread;
-    bh_word_t regs[9] = {ri->entry, t.stack_top, RFLAGS_IF, 0, 0, 0, root_slot_of(r, &in, t.tcb), index, t.ipc_vaddr};
+    bh_word_t regs[11] = {ri->entry, t.stack_top, RFLAGS_IF, 0, 0, 0, 0, index, t.ipc_vaddr, 0, 0};
+    regs[BH_ARCH_REG_ARG2] = root_slot_of(r, &in, t.tcb);
     const char *what = "configure";
     int err = bh_tcb_configure(tcb, ri->cspace, r->obj[in.vspace], r->obj[t.ipc_frame], t.ipc_vaddr);
     if (err == BH_ERR_OK) {
@@ -113,7 +116,7 @@ static int setup_one(struct root *r, uint32_t j)
     }
     if (err == BH_ERR_OK) {
         what = "write registers";
-        err = bh_tcb_write_registers(tcb, 0, regs, 9);
+        err = bh_tcb_write_registers(tcb, 0, regs, 11);
     }
     if (err != BH_ERR_OK) {
         bh_printf("[root] error: thread %u (%s.%s): %s failed: error %d (%s)\n", j, ri->name,

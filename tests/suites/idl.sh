@@ -102,6 +102,11 @@ done
 sed 's/arch x86_pvh/arch power9/' tests/idl/errors/device_memory_kept_by_kernel.bh >"$out/kept-power9.bh"
 if "$bhidl" --check "$out/kept-power9.bh" 2>"$out/kept-power9.stderr"; then pass kept_ranges_per_platform
 else fail kept_ranges_per_platform "x86's interrupt controllers refused on POWER9: $(head -2 "$out/kept-power9.stderr")"; fi
+# a power9 guest on a power9 platform is accepted (the default POWER9 system's Linux guest), and
+# its spec says so: guest arch byte 1, no grant frames
+if "$bhidl" servers/demo/default-power9.bh -o "$out/p9" >/dev/null 2>"$out/p9.stderr" &&
+  "$bhidl" --dump-spec "$out/p9/system.spec" 2>/dev/null | grep -E "^  \[0\] instance=[0-9]+ power9 " | grep -qv "grant="; then pass power9_guest_accepted
+else fail power9_guest_accepted "default-power9.bh's Linux guest refused or not in its spec: $(head -2 "$out/p9.stderr")"; fi
 # recovery: one run reports several errors
 if [ "$(grep -c ': error: ' tests/idl/errors/multiple_errors.expected)" -ge 3 ]; then pass error_recovery
 else fail error_recovery "multiple_errors.bh should report at least 3 errors in one run"; fi

@@ -90,6 +90,16 @@ static void rtas_nmi_register(struct papr_vm *vm, unsigned vcpu, const uint32_t 
     rets[0] = ok ? RTAS_OUT_SUCCESS : (uint32_t)RTAS_OUT_PARAM_ERROR;
 }
 
+/* ibm,nmi-interlock(): releases the FWNMI error log after a machine check. Linux's fwnmi_init
+ * warns and gives FWNMI up when a tree has ibm,nmi-register without it; this VMM delivers no
+ * machine check, so none is ever held: QEMU's answers for that (not registered: not
+ * supported; no machine check in progress: parameter error). */
+static void rtas_nmi_interlock(struct papr_vm *vm, unsigned vcpu, const uint32_t *args, uint32_t *rets,
+                               enum papr_action *action)
+{
+    rets[0] = (uint32_t)(vm->nmi_machine_check ? RTAS_OUT_PARAM_ERROR : RTAS_OUT_NOT_SUPPORTED);
+}
+
 const struct papr_rtas_service papr_rtas_services[] = {
     {"display-character", 0x2000, 1, 1, rtas_display_character},
     {"get-time-of-day", 0x2001, 0, 8, rtas_get_time_of_day},
@@ -107,6 +117,7 @@ const struct papr_rtas_service papr_rtas_services[] = {
     {"event-scan", 0x200f, 4, 1, rtas_event_scan},
     {"ibm,os-term", 0x201f, 1, 1, rtas_os_term},
     {"ibm,nmi-register", 0x202b, 2, 1, rtas_nmi_register},
+    {"ibm,nmi-interlock", 0x202c, 0, 1, rtas_nmi_interlock},
 };
 const size_t papr_rtas_service_count = sizeof papr_rtas_services / sizeof papr_rtas_services[0];
 

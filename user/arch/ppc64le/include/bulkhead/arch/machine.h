@@ -7,6 +7,9 @@
 #define BH_ARCH_ELF_MACHINE 21u /* EM_PPC64: what loaders accept */
 #define BH_ARCH_TRAP_VECTOR 0x700u /* program check: what __builtin_trap() (trap) raises */
 #define BH_ARCH_HAS_IO_PORTS 1  /* the LPC bus's I/O space, through OPAL */
+/* The third argument register's position in the WriteRegisters order (r5; position 6, rdx's
+ * on x86, is r9 here: platforms/power9/include/plat/machine.h). */
+#define BH_ARCH_REG_ARG2 10u
 /* The stack pointer for a function entered directly below the top of a stack: ELFv2 wants r1
  * 16-byte aligned with the caller's 32-byte header above it (back chain, CR, LR and TOC save
  * words, which the callee may write). */

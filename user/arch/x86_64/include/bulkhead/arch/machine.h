@@ -7,6 +7,8 @@
 #define BH_ARCH_ELF_MACHINE 62u /* EM_X86_64: what loaders accept */
 #define BH_ARCH_TRAP_VECTOR 6u /* #UD: what __builtin_trap() (ud2) raises */
 #define BH_ARCH_HAS_IO_PORTS 1
+/* The third argument register's position in the WriteRegisters order (rdx). */
+#define BH_ARCH_REG_ARG2 6u
 /* The stack pointer for a function entered directly below the top of a stack: as if a call
  * had pushed a return address (rsp + 8 16-byte aligned at a function's entry). */
 #define BH_ARCH_ENTRY_SP(top) ((top) - 8u)
