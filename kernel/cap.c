@@ -16,6 +16,12 @@
 #include "kernel.h"
 
 /* log2 of the object's size (its region, for an Untyped); 0 for capabilities without memory. */
+/*@ requires \valid_read(c) && object_fits(c);
+  @ assigns \nothing;
+  @ ensures c->type == OBJ_UNTYPED ==> \result == c->size_bits;
+  @ ensures c->type == OBJ_CNODE ==> \result == c->size_bits + CTE_SIZE_BITS;
+  @ ensures c->type != OBJ_UNTYPED && c->type != OBJ_CNODE ==> \result <= OBJ_LARGE_FRAME_SIZE_BITS;
+  @*/
 static word_t object_bytes_bits(const struct cap *c)
 {
     switch (c->type) {
@@ -26,6 +32,7 @@ static word_t object_bytes_bits(const struct cap *c)
 }
 
 /* True for capabilities that refer to memory retyped from an Untyped. */
+/*@ requires \valid_read(c) && object_fits(c); assigns \nothing; */
 static bool has_memory(const struct cap *c)
 {
     return object_bytes_bits(c) != 0 || c->type == CAP_ZOMBIE;
@@ -44,6 +51,7 @@ bool cap_same_object(const struct cap *a, const struct cap *b)
 }
 
 /* Is b's object (or region) inside a's? */
+/*@ requires \valid_read(a) && \valid_read(b) && object_fits(a) && object_fits(b); assigns \nothing; */
 static bool same_region(const struct cap *a, const struct cap *b)
 {
     if (a->type == OBJ_UNTYPED && has_memory(b)) {
@@ -66,6 +74,10 @@ static bool same_region(const struct cap *a, const struct cap *b)
 }
 
 /* Is b (which follows a in the list) a descendant of a? */
+/*@ requires slot_fits(a) && slot_fits(b);
+  @ assigns \nothing;
+  @ ensures \result ==> (a->flags & CTE_REVOCABLE) != 0;
+  @*/
 static bool cte_parent_of(const struct cte *a, const struct cte *b)
 {
     if (!(a->flags & CTE_REVOCABLE)) return false;
@@ -90,6 +102,15 @@ bool cte_is_final(const struct cte *slot)
     return true;
 }
 
+/*@ requires \valid(slot);
+  @ requires pos == \null || (\valid(pos) && \separated(pos, slot));
+  @ requires pos != \null && pos->next != \null ==> \valid(pos->next) && \separated(pos->next, slot, pos);
+  @ assigns slot->prev, slot->next, pos->next, pos->next->prev;
+  @ ensures slot->prev == pos;
+  @ ensures pos == \null ==> slot->next == \null;
+  @ ensures pos != \null ==> slot->next == \old(pos->next) && pos->next == slot;
+  @ ensures pos != \null && \old(pos->next) != \null ==> \old(pos->next)->prev == slot;
+  @*/
 static void link_after(struct cte *pos, struct cte *slot)
 {
     slot->prev = pos;

@@ -38,4 +38,23 @@
   @ }
   @*/
 
+/* Definitions, not assumptions: predicates the contracts of kernel/cap.c's functions require. */
+/*@ // check_cap: "object past the end of the address space". The bytes of an Untyped's region,
+  @ // of a CNode's slots or of any other object (at most a large frame, 2^21 bytes) end below
+  @ // the last address, so that the last byte's address (ptr + 2^bits - 1) is computed without
+  @ // wrapping; and a CNode's size in bytes (2^(radix + 6)) is a word shift.
+  @ predicate object_fits{L}(struct cap *c) =
+  @   (c->type == OBJ_UNTYPED ==> c->size_bits < 64 && c->ptr + (1 << c->size_bits) < 0x10000000000000000) &&
+  @   (c->type == OBJ_CNODE ==> c->size_bits + CTE_SIZE_BITS < 64 &&
+  @                             c->ptr + (1 << (c->size_bits + CTE_SIZE_BITS)) < 0x10000000000000000) &&
+  @   (c->type != OBJ_UNTYPED && c->type != OBJ_CNODE ==> c->ptr + (1 << OBJ_LARGE_FRAME_SIZE_BITS) < 0x10000000000000000);
+  @
+  @ // A slot whose capability fits (above) and the slots its derivation links name: check_list
+  @ // walks every linked slot and applies check_cap to it.
+  @ predicate slot_fits{L}(struct cte *s) = \valid(s) && object_fits(&s->cap);
+  @ predicate links_ok{L}(struct cte *s) =
+  @   (s->prev == \null || (slot_fits(s->prev) && \separated(s->prev, s))) &&
+  @   (s->next == \null || (slot_fits(s->next) && \separated(s->next, s)));
+  @*/
+
 #endif
