@@ -52,7 +52,8 @@ size_t strlen(const char *s);
 /*@ requires \valid(parent) && \valid(child) && \separated(parent, child) && child->cap.type == OBJ_NULL;
   @ requires parent->next == \null || (\valid(parent->next) && \separated(parent->next, child, parent));
   @ assigns child->cap, child->flags, child->prev, child->next, parent->next, parent->next->prev;
-  @ ensures child->cap == c && child->prev == parent && child->next == \old(parent->next) && parent->next == child;
+  @ ensures child->cap == c;
+  @ ensures child->prev == parent && child->next == \old(parent->next) && parent->next == child;
   @ ensures \old(parent->next) != \null ==> \old(parent->next)->prev == child;
   @ ensures parent->cap.type == OBJ_UNTYPED ==> child->flags == CTE_REVOCABLE;
   @*/
@@ -69,22 +70,28 @@ void cte_insert_root(struct cte *after, struct cte *slot, struct cap c);
 /*@ requires \valid(dest) && \valid(src) && \separated(dest, src) && dest->cap.type == OBJ_NULL;
   @ requires src->prev == \null || (\valid(src->prev) && \separated(src->prev, dest, src));
   @ requires src->next == \null || (\valid(src->next) && \separated(src->next, dest, src));
+  @ requires src->prev != \null && src->next != \null ==> \separated(src->prev, src->next);
   @ assigns *dest, src->cap, src->prev, src->next, src->flags, src->prev->next, src->next->prev;
-  @ ensures dest->cap == c && dest->flags == \old(src->flags);
-  @ ensures dest->prev == \old(src->prev) && dest->next == \old(src->next);
+  @ ensures dest->cap == c;
+  @ ensures dest->flags == \old(src->flags);
+  @ ensures dest->prev == \old(src->prev);
+  @ ensures dest->next == \old(src->next);
   @ ensures \old(src->prev) != \null ==> \old(src->prev)->next == dest;
   @ ensures \old(src->next) != \null ==> \old(src->next)->prev == dest;
-  @ ensures src->cap.type == OBJ_NULL && src->prev == \null && src->next == \null && src->flags == 0;
+  @ ensures src->cap.type == OBJ_NULL;
+  @ ensures src->prev == \null && src->next == \null && src->flags == 0;
   @*/
 void cte_move(struct cte *dest, struct cte *src, struct cap c);
 /* Delete's step: the slot leaves the list, its neighbours are joined, and it is empty. */
 /*@ requires \valid(slot);
   @ requires slot->prev == \null || (\valid(slot->prev) && \separated(slot->prev, slot));
   @ requires slot->next == \null || (\valid(slot->next) && \separated(slot->next, slot));
+  @ requires slot->prev != \null && slot->next != \null ==> \separated(slot->prev, slot->next);
   @ assigns slot->cap, slot->prev, slot->next, slot->flags, slot->prev->next, slot->next->prev;
   @ ensures \old(slot->prev) != \null ==> \old(slot->prev)->next == \old(slot->next);
   @ ensures \old(slot->next) != \null ==> \old(slot->next)->prev == \old(slot->prev);
-  @ ensures slot->cap.type == OBJ_NULL && slot->prev == \null && slot->next == \null && slot->flags == 0;
+  @ ensures slot->cap.type == OBJ_NULL;
+  @ ensures slot->prev == \null && slot->next == \null && slot->flags == 0;
   @*/
 void cte_unlink(struct cte *slot);
 /*@ requires slot_fits(slot) && links_ok(slot);
@@ -103,9 +110,11 @@ bool cap_same_object(const struct cap *a, const struct cap *b);
 bool cte_is_final(const struct cte *slot);
 /* derive (Copy, Mint): the capability made has the source's type and object, and no right
  * the source lacks; a badge is set only where asked, on an endpoint or a notification. */
-/*@ requires cap_ok(src) && \valid(err) && \separated(err, &current_error);
+/*@ requires cap_ok(src) && \valid(err) && \separated(err, src) && \separated(err, &current_error) &&
+  @          \separated(src, &current_error);
   @ assigns *err, current_error;
-  @ ensures \result.type == src->type && \result.ptr == src->ptr;
+  @ ensures \result.type == src->type;
+  @ ensures \result.ptr == src->ptr;
   @ ensures \result.rights == (src->rights & rights);
   @ ensures *err == ERR_OK ==> src->type != OBJ_NULL && src->type != CAP_ZOMBIE && src->type != OBJ_UNTYPED &&
   @                            src->type != OBJ_PAGE_TABLE;

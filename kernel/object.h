@@ -38,6 +38,7 @@ struct cap {
     word_t ptr;
     word_t data;
 };
+_Static_assert(sizeof(struct cap) == 24, "struct cap: the seven fields cap.c's cap_clear zeroes, no padding");
 
 /*
  * A capability slot. The capability derivation tree is kept seL4-style: a doubly linked list

@@ -35,6 +35,9 @@
   @   // (admitted, not kernel state): a power of two below 2^64 fits a word; a mask bounds.
   @   axiom pow2_word: \forall integer n; 0 <= n < 64 ==> 1 <= (1 << n) <= 0x8000000000000000;
   @   axiom mask_below: \forall integer x, n; 0 <= n < 64 ==> 0 <= (x & ((1 << n) - 1)) < (1 << n);
+  @   // A conjunction of bits is no larger than either operand (cap.c: rights only shrink).
+  @   axiom pow2_monotone: \forall integer m, n; 0 <= m <= n < 64 ==> (1 << m) <= (1 << n);
+  @   axiom land_below: \forall integer x, y; 0 <= x && 0 <= y ==> 0 <= (x & y) <= x && (x & y) <= y;
   @ }
   @*/
 
