@@ -178,7 +178,6 @@ void cte_insert_root(struct cte *after, struct cte *slot, struct cap c)
 void cte_move(struct cte *dest, struct cte *src, struct cap c)
 {
     ASSERT(dest->cap.type == OBJ_NULL);
-    dest->cap = c;
     dest->flags = src->flags;
     dest->prev = src->prev;
     dest->next = src->next;
@@ -187,6 +186,7 @@ void cte_move(struct cte *dest, struct cte *src, struct cap c)
     cap_clear(&src->cap);
     src->prev = src->next = NULL;
     src->flags = 0;
+    dest->cap = c; /* last: WP proves the record equal only when no write follows */
 }
 
 void cte_unlink(struct cte *slot)
