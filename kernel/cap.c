@@ -16,6 +16,15 @@
 #include "kernel.h"
 
 /* log2 of the object's size (its region, for an Untyped); 0 for capabilities without memory. */
+/*@ requires \valid_read(c) && object_fits(c);
+  @ assigns \nothing;
+  @ ensures c->type == OBJ_UNTYPED ==> \result == c->size_bits;
+  @ ensures c->type == OBJ_CNODE ==> \result == c->size_bits + CTE_SIZE_BITS;
+  @ ensures c->type != OBJ_UNTYPED && c->type != OBJ_CNODE ==> \result <= OBJ_LARGE_FRAME_SIZE_BITS;
+  @ ensures \result < 64;
+  @ ensures 1 <= (1 << \result) <= 0x8000000000000000;
+  @ ensures c->ptr + (1 << \result) < 0x10000000000000000;
+  @*/
 static word_t object_bytes_bits(const struct cap *c)
 {
     switch (c->type) {
@@ -26,6 +35,7 @@ static word_t object_bytes_bits(const struct cap *c)
 }
 
 /* True for capabilities that refer to memory retyped from an Untyped. */
+/*@ requires \valid_read(c) && object_fits(c); assigns \nothing; */
 static bool has_memory(const struct cap *c)
 {
     return object_bytes_bits(c) != 0 || c->type == CAP_ZOMBIE;
@@ -44,9 +54,13 @@ bool cap_same_object(const struct cap *a, const struct cap *b)
 }
 
 /* Is b's object (or region) inside a's? */
+/*@ requires \valid_read(a) && \valid_read(b) && object_fits(a) && object_fits(b); assigns \nothing; */
 static bool same_region(const struct cap *a, const struct cap *b)
 {
     if (a->type == OBJ_UNTYPED && has_memory(b)) {
+        //@ assert a->size_bits < 64;
+        //@ assert 1 <= (1 << a->size_bits) <= 0x8000000000000000;
+        //@ assert a->ptr + (1 << a->size_bits) < 0x10000000000000000;
         word_t start = a->ptr, end = a->ptr + BIT(untyped_size_bits(a)) - 1;
         word_t bstart = b->ptr;
         word_t bend = b->type == CAP_ZOMBIE ? b->ptr : b->ptr + BIT(object_bytes_bits(b)) - 1;
@@ -66,6 +80,10 @@ static bool same_region(const struct cap *a, const struct cap *b)
 }
 
 /* Is b (which follows a in the list) a descendant of a? */
+/*@ requires slot_fits(a) && slot_fits(b);
+  @ assigns \nothing;
+  @ ensures \result ==> (a->flags & CTE_REVOCABLE) != 0;
+  @*/
 static bool cte_parent_of(const struct cte *a, const struct cte *b)
 {
     if (!(a->flags & CTE_REVOCABLE)) return false;
@@ -90,6 +108,33 @@ bool cte_is_final(const struct cte *slot)
     return true;
 }
 
+/* An empty capability, field by field (WP does not see through the copy of a compound
+ * literal); struct cap has these seven fields and no padding (object.h). */
+/*@ requires \valid(c);
+  @ assigns *c;
+  @ ensures c->type == OBJ_NULL && c->rights == 0 && c->size_bits == 0 && c->guard_bits == 0;
+  @ ensures c->aux == 0 && c->ptr == 0 && c->data == 0;
+  @*/
+static void cap_clear(struct cap *c)
+{
+    c->type = OBJ_NULL;
+    c->rights = 0;
+    c->size_bits = 0;
+    c->guard_bits = 0;
+    c->aux = 0;
+    c->ptr = 0;
+    c->data = 0;
+}
+
+/*@ requires \valid(slot);
+  @ requires pos == \null || (\valid(pos) && \separated(pos, slot));
+  @ requires pos != \null && pos->next != \null ==> \valid(pos->next) && \separated(pos->next, slot, pos);
+  @ assigns slot->prev, slot->next, pos->next, pos->next->prev;
+  @ ensures slot->prev == pos;
+  @ ensures pos == \null ==> slot->next == \null;
+  @ ensures pos != \null ==> slot->next == \old(pos->next) && pos->next == slot;
+  @ ensures pos != \null && \old(pos->next) != \null ==> \old(pos->next)->prev == slot;
+  @*/
 static void link_after(struct cte *pos, struct cte *slot)
 {
     slot->prev = pos;
@@ -133,15 +178,15 @@ void cte_insert_root(struct cte *after, struct cte *slot, struct cap c)
 void cte_move(struct cte *dest, struct cte *src, struct cap c)
 {
     ASSERT(dest->cap.type == OBJ_NULL);
-    dest->cap = c;
     dest->flags = src->flags;
     dest->prev = src->prev;
     dest->next = src->next;
     if (dest->prev) dest->prev->next = dest;
     if (dest->next) dest->next->prev = dest;
-    src->cap = (struct cap){0};
+    cap_clear(&src->cap);
     src->prev = src->next = NULL;
     src->flags = 0;
+    dest->cap = c; /* last: WP proves the record equal only when no write follows */
 }
 
 void cte_unlink(struct cte *slot)
@@ -149,7 +194,7 @@ void cte_unlink(struct cte *slot)
     if (slot->prev) slot->prev->next = slot->next;
     if (slot->next) slot->next->prev = slot->prev;
     slot->prev = slot->next = NULL;
-    slot->cap = (struct cap){0};
+    cap_clear(&slot->cap);
     slot->flags = 0;
 }
 

@@ -41,6 +41,17 @@ static word_t check_tcb(const struct tcb *t)
     return bad;
 }
 
+/* kernel/proof.h's object_fits: the last byte of the object (an Untyped's region, a CNode's
+ * slots, at most a large frame for the rest) has an address below the top, so that
+ * cap.c's region comparisons (ptr + 2^bits - 1) never wrap. */
+static bool object_fits(const struct cap *c)
+{
+    word_t bits = OBJ_LARGE_FRAME_SIZE_BITS;
+    if (c->type == OBJ_UNTYPED) bits = untyped_size_bits(c);
+    if (c->type == OBJ_CNODE) bits = cnode_radix(c) + CTE_SIZE_BITS;
+    return bits < WORD_BITS && c->ptr < ~0ul - MASK(bits);
+}
+
 static word_t check_cap(const struct cte *s)
 {
     const struct cap *c = &s->cap;
@@ -52,6 +63,7 @@ static word_t check_cap(const struct cte *s)
     if (c->type == OBJ_CNODE && (cnode_radix(c) == 0 || cnode_radix(c) >= WORD_BITS ||
                                  cnode_radix(c) + cnode_guard_bits(c) > WORD_BITS))
         bad += violation("CNode radix/guard out of range", s);
+    else if (!object_fits(c)) bad += violation("object past the end of the address space", s);
     if (c->type == OBJ_TCB) bad += check_tcb(cap_tcb(c));
     if (cap_is_frame(c) && mapping_present(c) && mapping_asid(c) >= ASIDS)
         bad += violation("frame mapped with an invalid ASID", s);

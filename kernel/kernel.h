@@ -35,6 +35,7 @@ exception_t decode_invocation(struct cte *slot, struct message *m, word_t *out_l
 
 /* console.c */
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/*@ assigns \nothing; ensures \false; */
 NORETURN void panic(const char *why);
 extern bool debug_errors;
 #define ASSERT(c) do { if (unlikely(!(c))) panic("assertion failed: " #c); } while (0)
@@ -46,14 +47,81 @@ void *memmove(void *d, const void *s, size_t n);
 int memcmp(const void *a, const void *b, size_t n);
 size_t strlen(const char *s);
 
-/* cap.c: the capability derivation tree */
+/* cap.c: the capability derivation tree. The contracts say how each operation changes the
+ * list: the slot it fills holds the capability given, placed where the operation says. */
+/*@ requires \valid(parent) && \valid(child) && \separated(parent, child) && child->cap.type == OBJ_NULL;
+  @ requires parent->next == \null || (\valid(parent->next) && \separated(parent->next, child, parent));
+  @ assigns child->cap, child->flags, child->prev, child->next, parent->next, parent->next->prev;
+  @ ensures child->cap == c;
+  @ ensures child->prev == parent && child->next == \old(parent->next) && parent->next == child;
+  @ ensures \old(parent->next) != \null ==> \old(parent->next)->prev == child;
+  @ ensures parent->cap.type == OBJ_UNTYPED ==> child->flags == CTE_REVOCABLE;
+  @*/
 void cte_insert_child(struct cte *parent, struct cte *child, struct cap c);
+/*@ requires \valid(slot);
+  @ requires after == \null || (\valid(after) && \separated(after, slot));
+  @ requires after != \null && after->next != \null ==> \valid(after->next) && \separated(after->next, slot, after);
+  @ assigns slot->cap, slot->flags, slot->prev, slot->next, after->next, after->next->prev;
+  @ ensures slot->cap == c && slot->flags == CTE_REVOCABLE && slot->prev == after;
+  @ ensures after == \null ==> slot->next == \null;
+  @ ensures after != \null ==> slot->next == \old(after->next) && after->next == slot;
+  @*/
 void cte_insert_root(struct cte *after, struct cte *slot, struct cap c);
+/*@ requires \valid(dest) && \valid(src) && \separated(dest, src) && dest->cap.type == OBJ_NULL;
+  @ requires src->prev == \null || (\valid(src->prev) && \separated(src->prev, dest, src));
+  @ requires src->next == \null || (\valid(src->next) && \separated(src->next, dest, src));
+  @ requires src->prev != \null && src->next != \null ==> \separated(src->prev, src->next);
+  @ assigns *dest, src->cap, src->prev, src->next, src->flags, src->prev->next, src->next->prev;
+  @ ensures dest->cap == c;
+  @ ensures dest->flags == \old(src->flags);
+  @ ensures dest->prev == \old(src->prev);
+  @ ensures dest->next == \old(src->next);
+  @ ensures \old(src->prev) != \null ==> \old(src->prev)->next == dest;
+  @ ensures \old(src->next) != \null ==> \old(src->next)->prev == dest;
+  @ ensures src->cap.type == OBJ_NULL;
+  @ ensures src->prev == \null && src->next == \null && src->flags == 0;
+  @*/
 void cte_move(struct cte *dest, struct cte *src, struct cap c);
+/* Delete's step: the slot leaves the list, its neighbours are joined, and it is empty. */
+/*@ requires \valid(slot);
+  @ requires slot->prev == \null || (\valid(slot->prev) && \separated(slot->prev, slot));
+  @ requires slot->next == \null || (\valid(slot->next) && \separated(slot->next, slot));
+  @ requires slot->prev != \null && slot->next != \null ==> \separated(slot->prev, slot->next);
+  @ assigns slot->cap, slot->prev, slot->next, slot->flags, slot->prev->next, slot->next->prev;
+  @ ensures \old(slot->prev) != \null ==> \old(slot->prev)->next == \old(slot->next);
+  @ ensures \old(slot->next) != \null ==> \old(slot->next)->prev == \old(slot->prev);
+  @ ensures slot->cap.type == OBJ_NULL;
+  @ ensures slot->prev == \null && slot->next == \null && slot->flags == 0;
+  @*/
 void cte_unlink(struct cte *slot);
+/*@ requires slot_fits(slot) && links_ok(slot);
+  @ assigns \nothing;
+  @ ensures \result ==> slot->next != \null && (slot->flags & CTE_REVOCABLE) != 0;
+  @*/
 bool cte_has_children(const struct cte *slot);
+/*@ requires \valid_read(a) && \valid_read(b);
+  @ assigns \nothing;
+  @ ensures \result ==> a->type == b->type && a->type != OBJ_NULL && a->type != CAP_ZOMBIE;
+  @*/
 bool cap_same_object(const struct cap *a, const struct cap *b);
+/*@ requires \valid_read(slot) && links_ok(slot);
+  @ assigns \nothing;
+  @*/
 bool cte_is_final(const struct cte *slot);
+/* derive (Copy, Mint): the capability made has the source's type and object, and no right
+ * the source lacks; a badge is set only where asked, on an endpoint or a notification. */
+/*@ requires cap_ok(src) && \valid(err) && \separated(err, src) && \separated(err, &current_error) &&
+  @          \separated(src, &current_error);
+  @ assigns *err, current_error;
+  @ ensures \result.type == src->type;
+  @ ensures \result.ptr == src->ptr;
+  @ ensures \result.rights == (src->rights & rights);
+  @ ensures *err == ERR_OK ==> src->type != OBJ_NULL && src->type != CAP_ZOMBIE && src->type != OBJ_UNTYPED &&
+  @                            src->type != OBJ_PAGE_TABLE;
+  @ ensures *err == ERR_OK && set_badge && (src->type == OBJ_ENDPOINT || src->type == OBJ_NOTIFICATION) ==>
+  @   \result.data == badge && src->data == 0;
+  @ ensures !set_badge && src->type != OBJ_FRAME && src->type != OBJ_LARGE_FRAME ==> \result.data == src->data;
+  @*/
 struct cap cap_derive(const struct cap *src, word_t rights, bool set_badge, word_t badge,
                       exception_t *err);
 
@@ -90,6 +158,11 @@ exception_t cte_revoke(struct cte *slot);
 void cte_delete_nonfinal_or_simple(struct cte *slot);
 
 /* untyped.c */
+/*@ assigns \nothing;
+  @ ensures type == OBJ_UNTYPED ==> \result == user_bits;
+  @ ensures type == OBJ_CNODE ==> \result == user_bits + CTE_SIZE_BITS;
+  @ ensures type != OBJ_UNTYPED && type != OBJ_CNODE ==> \result <= OBJ_LARGE_FRAME_SIZE_BITS;
+  @*/
 word_t object_size_bits(word_t type, word_t user_bits);
 
 /* tcb.c */

@@ -38,6 +38,7 @@ struct cap {
     word_t ptr;
     word_t data;
 };
+_Static_assert(sizeof(struct cap) == 24, "struct cap: the seven fields cap.c's cap_clear zeroes, no padding");
 
 /*
  * A capability slot. The capability derivation tree is kept seL4-style: a doubly linked list
@@ -178,11 +179,14 @@ _Static_assert(sizeof(struct io_space) <= (1u << OBJ_IO_SPACE_SIZE_BITS), "IOSpa
  */
 static inline bool untyped_is_device(const struct cap *c) { return c->aux != 0; }
 static inline void untyped_set_device(struct cap *c, bool device) { c->aux = device; }
+/*@ requires \valid_read(c); assigns \nothing; ensures \result == c->size_bits; */
 static inline unsigned untyped_size_bits(const struct cap *c) { return c->size_bits; }
 static inline word_t untyped_watermark(const struct cap *c) { return c->data; }
 static inline void untyped_set_watermark(struct cap *c, word_t used) { c->data = used; }
 /* ENDPOINT, NOTIFICATION: the badge (0: none). */
+/*@ requires \valid_read(c); assigns \nothing; ensures \result == c->data; */
 static inline word_t cap_badge(const struct cap *c) { return c->data; }
+/*@ requires \valid(c); assigns c->data; ensures c->data == badge; */
 static inline void cap_set_badge(struct cap *c, word_t badge) { c->data = badge; }
 /* CNODE: radix, then the guard that addresses it (its width and value). */
 /*@ requires \valid_read(c); assigns \nothing; ensures \result == c->size_bits; */
@@ -191,6 +195,8 @@ static inline unsigned cnode_radix(const struct cap *c) { return c->size_bits; }
 static inline unsigned cnode_guard_bits(const struct cap *c) { return c->guard_bits; }
 /*@ requires \valid_read(c); assigns \nothing; ensures \result == c->data; */
 static inline word_t cnode_guard(const struct cap *c) { return c->data; }
+/*@ requires \valid(c) && bits <= 255; assigns c->guard_bits, c->data;
+  @ ensures c->guard_bits == bits && c->data == guard; */
 static inline void cnode_set_guard(struct cap *c, word_t bits, word_t guard)
 {
     c->guard_bits = (uint8_t)bits;
@@ -203,16 +209,20 @@ static inline bool cap_is_frame(const struct cap *c) { return c->type == OBJ_FRA
 /* FRAME, LARGE_FRAME, PAGE_TABLE: the space its one mapping is in (0: none), and where. */
 static inline word_t mapping_asid(const struct cap *c) { return c->aux; }
 static inline bool mapping_present(const struct cap *c) { return c->data != 0; }
+/*@ requires \valid(c) && asid <= 0xffffffff; assigns c->aux, c->data;
+  @ ensures c->aux == asid && c->data == where; */
 static inline void mapping_record(struct cap *c, word_t asid, word_t where)
 {
     c->aux = (uint32_t)asid;
     c->data = where;
 }
 /* VSPACE, GUEST_SPACE, IO_SPACE: its ASID (0: never assigned). */
+/*@ requires \valid_read(c); assigns \nothing; ensures \result == c->aux; */
 static inline word_t space_asid(const struct cap *c) { return c->aux; }
 static inline void space_set_asid(struct cap *c, word_t asid) { c->aux = (uint32_t)asid; }
 /* FRAME, LARGE_FRAME, PAGE_TABLE: whether its mapping is in an IOSpace (IO_MAPPED above). */
 static inline bool io_mapped(const struct cap *c) { return (c->data & IO_MAPPED) != 0; }
+/*@ requires \valid_read(c); assigns \nothing; ensures \result == c->aux; */
 static inline word_t irq_handler_line(const struct cap *c) { return c->aux; }
 /* ASID_POOL: its range, the first ASID / ASID_POOL_ASIDS. */
 static inline word_t asid_pool_range(const struct cap *c) { return c->aux; }

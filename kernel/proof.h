@@ -35,7 +35,29 @@
   @   // (admitted, not kernel state): a power of two below 2^64 fits a word; a mask bounds.
   @   axiom pow2_word: \forall integer n; 0 <= n < 64 ==> 1 <= (1 << n) <= 0x8000000000000000;
   @   axiom mask_below: \forall integer x, n; 0 <= n < 64 ==> 0 <= (x & ((1 << n) - 1)) < (1 << n);
+  @   // A conjunction of bits is no larger than either operand (cap.c: rights only shrink).
+  @   axiom pow2_monotone: \forall integer m, n; 0 <= m <= n < 64 ==> (1 << m) <= (1 << n);
+  @   axiom land_below: \forall integer x, y; 0 <= x && 0 <= y ==> 0 <= (x & y) <= x && (x & y) <= y;
   @ }
+  @*/
+
+/* Definitions, not assumptions: predicates the contracts of kernel/cap.c's functions require. */
+/*@ // check_cap: "object past the end of the address space". The bytes of an Untyped's region,
+  @ // of a CNode's slots or of any other object (at most a large frame, 2^21 bytes) end below
+  @ // the last address, so that the last byte's address (ptr + 2^bits - 1) is computed without
+  @ // wrapping; and a CNode's size in bytes (2^(radix + 6)) is a word shift.
+  @ predicate object_fits{L}(struct cap *c) =
+  @   (c->type == OBJ_UNTYPED ==> c->size_bits < 64 && c->ptr + (1 << c->size_bits) < 0x10000000000000000) &&
+  @   (c->type == OBJ_CNODE ==> c->size_bits + CTE_SIZE_BITS < 64 &&
+  @                             c->ptr + (1 << (c->size_bits + CTE_SIZE_BITS)) < 0x10000000000000000) &&
+  @   (c->type != OBJ_UNTYPED && c->type != OBJ_CNODE ==> c->ptr + (1 << OBJ_LARGE_FRAME_SIZE_BITS) < 0x10000000000000000);
+  @
+  @ // A slot whose capability fits (above) and the slots its derivation links name: check_list
+  @ // walks every linked slot and applies check_cap to it.
+  @ predicate slot_fits{L}(struct cte *s) = \valid(s) && object_fits(&s->cap);
+  @ predicate links_ok{L}(struct cte *s) =
+  @   (s->prev == \null || (slot_fits(s->prev) && \separated(s->prev, s))) &&
+  @   (s->next == \null || (slot_fits(s->next) && \separated(s->next, s)));
   @*/
 
 #endif

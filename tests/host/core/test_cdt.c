@@ -218,3 +218,23 @@ TEST(revoke_preempted_resumes)
     CHECK_EQ(cte_revoke(fx_slot(EP)), ERR_OK);
     for (word_t i = 1; i < 200; i++) CHECK_EQ(fx_slot(EP + i)->cap.type, OBJ_NULL);
 }
+
+/* The checker rejects what kernel/proof.h's object_fits excludes: an object whose last byte's
+ * address would wrap (cap.c's same_region computes ptr + 2^bits - 1). */
+TEST(invariants_object_past_the_top)
+{
+    CHECK_EQ(fx_retype(S_UT, OBJ_ENDPOINT, 0, EP, 1), ERR_OK);
+    CHECK_EQ(check_invariants(), 0);
+    struct cap *ep = &fx_slot(EP)->cap, *ut = &fx_slot(S_UT)->cap;
+    word_t ptr = ep->ptr;
+    ep->ptr = ~0ul - MASK(OBJ_LARGE_FRAME_SIZE_BITS);
+    CHECK_EQ(check_invariants(), 1);
+    ep->ptr = ~0ul - BIT(OBJ_LARGE_FRAME_SIZE_BITS);
+    CHECK_EQ(check_invariants(), 0);
+    ep->ptr = ptr;
+    word_t base = ut->ptr;
+    ut->ptr = ~0ul - MASK(untyped_size_bits(ut));
+    CHECK_EQ(check_invariants(), 1);
+    ut->ptr = base;
+    CHECK_EQ(check_invariants(), 0);
+}
