@@ -58,7 +58,7 @@ xs_read() {
   dd bs=256 count=1 <&3 2>/dev/null | tail -c +17 | tr -d '\000'
   exec 3<&-
 }
-secs=60
+secs=180
 for arg in $(cat /proc/cmdline); do
   case "$arg" in bulkhead.pv-watch=*) secs=${arg#bulkhead.pv-watch=} ;; esac
 done
@@ -113,9 +113,16 @@ load llc
 load stp
 load bridge
 brctl addbr xenbr0 && ip link set xenbr0 up && say "bridge xenbr0 up"
+ip addr add 10.0.0.1/24 dev xenbr0
+# Traffic from the user guest: a TCP stream whose MD5 it prints, and a note when it has written
+# the disk (then this side reads the backing file: what blkback wrote).
+(nc -l -p 5001 </dev/null | md5sum >/tmp/rx.tmp && mv /tmp/rx.tmp /tmp/rx.md5) &
+(nc -l -p 5002 </dev/null >/tmp/disk-done.tmp; mv /tmp/disk-done.tmp /tmp/disk-done) &
 load xen-blkback
 load xen-netback
 # What Xen's vif-bridge script does once the toolstack wrote hotplug-status: the vif joins the bridge.
+rx_said=0
+disk_said=0
 tick() {
   for v in /sys/class/net/vif*; do
     [ -e "$v" ] || continue
@@ -123,6 +130,14 @@ tick() {
     [ -e "/sys/class/net/xenbr0/brif/$n" ] && continue
     ip link set "$n" up && brctl addif xenbr0 "$n" && say "dd: $n added to xenbr0"
   done
+  if [ "$rx_said" = 0 ] && [ -s /tmp/rx.md5 ]; then
+    say "dd: tcp received md5 $(cut -d' ' -f1 /tmp/rx.md5)"
+    rx_said=1
+  fi
+  if [ "$disk_said" = 0 ] && [ -e /tmp/disk-done ]; then
+    say "dd: disk file md5 $(dd if=/disk.img bs=64k count=64 2>/dev/null | md5sum | cut -d' ' -f1)"
+    disk_said=1
+  fi
 }
 watch_states
 say "dd: block devices: $(ls /sys/block | tr '\n' ' ')net: $(ls /sys/class/net | tr '\n' ' ')"
@@ -149,6 +164,30 @@ say "user: another guest's nodes: /local/domain/1/backend=$(xs_read /local/domai
 # (xenbus's wait_for_devices), and the states are what is watched meanwhile.
 load xen-blkfront &
 load xen-netfront &
+# Once both devices are Connected: ping the driver domain, send it 4 MiB over TCP, write the
+# same 4 MiB to xvda and read them back past the page cache (so through blkback).
+traffic_done=0
+traffic() {
+  ip link set eth0 up && ip addr add 10.0.0.2/24 dev eth0
+  if ping -c 3 -W 5 10.0.0.1 >/tmp/ping 2>&1; then say "user: ping 10.0.0.1: $(grep -c 'bytes from' /tmp/ping) replies"
+  else say "user: ping 10.0.0.1 FAILED: $(tail -2 /tmp/ping | tr '\n' ' ')"; fi
+  dd if=/dev/urandom of=/tmp/blob bs=64k count=64 2>/dev/null
+  say "user: blob md5 $(md5sum </tmp/blob | cut -d' ' -f1)"
+  if nc 10.0.0.1 5001 </tmp/blob; then say "user: tcp sent 4194304 bytes"; else say "user: tcp send FAILED"; fi
+  dd if=/tmp/blob of=/dev/xvda bs=64k count=64 conv=fsync 2>/dev/null
+  sync
+  echo 3 >/proc/sys/vm/drop_caches
+  say "user: disk read back md5 $(dd if=/dev/xvda bs=64k count=64 2>/dev/null | md5sum | cut -d' ' -f1)"
+  echo done | nc 10.0.0.1 5002
+  say "user traffic done"
+}
+tick() {
+  [ "$traffic_done" = 0 ] || return 0
+  [ "$(xs_read device/vif/0/state)" = 4 ] && [ "$(xs_read device/vbd/51712/state)" = 4 ] || return 0
+  [ -e /sys/class/net/eth0 ] && [ -b /dev/xvda ] || return 0
+  traffic_done=1
+  traffic
+}
 watch_states
 say "user: block devices: $(ls /sys/block | tr '\n' ' ')net: $(ls /sys/class/net | tr '\n' ' ')"
 say "user end"

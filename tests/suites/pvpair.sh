@@ -51,6 +51,10 @@ all_connected() {
 start=$(date +%s)
 boot_start build/x86/pvpair-linux.cpio "$log" -m 1G
 wait_for all_connected 150
+# Then the traffic: the user guest's ping, TCP stream and disk round trip, and the driver
+# domain's view of the stream and of the backing file.
+traffic_seen() { has "$1" "[user hvc] BULKHEAD-PV user traffic done" && grep -q 'BULKHEAD-PV dd: disk file md5' "$1"; }
+all_connected "$log" && wait_for traffic_seen 150
 sleep 3
 boot_stop
 echo "--- pvpair: booted for $(( $(date +%s) - start )) s (log: $log)"
@@ -96,6 +100,21 @@ if all_connected "$log" && grep -q '^\[user hvc\] .*blkfront: xvda:' "$log"; the
 else fail handshake_all_connected_through_grant_maps "want vif and vbd front=4 back=4 on both sides and blkfront's xvda; user saw:$user_states; dd saw:$dd_states (log: $log)"; fi
 
 # What blocks the next step (the backends' Connected), in the test's output.
+# Traffic between the guests, through netfront, the driver domain's bridge and netback, and
+# through blkfront and blkback to the driver domain's loop device.
+md5_of() { grep -a "BULKHEAD-PV $2" "$1" | tail -1 | sed -n 's/.* md5 \([0-9a-f]\{32\}\).*/\1/p'; }
+blob=$(md5_of "$log" "user: blob") rx=$(md5_of "$log" "dd: tcp received") back=$(md5_of "$log" "user: disk read back")
+file=$(md5_of "$log" "dd: disk file")
+if has "$log" "[user hvc] BULKHEAD-PV user: ping 10.0.0.1: 3 replies"; then pass ping_user_to_driver_domain
+else fail ping_user_to_driver_domain "no 3 replies from 10.0.0.1: $(grep -a 'user: ping' "$log" | tail -1) (log: $log)"; fi
+# Not yet right, so reported rather than tested (docs/vmm.md, "Xen PV devices between Linux
+# guests"): what crosses through mapped grants (netback's transmit fragments, blkback's
+# segments) arrives different, and blkfront sees write errors; the ping's bytes go through
+# grant copies and arrive whole.
+echo "--- pvpair: KNOWN BROKEN, not counted: 4 MiB over TCP sent md5 ${blob:-none}, received ${rx:-none};"
+echo "    4 MiB written to xvda md5 ${blob:-none}, read back ${back:-none}, in the backing file ${file:-none};"
+echo "    blkfront I/O errors: $(grep -ac 'I/O error, dev xvda' "$log")"
+
 if has "$log" "kernel BUG at drivers/xen/grant-table.c" && grep -q '^\[dd hvc\] .*RAX: ffffffffffffffda' "$log"; then
   echo "--- pvpair: next step blocked: the driver domain's GNTTABOP_map_grant_ref (xenbus_map_ring_valloc ->"
   echo "    gnttab_batch_map, mapping the frontend's ring) returned -ENOSYS (-38) from the hypercall itself,"
