@@ -145,6 +145,7 @@ vmm_test_guest=(
   tests/system/vmm/guests/smp_entry.S=g_smp_entry tests/system/vmm/guests/xenstore.c=g_xenstore
   tests/system/vmm/guests/probe.c=g_probe
   tests/system/vmm/guests/peers.c=g_peers tests/system/vmm/guests/grants.c=g_grants
+  tests/system/vmm/guests/named_checks.c=g_named_checks
 )
 # Test components: the timer test system's sleepers, the console flood's clients.
 sleeper=(tests/system/timer/sleeper.c)

@@ -45,6 +45,36 @@ void bh_console_set_sink(bh_console_sink_t s)
     sink = s ? s : bh_console_debug;
 }
 
+/* The labelled debug console: each line begins "[<label>] " (a server without a console
+ * server to label its lines). */
+static char debug_label[24];
+static size_t debug_label_len;
+
+static void labelled_debug(const char *text, size_t len)
+{
+    static int midline;
+    for (size_t i = 0; i < len;) {
+        if (!midline) bh_console_debug(debug_label, debug_label_len);
+        size_t n = 0;
+        while (i + n < len && text[i + n] != '\n') n++;
+        if (i + n < len) n++;
+        bh_console_debug(text + i, n);
+        midline = text[i + n - 1] != '\n';
+        i += n;
+    }
+}
+
+void bh_console_set_labelled_debug(const char *label)
+{
+    size_t n = 0;
+    debug_label[n++] = '[';
+    while (*label && n < sizeof debug_label - 2) debug_label[n++] = *label++;
+    debug_label[n++] = ']';
+    debug_label[n++] = ' ';
+    debug_label_len = n;
+    bh_console_set_sink(labelled_debug);
+}
+
 void bh_console_discard(const char *text, size_t len)
 {
     (void)text;

@@ -39,21 +39,16 @@ bool output_room(struct vm *vm, unsigned len)
 
 void vmm_line(struct vm *vm, const char *source, const char *text, unsigned len)
 {
-    if (!vm->out_ring) {
-        bh_printf("[%s %s] %.*s\n", vm->params->name, source, (int)len, text);
-        return;
-    }
-    vm->console_dropped += vmm_console_line(vm->out_ring, vm->params->slot.console_signal, source, text, len);
+    vm->console_dropped += vmm_put_line(vm->out_ring, vm->params->slot.console_signal, vm->params->name, source, text, len);
 }
 
 void vmm_say(struct vm *vm, const char *fmt, ...)
 {
-    char text[BH_CONSOLE_LINE_MAX - VMM_SOURCE_MAX - 2 + 1];
+    char text[VMM_SAY_TEXT_SIZE];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(text, sizeof text, fmt, ap);
+    unsigned len = vmm_format_line(text, sizeof text, fmt, ap);
     va_end(ap);
-    unsigned len = n < 0 ? 0 : (unsigned)n < sizeof text ? (unsigned)n : (unsigned)sizeof text - 1;
     if (len && text[len - 1] == '\n') len--;
     vmm_line(vm, "vmm", text, len);
 }

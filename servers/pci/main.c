@@ -91,20 +91,6 @@ int clients_release(bh_word_t badge, uint32_t function)
     return (int)pci_client_release(&manager, badge, function);
 }
 
-static void labelled_debug(const char *text, size_t len)
-{
-    static int midline;
-    for (size_t i = 0; i < len;) {
-        if (!midline) bh_console_debug("[pci] ", 6);
-        size_t n = 0;
-        while (i + n < len && text[i + n] != '\n') n++;
-        if (i + n < len) n++;
-        bh_console_debug(text + i, n);
-        midline = text[i + n - 1] != '\n';
-        i += n;
-    }
-}
-
 static void report(void)
 {
     for (unsigned i = 0; i < manager.count; i++) {
@@ -124,7 +110,7 @@ static void report(void)
 
 int main(void)
 {
-    bh_console_set_sink(labelled_debug);
+    bh_console_set_labelled_debug("pci");
     manager.ops = (struct pci_config_ops){.read = port_read, .write = port_write, .wait_ms = wait_ms};
     manager.grants = grants;
     manager.grant_count = GRANTS;

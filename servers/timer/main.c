@@ -151,23 +151,9 @@ int clients_set_timeout(bh_word_t badge, uint64_t deadline, uint64_t *ret)
  * console with the same label. */
 void console_client_init(void);
 
-static void labelled_debug(const char *text, size_t len)
-{
-    static int midline;
-    for (size_t i = 0; i < len;) {
-        if (!midline) bh_console_debug("[timer] ", 8);
-        size_t n = 0;
-        while (i + n < len && text[i + n] != '\n') n++;
-        if (i + n < len) n++;
-        bh_console_debug(text + i, n);
-        midline = text[i + n - 1] != '\n';
-        i += n;
-    }
-}
-
 __attribute__((weak)) void console_client_init(void)
 {
-    bh_console_set_sink(labelled_debug);
+    bh_console_set_labelled_debug("timer");
 }
 
 int main(void)

@@ -31,23 +31,18 @@ void vm9_console_init(struct vm9 *vm)
 
 static void put_line(struct vm9 *vm, const char *source, const char *text, unsigned len)
 {
-    if (!vm->out_ring) {
-        bh_printf("[%s %s] %.*s\n", vm->params->name, source, (int)len, text);
-        return;
-    }
-    for (unsigned i = 0; i < WAIT_FOR_ROOM && bh_byte_ring_room(vm->out_ring) < vmm_console_line_bytes(len); i++)
+    for (unsigned i = 0; vm->out_ring && i < WAIT_FOR_ROOM && bh_byte_ring_room(vm->out_ring) < vmm_console_line_bytes(len); i++)
         bh_yield();
-    vm->console_dropped += vmm_console_line(vm->out_ring, vm->params->slot.console_signal, source, text, len);
+    vm->console_dropped += vmm_put_line(vm->out_ring, vm->params->slot.console_signal, vm->params->name, source, text, len);
 }
 
 void vm9_say(struct vm9 *vm, const char *fmt, ...)
 {
-    char text[BH_CONSOLE_LINE_MAX - VMM_SOURCE_MAX - 2 + 1];
+    char text[VMM_SAY_TEXT_SIZE];
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(text, sizeof text, fmt, ap);
+    unsigned len = vmm_format_line(text, sizeof text, fmt, ap);
     va_end(ap);
-    unsigned len = n < 0 ? 0 : (unsigned)n < sizeof text ? (unsigned)n : (unsigned)sizeof text - 1;
     put_line(vm, "vmm", text, len);
 }
 

@@ -54,6 +54,8 @@ typedef void (*bh_console_sink_t)(const char *text, size_t len);
 void bh_console_set_sink(bh_console_sink_t sink);
 void bh_console_discard(const char *text, size_t len); /* a sink that drops everything */
 void bh_console_debug(const char *text, size_t len);   /* the default: the debug console */
+/* The debug console with each line begun "[<label>] " (at most 20 characters of label). */
+void bh_console_set_labelled_debug(const char *label);
 void bh_putc(char c);
 void bh_puts(const char *s);
 int bh_printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

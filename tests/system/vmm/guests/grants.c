@@ -70,58 +70,15 @@ static uint8_t page_mal[4096] __attribute__((aligned(4096)));
 static uint8_t page_last[4096] __attribute__((aligned(4096)));
 static uint8_t page_dan[4096] __attribute__((aligned(4096)));
 static uint8_t local[4096] __attribute__((aligned(4096)));
-static const char *me = "?";
-static unsigned passed, failed;
-
-static void num(char *out, uint64_t v)
-{
-    char d[24];
-    int k = 0, n = 0;
-    for (; v || k == 0; v /= 10) d[k++] = (char)('0' + v % 10);
-    while (k) out[n++] = d[--k];
-    out[n] = 0;
-}
-
-static void say(const char *what, const char *tail)
-{
-    uart_puts("grants: ");
-    uart_puts(me);
-    uart_puts(": ");
-    uart_puts(what);
-    uart_puts(tail);
-    uart_puts("\n");
-}
-
-static void say_num(const char *what, uint64_t v)
-{
-    char n[24];
-    num(n, v);
-    say(what, n);
-}
-
-static void expect(const char *what, bool ok, int64_t value)
-{
-    if (ok) {
-        passed++;
-        say(what, ": ok");
-        return;
-    }
-    failed++;
-    char line[40] = ": FAILED (", n[24];
-    size_t at = strlen(line);
-    if (value < 0) line[at++] = '-';
-    num(n, (uint64_t)(value < 0 ? -value : value));
-    memcpy(line + at, n, strlen(n));
-    at += strlen(n);
-    line[at++] = ')';
-    line[at] = 0;
-    say(what, line);
-}
+static struct named_checks checks = {.suite = "grants", .me = "?"};
+static void say(const char *what, const char *tail) { nc_say(&checks, what, tail); }
+static void say_num(const char *what, uint64_t v) { nc_say_num(&checks, what, v); }
+static void expect(const char *what, bool ok, int64_t value) { nc_expect(&checks, what, ok, value); }
 
 static void finish(bool end)
 {
-    say_num("checks passed: ", passed);
-    if (failed) say_num("checks FAILED: ", failed);
+    say_num("checks passed: ", checks.passed);
+    if (checks.failed) say_num("checks FAILED: ", checks.failed);
     else say("all checks passed", "");
     if (end) {
         struct sched_shutdown s = {SHUTDOWN_poweroff};
@@ -517,7 +474,7 @@ static void bench_granter(void)
 static void bench_line(const char *name, uint64_t v)
 {
     char n[24];
-    num(n, v);
+    nc_num(n, v);
     uart_puts("BENCH ");
     uart_puts(name);
     uart_puts(" ");
@@ -558,10 +515,10 @@ static void bench_mapper(void)
 
 void test_grants(int which)
 {
-    if (which == 0) me = "anna", anna();
-    else if (which == 1) me = "ben", ben();
-    else if (which == 2) me = "mal", hostile();
-    else if (which == 3) me = "dan", dying();
-    else if (which == 4) me = "anna", bench_granter();
-    else me = "ben", bench_mapper();
+    if (which == 0) checks.me = "anna", anna();
+    else if (which == 1) checks.me = "ben", ben();
+    else if (which == 2) checks.me = "mal", hostile();
+    else if (which == 3) checks.me = "dan", dying();
+    else if (which == 4) checks.me = "anna", bench_granter();
+    else checks.me = "ben", bench_mapper();
 }

@@ -116,6 +116,17 @@ void bench_exits(void);
 void test_smp(void);
 void bench_smp(void);
 void test_xenstore(_Bool hostile);
+/* Checks reported by name over the UART, "<suite>: <me>: <what>: ok" or ": FAILED (<value>)"
+ * (named_checks.c; peers.c and grants.c). */
+struct named_checks {
+    const char *suite, *me;
+    unsigned passed, failed;
+};
+void nc_num(char *out, uint64_t v);
+void nc_say(const struct named_checks *c, const char *what, const char *tail);
+void nc_say_num(const struct named_checks *c, const char *what, uint64_t v);
+void nc_expect(struct named_checks *c, const char *what, _Bool ok, int64_t value);
+
 void test_peers(int which);   /* 0 alice, 1 bob, 2 the hostile peer (peers.c) */
 void test_grants(int which);  /* 0 the granter anna, 1 the mapper ben, 2 the hostile mal, 3 dan, who dies,
                                  4 and 5 the benchmark's granter and mapper (grants.c) */

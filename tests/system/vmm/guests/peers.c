@@ -44,56 +44,12 @@
 #define HOSTILE_REPORT 2000u   /* random operations between two lines */
 
 static uint8_t shared_info_page[4096] __attribute__((aligned(4096)));
-static const char *me = "?";
-static unsigned passed, failed;
-
+static struct named_checks checks = {.suite = "peers", .me = "?"};
 static volatile struct shared_info *si(void) { return (volatile struct shared_info *)shared_info_page; }
 
-static void num(char *out, uint64_t v)
-{
-    char d[24];
-    int k = 0, n = 0;
-    for (; v || k == 0; v /= 10) d[k++] = (char)('0' + v % 10);
-    while (k) out[n++] = d[--k];
-    out[n] = 0;
-}
-
-static void say(const char *what, const char *tail)
-{
-    uart_puts("peers: ");
-    uart_puts(me);
-    uart_puts(": ");
-    uart_puts(what);
-    uart_puts(tail);
-    uart_puts("\n");
-}
-
-static void say_num(const char *what, uint64_t v)
-{
-    char n[24];
-    num(n, v);
-    say(what, n);
-}
-
-static void expect(const char *what, bool ok, int64_t value)
-{
-    char line[40] = ": FAILED (";
-    if (ok) {
-        passed++;
-        say(what, ": ok");
-        return;
-    }
-    failed++;
-    char n[24];
-    num(n, (uint64_t)(value < 0 ? -value : value));
-    size_t at = strlen(line);
-    if (value < 0) line[at++] = '-';
-    memcpy(line + at, n, strlen(n));
-    at += strlen(n);
-    line[at++] = ')';
-    line[at] = 0;
-    say(what, line);
-}
+static void say(const char *what, const char *tail) { nc_say(&checks, what, tail); }
+static void say_num(const char *what, uint64_t v) { nc_say_num(&checks, what, v); }
+static void expect(const char *what, bool ok, int64_t value) { nc_expect(&checks, what, ok, value); }
 
 static long evtchn(uint32_t cmd, void *arg) { return hypercall(__HYPERVISOR_event_channel_op, cmd, (uint64_t)(uintptr_t)arg, 0); }
 
@@ -198,8 +154,8 @@ static void setup(void)
 
 static void finish(bool end)
 {
-    say_num("checks passed: ", passed);
-    if (failed) say_num("checks FAILED: ", failed);
+    say_num("checks passed: ", checks.passed);
+    if (checks.failed) say_num("checks FAILED: ", checks.failed);
     else say("all checks passed", "");
     if (end) {
         struct sched_shutdown s = {SHUTDOWN_poweroff};
@@ -377,7 +333,7 @@ static void hostile(void)
 void test_peers(int which)
 {
     setup();
-    if (which == 0) me = "alice", alice();
-    else if (which == 1) me = "bob", bob();
-    else me = "mallory", hostile();
+    if (which == 0) checks.me = "alice", alice();
+    else if (which == 1) checks.me = "bob", bob();
+    else checks.me = "mallory", hostile();
 }
